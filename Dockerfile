@@ -1,0 +1,29 @@
+# Production image: gunicorn with several workers; migrations run before it starts.
+FROM python:3.11-slim-bookworm
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 10001 app
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY dashboard ./dashboard
+RUN pip install --no-cache-dir .
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY data ./data
+COPY assets ./assets
+COPY scripts/docker-entrypoint.sh ./scripts/docker-entrypoint.sh
+
+ENV DASHBOARD_ENV=production \
+    DASHBOARD_DATA_DIR=/app/var \
+    PYTHONUNBUFFERED=1
+RUN mkdir -p /app/var && chown app:app /app/var
+USER app
+EXPOSE 8000
+
+# SECRET_KEY and DATABASE_URL come from the environment (production refuses a default key).
+ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]

@@ -1,0 +1,1 @@
+"""Clinic dashboard for stress-related back pain care."""

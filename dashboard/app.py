@@ -1,0 +1,76 @@
+"""The app factory: ``create_app(settings) -> Dash``; gunicorn serves ``dashboard.wsgi:server``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+from dash import Dash, html
+from flask import Flask, has_request_context
+
+from dashboard.auth.access import current_user_or_none
+from dashboard.auth.login import init_auth
+from dashboard.components.navbar import navbar
+from dashboard.config import Settings
+from dashboard.context import DB_KEY, SETTINGS_KEY
+from dashboard.db.engine import Database
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+
+def shell_layout() -> html.Div:
+    """Navbar by role around the page container; built per request for the caller.
+
+    Dash also calls this once outside any login to validate the layout, so it must not
+    fail without a user; the data itself is only ever in the pages, which require one.
+    """
+    user = current_user_or_none() if has_request_context() else None
+    return html.Div([
+        navbar(user),
+        html.Main(dash.page_container, id="main", className="container-fluid py-3",
+                  tabIndex="-1"),
+    ])
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    server = Flask("dashboard")
+    server.extensions[SETTINGS_KEY] = settings
+    server.extensions[DB_KEY] = Database(settings.database_url)
+    init_auth(server)
+    app = Dash(
+        "dashboard",
+        server=server,
+        use_pages=True,
+        pages_folder=str(PACKAGE_DIR / "pages"),
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        title="Back Pain Care Dashboard",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        index_string=INDEX_STRING,
+        external_stylesheets=[],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    # Bootstrap's CSS is served from assets/ (no CDN): the app works offline.
+    app.layout = shell_layout
+    return app

@@ -1,0 +1,1 @@
+"""Login, roles, and the one place that decides who may see which client."""

@@ -1,0 +1,189 @@
+"""Login and logout as plain Flask routes, the server-side session record, and the guard
+that refuses every other route without a live session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import LoginManager, current_user, login_user, logout_user
+
+from dashboard.auth import throttle
+from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
+from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
+from dashboard.context import client_ip, current_db, current_settings
+from dashboard.db import users as user_queries
+from dashboard.db.audit import record_audit
+from dashboard.db.clinic import get_clinic
+from dashboard.db.models import utcnow
+
+blueprint = Blueprint("auth", __name__, template_folder="templates")
+
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz"})
+PUBLIC_PREFIXES = ("/assets/",)
+# Refreshing last-seen on every request would make every read a write.
+TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def load_user(token: str) -> CurrentUser | None:
+    """Flask-Login's user loader: a live, unexpired login session of an active user."""
+    settings = current_settings()
+    now = utcnow()
+    with current_db().begin() as db:
+        found = user_queries.find_live_login(db, token_hash(token))
+        if found is None:
+            return None
+        login, user = found
+        idle = now - login.last_seen_at > dt.timedelta(minutes=settings.idle_timeout_minutes)
+        too_old = now - login.created_at > dt.timedelta(hours=settings.absolute_timeout_hours)
+        if idle or too_old or not user.active:
+            user_queries.end_login_session(db, login.id)
+            return None
+        if now - login.last_seen_at > TOUCH_EVERY:
+            user_queries.touch_login_session(db, login.id, now)
+        return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
+                           login_session_id=login.id, token=token)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site, so the login form cannot be used to redirect elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def _clinic_name() -> str:
+    with current_db().read() as db:
+        clinic = get_clinic(db)
+        return clinic.name if clinic else ""
+
+
+def _login_form(error: str = "", email: str = "", status: int = 200, message: str = "") -> Response:
+    html = render_template("login.html", error=error, email=email, message=message,
+                           next_url=safe_next(request.values.get("next")),
+                           clinic_name=_clinic_name())
+    return Response(html, status=status, mimetype="text/html")
+
+
+@blueprint.get("/login")
+def login_form() -> Response:
+    message = ("Your session has ended. Please sign in again."
+               if request.args.get("expired") else "")
+    return _login_form(message=message)
+
+
+@blueprint.post("/login")
+def login_submit() -> Response:
+    email = (request.form.get("email") or "").strip()[:254]
+    password = request.form.get("password") or ""
+    ip = client_ip()
+    now = utcnow()
+    with current_db().begin() as db:
+        by_email, by_ip, last = user_queries.recent_failures(
+            db, email=email, ip=ip, since=now - throttle.WINDOW)
+        wait = throttle.wait_seconds(by_email, by_ip, last, now)
+        if wait:
+            return _login_form(f"Too many failed attempts. Please wait {wait} seconds and "
+                               "try again.", email, status=429)
+        user = user_queries.get_user_by_email(db, email) if email else None
+        ok = verify_password(user.password_hash if user else None, password)
+        if not ok or user is None or not user.active:
+            user_queries.record_failed_login(db, email=email, ip=ip)
+            record_audit(db, user_id=user.id if user else None, action="login_failed",
+                         entity="user", ip=ip, detail={"email": email})
+            return _login_form("Email or password is incorrect.", email, status=401)
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        token = secrets.token_urlsafe(32)
+        login = user_queries.start_login_session(
+            db, user_id=user.id, token_hash=token_hash(token), ip=ip,
+            user_agent=request.headers.get("User-Agent", ""))
+        record_audit(db, user_id=user.id, action="login", entity="user", entity_id=user.id, ip=ip)
+        current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
+                              login_session_id=login.id, token=token)
+    # A fresh cookie at login: nothing from before the login carries over (no fixation).
+    session.clear()
+    session.permanent = True
+    login_user(current)
+    return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
+
+
+@blueprint.route("/logout", methods=["GET", "POST"])
+def logout() -> Response:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    if isinstance(user, CurrentUser):
+        with current_db().begin() as db:
+            user_queries.end_login_session(db, user.login_session_id)
+            record_audit(db, user_id=user.id, action="logout", entity="user", entity_id=user.id,
+                         ip=client_ip())
+    logout_user()
+    session.clear()
+    return redirect("/login")  # type: ignore[return-value]
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+def _refuse_anonymous() -> Response | None:
+    if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    if current_user.is_authenticated:
+        return None
+    if request.path.startswith("/_") or request.method != "GET":
+        # Dash's own routes (layout, callbacks, dependencies) answer 401 with no data.
+        return Response('{"error": "authentication required"}', status=401,
+                        mimetype="application/json")
+    return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if not request.path.startswith("/assets/"):
+        # Health data: never kept in shared or browser caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_auth(server: Flask) -> None:
+    settings = server.extensions["dashboard.settings"]
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="dashboard_session",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.absolute_timeout_hours),
+    )
+    manager = LoginManager()
+    manager.user_loader(load_user)
+    manager.init_app(server)
+    server.register_blueprint(blueprint)
+    server.before_request(_refuse_anonymous)
+    server.after_request(_security_headers)
+    server.register_error_handler(
+        AccessDenied, lambda _e: (jsonify(error="not permitted"), 403))
+    server.register_error_handler(
+        NotAuthenticated, lambda _e: (jsonify(error="authentication required"), 401))

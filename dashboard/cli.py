@@ -1,0 +1,161 @@
+"""The ``dashboard`` command: set up, serve, demo data, users."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from dashboard.config import Settings
+from dashboard.db.engine import Database
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _today(settings: Settings) -> dt.date:
+    return dt.datetime.now(settings.tz).date()
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from dashboard.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("Database schema is up to date.")
+    return 0
+
+
+def cmd_load_catalogue(settings: Settings, _args: argparse.Namespace) -> int:
+    from dashboard.db.catalogue import load_catalogue
+    from dashboard.domain.catalogue import read_catalogue
+
+    strategies, templates = read_catalogue(DATA_DIR)
+    db = Database(settings.database_url)
+    with db.begin() as session:
+        added = load_catalogue(session, strategies=strategies, templates=templates)
+    db.dispose()
+    print(f"Strategy catalogue loaded ({added} new rows).")
+    return 0
+
+
+def _print_demo_logins() -> None:
+    from dashboard.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_PRACTITIONERS
+
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    print(f"  admin          {DEMO_ADMIN[0]}")
+    for email, name in DEMO_PRACTITIONERS:
+        print(f"  practitioner   {email}  ({name})")
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.demo import DemoRefused, create_demo, database_has_people
+
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            if args.if_empty and database_has_people(session):
+                print("The database already holds data; demo clinic not added.")
+                return 0
+            started = time.perf_counter()
+            counts = create_demo(session, today=_today(settings), size=args.size,
+                                 force=args.force)
+    except DemoRefused as exc:
+        print(f"Refused: {exc}.", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    print(f"Demo clinic created: {counts['users']} users, {counts['clients']} clients, "
+          f"{counts['sessions']} sessions in {time.perf_counter() - started:.1f} s.")
+    if args.size == "small" and not args.force:
+        _print_demo_logins()
+    return 0
+
+
+def cmd_setup(settings: Settings, args: argparse.Namespace) -> int:
+    """Migrate, load the catalogue, and add the demo clinic to an empty database."""
+    cmd_migrate(settings, args)
+    cmd_load_catalogue(settings, args)
+    return cmd_demo(settings, argparse.Namespace(size="small", force=False, if_empty=True))
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.auth.passwords import hash_password
+    from dashboard.db.audit import record_audit
+    from dashboard.db.users import create_user, get_user_by_email
+    from dashboard.domain.passwords import password_problem
+
+    password = os.environ.get("DASHBOARD_PASSWORD")
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("The passwords differ.", file=sys.stderr)
+            return 2
+    problem = password_problem(password)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            if get_user_by_email(session, args.email):
+                print(f"A user with email {args.email} already exists.", file=sys.stderr)
+                return 2
+            user = create_user(session, email=args.email, name=args.name, role=args.role,
+                               password_hash=hash_password(password))
+            record_audit(session, user_id=None, action="user_created", entity="user",
+                         entity_id=user.id, detail={"by": "command line", "role": args.role})
+    finally:
+        db.dispose()
+    print(f"Created {args.role} {args.email}.")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.app import create_app
+
+    app = create_app(settings)
+    print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)")
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("load-catalogue", help="load the strategy catalogue and templates") \
+        .set_defaults(func=cmd_load_catalogue)
+    demo = sub.add_parser("demo", help="create the demo clinic")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--force", action="store_true",
+                      help="add the demo even though the database already holds data")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing (and succeed) if the database already holds data")
+    demo.set_defaults(func=cmd_demo)
+    sub.add_parser("setup", help="migrate, load the catalogue, demo clinic if empty") \
+        .set_defaults(func=cmd_setup)
+    user = sub.add_parser("create-user", help="create a user (password from a prompt or "
+                                              "DASHBOARD_PASSWORD)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", choices=["admin", "practitioner"], required=True)
+    user.set_defaults(func=cmd_create_user)
+    serve = sub.add_parser("serve", help="serve the app (local use; production uses gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    return int(args.func(settings, args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

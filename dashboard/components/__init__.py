@@ -1,0 +1,1 @@
+"""Layout builders shared by pages. No data access."""

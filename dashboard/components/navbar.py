@@ -1,0 +1,30 @@
+"""The top navigation bar; its links depend on the caller's role."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.auth.access import CurrentUser
+
+
+def navbar(user: CurrentUser | None) -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink("Home", href="/"))]
+    right = []
+    if user is not None:
+        role = "Admin" if user.is_admin else "Practitioner"
+        right = [
+            html.Span(f"{user.name} · {role}", className="navbar-text text-white me-3",
+                      id="navbar-user"),
+            # A full page load: logout is a plain Flask route that ends the server session.
+            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
+                   id="navbar-logout"),
+        ]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand("Back Pain Care", href="/"),
+            dbc.Nav(links, navbar=True, className="me-auto"),
+            html.Div(right, className="d-flex align-items-center"),
+        ], fluid=True),
+        color="dark", dark=True, className="mb-2 app-navbar", tag="nav",
+    )

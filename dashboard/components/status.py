@@ -1,0 +1,30 @@
+"""Status badges and small text pieces shared by lists and pages."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+
+from dashboard.domain.status import STATUS_LABELS
+
+# Text labels carry the meaning; colours only support them (safe for colour-blind readers).
+STATUS_COLOURS = {
+    "improving": "success",
+    "stable": "secondary",
+    "worsening": "danger",
+    "not_enough_data": "light",
+}
+
+
+def status_badge(status: str) -> dbc.Badge:
+    colour = STATUS_COLOURS.get(status, "light")
+    return dbc.Badge(STATUS_LABELS.get(status, status), color=colour,
+                     text_color="dark" if colour == "light" else None,
+                     className="status-badge")
+
+
+def pain_with_change(latest: int | None, baseline: int | None) -> str:
+    if latest is None:
+        return "—"
+    if baseline is None or baseline == latest:
+        return str(latest)
+    return f"{latest} ({latest - baseline:+d})"

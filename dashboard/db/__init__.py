@@ -1,0 +1,1 @@
+"""Data access: models, the engine and sessions, and query functions taking a session."""

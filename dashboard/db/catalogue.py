@@ -1,0 +1,67 @@
+"""Loading and reading the strategy catalogue and plan templates."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
+from dashboard.domain.catalogue import StrategySpec, TemplateSpec
+
+
+def load_catalogue(
+    session: Session, *, strategies: tuple[StrategySpec, ...], templates: tuple[TemplateSpec, ...]
+) -> int:
+    """Insert what is missing, by key; leave what exists as admins keep it. Returns rows added."""
+    added = 0
+    existing_strategies = {s.key: s for s in session.scalars(select(Strategy))}
+    existing_parts = {p.key: p for p in session.scalars(select(StrategyPart))}
+    for position, spec in enumerate(strategies, start=1):
+        strategy = existing_strategies.get(spec.key)
+        if strategy is None:
+            strategy = Strategy(key=spec.key, name=spec.name, summary=spec.summary,
+                                position=position)
+            session.add(strategy)
+            session.flush()
+            added += 1
+        for part_position, part in enumerate(spec.parts, start=1):
+            if part.key in existing_parts:
+                continue
+            row = StrategyPart(strategy_id=strategy.id, key=part.key, name=part.name,
+                               instructions=part.instructions, cautions=part.cautions,
+                               position=part_position, **part.dose.as_columns())
+            session.add(row)
+            existing_parts[part.key] = row
+            added += 1
+    session.flush()
+    existing_templates = set(session.scalars(select(PlanTemplate.key)))
+    for spec_t in templates:
+        if spec_t.key in existing_templates:
+            continue
+        template = PlanTemplate(key=spec_t.key, name=spec_t.name, description=spec_t.description,
+                                review_interval_days=spec_t.review_interval_days)
+        session.add(template)
+        session.flush()
+        for position, item in enumerate(spec_t.items, start=1):
+            part_row = existing_parts[item.part_key]
+            dose_columns = (item.dose.as_columns() if item.dose else
+                            {k: getattr(part_row, k) for k in DOSE_COLUMNS})
+            session.add(PlanTemplateItem(template_id=template.id, part_id=part_row.id,
+                                         position=position, **dose_columns))
+        added += 1
+    session.flush()
+    return added
+
+
+DOSE_COLUMNS = ("dose_kind", "minutes_min", "minutes_max", "sets", "reps", "hold_seconds",
+                "times_per_day", "days_per_week")
+
+
+def list_strategies(session: Session) -> list[Strategy]:
+    """The five strategies with their parts (retired parts included; callers filter)."""
+    return list(session.scalars(select(Strategy).order_by(Strategy.position)))
+
+
+def list_templates(session: Session) -> list[PlanTemplate]:
+    return list(session.scalars(
+        select(PlanTemplate).where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name)))

@@ -1,0 +1,86 @@
+"""Client queries: lists filtered, sorted and paginated in SQL, never in pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.models import Client, User
+
+SORTS = {
+    "name": (Client.family_name, Client.given_name, Client.id),
+    "last_session": (Client.last_session_on.desc(), Client.id),
+    "pain": (Client.latest_pain.desc(), Client.id),
+    "due": (Client.next_due_on, Client.id),
+}
+
+
+@dataclass(frozen=True)
+class ClientFilters:
+    search: str = ""
+    archived: bool = False
+    status: str | None = None
+    due_only: bool = False
+    practitioner_id: int | None = None
+    sort: str = "name"
+    page: int = 1
+    page_size: int = 25
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    practitioner_name: str
+    last_session_on: dt.date | None
+    baseline_pain: int | None
+    latest_pain: int | None
+    status: str
+    next_due_on: dt.date | None
+    archived: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date) -> Select:
+    query = (select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
+                    User.name, Client.last_session_on, Client.baseline_pain,
+                    Client.latest_pain, Client.status, Client.next_due_on, Client.archived)
+             .join(User, User.id == Client.practitioner_id)
+             .where(visible_clients(user), Client.archived.is_(filters.archived)))
+    for word in filters.search.split()[:5]:
+        pattern = f"{_escape_like(word.lower())}%"
+        query = query.where(or_(func.lower(Client.family_name).like(pattern, escape="\\"),
+                                func.lower(Client.given_name).like(pattern, escape="\\")))
+    if filters.status:
+        query = query.where(Client.status == filters.status)
+    if filters.due_only:
+        query = query.where(Client.next_due_on <= today)
+    if filters.practitioner_id:
+        query = query.where(Client.practitioner_id == filters.practitioner_id)
+    return query
+
+
+def list_clients(
+    session: Session, user: CurrentUser, filters: ClientFilters, today: dt.date
+) -> tuple[list[ClientRow], int]:
+    """One page of the clients this user may see, and how many match in all."""
+    query = client_list_query(user, filters, today)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, filters.page)
+    rows = session.execute(
+        query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+        .limit(filters.page_size).offset((page - 1) * filters.page_size)).all()
+    return [ClientRow(*row) for row in rows], total

@@ -1,0 +1,494 @@
+"""The database schema as SQLAlchemy 2 typed models.
+
+Ranges and required fields are database constraints as well as form checks, so bad
+data cannot enter by any path (a script, an import, a future page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic's batch mode alter SQLite tables later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "practitioner")
+DOSE_KINDS = ("timed", "exercise", "advice")
+STATUSES = ("improving", "stable", "worsening", "not_enough_data")
+INSTRUMENTS = ("PSS10", "PHQ9", "GAD7")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class TZDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware timestamps, stored as UTC on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: pass an aware datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class DoseMixin:
+    """A dose of one of three kinds.
+
+    timed: minutes (a range is allowed, "15-20 minutes");
+    exercise: sets with repetitions or a hold in seconds;
+    advice: no number (diet, hydration, a referral).
+    Times per day and days per week apply to every kind that has them.
+    """
+
+    dose_kind: Mapped[str] = mapped_column(String(16))
+    minutes_min: Mapped[int | None] = mapped_column(Integer)
+    minutes_max: Mapped[int | None] = mapped_column(Integer)
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_seconds: Mapped[int | None] = mapped_column(Integer)
+    times_per_day: Mapped[int | None] = mapped_column(Integer)
+    days_per_week: Mapped[int | None] = mapped_column(Integer)
+
+
+def dose_constraints() -> tuple[CheckConstraint, ...]:
+    return (
+        CheckConstraint(_in("dose_kind", DOSE_KINDS), name="dose_kind"),
+        CheckConstraint("minutes_min IS NULL OR minutes_min BETWEEN 1 AND 240", name="min_rng"),
+        CheckConstraint(
+            "minutes_max IS NULL OR "
+            "(minutes_min IS NOT NULL AND minutes_max BETWEEN minutes_min AND 240)",
+            name="max_rng",
+        ),
+        CheckConstraint("sets IS NULL OR sets BETWEEN 1 AND 20", name="sets_rng"),
+        CheckConstraint("reps IS NULL OR reps BETWEEN 1 AND 100", name="reps_rng"),
+        CheckConstraint("hold_seconds IS NULL OR hold_seconds BETWEEN 1 AND 600", name="hold_rng"),
+        CheckConstraint("times_per_day IS NULL OR times_per_day BETWEEN 1 AND 12", name="tpd_rng"),
+        CheckConstraint("days_per_week IS NULL OR days_per_week BETWEEN 1 AND 7", name="dpw_rng"),
+        CheckConstraint("dose_kind <> 'timed' OR minutes_min IS NOT NULL", name="timed_needs_min"),
+        CheckConstraint(
+            "dose_kind <> 'exercise' OR "
+            "(sets IS NOT NULL AND (reps IS NOT NULL OR hold_seconds IS NOT NULL))",
+            name="exercise_needs_sets",
+        ),
+    )
+
+
+class Clinic(Base):
+    """The clinic's own details, edited by admins, shown on handouts and alerts."""
+
+    __tablename__ = "clinic"
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_nonempty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    crisis_line_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("length(email) BETWEEN 3 AND 254", name="email_len"),
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_len"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class LoginSession(Base):
+    """A server-side record of one login, so logout and deactivation end it at once.
+
+    Only a SHA-256 of the cookie's token is stored: a copy of the database does not
+    let anyone take over a live session.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class LoginAttempt(Base):
+    """Failed logins, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),
+                      Index("ix_login_attempts_ip_at", "ip", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    __table_args__ = (
+        CheckConstraint("length(trim(given_name)) BETWEEN 1 AND 100", name="given_len"),
+        CheckConstraint("length(trim(family_name)) BETWEEN 1 AND 100", name="family_len"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint("baseline_pain IS NULL OR baseline_pain BETWEEN 0 AND 10", name="bp_rng"),
+        CheckConstraint("latest_pain IS NULL OR latest_pain BETWEEN 0 AND 10", name="lp_rng"),
+        Index("ix_clients_practitioner_family", "practitioner_id", "family_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[dt.date] = mapped_column(Date)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    # A summary kept up to date in the same transaction as each session or plan save,
+    # so lists filter and sort by status without reading every session.
+    baseline_pain: Mapped[int | None] = mapped_column(Integer)
+    latest_pain: Mapped[int | None] = mapped_column(Integer)
+    baseline_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_session_on: Mapped[dt.date | None] = mapped_column(Date)
+    next_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="not_enough_data")
+
+    practitioner: Mapped[User] = relationship(lazy="raise")
+
+
+class ClientShare(Base):
+    """A client explicitly shared with a second practitioner, who then sees them too."""
+
+    __tablename__ = "client_shares"
+    __table_args__ = (UniqueConstraint("client_id", "practitioner_id", name="uq_client_share"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class Episode(Base):
+    """A client's course of treatment. A returning client starts a new episode."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Strategy(Base):
+    __tablename__ = "strategies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+    parts: Mapped[list[StrategyPart]] = relationship(
+        back_populates="strategy", order_by="StrategyPart.position", lazy="selectin"
+    )
+
+
+class StrategyPart(DoseMixin, Base):
+    """One part of a strategy a practitioner can pick, with its default dose.
+
+    ``revision`` goes up with every edit; plans copy the wording they were given with.
+    """
+
+    __tablename__ = "strategy_parts"
+    __table_args__ = dose_constraints()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id"), index=True)
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    instructions: Mapped[str] = mapped_column(Text)
+    cautions: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    strategy: Mapped[Strategy] = relationship(back_populates="parts")
+
+
+class PlanTemplate(Base):
+    __tablename__ = "plan_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    review_interval_days: Mapped[int] = mapped_column(Integer, default=14)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    items: Mapped[list[PlanTemplateItem]] = relationship(
+        order_by="PlanTemplateItem.position", lazy="selectin"
+    )
+
+
+class PlanTemplateItem(DoseMixin, Base):
+    __tablename__ = "plan_template_items"
+    __table_args__ = dose_constraints()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("plan_templates.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("strategy_parts.id"))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class PlanVersion(Base):
+    """One version of an episode's plan. Saving a changed plan adds a version."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (
+        UniqueConstraint("episode_id", "version", name="uq_plan_version"),
+        CheckConstraint("version >= 1", name="version_pos"),
+        CheckConstraint("review_interval_days BETWEEN 1 AND 365", name="review_rng"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    review_interval_days: Mapped[int] = mapped_column(Integer, default=14)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("plan_templates.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    items: Mapped[list[PlanItem]] = relationship(
+        order_by="PlanItem.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+    goals: Mapped[list[Goal]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+
+class PlanItem(DoseMixin, Base):
+    """A chosen part, with a copy of its wording as given, so catalogue edits never change it."""
+
+    __tablename__ = "plan_items"
+    __table_args__ = dose_constraints()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("strategy_parts.id"))
+    part_revision: Mapped[int] = mapped_column(Integer)
+    strategy_key: Mapped[str] = mapped_column(String(50))
+    strategy_name: Mapped[str] = mapped_column(String(100))
+    part_name: Mapped[str] = mapped_column(String(100))
+    instructions: Mapped[str] = mapped_column(Text)
+    cautions: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint("length(trim(description)) BETWEEN 1 AND 500", name="desc_len"),
+        CheckConstraint("pain_target IS NULL OR pain_target BETWEEN 0 AND 10", name="target_rng"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    description: Mapped[str] = mapped_column(String(500))
+    # Set for a pain goal ("pain at or below 3"); empty for an activity goal.
+    pain_target: Mapped[int | None] = mapped_column(Integer)
+    target_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class FunctionalActivity(Base):
+    """An activity the client chose for the Patient-Specific Functional Scale."""
+
+    __tablename__ = "functional_activities"
+    __table_args__ = (CheckConstraint("length(trim(name)) BETWEEN 1 AND 200", name="name_len"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CareSession(Base):
+    """One visit's scores. Named CareSession to keep it apart from database sessions."""
+
+    __tablename__ = "care_sessions"
+    __table_args__ = (
+        CheckConstraint("pain BETWEEN 0 AND 10", name="pain_rng"),
+        CheckConstraint("stress BETWEEN 0 AND 10", name="stress_rng"),
+        CheckConstraint(
+            "function_score IS NULL OR (function_score >= 0 AND function_score <= 10)",
+            name="function_rng",
+        ),
+        CheckConstraint("length(notes) <= 5000", name="notes_len"),
+        Index("ix_care_sessions_client_date", "client_id", "session_on"),
+        Index("ix_care_sessions_practitioner_date", "practitioner_id", "session_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    plan_version_id: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
+    session_on: Mapped[dt.date] = mapped_column(Date)
+    pain: Mapped[int] = mapped_column(Integer)
+    stress: Mapped[int] = mapped_column(Integer)
+    function_score: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+    adherence: Mapped[list[Adherence]] = relationship(lazy="raise", cascade="all, delete-orphan")
+
+
+class Adherence(Base):
+    """For one plan part: on how many days of the past week the client did it."""
+
+    __tablename__ = "adherence"
+    __table_args__ = (
+        CheckConstraint("days_done BETWEEN 0 AND 7", name="days_rng"),
+        UniqueConstraint("session_id", "plan_item_id", name="uq_adherence_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id"))
+    days_done: Mapped[int] = mapped_column(Integer)
+
+
+class FunctionalRating(Base):
+    __tablename__ = "functional_ratings"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 0 AND 10", name="score_rng"),
+        UniqueConstraint("session_id", "activity_id", name="uq_functional_rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("functional_activities.id"))
+    score: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionnaireAnswer(Base):
+    """One item answer of a questionnaire (PSS-10, PHQ-9, GAD-7) given at a session."""
+
+    __tablename__ = "questionnaire_answers"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint("item BETWEEN 1 AND 10", name="item_rng"),
+        CheckConstraint("value BETWEEN 0 AND 4", name="value_rng"),
+        UniqueConstraint("session_id", "instrument", "item", name="uq_questionnaire_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(10))
+    item: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Who did what to which record, when and from where. Written in the same transaction."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_client_at", "client_id", "at"),
+        Index("ix_audit_log_user_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50), default="")
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = [
+    "Adherence",
+    "AuditEntry",
+    "Base",
+    "CareSession",
+    "Client",
+    "ClientShare",
+    "Clinic",
+    "Episode",
+    "FunctionalActivity",
+    "FunctionalRating",
+    "Goal",
+    "LoginAttempt",
+    "LoginSession",
+    "PlanItem",
+    "PlanTemplate",
+    "PlanTemplateItem",
+    "PlanVersion",
+    "QuestionnaireAnswer",
+    "Strategy",
+    "StrategyPart",
+    "User",
+]

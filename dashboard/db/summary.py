@@ -1,0 +1,46 @@
+"""The per-client summary (baseline, latest pain, status, next due), kept up to date in the
+same transaction as every session or plan save."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.db.models import CareSession, Client, Episode, PlanVersion
+from dashboard.domain.status import status_from
+
+
+def current_episode(session: Session, client_id: int) -> Episode | None:
+    """The open episode, else the most recent one."""
+    return session.scalar(
+        select(Episode).where(Episode.client_id == client_id)
+        .order_by(Episode.ended_on.is_not(None), Episode.started_on.desc(), Episode.id.desc())
+        .limit(1))
+
+
+def refresh_client_summary(session: Session, client: Client) -> None:
+    episode = current_episode(session, client.id)
+    pains: list[tuple[dt.date, int]] = []
+    review_days = 14
+    if episode is not None:
+        pains = [(row.session_on, row.pain) for row in session.execute(
+            select(CareSession.session_on, CareSession.pain)
+            .where(CareSession.episode_id == episode.id)
+            .order_by(CareSession.session_on, CareSession.id))]
+        latest_plan = session.scalar(
+            select(PlanVersion.review_interval_days).where(PlanVersion.episode_id == episode.id)
+            .order_by(PlanVersion.version.desc()).limit(1))
+        review_days = latest_plan or review_days
+    if not pains:
+        client.baseline_pain = client.latest_pain = None
+        client.baseline_on = client.last_session_on = None
+        client.next_due_on = episode.started_on if episode and not episode.ended_on else None
+        client.status = "not_enough_data"
+        return
+    client.baseline_on, client.baseline_pain = pains[0]
+    client.last_session_on, client.latest_pain = pains[-1]
+    client.status = status_from(pains[0][1], pains[-1][1], len(pains)).status
+    open_episode = episode is not None and episode.ended_on is None
+    client.next_due_on = (pains[-1][0] + dt.timedelta(days=review_days)) if open_episode else None

@@ -1,0 +1,94 @@
+"""Users and their login sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.db.models import LoginAttempt, LoginSession, User, utcnow
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    session: Session, *, email: str, name: str, role: str, password_hash: str,
+    must_change_password: bool = False, phone: str = "",
+) -> User:
+    user = User(email=normalise_email(email), name=name.strip(), role=role,
+                password_hash=password_hash, must_change_password=must_change_password,
+                phone=phone, active=True)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_practitioners(session: Session) -> list[User]:
+    return list(session.scalars(
+        select(User).where(User.role == "practitioner", User.active.is_(True)).order_by(User.name)))
+
+
+def start_login_session(
+    session: Session, *, user_id: int, token_hash: str, ip: str, user_agent: str
+) -> LoginSession:
+    row = LoginSession(user_id=user_id, token_hash=token_hash, ip=ip[:64],
+                       user_agent=user_agent[:300])
+    session.add(row)
+    session.flush()
+    return row
+
+
+def find_live_login(session: Session, token_hash: str) -> tuple[LoginSession, User] | None:
+    row = session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == token_hash, LoginSession.ended_at.is_(None))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def touch_login_session(session: Session, login_id: int, at: dt.datetime) -> None:
+    session.execute(update(LoginSession).where(LoginSession.id == login_id)
+                    .values(last_seen_at=at))
+
+
+def end_login_session(session: Session, login_id: int) -> None:
+    session.execute(update(LoginSession)
+                    .where(LoginSession.id == login_id, LoginSession.ended_at.is_(None))
+                    .values(ended_at=utcnow()))
+
+
+def end_all_login_sessions(session: Session, user_id: int) -> int:
+    """End every open session of a user (deactivation, password reset)."""
+    result = session.execute(update(LoginSession)
+                             .where(LoginSession.user_id == user_id,
+                                    LoginSession.ended_at.is_(None))
+                             .values(ended_at=utcnow()))
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def record_failed_login(session: Session, *, email: str, ip: str) -> None:
+    session.add(LoginAttempt(email=normalise_email(email)[:254], ip=ip[:64]))
+
+
+def recent_failures(
+    session: Session, *, email: str, ip: str, since: dt.datetime
+) -> tuple[int, int, dt.datetime | None]:
+    """Failed logins since a moment: for this account, from this address, and the latest one."""
+    by_email = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == normalise_email(email), LoginAttempt.at >= since)) or 0
+    by_ip = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.ip == ip, LoginAttempt.at >= since)) or 0
+    latest = session.scalar(select(func.max(LoginAttempt.at)).where(
+        (LoginAttempt.email == normalise_email(email)) | (LoginAttempt.ip == ip),
+        LoginAttempt.at >= since))
+    if latest is not None and latest.tzinfo is None:
+        latest = latest.replace(tzinfo=dt.UTC)
+    return by_email, by_ip, latest

@@ -1,0 +1,329 @@
+"""The demo clinic: deterministic, believable data so a newcomer sees real graphs at once.
+
+Rows are built as plain dicts and inserted level by level with bulk INSERT ... RETURNING,
+so the same code makes forty clients or five thousand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.auth.passwords import hash_password
+from dashboard.db.clinic import ensure_clinic
+from dashboard.db.models import (
+    Adherence,
+    CareSession,
+    Client,
+    Episode,
+    FunctionalActivity,
+    FunctionalRating,
+    Goal,
+    PlanItem,
+    PlanTemplate,
+    PlanVersion,
+    QuestionnaireAnswer,
+    StrategyPart,
+    User,
+)
+from dashboard.domain.status import status_from
+
+DEMO_PASSWORD = "backcare-demo-2026"  # noqa: S105 - documented demo login
+DEMO_ADMIN = ("admin@demo.clinic", "Alex Morgan")
+DEMO_PRACTITIONERS = [
+    ("priya.patel@demo.clinic", "Priya Patel"),
+    ("sam.okafor@demo.clinic", "Sam Okafor"),
+    ("jordan.lee@demo.clinic", "Jordan Lee"),
+]
+SIZES = {
+    "small": {"practitioners": 3, "clients": 40},
+    "large": {"practitioners": 50, "clients": 5000},
+}
+
+GIVEN = ["Amelia", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Isaac",
+         "Jade", "Kofi", "Leah", "Mohammed", "Nina", "Oliver", "Priya", "Quinn", "Rosa",
+         "Samuel", "Tara", "Umar", "Vera", "William", "Yasmin", "Zoe", "Aaron", "Bella",
+         "Callum", "Deepa", "Ethan", "Fiona", "Gareth", "Holly", "Imran", "Joanna", "Karl"]
+FAMILY = ["Adams", "Baker", "Clarke", "Davies", "Evans", "Fisher", "Green", "Hughes", "Iqbal",
+          "Jones", "Khan", "Lewis", "Morris", "Nowak", "Owen", "Patel", "Quinn", "Roberts",
+          "Singh", "Taylor", "Usman", "Vaughan", "Walker", "Young", "Zielinski", "Ahmed",
+          "Brown", "Chen", "Dunn", "Ellis", "Foster", "Garcia", "Hall", "Ito", "Jackson"]
+ACTIVITIES = ["Sitting at a desk for an hour", "Lifting a child", "Walking for 30 minutes",
+              "Gardening", "Sleeping through the night", "Driving for an hour",
+              "Putting on socks", "Carrying shopping", "Playing football", "Housework"]
+EXTRA_PARTS = ["plank", "diet", "gentle_movement", "childs_pose", "hydration"]
+CLINIC = {
+    "name": "Riverside Back Care (demo)",
+    "address": "12 River Street, Exampletown EX1 2AB",
+    "phone": "01632 960 000",
+    "crisis_line_text": ("If you are in danger now, call 999. For someone to talk to at any "
+                         "time, call Samaritans free on 116 123."),
+}
+
+
+class DemoRefused(RuntimeError):
+    """The database already holds data that the demo must not touch."""
+
+
+def _bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows and return their new ids, in order."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(model).returning(model.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
+    return [row[0] for row in result]
+
+
+def database_has_people(session: Session) -> bool:
+    users = session.scalar(select(func.count()).select_from(User)) or 0
+    clients = session.scalar(select(func.count()).select_from(Client)) or 0
+    return users > 0 or clients > 0
+
+
+def _pain_path(rng: random.Random, n: int, kind: str) -> list[int]:
+    baseline = rng.randint(5, 9)
+    pains = []
+    for i in range(n):
+        t = i / max(1, n - 1)
+        if kind == "improving":
+            drop = rng.uniform(3, min(6, baseline)) * (1 - math.exp(-3.5 * t))
+            value = baseline - drop
+        elif kind == "flat":
+            value = baseline - 0.8 * t
+        else:  # better at first, then worse after a stressful spell
+            value = baseline - 2.5 * math.sin(math.pi * t * 0.9) if t < 0.55 else (
+                baseline - 1 + 4.5 * (t - 0.55))
+        value += rng.gauss(0, 0.6) if i else 0
+        pains.append(int(min(10, max(0, round(value)))))
+    return pains
+
+
+def _questionnaire_items(rng: random.Random, instrument: str, severity: float) -> list[int]:
+    """Item answers that track a 0-1 severity; PHQ-9 item 9 stays 0 here."""
+    count, top = {"PHQ9": (9, 3), "GAD7": (7, 3), "PSS10": (10, 4)}[instrument]
+    values = [int(min(top, max(0, round(rng.gauss(severity * top, 0.7))))) for _ in range(count)]
+    if instrument == "PHQ9":
+        values[8] = 0
+    return values
+
+
+def create_demo(
+    session: Session, *, today: dt.date, size: str = "small", seed: int = 2026,
+    force: bool = False, password: str = DEMO_PASSWORD,
+) -> dict[str, int]:
+    """Make the demo clinic. Refuses a database that already has users or clients unless forced."""
+    if database_has_people(session) and not force:
+        raise DemoRefused("the database already holds users or clients; pass --force to add "
+                          "the demo clinic anyway")
+    rng = random.Random(seed)
+    spec = SIZES[size]
+    ensure_clinic(session, **CLINIC)
+    parts = {p.key: p for p in session.scalars(select(StrategyPart))}
+    templates = list(session.scalars(select(PlanTemplate).order_by(PlanTemplate.key)))
+    if not parts or not templates:
+        raise DemoRefused("load the strategy catalogue first (dashboard load-catalogue)")
+    part_strategy = {p.id: p.strategy for p in parts.values()}
+
+    # One password hash for every demo account: argon2 is slow on purpose.
+    shared_hash = hash_password(password)
+    admin_email = DEMO_ADMIN[0] if not force else f"admin+{seed}@demo.clinic"
+    people = [dict(email=admin_email, name=DEMO_ADMIN[1], role="admin",
+                   password_hash=shared_hash, active=True, must_change_password=False,
+                   phone="01632 960 001")]
+    practitioners = list(DEMO_PRACTITIONERS)
+    for i in range(len(practitioners), spec["practitioners"]):
+        practitioners.append((f"practitioner{i + 1}@demo.clinic",
+                              f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"))
+    if force:
+        practitioners = [(f"{seed}.{email}", name) for email, name in practitioners]
+    for i, (email, name) in enumerate(practitioners):
+        people.append(dict(email=email, name=name, role="practitioner", password_hash=shared_hash,
+                           active=True, must_change_password=False,
+                           phone=f"01632 960 {100 + i:03d}"))
+    user_ids = _bulk(session, User, people)
+    admin_id, practitioner_ids = user_ids[0], user_ids[1:]
+
+    # Clients and their plans of care.
+    n_clients = spec["clients"]
+    client_rows, plans_per_client = [], []
+    for i in range(n_clients):
+        start = today - dt.timedelta(days=rng.randint(120, 190))
+        kind = rng.choices(["improving", "flat", "worse"], weights=[60, 25, 15])[0]
+        client_rows.append(dict(
+            given_name=GIVEN[i % len(GIVEN)],
+            family_name=FAMILY[(i * 11 + i // len(FAMILY)) % len(FAMILY)],
+            date_of_birth=dt.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28)),
+            email=f"client{i + 1}@example.com" if i % 3 else "",
+            phone=f"07700 900{i % 1000:03d}" if i % 2 else "",
+            practitioner_id=practitioner_ids[i % len(practitioner_ids)],
+            archived=i % 37 == 36,
+            status="not_enough_data",
+        ))
+        plans_per_client.append((start, kind))
+    client_ids = _bulk(session, Client, client_rows)
+
+    episode_ids = _bulk(session, Episode, [
+        dict(client_id=cid, started_on=start, reason="Low back pain linked to stress")
+        for cid, (start, _kind) in zip(client_ids, plans_per_client, strict=True)])
+
+    activity_rows, client_activities = [], []
+    for cid in client_ids:
+        chosen = rng.sample(ACTIVITIES, rng.randint(2, 3))
+        client_activities.append(len(chosen))
+        activity_rows += [dict(client_id=cid, name=name, position=j + 1, active=True)
+                          for j, name in enumerate(chosen)]
+    activity_ids = _bulk(session, FunctionalActivity, activity_rows)
+
+    # Plan versions: version 1 from a template, then one or two changes along the way.
+    version_rows, version_items, version_meta = [], [], []
+    for idx, (eid, (start, _kind)) in enumerate(zip(episode_ids, plans_per_client, strict=True)):
+        template = templates[idx % len(templates)]
+        items = [(it.part_id, {k: getattr(it, k) for k in DOSE_KEYS}) for it in template.items]
+        changes = rng.choices([0, 1, 2], weights=[35, 45, 20])[0]
+        changed_on = sorted(start + dt.timedelta(days=rng.randint(30, 110)) for _ in range(changes))
+        effective = [start, *changed_on]
+        practitioner = client_rows[idx]["practitioner_id"]
+        for v, on in enumerate(effective, start=1):
+            if v > 1:
+                items = _change_plan(rng, items, parts)
+            version_rows.append(dict(
+                episode_id=eid, version=v, effective_on=on,
+                review_interval_days=template.review_interval_days,
+                notes="Little and often is better than a lot at once." if v == 1 else
+                "Adjusted after review.", template_id=template.id if v == 1 else None,
+                created_by_id=practitioner,
+                created_at=dt.datetime.combine(on, dt.time(10, 0), tzinfo=dt.UTC)))
+            version_items.append(list(items))
+            version_meta.append((idx, on))
+    version_ids = _bulk(session, PlanVersion, version_rows)
+
+    item_rows, item_owner = [], []
+    for vid, items in zip(version_ids, version_items, strict=True):
+        for position, (part_id, dose) in enumerate(items, start=1):
+            part = next(p for p in parts.values() if p.id == part_id)
+            item_rows.append(dict(
+                plan_version_id=vid, part_id=part_id, part_revision=part.revision,
+                strategy_key=part_strategy[part_id].key, strategy_name=part_strategy[part_id].name,
+                part_name=part.name, instructions=part.instructions, cautions=part.cautions,
+                position=position, **dose))
+            item_owner.append(vid)
+    item_ids = _bulk(session, PlanItem, item_rows)
+    items_by_version: dict[int, list[tuple[int, int | None]]] = {}
+    for item_id, vid, row in zip(item_ids, item_owner, item_rows, strict=True):
+        items_by_version.setdefault(vid, []).append((item_id, row["days_per_week"]))
+
+    goal_rows = []
+    for vid, (idx, _on) in zip(version_ids, version_meta, strict=True):
+        goal_rows.append(dict(plan_version_id=vid, description="Pain at or below 3",
+                              pain_target=3, target_on=plans_per_client[idx][0]
+                              + dt.timedelta(days=120)))
+    session.execute(insert(Goal), goal_rows)
+
+    versions_by_client: dict[int, list[tuple[dt.date, int]]] = {}
+    for vid, (idx, on) in zip(version_ids, version_meta, strict=True):
+        versions_by_client.setdefault(idx, []).append((on, vid))
+
+    # Sessions with scores that follow the client's path.
+    session_rows, session_extras = [], []
+    activity_cursor = 0
+    for idx, (cid, eid) in enumerate(zip(client_ids, episode_ids, strict=True)):
+        start, kind = plans_per_client[idx]
+        dates, day = [], start
+        last_day = today - dt.timedelta(days=rng.randint(0, 21))
+        while day <= last_day:
+            dates.append(day)
+            day += dt.timedelta(days=rng.choice([7, 7, 10, 14]))
+        if idx % 13 == 12:
+            dates = dates[:1]  # a few new clients with a single session so far
+        pains = _pain_path(rng, len(dates), kind)
+        acts = activity_ids[activity_cursor:activity_cursor + client_activities[idx]]
+        activity_cursor += client_activities[idx]
+        practitioner = client_rows[idx]["practitioner_id"]
+        for n, (on, pain) in enumerate(zip(dates, pains, strict=True)):
+            vid = max((v for v in versions_by_client[idx] if v[0] <= on), default=None)
+            severity = pain / 10
+            stress = int(min(10, max(0, round(pain * 0.8 + rng.gauss(1, 1)))))
+            ratings = [int(min(10, max(0, round(10 - pain + rng.gauss(0, 1))))) for _ in acts]
+            session_rows.append(dict(
+                client_id=cid, episode_id=eid, practitioner_id=practitioner,
+                plan_version_id=vid[1] if vid else None, session_on=on, pain=pain,
+                stress=stress, function_score=round(sum(ratings) / len(ratings), 2),
+                notes="First assessment." if n == 0 else "",
+                created_at=dt.datetime.combine(on, dt.time(11, 0), tzinfo=dt.UTC)))
+            adherence = [(item_id, min(7, max(0, round(rng.gauss(0.75, 0.2) * (days or 7)))))
+                         for item_id, days in items_by_version.get(vid[1], []) if days] if vid \
+                else []
+            questionnaires = {}
+            if n == 0 or n % 4 == 0:
+                questionnaires = {name: _questionnaire_items(rng, name, severity * 0.8)
+                                  for name in ("PHQ9", "GAD7", "PSS10")}
+            session_extras.append((list(zip(acts, ratings, strict=True)), adherence,
+                                   questionnaires))
+    session_ids = _bulk(session, CareSession, session_rows)
+
+    adherence_rows, rating_rows, answer_rows = [], [], []
+    for sid, (ratings, adherence, questionnaires) in zip(session_ids, session_extras, strict=True):
+        rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in ratings]
+        adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in adherence]
+        for instrument, values in questionnaires.items():
+            answer_rows += [dict(session_id=sid, instrument=instrument, item=k + 1, value=v)
+                            for k, v in enumerate(values)]
+    for model, rows in ((Adherence, adherence_rows), (FunctionalRating, rating_rows),
+                        (QuestionnaireAnswer, answer_rows)):
+        for chunk in range(0, len(rows), 20000):
+            session.execute(insert(model), rows[chunk:chunk + 20000])
+
+    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows)
+    session.flush()
+    return {"users": len(user_ids), "clients": len(client_ids), "sessions": len(session_ids),
+            "admin_id": admin_id}
+
+
+DOSE_KEYS = ("dose_kind", "minutes_min", "minutes_max", "sets", "reps", "hold_seconds",
+             "times_per_day", "days_per_week")
+
+
+def _change_plan(
+    rng: random.Random, items: list[tuple[int, dict[str, Any]]], parts: dict[str, StrategyPart]
+) -> list[tuple[int, dict[str, Any]]]:
+    """A believable review: add a part not yet in the plan, or ease one dose up."""
+    in_plan = {pid for pid, _ in items}
+    candidates = [parts[k] for k in EXTRA_PARTS if k in parts and parts[k].id not in in_plan]
+    if candidates and rng.random() < 0.6:
+        part = rng.choice(candidates)
+        return [*items, (part.id, {k: getattr(part, k) for k in DOSE_KEYS})]
+    changed = []
+    for pid, dose in items:
+        dose = dict(dose)
+        if dose["dose_kind"] == "exercise" and dose["reps"]:
+            dose["reps"] = min(100, dose["reps"] + 2)
+        changed.append((pid, dose))
+    return changed
+
+
+def _fill_summaries(
+    session: Session, client_ids: list[int], episode_ids: list[int],
+    session_rows: list[dict[str, Any]], version_rows: list[dict[str, Any]],
+) -> None:
+    by_episode: dict[int, list[tuple[dt.date, int]]] = {}
+    for row in session_rows:
+        by_episode.setdefault(row["episode_id"], []).append((row["session_on"], row["pain"]))
+    review = {row["episode_id"]: row["review_interval_days"] for row in version_rows}
+    updates = []
+    for cid, eid in zip(client_ids, episode_ids, strict=True):
+        pains = sorted(by_episode.get(eid, []))
+        if not pains:
+            continue
+        updates.append(dict(
+            id=cid, baseline_on=pains[0][0], baseline_pain=pains[0][1],
+            last_session_on=pains[-1][0], latest_pain=pains[-1][1],
+            status=status_from(pains[0][1], pains[-1][1], len(pains)).status,
+            next_due_on=pains[-1][0] + dt.timedelta(days=review.get(eid, 14))))
+    table = Client.__table__
+    session.execute(table.update().where(table.c.id == bindparam("client_id")),
+                    [{**u, "client_id": u.pop("id")} for u in updates])

@@ -1,0 +1,1 @@
+"""Domain logic: plain functions and dataclasses. No Dash, no SQL."""

@@ -1,0 +1,103 @@
+"""The strategy catalogue and plan templates as read from the TOML files under ``data/``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dashboard.domain.dose import Dose, validate_dose
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is not usable; the message says where."""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    key: str
+    name: str
+    instructions: str
+    cautions: str
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class StrategySpec:
+    key: str
+    name: str
+    summary: str
+    parts: tuple[PartSpec, ...]
+
+
+@dataclass(frozen=True)
+class TemplateItemSpec:
+    part_key: str
+    dose: Dose | None
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    key: str
+    name: str
+    description: str
+    review_interval_days: int
+    items: tuple[TemplateItemSpec, ...]
+
+
+def _dose(raw: dict[str, Any], where: str) -> Dose:
+    try:
+        dose = Dose(**raw)
+    except TypeError as exc:
+        raise CatalogueError(f"{where}: {exc}") from exc
+    problems = validate_dose(dose)
+    if problems:
+        raise CatalogueError(f"{where}: " + "; ".join(problems.values()))
+    return dose
+
+
+def parse_strategies(text: str) -> tuple[StrategySpec, ...]:
+    data = tomllib.loads(text)
+    strategies = []
+    seen: set[str] = set()
+    for raw in data.get("strategy", []):
+        parts = []
+        for part in raw.get("part", []):
+            where = f"part {part.get('key', '?')!r}"
+            if part["key"] in seen:
+                raise CatalogueError(f"{where}: key used twice")
+            seen.add(part["key"])
+            parts.append(PartSpec(
+                key=part["key"], name=part["name"],
+                instructions=part["instructions"].strip(),
+                cautions=part.get("cautions", "").strip(),
+                dose=_dose(part["dose"], where),
+            ))
+        strategies.append(StrategySpec(raw["key"], raw["name"], raw.get("summary", ""),
+                                       tuple(parts)))
+    if not strategies:
+        raise CatalogueError("the catalogue has no strategies")
+    return tuple(strategies)
+
+
+def parse_templates(text: str, known_parts: set[str]) -> tuple[TemplateSpec, ...]:
+    data = tomllib.loads(text)
+    templates = []
+    for raw in data.get("template", []):
+        items = []
+        for item in raw["items"]:
+            if item["part"] not in known_parts:
+                raise CatalogueError(f"template {raw['key']!r}: unknown part {item['part']!r}")
+            dose = _dose(item["dose"], f"template {raw['key']!r}") if "dose" in item else None
+            items.append(TemplateItemSpec(item["part"], dose))
+        templates.append(TemplateSpec(raw["key"], raw["name"], raw.get("description", ""),
+                                      int(raw.get("review_interval_days", 14)), tuple(items)))
+    return tuple(templates)
+
+
+def read_catalogue(data_dir: Path) -> tuple[tuple[StrategySpec, ...], tuple[TemplateSpec, ...]]:
+    strategies = parse_strategies((data_dir / "strategies.toml").read_text(encoding="utf-8"))
+    keys = {p.key for s in strategies for p in s.parts}
+    templates = parse_templates((data_dir / "templates.toml").read_text(encoding="utf-8"), keys)
+    return strategies, templates

@@ -1,0 +1,112 @@
+"""Doses: what a client does, how long or how many, and how often."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+DOSE_KINDS = ("timed", "exercise", "advice")
+
+# (lowest, highest) accepted for each number; the database holds the same ranges.
+LIMITS: dict[str, tuple[int, int]] = {
+    "minutes_min": (1, 240),
+    "minutes_max": (1, 240),
+    "sets": (1, 20),
+    "reps": (1, 100),
+    "hold_seconds": (1, 600),
+    "times_per_day": (1, 12),
+    "days_per_week": (1, 7),
+}
+
+LABELS = {
+    "minutes_min": "Minutes (from)",
+    "minutes_max": "Minutes (to)",
+    "sets": "Sets",
+    "reps": "Repetitions",
+    "hold_seconds": "Hold (seconds)",
+    "times_per_day": "Times per day",
+    "days_per_week": "Days per week",
+}
+
+
+@dataclass(frozen=True)
+class Dose:
+    kind: str
+    minutes_min: int | None = None
+    minutes_max: int | None = None
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    times_per_day: int | None = None
+    days_per_week: int | None = None
+
+    def as_columns(self) -> dict[str, Any]:
+        """The dose as the model's column values (``dose_kind`` and the numbers)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}
+        return {"dose_kind": self.kind, **values}
+
+    @classmethod
+    def from_columns(cls, row: Any) -> Dose:
+        return cls(
+            kind=row.dose_kind,
+            **{name: getattr(row, name) for name in LIMITS},
+        )
+
+
+def validate_dose(dose: Dose) -> dict[str, str]:
+    """Problems with a dose, keyed by field name; empty when the dose is sound."""
+    errors: dict[str, str] = {}
+    if dose.kind not in DOSE_KINDS:
+        return {"kind": "Choose timed, exercise or advice."}
+    for name, (low, high) in LIMITS.items():
+        value = getattr(dose, name)
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors[name] = f"{LABELS[name]} must be a whole number."
+        elif not low <= value <= high:
+            errors[name] = f"{LABELS[name]} must be between {low} and {high}."
+    if errors:
+        return errors
+    if dose.kind == "timed":
+        if dose.minutes_min is None:
+            errors["minutes_min"] = "A timed dose needs a number of minutes."
+        elif dose.minutes_max is not None and dose.minutes_max < dose.minutes_min:
+            errors["minutes_max"] = "The upper number of minutes cannot be below the lower."
+    if dose.kind == "exercise":
+        if dose.sets is None:
+            errors["sets"] = "An exercise needs a number of sets."
+        if dose.reps is None and dose.hold_seconds is None:
+            errors["reps"] = "Give repetitions or a hold in seconds."
+    return errors
+
+
+def _often(dose: Dose) -> str:
+    parts = []
+    if dose.times_per_day:
+        parts.append({1: "once a day", 2: "twice a day"}.get(
+            dose.times_per_day, f"{dose.times_per_day} times a day"))
+    if dose.days_per_week:
+        days = dose.days_per_week
+        parts.append("every day" if days == 7 else f"{days} days a week")
+    return ", ".join(parts)
+
+
+def describe_dose(dose: Dose) -> str:
+    """The dose in plain words, for example "15-20 minutes, twice a day, every day"."""
+    amount = ""
+    if dose.kind == "timed" and dose.minutes_min is not None:
+        if dose.minutes_max and dose.minutes_max != dose.minutes_min:
+            amount = f"{dose.minutes_min}-{dose.minutes_max} minutes"
+        else:
+            amount = f"{dose.minutes_min} minute{'s' if dose.minutes_min != 1 else ''}"
+    elif dose.kind == "exercise" and dose.sets is not None:
+        if dose.reps is not None:
+            amount = f"{dose.sets} × {dose.reps} repetitions"
+        if dose.hold_seconds is not None:
+            hold = f"hold {dose.hold_seconds} seconds"
+            amount = f"{amount}, {hold}" if amount else f"{dose.sets} × {hold}"
+    often = _often(dose)
+    if amount and often:
+        return f"{amount}, {often}"
+    return amount or often or "As advised"

@@ -1,0 +1,156 @@
+"""Test fixtures: one Dash app per test session (pages register globally), a fresh
+database per test (SQLite by default; PostgreSQL too for tests that take ``any_db``)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from dash import Dash
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from dashboard.app import create_app
+from dashboard.auth.passwords import hash_password
+from dashboard.cli import DATA_DIR
+from dashboard.config import Settings
+from dashboard.context import DB_KEY
+from dashboard.db.catalogue import load_catalogue
+from dashboard.db.clinic import ensure_clinic
+from dashboard.db.engine import Database
+from dashboard.db.migrate import upgrade
+from dashboard.domain.catalogue import read_catalogue
+from tests.pg import PgCluster, find_pg_bin, start_cluster
+
+PASSWORD = "correct-horse-battery"
+
+
+def _prepare(url: str) -> None:
+    upgrade(url)
+    strategies, templates = read_catalogue(DATA_DIR)
+    db = Database(url)
+    with db.begin() as session:
+        load_catalogue(session, strategies=strategies, templates=templates)
+        ensure_clinic(session, name="Test Clinic", phone="01632 960 999",
+                      crisis_line_text="Call the crisis line on 116 123.")
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with the catalogue, copied for every test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _prepare(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster | None]:
+    if find_pg_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries are missing in CI: the test command installs them")
+        yield None
+        return
+    cluster = start_cluster()
+    _prepare(cluster.url("postgres"))
+    engine = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE DATABASE template_dashboard TEMPLATE postgres"))
+    engine.dispose()
+    yield cluster
+    cluster.stop()
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def app(sqlite_template: Path) -> Dash:
+    settings = Settings(database_url=f"sqlite:///{sqlite_template}", secret_key="test-secret",
+                        environment="test")
+    return create_app(settings)
+
+
+def _sqlite_db(sqlite_template: Path, tmp_path: Path) -> Database:
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return Database(f"sqlite:///{path}")
+
+
+def _pg_db(cluster: PgCluster) -> Database:
+    name = f"test_{os.getpid()}_{next(_counter)}"
+    engine = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template_dashboard'))
+    engine.dispose()
+    return Database(cluster.url(name))
+
+
+@pytest.fixture
+def db(app: Dash, sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database, also installed as the app's database for this test."""
+    database = _sqlite_db(sqlite_template, tmp_path)
+    app.server.extensions[DB_KEY] = database
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(request: pytest.FixtureRequest, app: Dash, sqlite_template: Path,
+           tmp_path: Path) -> Iterator[Database]:
+    """A fresh database on each backend: the same test runs on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        database = _sqlite_db(sqlite_template, tmp_path)
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        if cluster is None:
+            pytest.skip("PostgreSQL is not installed here (the test command installs it; "
+                        "in CI these tests must run)")
+        database = _pg_db(cluster)
+    app.server.extensions[DB_KEY] = database
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # argon2 takes ~100 ms a hash: hash the shared test password once.
+    return hash_password(PASSWORD)
+
+
+@dataclass
+class People:
+    admin_id: int
+    alice_id: int  # practitioner
+    bob_id: int  # practitioner
+    alice_client_id: int
+    bob_client_id: int
+
+
+@pytest.fixture
+def people(any_db: Database, password_hash: str) -> People:
+    from tests.factories import make_people
+
+    return make_people(any_db, password_hash)
+
+
+@pytest.fixture
+def sqlite_people(db: Database, password_hash: str) -> People:
+    from tests.factories import make_people
+
+    return make_people(db, password_hash)
+
+
+@pytest.fixture
+def http(app: Dash) -> FlaskClient:
+    return app.server.test_client()
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -1,0 +1,69 @@
+"""Client lists: who sees which client, search and pagination in SQL."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from dashboard.auth.access import CurrentUser, can_see_client
+from dashboard.db.clients import ClientFilters, list_clients
+from dashboard.db.models import Client, ClientShare
+from tests.factories import make_client
+
+TODAY = dt.date(2026, 11, 25)
+
+
+def as_user(user_id: int, role: str) -> CurrentUser:
+    return CurrentUser(id=user_id, email="", name="", role=role, login_session_id=0, token="")
+
+
+def test_practitioner_lists_only_own_and_shared_clients(any_db, people):
+    alice = as_user(people.alice_id, "practitioner")
+    with any_db.read() as s:
+        rows, total = list_clients(s, alice, ClientFilters(), TODAY)
+    assert [r.id for r in rows] == [people.alice_client_id] and total == 1
+
+    with any_db.begin() as s:
+        s.add(ClientShare(client_id=people.bob_client_id, practitioner_id=people.alice_id))
+    with any_db.read() as s:
+        rows, _ = list_clients(s, alice, ClientFilters(), TODAY)
+    assert {r.id for r in rows} == {people.alice_client_id, people.bob_client_id}
+
+
+def test_admin_lists_everyone_with_practitioner_names(any_db, people):
+    with any_db.read() as s:
+        rows, total = list_clients(s, as_user(people.admin_id, "admin"), ClientFilters(), TODAY)
+    assert total == 2
+    assert {r.practitioner_name for r in rows} == {"Alice Practitioner", "Bob Practitioner"}
+
+
+def test_sql_filter_agrees_with_the_rule_for_every_pair(any_db, people):
+    with any_db.begin() as s:
+        s.add(ClientShare(client_id=people.bob_client_id, practitioner_id=people.alice_id))
+    users = [as_user(people.admin_id, "admin"), as_user(people.alice_id, "practitioner"),
+             as_user(people.bob_id, "practitioner")]
+    with any_db.read() as s:
+        clients = list(s.scalars(select(Client)))
+        shares = {}
+        for share in s.scalars(select(ClientShare)):
+            shares.setdefault(share.client_id, set()).add(share.practitioner_id)
+        for user in users:
+            listed = {r.id for r in list_clients(s, user, ClientFilters(), TODAY)[0]}
+            allowed = {c.id for c in clients if can_see_client(
+                user, practitioner_id=c.practitioner_id,
+                shared_with=frozenset(shares.get(c.id, ())))}
+            assert listed == allowed
+
+
+def test_search_is_by_name_prefix_and_treats_wildcards_as_text(any_db, people):
+    admin = as_user(people.admin_id, "admin")
+    with any_db.begin() as s:
+        for i in range(30):
+            make_client(s, practitioner_id=people.alice_id, given=f"Given{i:02d}", family="Zed")
+    with any_db.read() as s:
+        assert list_clients(s, admin, ClientFilters(search="car"), TODAY)[1] == 1
+        assert list_clients(s, admin, ClientFilters(search="BOBS"), TODAY)[1] == 1
+        assert list_clients(s, admin, ClientFilters(search="%"), TODAY)[1] == 0
+        assert list_clients(s, admin, ClientFilters(search="zed given0"), TODAY)[1] == 10
+        page2, total = list_clients(s, admin, ClientFilters(search="zed", page=2, page_size=25),
+                                    TODAY)
+    assert total == 30 and len(page2) == 5
