@@ -23,7 +23,8 @@ def test_demo_is_believable(db):
         counts = create_demo(s, today=TODAY)
     assert counts["users"] == 4 and counts["clients"] == 40
     with db.read() as s:
-        statuses = dict(s.execute(select(Client.status, func.count()).group_by(Client.status)).all())
+        statuses = dict(s.execute(
+            select(Client.status, func.count()).group_by(Client.status)).all())
         sessions = s.scalar(select(func.count()).select_from(CareSession))
         versions_per_episode = s.execute(
             select(PlanVersion.episode_id, func.count()).group_by(PlanVersion.episode_id)).all()

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
-from dashboard.db.models import Client, User
+from dashboard.db.models import Client, Episode, User
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),
@@ -84,3 +84,37 @@ def list_clients(
         query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
         .limit(filters.page_size).offset((page - 1) * filters.page_size)).all()
     return [ClientRow(*row) for row in rows], total
+
+
+def find_duplicates(
+    session: Session, user: CurrentUser, *, given_name: str, family_name: str,
+    date_of_birth: dt.date, exclude_id: int | None = None,
+) -> list[int]:
+    """Clients this user may see with the same name and date of birth."""
+    query = select(Client.id).where(
+        visible_clients(user),
+        func.lower(Client.given_name) == given_name.lower(),
+        func.lower(Client.family_name) == family_name.lower(),
+        Client.date_of_birth == date_of_birth)
+    if exclude_id is not None:
+        query = query.where(Client.id != exclude_id)
+    return list(session.scalars(query))
+
+
+def create_client(
+    session: Session, *, given_name: str, family_name: str, date_of_birth: dt.date,
+    email: str, phone: str, practitioner_id: int, today: dt.date,
+) -> Client:
+    """A new client with an open episode of care starting today."""
+    client = Client(given_name=given_name, family_name=family_name, date_of_birth=date_of_birth,
+                    email=email, phone=phone, practitioner_id=practitioner_id,
+                    status="not_enough_data", next_due_on=today)
+    session.add(client)
+    session.flush()
+    session.add(Episode(client_id=client.id, started_on=today, reason=""))
+    session.flush()
+    return client
+
+
+def practitioner_name(session: Session, user_id: int) -> str:
+    return session.scalar(select(User.name).where(User.id == user_id)) or ""
