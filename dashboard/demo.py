@@ -221,7 +221,7 @@ def create_demo(
     for vid, (idx, _on) in zip(version_ids, version_meta, strict=True):
         goal_rows.append(dict(plan_version_id=vid, description="Pain at or below 3",
                               pain_target=3, target_on=plans_per_client[idx][0]
-                              + dt.timedelta(days=120)))
+                              + dt.timedelta(days=240)))
     session.execute(insert(Goal), goal_rows)
 
     versions_by_client: dict[int, list[tuple[dt.date, int]]] = {}

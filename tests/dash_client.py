@@ -3,6 +3,7 @@ answers to a forged or anonymous request."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -39,3 +40,49 @@ def open_page(http: FlaskClient, pathname: str) -> TestResponse:
         {"id": "_pages_location", "property": "pathname", "value": pathname},
         {"id": "_pages_location", "property": "search", "value": ""},
     ])
+
+
+def dependencies(http: FlaskClient) -> list[dict[str, Any]]:
+    response = http.get("/_dash-dependencies")
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _split_outputs(output: str) -> list[tuple[str, str]]:
+    specs = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [tuple(spec.rsplit(".", 1)) for spec in specs]  # type: ignore[misc]
+
+
+def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
+           triggered: str | None = None, deps: list[dict[str, Any]] | None = None) -> TestResponse:
+    """Call the registered callback whose output names ``output_contains``.
+
+    ``values`` maps "id.property" to a value for plain ids, and a pattern's ``type`` to a
+    list of (id dict, value) pairs for ALL wildcards, as the browser would send them.
+    """
+    deps = deps or dependencies(http)
+    dep = next(d for d in deps if output_contains in d["output"])
+
+    def resolve(component: str, prop: str, with_value: bool) -> Any:
+        if component.startswith("{"):
+            pattern = json.loads(component)
+            return [({"id": cid, "property": prop, "value": v} if with_value
+                     else {"id": cid, "property": prop})
+                    for cid, v in values.get(pattern["type"], [])]
+        item: dict[str, Any] = {"id": component, "property": prop}
+        if with_value:
+            item["value"] = values.get(f"{component}.{prop}")
+        return item
+
+    outputs = [resolve(c, p, False) for c, p in _split_outputs(dep["output"])]
+    inputs = [resolve(i["id"], i["property"], True) for i in dep["inputs"]]
+    state = [resolve(s["id"], s["property"], True) for s in dep["state"]]
+    first = dep["inputs"][0]
+    payload = {
+        "output": dep["output"],
+        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [triggered or f"{first['id']}.{first['property']}"],
+    }
+    return http.post("/_dash-update-component", json=payload)

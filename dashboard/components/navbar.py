@@ -9,7 +9,8 @@ from dashboard.auth.access import CurrentUser
 
 
 def navbar(user: CurrentUser | None) -> dbc.Navbar:
-    links = [dbc.NavItem(dbc.NavLink("Home", href="/"))]
+    links = [dbc.NavItem(dbc.NavLink("Home", href="/")),
+             dbc.NavItem(dbc.NavLink("Clients", href="/clients"))]
     right = []
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"

@@ -92,3 +92,11 @@ def recent_failures(
     if latest is not None and latest.tzinfo is None:
         latest = latest.replace(tzinfo=dt.UTC)
     return by_email, by_ip, latest
+
+
+def active_practitioner_id(session: Session, candidate: object) -> int | None:
+    """The id if it names an active practitioner; None for anything else a request may hold."""
+    if not isinstance(candidate, int) or isinstance(candidate, bool):
+        return None
+    return session.scalar(select(User.id).where(
+        User.id == candidate, User.role == "practitioner", User.active.is_(True)))

@@ -1,0 +1,73 @@
+"""A client's details as typed into the form, and what is wrong with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dashboard.domain.people import age_on
+
+MAX_NAME = 100
+MAX_AGE = 120
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+PHONE_CHARS = re.compile(r"^[0-9+()\-. ]+$")
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date | None
+    email: str = ""
+    phone: str = ""
+
+
+def parse_date(raw: object) -> dt.date | None:
+    """An ISO date (as the date picker sends it) or None; anything else raises ValueError."""
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str):
+        raise ValueError("not a date")
+    return dt.date.fromisoformat(raw[:10])
+
+
+def clean_client(raw: dict[str, object]) -> tuple[ClientInput, dict[str, str]]:
+    """Trim and parse the form's values; errors keyed by field."""
+    errors: dict[str, str] = {}
+
+    def text(name: str) -> str:
+        value = raw.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    try:
+        dob = parse_date(raw.get("date_of_birth"))
+    except ValueError:
+        dob = None
+        errors["date_of_birth"] = "Enter a real date, for example 1985-03-14."
+    data = ClientInput(text("given_name"), text("family_name"), dob, text("email").lower(),
+                       text("phone"))
+    return data, errors
+
+
+def validate_client(data: ClientInput, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for name, label in (("given_name", "Given name"), ("family_name", "Family name")):
+        value = getattr(data, name)
+        if not value:
+            errors[name] = f"{label} is required."
+        elif len(value) > MAX_NAME:
+            errors[name] = f"{label} is limited to {MAX_NAME} characters."
+    if data.date_of_birth is None:
+        errors["date_of_birth"] = "Date of birth is required."
+    elif data.date_of_birth >= today:
+        errors["date_of_birth"] = "Date of birth must be in the past."
+    elif age_on(data.date_of_birth, today) > MAX_AGE:
+        errors["date_of_birth"] = f"That would make the client over {MAX_AGE}: check the year."
+    if data.email and (len(data.email) > 254 or not EMAIL.match(data.email)):
+        errors["email"] = "Enter a valid email address, such as name@example.com."
+    if data.phone:
+        digits = sum(ch.isdigit() for ch in data.phone)
+        if not PHONE_CHARS.match(data.phone) or not 6 <= digits <= 15:
+            errors["phone"] = "Enter a phone number of 6 to 15 digits (spaces, +, - allowed)."
+    return errors

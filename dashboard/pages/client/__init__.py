@@ -1,0 +1,1 @@
+"""The client's page: details, the plan builder and the plan's history."""

@@ -1,0 +1,256 @@
+"""The client's page: details, archive, the plan builder and the plan's version history.
+
+Every callback starts by asking the server who is calling and whether they may see the
+client whose id the page holds: that id comes from the browser and is never trusted.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.components.status import pain_with_change, status_badge
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.catalogue import list_strategies, list_templates
+from dashboard.db.clients import practitioner_name
+from dashboard.db.models import Client, PlanTemplate
+from dashboard.db.plans import (
+    current_version,
+    get_version,
+    plan_history,
+    save_plan_version,
+    snapshot_of,
+)
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.dose import Dose
+from dashboard.domain.people import age_on
+from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
+from dashboard.pages.client import ids, plan_views
+
+dash.register_page(__name__, path_template="/clients/<client_id>",
+                   title="Client · Back Pain Care")
+
+
+def not_found() -> html.Div:
+    return html.Div([
+        html.H1("Client not found", className="h3"),
+        html.P("There is no such client, or they are not one of yours."),
+        dcc.Link("Back to clients", href="/clients"),
+    ])
+
+
+def _details(client: Client, practitioner: str, today) -> html.Div:
+    contact = " · ".join(x for x in (client.email, client.phone) if x) or "No contact details"
+    return html.Div([
+        html.Div([
+            html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
+            status_badge(client.status),
+            dbc.Badge("Archived", color="dark", className="ms-2", id=ids.ARCHIVED_BADGE,
+                      style={} if client.archived else {"display": "none"}),
+        ], className="d-flex align-items-center flex-wrap"),
+        html.P([
+            f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
+            f" · {contact} · Practitioner: {practitioner}",
+            f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
+        ], className="text-body-secondary mb-2"),
+        html.Div([
+            dcc.Link("Edit details", href=f"/clients/{client.id}/edit",
+                     className="btn btn-outline-primary btn-sm me-2"),
+            dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
+                       color="secondary", outline=True, size="sm"),
+            html.Span(id=ids.ARCHIVE_RESULT, className="ms-2 small", role="status"),
+        ], className="no-print"),
+    ], className="mb-3")
+
+
+def layout(client_id: str = "", **_query: str) -> html.Div:
+    user = require_user()
+    today = clinic_today()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            return not_found()
+        # One audit entry per record opened (the page's callbacks do not add more).
+        record_audit(db, user_id=user.id, action="client_viewed", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip())
+        episode = current_episode(db, client.id)
+        versions = plan_history(db, episode.id) if episode else []
+        strategies = list_strategies(db)
+        templates = list_templates(db)
+        details = _details(client, practitioner_name(db, client.practitioner_id), today)
+        current = versions[0] if versions else None
+        plan_area = (plan_views.builder(strategies, templates,
+                                        current.snapshot if current else None, today)
+                     if episode and episode.ended_on is None else
+                     html.P("This client has no open episode of care, so the plan cannot "
+                            "change.", className="alert alert-secondary"))
+    return html.Div([
+        dcc.Store(id=ids.CLIENT_ID, data=client.id),
+        dcc.Link("← Clients", href="/clients", className="no-print"),
+        details,
+        dbc.Row([
+            dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
+                     plan_area], lg=8),
+            dbc.Col([html.H2("Plan history", className="h5"),
+                     html.Div(plan_views.history(versions), id=ids.HISTORY)], lg=4),
+        ]),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
+            dbc.ModalBody(id=ids.VERSION_BODY),
+        ], id=ids.VERSION_MODAL, size="lg", is_open=False),
+    ])
+
+
+@callback(
+    Output(ids.ARCHIVE, "children"),
+    Output(ids.ARCHIVED_BADGE, "style"),
+    Output(ids.ARCHIVE_RESULT, "children"),
+    Input(ids.ARCHIVE, "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def toggle_archive(_n, client_id):
+    user = require_user()
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)
+        client.archived = not client.archived
+        record_audit(db, user_id=user.id,
+                     action="client_archived" if client.archived else "client_restored",
+                     entity="client", entity_id=client.id, client_id=client.id, ip=client_ip())
+        archived = client.archived
+    message = ("Archived: hidden from the client list; nothing is lost. Restore to undo."
+               if archived else "Restored to the client list.")
+    return ("Restore" if archived else "Archive", {} if archived else {"display": "none"},
+            message)
+
+
+def _part_infos(db) -> dict[int, PartInfo]:
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
+            for s in list_strategies(db) for p in s.parts if not p.retired}
+
+
+@callback(
+    Output({"type": ids.INCLUDE, "part": ALL}, "value"),
+    Output({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
+    Output(ids.REVIEW, "value"),
+    Output(ids.TEMPLATE_RESULT, "children"),
+    Input(ids.APPLY_TEMPLATE, "n_clicks"),
+    State(ids.TEMPLATE, "value"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def apply_template(_n, template_id, client_id):
+    user = require_user()
+    include_ids, dose_ids = ctx.outputs_list[0], ctx.outputs_list[1]
+    with current_db().read() as db:
+        authorize_client(db, user, client_id)
+        template = db.get(PlanTemplate, int(template_id)) if str(template_id).isdigit() else None
+        if template is None or template.retired:
+            return ([no_update] * len(include_ids), [no_update] * len(dose_ids), no_update,
+                    "Choose a template first.")
+        doses = {item.part_id: Dose.from_columns(item) for item in template.items}
+        defaults = {p.id: Dose.from_columns(p) for s in list_strategies(db) for p in s.parts}
+        name, review = template.name, template.review_interval_days
+    included = [o["id"]["part"] in doses for o in include_ids]
+    values = [getattr(doses.get(o["id"]["part"]) or defaults.get(o["id"]["part"]),
+                      o["id"]["field"], None) for o in dose_ids]
+    return included, values, review, plan_views.template_status(name)
+
+
+@callback(
+    Output({"type": ids.PART_ERROR, "part": ALL}, "children"),
+    Output(ids.ITEMS_ERROR, "children"),
+    Output(ids.REVIEW_ERROR, "children"),
+    Output(ids.NOTES_ERROR, "children"),
+    [Output(error_id, "children") for error_id in ids.GOAL_ERRORS.values()],
+    Output(ids.SAVE_RESULT, "children"),
+    Output(ids.HISTORY, "children"),
+    Output(ids.HEADING, "children"),
+    Input(ids.SAVE, "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    State({"type": ids.INCLUDE, "part": ALL}, "value"),
+    State({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
+    State(ids.REVIEW, "value"),
+    State(ids.NOTES, "value"),
+    State(ids.GOAL_PAIN, "value"),
+    State(ids.GOAL_PAIN_DATE, "value"),
+    State(ids.GOAL_ACTIVITY, "value"),
+    State(ids.GOAL_ACTIVITY_DATE, "value"),
+    prevent_initial_call=True,
+)
+def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain_date,
+              activity, activity_date):
+    user = require_user()
+    today = clinic_today()
+    include_states, dose_states = ctx.states_list[1], ctx.states_list[2]
+    included = [s["id"]["part"] for s in include_states if s.get("value")]
+    raw_doses: dict[int, dict[str, object]] = {}
+    for s in dose_states:
+        raw_doses.setdefault(s["id"]["part"], {})[s["id"]["field"]] = s.get("value")
+    part_slots = [o["id"]["part"] for o in ctx.outputs_list[0]]
+
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)
+        episode = current_episode(db, client.id)
+        if episode is None or episode.ended_on is not None:
+            raise AccessDenied("no open episode")
+        previous = current_version(db, episode.id)
+        goals, goal_errors = parse_goals(pain_target, pain_date, activity, activity_date)
+        draft, errors = build_draft(
+            _part_infos(db), included, raw_doses, review=review, notes=notes, goals=goals,
+            today=today, carried_goals=snapshot_of(previous).goals if previous else ())
+        errors = {**errors, **goal_errors}
+        changes = [] if errors else diff_plans(
+            snapshot_of(previous) if previous else None, draft)
+        if errors:
+            result = dbc.Alert("The plan was not saved: see the messages above.",
+                               color="danger", className="mb-0")
+        elif previous is not None and not changes:
+            result = dbc.Alert("Nothing has changed since the last version.", color="info",
+                               className="mb-0")
+        else:
+            version = save_plan_version(db, episode_id=episode.id, draft=draft,
+                                        user_id=user.id, today=today)
+            refresh_client_summary(db, client)
+            record_audit(db, user_id=user.id, action="plan_saved", entity="plan_version",
+                         entity_id=version.id, client_id=client.id, ip=client_ip(),
+                         detail={"version": version.version, "changes": changes})
+            result = dbc.Alert(f"Saved as version {version.version}.", color="success",
+                               className="mb-0")
+        versions = plan_history(db, episode.id)
+
+    part_errors = [" ".join(v for k, v in sorted(errors.items())
+                            if k.startswith(f"dose-{pid}-")) for pid in part_slots]
+    return (part_errors, errors.get("items", ""), errors.get("review", ""),
+            errors.get("notes", ""), *[errors.get(k, "") for k in ids.GOAL_ERRORS], result,
+            plan_views.history(versions), plan_views.heading(versions[0] if versions else None))
+
+
+@callback(
+    Output(ids.VERSION_MODAL, "is_open"),
+    Output(ids.VERSION_TITLE, "children"),
+    Output(ids.VERSION_BODY, "children"),
+    Input({"type": ids.VIEW, "version": ALL}, "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def view_version(clicks, client_id):
+    if not any(clicks):  # the history was redrawn; nothing was clicked
+        return no_update, no_update, no_update
+    user = require_user()
+    number = ctx.triggered_id["version"]
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)
+        episode = current_episode(db, client.id)
+        found = [v for v in plan_history(db, episode.id) if v.version == number] \
+            if episode else []
+        if not found:
+            return True, "Version not found", ""
+        version = get_version(db, episode.id, number)
+        wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
+        info = found[0]
+    return True, f"Plan version {number} (read-only)", plan_views.read_only(info, wording)

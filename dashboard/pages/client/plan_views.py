@@ -1,0 +1,183 @@
+"""Layout pieces of the plan builder and history. Plain data in, components out; no queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.db.models import PlanTemplate, Strategy, StrategyPart
+from dashboard.db.plans import VersionInfo
+from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
+from dashboard.domain.plans import PlanSnapshot, diff_plans
+from dashboard.pages.client import ids
+
+FIELDS_BY_KIND = {
+    "timed": ("minutes_min", "minutes_max", "times_per_day", "days_per_week"),
+    "exercise": ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week"),
+    "advice": ("days_per_week",),
+}
+
+
+def _dose_inputs(part: StrategyPart, dose: Dose) -> list:
+    inputs = []
+    for name in FIELDS_BY_KIND[part.dose_kind]:
+        low, high = LIMITS[name]
+        inputs.append(html.Label([
+            html.Span(LABELS[name], className="small d-block"),
+            number_input({"type": ids.DOSE, "part": part.id, "field": name},
+                         getattr(dose, name), size="sm", className="dose-input",
+                         placeholder=f"{low}-{high}"),
+        ], className="me-2 mb-1"))
+    return inputs
+
+
+def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
+    dose = chosen or Dose.from_columns(part)
+    return html.Div([
+        dbc.Row([
+            dbc.Col([
+                dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
+                             value=chosen is not None, label_class_name="fw-semibold"),
+                html.Small(part.instructions, className="text-body-secondary d-block"),
+            ], lg=5),
+            dbc.Col(html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"), lg=7),
+        ]),
+        html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
+                 role="status"),
+    ], className="border-bottom py-2 plan-part")
+
+
+def builder(strategies: list[Strategy], templates: list[PlanTemplate],
+            current: PlanSnapshot | None, today: dt.date) -> html.Div:
+    chosen = {i.part_id: i.dose for i in current.items} if current else {}
+    pain_goal = next((g for g in current.goals if g.pain_target is not None), None) \
+        if current else None
+    activity_goal = next((g for g in current.goals if g.pain_target is None), None) \
+        if current else None
+    sections = [
+        dbc.AccordionItem(
+            [html.P(s.summary, className="small text-body-secondary")] +
+            [part_row(p, chosen.get(p.id)) for p in s.parts if not p.retired],
+            title=f"{s.name} ({sum(1 for p in s.parts if p.id in chosen)} chosen)",
+            item_id=s.key)
+        for s in strategies
+    ]
+    return html.Div([
+        dbc.Row([
+            dbc.Col([dbc.Label("Start from a template", html_for=ids.TEMPLATE),
+                     dbc.Select(id=ids.TEMPLATE, options=[
+                         {"label": f"{t.name}: {t.description}", "value": str(t.id)}
+                         for t in templates], placeholder="Choose a template…")], md=8),
+            dbc.Col(dbc.Button("Use template", id=ids.APPLY_TEMPLATE, color="secondary",
+                               outline=True), md=4, className="d-flex align-items-end"),
+        ], className="mb-2"),
+        html.Div(id=ids.TEMPLATE_RESULT, role="status", className="small mb-2"),
+        html.Div(id=ids.ITEMS_ERROR, className="field-error mb-2", role="status"),
+        dbc.Accordion(sections, always_open=True, start_collapsed=False,
+                      active_item=[s.key for s in strategies], className="mb-3"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Review every (days)", html_for=ids.REVIEW),
+                     number_input(ids.REVIEW, current.review_interval_days if current else 14),
+                     html.Div(id=ids.REVIEW_ERROR, className="field-error", role="status")],
+                    md=3),
+            dbc.Col([dbc.Label("Notes for the client", html_for=ids.NOTES),
+                     dbc.Textarea(id=ids.NOTES, value=current.notes if current else "",
+                                  maxLength=2000, rows=3),
+                     html.Div(id=ids.NOTES_ERROR, className="field-error", role="status")],
+                    md=9),
+        ], className="mb-3"),
+        html.Fieldset([
+            html.Legend("Goals", className="h6"),
+            dbc.Row([
+                _goal_field("Pain at or below (0-10)", number_input(
+                    ids.GOAL_PAIN, pain_goal.pain_target if pain_goal else None),
+                    "goal-0-target", 3),
+                _goal_field("by (date)", _date_input(ids.GOAL_PAIN_DATE, pain_goal, today),
+                            "goal-0-date", 3),
+                _goal_field("Activity to get back", dbc.Input(
+                    id=ids.GOAL_ACTIVITY, type="text", maxLength=500,
+                    value=activity_goal.description if activity_goal else "",
+                    placeholder="e.g. Lift my daughter"), "goal-1-description", 3),
+                _goal_field("by (date)", _date_input(ids.GOAL_ACTIVITY_DATE, activity_goal,
+                                                     today), "goal-1-date", 3),
+            ]),
+        ], className="mb-3"),
+        dbc.Button("Save plan", id=ids.SAVE, color="primary", className="me-2"),
+        html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status"),
+    ])
+
+
+def number_input(id_: str | dict, value: int | None, **kwargs: object) -> dbc.Input:
+    """A text box for a whole number. Not type="number": the browser would turn an
+    out-of-range entry into an empty value, and the user would never learn why."""
+    return dbc.Input(id=id_, type="text", inputMode="numeric", value=value, maxLength=6,
+                     autoComplete="off", **kwargs)
+
+
+def _date_input(id_: str, goal, today: dt.date) -> dbc.Input:
+    value = goal.target_on.isoformat() if goal and goal.target_on else None
+    return dbc.Input(id=id_, type="date", value=value, min=today.isoformat())
+
+
+def _goal_field(label: str, control, error_key: str, width: int) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control.id), control,
+                    html.Div(id=ids.GOAL_ERRORS[error_key], className="field-error",
+                             role="status")], md=width)
+
+
+def heading(current: VersionInfo | None) -> str:
+    if current is None:
+        return "Home-care plan: none yet"
+    return (f"Home-care plan: version {current.version}, from "
+            f"{current.effective_on:%d %b %Y} by {current.created_by}")
+
+
+def history(versions: list[VersionInfo]) -> html.Div:
+    """Newest first; each with who, when, and what changed from the one before."""
+    if not versions:
+        return html.P("No plan has been saved yet.", className="text-body-secondary")
+    rows = []
+    for i, info in enumerate(versions):
+        previous = versions[i + 1].snapshot if i + 1 < len(versions) else None
+        changes = diff_plans(previous, info.snapshot) or ["No change to the parts or doses"]
+        rows.append(html.Li([
+            html.Div([
+                html.Strong(f"Version {info.version}"),
+                html.Span(f" · {info.created_at:%d %b %Y %H:%M} · {info.created_by}",
+                          className="text-body-secondary"),
+                dbc.Button("View", id={"type": ids.VIEW, "version": info.version}, size="sm",
+                           color="link", className="ms-2 p-0 align-baseline",
+                           title=f"View version {info.version} as it was given"),
+            ]),
+            html.Ul([html.Li(line) for line in changes], className="small mb-2"),
+        ], className="plan-version"))
+    return html.Ol(rows, className="list-unstyled", reversed=True)
+
+
+def read_only(version: VersionInfo, instructions: dict[int, tuple[str, str]]) -> html.Div:
+    """An earlier version as it was given, with the wording it was given with."""
+    snapshot = version.snapshot
+    items = []
+    for item in snapshot.items:
+        text, cautions = instructions.get(item.part_id, ("", ""))
+        items.append(html.Li([
+            html.Strong(f"{item.strategy_name}: {item.part_name}"),
+            html.Span(f" · {describe_dose(item.dose)}"),
+            html.P(text, className="small mb-1"),
+            html.P(f"Caution: {cautions}", className="small fst-italic") if cautions else None,
+        ]))
+    return html.Div([
+        html.P(f"Given {version.effective_on:%d %b %Y} by {version.created_by}. "
+               f"Review every {snapshot.review_interval_days} days."),
+        html.Ul(items),
+        html.P(["Notes: ", snapshot.notes]) if snapshot.notes else None,
+        html.Ul([html.Li(g.description + (f" by {g.target_on:%d %b %Y}" if g.target_on else ""))
+                 for g in snapshot.goals]) if snapshot.goals else None,
+    ])
+
+
+def template_status(name: str) -> html.Span:
+    return html.Span(["Filled in from the template ", html.Strong(name),
+                      ". Adjust it, then save."])

@@ -1,0 +1,89 @@
+"""Edit a client's details."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.clients import find_duplicates, practitioner_name
+from dashboard.db.users import list_practitioners
+from dashboard.pages.client.detail import not_found
+from dashboard.pages.client_services import check_client_form, fingerprint
+
+dash.register_page(__name__, path_template="/clients/<client_id>/edit",
+                   title="Edit client · Back Pain Care")
+
+P = "edit-client"
+FIELDS = (*CLIENT_FIELDS, "practitioner_id")
+
+
+def layout(client_id: str = "", **_query: str) -> html.Div:
+    user = require_user()
+    with current_db().read() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            return not_found()
+        practitioners = ([(u.id, u.name) for u in list_practitioners(db)] if user.is_admin
+                         else [(client.practitioner_id,
+                                practitioner_name(db, client.practitioner_id))])
+        values = {name: getattr(client, name) for name in FIELDS}
+        cid, name = client.id, f"{client.given_name} {client.family_name}"
+    return html.Div([
+        dcc.Store(id=f"{P}-client-id", data=cid),
+        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Link(f"← {name}", href=f"/clients/{cid}"),
+        html.H1("Edit client details", className="h3 mt-2"),
+        client_form(P, values=values, today=clinic_today(), submit_label="Save details",
+                    practitioners=practitioners, can_assign=user.is_admin),
+    ], style={"maxWidth": "60rem"})
+
+
+@callback(
+    [Output(error_id(P, f), "children") for f in FIELDS],
+    Output(f"{P}-duplicate", "children"),
+    Output(f"{P}-confirmed-duplicate", "data"),
+    Output(f"{P}-go", "href"),
+    Input(f"{P}-form", "n_submit"),
+    State(f"{P}-client-id", "data"),
+    [State(field_id(P, f), "value") for f in ("given_name", "family_name")],
+    State(field_id(P, "date_of_birth"), "value"),
+    [State(field_id(P, f), "value") for f in ("email", "phone", "practitioner_id")],
+    State(f"{P}-confirmed-duplicate", "data"),
+    prevent_initial_call=True,
+)
+def save(_n, client_id, given, family, dob, email, phone, practitioner_id, confirmed):
+    user = require_user()
+    raw = dict(given_name=given, family_name=family, date_of_birth=dob, email=email,
+               phone=phone, practitioner_id=practitioner_id)
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)
+        checked = check_client_form(db, user, raw, clinic_today())
+        field_errors = [checked.errors.get(f, "") for f in FIELDS]
+        if checked.errors:
+            return *field_errors, None, None, no_update
+        data = checked.data
+        duplicates = find_duplicates(db, user, given_name=data.given_name,
+                                     family_name=data.family_name,
+                                     date_of_birth=data.date_of_birth, exclude_id=client.id)
+        if duplicates and confirmed != fingerprint(data):
+            warning = html.Div(
+                "Another client has this name and date of birth. Press Save details again "
+                "to keep both records.", className="alert alert-warning")
+            return *field_errors, warning, fingerprint(data), no_update
+        new_values = dict(given_name=data.given_name, family_name=data.family_name,
+                          date_of_birth=data.date_of_birth, email=data.email, phone=data.phone)
+        if user.is_admin:
+            new_values["practitioner_id"] = checked.practitioner_id
+        changed = sorted(k for k, v in new_values.items() if getattr(client, k) != v)
+        for key, value in new_values.items():
+            setattr(client, key, value)
+        # Field names only: the values are health data and stay out of the audit detail.
+        record_audit(db, user_id=user.id, action="client_updated", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip(),
+                     detail={"fields": changed})
+    return *field_errors, None, None, f"/clients/{client.id}"

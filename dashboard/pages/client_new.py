@@ -1,0 +1,83 @@
+"""New client: the details form; warns before creating a likely duplicate."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard.auth.access import require_user
+from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.clients import create_client, find_duplicates
+from dashboard.db.users import list_practitioners
+from dashboard.pages.client_services import check_client_form, fingerprint
+
+dash.register_page(__name__, path="/new-client", title="New client · Back Pain Care")
+
+P = "new-client"
+FIELDS = (*CLIENT_FIELDS, "practitioner_id")
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    practitioners = [(user.id, user.name)]
+    if user.is_admin:
+        with current_db().read() as db:
+            practitioners = [(u.id, u.name) for u in list_practitioners(db)]
+    return html.Div([
+        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Link("← Clients", href="/clients"),
+        html.H1("New client", className="h3 mt-2"),
+        client_form(P, today=clinic_today(), submit_label="Create client",
+                    practitioners=practitioners, can_assign=user.is_admin,
+                    values={"practitioner_id": None if user.is_admin else user.id}),
+    ], style={"maxWidth": "60rem"})
+
+
+def _date_state() -> State:
+    return State(field_id(P, "date_of_birth"), "value")
+
+
+@callback(
+    [Output(error_id(P, f), "children") for f in FIELDS],
+    Output(f"{P}-duplicate", "children"),
+    Output(f"{P}-confirmed-duplicate", "data"),
+    Output(f"{P}-go", "href"),
+    Input(f"{P}-form", "n_submit"),
+    [State(field_id(P, f), "value") for f in ("given_name", "family_name")],
+    _date_state(),
+    [State(field_id(P, f), "value") for f in ("email", "phone")],
+    State(field_id(P, "practitioner_id"), "value"),
+    State(f"{P}-confirmed-duplicate", "data"),
+    prevent_initial_call=True,
+)
+def create(_n, given, family, dob, email, phone, practitioner_id, confirmed):
+    user = require_user()
+    today = clinic_today()
+    raw = dict(given_name=given, family_name=family, date_of_birth=dob, email=email,
+               phone=phone, practitioner_id=practitioner_id)
+    with current_db().begin() as db:
+        checked = check_client_form(db, user, raw, today)
+        field_errors = [checked.errors.get(f, "") for f in FIELDS]
+        if checked.errors:
+            return *field_errors, None, None, no_update
+        data = checked.data
+        duplicates = find_duplicates(db, user, given_name=data.given_name,
+                                     family_name=data.family_name,
+                                     date_of_birth=data.date_of_birth)
+        if duplicates and confirmed != fingerprint(data):
+            warning = html.Div([
+                html.Strong("A client with this name and date of birth is already on record. "),
+                dcc.Link("Open the existing record", href=f"/clients/{duplicates[0]}"),
+                html.Span(" or press Create client again to add a new record anyway."),
+            ], className="alert alert-warning")
+            return *field_errors, warning, fingerprint(data), no_update
+        client = create_client(db, given_name=data.given_name, family_name=data.family_name,
+                               date_of_birth=data.date_of_birth, email=data.email,
+                               phone=data.phone, practitioner_id=checked.practitioner_id,
+                               today=today)
+        record_audit(db, user_id=user.id, action="client_created", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip(),
+                     detail={"duplicate_confirmed": bool(duplicates)})
+    return *field_errors, None, None, f"/clients/{client.id}"

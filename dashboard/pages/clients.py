@@ -1,0 +1,103 @@
+"""Client list: search as you type, filters, sorting and pagination, all done in SQL."""
+
+from __future__ import annotations
+
+import math
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, ctx, dcc, html
+
+from dashboard.auth.access import require_user
+from dashboard.components.tables import client_table
+from dashboard.context import clinic_today, current_db
+from dashboard.db.clients import SORTS, ClientFilters, list_clients
+from dashboard.db.users import list_practitioners
+from dashboard.domain.status import STATUS_LABELS
+
+dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")
+
+P = "clients"
+PAGE_SIZE = 25
+SORT_LABELS = {"name": "Name", "last_session": "Last session (newest first)",
+               "pain": "Latest pain (highest first)", "due": "Next due (soonest first)"}
+FILTER_INPUTS = [Input(f"{P}-search", "value"), Input(f"{P}-archived", "value"),
+                 Input(f"{P}-status", "value"), Input(f"{P}-due", "value"),
+                 Input(f"{P}-sort", "value"), Input(f"{P}-practitioner", "value")]
+
+
+def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=id_),
+                    dbc.Select(id=id_, options=options, value=value)], md=width)
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    practitioners: list[dict] = [{"label": "All practitioners", "value": ""}]
+    if user.is_admin:
+        with current_db().read() as db:
+            practitioners += [{"label": u.name, "value": str(u.id)}
+                              for u in list_practitioners(db)]
+    return html.Div([
+        html.Div([
+            html.H1("Clients", className="h3 me-auto"),
+            dcc.Link("New client", href="/new-client", className="btn btn-primary",
+                     id=f"{P}-new"),
+        ], className="d-flex align-items-center mb-3"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Search by name", html_for=f"{P}-search"),
+                     dbc.Input(id=f"{P}-search", type="search", placeholder="Type a name…",
+                               debounce=0.25, autoComplete="off", maxLength=100)], md=3),
+            _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
+                                              {"label": "Archived clients", "value": "archived"}],
+                    "active", 2),
+            _select(f"{P}-status", "Status", [{"label": "Any status", "value": ""}] + [
+                {"label": label, "value": key} for key, label in STATUS_LABELS.items()], "", 2),
+            _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
+                                             for k in SORTS], "name", 2),
+            # Practitioners see only their own clients: the control is there but hidden.
+            _select(f"{P}-practitioner", "Practitioner", practitioners, "", 2)
+            if user.is_admin else html.Div(
+                dbc.Select(id=f"{P}-practitioner", options=practitioners, value=""),
+                hidden=True),
+            dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only", value=False),
+                    md=1, className="d-flex align-items-end pb-2"),
+        ], className="g-2 mb-3"),
+        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
+        dcc.Loading(html.Div(id=f"{P}-table"), delay_show=300),
+        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, fully_expanded=False,
+                       first_last=True, previous_next=True),
+    ])
+
+
+@callback(
+    Output(f"{P}-table", "children"),
+    Output(f"{P}-count", "children"),
+    Output(f"{P}-pages", "max_value"),
+    Output(f"{P}-pages", "active_page"),
+    *FILTER_INPUTS,
+    Input(f"{P}-pages", "active_page"),
+)
+def show_clients(search, archived, status, due, sort, practitioner, page):
+    user = require_user()
+    # A change of filter starts again at page 1; only the pager itself moves pages.
+    page = page if ctx.triggered_id == f"{P}-pages" else 1
+    filters = ClientFilters(
+        search=(search or "")[:100], archived=archived == "archived",
+        status=status if status in STATUS_LABELS else None, due_only=bool(due),
+        practitioner_id=int(practitioner) if user.is_admin and str(practitioner or "").isdigit()
+        else None,
+        sort=sort if sort in SORTS else "name", page=max(1, int(page or 1)),
+        page_size=PAGE_SIZE)
+    today = clinic_today()
+    with current_db().read() as db:
+        rows, total = list_clients(db, user, filters, today)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if not rows:
+        return (html.P("No clients match.", id=f"{P}-empty"), "0 clients", pages,
+                filters.page)
+    start = (filters.page - 1) * PAGE_SIZE + 1
+    count = f"{total} client{'s' if total != 1 else ''} · showing {start}-{start + len(rows) - 1}"
+    table = client_table(rows, today=today, show_practitioner=user.is_admin,
+                         table_id=f"{P}-list")
+    return table, count, pages, filters.page

@@ -1,0 +1,184 @@
+"""Client pages through their callbacks, as the browser calls them, including forged ids."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart
+from tests.conftest import login
+from tests.dash_client import invoke, open_page
+from tests.factories import ADMIN, ALICE
+
+
+@pytest.fixture
+def parts(db):
+    with db.read() as s:
+        return {p.key: p for p in s.scalars(select(StrategyPart))}
+
+
+def plan_values(client_id, parts, **overrides):
+    heat = parts["heat"]
+    values = {
+        "client-id.data": client_id,
+        "plan-save.n_clicks": 1,
+        "plan-include": [({"type": "plan-include", "part": heat.id}, True),
+                         ({"type": "plan-include", "part": parts["cold"].id}, False)],
+        "plan-dose": [({"type": "plan-dose", "part": heat.id, "field": f}, v)
+                      for f, v in (("minutes_min", 15), ("minutes_max", 20),
+                                   ("times_per_day", 2), ("days_per_week", 7))],
+        "plan-part-error": [({"type": "plan-part-error", "part": heat.id}, None),
+                            ({"type": "plan-part-error", "part": parts["cold"].id}, None)],
+        "plan-review.value": 14,
+        "plan-notes.value": "Keep it gentle <script>alert(1)</script>",
+    }
+    values.update(overrides)
+    return values
+
+
+def test_saving_a_plan_makes_a_version_and_audits_it(http, db, sqlite_people, parts):
+    login(http, ALICE)
+    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts))
+    assert response.status_code == 200, response.data[:300]
+    assert "Saved as version 1" in response.get_data(as_text=True)
+    with db.read() as s:
+        version = s.scalar(select(PlanVersion))
+        assert [i.part_name for i in version.items] == ["Heat"]
+        assert version.items[0].cautions.startswith("Never put heat directly on the skin")
+        assert version.notes == "Keep it gentle <script>alert(1)</script>"
+        audit = s.scalar(select(AuditEntry).where(AuditEntry.action == "plan_saved"))
+        assert audit.client_id == sqlite_people.alice_client_id and audit.user_id is not None
+    # Same plan again: nothing to save.
+    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts))
+    assert "Nothing has changed" in response.get_data(as_text=True)
+
+
+def test_bad_plan_input_is_refused_and_saves_nothing(http, db, sqlite_people, parts):
+    login(http, ALICE)
+    heat = parts["heat"].id
+    bad = plan_values(sqlite_people.alice_client_id, parts, **{
+        "plan-dose": [({"type": "plan-dose", "part": heat, "field": "minutes_min"}, 500)],
+        "plan-review.value": 0,
+        "plan-goal-pain.value": 3,
+        "plan-goal-pain-date.value": "2020-01-01",
+    })
+    body = invoke(http, "plan-save-result", bad).get_data(as_text=True)
+    assert "was not saved" in body
+    assert "between 1 and 240" in body and "between 1 and 365" in body
+    assert "cannot be in the past" in body
+    nothing = plan_values(sqlite_people.alice_client_id, parts, **{"plan-include": []})
+    assert "Choose at least one part" in invoke(http, "plan-save-result", nothing).get_data(
+        as_text=True)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PlanVersion)) == 0
+
+
+@pytest.mark.parametrize("output", ["plan-save-result", "client-archive-result",
+                                    "plan-template-result", "plan-version-body"])
+def test_forged_client_id_gets_403_and_no_data(http, db, sqlite_people, parts, output):
+    login(http, ALICE)
+    values = plan_values(sqlite_people.bob_client_id, parts, **{
+        "client-archive.n_clicks": 1, "plan-apply-template.n_clicks": 1,
+        "plan-template.value": "1",
+        "plan-view": [({"type": "plan-view", "version": 1}, 1)],
+    })
+    triggered = '{"type":"plan-view","version":1}.n_clicks' if output == "plan-version-body" \
+        else None
+    response = invoke(http, output, values, triggered=triggered)
+    assert response.status_code == 403
+    assert "Dave" not in response.get_data(as_text=True)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PlanVersion)) == 0
+        assert not s.get(Client, sqlite_people.bob_client_id).archived
+
+
+def test_anonymous_callback_is_refused(http, sqlite_people, parts):
+    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts),
+                      deps=[{"output": "plan-save-result.children",
+                             "inputs": [{"id": "plan-save", "property": "n_clicks"}],
+                             "state": []}])
+    assert response.status_code == 401
+
+
+def test_opening_a_record_is_audited_once_and_others_are_not_found(http, db, sqlite_people):
+    login(http, ALICE)
+    body = open_page(http, f"/clients/{sqlite_people.alice_client_id}").get_data(as_text=True)
+    assert "Carol Alison" in body
+    body = open_page(http, f"/clients/{sqlite_people.bob_client_id}").get_data(as_text=True)
+    assert "Client not found" in body and "Dave" not in body
+    body = open_page(http, "/clients/not-a-number").get_data(as_text=True)
+    assert "Client not found" in body
+    with db.read() as s:
+        views = list(s.scalars(select(AuditEntry.client_id).where(
+            AuditEntry.action == "client_viewed")))
+    assert views == [sqlite_people.alice_client_id]
+
+
+def test_archive_hides_from_list_and_restore_brings_back(http, db, sqlite_people):
+    login(http, ALICE)
+    cid = sqlite_people.alice_client_id
+    values = {"client-id.data": cid, "client-archive.n_clicks": 1}
+    assert "Archived" in invoke(http, "client-archive-result", values).get_data(as_text=True)
+    list_values = {"clients-archived.value": "active", "clients-pages.active_page": 1,
+                   "clients-sort.value": "name"}
+    assert "Carol" not in invoke(http, "clients-table", list_values).get_data(as_text=True)
+    assert "Carol" in invoke(http, "clients-table", {**list_values,
+                                                    "clients-archived.value": "archived"}
+                             ).get_data(as_text=True)
+    invoke(http, "client-archive-result", values)
+    with db.read() as s:
+        actions = list(s.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.like("client_%ed"), AuditEntry.action != "client_viewed")))
+    assert actions == ["client_archived", "client_restored"]
+
+
+def test_new_client_validates_warns_on_duplicates_and_creates(http, db, sqlite_people):
+    login(http, ALICE)
+    form = {"new-client-form.n_submit": 1, "new-client-given_name.value": "",
+            "new-client-family_name.value": "Alison",
+            "new-client-date_of_birth.value": "2099-01-01", "new-client-email.value": "bad"}
+    body = invoke(http, "new-client-go", form).get_data(as_text=True)
+    assert "Given name is required" in body and "must be in the past" in body
+    assert "valid email" in body
+    form.update({"new-client-given_name.value": "Carol",
+                 "new-client-date_of_birth.value": "1980-05-17", "new-client-email.value": "",
+                 "new-client-practitioner_id.value": sqlite_people.bob_id})  # forged: ignored
+    body = invoke(http, "new-client-go", form).get_json()
+    assert "already on record" in str(body)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Client)) == 2
+    form["new-client-confirmed-duplicate.data"] = "carol|alison|1980-05-17"
+    body = invoke(http, "new-client-go", form).get_json()
+    assert "/clients/" in str(body)
+    with db.read() as s:
+        created = s.scalar(select(Client).order_by(Client.id.desc()))
+        assert created.practitioner_id == sqlite_people.alice_id
+        assert created.next_due_on is not None
+
+
+def test_admin_must_choose_a_real_practitioner(http, db, sqlite_people):
+    login(http, ADMIN)
+    form = {"new-client-form.n_submit": 1, "new-client-given_name.value": "Eve",
+            "new-client-family_name.value": "New", "new-client-date_of_birth.value": "1990-01-01",
+            "new-client-practitioner_id.value": sqlite_people.admin_id}
+    assert "Choose the practitioner" in invoke(http, "new-client-go", form).get_data(as_text=True)
+    form["new-client-practitioner_id.value"] = sqlite_people.bob_id
+    invoke(http, "new-client-go", form)
+    with db.read() as s:
+        eve = s.scalar(select(Client).where(Client.given_name == "Eve"))
+    assert eve.practitioner_id == sqlite_people.bob_id
+    assert eve.date_of_birth == dt.date(1990, 1, 1)
+
+
+def test_edit_audits_field_names_not_values(http, db, sqlite_people):
+    login(http, ALICE)
+    form = {"edit-client-form.n_submit": 1, "edit-client-client-id.data":
+            sqlite_people.alice_client_id, "edit-client-given_name.value": "Caroline",
+            "edit-client-family_name.value": "Alison",
+            "edit-client-date_of_birth.value": "1980-05-17"}
+    assert invoke(http, "edit-client-go", form).status_code == 200
+    with db.read() as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "client_updated"))
+        assert entry.detail == '{"fields": ["given_name"]}'
+    form["edit-client-client-id.data"] = sqlite_people.bob_client_id
+    assert invoke(http, "edit-client-go", form).status_code == 403
