@@ -11,7 +11,7 @@ import math
 import random
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
@@ -71,12 +71,30 @@ class DemoRefused(RuntimeError):
 
 
 def _bulk(session: Session, model: type, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows and return their new ids, in order."""
+    """Insert rows with ids assigned here, in order, and return the ids.
+
+    Core executemany without RETURNING: SQLAlchemy's sorted RETURNING merges batches in
+    quadratic time, which took minutes for the large clinic. The demo runs alone, so
+    reading the current maximum id is safe; PostgreSQL's sequence is moved past them.
+    """
     if not rows:
         return []
-    result = session.execute(
-        insert(model).returning(model.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
-    return [row[0] for row in result]
+    table = model.__table__  # type: ignore[attr-defined]
+    start = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    ids = list(range(start, start + len(rows)))
+    for row_id, row in zip(ids, rows, strict=True):
+        row["id"] = row_id
+    _insert_all(session, model, rows)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :m)"),
+                        {"t": table.name, "m": ids[-1]})
+    return ids
+
+
+def _insert_all(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    for chunk in range(0, len(rows), 20000):
+        session.execute(insert(table), rows[chunk:chunk + 20000])
 
 
 def database_has_people(session: Session) -> bool:
@@ -222,7 +240,7 @@ def create_demo(
         goal_rows.append(dict(plan_version_id=vid, description="Pain at or below 3",
                               pain_target=3, target_on=plans_per_client[idx][0]
                               + dt.timedelta(days=240)))
-    session.execute(insert(Goal), goal_rows)
+    _insert_all(session, Goal, goal_rows)
 
     versions_by_client: dict[int, list[tuple[dt.date, int]]] = {}
     for vid, (idx, on) in zip(version_ids, version_meta, strict=True):
@@ -275,8 +293,7 @@ def create_demo(
                             for k, v in enumerate(values)]
     for model, rows in ((Adherence, adherence_rows), (FunctionalRating, rating_rows),
                         (QuestionnaireAnswer, answer_rows)):
-        for chunk in range(0, len(rows), 20000):
-            session.execute(insert(model), rows[chunk:chunk + 20000])
+        _insert_all(session, model, rows)
 
     _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows)
     session.flush()

@@ -33,7 +33,8 @@ def _select(id_: str, label: str, options: list[dict], value: object, width: int
 
 def layout(**_query: str) -> html.Div:
     user = require_user()
-    practitioners: list[dict] = [{"label": "All practitioners", "value": ""}]
+    # dbc.Select shows no option for an empty value, hence the "all"/"any" sentinels.
+    practitioners: list[dict] = [{"label": "All practitioners", "value": "all"}]
     if user.is_admin:
         with current_db().read() as db:
             practitioners += [{"label": u.name, "value": str(u.id)}
@@ -51,14 +52,15 @@ def layout(**_query: str) -> html.Div:
             _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
                                               {"label": "Archived clients", "value": "archived"}],
                     "active", 2),
-            _select(f"{P}-status", "Status", [{"label": "Any status", "value": ""}] + [
-                {"label": label, "value": key} for key, label in STATUS_LABELS.items()], "", 2),
+            _select(f"{P}-status", "Status", [{"label": "Any status", "value": "any"}] + [
+                {"label": label, "value": key} for key, label in STATUS_LABELS.items()],
+                "any", 2),
             _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
                                              for k in SORTS], "name", 2),
             # Practitioners see only their own clients: the control is there but hidden.
-            _select(f"{P}-practitioner", "Practitioner", practitioners, "", 2)
+            _select(f"{P}-practitioner", "Practitioner", practitioners, "all", 2)
             if user.is_admin else html.Div(
-                dbc.Select(id=f"{P}-practitioner", options=practitioners, value=""),
+                dbc.Select(id=f"{P}-practitioner", options=practitioners, value="all"),
                 hidden=True),
             dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only", value=False),
                     md=1, className="d-flex align-items-end pb-2"),

@@ -67,3 +67,23 @@ def test_search_is_by_name_prefix_and_treats_wildcards_as_text(any_db, people):
         page2, total = list_clients(s, admin, ClientFilters(search="zed", page=2, page_size=25),
                                     TODAY)
     assert total == 30 and len(page2) == 5
+
+
+def test_filters_by_status_due_and_archived(any_db, people):
+    admin = as_user(people.admin_id, "admin")
+    with any_db.begin() as s:
+        carol = s.get(Client, people.alice_client_id)
+        carol.status, carol.next_due_on = "worsening", TODAY - dt.timedelta(days=1)
+        dave = s.get(Client, people.bob_client_id)
+        dave.status, dave.next_due_on, dave.archived = "improving", TODAY, False
+        extra = make_client(s, practitioner_id=people.bob_id, given="Old", family="Archived")
+        extra.archived = True
+    with any_db.read() as s:
+        def ids(**kw):
+            return [r.id for r in list_clients(s, admin, ClientFilters(**kw), TODAY)[0]]
+
+        assert ids(status="worsening") == [people.alice_client_id]
+        assert set(ids(due_only=True)) == {people.alice_client_id, people.bob_client_id}
+        assert ids(archived=True) == [extra.id]
+        assert ids(practitioner_id=people.bob_id) == [people.bob_client_id]
+        assert ids(sort="due") == [people.alice_client_id, people.bob_client_id]
