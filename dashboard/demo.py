@@ -28,6 +28,7 @@ from dashboard.db.models import (
     PlanTemplate,
     PlanVersion,
     QuestionnaireAnswer,
+    SafetyAlert,
     StrategyPart,
     User,
 )
@@ -285,6 +286,15 @@ def create_demo(
     session_ids = _bulk(session, CareSession, session_rows)
 
     adherence_rows, rating_rows, answer_rows = [], [], []
+    # One client with a recent PHQ-9 item 9 above 0, so the safety alert shows in the demo.
+    alert_row = max((i for i, row in enumerate(session_rows) if row["client_id"] == client_ids[0]
+                     and "PHQ9" in session_extras[i][2]), default=None)
+    alert_rows = []
+    if alert_row is not None:
+        session_extras[alert_row][2]["PHQ9"][8] = 1
+        alert_rows.append(dict(client_id=client_ids[0], session_id=session_ids[alert_row],
+                               kind="phq9_item9", raised_at=session_rows[alert_row]["created_at"],
+                               action="", note=""))
     for sid, (ratings, adherence, questionnaires) in zip(session_ids, session_extras, strict=True):
         rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in ratings]
         adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in adherence]
@@ -292,7 +302,7 @@ def create_demo(
             answer_rows += [dict(session_id=sid, instrument=instrument, item=k + 1, value=v)
                             for k, v in enumerate(values)]
     for model, rows in ((Adherence, adherence_rows), (FunctionalRating, rating_rows),
-                        (QuestionnaireAnswer, answer_rows)):
+                        (QuestionnaireAnswer, answer_rows), (SafetyAlert, alert_rows)):
         _insert_all(session, model, rows)
 
     _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows)

@@ -66,9 +66,11 @@ def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
     def resolve(component: str, prop: str, with_value: bool) -> Any:
         if component.startswith("{"):
             pattern = json.loads(component)
-            return [({"id": cid, "property": prop, "value": v} if with_value
-                     else {"id": cid, "property": prop})
-                    for cid, v in values.get(pattern["type"], [])]
+            matched = [({"id": cid, "property": prop, "value": v} if with_value
+                        else {"id": cid, "property": prop})
+                       for cid, v in values.get(pattern["type"], [])]
+            # MATCH stands for one component, ALL for a list of them.
+            return matched[0] if ["MATCH"] in pattern.values() else matched
         item: dict[str, Any] = {"id": component, "property": prop}
         if with_value:
             item["value"] = values.get(f"{component}.{prop}")

@@ -399,6 +399,10 @@ class CareSession(Base):
     function_score: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    # Deletion is soft: an admin can restore; lists and progress ignore deleted sessions.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     adherence: Mapped[list[Adherence]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
@@ -449,6 +453,30 @@ class QuestionnaireAnswer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+ALERT_KINDS = ("phq9_item9",)
+
+
+class SafetyAlert(Base):
+    """A risk signal (PHQ-9 item 9 above 0) shown until a practitioner acknowledges it."""
+
+    __tablename__ = "safety_alerts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ALERT_KINDS), name="kind"),
+        CheckConstraint("acknowledged_at IS NULL OR length(action) > 0", name="ack_action"),
+        Index("ix_safety_alerts_open", "client_id", "acknowledged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="phq9_item9")
+    raised_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -488,6 +516,7 @@ __all__ = [
     "PlanTemplateItem",
     "PlanVersion",
     "QuestionnaireAnswer",
+    "SafetyAlert",
     "Strategy",
     "StrategyPart",
     "User",

@@ -27,7 +27,7 @@ def refresh_client_summary(session: Session, client: Client) -> None:
     if episode is not None:
         pains = [(row.session_on, row.pain) for row in session.execute(
             select(CareSession.session_on, CareSession.pain)
-            .where(CareSession.episode_id == episode.id)
+            .where(CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
             .order_by(CareSession.session_on, CareSession.id))]
         latest_plan = session.scalar(
             select(PlanVersion.review_interval_days).where(PlanVersion.episode_id == episode.id)

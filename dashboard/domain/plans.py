@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose, validate_dose
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is True
 MAX_NOTES = 2000
 MAX_GOAL_TEXT = 500
 REVIEW_LIMITS = (1, 365)
@@ -56,7 +58,7 @@ def parse_whole_number(raw: object, label: str) -> int | None:
         raise NumberError(f"{label} must be a whole number.")
     if isinstance(raw, str):
         text = raw.strip()
-        if text.lstrip("-").isdigit() and len(text) <= 6:
+        if WHOLE_NUMBER.fullmatch(text):
             return int(text)
     raise NumberError(f"{label} must be a whole number.")
 

@@ -27,6 +27,7 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
 
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text("Maya <b>Stone</b>")  # HTML in names is shown as text
+    page.get_by_text("Plan", exact=True).click()
     expect(page.locator("#plan-heading")).to_contain_text("none yet")
 
     # Nothing chosen: refused with a message.

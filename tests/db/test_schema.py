@@ -64,3 +64,27 @@ def test_timestamps_come_back_timezone_aware(any_db, people):
     with any_db.read() as s:
         user = s.get(User, people.alice_id)
         assert user.created_at.tzinfo is not None
+
+
+def test_upgrading_from_the_first_migration_keeps_data(tmp_path):
+    from sqlalchemy import text
+
+    from dashboard.db.engine import Database
+    from dashboard.db.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0001")
+    db = Database(url)
+    with db.begin() as s:
+        s.execute(text("INSERT INTO users (email, name, role, password_hash, active, "
+                       "must_change_password, phone, created_at) VALUES ('a@b.c', 'A', "
+                       "'practitioner', 'x', 1, 0, '', '2026-01-01 00:00:00')"))
+        s.execute(text("INSERT INTO clients (given_name, family_name, date_of_birth, email, "
+                       "phone, practitioner_id, archived, created_at, status) VALUES ('Kept', "
+                       "'Client', '1980-01-01', '', '', 1, 0, '2026-01-01 00:00:00', "
+                       "'stable')"))
+    upgrade(url)
+    with db.read() as s:
+        assert s.scalar(select(Client.given_name)) == "Kept"
+        assert s.scalar(text("SELECT version_num FROM alembic_version")) >= "0002"
+    db.dispose()

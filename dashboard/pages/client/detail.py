@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.components.status import pain_with_change, status_badge
@@ -16,6 +27,7 @@ from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
 from dashboard.db.clients import practitioner_name
+from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, PlanTemplate
 from dashboard.db.plans import (
     current_version,
@@ -24,11 +36,13 @@ from dashboard.db.plans import (
     save_plan_version,
     snapshot_of,
 )
+from dashboard.db.sessions import alerts_for, session_context, session_history
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose
 from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
-from dashboard.pages.client import ids, plan_views
+from dashboard.pages.client import ids, plan_views, session_views
+from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
@@ -83,21 +97,47 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         templates = list_templates(db)
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
         current = versions[0] if versions else None
+        context = session_context(db, client)
+        history = session_views.history_table(
+            session_history(db, client.id, include_deleted=user.is_admin),
+            can_restore=user.is_admin)
+        clinic = get_clinic(db)
+        alerts = session_views.alerts_area(alerts_for(db, user, client_id=client.id),
+                                           clinic.crisis_line_text if clinic else "")
         plan_area = (plan_views.builder(strategies, templates,
                                         current.snapshot if current else None, today)
                      if episode and episode.ended_on is None else
                      html.P("This client has no open episode of care, so the plan cannot "
                             "change.", className="alert alert-secondary"))
+    open_episode = episode is not None and episode.ended_on is None
+    sessions_tab = html.Div([
+        html.Div(session_views.session_form(context, today), id=ids.SESSION_AREA)
+        if open_episode else None,
+        session_views.activities_editor(context) if open_episode else None,
+        html.H2("Session history", className="h5 mt-4"),
+        html.Div(history, id=ids.SESSION_HISTORY),
+    ], className="pt-3")
+    plan_tab = dbc.Row([
+        dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
+                 plan_area], lg=8),
+        dbc.Col([html.H2("Plan history", className="h5"),
+                 html.Div(plan_views.history(versions), id=ids.HISTORY)], lg=4),
+    ], className="pt-3")
     return html.Div([
         dcc.Store(id=ids.CLIENT_ID, data=client.id),
+        dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
-        dbc.Row([
-            dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
-                     plan_area], lg=8),
-            dbc.Col([html.H2("Plan history", className="h5"),
-                     html.Div(plan_views.history(versions), id=ids.HISTORY)], lg=4),
-        ]),
+        html.Div(alerts, id=ids.ALERTS),
+        # A radio group as the view switch: dbc.Tabs renders duplicate ids and invalid
+        # ARIA (axe flags it as critical); radios are keyboard-friendly by design.
+        dbc.RadioItems(id=ids.TABS, value="sessions", options=[
+            {"label": "Sessions", "value": "sessions"}, {"label": "Plan", "value": "plan"}],
+            name="client-view",
+            className="btn-group no-print", inputClassName="btn-check",
+            labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
+        html.Section(sessions_tab, id=f"{ids.TABS}-sessions", **{"aria-label": "Sessions"}),
+        html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=True, **{"aria-label": "Plan"}),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
             dbc.ModalBody(id=ids.VERSION_BODY),
@@ -254,3 +294,14 @@ def view_version(clicks, client_id):
         wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
         info = found[0]
     return True, f"Plan version {number} (read-only)", plan_views.read_only(info, wording)
+
+
+# Switching views happens in the browser: it shows or hides sections already on the page.
+clientside_callback(
+    """function (view) {
+        return [view !== "sessions", view !== "plan"];
+    }""",
+    Output(f"{ids.TABS}-sessions", "hidden"),
+    Output(f"{ids.TABS}-plan", "hidden"),
+    Input(ids.TABS, "value"),
+)

@@ -34,3 +34,39 @@ VIEW = "plan-view"  # pattern: {"type": VIEW, "version": n}
 VERSION_MODAL = "plan-version-modal"
 VERSION_BODY = "plan-version-body"
 VERSION_TITLE = "plan-version-title"
+
+TABS = "client-tabs"
+ALERTS = "client-alerts"
+ALERT_ACTION = "alert-action"  # pattern: {"type": ALERT_ACTION, "alert": id}
+ALERT_NOTE = "alert-note"
+ALERT_ACK = "alert-ack"
+ALERT_RESULT = "alert-result"
+
+SESSION_FORM = "sess-form"
+SESSION_AREA = "sess-area"
+SESSION_HEADING = "sess-heading"
+SESSION_EDITING = "sess-editing"
+SESSION_CANCEL = "sess-cancel"
+SESSION_DATE = "sess-date"
+SESSION_PAIN = "sess-pain"
+SESSION_STRESS = "sess-stress"
+SESSION_NOTES = "sess-notes"
+SESSION_RATING = "sess-rating"  # pattern: {"type": SESSION_RATING, "activity": id}
+SESSION_RATING_ERROR = "sess-rating-error"
+SESSION_ADHERENCE = "sess-adh"  # pattern: {"type": SESSION_ADHERENCE, "item": id}
+SESSION_ADHERENCE_ERROR = "sess-adh-error"
+SESSION_Q_INCLUDE = "sess-q-include"
+SESSION_Q_COLLAPSE = "sess-q-collapse"  # pattern: {"type": ..., "instrument": key}
+SESSION_Q_ITEM = "sess-q"  # pattern: {"type": SESSION_Q_ITEM, "instrument": key, "item": n}
+SESSION_Q_ERROR = "sess-q-error"  # pattern: {"type": ..., "instrument": key}
+SESSION_ERRORS = {"date": "sess-date-error", "pain": "sess-pain-error",
+                  "stress": "sess-stress-error", "notes": "sess-notes-error",
+                  "adherence": "sess-adherence-error", "questionnaires": "sess-q-general-error"}
+SESSION_RESULT = "sess-result"
+SESSION_HISTORY = "sess-history"
+SESSION_EDIT = "sess-edit"  # pattern: {"type": SESSION_EDIT, "session": id}
+SESSION_DELETE = "sess-delete"
+SESSION_RESTORE = "sess-restore"
+ACTIVITIES = "sess-activities"
+ACTIVITIES_SAVE = "sess-activities-save"
+ACTIVITIES_RESULT = "sess-activities-result"

@@ -1,0 +1,274 @@
+"""Sessions (visits): saving, editing, soft deletion, history, and safety alerts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.models import (
+    Adherence,
+    CareSession,
+    Client,
+    Episode,
+    FunctionalActivity,
+    FunctionalRating,
+    PlanItem,
+    PlanVersion,
+    QuestionnaireAnswer,
+    SafetyAlert,
+    User,
+    utcnow,
+)
+from dashboard.db.plans import current_version
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
+from dashboard.domain.sessions import SessionInput
+
+
+@dataclass(frozen=True)
+class AdherenceSlot:
+    plan_item_id: int
+    part_name: str
+    prescribed: str
+    days_per_week: int | None
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    """What the session form needs to know about the client right now."""
+
+    episode_id: int | None
+    record_began: dt.date
+    plan_version_id: int | None
+    activities: list[tuple[int, str]]
+    adherence: list[AdherenceSlot]
+
+
+def session_context(session: Session, client: Client) -> SessionContext:
+    episode = current_episode(session, client.id)
+    began = session.scalar(select(func.min(Episode.started_on))
+                           .where(Episode.client_id == client.id))
+    activities = [(a.id, a.name) for a in session.scalars(
+        select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
+                                         FunctionalActivity.active.is_(True))
+        .order_by(FunctionalActivity.position))]
+    plan = current_version(session, episode.id) if episode else None
+    slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
+                           i.days_per_week) for i in plan.items] if plan else []
+    return SessionContext(episode.id if episode else None,
+                          began or client.created_at.date(), plan.id if plan else None,
+                          activities, slots)
+
+
+def _write_children(session: Session, care: CareSession, data: SessionInput) -> None:
+    session.add_all([Adherence(session_id=care.id, plan_item_id=item, days_done=days)
+                     for item, days in data.adherence.items()])
+    session.add_all([FunctionalRating(session_id=care.id, activity_id=a, score=s)
+                     for a, s in data.ratings.items()])
+    for key, answers in data.questionnaires.items():
+        session.add_all([QuestionnaireAnswer(session_id=care.id, instrument=key, item=n,
+                                             value=v) for n, v in enumerate(answers, start=1)])
+        already = session.scalar(select(SafetyAlert.id).where(
+            SafetyAlert.session_id == care.id, SafetyAlert.acknowledged_at.is_(None)))
+        if raises_self_harm_alert(key, answers) and already is None:
+            session.add(SafetyAlert(client_id=care.client_id, session_id=care.id,
+                                    kind="phq9_item9"))
+
+
+def save_session(
+    session: Session, *, client: Client, context: SessionContext, data: SessionInput,
+    user_id: int,
+) -> CareSession:
+    """Write the session and everything in it, and refresh the client's summary, in the
+    caller's transaction: either all of it is saved or none."""
+    if context.episode_id is None:
+        raise ValueError("the client has no episode of care")
+    care = CareSession(client_id=client.id, episode_id=context.episode_id,
+                       practitioner_id=user_id, plan_version_id=context.plan_version_id,
+                       session_on=data.session_on, pain=data.pain, stress=data.stress,
+                       function_score=data.function_score, notes=data.notes)
+    session.add(care)
+    session.flush()
+    _write_children(session, care, data)
+    session.flush()
+    refresh_client_summary(session, client)
+    return care
+
+
+def session_values(session: Session, care: CareSession) -> dict[str, Any]:
+    """Every value of a session, for the audit log's before-and-after and for the form."""
+    answers: dict[str, list[int]] = {}
+    for row in session.scalars(select(QuestionnaireAnswer).where(
+            QuestionnaireAnswer.session_id == care.id).order_by(QuestionnaireAnswer.item)):
+        answers.setdefault(row.instrument, []).append(row.value)
+    return {
+        "date": care.session_on.isoformat(), "pain": care.pain, "stress": care.stress,
+        "function": care.function_score, "notes": care.notes,
+        "ratings": {r.activity_id: r.score for r in session.scalars(
+            select(FunctionalRating).where(FunctionalRating.session_id == care.id))},
+        "adherence": {a.plan_item_id: a.days_done for a in session.scalars(
+            select(Adherence).where(Adherence.session_id == care.id))},
+        "questionnaires": answers,
+    }
+
+
+def update_session(
+    session: Session, *, client: Client, care: CareSession, data: SessionInput,
+    keep_adherence: bool,
+) -> None:
+    """Replace the session's values. Adherence recorded under an earlier plan version is
+    kept as it was (``keep_adherence``), since its parts may no longer be in the plan."""
+    care.session_on, care.pain, care.stress = data.session_on, data.pain, data.stress
+    care.function_score, care.notes, care.updated_at = data.function_score, data.notes, utcnow()
+    session.execute(delete(FunctionalRating).where(FunctionalRating.session_id == care.id))
+    session.execute(delete(QuestionnaireAnswer).where(QuestionnaireAnswer.session_id == care.id))
+    if not keep_adherence:
+        session.execute(delete(Adherence).where(Adherence.session_id == care.id))
+    else:
+        data = SessionInput(data.session_on, data.pain, data.stress, data.ratings, {},
+                            data.notes, data.questionnaires)
+    session.flush()
+    _write_children(session, care, data)
+    session.flush()
+    refresh_client_summary(session, client)
+
+
+def set_deleted(session: Session, *, client: Client, care: CareSession,
+                user_id: int | None) -> None:
+    care.deleted_at = utcnow() if user_id is not None else None
+    care.deleted_by_id = user_id
+    session.flush()
+    refresh_client_summary(session, client)
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    session_on: dt.date
+    pain: int
+    stress: int
+    function_score: float | None
+    notes: str
+    practitioner: str
+    adherence: str
+    scores: tuple[Score, ...]
+    deleted: bool
+    plan_version_id: int | None
+
+
+def session_history(session: Session, client_id: int, *, include_deleted: bool,
+                    limit: int = 200) -> list[SessionRow]:
+    """The client's sessions, newest first, with adherence and questionnaire totals."""
+    query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
+             .where(CareSession.client_id == client_id)
+             .order_by(CareSession.session_on.desc(), CareSession.id.desc()).limit(limit))
+    if not include_deleted:
+        query = query.where(CareSession.deleted_at.is_(None))
+    rows = session.execute(query).all()
+    ids = [care.id for care, _ in rows]
+    adherence: dict[int, list[tuple[int, int | None]]] = {}
+    for sid, done, per_week in session.execute(
+            select(Adherence.session_id, Adherence.days_done, PlanItem.days_per_week)
+            .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
+            .where(Adherence.session_id.in_(ids))):
+        adherence.setdefault(sid, []).append((done, per_week))
+    answers: dict[int, dict[str, list[int]]] = {}
+    for sid, instrument, value in session.execute(
+            select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                   QuestionnaireAnswer.value).where(QuestionnaireAnswer.session_id.in_(ids))
+            .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                      QuestionnaireAnswer.item)):
+        answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
+    result = []
+    for care, name in rows:
+        pairs = adherence.get(care.id, [])
+        done = sum(d for d, _ in pairs)
+        asked = sum(min(7, p or 7) for _, p in pairs)
+        summary = f"{done}/{asked} days ({len(pairs)} parts)" if pairs else "—"
+        scores = tuple(score(k, v) for k, v in sorted(answers.get(care.id, {}).items()))
+        result.append(SessionRow(care.id, care.session_on, care.pain, care.stress,
+                                 care.function_score, care.notes, name, summary, scores,
+                                 care.deleted_at is not None, care.plan_version_id))
+    return result
+
+
+def get_session(session: Session, session_id: object) -> CareSession | None:
+    if not isinstance(session_id, int) or isinstance(session_id, bool):
+        return None
+    return session.get(CareSession, session_id)
+
+
+def is_current_plan(session: Session, care: CareSession) -> bool:
+    latest = session.scalar(select(PlanVersion.id).where(PlanVersion.episode_id == care.episode_id)
+                            .order_by(PlanVersion.version.desc()).limit(1))
+    return latest == care.plan_version_id
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    id: int
+    client_id: int
+    client_name: str
+    session_on: dt.date
+    raised_at: dt.datetime
+    answer: int
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str
+    action: str
+    note: str
+
+
+def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = None,
+               open_only: bool = True) -> list[AlertRow]:
+    """Safety alerts on clients this user may see, newest first."""
+    acknowledger = select(User.name).where(User.id == SafetyAlert.acknowledged_by_id) \
+        .scalar_subquery()
+    answer = select(QuestionnaireAnswer.value).where(
+        QuestionnaireAnswer.session_id == SafetyAlert.session_id,
+        QuestionnaireAnswer.instrument == "PHQ9", QuestionnaireAnswer.item == 9) \
+        .scalar_subquery()
+    query = (select(SafetyAlert, Client.given_name, Client.family_name, CareSession.session_on,
+                    acknowledger, answer)
+             .join(Client, Client.id == SafetyAlert.client_id)
+             .join(CareSession, CareSession.id == SafetyAlert.session_id)
+             .where(visible_clients(user), CareSession.deleted_at.is_(None))
+             .order_by(SafetyAlert.raised_at.desc()))
+    if client_id is not None:
+        query = query.where(SafetyAlert.client_id == client_id)
+    if open_only:
+        query = query.where(SafetyAlert.acknowledged_at.is_(None))
+    return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,
+                     a.acknowledged_at, by or "", a.action, a.note)
+            for a, given, family, on, by, value in session.execute(query.limit(100))]
+
+
+def acknowledge_alert(session: Session, alert: SafetyAlert, *, user_id: int, action: str,
+                      note: str) -> None:
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by_id = user_id
+    alert.action = action
+    alert.note = note
+    session.flush()
+
+
+def set_activities(session: Session, client_id: int, names: list[str]) -> None:
+    """The client's PSFS activities: kept ones stay (their ratings with them), others retire."""
+    existing = list(session.scalars(select(FunctionalActivity).where(
+        FunctionalActivity.client_id == client_id)))
+    by_name = {a.name.lower(): a for a in existing}
+    for activity in existing:
+        activity.active = activity.name.lower() in {n.lower() for n in names}
+    for position, name in enumerate(names, start=1):
+        activity = by_name.get(name.lower())
+        if activity is None:
+            session.add(FunctionalActivity(client_id=client_id, name=name, position=position,
+                                           active=True))
+        else:
+            activity.position = position
+    session.flush()

@@ -1,0 +1,152 @@
+"""A session's scores as entered, validated all together: one bad value and nothing is saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dashboard.domain.plans import NumberError, parse_whole_number
+from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems
+
+MAX_NOTES = 5000
+ALERT_ACTIONS = (
+    "Safety plan reviewed with the client",
+    "Crisis line details given",
+    "Referred for urgent care",
+    "Emergency services contacted",
+    "Discussed; no immediate risk",
+)
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    session_on: dt.date
+    pain: int
+    stress: int
+    ratings: dict[int, int]  # functional activity id -> 0-10
+    adherence: dict[int, int]  # plan item id -> days done in the past week, 0-7
+    notes: str = ""
+    questionnaires: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def function_score(self) -> float | None:
+        """The Patient-Specific Functional Scale score: the mean of the activity ratings."""
+        if not self.ratings:
+            return None
+        return round(sum(self.ratings.values()) / len(self.ratings), 2)
+
+
+@dataclass(frozen=True)
+class SessionForm:
+    """The raw values from the form; anything may be wrong with them."""
+
+    session_on: object
+    pain: object
+    stress: object
+    ratings: dict[int, object]
+    adherence: dict[int, object]
+    notes: object = ""
+    questionnaires: dict[str, list[object]] = field(default_factory=dict)
+
+
+def _score(raw: object, label: str, high: int, required: bool) -> tuple[int | None, str | None]:
+    try:
+        value = parse_whole_number(raw, label)
+    except NumberError as exc:
+        return None, str(exc)
+    if value is None:
+        return None, (f"{label} is required." if required else None)
+    if not 0 <= value <= high:
+        return None, f"{label} must be between 0 and {high}."
+    return value, None
+
+
+def parse_session(
+    form: SessionForm, *, today: dt.date, record_began: dt.date,
+    activity_ids: set[int], plan_item_ids: set[int],
+) -> tuple[SessionInput | None, dict[str, str]]:
+    """The session, or every problem keyed by field ("date", "pain", "rating-3", "q-PHQ9-9")."""
+    errors: dict[str, str] = {}
+    session_on = None
+    if form.session_on in (None, ""):
+        errors["date"] = "Give the date of the session."
+    else:
+        try:
+            session_on = dt.date.fromisoformat(str(form.session_on)[:10])
+        except ValueError:
+            errors["date"] = "Enter a real date."
+    if session_on is not None:
+        if session_on > today:
+            errors["date"] = "The session date cannot be in the future."
+        elif session_on < record_began:
+            errors["date"] = (f"The session date cannot be before the client's record began "
+                              f"({record_began:%d %b %Y}).")
+    pain, problem = _score(form.pain, "Pain", 10, True)
+    if problem:
+        errors["pain"] = problem
+    stress, problem = _score(form.stress, "Stress", 10, True)
+    if problem:
+        errors["stress"] = problem
+    ratings: dict[int, int] = {}
+    for activity_id in sorted(activity_ids):
+        value, problem = _score(form.ratings.get(activity_id), "This rating", 10, True)
+        if problem:
+            errors[f"rating-{activity_id}"] = problem
+        elif value is not None:
+            ratings[activity_id] = value
+    adherence: dict[int, int] = {}
+    for item_id, raw in form.adherence.items():
+        if item_id not in plan_item_ids:
+            errors["adherence"] = "The plan has changed; reload the page."
+            continue
+        value, problem = _score(raw, "Days done", 7, False)
+        if problem:
+            errors[f"adherence-{item_id}"] = problem
+        elif value is not None:
+            adherence[item_id] = value
+    notes = form.notes if isinstance(form.notes, str) else ""
+    if len(notes) > MAX_NOTES:
+        errors["notes"] = f"Notes are limited to {MAX_NOTES} characters ({len(notes)} now)."
+    questionnaires: dict[str, list[int]] = {}
+    for key, answers in form.questionnaires.items():
+        instrument = INSTRUMENTS.get(key)
+        if instrument is None:
+            errors["questionnaires"] = "Unknown questionnaire."
+            continue
+        problems = answer_problems(instrument, answers)
+        for item, message in problems.items():
+            errors[f"q-{key}-{item}"] = message
+        if not problems:
+            questionnaires[key] = [int(v) for v in answers]  # type: ignore[call-overload]
+    if errors or session_on is None or pain is None or stress is None:
+        return None, errors
+    return SessionInput(session_on, pain, stress, ratings, adherence, notes.strip(),
+                        questionnaires), {}
+
+
+def parse_acknowledgement(action: object, note: object) -> tuple[str, str, dict[str, str]]:
+    errors = {}
+    if action not in ALERT_ACTIONS:
+        errors["action"] = "Choose the action taken."
+    text = note.strip() if isinstance(note, str) else ""
+    if len(text) > 2000:
+        errors["note"] = "The note is limited to 2000 characters."
+    return str(action), text, errors
+
+
+MAX_ACTIVITIES = 5
+
+
+def clean_activities(raw: object) -> tuple[list[str], str | None]:
+    """The client's PSFS activities, one per line: up to five, each named once."""
+    text = raw if isinstance(raw, str) else ""
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        return [], "Name at least one activity the client finds hard because of their back."
+    if len(names) > MAX_ACTIVITIES:
+        return [], f"Choose at most {MAX_ACTIVITIES} activities."
+    if any(len(n) > 200 for n in names):
+        return [], "Keep each activity under 200 characters."
+    if len({n.lower() for n in names}) != len(names):
+        return [], "Each activity once, please."
+    return names, None

@@ -1,0 +1,186 @@
+"""Layout pieces for sessions and safety alerts. Plain data in, components out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.db.sessions import AlertRow, SessionContext, SessionRow
+from dashboard.domain.questionnaires import INSTRUMENTS
+from dashboard.domain.sessions import ALERT_ACTIONS
+from dashboard.pages.client import ids
+from dashboard.pages.client.plan_views import number_input
+
+
+def _error(id_: str | dict) -> html.Div:
+    return html.Div(id=id_, className="field-error", role="status")
+
+
+def label_around(label: str, control) -> html.Label:
+    """A label wrapping its control: pattern-matching ids cannot be named in ``for``."""
+    return html.Label([html.Span(label, className="d-block mb-1"), control],
+                      className="form-label w-100")
+
+
+def _labelled(label: str, control, error_id: str | dict, width: int = 3) -> dbc.Col:
+    if isinstance(control.id, str):
+        return dbc.Col([dbc.Label(label, html_for=control.id), control, _error(error_id)],
+                       md=width)
+    return dbc.Col([label_around(label, control), _error(error_id)], md=width)
+
+
+def _questionnaire(key: str) -> dbc.Collapse:
+    instrument = INSTRUMENTS[key]
+    items = []
+    for number, text in enumerate(instrument.items, start=1):
+        items.append(html.Fieldset([
+            html.Legend(f"{number}. {text}", className="small fw-semibold mb-1"),
+            dbc.RadioItems(
+                id={"type": ids.SESSION_Q_ITEM, "instrument": key, "item": number},
+                options=[{"label": f"{v} {label}", "value": v}
+                         for v, label in enumerate(instrument.answer_labels)],
+                # A shared name makes one keyboard group: arrows choose, Tab moves on.
+                name=f"{key}-item-{number}", inline=True, className="small"),
+        ], className="mb-2"))
+    scale = "over the last two weeks" if key != "PSS10" else "in the last month"
+    return dbc.Collapse(dbc.Card(dbc.CardBody([
+        html.H4(instrument.name, className="h6"),
+        html.P(f"How often {scale} has the client…", className="small text-body-secondary"),
+        *items,
+        _error({"type": ids.SESSION_Q_ERROR, "instrument": key}),
+    ]), className="mb-2"), id={"type": ids.SESSION_Q_COLLAPSE, "instrument": key},
+        is_open=False)
+
+
+def session_form(context: SessionContext, today: dt.date) -> html.Div:
+    ratings = [
+        _labelled(name, number_input({"type": ids.SESSION_RATING, "activity": aid}, None),
+                  {"type": ids.SESSION_RATING_ERROR, "activity": aid}, width=4)
+        for aid, name in context.activities]
+    adherence = [
+        _labelled(f"{slot.part_name} (plan: {slot.prescribed})",
+                  number_input({"type": ids.SESSION_ADHERENCE, "item": slot.plan_item_id}, None),
+                  {"type": ids.SESSION_ADHERENCE_ERROR, "item": slot.plan_item_id}, width=4)
+        for slot in context.adherence]
+    return html.Div([
+        html.Div([
+            html.H3("Record a session", id=ids.SESSION_HEADING, className="h6 me-auto mb-0"),
+            dbc.Button("Cancel editing", id=ids.SESSION_CANCEL, size="sm", color="link",
+                       style={"display": "none"}),
+        ], className="d-flex align-items-center mb-2"),
+        dbc.Form(id=ids.SESSION_FORM, children=[
+            dbc.Row([
+                _labelled("Date", dbc.Input(id=ids.SESSION_DATE, type="date",
+                                            value=today.isoformat()),
+                          ids.SESSION_ERRORS["date"]),
+                _labelled("Pain (0-10)", number_input(ids.SESSION_PAIN, None),
+                          ids.SESSION_ERRORS["pain"]),
+                _labelled("Stress (0-10)", number_input(ids.SESSION_STRESS, None),
+                          ids.SESSION_ERRORS["stress"]),
+            ], className="mb-2"),
+            html.Fieldset([
+                html.Legend("Function: the client's activities (0 = unable, 10 = as before "
+                            "the problem)", className="h6 small fw-semibold"),
+                dbc.Row(ratings) if ratings else html.P(
+                    "No activities chosen yet: add them below to score function.",
+                    className="small text-body-secondary"),
+            ], className="mb-2"),
+            html.Fieldset([
+                html.Legend("Days done in the past week (0-7), for each part of the plan",
+                            className="h6 small fw-semibold"),
+                dbc.Row(adherence) if adherence else html.P(
+                    "No plan yet: adherence is asked once a plan is saved.",
+                    className="small text-body-secondary"),
+                _error(ids.SESSION_ERRORS["adherence"]),
+            ], className="mb-2"),
+            dbc.Label("Notes", html_for=ids.SESSION_NOTES),
+            dbc.Textarea(id=ids.SESSION_NOTES, rows=3, maxLength=5000,
+                         placeholder="Ctrl+Enter saves from here"),
+            _error(ids.SESSION_ERRORS["notes"]),
+            html.Fieldset([
+                html.Legend("Questionnaires for this session", className="h6 small "
+                            "fw-semibold mt-2"),
+                dbc.Checklist(id=ids.SESSION_Q_INCLUDE, inline=True, value=[], options=[
+                    {"label": INSTRUMENTS[k].name, "value": k} for k in INSTRUMENTS]),
+                _error(ids.SESSION_ERRORS["questionnaires"]),
+            ]),
+            *[_questionnaire(k) for k in INSTRUMENTS],
+            dbc.Button("Save session", id="sess-save", type="submit", color="primary",
+                       className="mt-2"),
+            html.Div(id=ids.SESSION_RESULT, className="mt-2", role="status"),
+        ]),
+    ])
+
+
+def activities_editor(context: SessionContext) -> html.Details:
+    return html.Details([
+        html.Summary("The client's activities (Patient-Specific Functional Scale)"),
+        dbc.Label("One activity per line, up to five", html_for=ids.ACTIVITIES,
+                  className="small mt-2"),
+        dbc.Textarea(id=ids.ACTIVITIES, rows=4,
+                     value="\n".join(name for _, name in context.activities)),
+        dbc.Button("Save activities", id=ids.ACTIVITIES_SAVE, size="sm", color="secondary",
+                   outline=True, className="mt-1"),
+        html.Div(id=ids.ACTIVITIES_RESULT, role="status", className="small mt-1"),
+    ], className="mt-3 small", open=not context.activities)
+
+
+def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
+    if not rows:
+        return html.P("No sessions recorded yet.", className="text-body-secondary")
+    body = []
+    for row in rows:
+        actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
+                               size="sm", color="link")] if row.deleted and can_restore else
+                   [] if row.deleted else
+                   [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
+                               size="sm", color="link", className="p-0 me-2"),
+                    dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
+                               size="sm", color="link", className="p-0 text-danger")])
+        body.append(html.Tr([
+            html.Td([row.session_on.strftime("%d %b %Y"),
+                     html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
+            html.Td(row.pain), html.Td(row.stress),
+            html.Td("—" if row.function_score is None else f"{row.function_score:.1f}"),
+            html.Td(row.adherence),
+            html.Td(", ".join(s.describe() for s in row.scores) or "—"),
+            html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""),
+                    className="small"),
+            html.Td(row.practitioner, className="small"),
+            html.Td(actions, className="text-nowrap"),
+        ], className="text-body-secondary" if row.deleted else None))
+    header = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
+              "By", ""]
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                      html.Tbody(body)], size="sm", hover=True, responsive=True,
+                     id="sess-history-table")
+
+
+def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
+    """Open alerts stay prominent until acknowledged, with the clinic's crisis-line text."""
+    blocks = []
+    for alert in alerts:
+        answer = INSTRUMENTS["PHQ9"].answer_labels[alert.answer].lower() \
+            if 0 <= alert.answer < 4 else str(alert.answer)
+        blocks.append(dbc.Alert([
+            html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
+            html.P(f"On {alert.session_on:%d %b %Y} the client answered PHQ-9 item 9 "
+                   f"(thoughts of being better off dead or of self-harm): {answer}. "
+                   "Check on their safety today."),
+            html.P(crisis_text, className="fw-semibold") if crisis_text else None,
+            dbc.Row([
+                dbc.Col(label_around("Action taken", dbc.Select(
+                    id={"type": ids.ALERT_ACTION, "alert": alert.id},
+                    options=[{"label": a, "value": a} for a in ALERT_ACTIONS],
+                    placeholder="Choose…")), md=5),
+                dbc.Col(label_around("Note", dbc.Input(
+                    id={"type": ids.ALERT_NOTE, "alert": alert.id}, maxLength=2000)), md=5),
+                dbc.Col(dbc.Button("Acknowledge", id={"type": ids.ALERT_ACK, "alert": alert.id},
+                                   color="danger"), md=2, className="d-flex align-items-end"),
+            ]),
+            html.Div(id={"type": ids.ALERT_RESULT, "alert": alert.id}, role="status",
+                     className="mt-2"),
+        ], color="danger", className="safety-alert"))
+    return html.Div(blocks)

@@ -1,0 +1,91 @@
+"""Recording a session from the keyboard alone, and the PHQ-9 item 9 safety alert."""
+
+import datetime as dt
+import re
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from dashboard.db.models import StrategyPart
+from dashboard.db.plans import save_plan_version
+from dashboard.db.sessions import set_activities
+from dashboard.db.summary import current_episode
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import PlanDraft, PlanItemDraft
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import ALICE
+
+
+def prepare(db, people) -> int:
+    cid = people.alice_client_id
+    with db.begin() as s:
+        set_activities(s, cid, ["Lifting"])
+        heat = s.scalar(select(StrategyPart).where(StrategyPart.key == "heat"))
+        save_plan_version(s, episode_id=current_episode(s, cid).id, draft=PlanDraft((
+            PlanItemDraft(heat.id, "Heat", "Heat", Dose.from_columns(heat)),)),
+            user_id=people.alice_id, today=dt.date(2026, 1, 5))
+    return cid
+
+
+def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sqlite_people,
+                                                 axe):
+    cid = prepare(db, sqlite_people)
+    sign_in(page, server_url, ALICE)
+    page.goto(f"{server_url}/clients/{cid}")
+    expect(page.get_by_role("heading", name="Record a session")).to_be_visible()
+    assert_accessible(axe, page)
+
+    # The date is today by default; from pain, Tab walks the form in order; Enter saves.
+    page.get_by_label("Pain (0-10)").focus()
+    page.keyboard.type("6")
+    for value in ("4", "5", "3"):  # stress, Lifting rating, heat days done
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
+    table = page.locator("#sess-history-table")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator("tbody tr").first).to_contain_text("3/7 days")
+    expect(page.get_by_label("Pain (0-10)")).to_have_value("")  # ready for the next one
+
+    # Second session, with a PHQ-9 whose item 9 is above 0; notes saved with Ctrl+Enter.
+    page.get_by_label("Pain (0-10)").focus()
+    page.keyboard.type("5")
+    for value in ("4", "6", "4"):
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")  # notes
+    page.keyboard.type("Low mood this week.")
+    page.keyboard.press("Tab")  # PSS-10
+    page.keyboard.press("Tab")  # PHQ-9
+    page.keyboard.press("Space")
+    expect(page.get_by_text("Thoughts that you would be better off dead")).to_be_visible()
+    page.keyboard.press("Tab")  # GAD-7
+    checked = page.locator("#sess-form input[type=radio]:checked")
+    for item in range(1, 10):
+        page.keyboard.press("Tab")  # into item's radio group, on "0"
+        page.keyboard.press("ArrowRight" if item == 9 else "Space")
+        expect(checked).to_have_count(item)  # let Dash redraw before the next key
+    page.get_by_label("Notes", exact=True).focus()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
+    expect(table.locator("tbody tr")).to_have_count(2)
+    alert = page.locator(".safety-alert")
+    expect(alert).to_contain_text("Safety alert")
+    expect(alert).to_contain_text("Call the crisis line on 116 123.")
+    expect(table.locator("tbody tr").first).to_contain_text("PHQ-9 1 (minimal)")
+    assert_accessible(axe, page)
+
+    # The alert is on the home page too, until acknowledged.
+    page.goto(f"{server_url}/")
+    expect(page.locator(".safety-alert")).to_contain_text("Carol Alison")
+    page.goto(f"{server_url}/clients/{cid}")
+    alert.get_by_label("Action taken").select_option("Crisis line details given")
+    alert.get_by_label("Note").fill("Spoke with her; safe for now.")
+    alert.get_by_role("button", name="Acknowledge").click()
+    expect(alert).to_contain_text("Acknowledged by Alice Practitioner")
+    page.reload()
+    expect(page.locator(".safety-alert")).to_have_count(0)
+    page.goto(f"{server_url}/")
+    expect(page.locator("#home-clients")).to_be_visible()
+    expect(page.locator(".safety-alert")).to_have_count(0)

@@ -1,0 +1,82 @@
+import datetime as dt
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.domain.sessions import SessionForm, clean_activities, parse_session
+
+TODAY = dt.date(2026, 11, 25)
+BEGAN = dt.date(2026, 6, 1)
+
+
+def parse(**changes):
+    values = dict(session_on="2026-11-20", pain=6, stress="4", ratings={1: 5, 2: 7},
+                  adherence={10: 5, 11: None}, notes="ok", questionnaires={})
+    values.update(changes)
+    return parse_session(SessionForm(**values), today=TODAY, record_began=BEGAN,
+                         activity_ids={1, 2}, plan_item_ids={10, 11})
+
+
+def test_a_good_session_and_its_function_score():
+    data, errors = parse()
+    assert errors == {}
+    assert data.pain == 6 and data.stress == 4
+    assert data.function_score == 6.0  # the mean of the activity ratings
+    assert data.adherence == {10: 5}  # blank means not asked
+
+
+def test_dates_must_be_real_past_and_within_the_record():
+    assert "future" in parse(session_on="2026-11-26")[1]["date"]
+    assert "before the client's record began" in parse(session_on="2026-05-31")[1]["date"]
+    assert parse(session_on="2026-02-30")[1]["date"] == "Enter a real date."
+    assert parse(session_on=None)[1]["date"]
+    assert parse(session_on="2026-11-25")[1] == {}
+
+
+def test_every_bad_field_is_named_and_nothing_is_returned():
+    data, errors = parse(pain=11, stress="", ratings={1: 5}, adherence={10: 8},
+                         notes="x" * 5001, questionnaires={"PHQ9": [0] * 8})
+    assert data is None
+    assert set(errors) == {"pain", "stress", "rating-2", "adherence-10", "notes", "q-PHQ9-9"}
+
+
+def test_adherence_for_a_part_not_in_the_plan_is_refused():
+    assert "adherence" in parse(adherence={99: 3})[1]
+
+
+JUNK = st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["²", "٣", " 7 ", "-0", "07"]),
+                 st.floats(allow_nan=True), st.integers(-1000, 1000), st.booleans(),
+                 st.lists(st.integers(), max_size=2))
+
+
+@given(pain=JUNK, stress=JUNK, rating=JUNK, days=JUNK)
+def test_any_malformed_or_out_of_range_value_is_refused(pain, stress, rating, days):
+    data, errors = parse(pain=pain, stress=stress, ratings={1: rating, 2: 5},
+                         adherence={10: days})
+
+    def ok(value, high, required):
+        if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+            return not required
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, float):
+            return value.is_integer() and 0 <= value <= high
+        if isinstance(value, str):
+            text = value.strip()
+            return re.fullmatch(r"[0-9]{1,6}", text) is not None and int(text) <= high
+        return isinstance(value, int) and 0 <= value <= high
+
+    expected_ok = ok(pain, 10, True) and ok(stress, 10, True) and ok(rating, 10, True) \
+        and ok(days, 7, False)
+    assert (data is not None) == expected_ok, errors
+    if data is not None:
+        assert 0 <= data.pain <= 10 and 0 <= data.stress <= 10
+        assert all(0 <= v <= 7 for v in data.adherence.values())
+
+
+def test_activities_one_per_line():
+    assert clean_activities("Lifting\n\n Driving \n") == (["Lifting", "Driving"], None)
+    assert clean_activities("")[1]
+    assert clean_activities("a\nb\nc\nd\ne\nf")[1]
+    assert clean_activities("Walk\nwalk")[1]

@@ -1,0 +1,211 @@
+"""Sessions through the client page's callbacks: save, refuse, edit, delete, alerts."""
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from dashboard.db.models import (
+    AuditEntry,
+    CareSession,
+    Client,
+    FunctionalActivity,
+    QuestionnaireAnswer,
+    SafetyAlert,
+    StrategyPart,
+)
+from dashboard.db.plans import save_plan_version
+from dashboard.db.sessions import set_activities
+from dashboard.db.summary import current_episode
+from dashboard.db.users import get_user_by_email
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import PlanDraft, PlanItemDraft
+from tests.conftest import login
+from tests.dash_client import dependencies, invoke
+from tests.factories import ADMIN, ALICE
+
+
+@pytest.fixture
+def setup(db, sqlite_people):
+    """Alice's client with two activities and a plan of heat and bridge."""
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        set_activities(s, cid, ["Lifting", "Driving"])
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        episode = current_episode(s, cid)
+        version = save_plan_version(s, episode_id=episode.id, draft=PlanDraft((
+            PlanItemDraft(parts["heat"].id, "Heat", "Heat", Dose.from_columns(parts["heat"])),
+            PlanItemDraft(parts["bridge"].id, "Bridge", "S", Dose.from_columns(parts["bridge"])),
+        )), user_id=sqlite_people.alice_id, today=dt.date(2026, 1, 5))
+        items = [i.id for i in version.items]
+        activities = list(s.scalars(select(FunctionalActivity.id).order_by(
+            FunctionalActivity.position)))
+    return {"client": cid, "items": items, "activities": activities}
+
+
+def form(setup, **overrides):
+    values = {
+        "sess-form.n_submit": 1,
+        "client-id.data": setup["client"],
+        "sess-editing.data": None,
+        "sess-date.value": "2026-02-01",
+        "sess-pain.value": "6",
+        "sess-stress.value": 5,
+        "sess-rating": [({"type": "sess-rating", "activity": a}, v)
+                        for a, v in zip(setup["activities"], (4, 6), strict=True)],
+        "sess-rating-error": [({"type": "sess-rating-error", "activity": a}, None)
+                              for a in setup["activities"]],
+        "sess-adh": [({"type": "sess-adh", "item": i}, 5) for i in setup["items"]],
+        "sess-adh-error": [({"type": "sess-adh-error", "item": i}, None)
+                           for i in setup["items"]],
+        "sess-notes.value": "Felt better <script>x</script>",
+        "sess-q-include.value": [],
+        "sess-q": [],
+        "sess-q-error": [({"type": "sess-q-error", "instrument": k}, None)
+                         for k in ("PSS10", "PHQ9", "GAD7")],
+    }
+    values.update(overrides)
+    return values
+
+
+def phq9(answers):
+    return [({"type": "sess-q", "instrument": "PHQ9", "item": n}, v)
+            for n, v in enumerate(answers, start=1)]
+
+
+def count(db, model):
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_a_session_is_saved_whole_and_updates_the_summary(http, db, setup):
+    login(http, ALICE)
+    response = invoke(http, "sess-result", form(setup))
+    assert response.status_code == 200, response.data[:400]
+    assert "saved" in response.get_data(as_text=True)
+    with db.read() as s:
+        care = s.scalar(select(CareSession))
+        assert (care.pain, care.stress, care.function_score) == (6, 5, 5.0)
+        assert care.notes == "Felt better <script>x</script>"
+        client = s.get(Client, setup["client"])
+        assert client.latest_pain == 6 and client.last_session_on == dt.date(2026, 2, 1)
+        assert s.scalar(select(AuditEntry.action).where(
+            AuditEntry.action == "session_created")) == "session_created"
+
+
+def test_one_bad_value_saves_nothing(http, db, setup):
+    login(http, ALICE)
+    bad = form(setup, **{"sess-pain.value": "11",
+                         "sess-adh": [({"type": "sess-adh", "item": setup["items"][0]}, 9)]})
+    body = invoke(http, "sess-result", bad).get_data(as_text=True)
+    assert "not saved" in body and "between 0 and 10" in body and "between 0 and 7" in body
+    future = form(setup, **{"sess-date.value": "2999-01-01"})
+    assert "future" in invoke(http, "sess-result", future).get_data(as_text=True)
+    assert count(db, CareSession) == 0
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pain=st.one_of(st.integers(-50, 50), st.text(max_size=4), st.floats(allow_nan=True)),
+       item9=st.one_of(st.integers(-3, 6), st.none(), st.text(max_size=2)))
+def test_malformed_requests_never_write_a_wrong_number(http, db, setup, pain, item9):
+    login(http, ALICE)
+    answers = [0] * 8 + [item9]
+    values = form(setup, **{"sess-pain.value": pain, "sess-q-include.value": ["PHQ9"],
+                            "sess-q": phq9(answers)})
+    response = invoke(http, "sess-result", values)
+    assert response.status_code == 200
+    with db.read() as s:
+        for care in s.scalars(select(CareSession)):
+            assert 0 <= care.pain <= 10
+        assert all(0 <= v <= 3 for v in s.scalars(select(QuestionnaireAnswer.value).where(
+            QuestionnaireAnswer.instrument == "PHQ9")))
+
+
+def test_item_9_raises_an_alert_until_acknowledged(http, db, setup):
+    login(http, ALICE)
+    values = form(setup, **{"sess-q-include.value": ["PHQ9"], "sess-q": phq9([1] * 9)})
+    body = invoke(http, "sess-result", values).get_data(as_text=True)
+    assert "Safety alert" in body and "Call the crisis line on 116 123." in body
+    with db.read() as s:
+        alert = s.scalar(select(SafetyAlert))
+        assert s.scalar(select(func.count()).select_from(QuestionnaireAnswer)) == 9
+    ack = {"alert-ack": [({"type": "alert-ack", "alert": alert.id}, 1)],
+           "alert-action": [({"type": "alert-action", "alert": alert.id}, "not an action")],
+           "alert-note": [({"type": "alert-note", "alert": alert.id}, "Called her")],
+           "alert-result": [({"type": "alert-result", "alert": alert.id}, None)]}
+    trigger = json.dumps({"alert": alert.id, "type": "alert-ack"}, separators=(",", ":"))
+    response = invoke(http, "alert-result", ack, triggered=f"{trigger}.n_clicks")
+    assert "Choose the action taken" in response.get_data(as_text=True)
+    ack["alert-action"] = [({"type": "alert-action", "alert": alert.id},
+                            "Crisis line details given")]
+    response = invoke(http, "alert-result", ack, triggered=f"{trigger}.n_clicks")
+    assert "Acknowledged by Alice Practitioner" in response.get_data(as_text=True)
+    with db.read() as s:
+        alert = s.scalar(select(SafetyAlert))
+        assert alert.acknowledged_by_id == setup_user(s, ALICE)
+        assert alert.action == "Crisis line details given" and alert.note == "Called her"
+
+
+def setup_user(s, email):
+    return get_user_by_email(s, email).id
+
+
+def test_edit_is_audited_with_old_and_new_values(http, db, setup):
+    login(http, ALICE)
+    invoke(http, "sess-result", form(setup))
+    with db.read() as s:
+        care_id = s.scalar(select(CareSession.id))
+    response = invoke(http, "sess-result", form(setup, **{"sess-editing.data": care_id,
+                                                          "sess-pain.value": 3}))
+    assert "updated" in response.get_data(as_text=True)
+    with db.read() as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "session_updated"))
+        detail = json.loads(entry.detail)
+        assert detail["before"]["pain"] == 6 and detail["after"]["pain"] == 3
+        assert s.get(Client, setup["client"]).latest_pain == 3
+        assert count(db, CareSession) == 1
+
+
+def test_delete_is_soft_and_only_an_admin_restores(http, db, setup):
+    login(http, ALICE)
+    invoke(http, "sess-result", form(setup))
+    with db.read() as s:
+        care_id = s.scalar(select(CareSession.id))
+    trigger = json.dumps({"session": care_id, "type": "sess-delete"}, separators=(",", ":"))
+    values = {"client-id.data": setup["client"],
+              "sess-delete": [({"type": "sess-delete", "session": care_id}, 1)],
+              "sess-restore": [({"type": "sess-restore", "session": care_id}, 1)]}
+    deps = [d for d in dependencies(http) if "sess-delete" in json.dumps(d["inputs"])]
+    body = invoke(http, "", values, triggered=f"{trigger}.n_clicks", deps=deps)
+    assert "Session deleted" in body.get_data(as_text=True)
+    with db.read() as s:
+        assert s.get(CareSession, care_id).deleted_at is not None
+        assert s.get(Client, setup["client"]).latest_pain is None
+    restore = trigger.replace("sess-delete", "sess-restore")
+    assert invoke(http, "", values, triggered=f"{restore}.n_clicks",
+                  deps=deps).status_code == 403
+    http.get("/logout")
+    login(http, ADMIN)
+    assert "Session restored" in invoke(http, "", values, triggered=f"{restore}.n_clicks",
+                                        deps=deps).get_data(as_text=True)
+    with db.read() as s:
+        assert s.get(CareSession, care_id).deleted_at is None
+
+
+def test_forged_ids_get_403(http, db, setup, sqlite_people):
+    login(http, ALICE)
+    invoke(http, "sess-result", form(setup))
+    with db.read() as s:
+        care_id = s.scalar(select(CareSession.id))
+    # Another practitioner's client.
+    assert invoke(http, "sess-result", form(setup, **{
+        "client-id.data": sqlite_people.bob_client_id})).status_code == 403
+    # A session id that belongs to another client, smuggled in as "editing".
+    with db.begin() as s:
+        s.execute(CareSession.__table__.update().values(client_id=sqlite_people.bob_client_id))
+    assert invoke(http, "sess-result", form(setup, **{"sess-editing.data": care_id})
+                  ).status_code == 403
