@@ -11,6 +11,9 @@ from dashboard.auth.access import CurrentUser
 def navbar(user: CurrentUser | None) -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink("Home", href="/")),
              dbc.NavItem(dbc.NavLink("Clients", href="/clients"))]
+    if user is not None:
+        label = "Clinic overview" if user.is_admin else "My caseload"
+        links.append(dbc.NavItem(dbc.NavLink(label, href="/overview")))
     right = []
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"

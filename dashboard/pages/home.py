@@ -1,4 +1,5 @@
-"""Home: the caller's own clients (an admin sees all, with the practitioner's name)."""
+"""Home: what to look at before the day starts. Safety alerts first, then clients due or
+overdue for a session, clients getting worse, recent sessions, and the caseload."""
 
 from __future__ import annotations
 
@@ -10,30 +11,68 @@ from dashboard.auth.access import require_user
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.clients import ClientFilters, list_clients
+from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
 
 dash.register_page(__name__, path="/", title="Home · Back Pain Care", name="Home")
 
-HOME_LIMIT = 100
+SECTION_LIMIT = 10
+CASELOAD_LIMIT = 25
 
 
 def layout(**_query: str) -> html.Div:
     user = require_user()
     today = clinic_today()
+    admin = user.is_admin
     with current_db().read() as db:
-        rows, total = list_clients(db, user, ClientFilters(page_size=HOME_LIMIT), today)
         alerts = alerts_for(db, user)
-    heading = "All clients" if user.is_admin else "Your clients"
-    more = (html.P(f"Showing {len(rows)} of {total}. Use the client list to search.",
-                   className="text-body-secondary") if total > len(rows) else None)
+        due, due_total = list_clients(
+            db, user, ClientFilters(due_only=True, sort="due", page_size=SECTION_LIMIT), today)
+        worse, worse_total = list_clients(
+            db, user, ClientFilters(status="worsening", sort="pain", page_size=SECTION_LIMIT),
+            today)
+        recent = recent_sessions(db, user, SECTION_LIMIT)
+        caseload, total = list_clients(db, user, ClientFilters(page_size=CASELOAD_LIMIT), today)
+    heading = "All clients" if admin else "Your clients"
     return html.Div([
         html.H1(f"Welcome, {user.name}", className="h3"),
         alert_list(alerts),
-        html.H2(f"{heading} ({total})", className="h5 mt-3"),
-        client_table(rows, today=today, show_practitioner=user.is_admin, table_id="home-clients")
-        if rows else html.P("No clients yet.", id="home-empty"),
-        more,
+        dbc.Row([
+            dbc.Col(_section(f"Due or overdue ({due_total})", "home-due",
+                             client_table(due, today=today, show_practitioner=admin,
+                                          table_id="home-due-table") if due else
+                             html.P("Nobody is due for a session."), more=due_total > len(due)),
+                    lg=6),
+            dbc.Col(_section(f"Getting worse ({worse_total})", "home-worse",
+                             client_table(worse, today=today, show_practitioner=admin,
+                                          table_id="home-worse-table") if worse else
+                             html.P("No client is meaningfully worse."),
+                             more=worse_total > len(worse)), lg=6),
+        ]),
+        _section("Recent sessions", "home-recent", _recent_list(recent)),
+        _section(f"{heading} ({total})", "home-caseload",
+                 client_table(caseload, today=today, show_practitioner=admin,
+                              table_id="home-clients") if caseload else
+                 html.P("No clients yet.", id="home-empty"), more=total > len(caseload)),
     ])
+
+
+def _section(title: str, section_id: str, body, more: bool = False) -> html.Section:
+    return html.Section([
+        html.H2(title, className="h5 mt-3"),
+        body,
+        dcc.Link("See all in the client list", href="/clients") if more else None,
+    ], id=section_id, **{"aria-label": title})
+
+
+def _recent_list(rows: list[RecentSession]) -> html.Ul | html.P:
+    if not rows:
+        return html.P("No sessions recorded yet.")
+    return html.Ul([html.Li([
+        f"{r.session_on:%d %b %Y} · ",
+        dcc.Link(r.client_name, href=f"/clients/{r.client_id}"),
+        f" · pain {r.pain} · {r.practitioner}",
+    ]) for r in rows], className="list-unstyled")
 
 
 def alert_list(alerts: list[AlertRow]) -> html.Div | None:

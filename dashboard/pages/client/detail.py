@@ -36,12 +36,13 @@ from dashboard.db.plans import (
     save_plan_version,
     snapshot_of,
 )
+from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose
 from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
-from dashboard.pages.client import ids, plan_views, session_views
+from dashboard.pages.client import ids, plan_views, progress_views, session_views
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
@@ -132,12 +133,17 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         # A radio group as the view switch: dbc.Tabs renders duplicate ids and invalid
         # ARIA (axe flags it as critical); radios are keyboard-friendly by design.
         dbc.RadioItems(id=ids.TABS, value="sessions", options=[
-            {"label": "Sessions", "value": "sessions"}, {"label": "Plan", "value": "plan"}],
+            {"label": "Sessions", "value": "sessions"}, {"label": "Plan", "value": "plan"},
+            {"label": "Progress", "value": "progress"}],
             name="client-view",
             className="btn-group no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", **{"aria-label": "Sessions"}),
         html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=True, **{"aria-label": "Plan"}),
+        html.Section([progress_views.range_control(),
+                      dcc.Loading(html.Div(id=ids.PROGRESS), delay_show=200)],
+                     id=f"{ids.TABS}-progress", hidden=True, className="pt-3",
+                     **{"aria-label": "Progress"}),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
             dbc.ModalBody(id=ids.VERSION_BODY),
@@ -299,9 +305,31 @@ def view_version(clicks, client_id):
 # Switching views happens in the browser: it shows or hides sections already on the page.
 clientside_callback(
     """function (view) {
-        return [view !== "sessions", view !== "plan"];
+        return [view !== "sessions", view !== "plan", view !== "progress"];
     }""",
     Output(f"{ids.TABS}-sessions", "hidden"),
     Output(f"{ids.TABS}-plan", "hidden"),
+    Output(f"{ids.TABS}-progress", "hidden"),
     Input(ids.TABS, "value"),
 )
+
+
+@callback(
+    Output(ids.PROGRESS, "children"),
+    Input(ids.TABS, "value"),
+    Input(ids.PROGRESS_RANGE, "value"),
+    State(ids.CLIENT_ID, "data"),
+)
+def show_progress(view, range_choice, client_id):
+    """Drawn only when the progress view is open, and again when its range changes."""
+    if view != "progress":
+        return no_update
+    user = require_user()
+    today = clinic_today()
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)
+        episode = current_episode(db, client.id)
+        if episode is None:
+            return html.P("No episode of care yet.")
+        progress = load_progress(db, episode.id, progress_views.since_for(range_choice, today))
+    return progress_views.progress_view(progress, str(range_choice))

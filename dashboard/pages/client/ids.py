@@ -70,3 +70,6 @@ SESSION_RESTORE = "sess-restore"
 ACTIVITIES = "sess-activities"
 ACTIVITIES_SAVE = "sess-activities-save"
 ACTIVITIES_RESULT = "sess-activities-result"
+
+PROGRESS = "progress-area"
+PROGRESS_RANGE = "progress-range"

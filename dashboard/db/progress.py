@@ -1,0 +1,148 @@
+"""Queries behind the progress page, the practitioner's home and the clinic overview.
+
+Each fetches only what it needs, filtered and aggregated in SQL: one client's rows for the
+progress page; counts and averages over the summary columns for the overview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.models import (
+    Adherence,
+    CareSession,
+    Client,
+    Episode,
+    Goal,
+    PlanItem,
+    PlanVersion,
+    QuestionnaireAnswer,
+    User,
+)
+from dashboard.domain.progress import (
+    AdherenceRecord,
+    ClinicSummary,
+    PlanMarker,
+    Progress,
+    SessionPoint,
+    build_progress,
+    sessions_per_week,
+)
+from dashboard.domain.questionnaires import score
+
+
+def load_progress(session: Session, episode_id: int, since: dt.date | None = None) -> Progress:
+    rows = session.execute(
+        select(CareSession.id, CareSession.session_on, CareSession.pain, CareSession.stress,
+               CareSession.function_score)
+        .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
+        .order_by(CareSession.session_on, CareSession.id)).all()
+    answers: dict[int, dict[str, list[int]]] = {}
+    for sid, instrument, value in session.execute(
+            select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                   QuestionnaireAnswer.value)
+            .join(CareSession, CareSession.id == QuestionnaireAnswer.session_id)
+            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
+            .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                      QuestionnaireAnswer.item)):
+        answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
+    points = [SessionPoint(r.session_on, r.pain, r.stress, r.function_score,
+                           {k: score(k, v).total for k, v in answers.get(r.id, {}).items()})
+              for r in rows]
+    markers = [PlanMarker(v, on) for v, on in session.execute(
+        select(PlanVersion.version, PlanVersion.effective_on)
+        .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version))]
+    adherence = [AdherenceRecord(on, strategy, done, min(7, per_week or 7))
+                 for on, strategy, done, per_week in session.execute(
+                     select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
+                            PlanItem.days_per_week)
+                     .join(Adherence, Adherence.session_id == CareSession.id)
+                     .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
+                     .where(CareSession.episode_id == episode_id,
+                            CareSession.deleted_at.is_(None)))]
+    goal = session.scalar(
+        select(Goal.pain_target).join(PlanVersion, PlanVersion.id == Goal.plan_version_id)
+        .where(PlanVersion.episode_id == episode_id, Goal.pain_target.is_not(None))
+        .order_by(PlanVersion.version.desc()).limit(1))
+    return build_progress(points, markers, adherence, goal, since)
+
+
+@dataclass(frozen=True)
+class RecentSession:
+    client_id: int
+    client_name: str
+    session_on: dt.date
+    pain: int
+    practitioner: str
+
+
+def recent_sessions(session: Session, user: CurrentUser, limit: int = 10) -> list[RecentSession]:
+    """The latest sessions on clients this user may see (their own, for a practitioner)."""
+    query = (select(CareSession.client_id, Client.given_name, Client.family_name,
+                    CareSession.session_on, CareSession.pain, User.name)
+             .join(Client, Client.id == CareSession.client_id)
+             .join(User, User.id == CareSession.practitioner_id)
+             .where(visible_clients(user), CareSession.deleted_at.is_(None))
+             .order_by(CareSession.session_on.desc(), CareSession.id.desc()).limit(limit))
+    if not user.is_admin:
+        # Uses the (practitioner_id, session_on) index instead of scanning every session.
+        query = query.where(CareSession.practitioner_id == user.id)
+    return [RecentSession(cid, f"{g} {f}", on, pain, name)
+            for cid, g, f, on, pain, name in session.execute(query)]
+
+
+def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
+                   practitioner_id: int | None = None) -> ClinicSummary:
+    """The clinic (or, for a practitioner, their own caseload) over a date range.
+
+    Outcomes count active clients whose latest session falls in the range, read from the
+    per-client summary so no session is scanned; sessions per week count the range itself.
+    """
+    clients = select(Client.id).where(visible_clients(user), Client.archived.is_(False))
+    if practitioner_id:
+        clients = clients.where(Client.practitioner_id == practitioner_id)
+    in_range = clients.where(Client.last_session_on.between(start, end))
+
+    caseload_query = (select(User.name, func.count(Client.id))
+                      .join(Client, Client.practitioner_id == User.id)
+                      .where(Client.id.in_(clients)).group_by(User.id, User.name)
+                      .order_by(func.count(Client.id).desc()))
+    caseload = [(name, n) for name, n in session.execute(caseload_query)]
+    statuses = dict(session.execute(
+        select(Client.status, func.count()).where(Client.id.in_(in_range))
+        .group_by(Client.status)).all())
+
+    latest_version = (select(PlanVersion.episode_id, func.max(PlanVersion.version).label("v"))
+                      .group_by(PlanVersion.episode_id).subquery())
+    current_items = (select(Episode.client_id.label("client_id"),
+                            PlanItem.strategy_name.label("strategy"))
+                     .select_from(PlanVersion)
+                     .join(latest_version, (latest_version.c.episode_id == PlanVersion.episode_id)
+                           & (latest_version.c.v == PlanVersion.version))
+                     .join(Episode, Episode.id == PlanVersion.episode_id)
+                     .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
+                     .where(Episode.ended_on.is_(None))
+                     .distinct().subquery())
+    by_strategy = session.execute(
+        select(current_items.c.strategy,
+               func.avg(Client.latest_pain - Client.baseline_pain), func.count(Client.id))
+        .join(Client, Client.id == current_items.c.client_id)
+        .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))
+        .group_by(current_items.c.strategy).order_by(current_items.c.strategy)).all()
+
+    per_day_query = (select(CareSession.session_on, func.count())
+                     .where(CareSession.session_on.between(start, end),
+                            CareSession.deleted_at.is_(None))
+                     .group_by(CareSession.session_on))
+    if practitioner_id or not user.is_admin:
+        per_day_query = per_day_query.where(
+            CareSession.practitioner_id == (practitioner_id or user.id))
+    per_day = [(day, n) for day, n in session.execute(per_day_query)]
+    return ClinicSummary(caseload, statuses,
+                         [(s, round(float(avg), 2), n) for s, avg, n in by_strategy],
+                         sessions_per_week(per_day, start, end))

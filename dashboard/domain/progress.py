@@ -1,0 +1,158 @@
+"""Progress: the points of a client's timeline, the sentence that explains their status,
+adherence by strategy and week, and clinic-wide summaries. Plain data only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from dashboard.domain.status import (
+    IMPROVING,
+    MIN_FRACTION,
+    MIN_POINTS,
+    NOT_ENOUGH_DATA,
+    WORSENING,
+    PainStatus,
+    status_from,
+)
+
+
+@dataclass(frozen=True)
+class SessionPoint:
+    session_on: dt.date
+    pain: int
+    stress: int
+    function: float | None
+    totals: dict[str, int] = field(default_factory=dict)  # questionnaire -> total
+
+
+@dataclass(frozen=True)
+class PlanMarker:
+    version: int
+    effective_on: dt.date
+
+
+@dataclass(frozen=True)
+class AdherenceRecord:
+    session_on: dt.date
+    strategy: str
+    days_done: int
+    days_prescribed: int  # 7 where the plan gives no days per week
+
+
+@dataclass(frozen=True)
+class Progress:
+    points: list[SessionPoint]
+    markers: list[PlanMarker]
+    adherence: list[AdherenceRecord]
+    pain_goal: int | None
+    status: PainStatus
+    sentence: str
+
+    @property
+    def baseline(self) -> SessionPoint | None:
+        return self.points[0] if self.points else None
+
+
+def _day(on: dt.date) -> str:
+    return f"{on.day} {on:%B %Y}"
+
+
+def status_sentence(points: list[SessionPoint]) -> tuple[PainStatus, str]:
+    """The status by the product's rule, and one plain sentence that explains it."""
+    if not points:
+        return status_from(None, None, 0), "No sessions recorded in this episode yet."
+    first, last = points[0], points[-1]
+    status = status_from(first.pain, last.pain, len(points))
+    if status.status == NOT_ENOUGH_DATA:
+        return status, (f"Baseline pain {first.pain} on {_day(first.session_on)}; "
+                        "a second session is needed to judge change.")
+    change = last.pain - first.pain
+    percent = f" ({change / first.pain:+.0%})".replace("-", "−") if first.pain else ""
+    head = f"Pain {first.pain} → {last.pain} since {_day(first.session_on)}{percent}"
+    if status.status == IMPROVING:
+        return status, f"{head}, a meaningful improvement."
+    if status.status == WORSENING:
+        return status, f"{head}: worse by {change} points, a meaningful worsening."
+    needed = max(MIN_POINTS, int(-(-MIN_FRACTION * first.pain // 1)))
+    return status, (f"{head}: not yet a meaningful change (that needs a drop of at least "
+                    f"{needed} points and 30%).")
+
+
+def improvement_threshold(baseline_pain: int) -> float:
+    """The highest pain that counts as meaningfully improved from this baseline."""
+    return min(baseline_pain - MIN_POINTS, baseline_pain * (1 - MIN_FRACTION))
+
+
+def week_start(on: dt.date) -> dt.date:
+    return on - dt.timedelta(days=on.weekday())
+
+
+def adherence_by_week(records: list[AdherenceRecord]) -> tuple[list[dt.date], list[str],
+                                                                list[list[float | None]]]:
+    """Weeks × strategies: days done as a share of days prescribed (0-1), None where unasked."""
+    done: dict[tuple[dt.date, str], int] = defaultdict(int)
+    asked: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for r in records:
+        key = (week_start(r.session_on), r.strategy)
+        done[key] += min(r.days_done, r.days_prescribed)
+        asked[key] += r.days_prescribed
+    weeks = sorted({w for w, _ in asked})
+    strategies = sorted({s for _, s in asked})
+    matrix = [[round(done[(w, s)] / asked[(w, s)], 2) if asked.get((w, s)) else None
+               for w in weeks] for s in strategies]
+    return weeks, strategies, matrix
+
+
+def adherence_against_change(points: list[SessionPoint], records: list[AdherenceRecord]
+                             ) -> list[tuple[dt.date, float, int]]:
+    """Per session after the baseline: share of prescribed days done, and pain change."""
+    if not points:
+        return []
+    baseline = points[0].pain
+    by_day: dict[dt.date, list[AdherenceRecord]] = defaultdict(list)
+    for r in records:
+        by_day[r.session_on].append(r)
+    result = []
+    for point in points[1:]:
+        rows = by_day.get(point.session_on)
+        if rows:
+            share = sum(min(r.days_done, r.days_prescribed) for r in rows) / sum(
+                r.days_prescribed for r in rows)
+            result.append((point.session_on, round(share, 2), point.pain - baseline))
+    return result
+
+
+def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
+                   adherence: list[AdherenceRecord], pain_goal: int | None,
+                   since: dt.date | None = None) -> Progress:
+    """Everything the progress view shows. The status always uses the whole episode (its
+    baseline is the first session); ``since`` only narrows what is drawn."""
+    status, sentence = status_sentence(points)
+    if since is not None:
+        points = [p for p in points if p.session_on >= since]
+        markers = [m for m in markers if m.effective_on >= since]
+        adherence = [a for a in adherence if a.session_on >= since]
+    return Progress(points, markers, adherence, pain_goal, status, sentence)
+
+
+@dataclass(frozen=True)
+class ClinicSummary:
+    caseload: list[tuple[str, int]]  # practitioner name, active clients
+    statuses: dict[str, int]
+    pain_change_by_strategy: list[tuple[str, float, int]]  # strategy, mean change, clients
+    sessions_per_week: list[tuple[dt.date, int]]
+
+
+def sessions_per_week(per_day: list[tuple[dt.date, int]], start: dt.date,
+                      end: dt.date) -> list[tuple[dt.date, int]]:
+    """Daily counts binned into weeks (Monday first), with empty weeks shown as 0."""
+    counts: dict[dt.date, int] = defaultdict(int)
+    for day, n in per_day:
+        counts[week_start(day)] += n
+    weeks, week = [], week_start(start)
+    while week <= end:
+        weeks.append((week, counts.get(week, 0)))
+        week += dt.timedelta(days=7)
+    return weeks

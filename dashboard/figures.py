@@ -1,0 +1,229 @@
+"""Figures as plain dicts in Plotly's figure schema, built from plain data.
+
+Plotly's helpers (make_subplots, add_vline, add_hrect) validate every property and cost
+tens of milliseconds a figure; these dicts cost well under one. Colours are the Okabe-Ito
+palette (safe for colour-blind readers), and each series also differs by marker and dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dashboard.domain.progress import (
+    ClinicSummary,
+    Progress,
+    adherence_against_change,
+    adherence_by_week,
+    improvement_threshold,
+)
+from dashboard.domain.questionnaires import INSTRUMENTS
+from dashboard.domain.status import STATUS_LABELS
+
+Figure = dict[str, Any]
+
+ORANGE, SKY, GREEN, YELLOW = "#E69F00", "#56B4E9", "#009E73", "#F0E442"
+BLUE, VERMILLION, PURPLE, GREY = "#0072B2", "#D55E00", "#CC79A7", "#6c757d"
+SERIES = {
+    "pain": ("Pain", VERMILLION, "circle", "solid"),
+    "stress": ("Stress", BLUE, "square", "dash"),
+    "function": ("Function (PSFS)", GREEN, "diamond", "dot"),
+}
+QUESTIONNAIRE_COLOURS = {"PHQ9": PURPLE, "GAD7": ORANGE, "PSS10": SKY}
+BAND_SHADES = ["rgba(0,0,0,0.00)", "rgba(0,0,0,0.05)", "rgba(0,0,0,0.10)",
+               "rgba(0,0,0,0.15)", "rgba(0,0,0,0.20)"]
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 13}
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _base_layout(height: int) -> dict[str, Any]:
+    return {"height": height, "margin": {"l": 60, "r": 20, "t": 30, "b": 40}, "font": FONT,
+            "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "x unified",
+            "legend": {"orientation": "h", "y": 1.08, "x": 0}}
+
+
+def timeline_figure(progress: Progress) -> Figure:
+    """Pain, stress and function on one 0-10 panel; questionnaire totals in panels below,
+    each with its bands shaded; baseline, improvement band, goal and plan versions marked."""
+    points = progress.points
+    x = [_iso(p.session_on) for p in points]
+    instruments = [k for k in ("PHQ9", "GAD7", "PSS10")
+                   if any(k in p.totals for p in points)]
+    rows = 1 + len(instruments)
+    gap = 0.06
+    heights = [0.55] + [0.45 / max(1, len(instruments))] * len(instruments) \
+        if instruments else [1.0]
+    domains, top = [], 1.0
+    for h in heights:
+        domains.append([max(0.0, top - h + (gap if top - h > 0.001 else 0)), top])
+        top -= h
+    layout = _base_layout(380 + 170 * len(instruments))
+    data: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
+    for row in range(rows):
+        suffix = "" if row == 0 else str(row + 1)
+        layout[f"xaxis{suffix}"] = {"type": "date", "anchor": f"y{suffix}", "showgrid": False,
+                                    "matches": "x" if row else None,
+                                    "showticklabels": row == rows - 1}
+        layout[f"yaxis{suffix}"] = {"domain": domains[row], "anchor": f"x{suffix}",
+                                    "gridcolor": "#e9ecef", "zeroline": False}
+    layout["xaxis"].pop("matches")
+    layout["yaxis"].update({"range": [-0.3, 10.3], "title": {"text": "Score (0-10)"},
+                            "dtick": 2})
+    for key, (name, colour, symbol, dash) in SERIES.items():
+        values = [getattr(p, key) for p in points]
+        data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
+                     "y": values, "line": {"color": colour, "dash": dash, "width": 2.5},
+                     "marker": {"symbol": symbol, "size": 8, "color": colour},
+                     "hovertemplate": f"{name}: %{{y}}<extra></extra>"})
+    baseline = progress.baseline
+    if baseline is not None and x:
+        threshold = improvement_threshold(baseline.pain)
+        if threshold >= 0:
+            shapes.append({"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
+                           "y0": -0.3, "y1": threshold, "fillcolor": "rgba(0,158,115,0.10)",
+                           "line": {"width": 0}, "layer": "below"})
+            annotations.append({"xref": "x domain", "yref": "y", "x": 1, "y": threshold,
+                                "xanchor": "right", "yanchor": "top", "showarrow": False,
+                                "text": "meaningful improvement", "font": {"size": 11,
+                                                                          "color": "#005a42"}})
+        shapes.append(_hline("y", baseline.pain, GREY, "dot"))
+        annotations.append(_label("y", baseline.pain, f"baseline {baseline.pain}", GREY))
+    if progress.pain_goal is not None:
+        shapes.append(_hline("y", progress.pain_goal, "#000000", "dashdot"))
+        annotations.append(_label("y", progress.pain_goal, f"goal ≤ {progress.pain_goal}",
+                                  "#000000", left=True))
+    for marker in progress.markers:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0":
+                       _iso(marker.effective_on), "x1": _iso(marker.effective_on), "y0": 0,
+                       "y1": 1, "line": {"color": "#495057", "width": 1, "dash": "dot"}})
+        annotations.append({"xref": "x", "yref": "paper", "x": _iso(marker.effective_on),
+                            "y": 1.0, "yanchor": "bottom", "showarrow": False,
+                            "text": f"plan v{marker.version}", "font": {"size": 11}})
+    for row, key in enumerate(instruments, start=1):
+        suffix = str(row + 1)
+        instrument = INSTRUMENTS[key]
+        xs = [_iso(p.session_on) for p in points if key in p.totals]
+        ys = [p.totals[key] for p in points if key in p.totals]
+        colour = QUESTIONNAIRE_COLOURS[key]
+        short = instrument.name.split(" ")[0]
+        data.append({"type": "scatter", "mode": "lines+markers", "name": short, "x": xs,
+                     "y": ys, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "line": {"color": colour, "width": 2}, "marker": {"size": 7},
+                     "hovertemplate": f"{short}: %{{y}}<extra></extra>"})
+        layout[f"yaxis{suffix}"].update({"range": [0, instrument.max_total],
+                                         "title": {"text": short}})
+        edges = [low for low, _ in instrument.bands] + [instrument.max_total]
+        for i, (low, label) in enumerate(instrument.bands):
+            shapes.append({"type": "rect", "xref": f"x{suffix} domain", "yref": f"y{suffix}",
+                           "x0": 0, "x1": 1, "y0": low, "y1": edges[i + 1],
+                           "fillcolor": BAND_SHADES[i], "line": {"width": 0},
+                           "layer": "below"})
+            annotations.append({"xref": f"x{suffix} domain", "yref": f"y{suffix}", "x": 0.005,
+                                "y": low, "yanchor": "bottom", "xanchor": "left",
+                                "showarrow": False, "text": label,
+                                "font": {"size": 10, "color": "#495057"}})
+    layout["shapes"], layout["annotations"] = shapes, annotations
+    return {"data": data, "layout": layout}
+
+
+def _hline(yref: str, y: float, colour: str, dash: str) -> dict[str, Any]:
+    return {"type": "line", "xref": "x domain", "yref": yref, "x0": 0, "x1": 1, "y0": y,
+            "y1": y, "line": {"color": colour, "width": 1.5, "dash": dash}}
+
+
+def _label(yref: str, y: float, text: str, colour: str, left: bool = False) -> dict[str, Any]:
+    return {"xref": "x domain", "yref": yref, "x": 0 if left else 1, "y": y,
+            "xanchor": "left" if left else "right", "yanchor": "bottom", "showarrow": False,
+            "text": text, "font": {"size": 11, "color": colour}}
+
+
+def adherence_heatmap(progress: Progress) -> Figure:
+    """Weeks by strategies: the share of prescribed days done (cividis: colour-blind safe)."""
+    weeks, strategies, matrix = adherence_by_week(progress.adherence)
+    text = [["—" if v is None else f"{v:.0%}" for v in row] for row in matrix]
+    layout = _base_layout(120 + 40 * max(1, len(strategies)))
+    layout.update({"hovermode": "closest", "xaxis": {"type": "date", "title": {"text": "Week"}},
+                   "yaxis": {"automargin": True}, "margin": {"l": 160, "r": 20, "t": 20,
+                                                             "b": 50}})
+    return {"data": [{"type": "heatmap", "x": [_iso(w) for w in weeks], "y": strategies,
+                      "z": matrix, "text": text, "zmin": 0, "zmax": 1,
+                      "colorscale": "Cividis", "xgap": 2, "ygap": 2,
+                      "colorbar": {"title": {"text": "done"}, "tickformat": ".0%"},
+                      "hovertemplate": "%{y}, week of %{x}: %{text} of prescribed days"
+                                       "<extra></extra>"}],
+            "layout": layout}
+
+
+def adherence_scatter(progress: Progress) -> Figure:
+    """Each session: share of prescribed days done against the change in pain."""
+    pairs = adherence_against_change(progress.points, progress.adherence)
+    layout = _base_layout(300)
+    layout.update({"hovermode": "closest",
+                   "xaxis": {"title": {"text": "Prescribed days done"}, "tickformat": ".0%",
+                             "range": [-0.05, 1.05]},
+                   "yaxis": {"title": {"text": "Pain change from baseline"},
+                             "zeroline": True, "zerolinecolor": GREY}})
+    return {"data": [{"type": "scatter", "mode": "markers", "name": "Session",
+                      "x": [share for _, share, _ in pairs], "y": [c for _, _, c in pairs],
+                      "text": [_iso(day) for day, _, _ in pairs],
+                      "marker": {"color": BLUE, "size": 10, "symbol": "circle"},
+                      "hovertemplate": "%{text}: %{x:.0%} done, pain %{y:+d}<extra></extra>"}],
+            "layout": layout}
+
+
+def caseload_figure(summary: ClinicSummary) -> Figure:
+    names = [n for n, _ in summary.caseload]
+    layout = _base_layout(120 + 28 * max(1, len(names)))
+    layout.update({"hovermode": "closest", "yaxis": {"automargin": True, "autorange":
+                                                      "reversed"},
+                   "xaxis": {"title": {"text": "Active clients"}},
+                   "margin": {"l": 140, "r": 20, "t": 20, "b": 40}})
+    return {"data": [{"type": "bar", "orientation": "h", "y": names,
+                      "x": [n for _, n in summary.caseload], "marker": {"color": BLUE},
+                      "text": [n for _, n in summary.caseload], "textposition": "auto"}],
+            "layout": layout}
+
+
+def status_share_figure(summary: ClinicSummary) -> Figure:
+    order = ["improving", "stable", "worsening", "not_enough_data"]
+    colours = [GREEN, GREY, VERMILLION, "#adb5bd"]
+    total = sum(summary.statuses.values()) or 1
+    counts = [summary.statuses.get(k, 0) for k in order]
+    layout = _base_layout(260)
+    layout.update({"hovermode": "closest", "yaxis": {"title": {"text": "Share of clients"},
+                                                      "tickformat": ".0%"}})
+    return {"data": [{"type": "bar", "x": [STATUS_LABELS[k] for k in order],
+                      "y": [n / total for n in counts],
+                      "text": [f"{n} ({n / total:.0%})" for n in counts], "textposition": "auto",
+                      "marker": {"color": colours}}],
+            "layout": layout}
+
+
+def pain_by_strategy_figure(summary: ClinicSummary) -> Figure:
+    rows = summary.pain_change_by_strategy
+    layout = _base_layout(120 + 36 * max(1, len(rows)))
+    layout.update({"hovermode": "closest", "yaxis": {"automargin": True},
+                   "xaxis": {"title": {"text": "Mean pain change since baseline (points)"},
+                             "zeroline": True, "zerolinecolor": "#000000"},
+                   "margin": {"l": 180, "r": 20, "t": 20, "b": 50}})
+    return {"data": [{"type": "bar", "orientation": "h", "y": [r[0] for r in rows],
+                      "x": [r[1] for r in rows], "marker": {"color": ORANGE},
+                      "text": [f"{r[1]:+.1f} (n={r[2]})" for r in rows],
+                      "textposition": "auto"}],
+            "layout": layout}
+
+
+def sessions_per_week_figure(summary: ClinicSummary) -> Figure:
+    layout = _base_layout(260)
+    layout.update({"hovermode": "closest", "xaxis": {"type": "date"},
+                   "yaxis": {"title": {"text": "Sessions"}}})
+    return {"data": [{"type": "bar", "x": [_iso(w) for w, _ in summary.sessions_per_week],
+                      "y": [n for _, n in summary.sessions_per_week],
+                      "marker": {"color": SKY},
+                      "hovertemplate": "Week of %{x}: %{y} sessions<extra></extra>"}],
+            "layout": layout}

@@ -1,0 +1,103 @@
+"""The progress view: badge and sentence, the timeline, adherence, and text alternatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import figures
+from dashboard.components.status import status_badge
+from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
+from dashboard.domain.questionnaires import INSTRUMENTS
+
+RANGES = {"all": "Whole episode", "90": "Last 3 months", "30": "Last 30 days"}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def since_for(choice: object, today: dt.date) -> dt.date | None:
+    if choice in ("90", "30"):
+        return today - dt.timedelta(days=int(str(choice)))
+    return None
+
+
+def _graph(figure: dict, graph_id: str, caption: str) -> html.Figure:
+    return html.Figure([
+        dcc.Graph(id=graph_id, figure=figure, config=GRAPH_CONFIG),
+        html.Figcaption(caption, className="small text-body-secondary"),
+    ], className="mb-3")
+
+
+def _data_table(progress: Progress) -> html.Details:
+    instruments = [k for k in INSTRUMENTS if any(k in p.totals for p in progress.points)]
+    header = ["Date", "Pain", "Stress", "Function"] + [
+        INSTRUMENTS[k].name.split(" ")[0] for k in instruments]
+    rows = [html.Tr([html.Td(p.session_on.strftime("%d %b %Y")), html.Td(p.pain),
+                     html.Td(p.stress),
+                     html.Td("—" if p.function is None else f"{p.function:.1f}"),
+                     *[html.Td(p.totals.get(k, "—")) for k in instruments]])
+            for p in progress.points]
+    return html.Details([
+        html.Summary("Scores as a table"),
+        dbc.Table([html.Caption("Scores at each session in the range shown"),
+                   html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                   html.Tbody(rows)], size="sm", striped=True, id="progress-table"),
+    ], className="mb-3")
+
+
+def _adherence_text(progress: Progress) -> str:
+    weeks, strategies, matrix = adherence_by_week(progress.adherence)
+    if not strategies:
+        return "No adherence recorded in this range."
+    parts = []
+    for name, row in zip(strategies, matrix, strict=True):
+        values = [v for v in row if v is not None]
+        parts.append(f"{name}: {sum(values) / len(values):.0%} of prescribed days on average")
+    return f"Over {len(weeks)} weeks: " + "; ".join(parts) + "."
+
+
+def _scatter_text(progress: Progress) -> str:
+    pairs = adherence_against_change(progress.points, progress.adherence)
+    if len(pairs) < 2:
+        return "Too few sessions with adherence to compare with pain."
+    high = [c for _, share, c in pairs if share >= 0.7]
+    low = [c for _, share, c in pairs if share < 0.7]
+
+    def mean(values: list[int]) -> str:
+        return f"{sum(values) / len(values):+.1f}" if values else "no sessions"
+
+    return (f"Pain change from baseline averaged {mean(high)} points at sessions where the "
+            f"client did at least 70% of prescribed days, and {mean(low)} where they did less.")
+
+
+def progress_view(progress: Progress, range_choice: str) -> html.Div:
+    status = progress.status.status
+    return html.Div([
+        html.Div([
+            status_badge(status),
+            html.P(progress.sentence, className="mb-0 ms-2 fs-5", id="progress-sentence"),
+        ], className="d-flex align-items-center flex-wrap mb-3"),
+        _graph(figures.timeline_figure(progress), "progress-timeline",
+               "Pain, stress and function (0-10) at each session, with the baseline, the "
+               "band of meaningful improvement, the goal and each plan version; questionnaire "
+               "totals below with their bands. " + progress.sentence),
+        _data_table(progress),
+        dbc.Row([
+            dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
+                     _graph(figures.adherence_heatmap(progress), "progress-adherence",
+                            _adherence_text(progress))], lg=7),
+            dbc.Col([html.H3("Adherence against change in pain", className="h6"),
+                     _graph(figures.adherence_scatter(progress), "progress-scatter",
+                            _scatter_text(progress))], lg=5),
+        ]),
+    ], **{"data-range": range_choice})
+
+
+def range_control(value: str = "all") -> dbc.Row:
+    return dbc.Row(dbc.Col([
+        dbc.Label("Show", html_for="progress-range"),
+        dbc.Select(id="progress-range", value=value,
+                   options=[{"label": label, "value": key} for key, label in RANGES.items()]),
+    ], md=3), className="mb-2 no-print")
