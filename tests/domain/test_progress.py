@@ -19,7 +19,10 @@ from dashboard.domain.progress import (
 D = dt.date
 
 
-def pts(*pains, start=D(2026, 3, 3)):
+START = D(2026, 3, 3)
+
+
+def pts(*pains, start=START):
     return [SessionPoint(start + dt.timedelta(days=7 * i), p, 5, 5.0) for i, p in
             enumerate(pains)]
 
@@ -61,6 +64,7 @@ def test_adherence_by_week_and_against_change():
                AdherenceRecord(points[1].session_on, "Daily habits", 2, 4),
                AdherenceRecord(points[1].session_on, "Daily habits", 9, 4)]  # capped at 4
     weeks, strategies, matrix = adherence_by_week(records)
+    assert weeks == [D(2026, 3, 9)]
     assert strategies == ["Daily habits", "Heat"]
     assert matrix == [[0.75], [1.0]]
     assert adherence_against_change(points, records) == [(points[1].session_on, 0.87, -2)]
