@@ -64,7 +64,7 @@ def test_any_malformed_or_out_of_range_value_is_refused(pain, stress, rating, da
             return value.is_integer() and 0 <= value <= high
         if isinstance(value, str):
             text = value.strip()
-            return re.fullmatch(r"[0-9]{1,6}", text) is not None and int(text) <= high
+            return re.fullmatch(r"-?[0-9]{1,6}", text) is not None and 0 <= int(text) <= high
         return isinstance(value, int) and 0 <= value <= high
 
     expected_ok = ok(pain, 10, True) and ok(stress, 10, True) and ok(rating, 10, True) \
