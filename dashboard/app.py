@@ -14,6 +14,7 @@ from dashboard.components.navbar import navbar
 from dashboard.config import Settings
 from dashboard.context import DB_KEY, SETTINGS_KEY
 from dashboard.db.engine import Database
+from dashboard.handout import routes as handout_routes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions[SETTINGS_KEY] = settings
     server.extensions[DB_KEY] = Database(settings.database_url)
     init_auth(server)
+    server.register_blueprint(handout_routes.blueprint)
     app = Dash(
         "dashboard",
         server=server,

@@ -123,6 +123,36 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
+    """The same PDF as the page; recorded as given (by the command line) and audited."""
+    from dashboard.db.audit import record_audit
+    from dashboard.db.handouts import NoPlan, make_handout
+    from dashboard.db.models import Client
+
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            client = session.get(Client, args.client_id)
+            if client is None:
+                print(f"No client with id {args.client_id}.", file=sys.stderr)
+                return 2
+            try:
+                handout = make_handout(session, client=client, version=args.version,
+                                       page_size=args.size, user_id=None)
+            except NoPlan as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+            record_audit(session, user_id=None, action="handout_given", entity="handout",
+                         entity_id=handout.id, client_id=client.id,
+                         detail={"by": "command line", "sha256": handout.sha256,
+                                 "version": handout.version})
+    finally:
+        db.dispose()
+    Path(args.output).write_bytes(handout.pdf)
+    print(f"Wrote {args.output} (plan version {handout.version}, {len(handout.pdf)} bytes).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--name", required=True)
     user.add_argument("--role", choices=["admin", "practitioner"], required=True)
     user.set_defaults(func=cmd_create_user)
+    handout = sub.add_parser("handout", help="write a client's handout PDF")
+    handout.add_argument("client_id", type=int)
+    handout.add_argument("-o", "--output", required=True)
+    handout.add_argument("--version", type=int, help="an earlier plan version")
+    handout.add_argument("--size", choices=["a4", "letter"], default="a4")
+    handout.set_defaults(func=cmd_handout)
     serve = sub.add_parser("serve", help="serve the app (local use; production uses gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -386,6 +387,7 @@ class CareSession(Base):
         CheckConstraint("length(notes) <= 5000", name="notes_len"),
         Index("ix_care_sessions_client_date", "client_id", "session_on"),
         Index("ix_care_sessions_practitioner_date", "practitioner_id", "session_on"),
+        Index("ix_care_sessions_session_on", "session_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -453,6 +455,26 @@ class QuestionnaireAnswer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class HandoutRecord(Base):
+    """A handout as given: the exact PDF and its SHA-256, so it can be shown again."""
+
+    __tablename__ = "handouts"
+    __table_args__ = (CheckConstraint("length(sha256) = 64", name="sha_len"),
+                      Index("ix_handouts_client_at", "client_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    page_size: Mapped[str] = mapped_column(String(10), default="a4")
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The rendered HTML's hash: the same content is never laid out twice (reused instead).
+    html_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 ALERT_KINDS = ("phq9_item9",)
 
 
@@ -509,6 +531,7 @@ __all__ = [
     "FunctionalActivity",
     "FunctionalRating",
     "Goal",
+    "HandoutRecord",
     "LoginAttempt",
     "LoginSession",
     "PlanItem",

@@ -28,6 +28,7 @@ from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
 from dashboard.db.clients import practitioner_name
 from dashboard.db.clinic import get_clinic
+from dashboard.db.handouts import handout_history
 from dashboard.db.models import Client, PlanTemplate
 from dashboard.db.plans import (
     current_version,
@@ -42,7 +43,7 @@ from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose
 from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
-from dashboard.pages.client import ids, plan_views, progress_views, session_views
+from dashboard.pages.client import handout_views, ids, plan_views, progress_views, session_views
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
@@ -102,6 +103,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         history = session_views.history_table(
             session_history(db, client.id, include_deleted=user.is_admin),
             can_restore=user.is_admin)
+        handouts = handout_history(db, client.id)
         clinic = get_clinic(db)
         alerts = session_views.alerts_area(alerts_for(db, user, client_id=client.id),
                                            clinic.crisis_line_text if clinic else "")
@@ -122,7 +124,8 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
                  plan_area], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
-                 html.Div(plan_views.history(versions), id=ids.HISTORY)], lg=4),
+                 html.Div(plan_views.history(versions), id=ids.HISTORY),
+                 handout_views.handout_card(client.id, handouts)], lg=4),
     ], className="pt-3")
     return html.Div([
         dcc.Store(id=ids.CLIENT_ID, data=client.id),
@@ -299,7 +302,10 @@ def view_version(clicks, client_id):
         version = get_version(db, episode.id, number)
         wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
         info = found[0]
-    return True, f"Plan version {number} (read-only)", plan_views.read_only(info, wording)
+    handout = html.A(f"Handout of version {number} (PDF)",
+                     href=f"/clients/{client.id}/handout.pdf?version={number}")
+    return (True, f"Plan version {number} (read-only)",
+            html.Div([plan_views.read_only(info, wording), handout]))
 
 
 # Switching views happens in the browser: it shows or hides sections already on the page.

@@ -73,3 +73,10 @@ ACTIVITIES_RESULT = "sess-activities-result"
 
 PROGRESS = "progress-area"
 PROGRESS_RANGE = "progress-range"
+
+HANDOUT_SIZE = "handout-size"
+HANDOUT_DOWNLOAD = "handout-download"
+HANDOUT_FILE = "handout-file"
+HANDOUT_STATUS = "handout-status"
+HANDOUT_HISTORY = "handout-history"
+HANDOUT_PREVIEW = "handout-preview"

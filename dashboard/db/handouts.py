@@ -1,0 +1,129 @@
+"""Handouts: the data a handout shows (from a plan version's own copy of the wording), and
+the record of each handout given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.db.clinic import get_clinic
+from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
+from dashboard.db.plans import current_version, get_version
+from dashboard.db.summary import current_episode
+from dashboard.domain.dose import Dose, describe_dose
+from dashboard.handout.render import (
+    HandoutData,
+    HandoutPart,
+    HandoutStrategy,
+    html_to_pdf,
+    render_html,
+)
+
+
+class NoPlan(LookupError):
+    """The client has no plan (or no such version) to print."""
+
+
+def plan_version_for(session: Session, client: Client, version: int | None) -> PlanVersion:
+    episode = current_episode(session, client.id)
+    if episode is None:
+        raise NoPlan("The client has no episode of care yet.")
+    plan = current_version(session, episode.id) if version is None else \
+        get_version(session, episode.id, version)
+    if plan is None:
+        raise NoPlan("There is no plan to print yet." if version is None
+                     else f"There is no plan version {version}.")
+    return plan
+
+
+def handout_data(session: Session, client: Client, plan: PlanVersion) -> HandoutData:
+    """What the handout says: the plan version's own wording, never today's catalogue."""
+    clinic = get_clinic(session)
+    practitioner = session.get(User, client.practitioner_id)
+    strategies: dict[str, list[HandoutPart]] = {}
+    for item in plan.items:
+        strategies.setdefault(item.strategy_name, []).append(HandoutPart(
+            item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
+            item.cautions))
+    goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
+                  for g in plan.goals)
+    contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
+                                     (practitioner.email if practitioner else "")) if x)
+    return HandoutData(
+        clinic_name=clinic.name if clinic else "", clinic_phone=clinic.phone if clinic else "",
+        clinic_address=clinic.address if clinic else "",
+        client_first_name=client.given_name,
+        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_contact=contact, given_on=plan.effective_on, plan_version=plan.version,
+        strategies=tuple(HandoutStrategy(name, tuple(parts))
+                         for name, parts in strategies.items()),
+        notes=plan.notes, goals=goals, review_days=plan.review_interval_days,
+        crisis_line_text=clinic.crisis_line_text if clinic else "",
+    )
+
+
+@dataclass(frozen=True)
+class GivenHandout:
+    id: int
+    version: int
+    sha256: str
+    pdf: bytes
+    reused: bool
+
+
+def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
+                 user_id: int | None) -> GivenHandout:
+    """Render (or reuse an identical earlier rendering of) the handout, and record it as
+    given: client, plan version, who, when, the PDF itself and its SHA-256."""
+    plan = plan_version_for(session, client, version)
+    html = render_html(handout_data(session, client, plan), page_size)
+    html_sha = hashlib.sha256(html.encode()).hexdigest()
+    pdf = session.scalar(select(HandoutRecord.pdf).where(
+        HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
+    reused = pdf is not None
+    if pdf is None:
+        pdf = html_to_pdf(html)
+    record = HandoutRecord(client_id=client.id, plan_version_id=plan.id, created_by_id=user_id,
+                           page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
+                           html_sha256=html_sha, size_bytes=len(pdf), pdf=pdf)
+    session.add(record)
+    session.flush()
+    return GivenHandout(record.id, plan.version, record.sha256, pdf, reused)
+
+
+def handout_filename(client: Client, version: int) -> str:
+    safe = "".join(ch for ch in client.given_name if ch.isalnum()) or "client"
+    return f"home-care-plan-{safe}-v{version}.pdf"
+
+
+@dataclass(frozen=True)
+class HandoutRow:
+    id: int
+    created_at: dt.datetime
+    version: int
+    by: str
+    sha256: str
+    size_bytes: int
+
+
+def handout_history(session: Session, client_id: int, limit: int = 20) -> list[HandoutRow]:
+    rows = session.execute(
+        select(HandoutRecord.id, HandoutRecord.created_at, PlanVersion.version, User.name,
+               HandoutRecord.sha256, HandoutRecord.size_bytes)
+        .join(PlanVersion, PlanVersion.id == HandoutRecord.plan_version_id)
+        .outerjoin(User, User.id == HandoutRecord.created_by_id)
+        .where(HandoutRecord.client_id == client_id)
+        .order_by(HandoutRecord.created_at.desc()).limit(limit)).all()
+    return [HandoutRow(i, at, v, by or "command line", sha, size)
+            for i, at, v, by, sha, size in rows]
+
+
+def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> bytes | None:
+    if not isinstance(handout_id, int):
+        return None
+    return session.scalar(select(HandoutRecord.pdf).where(
+        HandoutRecord.id == handout_id, HandoutRecord.client_id == client_id))

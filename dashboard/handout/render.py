@@ -1,0 +1,77 @@
+"""Render a handout: plain data in, HTML (for the screen and the browser's print) and PDF out.
+
+Jinja2 autoescapes every value, so a name or note holding HTML or a script prints as those
+characters and is never interpreted, in the preview and in the PDF alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dashboard.handout import content
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass(frozen=True)
+class HandoutPart:
+    name: str
+    instructions: str
+    dose: str
+    cautions: str
+
+
+@dataclass(frozen=True)
+class HandoutStrategy:
+    name: str
+    parts: tuple[HandoutPart, ...]
+
+
+@dataclass(frozen=True)
+class HandoutData:
+    clinic_name: str
+    clinic_phone: str
+    clinic_address: str
+    client_first_name: str
+    practitioner_name: str
+    practitioner_contact: str
+    given_on: dt.date
+    plan_version: int
+    strategies: tuple[HandoutStrategy, ...]
+    notes: str
+    goals: tuple[str, ...]
+    review_days: int
+    crisis_line_text: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def render_html(data: HandoutData, page_size: str = "a4") -> str:
+    template = _env.get_template("handout.html")
+    css = (TEMPLATES / "handout.css").read_text(encoding="utf-8")
+    return template.render(
+        h=data, css=css, page_size=PAGE_SIZES.get(page_size, "A4"), days=DAYS,
+        urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
+        not_a_replacement=content.NOT_A_REPLACEMENT,
+        tracker=[p.name for s in data.strategies for p in s.parts],
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF (readable by screen readers) with title, author and language set."""
+    # Imported here: WeasyPrint loads pango at import, which the rest of the app never needs.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_tags=True)
+
+
+def render_pdf(data: HandoutData, page_size: str = "a4") -> bytes:
+    return html_to_pdf(render_html(data, page_size))

@@ -1,0 +1,84 @@
+"""Handout routes: the on-screen preview (prints the same from the browser), the PDF, and
+re-downloading a handout exactly as it was given. Each checks who asks, on the server."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+
+from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.handouts import (
+    NoPlan,
+    get_handout_pdf,
+    handout_data,
+    handout_filename,
+    make_handout,
+    plan_version_for,
+)
+from dashboard.handout.render import PAGE_SIZES, render_html
+
+blueprint = Blueprint("handout", __name__)
+
+
+def _args() -> tuple[int | None, str]:
+    raw = request.args.get("version", "")
+    version = int(raw) if raw.isdigit() else None
+    size = request.args.get("size", "a4")
+    return version, size if size in PAGE_SIZES else "a4"
+
+
+def _pdf_response(pdf: bytes, filename: str) -> Response:
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.get("/clients/<int:client_id>/handout.html")
+def preview(client_id: int) -> Response:
+    user = require_user()
+    version, size = _args()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+            plan = plan_version_for(db, client, version)
+        except (AccessDenied, NoPlan):
+            abort(404)
+        html = render_html(handout_data(db, client, plan), size)
+        record_audit(db, user_id=user.id, action="handout_previewed", entity="plan_version",
+                     entity_id=plan.id, client_id=client.id, ip=client_ip())
+    return Response(html, mimetype="text/html")
+
+
+@blueprint.get("/clients/<int:client_id>/handout.pdf")
+def download(client_id: int) -> Response:
+    user = require_user()
+    version, size = _args()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+            given_handout = make_handout(db, client=client, version=version, page_size=size,
+                                         user_id=user.id)
+        except (AccessDenied, NoPlan):
+            abort(404)
+        record_audit(db, user_id=user.id, action="handout_given", entity="handout",
+                     entity_id=given_handout.id, client_id=client.id, ip=client_ip(),
+                     detail={"sha256": given_handout.sha256, "version": given_handout.version})
+        filename = handout_filename(client, given_handout.version)
+    return _pdf_response(given_handout.pdf, filename)
+
+
+@blueprint.get("/clients/<int:client_id>/handouts/<int:handout_id>.pdf")
+def given(client_id: int, handout_id: int) -> Response:
+    """Exactly the PDF that was given, byte for byte."""
+    user = require_user()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            abort(404)
+        pdf = get_handout_pdf(db, handout_id, client.id)
+        if pdf is None:
+            abort(404)
+        record_audit(db, user_id=user.id, action="handout_redownloaded", entity="handout",
+                     entity_id=handout_id, client_id=client.id, ip=client_ip())
+    return _pdf_response(pdf, f"handout-{handout_id}.pdf")

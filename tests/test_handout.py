@@ -1,0 +1,156 @@
+"""The handout: content and order in the PDF, escaping, versions, history, access."""
+
+import datetime as dt
+import hashlib
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.cli import main
+from dashboard.db.handouts import handout_data, make_handout, plan_version_for
+from dashboard.db.models import AuditEntry, Client, Goal, HandoutRecord, StrategyPart
+from dashboard.db.plans import save_plan_version
+from dashboard.db.summary import current_episode
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
+from dashboard.handout.render import render_html
+from tests.conftest import login
+from tests.factories import ALICE
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
+NOTE = 'Go gently. <script>alert("x")</script> <b>not bold</b>'
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "h.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.fixture
+def planned(db, sqlite_people):
+    """Alice's client with version 1 (heat, bridge) and version 2 (cold only)."""
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        episode = current_episode(s, cid).id
+
+        def item(key, **dose):
+            part = parts[key]
+            base = Dose.from_columns(part)
+            return PlanItemDraft(part.id, part.name, part.strategy.name,
+                                 Dose(**{**base.__dict__, **dose}))
+
+        save_plan_version(s, episode_id=episode, draft=PlanDraft(
+            (item("heat", times_per_day=2), item("bridge")), 14, NOTE,
+            (GoalDraft("Pain at or below 3", 3, dt.date(2027, 3, 1)),
+             GoalDraft("Carry my shopping", None, None))),
+            user_id=sqlite_people.alice_id, today=dt.date(2026, 2, 1))
+        save_plan_version(s, episode_id=episode, draft=PlanDraft((item("cold"),), 7, "", ()),
+                          user_id=sqlite_people.alice_id, today=dt.date(2026, 3, 1))
+    return cid
+
+
+def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_path):
+    with db.begin() as s:
+        client = s.get(Client, planned)
+        handout = make_handout(s, client=client, version=1, page_size="a4", user_id=None)
+    text = pdf_text(handout.pdf, tmp_path)
+    expected = ["Your home-care plan, Carol", "Your goals", "Pain at or below 3 by 1 March 2027",
+                "Carry my shopping", "What to do", "Heat or cold therapy",
+                "Heat · 15-20 minutes, twice a day, every day", "Never put heat directly on the skin",
+                "Stretch and strengthen", "Bridge · 2 × 10 repetitions", "Notes from",
+                "This week: tick each day you did it", "Get urgent help",
+                "New difficulty passing urine", "See a doctor soon", "A history of cancer",
+                "does not replace, professional care", "Page 1 of"]
+    flat = " ".join(text.split())
+    positions = [flat.find(" ".join(e.split())) for e in expected]
+    assert -1 not in positions, [e for e, p in zip(expected, positions, strict=True) if p < 0]
+    assert positions[:-1] == sorted(positions[:-1])
+    # The note's HTML prints literally; nothing of it was interpreted.
+    assert '<script>alert("x")</script> <b>not bold</b>' in flat
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "handout.pdf").write_bytes(handout.pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
+                    str(ARTIFACTS / "handout.pdf"), str(ARTIFACTS / "handout-page")], check=True)
+    info = subprocess.run(["pdfinfo", str(ARTIFACTS / "handout.pdf")], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Tagged:          yes" in info and "Title:           Your home-care plan" in info
+    assert "Author:          Alice Practitioner" in info
+
+
+def test_html_escapes_user_text(db, planned):
+    with db.read() as s:
+        client = s.get(Client, planned)
+        client.given_name = "<img src=x onerror=alert(1)>"
+        html = render_html(handout_data(s, client, plan_version_for(s, client, 1)))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert '<html lang="en">' in html
+
+
+def test_each_version_prints_its_own_content_and_letter_size(db, planned, tmp_path):
+    with db.begin() as s:
+        client = s.get(Client, planned)
+        current = make_handout(s, client=client, version=None, page_size="letter", user_id=None)
+    text = " ".join(pdf_text(current.pdf, tmp_path).split())
+    assert current.version == 2 and "Cold · 10-15 minutes" in text and "Bridge" not in text
+    path = tmp_path / "h.pdf"
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "(letter)" in info
+
+
+def test_catalogue_edits_never_change_a_given_plan(db, planned, tmp_path):
+    with db.begin() as s:
+        heat = s.scalar(select(StrategyPart).where(StrategyPart.key == "heat"))
+        heat.instructions, heat.revision = "CHANGED WORDING", heat.revision + 1
+    with db.begin() as s:
+        pdf = make_handout(s, client=s.get(Client, planned), version=1, page_size="a4",
+                           user_id=None).pdf
+    assert "CHANGED WORDING" not in pdf_text(pdf, tmp_path)
+
+
+def test_history_records_each_handout_and_reuses_identical_renderings(db, planned):
+    with db.begin() as s:
+        client = s.get(Client, planned)
+        first = make_handout(s, client=client, version=1, page_size="a4", user_id=None)
+        second = make_handout(s, client=client, version=1, page_size="a4", user_id=None)
+    assert not first.reused and second.reused and first.pdf == second.pdf
+    with db.read() as s:
+        rows = list(s.scalars(select(HandoutRecord)))
+        assert len(rows) == 2
+        assert rows[0].sha256 == hashlib.sha256(first.pdf).hexdigest()
+
+
+def test_download_routes_check_access_and_audit(http, db, planned, sqlite_people):
+    assert http.get(f"/clients/{planned}/handout.pdf").status_code == 302  # to login
+    login(http, ALICE)
+    response = http.get(f"/clients/{planned}/handout.pdf?version=1")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert 'filename="home-care-plan-Carol-v1.pdf"' in response.headers["Content-Disposition"]
+    assert http.get(f"/clients/{sqlite_people.bob_client_id}/handout.pdf").status_code == 404
+    assert http.get(f"/clients/{planned}/handout.pdf?version=9").status_code == 404
+    preview = http.get(f"/clients/{planned}/handout.html")
+    assert preview.status_code == 200 and b"Your home-care plan, Carol" in preview.data
+    with db.read() as s:
+        hid = s.scalar(select(HandoutRecord.id))
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "handout_given")) == 1
+    again = http.get(f"/clients/{planned}/handouts/{hid}.pdf")
+    assert again.data == response.data
+    http.get("/logout")
+    login(http, "bob@test.clinic")
+    assert http.get(f"/clients/{planned}/handouts/{hid}.pdf").status_code == 404
+
+
+def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    out = tmp_path / "out.pdf"
+    assert main(["handout", str(planned), "-o", str(out), "--version", "1"]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["handout", "999", "-o", str(out)]) == 2
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Goal)) == 2
