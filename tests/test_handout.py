@@ -61,7 +61,8 @@ def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_pat
     text = pdf_text(handout.pdf, tmp_path)
     expected = ["Your home-care plan, Carol", "Your goals", "Pain at or below 3 by 1 March 2027",
                 "Carry my shopping", "What to do", "Heat or cold therapy",
-                "Heat · 15-20 minutes, twice a day, every day", "Never put heat directly on the skin",
+                "Heat · 15-20 minutes, twice a day, every day",
+                "Never put heat directly on the skin",
                 "Stretch and strengthen", "Bridge · 2 × 10 repetitions", "Notes from",
                 "This week: tick each day you did it", "Get urgent help",
                 "New difficulty passing urine", "See a doctor soon", "A history of cancer",
