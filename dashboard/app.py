@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import dash
-from dash import Dash, html
+import diskcache
+from dash import Dash, DiskcacheManager, hooks, html
 from flask import Flask, has_request_context
 
 from dashboard.auth.access import current_user_or_none
@@ -53,6 +55,14 @@ def shell_layout() -> html.Div:
     ])
 
 
+@hooks.custom_data("auth")
+def _caller_for_background_jobs(_context: object) -> dict | None:
+    """Who made the request, checked here on the server while it has the login session, and
+    handed to background callbacks, which run in another process with no request."""
+    user = current_user_or_none() if has_request_context() else None
+    return asdict(user) if user else None
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     server = Flask("dashboard")
@@ -60,8 +70,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions[DB_KEY] = Database(settings.database_url)
     init_auth(server)
     server.register_blueprint(handout_routes.blueprint)
+    cache_dir = settings.data_dir / "jobs"
+    cache_dir.mkdir(parents=True, exist_ok=True)
     app = Dash(
         "dashboard",
+        # Batch handouts run in a background process on this machine (one host only).
+        background_callback_manager=DiskcacheManager(diskcache.Cache(str(cache_dir))),
         server=server,
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),

@@ -33,6 +33,7 @@ class Settings:
     idle_timeout_minutes: int = 30
     absolute_timeout_hours: int = 12
     secure_cookies: bool = False
+    data_dir: Path = Path("var")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -67,4 +68,5 @@ class Settings:
             idle_timeout_minutes=int(env.get("SESSION_IDLE_MINUTES", "30")),
             absolute_timeout_hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
             secure_cookies=env.get("SECURE_COOKIES", secure_default) == "1",
+            data_dir=data_dir,
         )

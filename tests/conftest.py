@@ -70,9 +70,9 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def app(sqlite_template: Path) -> Dash:
+def app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Dash:
     settings = Settings(database_url=f"sqlite:///{sqlite_template}", secret_key="test-secret",
-                        environment="test")
+                        environment="test", data_dir=tmp_path_factory.mktemp("data"))
     return create_app(settings)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,7 +21,9 @@ from dashboard.handout.render import (
     HandoutPart,
     HandoutStrategy,
     html_to_pdf,
+    render_document,
     render_html,
+    write_documents,
 )
 
 
@@ -93,6 +96,41 @@ def make_handout(session: Session, *, client: Client, version: int | None, page_
     session.add(record)
     session.flush()
     return GivenHandout(record.id, plan.version, record.sha256, pdf, reused)
+
+
+def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Client]:
+    """A practitioner's active clients whose open episode has a plan, by name."""
+    clients = session.scalars(select(Client).where(
+        Client.practitioner_id == practitioner_id, Client.archived.is_(False))
+        .order_by(Client.family_name, Client.given_name, Client.id))
+    result = []
+    for client in clients:
+        try:
+            plan_version_for(session, client, None)
+        except NoPlan:
+            continue
+        result.append(client)
+    return result
+
+
+def make_batch(session: Session, *, clients: list[Client], page_size: str,
+               user_id: int | None, progress: Callable[[int, int], None]) -> bytes:
+    """Every client's current handout in one PDF, each also recorded as given on its own."""
+    documents = []
+    for done, client in enumerate(clients, start=1):
+        plan = plan_version_for(session, client, None)
+        html = render_html(handout_data(session, client, plan), page_size)
+        document = render_document(html)
+        pdf = document.write_pdf(pdf_tags=True)
+        documents.append(document)
+        session.add(HandoutRecord(
+            client_id=client.id, plan_version_id=plan.id, created_by_id=user_id,
+            page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
+            html_sha256=hashlib.sha256(html.encode()).hexdigest(), size_bytes=len(pdf),
+            pdf=pdf))
+        progress(done, len(clients))
+    session.flush()
+    return write_documents(documents) if documents else b""
 
 
 def handout_filename(client: Client, version: int) -> str:

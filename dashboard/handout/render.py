@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -71,6 +72,19 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_tags=True)
+
+
+def render_document(html: str) -> Any:
+    """A laid-out WeasyPrint document, to write alone or to merge with others."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).render()
+
+
+def write_documents(documents: list[Any]) -> bytes:
+    """Several handouts in one PDF; each keeps its own "Page 1 of 2" numbering."""
+    pages = [page for d in documents for page in d.pages]
+    return documents[0].copy(pages).write_pdf(pdf_tags=True)
 
 
 def render_pdf(data: HandoutData, page_size: str = "a4") -> bytes:

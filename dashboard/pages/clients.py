@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import math
+import secrets
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, ctx, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.auth.access import require_user
+from dashboard.auth.access import CurrentUser, NotAuthenticated, require_user
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
+from dashboard.db.audit import record_audit
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
+from dashboard.db.engine import Database
+from dashboard.db.handouts import active_clients_with_plans, make_batch
 from dashboard.db.users import list_practitioners
 from dashboard.domain.status import STATUS_LABELS
+from dashboard.handout.render import PAGE_SIZES
 
 dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")
 
@@ -65,6 +70,7 @@ def layout(**_query: str) -> html.Div:
             dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only", value=False),
                     md=1, className="d-flex align-items-end pb-2"),
         ], className="g-2 mb-3"),
+        _batch_controls(),
         html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
         dcc.Loading(html.Div(id=f"{P}-table"), delay_show=300),
         dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, fully_expanded=False,
@@ -103,3 +109,73 @@ def show_clients(search, archived, status, due, sort, practitioner, page):
     table = client_table(rows, today=today, show_practitioner=user.is_admin,
                          table_id=f"{P}-list")
     return table, count, pages, filters.page
+
+
+def _batch_controls() -> html.Details:
+    return html.Details([
+        html.Summary("Print handouts for all active clients"),
+        html.P("One PDF with the current handout of every active client with a plan "
+               "(for an admin: of the practitioner chosen above). Each is recorded as given.",
+               className="small mt-2 mb-1"),
+        html.Div([
+            html.Label(["Paper ", dbc.Select(
+                id=f"{P}-batch-size", value="a4", size="sm", style={"width": "8rem"},
+                options=[{"label": "A4", "value": "a4"},
+                         {"label": "US Letter", "value": "letter"}])],
+                className="d-flex align-items-center gap-2 mb-0"),
+            dbc.Button("Make the PDF", id=f"{P}-batch", size="sm", color="secondary",
+                       className="ms-2"),
+        ], className="d-flex align-items-center"),
+        dbc.Progress(id=f"{P}-batch-progress", value=0, max=1, className="mt-2",
+                     style={"display": "none"}, label=""),
+        html.Div(id=f"{P}-batch-status", role="status", className="small mt-1"),
+        dcc.Download(id=f"{P}-batch-file"),
+        dcc.Store(id=f"{P}-batch-token", data=secrets.token_hex(8)),
+    ], className="mb-3 no-print")
+
+
+@callback(
+    Output(f"{P}-batch-file", "data"),
+    Output(f"{P}-batch-status", "children"),
+    Input(f"{P}-batch", "n_clicks"),
+    State(f"{P}-practitioner", "value"),
+    State(f"{P}-batch-size", "value"),
+    # A token per page load keeps each request's job and result apart in the cache.
+    State(f"{P}-batch-token", "data"),
+    background=True,
+    progress=[Output(f"{P}-batch-progress", "value"), Output(f"{P}-batch-progress", "max"),
+              Output(f"{P}-batch-progress", "label")],
+    running=[(Output(f"{P}-batch", "disabled"), True, False),
+             (Output(f"{P}-batch-progress", "style"), {"display": "flex"}, {"display": "none"})],
+    prevent_initial_call=True,
+)
+def print_all(set_progress, _n, practitioner, size, _token):
+    """Runs in a background process: the caller was identified on the server when the
+    request came in (see the custom_data hook in app.py), never from the browser's values."""
+    caller = ctx.custom_data.get("auth")
+    if not caller:
+        raise NotAuthenticated()
+    user = CurrentUser(**caller)
+    target = (int(practitioner) if str(practitioner or "").isdigit() else None) \
+        if user.is_admin else user.id
+    if target is None:
+        return no_update, "Choose a practitioner above first."
+    size = size if size in PAGE_SIZES else "a4"
+    server = dash.get_app().server
+    with server.app_context():
+        # A fresh engine: connections must not be shared with the parent process.
+        database = Database(current_db().url)
+        try:
+            with database.begin() as db:
+                clients = active_clients_with_plans(db, target)
+                if not clients:
+                    return no_update, "No active client with a plan."
+                pdf = make_batch(db, clients=clients, page_size=size, user_id=user.id,
+                                 progress=lambda done, total: set_progress(
+                                     (done, total, f"{done} of {total}")))
+                record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
+                             entity_id=target, detail={"clients": len(clients)})
+        finally:
+            database.dispose()
+    return (dcc.send_bytes(pdf, f"handouts-{clinic_today().isoformat()}.pdf"),
+            f"{len(clients)} handouts ready ({len(pdf) // 1024} KB).")

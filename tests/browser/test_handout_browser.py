@@ -24,3 +24,17 @@ def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlit
     expect(page.locator("#handout-status")).to_contain_text("Handout ready: version 1")
     expect(page.locator("#handout-history li")).to_have_count(1)
     assert_accessible(axe, page)
+
+
+def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sqlite_people,
+                                                 tmp_path):
+    prepare(db, sqlite_people)
+    sign_in(page, server_url, ALICE)
+    page.get_by_role("link", name="Clients", exact=True).click()
+    page.get_by_text("Print handouts for all active clients").click()
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Make the PDF").click()
+    path = tmp_path / "batch.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    expect(page.locator("#clients-batch-status")).to_contain_text("1 handouts ready")
