@@ -41,9 +41,9 @@ DEMO_PRACTITIONERS = [
     ("sam.okafor@demo.clinic", "Sam Okafor"),
     ("jordan.lee@demo.clinic", "Jordan Lee"),
 ]
-SIZES = {
-    "small": {"practitioners": 3, "clients": 40},
-    "large": {"practitioners": 50, "clients": 5000},
+SIZES = {  # gaps between sessions, in days: the large clinic sees its clients more often
+    "small": {"practitioners": 3, "clients": 40, "gaps": (7, 7, 10, 14)},
+    "large": {"practitioners": 50, "clients": 5000, "gaps": (5, 7, 7, 8)},
 }
 
 GIVEN = ["Amelia", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Isaac",
@@ -256,7 +256,7 @@ def create_demo(
         last_day = today - dt.timedelta(days=rng.randint(0, 21))
         while day <= last_day:
             dates.append(day)
-            day += dt.timedelta(days=rng.choice([7, 7, 10, 14]))
+            day += dt.timedelta(days=rng.choice(spec["gaps"]))
         if idx % 13 == 12:
             dates = dates[:1]  # a few new clients with a single session so far
         pains = _pain_path(rng, len(dates), kind)
@@ -305,7 +305,7 @@ def create_demo(
                         (QuestionnaireAnswer, answer_rows), (SafetyAlert, alert_rows)):
         _insert_all(session, model, rows)
 
-    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows)
+    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows, version_ids)
     session.flush()
     return {"users": len(user_ids), "clients": len(client_ids), "sessions": len(session_ids),
             "admin_id": admin_id}
@@ -336,11 +336,16 @@ def _change_plan(
 def _fill_summaries(
     session: Session, client_ids: list[int], episode_ids: list[int],
     session_rows: list[dict[str, Any]], version_rows: list[dict[str, Any]],
+    version_ids: list[int],
 ) -> None:
     by_episode: dict[int, list[tuple[dt.date, int]]] = {}
     for row in session_rows:
         by_episode.setdefault(row["episode_id"], []).append((row["session_on"], row["pain"]))
     review = {row["episode_id"]: row["review_interval_days"] for row in version_rows}
+    latest: dict[int, tuple[int, int]] = {}  # episode -> (version, id)
+    for row, vid in zip(version_rows, version_ids, strict=True):
+        latest[row["episode_id"]] = max(latest.get(row["episode_id"], (0, 0)),
+                                        (row["version"], vid))
     updates = []
     for cid, eid in zip(client_ids, episode_ids, strict=True):
         pains = sorted(by_episode.get(eid, []))
@@ -350,7 +355,8 @@ def _fill_summaries(
             id=cid, baseline_on=pains[0][0], baseline_pain=pains[0][1],
             last_session_on=pains[-1][0], latest_pain=pains[-1][1],
             status=status_from(pains[0][1], pains[-1][1], len(pains)).status,
-            next_due_on=pains[-1][0] + dt.timedelta(days=review.get(eid, 14))))
+            next_due_on=pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
+            current_plan_version_id=latest[eid][1] if eid in latest else None))
     table = Client.__table__
     session.execute(table.update().where(table.c.id == bindparam("client_id")),
                     [{**u, "client_id": u.pop("id")} for u in updates])

@@ -209,6 +209,10 @@ class Client(Base):
     last_session_on: Mapped[dt.date | None] = mapped_column(Date)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_enough_data")
+    # The open episode's latest plan version, so clinic figures join plans without
+    # searching every version for the latest.
+    current_plan_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_versions.id", use_alter=True))
 
     practitioner: Mapped[User] = relationship(lazy="raise")
 
@@ -387,7 +391,8 @@ class CareSession(Base):
         CheckConstraint("length(notes) <= 5000", name="notes_len"),
         Index("ix_care_sessions_client_date", "client_id", "session_on"),
         Index("ix_care_sessions_practitioner_date", "practitioner_id", "session_on"),
-        Index("ix_care_sessions_session_on", "session_on"),
+        # Covers the clinic's sessions-per-week count without reading the rows.
+        Index("ix_care_sessions_session_on", "session_on", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

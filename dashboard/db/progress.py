@@ -17,7 +17,6 @@ from dashboard.db.models import (
     Adherence,
     CareSession,
     Client,
-    Episode,
     Goal,
     PlanItem,
     PlanVersion,
@@ -117,23 +116,17 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
         select(Client.status, func.count()).where(Client.id.in_(in_range))
         .group_by(Client.status)).all())
 
-    latest_version = (select(PlanVersion.episode_id, func.max(PlanVersion.version).label("v"))
-                      .group_by(PlanVersion.episode_id).subquery())
-    current_items = (select(Episode.client_id.label("client_id"),
-                            PlanItem.strategy_name.label("strategy"))
-                     .select_from(PlanVersion)
-                     .join(latest_version, (latest_version.c.episode_id == PlanVersion.episode_id)
-                           & (latest_version.c.v == PlanVersion.version))
-                     .join(Episode, Episode.id == PlanVersion.episode_id)
-                     .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
-                     .where(Episode.ended_on.is_(None))
-                     .distinct().subquery())
+    current_strategies = (select(Client.id.label("client_id"),
+                                 PlanItem.strategy_name.label("strategy"))
+                          .join(PlanItem,
+                                PlanItem.plan_version_id == Client.current_plan_version_id)
+                          .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))
+                          .distinct().subquery())
     by_strategy = session.execute(
-        select(current_items.c.strategy,
+        select(current_strategies.c.strategy,
                func.avg(Client.latest_pain - Client.baseline_pain), func.count(Client.id))
-        .join(Client, Client.id == current_items.c.client_id)
-        .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))
-        .group_by(current_items.c.strategy).order_by(current_items.c.strategy)).all()
+        .join(Client, Client.id == current_strategies.c.client_id)
+        .group_by(current_strategies.c.strategy).order_by(current_strategies.c.strategy)).all()
 
     per_day_query = (select(CareSession.session_on, func.count())
                      .where(CareSession.session_on.between(start, end),

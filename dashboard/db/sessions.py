@@ -162,8 +162,11 @@ class SessionRow:
     plan_version_id: int | None
 
 
+HISTORY_LIMIT = 50
+
+
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
-                    limit: int = 200) -> list[SessionRow]:
+                    limit: int = HISTORY_LIMIT) -> list[SessionRow]:
     """The client's sessions, newest first, with adherence and questionnaire totals."""
     query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
              .where(CareSession.client_id == client_id)

@@ -24,15 +24,20 @@ def refresh_client_summary(session: Session, client: Client) -> None:
     episode = current_episode(session, client.id)
     pains: list[tuple[dt.date, int]] = []
     review_days = 14
+    latest_plan = None
     if episode is not None:
         pains = [(row.session_on, row.pain) for row in session.execute(
             select(CareSession.session_on, CareSession.pain)
             .where(CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
             .order_by(CareSession.session_on, CareSession.id))]
-        latest_plan = session.scalar(
-            select(PlanVersion.review_interval_days).where(PlanVersion.episode_id == episode.id)
-            .order_by(PlanVersion.version.desc()).limit(1))
-        review_days = latest_plan or review_days
+        latest_plan = session.execute(
+            select(PlanVersion.id, PlanVersion.review_interval_days)
+            .where(PlanVersion.episode_id == episode.id)
+            .order_by(PlanVersion.version.desc()).limit(1)).first()
+        if latest_plan is not None:
+            review_days = latest_plan.review_interval_days
+    open_episode = episode is not None and episode.ended_on is None
+    client.current_plan_version_id = latest_plan.id if open_episode and latest_plan else None
     if not pains:
         client.baseline_pain = client.latest_pain = None
         client.baseline_on = client.last_session_on = None
@@ -42,5 +47,4 @@ def refresh_client_summary(session: Session, client: Client) -> None:
     client.baseline_on, client.baseline_pain = pains[0]
     client.last_session_on, client.latest_pain = pains[-1]
     client.status = status_from(pains[0][1], pains[-1][1], len(pains)).status
-    open_episode = episode is not None and episode.ended_on is None
     client.next_due_on = (pains[-1][0] + dt.timedelta(days=review_days)) if open_episode else None

@@ -7,7 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.db.sessions import AlertRow, SessionContext, SessionRow
+from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
@@ -153,9 +153,13 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
         ], className="text-body-secondary" if row.deleted else None))
     header = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
               "By", ""]
-    return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                      html.Tbody(body)], size="sm", hover=True, responsive=True,
-                     id="sess-history-table")
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                       html.Tbody(body)], size="sm", hover=True, responsive=True,
+                      id="sess-history-table")
+    if len(rows) < HISTORY_LIMIT:
+        return table
+    return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
+                                   "progress view has them all.", className="small")])
 
 
 def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:

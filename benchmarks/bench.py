@@ -1,0 +1,325 @@
+"""Server time of each main interaction on the large clinic, beside the bare SQL it needs.
+
+Run from the repository root:  .venv/bin/python -m benchmarks.bench [--database-url URL]
+
+Each interaction goes through the whole server stack in-process (Flask, the login check,
+Dash's callback dispatch, the app's code, the database), as the browser would call it,
+without the network. The bare query is the main SQL the interaction needs, run in the same
+process against the same database; the ratio shows what the app adds on top of it.
+Without --database-url, a large clinic is generated into var/bench.sqlite3 (once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from dashboard.app import create_app
+from dashboard.cli import main as cli
+from dashboard.config import Settings
+from dashboard.db.engine import Database
+from dashboard.db.migrate import upgrade
+from dashboard.db.models import CareSession, Client, PlanItem, PlanVersion, StrategyPart, User
+from dashboard.demo import DEMO_PASSWORD
+from tests.dash_client import dependencies, invoke, open_page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Result:
+    name: str
+    median_ms: float
+    p95_ms: float
+    bare_name: str
+    bare_median_ms: float
+
+    @property
+    def ratio(self) -> float:
+        return self.median_ms / self.bare_median_ms if self.bare_median_ms else float("nan")
+
+
+def timed(fn: Callable[[], object], runs: int, warmup: int = 3) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(0.95 * len(samples)))]
+
+
+def ensure_large_clinic(url: str) -> None:
+    db = Database(url)
+    try:
+        upgrade(url)
+        with db.read() as s:
+            clients = s.scalar(select(func.count()).select_from(Client)) or 0
+    finally:
+        db.dispose()
+    if clients >= 5000:
+        return
+    os.environ["DATABASE_URL"] = url  # the CLI reads its settings from the environment
+    cli(["load-catalogue"])
+    cli(["demo", "--size", "large"])
+
+
+def check(response, name: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{name}: HTTP {response.status_code}: {response.data[:200]!r}")
+
+
+def run(url: str, runs: int) -> tuple[list[Result], dict[str, int]]:
+    settings = Settings(database_url=url, secret_key="bench", environment="test",  # noqa: S106
+                        data_dir=ROOT / "var")
+    app = create_app(settings)
+    db = Database(url)
+    with db.read() as s:
+        counts = {"practitioners": s.scalar(select(func.count()).select_from(User).where(
+                      User.role == "practitioner")),
+                  "clients": s.scalar(select(func.count()).select_from(Client)),
+                  "sessions": s.scalar(select(func.count()).select_from(CareSession))}
+        # The busiest practitioner, and one of their clients with a plan and sessions.
+        pid, email = s.execute(
+            select(User.id, User.email).join(Client, Client.practitioner_id == User.id)
+            .group_by(User.id, User.email).order_by(func.count().desc()).limit(1)).one()
+        client_id, episode_id = s.execute(
+            select(Client.id, PlanVersion.episode_id)
+            .join(CareSession, CareSession.client_id == Client.id)
+            .join(PlanVersion, PlanVersion.id == CareSession.plan_version_id)
+            .where(Client.practitioner_id == pid, Client.archived.is_(False))
+            .order_by(Client.id).limit(1)).one()
+        admin_email = s.scalar(select(User.email).where(User.role == "admin").limit(1))
+        plan = s.scalar(select(PlanVersion).where(PlanVersion.episode_id == episode_id)
+                        .order_by(PlanVersion.version.desc()).limit(1))
+        items = [(i.part_id, i.id, {k: getattr(i, k) for k in (
+            "minutes_min", "minutes_max", "sets", "reps", "hold_seconds", "times_per_day",
+            "days_per_week")}) for i in plan.items]
+        kinds = {p.id: p.dose_kind for p in s.scalars(select(StrategyPart))}
+    practitioner = app.server.test_client()
+    admin = app.server.test_client()
+    for client, login in ((practitioner, email), (admin, admin_email)):
+        check_login = client.post("/login", data={"email": login, "password": DEMO_PASSWORD})
+        if check_login.status_code != 302:
+            raise RuntimeError(f"cannot log in as {login}")
+    deps = dependencies(practitioner)
+    admin_deps = dependencies(admin)
+    today = dt.date.today()
+    results: list[Result] = []
+
+    def measure(name: str, fn: Callable[[], object], bare_name: str,
+                bare: Callable[[], object]) -> None:
+        median, p95 = timed(fn, runs)
+        bare_median, _ = timed(bare, runs)
+        results.append(Result(name, median, p95, bare_name, bare_median))
+        print(f"{name:38s} {median:8.1f} ms  p95 {p95:8.1f}  bare {bare_median:6.2f} ms")
+
+    # Client list with a search, as typed.
+    list_values = {"clients-search.value": "ch", "clients-archived.value": "active",
+                   "clients-status.value": "any", "clients-sort.value": "name",
+                   "clients-practitioner.value": "all", "clients-pages.active_page": 1}
+
+    def bare_list() -> None:
+        with db.read() as s:
+            s.execute(select(Client.id, Client.given_name, Client.family_name)
+                      .where(Client.practitioner_id == pid, Client.archived.is_(False),
+                             func.lower(Client.family_name).like("ch%"))
+                      .order_by(Client.family_name).limit(25)).all()
+
+    measure("Client list with search", lambda: check(invoke(
+        practitioner, "clients-table", list_values, deps=deps), "list"),
+        "SELECT one page of matching clients", bare_list)
+
+    progress_values = {"client-tabs.value": "progress", "progress-range.value": "all",
+                       "client-id.data": client_id}
+
+    def bare_progress() -> None:
+        with db.read() as s:
+            s.execute(select(CareSession.session_on, CareSession.pain, CareSession.stress,
+                             CareSession.function_score)
+                      .where(CareSession.episode_id == episode_id)).all()
+
+    measure("Client progress (timeline and adherence)", lambda: check(invoke(
+        practitioner, "progress-area", progress_values, deps=deps), "progress"),
+        "SELECT one episode's sessions", bare_progress)
+
+    def bare_home() -> None:
+        with db.read() as s:
+            s.execute(select(Client.id).where(Client.practitioner_id == pid,
+                                              Client.next_due_on <= today)
+                      .order_by(Client.next_due_on).limit(10)).all()
+
+    measure("Practitioner home", lambda: check(open_page(practitioner, "/"), "home"),
+            "SELECT clients due", bare_home)
+
+    overview_values = {"overview-start.value": (today - dt.timedelta(days=182)).isoformat(),
+                       "overview-end.value": today.isoformat(),
+                       "overview-practitioner.value": "all"}
+
+    def bare_overview() -> None:
+        with db.read() as s:
+            s.execute(select(Client.status, func.count()).group_by(Client.status)).all()
+            s.execute(select(CareSession.session_on, func.count())
+                      .where(CareSession.session_on >= today - dt.timedelta(days=182))
+                      .group_by(CareSession.session_on)).all()
+
+    measure("Clinic overview (admin)", lambda: check(invoke(
+        admin, "overview-body", overview_values, deps=admin_deps), "overview"),
+        "GROUP BY status; sessions per day", bare_overview)
+
+    session_values = {
+        "sess-form.n_submit": 1, "client-id.data": client_id, "sess-editing.data": None,
+        "sess-date.value": today.isoformat(), "sess-pain.value": 4, "sess-stress.value": 4,
+        "sess-rating": [], "sess-rating-error": [],
+        "sess-adh": [({"type": "sess-adh", "item": item_id}, 5) for _, item_id, _ in items],
+        "sess-adh-error": [({"type": "sess-adh-error", "item": item_id}, None)
+                           for _, item_id, _ in items],
+        "sess-notes.value": "benchmark", "sess-q-include.value": [], "sess-q": [],
+        "sess-q-error": []}
+    with db.read() as s:
+        activities = [a for a, in s.execute(text(
+            "SELECT id FROM functional_activities WHERE client_id = :c AND active"
+            if db.engine.dialect.name == "postgresql" else
+            "SELECT id FROM functional_activities WHERE client_id = :c AND active = 1"),
+            {"c": client_id})]
+    session_values["sess-rating"] = [({"type": "sess-rating", "activity": a}, 6)
+                                     for a in activities]
+    session_values["sess-rating-error"] = [({"type": "sess-rating-error", "activity": a}, None)
+                                           for a in activities]
+
+    def bare_session() -> None:
+        with db.begin() as s:
+            s.add(CareSession(client_id=client_id, episode_id=episode_id, practitioner_id=pid,
+                              session_on=today, pain=4, stress=4, notes="bare"))
+
+    measure("Saving a session", lambda: check(invoke(
+        practitioner, "sess-result", session_values, deps=deps), "session"),
+        "INSERT one session", bare_session)
+
+    toggle = {"n": 0}
+
+    def plan_values() -> dict:
+        toggle["n"] += 1
+        doses = []
+        for part_id, _, dose in items:
+            fields = {k: v for k, v in dose.items() if v is not None}
+            if kinds[part_id] != "advice" and "days_per_week" in fields:
+                fields["days_per_week"] = 6 + toggle["n"] % 2  # a real change every save
+            doses += [({"type": "plan-dose", "part": part_id, "field": k}, v)
+                      for k, v in fields.items()]
+        return {"client-id.data": client_id, "plan-save.n_clicks": 1,
+                "plan-include": [({"type": "plan-include", "part": p}, True)
+                                 for p, _, _ in items],
+                "plan-dose": doses,
+                "plan-part-error": [({"type": "plan-part-error", "part": p}, None)
+                                    for p, _, _ in items],
+                "plan-review.value": 14, "plan-notes.value": "benchmark"}
+
+    def bare_plan() -> None:
+        with db.begin() as s:
+            number = (s.scalar(select(func.max(PlanVersion.version)).where(
+                PlanVersion.episode_id == episode_id)) or 0) + 1
+            version = PlanVersion(episode_id=episode_id, version=number, effective_on=today,
+                                  review_interval_days=14, notes="", created_by_id=pid)
+            s.add(version)
+            s.flush()
+            s.add_all([PlanItem(plan_version_id=version.id, part_id=p, part_revision=1,
+                                strategy_key="x", strategy_name="x", part_name="x",
+                                instructions="x", cautions="", position=i,
+                                dose_kind=kinds[p], **dose)
+                       for i, (p, _, dose) in enumerate(items)])
+
+    measure("Saving a plan", lambda: check(invoke(
+        practitioner, "plan-save-result", plan_values(), deps=deps), "plan"),
+        "INSERT a version and its items", bare_plan)
+
+    def bare_handout() -> None:
+        with db.read() as s:
+            s.execute(select(PlanItem).where(PlanItem.plan_version_id == plan.id)).all()
+
+    def fresh_handout() -> None:
+        # A changed plan every time, so the PDF is really laid out, never reused.
+        check(invoke(practitioner, "plan-save-result", plan_values(), deps=deps), "plan")
+        check(practitioner.get(f"/clients/{client_id}/handout.pdf"), "handout")
+
+    saved_plan = lambda: check(invoke(  # noqa: E731 - measured apart and subtracted
+        practitioner, "plan-save-result", plan_values(), deps=deps), "plan")
+    plan_cost, _ = timed(saved_plan, max(5, runs // 3))
+    median, p95 = timed(fresh_handout, max(5, runs // 3))
+    bare_median, _ = timed(bare_handout, runs)
+    results.append(Result("Handout PDF (new plan, rendered)", median - plan_cost,
+                          p95 - plan_cost, "SELECT the plan's items", bare_median))
+    print(f"{'Handout PDF (rendered)':38s} {median - plan_cost:8.1f} ms")
+    measure("Handout PDF (unchanged plan, reused)", lambda: check(practitioner.get(
+        f"/clients/{client_id}/handout.pdf"), "handout"), "SELECT the plan's items",
+        bare_handout)
+    db.dispose()
+    return results, counts
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), "
+            f"Python {platform.python_version()}")
+
+
+def write_report(path: Path, results: list[Result], counts: dict[str, int], url: str,
+                 runs: int) -> None:
+    backend = url.split(":", 1)[0]
+    lines = [
+        f"## {backend} · {dt.date.today().isoformat()}",
+        "",
+        f"Machine: {machine()}. Data: {counts['practitioners']} practitioners, "
+        f"{counts['clients']} clients, {counts['sessions']} sessions. {runs} runs each after "
+        "3 warm-up runs; in-process through Flask and Dash's dispatch, no network.",
+        "",
+        "| interaction | median ms | p95 ms | bare query | bare median ms | ratio |",
+        "|---|---:|---:|---|---:|---:|",
+    ]
+    lines += [f"| {r.name} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.bare_name} | "
+              f"{r.bare_median_ms:.2f} | {r.ratio:.0f}× |" for r in results]
+    section = "\n".join(lines) + "\n"
+    header = ("# Performance\n\nWritten by `python -m benchmarks.bench` "
+              "(see the README). Newest run per backend first.\n\n")
+    old = path.read_text() if path.exists() else header
+    body = old[len(header):] if old.startswith(header) else ""
+    kept = [part for part in body.split("\n## ") if part and not part.startswith(
+        backend + " ") and not part.startswith("## " + backend + " ")]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + section + "".join(
+        "\n## " + p.removeprefix("## ") for p in kept))
+    print(json.dumps({r.name: round(r.median_ms, 1) for r in results}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
+    args = parser.parse_args()
+    ensure_large_clinic(args.database_url)
+    results, counts = run(args.database_url, args.runs)
+    write_report(Path(args.out), results, counts, args.database_url, args.runs)
+
+
+if __name__ == "__main__":
+    main()
