@@ -16,6 +16,7 @@ from dashboard.components.navbar import navbar
 from dashboard.config import Settings
 from dashboard.context import DB_KEY, SETTINGS_KEY
 from dashboard.db.engine import Database
+from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import routes as handout_routes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.extensions[DB_KEY] = Database(settings.database_url)
     init_auth(server)
     server.register_blueprint(handout_routes.blueprint)
+    server.register_blueprint(fhir_routes.blueprint)
     cache_dir = settings.data_dir / "jobs"
     cache_dir.mkdir(parents=True, exist_ok=True)
     app = Dash(

@@ -153,6 +153,40 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
+    """A FHIR R4B Bundle (JSON) of one client's record, or of every client (--all)."""
+    from sqlalchemy import select
+
+    from dashboard.db.audit import record_audit
+    from dashboard.db.export import client_record
+    from dashboard.db.models import Client, utcnow
+    from dashboard.fhir.bundle import build_bundle, bundle_json
+
+    if (args.client_id is None) == (not args.all):
+        print("Give a client id or --all.", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            if args.all:
+                clients = list(session.scalars(select(Client).order_by(Client.id)))
+            else:
+                client = session.get(Client, args.client_id)
+                if client is None:
+                    print(f"No client with id {args.client_id}.", file=sys.stderr)
+                    return 2
+                clients = [client]
+            records = [client_record(session, c) for c in clients]
+            record_audit(session, user_id=None, action="fhir_exported",
+                         client_id=None if args.all else clients[0].id,
+                         detail={"by": "command line", "clients": len(records)})
+    finally:
+        db.dispose()
+    Path(args.output).write_text(bundle_json(build_bundle(records, utcnow())), encoding="utf-8")
+    print(f"Wrote {args.output} ({len(records)} client{'s' if len(records) != 1 else ''}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -180,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--version", type=int, help="an earlier plan version")
     handout.add_argument("--size", choices=["a4", "letter"], default="a4")
     handout.set_defaults(func=cmd_handout)
+    fhir = sub.add_parser("export-fhir", help="a FHIR R4B Bundle of a client's record")
+    fhir.add_argument("client_id", type=int, nargs="?")
+    fhir.add_argument("--all", action="store_true", help="every client of the clinic")
+    fhir.add_argument("-o", "--output", required=True)
+    fhir.set_defaults(func=cmd_export_fhir)
     serve = sub.add_parser("serve", help="serve the app (local use; production uses gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

@@ -3,6 +3,7 @@ database per test (SQLite by default; PostgreSQL too for tests that take ``any_d
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from dash import Dash
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from dashboard.app import create_app
 from dashboard.auth.passwords import hash_password
@@ -24,10 +25,16 @@ from dashboard.db.catalogue import load_catalogue
 from dashboard.db.clinic import ensure_clinic
 from dashboard.db.engine import Database
 from dashboard.db.migrate import upgrade
+from dashboard.db.models import StrategyPart
+from dashboard.db.plans import save_plan_version
+from dashboard.db.summary import current_episode
 from dashboard.domain.catalogue import read_catalogue
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from tests.pg import PgCluster, find_pg_bin, start_cluster
 
 PASSWORD = "correct-horse-battery"
+NOTE = 'Go gently. <script>alert("x")</script> <b>not bold</b>'
 
 
 def _prepare(url: str) -> None:
@@ -154,3 +161,27 @@ def http(app: Dash) -> FlaskClient:
 def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def planned(db, sqlite_people):
+    """Alice's client with version 1 (heat, bridge) and version 2 (cold only)."""
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        episode = current_episode(s, cid).id
+
+        def item(key, **dose):
+            part = parts[key]
+            base = Dose.from_columns(part)
+            return PlanItemDraft(part.id, part.name, part.strategy.name,
+                                 Dose(**{**base.__dict__, **dose}))
+
+        save_plan_version(s, episode_id=episode, draft=PlanDraft(
+            (item("heat", times_per_day=2), item("bridge")), 14, NOTE,
+            (GoalDraft("Pain at or below 3", 3, dt.date(2027, 3, 1)),
+             GoalDraft("Carry my shopping", None, None))),
+            user_id=sqlite_people.alice_id, today=dt.date(2026, 2, 1))
+        save_plan_version(s, episode_id=episode, draft=PlanDraft((item("cold"),), 7, "", ()),
+                          user_id=sqlite_people.alice_id, today=dt.date(2026, 3, 1))
+    return cid

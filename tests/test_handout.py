@@ -1,26 +1,19 @@
 """The handout: content and order in the PDF, escaping, versions, history, access."""
 
-import datetime as dt
 import hashlib
 import subprocess
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from dashboard.cli import main
 from dashboard.db.handouts import handout_data, make_handout, plan_version_for
 from dashboard.db.models import AuditEntry, Client, Goal, HandoutRecord, StrategyPart
-from dashboard.db.plans import save_plan_version
-from dashboard.db.summary import current_episode
-from dashboard.domain.dose import Dose
-from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from dashboard.handout.render import render_html
 from tests.conftest import login
 from tests.factories import ALICE
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
-NOTE = 'Go gently. <script>alert("x")</script> <b>not bold</b>'
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -28,30 +21,6 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     path.write_bytes(pdf)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-
-
-@pytest.fixture
-def planned(db, sqlite_people):
-    """Alice's client with version 1 (heat, bridge) and version 2 (cold only)."""
-    cid = sqlite_people.alice_client_id
-    with db.begin() as s:
-        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
-        episode = current_episode(s, cid).id
-
-        def item(key, **dose):
-            part = parts[key]
-            base = Dose.from_columns(part)
-            return PlanItemDraft(part.id, part.name, part.strategy.name,
-                                 Dose(**{**base.__dict__, **dose}))
-
-        save_plan_version(s, episode_id=episode, draft=PlanDraft(
-            (item("heat", times_per_day=2), item("bridge")), 14, NOTE,
-            (GoalDraft("Pain at or below 3", 3, dt.date(2027, 3, 1)),
-             GoalDraft("Carry my shopping", None, None))),
-            user_id=sqlite_people.alice_id, today=dt.date(2026, 2, 1))
-        save_plan_version(s, episode_id=episode, draft=PlanDraft((item("cold"),), 7, "", ()),
-                          user_id=sqlite_people.alice_id, today=dt.date(2026, 3, 1))
-    return cid
 
 
 def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_path):

@@ -13,24 +13,37 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers work while one writer commits; the busy timeout makes a second
-    # writer wait instead of failing; SQLite enforces foreign keys only when asked.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_setup(foreign_keys: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling is off: it would not BEGIN before DDL, so a
+        # failed migration would leave half a schema. SQLAlchemy emits BEGIN (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers work while one writer commits; the busy timeout makes a second
+        # writer wait instead of failing; SQLite enforces foreign keys only when asked.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
-def make_engine(database_url: str) -> Engine:
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(database_url: str, *, migrating: bool = False) -> Engine:
+    """An engine; ``migrating`` turns SQLite's foreign keys off while tables are rebuilt
+    (the migration environment checks every reference afterwards)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_setup(foreign_keys=not migrating))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

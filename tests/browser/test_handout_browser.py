@@ -38,3 +38,14 @@ def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sql
     download_info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     expect(page.locator("#clients-batch-status")).to_contain_text("1 handouts ready")
+
+
+def test_fhir_export_downloads_from_the_client_page(page: Page, server_url, sqlite_people,
+                                                     tmp_path):
+    sign_in(page, server_url, ALICE)
+    page.goto(f"{server_url}/clients/{sqlite_people.alice_client_id}")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export record (FHIR)").click()
+    path = tmp_path / "fhir.json"
+    download_info.value.save_as(path)
+    assert '"resourceType": "Bundle"' in path.read_text()

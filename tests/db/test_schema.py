@@ -83,8 +83,16 @@ def test_upgrading_from_the_first_migration_keeps_data(tmp_path):
                        "phone, practitioner_id, archived, created_at, status) VALUES ('Kept', "
                        "'Client', '1980-01-01', '', '', 1, 0, '2026-01-01 00:00:00', "
                        "'stable')"))
+        # Rows pointing at the client: rebuilding its table must not trip over them.
+        s.execute(text("INSERT INTO episodes (client_id, started_on, reason) "
+                       "VALUES (1, '2026-01-01', '')"))
+        s.execute(text("INSERT INTO care_sessions (client_id, episode_id, practitioner_id, "
+                       "session_on, pain, stress, notes, created_at) VALUES "
+                       "(1, 1, 1, '2026-01-02', 6, 5, 'kept', '2026-01-02 10:00:00')"))
     upgrade(url)
     with db.read() as s:
         assert s.scalar(select(Client.given_name)) == "Kept"
+        assert s.scalar(text("SELECT notes FROM care_sessions")) == "kept"
+        assert s.scalar(text("PRAGMA foreign_keys")) == 1  # back on for the app
         assert s.scalar(text("SELECT version_num FROM alembic_version")) >= "0002"
     db.dispose()

@@ -77,6 +77,8 @@ def _details(client: Client, practitioner: str, today) -> html.Div:
                      className="btn btn-outline-primary btn-sm me-2"),
             dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
                        color="secondary", outline=True, size="sm"),
+            html.A("Export record (FHIR)", href=f"/clients/{client.id}/fhir.json",
+                   className="btn btn-outline-secondary btn-sm ms-2", id="client-fhir"),
             html.Span(id=ids.ARCHIVE_RESULT, className="ms-2 small", role="status"),
         ], className="no-print"),
     ], className="mb-3")

@@ -1,0 +1,56 @@
+"""Reading a client's whole record for export, as plain data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.models import CareSession, Client, PlanVersion, QuestionnaireAnswer
+from dashboard.db.summary import current_episode
+from dashboard.domain.dose import Dose
+from dashboard.fhir.bundle import (
+    ClientRecord,
+    GoalRecord,
+    PlanItemRecord,
+    PlanRecord,
+    SessionRecord,
+)
+
+
+def client_record(session: Session, client: Client) -> ClientRecord:
+    """The client's current episode: every plan version, every session kept (not deleted)."""
+    episode = current_episode(session, client.id)
+    plans: list[PlanRecord] = []
+    sessions: list[SessionRecord] = []
+    if episode is not None:
+        for plan in session.scalars(select(PlanVersion).where(
+                PlanVersion.episode_id == episode.id).order_by(PlanVersion.version)):
+            plans.append(PlanRecord(
+                plan.id, plan.version, plan.effective_on, plan.created_at, plan.notes,
+                tuple(PlanItemRecord(i.part_name, i.strategy_name, i.instructions,
+                                     Dose.from_columns(i)) for i in plan.items),
+                tuple(GoalRecord(g.id, g.description, g.pain_target, g.target_on)
+                      for g in plan.goals)))
+        answers: dict[int, dict[str, list[int]]] = {}
+        for sid, instrument, value in session.execute(
+                select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                       QuestionnaireAnswer.value)
+                .join(CareSession, CareSession.id == QuestionnaireAnswer.session_id)
+                .where(CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
+                .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                          QuestionnaireAnswer.item)):
+            answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
+        for care in session.scalars(select(CareSession).where(
+                CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
+                .order_by(CareSession.session_on, CareSession.id)):
+            sessions.append(SessionRecord(care.id, care.session_on, care.pain, care.stress,
+                                          care.function_score, answers.get(care.id, {})))
+    return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
+                        client.email, client.phone, client.status, client.latest_pain,
+                        tuple(plans), tuple(sessions))
+
+
+def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:
+    return list(session.scalars(select(Client.id).where(visible_clients(user))
+                                .order_by(Client.id)))

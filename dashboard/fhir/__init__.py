@@ -1,0 +1,1 @@
+"""Interoperability: a client's record as standard FHIR (release R4B)."""

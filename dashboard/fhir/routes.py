@@ -1,0 +1,44 @@
+"""FHIR downloads: one client's record, or the whole clinic's (admins). Checked and audited."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+
+from dashboard.auth.access import AccessDenied, authorize_client, require_admin, require_user
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.export import client_record, visible_client_ids
+from dashboard.db.models import Client, utcnow
+from dashboard.fhir.bundle import build_bundle, bundle_json
+
+blueprint = Blueprint("fhir", __name__)
+
+
+def _json(text: str, filename: str) -> Response:
+    return Response(text, mimetype="application/fhir+json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blueprint.get("/clients/<int:client_id>/fhir.json")
+def client_bundle(client_id: int) -> Response:
+    user = require_user()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            abort(404)
+        record = client_record(db, client)
+        record_audit(db, user_id=user.id, action="fhir_exported", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip())
+    return _json(bundle_json(build_bundle([record], utcnow())), f"client-{client_id}-fhir.json")
+
+
+@blueprint.get("/export/fhir.json")
+def clinic_bundle() -> Response:
+    user = require_admin()
+    with current_db().begin() as db:
+        records = [client_record(db, db.get(Client, cid))
+                   for cid in visible_client_ids(db, user)]
+        record_audit(db, user_id=user.id, action="fhir_exported_clinic", entity="clinic",
+                     ip=client_ip(), detail={"clients": len(records)})
+    return _json(bundle_json(build_bundle(records, utcnow())), "clinic-fhir.json")
