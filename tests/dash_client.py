@@ -53,14 +53,14 @@ def _split_outputs(output: str) -> list[tuple[str, str]]:
     return [tuple(spec.rsplit(".", 1)) for spec in specs]  # type: ignore[misc]
 
 
-def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
-           triggered: str | None = None, deps: list[dict[str, Any]] | None = None) -> TestResponse:
-    """Call the registered callback whose output names ``output_contains``.
+def build_payload(deps: list[dict[str, Any]], output_contains: str, values: dict[str, Any],
+                  triggered: str | None = None) -> dict[str, Any]:
+    """The JSON the browser posts to /_dash-update-component for the callback whose output
+    names ``output_contains``.
 
     ``values`` maps "id.property" to a value for plain ids, and a pattern's ``type`` to a
     list of (id dict, value) pairs for ALL wildcards, as the browser would send them.
     """
-    deps = deps or dependencies(http)
     dep = next(d for d in deps if output_contains in d["output"])
 
     def resolve(component: str, prop: str, with_value: bool) -> Any:
@@ -77,14 +77,18 @@ def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
         return item
 
     outputs = [resolve(c, p, False) for c, p in _split_outputs(dep["output"])]
-    inputs = [resolve(i["id"], i["property"], True) for i in dep["inputs"]]
-    state = [resolve(s["id"], s["property"], True) for s in dep["state"]]
     first = dep["inputs"][0]
-    payload = {
+    return {
         "output": dep["output"],
         "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": inputs,
-        "state": state,
+        "inputs": [resolve(i["id"], i["property"], True) for i in dep["inputs"]],
+        "state": [resolve(s["id"], s["property"], True) for s in dep["state"]],
         "changedPropIds": [triggered or f"{first['id']}.{first['property']}"],
     }
+
+
+def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
+           triggered: str | None = None, deps: list[dict[str, Any]] | None = None) -> TestResponse:
+    """Call a registered callback over HTTP as the browser would (see ``build_payload``)."""
+    payload = build_payload(deps or dependencies(http), output_contains, values, triggered)
     return http.post("/_dash-update-component", json=payload)

@@ -31,7 +31,11 @@ def _sqlite_setup(foreign_keys: bool) -> Any:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # Write transactions take the write lock at their start (BEGIN IMMEDIATE): a deferred
+    # one that read first cannot upgrade once another writer has committed, and fails at
+    # once with "database is locked" whatever the busy timeout.
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
 
 
 def make_engine(database_url: str, *, migrating: bool = False) -> Engine:
@@ -55,11 +59,13 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on any error."""
-        with self.sessions.begin() as session:
+        """A session in a write transaction: committed on success, rolled back on any error."""
+        with self.write_sessions.begin() as session:
             yield session
 
     @contextmanager

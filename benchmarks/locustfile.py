@@ -1,0 +1,137 @@
+"""Load: simulated practitioners of the large clinic, each signed in as one of the demo's
+50 practitioners, browsing the client list, opening progress, recording sessions and
+downloading handouts, with a fixed think time. Run through benchmarks/load.sh, which
+starts gunicorn on 127.0.0.1 only and passes, so the logins made while
+users start are not in the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+import gevent
+from locust import HttpUser, constant, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.dash_client import build_payload
+
+PASSWORD = "backcare-demo-2026"  # noqa: S105 - the demo clinic's documented password
+EMAILS = ["priya.patel@demo.clinic", "sam.okafor@demo.clinic", "jordan.lee@demo.clinic"] + [
+    f"practitioner{i}@demo.clinic" for i in range(4, 51)]
+_next_email = itertools.count()
+_signed_in = {"count": 0}  # the load tool's own bookkeeping, not the app's
+
+
+def _json_text(text: str) -> str:
+    """A response's JSON without Dash's escaped slashes, so ids can be searched for."""
+    try:
+        return json.dumps(json.loads(text))
+    except ValueError:
+        return text
+
+
+def _pattern_ids(page: str, kind: str, key: str) -> list[int]:
+    """The ids of the page's pattern-matching components of one type, e.g. rating inputs."""
+    found: set[int] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == kind and isinstance(node.get(key), int):
+                found.add(node[key])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(page))
+    return sorted(found)
+
+
+class Practitioner(HttpUser):
+    # A fixed think time: a practitioner reads what a click brought before the next one.
+    wait_time = constant(5)
+
+    def on_start(self) -> None:
+        email = EMAILS[next(_next_email) % len(EMAILS)]
+        self.client.post("/login", data={"email": email, "password": PASSWORD},
+                         name="setup: login", allow_redirects=False)
+        self.deps = self.client.get("/_dash-dependencies", name="setup: dependencies").json()
+        listing = self._callback("clients-table", {**self._list_values(""),
+                                                   "clients-sort.value": "last_session"},
+                                 "setup: client list")
+        self.client_ids = sorted({int(i) for i in re.findall(r"/clients/(\d+)", listing)})
+        self.rng = random.Random(email)  # noqa: S311 - test data, not security
+        # The measured window opens once every user has signed in (argon2 logins are slow
+        # on purpose): the last one to arrive resets the statistics, then all start.
+        _signed_in["count"] += 1
+        if _signed_in["count"] == self.environment.runner.target_user_count:
+            self.environment.stats.reset_all()
+        while _signed_in["count"] < self.environment.runner.target_user_count:
+            gevent.sleep(0.1)
+
+    def _callback(self, output: str, values: dict, name: str) -> str:
+        payload = build_payload(self.deps, output, values)
+        with self.client.post("/_dash-update-component", json=payload, name=name,
+                              catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            return _json_text(response.text)
+
+    @staticmethod
+    def _list_values(search: str) -> dict:
+        return {"clients-search.value": search, "clients-archived.value": "active",
+                "clients-status.value": "any", "clients-sort.value": "name",
+                "clients-practitioner.value": "all", "clients-pages.active_page": 1}
+
+    @task(4)
+    def browse_list(self) -> None:
+        search = self.rng.choice(["", "a", "ch", "pa", "s"])
+        self._callback("clients-table", self._list_values(search), "client list (search)")
+
+    @task(3)
+    def open_progress(self) -> None:
+        self._callback("progress-area", {"client-tabs.value": "progress",
+                                         "progress-range.value": "all",
+                                         "client-id.data": self.rng.choice(self.client_ids)},
+                       "client progress")
+
+    @task(2)
+    def record_session(self) -> None:
+        """Open the client's page (as a practitioner does), then record a session on it."""
+        client_id = self.rng.choice(self.client_ids)
+        page = self._callback("_pages_content", {"_pages_location.pathname":
+                                                 f"/clients/{client_id}",
+                                                 "_pages_location.search": ""}, "client page")
+        activities = _pattern_ids(page, "sess-rating", "activity")
+        items = _pattern_ids(page, "sess-adh", "item")
+        values = {"sess-form.n_submit": 1, "client-id.data": client_id,
+                  "sess-editing.data": None, "sess-date.value": dt.date.today().isoformat(),
+                  "sess-pain.value": self.rng.randint(0, 10), "sess-stress.value": 5,
+                  "sess-notes.value": "load test", "sess-q-include.value": [],
+                  "sess-rating": [({"type": "sess-rating", "activity": a}, 6)
+                                  for a in activities],
+                  "sess-rating-error": [({"type": "sess-rating-error", "activity": a}, None)
+                                        for a in activities],
+                  "sess-adh": [({"type": "sess-adh", "item": i}, 5) for i in items],
+                  "sess-adh-error": [({"type": "sess-adh-error", "item": i}, None)
+                                     for i in items]}
+        payload = build_payload(self.deps, "sess-result", values)
+        with self.client.post("/_dash-update-component", json=payload, name="save session",
+                              catch_response=True) as response:
+            if response.status_code != 200 or "saved." not in response.text:
+                response.failure(f"HTTP {response.status_code}: session not saved")
+
+    @task(1)
+    def download_handout(self) -> None:
+        client_id = self.rng.choice(self.client_ids)
+        with self.client.get(f"/clients/{client_id}/handout.pdf", name="handout PDF",
+                             catch_response=True) as response:
+            if response.status_code not in (200, 404):  # 404: the client has no plan
+                response.failure(f"HTTP {response.status_code}")
