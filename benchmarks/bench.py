@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -74,6 +75,19 @@ def ensure_large_clinic(url: str) -> None:
     os.environ["DATABASE_URL"] = url  # the CLI reads its settings from the environment
     cli(["load-catalogue"])
     cli(["demo", "--size", "large"])
+
+
+def working_copy(url: str) -> str:
+    """For SQLite, a fresh copy of the large clinic for this run (the benchmark writes
+    sessions and plans), so every run starts from the same data."""
+    if not url.startswith("sqlite:///"):
+        return url
+    source = Path(url.removeprefix("sqlite:///"))
+    target = source.with_name(source.stem + "-run.sqlite3")
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)  # consistent even with a WAL file beside the database
+    return f"sqlite:///{target}"
 
 
 def check(response, name: str) -> None:
@@ -317,7 +331,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
     args = parser.parse_args()
     ensure_large_clinic(args.database_url)
-    results, counts = run(args.database_url, args.runs)
+    results, counts = run(working_copy(args.database_url), args.runs)
     write_report(Path(args.out), results, counts, args.database_url, args.runs)
 
 

@@ -19,8 +19,10 @@ if [ ! -x .venv-load/bin/locust ]; then
 fi
 # The large clinic (made once by the benchmark's own set-up).
 .venv/bin/python -c "from benchmarks.bench import ensure_large_clinic as e; e('$DB')"
+# A fresh copy per run: the load writes sessions and handouts.
+RUN_DB=$(.venv/bin/python -c "from benchmarks.bench import working_copy as w; print(w('$DB'))")
 
-DATABASE_URL="$DB" SECRET_KEY="load-test-only" DASHBOARD_DATA_DIR="$ROOT/var" \
+DATABASE_URL="$RUN_DB" SECRET_KEY="load-test-only" DASHBOARD_DATA_DIR="$ROOT/var" \
   .venv/bin/gunicorn dashboard.wsgi:server --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --timeout 60 --log-level warning &
 GUNICORN=$!

@@ -42,23 +42,31 @@ def token_hash(token: str) -> str:
 
 
 def load_user(token: str) -> CurrentUser | None:
-    """Flask-Login's user loader: a live, unexpired login session of an active user."""
+    """Flask-Login's user loader: a live, unexpired login session of an active user.
+
+    Runs on every request, so it only reads; it takes the write lock (briefly) just to end
+    an expired session or to refresh last-seen once a minute.
+    """
     settings = current_settings()
     now = utcnow()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         found = user_queries.find_live_login(db, token_hash(token))
         if found is None:
             return None
         login, user = found
         idle = now - login.last_seen_at > dt.timedelta(minutes=settings.idle_timeout_minutes)
         too_old = now - login.created_at > dt.timedelta(hours=settings.absolute_timeout_hours)
-        if idle or too_old or not user.active:
-            user_queries.end_login_session(db, login.id)
-            return None
-        if now - login.last_seen_at > TOUCH_EVERY:
-            user_queries.touch_login_session(db, login.id, now)
-        return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                           login_session_id=login.id, token=token)
+        expired = idle or too_old or not user.active
+        stale = now - login.last_seen_at > TOUCH_EVERY
+        current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
+                              login_session_id=login.id, token=token)
+    if expired or stale:
+        with current_db().begin() as db:
+            if expired:
+                user_queries.end_login_session(db, current.login_session_id)
+            else:
+                user_queries.touch_login_session(db, current.login_session_id, now)
+    return None if expired else current
 
 
 def safe_next(target: str | None) -> str:
@@ -97,22 +105,24 @@ def login_submit() -> Response:
     password = request.form.get("password") or ""
     ip = client_ip()
     now = utcnow()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         by_email, by_ip, last = user_queries.recent_failures(
             db, email=email, ip=ip, since=now - throttle.WINDOW)
-        wait = throttle.wait_seconds(by_email, by_ip, last, now)
-        if wait:
-            return _login_form(f"Too many failed attempts. Please wait {wait} seconds and "
-                               "try again.", email, status=429)
         user = user_queries.get_user_by_email(db, email) if email else None
-        ok = verify_password(user.password_hash if user else None, password)
+    wait = throttle.wait_seconds(by_email, by_ip, last, now)
+    if wait:
+        return _login_form(f"Too many failed attempts. Please wait {wait} seconds and "
+                           "try again.", email, status=429)
+    # argon2 takes ~100 ms by design: checked outside any transaction, so no lock is held.
+    ok = verify_password(user.password_hash if user else None, password)
+    with current_db().begin() as db:
         if not ok or user is None or not user.active:
             user_queries.record_failed_login(db, email=email, ip=ip)
             record_audit(db, user_id=user.id if user else None, action="login_failed",
                          entity="user", ip=ip, detail={"email": email})
             return _login_form("Email or password is incorrect.", email, status=401)
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+            user_queries.set_password_hash(db, user.id, hash_password(password))
         token = secrets.token_urlsafe(32)
         login = user_queries.start_login_session(
             db, user_id=user.id, token_hash=token_hash(token), ip=ip,

@@ -78,24 +78,54 @@ class GivenHandout:
     reused: bool
 
 
-def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
-                 user_id: int | None) -> GivenHandout:
-    """Render (or reuse an identical earlier rendering of) the handout, and record it as
-    given: client, plan version, who, when, the PDF itself and its SHA-256."""
+@dataclass(frozen=True)
+class PreparedHandout:
+    """A handout ready to print: its HTML, and an identical earlier PDF if there is one."""
+
+    client_id: int
+    plan_version_id: int
+    version: int
+    page_size: str
+    html: str
+    html_sha256: str
+    earlier_pdf: bytes | None
+
+
+def prepare_handout(session: Session, *, client: Client, version: int | None,
+                    page_size: str) -> PreparedHandout:
+    """Read what the handout says (a read: no lock is held while the PDF is laid out)."""
     plan = plan_version_for(session, client, version)
     html = render_html(handout_data(session, client, plan), page_size)
     html_sha = hashlib.sha256(html.encode()).hexdigest()
-    pdf = session.scalar(select(HandoutRecord.pdf).where(
+    earlier = session.scalar(select(HandoutRecord.pdf).where(
         HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
-    reused = pdf is not None
-    if pdf is None:
-        pdf = html_to_pdf(html)
-    record = HandoutRecord(client_id=client.id, plan_version_id=plan.id, created_by_id=user_id,
-                           page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
-                           html_sha256=html_sha, size_bytes=len(pdf), pdf=pdf)
+    return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier)
+
+
+def render_prepared(prepared: PreparedHandout) -> bytes:
+    """The PDF: the identical earlier one if any, else laid out now (outside any transaction)."""
+    return prepared.earlier_pdf or html_to_pdf(prepared.html)
+
+
+def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
+                 user_id: int | None) -> GivenHandout:
+    """Record the handout as given: client, plan version, who, when, the PDF, its SHA-256."""
+    record = HandoutRecord(client_id=prepared.client_id, plan_version_id=prepared.plan_version_id,
+                           created_by_id=user_id, page_size=prepared.page_size,
+                           sha256=hashlib.sha256(pdf).hexdigest(),
+                           html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf)
     session.add(record)
     session.flush()
-    return GivenHandout(record.id, plan.version, record.sha256, pdf, reused)
+    return GivenHandout(record.id, prepared.version, record.sha256, pdf,
+                        prepared.earlier_pdf is not None)
+
+
+def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
+                 user_id: int | None) -> GivenHandout:
+    """Prepare, render and record in one transaction: for the command line and tests, where
+    nobody else waits on the lock. The web routes run the three steps apart."""
+    prepared = prepare_handout(session, client=client, version=version, page_size=page_size)
+    return record_given(session, prepared, render_prepared(prepared), user_id)
 
 
 def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Client]:
@@ -113,24 +143,22 @@ def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Cl
     return result
 
 
-def make_batch(session: Session, *, clients: list[Client], page_size: str,
-               user_id: int | None, progress: Callable[[int, int], None]) -> bytes:
-    """Every client's current handout in one PDF, each also recorded as given on its own."""
-    documents = []
-    for done, client in enumerate(clients, start=1):
-        plan = plan_version_for(session, client, None)
-        html = render_html(handout_data(session, client, plan), page_size)
-        document = render_document(html)
-        pdf = document.write_pdf(pdf_tags=True)
+def prepare_batch(session: Session, *, clients: list[Client],
+                  page_size: str) -> list[PreparedHandout]:
+    return [prepare_handout(session, client=c, version=None, page_size=page_size)
+            for c in clients]
+
+
+def render_batch(prepared: list[PreparedHandout],
+                 progress: Callable[[int, int], None]) -> tuple[list[bytes], bytes]:
+    """Each handout's own PDF and all of them in one file; no database, no lock held."""
+    documents, singles = [], []
+    for done, item in enumerate(prepared, start=1):
+        document = render_document(item.html)
+        singles.append(document.write_pdf(pdf_tags=True))
         documents.append(document)
-        session.add(HandoutRecord(
-            client_id=client.id, plan_version_id=plan.id, created_by_id=user_id,
-            page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
-            html_sha256=hashlib.sha256(html.encode()).hexdigest(), size_bytes=len(pdf),
-            pdf=pdf))
-        progress(done, len(clients))
-    session.flush()
-    return write_documents(documents) if documents else b""
+        progress(done, len(prepared))
+    return singles, (write_documents(documents) if documents else b"")
 
 
 def handout_filename(client: Client, version: int) -> str:

@@ -34,11 +34,14 @@ def snapshot_of(version: PlanVersion) -> PlanSnapshot:
     )
 
 
-def plan_history(session: Session, episode_id: int) -> list[VersionInfo]:
-    """Every version of the episode's plan, newest first."""
-    rows = session.execute(
-        select(PlanVersion, User.name).join(User, User.id == PlanVersion.created_by_id)
-        .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version.desc())).all()
+def plan_history(session: Session, episode_id: int, limit: int | None = None,
+                 version: int | None = None) -> list[VersionInfo]:
+    """The episode's plan versions, newest first (the latest ``limit``, or one ``version``)."""
+    query = (select(PlanVersion, User.name).join(User, User.id == PlanVersion.created_by_id)
+             .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version.desc()))
+    if version is not None:
+        query = query.where(PlanVersion.version == version)
+    rows = session.execute(query.limit(limit)).all()
     return [VersionInfo(v.id, v.version, v.effective_on, v.created_at, name, snapshot_of(v))
             for v, name in rows]
 

@@ -100,3 +100,7 @@ def active_practitioner_id(session: Session, candidate: object) -> int | None:
         return None
     return session.scalar(select(User.id).where(
         User.id == candidate, User.role == "practitioner", User.active.is_(True)))
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))

@@ -22,12 +22,13 @@ def _json(text: str, filename: str) -> Response:
 @blueprint.get("/clients/<int:client_id>/fhir.json")
 def client_bundle(client_id: int) -> Response:
     user = require_user()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
         except AccessDenied:
             abort(404)
         record = client_record(db, client)
+    with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip())
     return _json(bundle_json(build_bundle([record], utcnow())), f"client-{client_id}-fhir.json")
@@ -36,9 +37,10 @@ def client_bundle(client_id: int) -> Response:
 @blueprint.get("/export/fhir.json")
 def clinic_bundle() -> Response:
     user = require_admin()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         records = [client_record(db, db.get(Client, cid))
                    for cid in visible_client_ids(db, user)]
+    with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported_clinic", entity="clinic",
                      ip=client_ip(), detail={"clients": len(records)})
     return _json(bundle_json(build_bundle(records, utcnow())), "clinic-fhir.json")

@@ -13,8 +13,10 @@ from dashboard.db.handouts import (
     get_handout_pdf,
     handout_data,
     handout_filename,
-    make_handout,
     plan_version_for,
+    prepare_handout,
+    record_given,
+    render_prepared,
 )
 from dashboard.handout.render import PAGE_SIZES, render_html
 
@@ -37,13 +39,14 @@ def _pdf_response(pdf: bytes, filename: str) -> Response:
 def preview(client_id: int) -> Response:
     user = require_user()
     version, size = _args()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
             plan = plan_version_for(db, client, version)
         except (AccessDenied, NoPlan):
             abort(404)
         html = render_html(handout_data(db, client, plan), size)
+    with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="handout_previewed", entity="plan_version",
                      entity_id=plan.id, client_id=client.id, ip=client_ip())
     return Response(html, mimetype="text/html")
@@ -53,18 +56,20 @@ def preview(client_id: int) -> Response:
 def download(client_id: int) -> Response:
     user = require_user()
     version, size = _args()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
-            given_handout = make_handout(db, client=client, version=version, page_size=size,
-                                         user_id=user.id)
+            prepared = prepare_handout(db, client=client, version=version, page_size=size)
         except (AccessDenied, NoPlan):
             abort(404)
+        filename = handout_filename(client, prepared.version)
+    pdf = render_prepared(prepared)  # laid out with no transaction open
+    with current_db().begin() as db:
+        given_handout = record_given(db, prepared, pdf, user.id)
         record_audit(db, user_id=user.id, action="handout_given", entity="handout",
-                     entity_id=given_handout.id, client_id=client.id, ip=client_ip(),
+                     entity_id=given_handout.id, client_id=client_id, ip=client_ip(),
                      detail={"sha256": given_handout.sha256, "version": given_handout.version})
-        filename = handout_filename(client, given_handout.version)
-    return _pdf_response(given_handout.pdf, filename)
+    return _pdf_response(pdf, filename)
 
 
 @blueprint.get("/clients/<int:client_id>/handouts/<int:handout_id>.pdf")

@@ -15,7 +15,12 @@ from dashboard.context import clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
 from dashboard.db.engine import Database
-from dashboard.db.handouts import active_clients_with_plans, make_batch
+from dashboard.db.handouts import (
+    active_clients_with_plans,
+    prepare_batch,
+    record_given,
+    render_batch,
+)
 from dashboard.db.users import list_practitioners
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.handout.render import PAGE_SIZES
@@ -166,16 +171,20 @@ def print_all(set_progress, _n, practitioner, size, _token):
         # A fresh engine: connections must not be shared with the parent process.
         database = Database(current_db().url)
         try:
-            with database.begin() as db:
+            with database.read() as db:
                 clients = active_clients_with_plans(db, target)
-                if not clients:
-                    return no_update, "No active client with a plan."
-                pdf = make_batch(db, clients=clients, page_size=size, user_id=user.id,
-                                 progress=lambda done, total: set_progress(
-                                     (done, total, f"{done} of {total}")))
+                prepared = prepare_batch(db, clients=clients, page_size=size)
+            if not prepared:
+                return no_update, "No active client with a plan."
+            # Laid out with no transaction open: other users' writes go on meanwhile.
+            singles, pdf = render_batch(prepared, lambda done, total: set_progress(
+                (done, total, f"{done} of {total}")))
+            with database.begin() as db:
+                for item, single in zip(prepared, singles, strict=True):
+                    record_given(db, item, single, user.id)
                 record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
-                             entity_id=target, detail={"clients": len(clients)})
+                             entity_id=target, detail={"clients": len(prepared)})
         finally:
             database.dispose()
     return (dcc.send_bytes(pdf, f"handouts-{clinic_today().isoformat()}.pdf"),
-            f"{len(clients)} handouts ready ({len(pdf) // 1024} KB).")
+            f"{len(prepared)} handouts ready ({len(pdf) // 1024} KB).")

@@ -87,16 +87,13 @@ def _details(client: Client, practitioner: str, today) -> html.Div:
 def layout(client_id: str = "", **_query: str) -> html.Div:
     user = require_user()
     today = clinic_today()
-    with current_db().begin() as db:
+    with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
         except AccessDenied:
             return not_found()
-        # One audit entry per record opened (the page's callbacks do not add more).
-        record_audit(db, user_id=user.id, action="client_viewed", entity="client",
-                     entity_id=client.id, client_id=client.id, ip=client_ip())
         episode = current_episode(db, client.id)
-        versions = plan_history(db, episode.id) if episode else []
+        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
         strategies = list_strategies(db)
         templates = list_templates(db)
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
@@ -114,6 +111,11 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                      if episode and episode.ended_on is None else
                      html.P("This client has no open episode of care, so the plan cannot "
                             "change.", className="alert alert-secondary"))
+    with current_db().begin() as db:
+        # One audit entry per record opened (the page's callbacks do not add more); a short
+        # write of its own, so no lock is held while the page is built.
+        record_audit(db, user_id=user.id, action="client_viewed", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip())
     open_episode = episode is not None and episode.ended_on is None
     sessions_tab = html.Div([
         html.Div(session_views.session_form(context, today), id=ids.SESSION_AREA)
@@ -272,7 +274,7 @@ def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain
                          detail={"version": version.version, "changes": changes})
             result = dbc.Alert(f"Saved as version {version.version}.", color="success",
                                className="mb-0")
-        versions = plan_history(db, episode.id)
+        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
 
     part_errors = [" ".join(v for k, v in sorted(errors.items())
                             if k.startswith(f"dose-{pid}-")) for pid in part_slots]
@@ -297,8 +299,8 @@ def view_version(clicks, client_id):
     with current_db().read() as db:
         client = authorize_client(db, user, client_id)
         episode = current_episode(db, client.id)
-        found = [v for v in plan_history(db, episode.id) if v.version == number] \
-            if episode else []
+        found = plan_history(db, episode.id, version=number) \
+            if episode and isinstance(number, int) else []
         if not found:
             return True, "Version not found", ""
         version = get_version(db, episode.id, number)

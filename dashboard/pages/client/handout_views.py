@@ -13,7 +13,9 @@ from dashboard.db.handouts import (
     NoPlan,
     handout_filename,
     handout_history,
-    make_handout,
+    prepare_handout,
+    record_given,
+    render_prepared,
 )
 from dashboard.handout.render import PAGE_SIZES
 from dashboard.pages.client import ids
@@ -63,17 +65,19 @@ def handout_card(client_id: int, rows: list[HandoutRow]) -> dbc.Card:
 def download_handout(_n, size, client_id):
     user = require_user()
     size = size if size in PAGE_SIZES else "a4"
-    with current_db().begin() as db:
+    with current_db().read() as db:
         client = authorize_client(db, user, client_id)
         try:
-            handout = make_handout(db, client=client, version=None, page_size=size,
-                                   user_id=user.id)
+            prepared = prepare_handout(db, client=client, version=None, page_size=size)
         except NoPlan as exc:
             return None, str(exc), no_update
+        filename = handout_filename(client, prepared.version)
+    pdf = render_prepared(prepared)  # laid out with no transaction open
+    with current_db().begin() as db:
+        handout = record_given(db, prepared, pdf, user.id)
         record_audit(db, user_id=user.id, action="handout_given", entity="handout",
                      entity_id=handout.id, client_id=client.id, ip=client_ip(),
                      detail={"sha256": handout.sha256, "version": handout.version})
-        filename = handout_filename(client, handout.version)
         rows = handout_history(db, client.id)
     return (dcc.send_bytes(handout.pdf, filename),
             f"Handout ready: version {handout.version}, {len(handout.pdf) // 1024} KB.",

@@ -134,12 +134,18 @@ def heading(current: VersionInfo | None) -> str:
             f"{current.effective_on:%d %b %Y} by {current.created_by}")
 
 
+HISTORY_SHOWN = 20
+
+
 def history(versions: list[VersionInfo]) -> html.Div:
-    """Newest first; each with who, when, and what changed from the one before."""
+    """Newest first; each with who, when, and what changed from the one before.
+
+    ``versions`` holds one more than is shown when there are more, for the last diff.
+    """
     if not versions:
         return html.P("No plan has been saved yet.", className="text-body-secondary")
     rows = []
-    for i, info in enumerate(versions):
+    for i, info in enumerate(versions[:HISTORY_SHOWN]):
         previous = versions[i + 1].snapshot if i + 1 < len(versions) else None
         changes = diff_plans(previous, info.snapshot) or ["No change to the parts or doses"]
         rows.append(html.Li([
