@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from dashboard.domain.status import STATUS_LABELS
 
@@ -28,3 +29,12 @@ def pain_with_change(latest: int | None, baseline: int | None) -> str:
     if baseline is None or baseline == latest:
         return str(latest)
     return f"{latest} ({latest - baseline:+d})"
+
+
+def client_not_found() -> html.Div:
+    """The same answer for "no such client" and "not yours": nothing about who exists."""
+    return html.Div([
+        html.H1("Client not found", className="h3"),
+        html.P("There is no such client, or they are not one of yours."),
+        dcc.Link("Back to clients", href="/clients"),
+    ])

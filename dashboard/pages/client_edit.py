@@ -7,11 +7,11 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
+from dashboard.components.status import client_not_found as not_found
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clients import find_duplicates, practitioner_name
 from dashboard.db.users import list_practitioners
-from dashboard.pages.client.detail import not_found
 from dashboard.pages.client_services import check_client_form, fingerprint
 
 dash.register_page(__name__, path_template="/clients/<client_id>/edit",

@@ -22,6 +22,7 @@ from dash import (
 )
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.components.status import client_not_found as not_found
 from dashboard.components.status import pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
@@ -48,14 +49,6 @@ from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
-
-
-def not_found() -> html.Div:
-    return html.Div([
-        html.H1("Client not found", className="h3"),
-        html.P("There is no such client, or they are not one of yours."),
-        dcc.Link("Back to clients", href="/clients"),
-    ])
 
 
 def _details(client: Client, practitioner: str, today) -> html.Div:
@@ -332,12 +325,12 @@ clientside_callback(
 )
 def show_progress(view, range_choice, client_id):
     """Drawn only when the progress view is open, and again when its range changes."""
-    if view != "progress":
-        return no_update
     user = require_user()
     today = clinic_today()
     with current_db().read() as db:
-        client = authorize_client(db, user, client_id)
+        client = authorize_client(db, user, client_id)  # before anything, whatever the view
+        if view != "progress":
+            return no_update
         episode = current_episode(db, client.id)
         if episode is None:
             return html.P("No episode of care yet.")

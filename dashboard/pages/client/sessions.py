@@ -73,6 +73,12 @@ def _form_values(outputs: list, values: dict | None, today, editing: int | None)
     )
 
 
+def _by_id(states: list[dict], key: str) -> dict[int, object]:
+    """Values of pattern-matching inputs by their numeric id; anything else is dropped."""
+    return {s["id"][key]: s.get("value") for s in states
+            if isinstance(s.get("id"), dict) and isinstance(s["id"].get(key), int)}
+
+
 def _unchanged(outputs: list) -> tuple:
     """no_update for each output; a wildcard output needs one per component it matched."""
     return tuple([no_update] * len(o) if isinstance(o, list) else no_update for o in outputs)
@@ -124,15 +130,17 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
     user = require_user()
     today = clinic_today()
     states = ctx.states_list
-    ratings = {s["id"]["activity"]: s.get("value") for s in states[5]}
-    adherence = {s["id"]["item"]: s.get("value") for s in states[6]}
+    # Everything below came from the browser: ids and values are checked, never assumed.
+    ratings = _by_id(states[5], "activity")
+    adherence = _by_id(states[6], "item")
+    chosen = chosen if isinstance(chosen, list) else []
     answers: dict[str, list[object]] = {k: [None] * len(INSTRUMENTS[k].items)
-                                        for k in (chosen or []) if k in INSTRUMENTS}
+                                        for k in chosen if isinstance(k, str) and k in INSTRUMENTS}
     for s in states[9]:
-        key, item = s["id"]["instrument"], s["id"]["item"]
-        if key in answers and 1 <= item <= len(answers[key]):
+        key, item = s["id"].get("instrument"), s["id"].get("item")
+        if key in answers and isinstance(item, int) and 1 <= item <= len(answers[key]):
             answers[key][item - 1] = s.get("value")
-    if any(k not in INSTRUMENTS for k in chosen or []):
+    if any(not isinstance(k, str) or k not in INSTRUMENTS for k in chosen):
         answers["?"] = []
     outputs = ctx.outputs_list
     with current_db().begin() as db:

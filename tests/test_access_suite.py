@@ -1,0 +1,166 @@
+"""Access control, proven for every entry point the app registers.
+
+The routes come from Flask's URL map and the callbacks from Dash's own dependency list, so
+a new route or callback is covered without anyone remembering to add it here. A callback
+that takes a client id is called with another practitioner's client forged in; one that
+does not must be named below with the reason it needs no id, or this suite fails by name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import login
+from tests.dash_client import build_payload, dependencies
+from tests.factories import ALICE
+
+PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>"}
+CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data"}
+# Callbacks without a client id, and why they cannot leak another practitioner's client.
+NOT_CLIENT_SCOPED = {
+    "clients-table": "lists through visible_clients(user): only the caller's clients",
+    "clients-batch-file": "prints the caller's own clients; an admin's choice is re-checked",
+    "sess-q-collapse": "shows or hides questionnaire items; reads and returns no data",
+    "new-client-given_name-error": "creates a client for the caller; no existing record",
+    "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
+    "_pages_content": "Dash's page router: each page's layout checks the caller itself",
+    "alert-result": "takes an alert id, checked below on its own",
+}
+SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
+
+
+def _callback_key(output: str) -> str:
+    return next(k for k in [*NOT_CLIENT_SCOPED, "client-archive", "handout-file",
+                            "sess-date-error", "sess-date.value", "sess-history",
+                            "sess-area", "plan-include", "plan-part-error",
+                            "plan-version-modal", "progress-area", "edit-client"]
+                if k in output)
+
+
+def _first_input_key(dep: dict) -> str:
+    first = dep["inputs"][0]
+    return f"{first['id']}.{first['property']}"
+
+
+def _forged_values(dep: dict, bob_client: int) -> dict:
+    """Every input a truthy value, every client id Bob's, every pattern one plausible id."""
+    values: dict = {}
+    for spec in dep["inputs"] + dep["state"]:
+        component, prop = spec["id"], spec["property"]
+        if component.startswith("{"):
+            pattern = json.loads(component)
+            concrete = {k: (1 if v in (["ALL"], ["MATCH"]) else v) for k, v in pattern.items()}
+            values[pattern["type"]] = [(concrete, 1)]
+        elif f"{component}.{prop}" in CLIENT_ID_STATES:
+            values[f"{component}.{prop}"] = bob_client
+        else:
+            values[f"{component}.{prop}"] = 1
+    for output in re.findall(r'(\{[^}]*\})\.', dep["output"]):
+        pattern = json.loads(output)
+        concrete = {k: (1 if v in (["ALL"], ["MATCH"]) else v) for k, v in pattern.items()}
+        values.setdefault(pattern["type"], [(concrete, None)])
+    return values
+
+
+def _server_callbacks(deps: list[dict]) -> list[dict]:
+    return [d for d in deps if not d.get("clientside_function")]
+
+
+def test_every_route_refuses_a_request_without_a_session(app, http, sqlite_people):
+    checked = 0
+    for rule in app.server.url_map.iter_rules():
+        if rule.rule in PUBLIC_ROUTES or rule.endpoint == "static":
+            continue
+        path = re.sub(r"<int:[^>]+>", str(sqlite_people.bob_client_id), rule.rule)
+        path = re.sub(r"<[^>]+>", "x", path)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = http.open(path, method=method)
+            assert response.status_code in (302, 401), (method, path, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].startswith("/login")
+            body = response.get_data(as_text=True)
+            assert not any(name in body for name in SECRET_NAMES), (method, path)
+            checked += 1
+    assert checked >= 12  # a sanity check that the map was read
+
+
+def test_every_callback_refuses_a_request_without_a_session(http, sqlite_people):
+    login(http, ALICE)
+    deps = _server_callbacks(dependencies(http))
+    http.get("/logout")
+    for dep in deps:
+        payload = build_payload(deps, dep["output"], _forged_values(
+            dep, sqlite_people.bob_client_id))
+        response = http.post("/_dash-update-component", json=payload)
+        assert response.status_code == 401, dep["output"][:80]
+        assert not any(n in response.get_data(as_text=True) for n in SECRET_NAMES)
+
+
+def test_every_callback_is_either_client_checked_or_named_with_a_reason(http, sqlite_people):
+    login(http, ALICE)
+    deps = _server_callbacks(dependencies(http))
+    unaccounted = []
+    forged = 0
+    for dep in deps:
+        takes_client = any(f"{s['id']}.{s['property']}" in CLIENT_ID_STATES
+                           for s in dep["inputs"] + dep["state"])
+        if not takes_client:
+            if not any(key in dep["output"] for key in NOT_CLIENT_SCOPED):
+                unaccounted.append(dep["output"][:100])
+            continue
+        payload = build_payload(deps, dep["output"],
+                                _forged_values(dep, sqlite_people.bob_client_id),
+                                triggered=None)
+        response = http.post("/_dash-update-component", json=payload)
+        body = response.get_data(as_text=True)
+        assert response.status_code in (204, 403), (dep["output"][:80], response.status_code,
+                                                     body[:200])
+        assert not any(name in body for name in SECRET_NAMES), dep["output"][:80]
+        forged += 1
+    assert not unaccounted, f"callbacks with no client check and no stated reason: {unaccounted}"
+    assert forged >= 10
+
+
+def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
+    from dashboard.db.models import CareSession, Episode, SafetyAlert
+
+    with db.begin() as s:
+        episode = s.query(Episode).filter_by(client_id=sqlite_people.bob_client_id).one()
+        care = CareSession(client_id=sqlite_people.bob_client_id, episode_id=episode.id,
+                           practitioner_id=sqlite_people.bob_id, session_on=episode.started_on,
+                           pain=5, stress=5)
+        s.add(care)
+        s.flush()
+        alert = SafetyAlert(client_id=sqlite_people.bob_client_id, session_id=care.id)
+        s.add(alert)
+        s.flush()
+        alert_id = alert.id
+    login(http, ALICE)
+    deps = dependencies(http)
+    values = {t: [({"type": t, "alert": alert_id}, v)] for t, v in (
+        ("alert-ack", 1), ("alert-action", "Crisis line details given"), ("alert-note", "x"),
+        ("alert-result", None))}
+    payload = build_payload(deps, "alert-result", values, triggered=json.dumps(
+        {"alert": alert_id, "type": "alert-ack"}, separators=(",", ":")) + ".n_clicks")
+    response = http.post("/_dash-update-component", json=payload)
+    assert response.status_code == 403
+    with db.read() as s:
+        assert s.get(SafetyAlert, alert_id).acknowledged_at is None
+
+
+@pytest.mark.parametrize("path", ["/clients/{bob}", "/clients/{bob}/edit"])
+def test_pages_of_another_practitioner_s_client_show_not_found(http, sqlite_people, path):
+    from tests.dash_client import open_page
+
+    login(http, ALICE)
+    body = open_page(http, path.format(bob=sqlite_people.bob_client_id)).get_data(as_text=True)
+    assert "Client not found" in body and not any(n in body for n in SECRET_NAMES)
+
+
+def test_each_callback_is_registered_once(http, sqlite_people):
+    login(http, ALICE)
+    outputs = [d["output"] for d in dependencies(http)]
+    assert len(outputs) == len(set(outputs))
