@@ -187,6 +187,34 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.db.backup import BackupError, backup
+
+    try:
+        backup(settings.database_url, Path(args.path))
+    except (BackupError, OSError) as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 2
+    print(f"Backup written to {args.path}.")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from dashboard.db.backup import BackupError, restore
+
+    if not args.yes:
+        print("Restoring replaces everything in the database. Stop the app, then run again "
+              "with --yes.", file=sys.stderr)
+        return 2
+    try:
+        restore(settings.database_url, Path(args.path))
+    except (BackupError, OSError) as exc:
+        print(f"Restore failed: {exc}", file=sys.stderr)
+        return 2
+    print(f"Restored from {args.path}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     fhir.add_argument("--all", action="store_true", help="every client of the clinic")
     fhir.add_argument("-o", "--output", required=True)
     fhir.set_defaults(func=cmd_export_fhir)
+    backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
+    backup.add_argument("path")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    restore.add_argument("path")
+    restore.add_argument("--yes", action="store_true", help="yes, replace everything")
+    restore.set_defaults(func=cmd_restore)
     serve = sub.add_parser("serve", help="serve the app (local use; production uses gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

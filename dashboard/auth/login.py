@@ -167,9 +167,25 @@ def _refuse_anonymous() -> Response | None:
     return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
 
 
+def _refuse_cross_site() -> Response | None:
+    """Requests that change data must come from the app's own pages (login CSRF, forged
+    callback posts): refused when the browser says they come from another site."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return Response('{"error": "cross-site request refused"}', status=403,
+                        mimetype="application/json")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        return Response('{"error": "cross-site request refused"}', status=403,
+                        mimetype="application/json")
+    return None
+
+
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if not request.path.startswith("/assets/"):
         # Health data: never kept in shared or browser caches.
@@ -191,6 +207,7 @@ def init_auth(server: Flask) -> None:
     manager.user_loader(load_user)
     manager.init_app(server)
     server.register_blueprint(blueprint)
+    server.before_request(_refuse_cross_site)
     server.before_request(_refuse_anonymous)
     server.after_request(_security_headers)
     server.register_error_handler(

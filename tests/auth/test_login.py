@@ -108,3 +108,25 @@ def test_login_and_logout_are_audited(http, db, sqlite_people):
 def test_health_check_is_public_and_tells_nothing(http):
     response = http.get("/healthz")
     assert response.status_code == 200 and json.loads(response.data) == {"status": "ok"}
+
+
+def test_cross_site_posts_are_refused(http, sqlite_people):
+    response = http.post("/login", data={"email": ALICE, "password": PASSWORD},
+                         headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    login(http, ALICE)
+    response = http.post("/_dash-update-component", json={},
+                         headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    # The app's own origin is fine.
+    response = http.post("/login", data={"email": ALICE, "password": PASSWORD},
+                         headers={"Origin": "http://localhost"})
+    assert response.status_code == 302
+
+
+def test_pages_cannot_be_framed_and_are_not_cached(http, sqlite_people):
+    login(http, ALICE)
+    response = http.get("/_dash-layout")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
