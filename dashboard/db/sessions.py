@@ -162,7 +162,7 @@ class SessionRow:
     plan_version_id: int | None
 
 
-HISTORY_LIMIT = 50
+HISTORY_LIMIT = 20
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
