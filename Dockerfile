@@ -9,14 +9,14 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md alembic.ini ./
 COPY dashboard ./dashboard
-RUN pip install --no-cache-dir .
-COPY alembic.ini ./
 COPY migrations ./migrations
 COPY data ./data
 COPY assets ./assets
 COPY scripts/docker-entrypoint.sh ./scripts/docker-entrypoint.sh
+# Editable: the app finds migrations/, data/ and assets/ beside the package, in /app.
+RUN pip install --no-cache-dir -e .
 
 ENV DASHBOARD_ENV=production \
     DASHBOARD_DATA_DIR=/app/var \
