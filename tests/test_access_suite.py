@@ -28,6 +28,8 @@ NOT_CLIENT_SCOPED = {
     "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     "alert-result": "takes an alert id, checked below on its own",
+    "users-email-error": "admin only (require_admin); no client data",
+    "users-result": "admin only (require_admin); no client data",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

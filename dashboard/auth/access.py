@@ -37,6 +37,7 @@ class CurrentUser:
     role: str
     login_session_id: int
     token: str
+    must_change_password: bool = False
 
     is_authenticated = True
     is_active = True

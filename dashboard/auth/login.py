@@ -28,10 +28,12 @@ from dashboard.db import users as user_queries
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import utcnow
+from dashboard.domain.passwords import password_problem
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz"})
+PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
 PUBLIC_PREFIXES = ("/assets/",)
 # Refreshing last-seen on every request would make every read a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -59,7 +61,8 @@ def load_user(token: str) -> CurrentUser | None:
         expired = idle or too_old or not user.active
         stale = now - login.last_seen_at > TOUCH_EVERY
         current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                              login_session_id=login.id, token=token)
+                              login_session_id=login.id, token=token,
+                              must_change_password=user.must_change_password)
     if expired or stale:
         with current_db().begin() as db:
             if expired:
@@ -129,7 +132,8 @@ def login_submit() -> Response:
             user_agent=request.headers.get("User-Agent", ""))
         record_audit(db, user_id=user.id, action="login", entity="user", entity_id=user.id, ip=ip)
         current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                              login_session_id=login.id, token=token)
+                              login_session_id=login.id, token=token,
+                              must_change_password=user.must_change_password)
     # A fresh cookie at login: nothing from before the login carries over (no fixation).
     session.clear()
     session.permanent = True
@@ -150,6 +154,42 @@ def logout() -> Response:
     return redirect("/login")  # type: ignore[return-value]
 
 
+def _password_form(error: str = "", done: bool = False, status: int = 200) -> Response:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    html = render_template("password.html", error=error, done=done,
+                           required=not done and getattr(user, "must_change_password", False))
+    return Response(html, status=status, mimetype="text/html")
+
+
+@blueprint.get(PASSWORD_PATH)
+def password_form() -> Response:
+    return _password_form()
+
+
+@blueprint.post(PASSWORD_PATH)
+def password_submit() -> Response:
+    """Every user changes their own password here; a temporary one must be changed first."""
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    current_pw = request.form.get("current") or ""
+    new = request.form.get("new") or ""
+    if new != (request.form.get("repeat") or ""):
+        return _password_form("The two new passwords differ.", status=400)
+    problem = password_problem(new)
+    if problem:
+        return _password_form(problem, status=400)
+    with current_db().read() as db:
+        stored = user_queries.get_user_by_email(db, user.email)
+    if stored is None or not verify_password(stored.password_hash, current_pw):
+        return _password_form("The current password is not right.", status=400)
+    if new == current_pw:
+        return _password_form("Choose a password different from the current one.", status=400)
+    with current_db().begin() as db:
+        user_queries.set_password_hash(db, user.id, hash_password(new), must_change=False)
+        record_audit(db, user_id=user.id, action="password_changed", entity="user",
+                     entity_id=user.id, ip=client_ip())
+    return _password_form(done=True)
+
+
 @blueprint.get("/healthz")
 def healthz() -> Response:
     return jsonify(status="ok")
@@ -159,6 +199,12 @@ def _refuse_anonymous() -> Response | None:
     if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
         return None
     if current_user.is_authenticated:
+        if current_user.must_change_password and request.path != PASSWORD_PATH:
+            # A temporary password set by an admin opens nothing but the change form.
+            if request.path.startswith("/_") or request.method != "GET":
+                return Response('{"error": "password change required"}', status=403,
+                                mimetype="application/json")
+            return redirect(PASSWORD_PATH)  # type: ignore[return-value]
         return None
     if request.path.startswith("/_") or request.method != "GET":
         # Dash's own routes (layout, callbacks, dependencies) answer 401 with no data.

@@ -14,6 +14,8 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
     if user is not None:
         label = "Clinic overview" if user.is_admin else "My caseload"
         links.append(dbc.NavItem(dbc.NavLink(label, href="/overview")))
+        if user.is_admin:
+            links.append(dbc.NavItem(dbc.NavLink("Users", href="/admin/users")))
     right = []
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"
@@ -21,6 +23,8 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             html.Span(f"{user.name} · {role}", className="navbar-text text-white me-3",
                       id="navbar-user"),
             # A full page load: logout is a plain Flask route that ends the server session.
+            html.A("Password", href="/account/password",
+                   className="btn btn-outline-light btn-sm me-2"),
             html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
                    id="navbar-logout"),
         ]

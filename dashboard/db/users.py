@@ -102,5 +102,18 @@ def active_practitioner_id(session: Session, candidate: object) -> int | None:
         User.id == candidate, User.role == "practitioner", User.active.is_(True)))
 
 
-def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
-    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+def set_password_hash(session: Session, user_id: int, password_hash: str,
+                      must_change: bool | None = None) -> None:
+    values: dict[str, object] = {"password_hash": password_hash}
+    if must_change is not None:
+        values["must_change_password"] = must_change
+    session.execute(update(User).where(User.id == user_id).values(**values))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.name)))
+
+
+def active_admin_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True))) or 0

@@ -1,0 +1,177 @@
+"""Admin: user accounts. Create with a one-time password, change roles, deactivate (ending
+open sessions at once), reset passwords. The last active admin stays an active admin."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, ctx, html
+
+from dashboard.auth.access import AccessDenied, require_admin, require_user
+from dashboard.auth.passwords import hash_password
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.models import User
+from dashboard.db.users import (
+    active_admin_count,
+    create_user,
+    end_all_login_sessions,
+    get_user_by_email,
+    list_users,
+    set_password_hash,
+)
+from dashboard.domain.users import account_problem, new_user_problems, temporary_password
+
+dash.register_page(__name__, path="/admin/users", title="Users · Back Pain Care", name="Users")
+
+P = "users"
+
+
+def _row(user: User, me: int) -> html.Tr:
+    uid = user.id
+    return html.Tr([
+        html.Td([user.name, html.Span(" (you)", className="text-body-secondary")
+                 if uid == me else None]),
+        html.Td(user.email),
+        html.Td(html.Label([html.Span(f"Role of {user.name}", className="visually-hidden"),
+                            dbc.Select(id={"type": f"{P}-role", "user": uid}, value=user.role,
+                                       size="sm", options=[
+                                           {"label": "Practitioner", "value": "practitioner"},
+                                           {"label": "Admin", "value": "admin"}])])),
+        html.Td("Active" if user.active else "Deactivated", id={"type": f"{P}-state",
+                                                                 "user": uid}),
+        html.Td([
+            dbc.Button("Deactivate" if user.active else "Activate",
+                       id={"type": f"{P}-toggle", "user": uid}, size="sm", color="secondary",
+                       outline=True, className="me-2"),
+            dbc.Button("Reset password", id={"type": f"{P}-reset", "user": uid}, size="sm",
+                       color="secondary", outline=True),
+        ], className="text-nowrap"),
+        html.Td(html.Div(id={"type": f"{P}-result", "user": uid}, role="status",
+                         className="small")),
+    ])
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return html.Div([html.H1("Admins only", className="h3"),
+                         html.P("This page is for clinic admins.")])
+    with current_db().read() as db:
+        users = list_users(db)
+    return html.Div([
+        html.H1("Users", className="h3"),
+        dbc.Card(dbc.CardBody([
+            html.H2("Add a user", className="h5"),
+            dbc.Form(id=f"{P}-form", children=[dbc.Row([
+                dbc.Col([dbc.Label("Email", html_for=f"{P}-email"),
+                         dbc.Input(id=f"{P}-email", type="text", inputMode="email",
+                                   maxLength=254),
+                         html.Div(id=f"{P}-email-error", className="field-error")], md=4),
+                dbc.Col([dbc.Label("Name", html_for=f"{P}-name"),
+                         dbc.Input(id=f"{P}-name", type="text", maxLength=200),
+                         html.Div(id=f"{P}-name-error", className="field-error")], md=4),
+                dbc.Col([dbc.Label("Role", html_for=f"{P}-new-role"),
+                         dbc.Select(id=f"{P}-new-role", value="practitioner", options=[
+                             {"label": "Practitioner", "value": "practitioner"},
+                             {"label": "Admin", "value": "admin"}])], md=2),
+                dbc.Col(dbc.Button("Add user", type="submit", color="primary"), md=2,
+                        className="d-flex align-items-end"),
+            ])]),
+            html.Div(id=f"{P}-created", role="status", className="mt-2"),
+        ]), className="mb-3"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+            "Name", "Email", "Role", "State", "Actions", "")])),
+            html.Tbody([_row(u, user.id) for u in users], id=f"{P}-rows")],
+            size="sm", responsive=True, id=f"{P}-table"),
+    ])
+
+
+@callback(
+    Output(f"{P}-email-error", "children"),
+    Output(f"{P}-name-error", "children"),
+    Output(f"{P}-created", "children"),
+    Output(f"{P}-rows", "children"),
+    Input(f"{P}-form", "n_submit"),
+    State(f"{P}-email", "value"),
+    State(f"{P}-name", "value"),
+    State(f"{P}-new-role", "value"),
+    prevent_initial_call=True,
+)
+def add_user(_n, email, name, role):
+    admin = require_admin()
+    errors = new_user_problems(email, name, role)
+    if errors:
+        return errors.get("email", ""), errors.get("name", ""), "", dash.no_update
+    password = temporary_password()
+    with current_db().begin() as db:
+        if get_user_by_email(db, email):
+            return "A user with this email already exists.", "", "", dash.no_update
+        user = create_user(db, email=email, name=name, role=role,
+                           password_hash=hash_password(password), must_change_password=True)
+        record_audit(db, user_id=admin.id, action="user_created", entity="user",
+                     entity_id=user.id, ip=client_ip(), detail={"role": role})
+        rows = [_row(u, admin.id) for u in list_users(db)]
+        who = f"{user.name} ({user.email})"
+    message = dbc.Alert([
+        html.Span(f"{who} can now sign in with this one-time password: "),
+        html.Code(password, id=f"{P}-temporary"),
+        html.Span(". Give it to them privately; they must change it at first sign-in. It is "
+                  "not shown again."),
+    ], color="success")
+    return "", "", message, rows
+
+
+def _target(db, user_id: object) -> User:
+    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise AccessDenied("no such user")
+    return user
+
+
+@callback(
+    Output({"type": f"{P}-result", "user": MATCH}, "children"),
+    Output({"type": f"{P}-state", "user": MATCH}, "children"),
+    Output({"type": f"{P}-toggle", "user": MATCH}, "children"),
+    Output({"type": f"{P}-role", "user": MATCH}, "value"),
+    Input({"type": f"{P}-role", "user": MATCH}, "value"),
+    Input({"type": f"{P}-toggle", "user": MATCH}, "n_clicks"),
+    Input({"type": f"{P}-reset", "user": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def change_account(role, _toggle, _reset):
+    admin = require_admin()
+    trigger = ctx.triggered_id
+    kind = trigger["type"]
+    with current_db().begin() as db:
+        user = _target(db, trigger["user"])
+        was_active_admin = user.active and user.role == "admin"
+        admins = active_admin_count(db)
+        state = "Active" if user.active else "Deactivated"
+        button = "Deactivate" if user.active else "Activate"
+        if kind == f"{P}-reset":
+            password = temporary_password()
+            set_password_hash(db, user.id, hash_password(password), must_change=True)
+            end_all_login_sessions(db, user.id)
+            record_audit(db, user_id=admin.id, action="password_reset", entity="user",
+                         entity_id=user.id, ip=client_ip())
+            return (html.Span(["One-time password: ", html.Code(password),
+                               " (signed out everywhere; must be changed at sign-in)."]),
+                    state, button, user.role)
+        new_role = role if kind == f"{P}-role" else user.role
+        new_active = (not user.active) if kind == f"{P}-toggle" else user.active
+        problem = account_problem(is_active_admin=was_active_admin, new_role=new_role,
+                                  new_active=new_active, active_admins=admins)
+        if problem:
+            return html.Span(problem, className="field-error"), state, button, user.role
+        if new_role == user.role and new_active == user.active:
+            return "", state, button, user.role
+        changed = {"role": [user.role, new_role], "active": [user.active, new_active]}
+        user.role, user.active = new_role, new_active
+        # Deactivation or a new role ends every open session at once (logins carry the role).
+        end_all_login_sessions(db, user.id)
+        record_audit(db, user_id=admin.id, action="user_updated", entity="user",
+                     entity_id=user.id, ip=client_ip(), detail=changed)
+        state = "Active" if user.active else "Deactivated"
+        button = "Deactivate" if user.active else "Activate"
+        return "Saved.", state, button, user.role
