@@ -16,6 +16,8 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
         links.append(dbc.NavItem(dbc.NavLink(label, href="/overview")))
         if user.is_admin:
             links.append(dbc.NavItem(dbc.NavLink("Users", href="/admin/users")))
+            links.append(dbc.NavItem(dbc.NavLink("Clinic", href="/admin/clinic")))
+            links.append(dbc.NavItem(dbc.NavLink("Audit log", href="/admin/audit")))
     right = []
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"

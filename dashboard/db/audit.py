@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import AuditEntry
+from dashboard.db.models import AuditEntry, User
 
 
 def record_audit(
@@ -27,3 +30,64 @@ def record_audit(
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    user_id: int | None = None
+    client_id: int | None = None
+    action: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    user: str
+    action: str
+    entity: str
+    entity_id: int | None
+    client_id: int | None
+    ip: str
+    detail: str
+
+
+def _audit_query(filters: AuditFilters) -> Select:
+    query = (select(AuditEntry.id, AuditEntry.at, User.email, AuditEntry.action,
+                    AuditEntry.entity, AuditEntry.entity_id, AuditEntry.client_id,
+                    AuditEntry.ip, AuditEntry.detail)
+             .outerjoin(User, User.id == AuditEntry.user_id))
+    if filters.user_id is not None:
+        query = query.where(AuditEntry.user_id == filters.user_id)
+    if filters.client_id is not None:
+        query = query.where(AuditEntry.client_id == filters.client_id)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.start:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(
+            filters.start, dt.time(), tzinfo=dt.UTC))
+    if filters.end:
+        query = query.where(AuditEntry.at < dt.datetime.combine(
+            filters.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC))
+    return query
+
+
+def list_audit(session: Session, filters: AuditFilters, *, page: int = 1,
+               page_size: int = 50) -> tuple[list[AuditRow], int]:
+    query = _audit_query(filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(AuditEntry.id.desc())
+                           .limit(page_size).offset((max(1, page) - 1) * page_size)).all()
+    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows], total
+
+
+def audit_rows_for_export(session: Session, filters: AuditFilters,
+                          limit: int = 100_000) -> list[AuditRow]:
+    rows = session.execute(_audit_query(filters).order_by(AuditEntry.id).limit(limit)).all()
+    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows]
+
+
+def audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

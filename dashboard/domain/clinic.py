@@ -1,0 +1,22 @@
+"""The clinic's details as an admin types them."""
+
+from __future__ import annotations
+
+CLINIC_FIELDS = ("name", "address", "phone", "crisis_line_text")
+LIMITS = {"name": 200, "address": 500, "phone": 50, "crisis_line_text": 1000}
+
+
+def clinic_problems(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    """Trimmed values, and problems keyed by field."""
+    cleaned = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k) or "", str) else ""
+               for k in CLINIC_FIELDS}
+    errors = {}
+    for key, limit in LIMITS.items():
+        if len(cleaned[key]) > limit:
+            errors[key] = f"At most {limit} characters."
+    if not cleaned["name"]:
+        errors["name"] = "The clinic needs a name: it heads every handout."
+    if not cleaned["crisis_line_text"]:
+        errors["crisis_line_text"] = ("Give the crisis line people should call: it is shown "
+                                      "with every safety alert.")
+    return cleaned, errors

@@ -1,0 +1,145 @@
+"""Admin: the audit log, filtered by user, client, action and dates; paginated; CSV out.
+Read only: the app offers no way to change or delete an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from dashboard.auth.access import require_admin, require_user
+from dashboard.context import client_ip, current_db, current_settings
+from dashboard.db.audit import (
+    AuditFilters,
+    audit_actions,
+    audit_rows_for_export,
+    list_audit,
+    record_audit,
+)
+from dashboard.db.users import list_users
+from dashboard.domain.csvsafe import spreadsheet_safe
+
+dash.register_page(__name__, path="/admin/audit", title="Audit log · Back Pain Care",
+                   name="Audit log")
+
+P = "audit"
+PAGE_SIZE = 50
+FILTERS = [State(f"{P}-user", "value"), State(f"{P}-client", "value"),
+           State(f"{P}-action", "value"), State(f"{P}-start", "value"),
+           State(f"{P}-end", "value")]
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return html.Div([html.H1("Admins only", className="h3")])
+    with current_db().read() as db:
+        users = [{"label": u.email, "value": str(u.id)} for u in list_users(db)]
+        actions = [{"label": a, "value": a} for a in audit_actions(db)]
+
+    def col(label: str, control, width: int = 2) -> dbc.Col:
+        return dbc.Col([dbc.Label(label, html_for=control.id), control], md=width)
+
+    return html.Div([
+        html.H1("Audit log", className="h3"),
+        dbc.Row([
+            col("User", dbc.Select(id=f"{P}-user", value="any", options=[
+                {"label": "Anyone", "value": "any"}, *users]), 3),
+            col("Client id", dbc.Input(id=f"{P}-client", type="text", inputMode="numeric",
+                                       debounce=True)),
+            col("Action", dbc.Select(id=f"{P}-action", value="any", options=[
+                {"label": "Any action", "value": "any"}, *actions])),
+            col("From", dbc.Input(id=f"{P}-start", type="date")),
+            col("To", dbc.Input(id=f"{P}-end", type="date")),
+            dbc.Col([dbc.Button("Export CSV", id=f"{P}-export", color="secondary",
+                                outline=True), dcc.Download(id=f"{P}-file")], md=1,
+                    className="d-flex align-items-end"),
+        ], className="g-2 mb-2"),
+        html.Div(id=f"{P}-error", className="field-error", role="status"),
+        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
+        html.Div(id=f"{P}-table"),
+        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, first_last=True,
+                       previous_next=True, fully_expanded=False),
+    ])
+
+
+def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else None
+    except (TypeError, ValueError):
+        return "Enter real dates."
+    client = str(client_id or "").strip()
+    if client and not client.isdigit():
+        return "A client id is a number."
+    return AuditFilters(
+        user_id=int(user_id) if str(user_id).isdigit() else None,
+        client_id=int(client) if client else None,
+        action=action if isinstance(action, str) and action != "any" else None,
+        start=first, end=last)
+
+
+@callback(
+    Output(f"{P}-table", "children"),
+    Output(f"{P}-count", "children"),
+    Output(f"{P}-pages", "max_value"),
+    Output(f"{P}-pages", "active_page"),
+    Output(f"{P}-error", "children"),
+    Input(f"{P}-user", "value"), Input(f"{P}-client", "value"), Input(f"{P}-action", "value"),
+    Input(f"{P}-start", "value"), Input(f"{P}-end", "value"),
+    Input(f"{P}-pages", "active_page"),
+)
+def show_log(user_id, client_id, action, start, end, page):
+    require_admin()
+    filters = _filters(user_id, client_id, action, start, end)
+    if isinstance(filters, str):
+        return dash.no_update, "", dash.no_update, dash.no_update, filters
+    page = page if ctx.triggered_id == f"{P}-pages" and isinstance(page, int) else 1
+    tz = current_settings().tz
+    with current_db().read() as db:
+        rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)
+    body = [html.Tr([
+        html.Td(r.at.astimezone(tz).strftime("%d %b %Y %H:%M:%S")), html.Td(r.user),
+        html.Td(r.action), html.Td(f"{r.entity} {r.entity_id or ''}".strip()),
+        html.Td(dcc.Link(str(r.client_id), href=f"/clients/{r.client_id}")
+                if r.client_id else ""),
+        html.Td(r.ip), html.Td(r.detail[:160], className="small text-break"),
+    ]) for r in rows]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+        "When", "Who", "Action", "Record", "Client", "From", "Detail")])),
+        html.Tbody(body)], size="sm", striped=True, responsive=True, id=f"{P}-list")
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return table, f"{total} entries", pages, page, ""
+
+
+@callback(
+    Output(f"{P}-file", "data"),
+    Input(f"{P}-export", "n_clicks"),
+    *FILTERS,
+    prevent_initial_call=True,
+)
+def export_log(_n, user_id, client_id, action, start, end):
+    admin = require_admin()
+    filters = _filters(user_id, client_id, action, start, end)
+    if isinstance(filters, str):
+        return dash.no_update
+    with current_db().read() as db:
+        rows = audit_rows_for_export(db, filters)
+    frame = pd.DataFrame([r.__dict__ for r in rows],
+                         columns=["id", "at", "user", "action", "entity", "entity_id",
+                                  "client_id", "ip", "detail"])
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (the detail can
+    # hold what someone typed into the login form): such text is kept as text.
+    for column in ("user", "detail", "ip"):
+        frame[column] = frame[column].map(spreadsheet_safe)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    with current_db().begin() as db:
+        record_audit(db, user_id=admin.id, action="audit_exported", entity="audit_log",
+                     ip=client_ip(), detail={"rows": len(rows)})
+    return dcc.send_string(buffer.getvalue(), f"audit-{dt.date.today().isoformat()}.csv")

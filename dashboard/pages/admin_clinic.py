@@ -1,0 +1,67 @@
+"""Admin: the clinic's details, shown on handouts and with safety alerts."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html
+
+from dashboard.auth.access import require_admin, require_user
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.clinic import ensure_clinic, get_clinic
+from dashboard.domain.clinic import CLINIC_FIELDS, clinic_problems
+
+dash.register_page(__name__, path="/admin/clinic", title="Clinic details · Back Pain Care",
+                   name="Clinic details")
+
+P = "clinic"
+LABELS = {"name": "Clinic name", "address": "Address", "phone": "Phone",
+          "crisis_line_text": "Crisis-line text (shown with every safety alert and handout)"}
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return html.Div([html.H1("Admins only", className="h3")])
+    with current_db().read() as db:
+        clinic = get_clinic(db)
+        values = {f: getattr(clinic, f) if clinic else "" for f in CLINIC_FIELDS}
+    fields = []
+    for name in CLINIC_FIELDS:
+        control = (dbc.Textarea(id=f"{P}-{name}", value=values[name], rows=3, maxLength=1000)
+                   if name == "crisis_line_text" else
+                   dbc.Input(id=f"{P}-{name}", value=values[name], type="text", maxLength=500))
+        fields.append(html.Div([dbc.Label(LABELS[name], html_for=f"{P}-{name}"), control,
+                                html.Div(id=f"{P}-{name}-error", className="field-error",
+                                         role="status")], className="mb-3"))
+    return html.Div([
+        html.H1("Clinic details", className="h3"),
+        dbc.Form(id=f"{P}-form", children=[
+            *fields, dbc.Button("Save", type="submit", color="primary")]),
+        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+    ], style={"maxWidth": "48rem"})
+
+
+@callback(
+    [Output(f"{P}-{name}-error", "children") for name in CLINIC_FIELDS],
+    Output(f"{P}-result", "children"),
+    Input(f"{P}-form", "n_submit"),
+    [State(f"{P}-{name}", "value") for name in CLINIC_FIELDS],
+    prevent_initial_call=True,
+)
+def save_clinic(_n, *values):
+    admin = require_admin()
+    raw = dict(zip(CLINIC_FIELDS, values, strict=True))
+    cleaned, errors = clinic_problems(raw)
+    if errors:
+        return *[errors.get(f, "") for f in CLINIC_FIELDS], dbc.Alert(
+            "Not saved: see the messages above.", color="danger")
+    with current_db().begin() as db:
+        clinic = ensure_clinic(db, name=cleaned["name"])
+        changed = sorted(f for f in CLINIC_FIELDS if getattr(clinic, f) != cleaned[f])
+        for name in CLINIC_FIELDS:
+            setattr(clinic, name, cleaned[name])
+        record_audit(db, user_id=admin.id, action="clinic_updated", entity="clinic",
+                     entity_id=clinic.id, ip=client_ip(), detail={"fields": changed})
+    return *[""] * len(CLINIC_FIELDS), dbc.Alert("Saved.", color="success")

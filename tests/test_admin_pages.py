@@ -1,0 +1,74 @@
+"""Admin pages: clinic details and the audit log (filters, pages, CSV)."""
+
+import csv
+import io
+import json
+
+from sqlalchemy import select
+
+from dashboard.db.models import Clinic
+from tests.conftest import login
+from tests.dash_client import invoke
+from tests.factories import ADMIN, ALICE
+
+
+def clinic_form(**changes):
+    values = {"clinic-form.n_submit": 1, "clinic-name.value": "Harbour Clinic",
+              "clinic-address.value": "1 Quay", "clinic-phone.value": "01632 960 111",
+              "clinic-crisis_line_text.value": "Call 116 123 at any time."}
+    values.update(changes)
+    return values
+
+
+def test_clinic_details_are_validated_saved_and_audited(http, db, sqlite_people):
+    login(http, ADMIN)
+    body = invoke(http, "clinic-result", clinic_form(**{"clinic-name.value": "  ",
+                                                        "clinic-crisis_line_text.value": ""})
+                  ).get_data(as_text=True)
+    assert "needs a name" in body and "crisis line" in body and "Not saved" in body
+    with db.read() as s:
+        assert s.scalar(select(Clinic.name)) == "Test Clinic"
+    assert "Saved" in invoke(http, "clinic-result", clinic_form()).get_data(as_text=True)
+    with db.read() as s:
+        clinic = s.scalar(select(Clinic))
+        assert (clinic.name, clinic.crisis_line_text) == ("Harbour Clinic",
+                                                          "Call 116 123 at any time.")
+    http.get("/logout")
+    login(http, ALICE)
+    assert invoke(http, "clinic-result", clinic_form()).status_code == 403
+
+
+def test_audit_log_filters_pages_and_exports_safely(http, db, sqlite_people):
+    # A failed login whose email is a spreadsheet formula: it must export as text.
+    http.post("/login", data={"email": "=HYPERLINK(1)", "password": "x"})
+    login(http, ALICE)
+    http.get("/logout")
+    login(http, ADMIN)
+    values = {"audit-user.value": "any", "audit-client.value": "", "audit-action.value":
+              "login", "audit-start.value": None, "audit-end.value": None,
+              "audit-pages.active_page": 1}
+    body = invoke(http, "audit-table", values).get_data(as_text=True)
+    assert "2 entries" in body and "alice@test.clinic" in body
+    values["audit-client.value"] = "abc"
+    assert "A client id is a number" in invoke(http, "audit-table", values).get_data(
+        as_text=True)
+    values.update({"audit-client.value": "", "audit-action.value": "any",
+                   "audit-export.n_clicks": 1})
+    data = json.loads(invoke(http, "audit-file", values).get_data(as_text=True))
+    content = data["response"]["audit-file"]["data"]["content"]
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert {r["action"] for r in rows} >= {"login", "logout", "login_failed"}
+    failed = next(r for r in rows if r["action"] == "login_failed")
+    assert "=HYPERLINK(1)" in failed["detail"]
+    http.get("/logout")
+    login(http, ALICE)
+    assert invoke(http, "audit-table", values).status_code == 403
+
+
+def test_formula_like_cells_stay_text():
+    from dashboard.domain.csvsafe import spreadsheet_safe
+
+    assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
+    assert spreadsheet_safe("-2+3") == "'-2+3"
+    assert spreadsheet_safe("Alice") == "Alice" and spreadsheet_safe(3) == 3
