@@ -72,3 +72,37 @@ def test_formula_like_cells_stay_text():
     assert spreadsheet_safe("@SUM(A1)") == "'@SUM(A1)"
     assert spreadsheet_safe("-2+3") == "'-2+3"
     assert spreadsheet_safe("Alice") == "Alice" and spreadsheet_safe(3) == 3
+
+
+def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
+    from sqlalchemy import func
+
+    from dashboard.db.models import AuditEntry
+    from tests.dash_client import open_page
+
+    carol = sqlite_people.alice_client_id
+    login(http, ADMIN)
+    base = {"client-id.data": carol, "team-practitioner.value": str(sqlite_people.bob_id),
+            "team-share-with.value": str(sqlite_people.alice_id), "team-unshare": []}
+    assert "Reassigned" in invoke(http, "team-result", base,
+                                  triggered="team-reassign.n_clicks").get_data(as_text=True)
+    alice = http.application.test_client()
+    login(alice, ALICE)
+    assert "Client not found" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
+    body = invoke(http, "team-result", base, triggered="team-share.n_clicks").get_data(
+        as_text=True)
+    assert "Shared" in body and "Alice Practitioner" in body
+    assert "Carol Alison" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
+    trigger = f'{{"type":"team-unshare","user":{sqlite_people.alice_id}}}.n_clicks'
+    base["team-unshare"] = [({"type": "team-unshare", "user": sqlite_people.alice_id}, 1)]
+    assert "No longer shared" in invoke(http, "team-result", base,
+                                        triggered=trigger).get_data(as_text=True)
+    assert "Client not found" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
+    with db.read() as s:
+        actions = set(s.scalars(select(AuditEntry.action).where(
+            AuditEntry.client_id == carol)))
+        assert {"client_reassigned", "client_shared", "client_unshared"} <= actions
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) > 3
+    # A practitioner cannot do any of it.
+    assert invoke(alice, "team-result", base,
+                  triggered="team-share.n_clicks").status_code == 403

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
-from dashboard.db.models import Client, Episode, User
+from dashboard.db.models import Client, ClientShare, Episode, User
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),
@@ -118,3 +118,25 @@ def create_client(
 
 def practitioner_name(session: Session, user_id: int) -> str:
     return session.scalar(select(User.name).where(User.id == user_id)) or ""
+
+
+def shared_with(session: Session, client_id: int) -> list[tuple[int, str]]:
+    return [(uid, name) for uid, name in session.execute(
+        select(User.id, User.name).join(ClientShare, ClientShare.practitioner_id == User.id)
+        .where(ClientShare.client_id == client_id).order_by(User.name))]
+
+
+def share_client(session: Session, client_id: int, practitioner_id: int) -> bool:
+    """Share with a second practitioner; False if already shared."""
+    exists = session.scalar(select(ClientShare.id).where(
+        ClientShare.client_id == client_id, ClientShare.practitioner_id == practitioner_id))
+    if exists:
+        return False
+    session.add(ClientShare(client_id=client_id, practitioner_id=practitioner_id))
+    session.flush()
+    return True
+
+
+def unshare_client(session: Session, client_id: int, practitioner_id: int) -> None:
+    session.execute(delete(ClientShare).where(ClientShare.client_id == client_id,
+                                              ClientShare.practitioner_id == practitioner_id))

@@ -27,7 +27,7 @@ from dashboard.components.status import pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
-from dashboard.db.clients import practitioner_name
+from dashboard.db.clients import practitioner_name, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.handouts import handout_history
 from dashboard.db.models import Client, PlanTemplate
@@ -46,6 +46,7 @@ from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
 from dashboard.pages.client import handout_views, ids, plan_views, progress_views, session_views
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
+from dashboard.pages.client import team as team_views
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
@@ -96,6 +97,9 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
             session_history(db, client.id, include_deleted=user.is_admin),
             can_restore=user.is_admin)
         handouts = handout_history(db, client.id)
+        team = team_views.team_card(client.id, client.practitioner_id,
+                                    team_views.practitioners_for_card(db),
+                                    shared_with(db, client.id)) if user.is_admin else None
         clinic = get_clinic(db)
         alerts = session_views.alerts_area(alerts_for(db, user, client_id=client.id),
                                            clinic.crisis_line_text if clinic else "")
@@ -129,6 +133,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
+        team,
         html.Div(alerts, id=ids.ALERTS),
         # A radio group as the view switch: dbc.Tabs renders duplicate ids and invalid
         # ARIA (axe flags it as critical); radios are keyboard-friendly by design.

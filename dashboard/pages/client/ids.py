@@ -80,3 +80,11 @@ HANDOUT_FILE = "handout-file"
 HANDOUT_STATUS = "handout-status"
 HANDOUT_HISTORY = "handout-history"
 HANDOUT_PREVIEW = "handout-preview"
+
+TEAM = "team-area"
+TEAM_PRACTITIONER = "team-practitioner"
+TEAM_REASSIGN = "team-reassign"
+TEAM_SHARE_WITH = "team-share-with"
+TEAM_SHARE = "team-share"
+TEAM_UNSHARE = "team-unshare"  # pattern: {"type": TEAM_UNSHARE, "user": id}
+TEAM_RESULT = "team-result"
