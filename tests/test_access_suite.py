@@ -33,6 +33,8 @@ NOT_CLIENT_SCOPED = {
     "clinic-name-error": "admin only (require_admin); the clinic's own details",
     "audit-table": "admin only (require_admin)",
     "audit-file": "admin only (require_admin)",
+    "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
+    "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

@@ -1,5 +1,7 @@
 """An admin adds a practitioner, who signs in and must change the one-time password."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, sign_in
@@ -32,3 +34,31 @@ def test_admin_adds_a_practitioner_who_must_change_the_password(page: Page, serv
     assert_accessible(axe, page)
     page.get_by_role("link", name="Go to the dashboard").click()
     expect(page.locator("#navbar-user")).to_contain_text("Nia New")
+
+
+def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, planned, axe,
+                                                 tmp_path):
+    import subprocess
+
+    sign_in(page, server_url, ADMIN)
+    page.get_by_role("link", name="Catalogue").click()
+    page.get_by_label("Part", exact=True).select_option(label="Heat or cold therapy: Heat")
+    instructions = page.get_by_label("Instructions for the client")
+    expect(instructions).to_have_value(re.compile("heating pad"))
+    instructions.fill("NEW WORDING for heat.")
+    page.get_by_label("Minutes (to)").fill("500")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-maximum_minutes-error, #cat-minutes_max-error")).to_contain_text(
+        "between 1 and 240")
+    page.get_by_label("Minutes (to)").fill("25")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-result")).to_contain_text("Saved")
+    assert_accessible(axe, page)
+
+    response = page.request.get(f"{server_url}/clients/{planned}/handout.pdf?version=1")
+    assert response.ok
+    path = tmp_path / "v1.pdf"
+    path.write_bytes(response.body())
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "heating pad" in text and "NEW WORDING" not in text

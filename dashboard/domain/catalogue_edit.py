@@ -1,0 +1,50 @@
+"""Editing the strategy catalogue: what an admin typed, checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import parse_dose
+
+LIMITS = {"name": 100, "instructions": 2000, "cautions": 2000}
+
+
+@dataclass(frozen=True)
+class PartEdit:
+    name: str
+    instructions: str
+    cautions: str
+    dose: Dose
+    retired: bool
+
+
+def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    text = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k) or "", str) else ""
+            for k in LIMITS}
+    for key, limit in LIMITS.items():
+        if len(text[key]) > limit:
+            errors[key] = f"At most {limit} characters."
+    if not text["name"]:
+        errors["name"] = "Give the part a name."
+    if not text["instructions"]:
+        errors["instructions"] = "Write the instructions the client will read."
+    dose, dose_errors = parse_dose(kind, {k: raw.get(k) for k in (
+        "minutes_min", "minutes_max", "sets", "reps", "hold_seconds", "times_per_day",
+        "days_per_week")})
+    errors.update({f"dose-{k}": v for k, v in dose_errors.items()})
+    if errors or dose is None:
+        return None, errors
+    return PartEdit(text["name"], text["instructions"], text["cautions"], dose,
+                    bool(raw.get("retired"))), {}
+
+
+def part_key(name: str, taken: set[str]) -> str:
+    """A stable key for a new part, from its name."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "part"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key

@@ -1,0 +1,151 @@
+"""Admin: the strategy catalogue. Edit a part's wording and default dose, add a part, retire
+one. Each edit raises the part's revision; plans already given keep the wording they were
+given with (each plan version holds its own copy), so their handouts never change."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html, no_update
+from sqlalchemy import select
+
+from dashboard.auth.access import require_admin, require_user
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.catalogue import list_strategies
+from dashboard.db.models import Strategy, StrategyPart
+from dashboard.domain.catalogue_edit import check_part, part_key
+from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
+
+dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
+                   name="Catalogue")
+
+P = "cat"
+NUMBERS = tuple(LIMITS)
+TEXTS = ("name", "instructions", "cautions")
+
+
+def _options(strategies: list[Strategy]) -> list[dict]:
+    options = []
+    for s in strategies:
+        options += [{"label": f"{s.name}: {p.name}" + (" (retired)" if p.retired else ""),
+                     "value": str(p.id)} for p in s.parts]
+        options.append({"label": f"{s.name}: + a new part", "value": f"new-{s.id}"})
+    return options
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return html.Div([html.H1("Admins only", className="h3")])
+    with current_db().read() as db:
+        options = _options(list_strategies(db))
+
+    def number(name: str) -> dbc.Col:
+        return dbc.Col([dbc.Label(LABELS[name], html_for=f"{P}-{name}", className="small"),
+                        dbc.Input(id=f"{P}-{name}", type="text", inputMode="numeric",
+                                  size="sm"),
+                        html.Div(id=f"{P}-{name}-error", className="field-error")], md=3)
+
+    return html.Div([
+        html.H1("Strategy catalogue", className="h3"),
+        html.P("Changes apply to plans made from now on. Plans already given keep their "
+               "wording and their handouts do not change.", className="text-body-secondary"),
+        dbc.Label("Part", html_for=f"{P}-part"),
+        dbc.Select(id=f"{P}-part", options=options, placeholder="Choose a part…",
+                   className="mb-3"),
+        dbc.Form(id=f"{P}-form", children=[
+            dbc.Row([
+                dbc.Col([dbc.Label("Name", html_for=f"{P}-name"),
+                         dbc.Input(id=f"{P}-name", type="text", maxLength=100),
+                         html.Div(id=f"{P}-name-error", className="field-error")], md=6),
+                dbc.Col([dbc.Label("Dose kind", html_for=f"{P}-kind"),
+                         dbc.Select(id=f"{P}-kind", value="advice", options=[
+                             {"label": k, "value": k} for k in DOSE_KINDS])], md=3),
+                dbc.Col(dbc.Checkbox(id=f"{P}-retired", label="Retired (not offered in new "
+                                     "plans)", value=False), md=3,
+                        className="d-flex align-items-end"),
+            ], className="mb-2"),
+            dbc.Label("Instructions for the client", html_for=f"{P}-instructions"),
+            dbc.Textarea(id=f"{P}-instructions", rows=4, maxLength=2000),
+            html.Div(id=f"{P}-instructions-error", className="field-error"),
+            dbc.Label("Safety cautions (optional)", html_for=f"{P}-cautions",
+                      className="mt-2"),
+            dbc.Textarea(id=f"{P}-cautions", rows=3, maxLength=2000),
+            html.Div(id=f"{P}-cautions-error", className="field-error"),
+            html.Fieldset([html.Legend("Default dose", className="h6 mt-3"),
+                           dbc.Row([number(n) for n in NUMBERS])]),
+            dbc.Button("Save", type="submit", color="primary", className="mt-2"),
+        ]),
+        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+    ], style={"maxWidth": "60rem"})
+
+
+@callback(
+    [Output(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)],
+    Output(f"{P}-kind", "value"),
+    Output(f"{P}-retired", "value"),
+    Input(f"{P}-part", "value"),
+    prevent_initial_call=True,
+)
+def load_part(choice):
+    require_admin()
+    if not str(choice or "").isdigit():
+        return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
+    with current_db().read() as db:
+        part = db.get(StrategyPart, int(choice))
+        if part is None:
+            return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
+        return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
+                part.dose_kind, part.retired)
+
+
+@callback(
+    [Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)],
+    Output(f"{P}-result", "children"),
+    Output(f"{P}-part", "options"),
+    Input(f"{P}-form", "n_submit"),
+    State(f"{P}-part", "value"),
+    State(f"{P}-kind", "value"),
+    State(f"{P}-retired", "value"),
+    [State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)],
+    prevent_initial_call=True,
+)
+def save_part(_n, choice, kind, retired, *values):
+    admin = require_admin()
+    raw = dict(zip((*TEXTS, *NUMBERS), values, strict=True)) | {"retired": bool(retired)}
+    if kind not in DOSE_KINDS:
+        kind = "advice"
+    edit, errors = check_part(kind, raw)
+    slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
+    choice = str(choice or "")
+    if edit is None or not (choice.isdigit() or choice.startswith("new-")):
+        message = "Choose a part first." if edit is not None else "Not saved: see the messages."
+        return *slots, dbc.Alert(message, color="danger"), no_update
+    with current_db().begin() as db:
+        if choice.isdigit():
+            part = db.get(StrategyPart, int(choice))
+            if part is None:
+                return *slots, dbc.Alert("No such part.", color="danger"), no_update
+            action = "catalogue_part_updated"
+            part.revision += 1
+        else:
+            strategy = db.get(Strategy, int(choice[4:])) if choice[4:].isdigit() else None
+            if strategy is None:
+                return *slots, dbc.Alert("No such strategy.", color="danger"), no_update
+            taken = set(db.scalars(select(StrategyPart.key)))
+            part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
+                                position=len(strategy.parts) + 1, revision=1,
+                                name=edit.name, instructions=edit.instructions,
+                                **edit.dose.as_columns())
+            db.add(part)
+            action = "catalogue_part_added"
+        part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
+        part.retired = edit.retired
+        for key, value in edit.dose.as_columns().items():
+            setattr(part, key, value)
+        db.flush()
+        record_audit(db, user_id=admin.id, action=action, entity="strategy_part",
+                     entity_id=part.id, ip=client_ip(), detail={"revision": part.revision})
+        options = _options(list_strategies(db))
+    return *[""] * len(slots), dbc.Alert("Saved.", color="success"), options
