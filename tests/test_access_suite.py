@@ -35,6 +35,8 @@ NOT_CLIENT_SCOPED = {
     "audit-file": "admin only (require_admin)",
     "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
     "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
+    "tpl-name.value": "admin only (require_admin); templates hold no client data",
+    "tpl-name-error": "admin only (require_admin); templates hold no client data",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

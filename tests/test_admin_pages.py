@@ -106,3 +106,33 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
     # A practitioner cannot do any of it.
     assert invoke(alice, "team-result", base,
                   triggered="team-share.n_clicks").status_code == 403
+
+
+def test_templates_are_created_edited_and_retired(http, db, sqlite_people):
+    from dashboard.db.catalogue import list_templates
+    from dashboard.db.models import PlanTemplate, StrategyPart
+
+    with db.read() as s:
+        heat, cold = (s.scalar(select(StrategyPart.id).where(StrategyPart.key == k))
+                      for k in ("heat", "cold"))
+    login(http, ADMIN)
+    form = {"tpl-form.n_submit": 1, "tpl-choice.value": "new", "tpl-name.value": "",
+            "tpl-description.value": "", "tpl-review.value": "0", "tpl-retired.value": False,
+            "tpl-parts.value": []}
+    body = invoke(http, "tpl-result", form).get_data(as_text=True)
+    assert "Give the template a name" in body and "between 1 and 365" in body
+    assert "at least one part" in body
+    form.update({"tpl-name.value": "Night shift", "tpl-review.value": "10",
+                 "tpl-parts.value": [heat, cold]})
+    assert "Saved" in invoke(http, "tpl-result", form).get_data(as_text=True)
+    with db.read() as s:
+        template = s.scalar(select(PlanTemplate).where(PlanTemplate.name == "Night shift"))
+        assert [i.part_id for i in template.items] == [heat, cold]
+        assert template.items[0].minutes_min == 15  # the catalogue's default dose
+    form.update({"tpl-choice.value": str(template.id), "tpl-parts.value": [cold],
+                 "tpl-retired.value": True})
+    assert "Saved" in invoke(http, "tpl-result", form).get_data(as_text=True)
+    with db.read() as s:
+        assert "Night shift" not in {t.name for t in list_templates(s)}  # retired: not offered
+        template = s.get(PlanTemplate, template.id)
+        assert [i.part_id for i in template.items] == [cold]
