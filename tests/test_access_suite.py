@@ -37,6 +37,8 @@ NOT_CLIENT_SCOPED = {
     "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
     "tpl-name.value": "admin only (require_admin); templates hold no client data",
     "tpl-name-error": "admin only (require_admin); templates hold no client data",
+    "data-file": "admin only (require_admin); the export of the whole clinic",
+    "data-report": "admin only (checked from the server-side caller in the background job)",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

@@ -19,6 +19,7 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             links.append(dbc.NavItem(dbc.NavLink("Clinic", href="/admin/clinic")))
             links.append(dbc.NavItem(dbc.NavLink("Catalogue", href="/admin/catalogue")))
             links.append(dbc.NavItem(dbc.NavLink("Templates", href="/admin/templates")))
+            links.append(dbc.NavItem(dbc.NavLink("Data", href="/admin/data")))
             links.append(dbc.NavItem(dbc.NavLink("Audit log", href="/admin/audit")))
     right = []
     if user is not None:

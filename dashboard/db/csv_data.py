@@ -1,0 +1,108 @@
+"""Data out and in as CSV (pandas): clients, sessions and plans out; clients and sessions in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.db.clients import create_client
+from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVersion, User
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.clients import ClientInput
+from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
+from dashboard.domain.sessions import SessionInput
+
+EXPORTS = {
+    "clients": select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
+                      Client.email, Client.phone, User.email.label("practitioner_email"),
+                      Client.archived, Client.status, Client.baseline_pain, Client.latest_pain,
+                      Client.last_session_on).join(User, User.id == Client.practitioner_id)
+    .order_by(Client.id),
+    "sessions": select(CareSession.id, CareSession.client_id, CareSession.session_on,
+                       CareSession.pain, CareSession.stress, CareSession.function_score,
+                       CareSession.notes, CareSession.plan_version_id)
+    .where(CareSession.deleted_at.is_(None)).order_by(CareSession.id),
+    "plans": select(PlanVersion.id.label("plan_version_id"), Episode.client_id,
+                    PlanVersion.version, PlanVersion.effective_on,
+                    PlanVersion.review_interval_days, PlanItem.strategy_name,
+                    PlanItem.part_name, PlanItem.dose_kind, PlanItem.minutes_min,
+                    PlanItem.minutes_max, PlanItem.sets, PlanItem.reps, PlanItem.hold_seconds,
+                    PlanItem.times_per_day, PlanItem.days_per_week)
+    .join(Episode, Episode.id == PlanVersion.episode_id)
+    .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
+    .order_by(PlanVersion.id, PlanItem.position),
+}
+
+
+def export_csv(session: Session, kind: str) -> str:
+    result = session.execute(EXPORTS[kind])
+    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for column in frame.columns:  # only text changes; numbers and dates pass through
+        frame[column] = frame[column].map(spreadsheet_safe)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def read_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of an uploaded CSV, every cell as text."""
+    frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    rows = [{k: _unguard(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return list(frame.columns), rows
+
+
+def _unguard(value: str) -> str:
+    """Undo the export's formula guard ("'+44 ..." back to "+44 ...") so files round-trip."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] and \
+            value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def practitioner_emails(session: Session) -> dict[str, int]:
+    return {email: uid for uid, email in session.execute(
+        select(User.id, User.email).where(User.role == "practitioner", User.active.is_(True)))}
+
+
+def record_began(session: Session) -> dict[int, dt.date]:
+    return dict(session.execute(select(Episode.client_id, func.min(Episode.started_on))
+                                .group_by(Episode.client_id)).all())
+
+
+def import_clients(session: Session, rows: list[tuple[ClientInput, int]], today: dt.date,
+                   progress: Callable[[int, int], None]) -> int:
+    for done, (data, practitioner) in enumerate(rows, start=1):
+        create_client(session, given_name=data.given_name, family_name=data.family_name,
+                      date_of_birth=data.date_of_birth, email=data.email, phone=data.phone,
+                      practitioner_id=practitioner, today=today)
+        if done % 500 == 0:
+            progress(done, len(rows))
+    return len(rows)
+
+
+def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
+                    progress: Callable[[int, int], None]) -> int:
+    """Bulk insert, then refresh each touched client's summary once."""
+    clients = {c.id: c for c in session.scalars(select(Client).where(
+        Client.id.in_({cid for cid, _ in rows})))}
+    episodes = {cid: current_episode(session, cid) for cid in clients}
+    values = []
+    for client_id, data in rows:
+        episode = episodes[client_id]
+        values.append(dict(client_id=client_id, episode_id=episode.id,
+                           practitioner_id=clients[client_id].practitioner_id,
+                           session_on=data.session_on, pain=data.pain, stress=data.stress,
+                           function_score=None, notes=data.notes))
+    for start in range(0, len(values), 5000):
+        session.execute(insert(CareSession.__table__), values[start:start + 5000])
+        progress(start + len(values[start:start + 5000]), len(values))
+    for client in clients.values():
+        refresh_client_summary(session, client)
+    return len(values)

@@ -1,0 +1,69 @@
+"""Checking CSV rows before anything is imported: every bad row is reported with its reason,
+and nothing is imported while any row is bad."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dashboard.domain.clients import ClientInput, clean_client, validate_client
+from dashboard.domain.sessions import SessionForm, SessionInput, parse_session
+
+CLIENT_COLUMNS = ("given_name", "family_name", "date_of_birth", "email", "phone",
+                  "practitioner_email")
+SESSION_COLUMNS = ("client_id", "session_on", "pain", "stress", "notes")
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    reason: str
+
+
+def missing_columns(header: list[str], required: tuple[str, ...]) -> list[str]:
+    return [c for c in required if c not in header]
+
+
+def check_client_rows(rows: list[dict[str, str]], today: dt.date,
+                      practitioners: dict[str, int]
+                      ) -> tuple[list[tuple[ClientInput, int]], list[RowProblem]]:
+    """Clients with the practitioner each belongs to, or the problems of every bad row."""
+    good, problems = [], []
+    for number, raw in enumerate(rows, start=2):
+        data, errors = clean_client(dict(raw))
+        errors = {**validate_client(data, today), **errors}
+        email = (raw.get("practitioner_email") or "").strip().lower()
+        practitioner = practitioners.get(email)
+        if practitioner is None:
+            errors["practitioner_email"] = f"no active practitioner with email {email!r}"
+        if errors:
+            problems.append(RowProblem(number, "; ".join(
+                f"{field}: {message}" for field, message in errors.items())))
+        else:
+            good.append((data, practitioner))
+    return good, problems
+
+
+def check_session_rows(rows: list[dict[str, str]], today: dt.date,
+                       record_began: dict[int, dt.date]
+                       ) -> tuple[list[tuple[int, SessionInput]], list[RowProblem]]:
+    """Sessions by client id, or the problems of every bad row (unknown clients included)."""
+    good, problems = [], []
+    for number, raw in enumerate(rows, start=2):
+        text = (raw.get("client_id") or "").strip()
+        client_id = int(text) if text.isdigit() else None
+        if client_id is None or client_id not in record_began:
+            problems.append(RowProblem(number, f"client_id: no such client {text!r}"))
+            continue
+        data, errors = parse_session(
+            SessionForm(raw.get("session_on"), raw.get("pain"), raw.get("stress"), {}, {},
+                        raw.get("notes") or ""),
+            today=today, record_began=record_began[client_id], activity_ids=set(),
+            plan_item_ids=set())
+        if data is None:
+            problems.append(RowProblem(number, "; ".join(
+                f"{field}: {message}" for field, message in errors.items())))
+        else:
+            good.append((client_id, data))
+    return good, problems

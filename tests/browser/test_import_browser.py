@@ -1,0 +1,39 @@
+"""Importing clients from CSV in the browser: one bad row imports nothing and is named."""
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from dashboard.db.models import Client
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import ADMIN
+
+HEADER = "given_name,family_name,date_of_birth,email,phone,practitioner_email\n"
+GOOD = "Ann,Lee,1980-01-02,ann@example.com,'+44 7700 900123,alice@test.clinic\n"
+BAD = "Bo,,2090-01-01,,,alice@test.clinic\n"
+
+
+def count(db) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Client))
+
+
+def test_one_bad_row_imports_nothing_then_a_good_file_imports(page: Page, server_url, db,
+                                                              sqlite_people, axe, tmp_path):
+    sign_in(page, server_url, ADMIN)
+    page.get_by_role("link", name="Data", exact=True).click()
+    bad = tmp_path / "clients.csv"
+    bad.write_text(HEADER + GOOD + BAD)
+    page.locator("#data-upload input[type=file]").set_input_files(str(bad))
+    report = page.locator("#data-problems")
+    expect(report).to_contain_text("Nothing was imported: 1 of 2 rows need fixing", timeout=30_000)
+    expect(report).to_contain_text("Row 3: family_name")
+    assert count(db) == 2
+    assert_accessible(axe, page)
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD)
+    page.locator("#data-upload input[type=file]").set_input_files(str(good))
+    expect(page.locator("#data-report")).to_contain_text("Imported 1 clients", timeout=30_000)
+    assert count(db) == 3
+    with db.read() as s:
+        assert s.scalar(select(Client.phone).where(Client.given_name == "Ann")) == \
+            "+44 7700 900123"
