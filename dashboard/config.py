@@ -34,6 +34,8 @@ class Settings:
     absolute_timeout_hours: int = 12
     secure_cookies: bool = False
     data_dir: Path = Path("var")
+    # Lay out a plan's handout in a background thread when the plan is saved.
+    prerender_handouts: bool = True
 
     @property
     def tz(self) -> ZoneInfo:

@@ -79,7 +79,9 @@ _counter = itertools.count()
 @pytest.fixture(scope="session")
 def app(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Dash:
     settings = Settings(database_url=f"sqlite:///{sqlite_template}", secret_key="test-secret",
-                        environment="test", data_dir=tmp_path_factory.mktemp("data"))
+                        environment="test", data_dir=tmp_path_factory.mktemp("data"),
+                        # No background threads writing into a test's database after it ends.
+                        prerender_handouts=False)
     return create_app(settings)
 
 

@@ -124,3 +124,20 @@ def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
     assert main(["handout", "999", "-o", str(out)]) == 2
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Goal)) == 2
+
+
+def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, planned):
+    from dashboard.db.handouts import handout_history, prerender_current
+
+    prerender_current(db, planned)  # what the thread does after a plan is saved
+    prerender_current(db, planned)  # and never twice for the same content
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(HandoutRecord)) == 1
+        assert handout_history(s, planned) == []
+    login(http, ALICE)
+    response = http.get(f"/clients/{planned}/handout.pdf")
+    assert response.status_code == 200
+    with db.read() as s:
+        rows = handout_history(s, planned)
+        ahead = s.scalar(select(HandoutRecord.pdf).where(HandoutRecord.given.is_(False)))
+    assert len(rows) == 1 and response.data == ahead  # the same bytes, not laid out again

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -107,6 +108,29 @@ def render_prepared(prepared: PreparedHandout) -> bytes:
     return prepared.earlier_pdf or html_to_pdf(prepared.html)
 
 
+def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> None:
+    """Lay out the client's current handout ahead of time (run in a thread after a plan is
+    saved), so the download that usually follows finds it ready. A cache, keyed by the exact
+    HTML: if anything changes, the download lays out afresh."""
+    with database.read() as db:
+        client = db.get(Client, client_id)
+        if client is None:
+            return
+        try:
+            prepared = prepare_handout(db, client=client, version=None, page_size=page_size)
+        except NoPlan:
+            return
+    if prepared.earlier_pdf is not None:
+        return
+    pdf = html_to_pdf(prepared.html)
+    with database.begin() as db:
+        db.add(HandoutRecord(client_id=prepared.client_id,
+                             plan_version_id=prepared.plan_version_id, created_by_id=None,
+                             page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
+                             html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf,
+                             given=False))
+
+
 def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
                  user_id: int | None) -> GivenHandout:
     """Record the handout as given: client, plan version, who, when, the PDF, its SHA-256."""
@@ -182,7 +206,7 @@ def handout_history(session: Session, client_id: int, limit: int = 20) -> list[H
                HandoutRecord.sha256, HandoutRecord.size_bytes)
         .join(PlanVersion, PlanVersion.id == HandoutRecord.plan_version_id)
         .outerjoin(User, User.id == HandoutRecord.created_by_id)
-        .where(HandoutRecord.client_id == client_id)
+        .where(HandoutRecord.client_id == client_id, HandoutRecord.given.is_(True))
         .order_by(HandoutRecord.created_at.desc()).limit(limit)).all()
     return [HandoutRow(i, at, v, by or "command line", sha, size)
             for i, at, v, by, sha, size in rows]
@@ -192,4 +216,5 @@ def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> byt
     if not isinstance(handout_id, int):
         return None
     return session.scalar(select(HandoutRecord.pdf).where(
-        HandoutRecord.id == handout_id, HandoutRecord.client_id == client_id))
+        HandoutRecord.id == handout_id, HandoutRecord.client_id == client_id,
+        HandoutRecord.given.is_(True)))

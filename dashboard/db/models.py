@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -478,6 +479,9 @@ class HandoutRecord(Base):
     html_sha256: Mapped[str] = mapped_column(String(64), index=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # False for a rendering made ahead of time when the plan was saved (not given to anyone
+    # yet); the history shows only handouts actually given.
+    given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 ALERT_KINDS = ("phq9_item9",)

@@ -6,6 +6,8 @@ client whose id the page holds: that id comes from the browser and is never trus
 
 from __future__ import annotations
 
+import threading
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
@@ -24,12 +26,12 @@ from dash import (
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.components.status import client_not_found as not_found
 from dashboard.components.status import pain_with_change, status_badge
-from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
 from dashboard.db.clients import practitioner_name, shared_with
 from dashboard.db.clinic import get_clinic
-from dashboard.db.handouts import handout_history
+from dashboard.db.handouts import handout_history, prerender_current
 from dashboard.db.models import Client, PlanTemplate
 from dashboard.db.plans import (
     current_version,
@@ -249,6 +251,7 @@ def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain
         episode = current_episode(db, client.id)
         if episode is None or episode.ended_on is not None:
             raise AccessDenied("no open episode")
+        saved = False
         previous = current_version(db, episode.id)
         goals, goal_errors = parse_goals(pain_target, pain_date, activity, activity_date)
         draft, errors = build_draft(
@@ -272,7 +275,13 @@ def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain
                          detail={"version": version.version, "changes": changes})
             result = dbc.Alert(f"Saved as version {version.version}.", color="success",
                                className="mb-0")
+            saved = True
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
+    if saved and current_settings().prerender_handouts:
+        # The handout usually follows a new plan: lay it out now, off the request, so the
+        # download finds it ready (a daemon thread; the engine is thread-safe).
+        threading.Thread(target=prerender_current, args=(current_db(), client.id),
+                         daemon=True).start()
 
     part_errors = [" ".join(v for k, v in sorted(errors.items())
                             if k.startswith(f"dose-{pid}-")) for pid in part_slots]
