@@ -7,9 +7,14 @@ workers and the test suite's per-test databases stay apart.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import dash
+from dash import callback_context
 from flask import current_app, request
 
+from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
 from dashboard.db.engine import Database
 
@@ -33,3 +38,25 @@ def client_ip() -> str:
 def clinic_today() -> dt.date:
     """Today in the clinic's time zone: "today" and "in the future" are judged there."""
     return dt.datetime.now(current_settings().tz).date()
+
+
+def background_caller() -> CurrentUser:
+    """In a background callback: the caller as the server identified them when the request
+    came in (the custom_data hook in app.py), never anything the browser sent."""
+    caller = callback_context.custom_data.get("auth")
+    if not caller:
+        raise NotAuthenticated()
+    return CurrentUser(**caller)
+
+
+@contextmanager
+def job_database() -> Iterator[Database]:
+    """In a background process: the app's database through a fresh engine, since pooled
+    connections must not be shared with the parent process."""
+    server = dash.get_app().server
+    with server.app_context():
+        database = Database(current_db().url)
+        try:
+            yield database
+        finally:
+            database.dispose()

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.auth.access import CurrentUser, NotAuthenticated, require_admin, require_user
-from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.auth.access import NotAuthenticated, require_admin, require_user
+from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
 from dashboard.db.csv_data import (
     export_csv,
@@ -22,7 +23,6 @@ from dashboard.db.csv_data import (
     read_rows,
     record_began,
 )
-from dashboard.db.engine import Database
 from dashboard.domain.csv_import import (
     CLIENT_COLUMNS,
     MAX_ROWS,
@@ -67,6 +67,7 @@ def layout(**_query: str) -> html.Div:
         dbc.Progress(id=f"{P}-progress", value=0, max=1, className="mt-2", label="",
                      style={"display": "none"}),
         html.Div(id=f"{P}-report", role="status", className="mt-2"),
+        dcc.Store(id=f"{P}-token", data=secrets.token_hex(8)),
     ], style={"maxWidth": "60rem"})
 
 
@@ -104,18 +105,19 @@ def _report(problems, total: int) -> dbc.Alert:
     Input(f"{P}-upload", "contents"),
     State(f"{P}-upload", "filename"),
     State(f"{P}-kind", "value"),
+    # A token per page load keeps each request's job and result apart in the cache.
+    State(f"{P}-token", "data"),
     background=True,
     progress=[Output(f"{P}-progress", "value"), Output(f"{P}-progress", "max"),
               Output(f"{P}-progress", "label")],
     running=[(Output(f"{P}-progress", "style"), {"display": "flex"}, {"display": "none"})],
     prevent_initial_call=True,
 )
-def import_file(set_progress, contents, filename, kind):
+def import_file(set_progress, contents, filename, kind, _token):
     """Runs in a background process; the caller was identified on the server (app.py)."""
-    caller = ctx.custom_data.get("auth")
-    if not caller or not CurrentUser(**caller).is_admin:
+    admin = background_caller()
+    if not admin.is_admin:
         raise NotAuthenticated()
-    admin = CurrentUser(**caller)
     try:
         content = base64.b64decode(str(contents).split(",", 1)[1])
         header, rows = read_rows(content)
@@ -130,25 +132,20 @@ def import_file(set_progress, contents, filename, kind):
         return dbc.Alert(f"The file must hold 1 to {MAX_ROWS} rows.", color="danger")
     today = clinic_today()
     set_progress((0, len(rows), "checking"))
-    server = dash.get_app().server
-    with server.app_context():
-        database = Database(current_db().url)  # a fresh engine in this process
-        try:
-            with database.read() as db:
-                if kind == "clients":
-                    good, problems = check_client_rows(rows, today, practitioner_emails(db))
-                else:
-                    good, problems = check_session_rows(rows, today, record_began(db))
-            if problems:
-                return _report(problems, len(rows))
-            with database.begin() as db:
-                def report(done: int, total: int) -> None:
-                    set_progress((done, total, f"{done} of {total}"))
+    with job_database() as database:
+        with database.read() as db:
+            if kind == "clients":
+                good, problems = check_client_rows(rows, today, practitioner_emails(db))
+            else:
+                good, problems = check_session_rows(rows, today, record_began(db))
+        if problems:
+            return _report(problems, len(rows))
+        with database.begin() as db:
+            def report(done: int, total: int) -> None:
+                set_progress((done, total, f"{done} of {total}"))
 
-                count = (import_clients(db, good, today, report) if kind == "clients"
-                         else import_sessions(db, good, report))
-                record_audit(db, user_id=admin.id, action="data_imported", entity=kind,
-                             detail={"rows": count, "file": str(filename)[:200]})
-        finally:
-            database.dispose()
+            count = (import_clients(db, good, today, report) if kind == "clients"
+                     else import_sessions(db, good, report))
+            record_audit(db, user_id=admin.id, action="data_imported", entity=kind,
+                         detail={"rows": count, "file": str(filename)[:200]})
     return dbc.Alert(f"Imported {count} {kind} from {filename}.", color="success")

@@ -9,12 +9,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.auth.access import CurrentUser, NotAuthenticated, require_user
+from dashboard.auth.access import require_user
 from dashboard.components.tables import client_table
-from dashboard.context import clinic_today, current_db
+from dashboard.context import background_caller, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
-from dashboard.db.engine import Database
 from dashboard.db.handouts import (
     active_clients_with_plans,
     prepare_batch,
@@ -157,34 +156,25 @@ def _batch_controls() -> html.Details:
 def print_all(set_progress, _n, practitioner, size, _token):
     """Runs in a background process: the caller was identified on the server when the
     request came in (see the custom_data hook in app.py), never from the browser's values."""
-    caller = ctx.custom_data.get("auth")
-    if not caller:
-        raise NotAuthenticated()
-    user = CurrentUser(**caller)
+    user = background_caller()
     target = (int(practitioner) if str(practitioner or "").isdigit() else None) \
         if user.is_admin else user.id
     if target is None:
         return no_update, "Choose a practitioner above first."
     size = size if size in PAGE_SIZES else "a4"
-    server = dash.get_app().server
-    with server.app_context():
-        # A fresh engine: connections must not be shared with the parent process.
-        database = Database(current_db().url)
-        try:
-            with database.read() as db:
-                clients = active_clients_with_plans(db, target)
-                prepared = prepare_batch(db, clients=clients, page_size=size)
-            if not prepared:
-                return no_update, "No active client with a plan."
-            # Laid out with no transaction open: other users' writes go on meanwhile.
-            singles, pdf = render_batch(prepared, lambda done, total: set_progress(
-                (done, total, f"{done} of {total}")))
-            with database.begin() as db:
-                for item, single in zip(prepared, singles, strict=True):
-                    record_given(db, item, single, user.id)
-                record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
-                             entity_id=target, detail={"clients": len(prepared)})
-        finally:
-            database.dispose()
+    with job_database() as database:
+        with database.read() as db:
+            clients = active_clients_with_plans(db, target)
+            prepared = prepare_batch(db, clients=clients, page_size=size)
+        if not prepared:
+            return no_update, "No active client with a plan."
+        # Laid out with no transaction open: other users' writes go on meanwhile.
+        singles, pdf = render_batch(prepared, lambda done, total: set_progress(
+            (done, total, f"{done} of {total}")))
+        with database.begin() as db:
+            for item, single in zip(prepared, singles, strict=True):
+                record_given(db, item, single, user.id)
+            record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
+                         entity_id=target, detail={"clients": len(prepared)})
     return (dcc.send_bytes(pdf, f"handouts-{clinic_today().isoformat()}.pdf"),
             f"{len(prepared)} handouts ready ({len(pdf) // 1024} KB).")
