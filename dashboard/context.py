@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import dash
 from dash import callback_context
-from flask import current_app, request
+from flask import Response, current_app, request
 
 from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
@@ -60,3 +60,9 @@ def job_database() -> Iterator[Database]:
             yield database
         finally:
             database.dispose()
+
+
+def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """A file for the browser to save (PDF handouts, FHIR bundles)."""
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

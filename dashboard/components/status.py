@@ -38,3 +38,9 @@ def client_not_found() -> html.Div:
         html.P("There is no such client, or they are not one of yours."),
         dcc.Link("Back to clients", href="/clients"),
     ])
+
+
+def admins_only() -> html.Div:
+    """What a practitioner sees on an admin page (its callbacks refuse them on the server)."""
+    return html.Div([html.H1("Admins only", className="h3"),
+                     html.P("This page is for clinic admins.")])

@@ -5,18 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin, require_user
-from dashboard.context import client_ip, current_db
+from dashboard.context import attachment, client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.export import client_record, visible_client_ids
 from dashboard.db.models import Client, utcnow
 from dashboard.fhir.bundle import build_bundle, bundle_json
 
 blueprint = Blueprint("fhir", __name__)
-
-
-def _json(text: str, filename: str) -> Response:
-    return Response(text, mimetype="application/fhir+json", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+FHIR_JSON = "application/fhir+json"
 
 
 @blueprint.get("/clients/<int:client_id>/fhir.json")
@@ -31,7 +27,8 @@ def client_bundle(client_id: int) -> Response:
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip())
-    return _json(bundle_json(build_bundle([record], utcnow())), f"client-{client_id}-fhir.json")
+    return attachment(bundle_json(build_bundle([record], utcnow())), FHIR_JSON,
+                      f"client-{client_id}-fhir.json")
 
 
 @blueprint.get("/export/fhir.json")
@@ -43,4 +40,4 @@ def clinic_bundle() -> Response:
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported_clinic", entity="clinic",
                      ip=client_ip(), detail={"clients": len(records)})
-    return _json(bundle_json(build_bundle(records, utcnow())), "clinic-fhir.json")
+    return attachment(bundle_json(build_bundle(records, utcnow())), FHIR_JSON, "clinic-fhir.json")

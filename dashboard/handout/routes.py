@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
-from dashboard.context import client_ip, current_db
+from dashboard.context import attachment, client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     NoPlan,
@@ -28,11 +28,6 @@ def _args() -> tuple[int | None, str]:
     version = int(raw) if raw.isdigit() else None
     size = request.args.get("size", "a4")
     return version, size if size in PAGE_SIZES else "a4"
-
-
-def _pdf_response(pdf: bytes, filename: str) -> Response:
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @blueprint.get("/clients/<int:client_id>/handout.html")
@@ -69,7 +64,7 @@ def download(client_id: int) -> Response:
         record_audit(db, user_id=user.id, action="handout_given", entity="handout",
                      entity_id=given_handout.id, client_id=client_id, ip=client_ip(),
                      detail={"sha256": given_handout.sha256, "version": given_handout.version})
-    return _pdf_response(pdf, filename)
+    return attachment(pdf, "application/pdf", filename)
 
 
 @blueprint.get("/clients/<int:client_id>/handouts/<int:handout_id>.pdf")
@@ -86,4 +81,4 @@ def given(client_id: int, handout_id: int) -> Response:
             abort(404)
         record_audit(db, user_id=user.id, action="handout_redownloaded", entity="handout",
                      entity_id=handout_id, client_id=client.id, ip=client_ip())
-    return _pdf_response(pdf, f"handout-{handout_id}.pdf")
+    return attachment(pdf, "application/pdf", f"handout-{handout_id}.pdf")

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db.audit import (
     AuditFilters,
@@ -37,7 +38,7 @@ FILTERS = [State(f"{P}-user", "value"), State(f"{P}-client", "value"),
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3")])
+        return admins_only()
     with current_db().read() as db:
         users = [{"label": u.email, "value": str(u.id)} for u in list_users(db)]
         actions = [{"label": a, "value": a} for a in audit_actions(db)]

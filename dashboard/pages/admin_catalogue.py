@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies
@@ -37,7 +38,7 @@ def _options(strategies: list[Strategy]) -> list[dict]:
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3")])
+        return admins_only()
     with current_db().read() as db:
         options = _options(list_strategies(db))
 

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import ensure_clinic, get_clinic
@@ -23,7 +24,7 @@ LABELS = {"name": "Clinic name", "address": "Address", "phone": "Phone",
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3")])
+        return admins_only()
     with current_db().read() as db:
         clinic = get_clinic(db)
         values = {f: getattr(clinic, f) if clinic else "" for f in CLINIC_FIELDS}

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import NotAuthenticated, require_admin, require_user
+from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
 from dashboard.db.csv_data import (
@@ -42,7 +43,7 @@ SHOWN_PROBLEMS = 50
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3")])
+        return admins_only()
     return html.Div([
         html.H1("Data in and out", className="h3"),
         html.H2("Export (CSV)", className="h5"),

@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, html, no_update
 from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import DOSE_COLUMNS, list_strategies
@@ -31,7 +32,7 @@ def _options(db) -> list[dict]:
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3")])
+        return admins_only()
     with current_db().read() as db:
         options = _options(db)
         parts = [{"label": f"{s.name}: {p.name}", "value": p.id}

@@ -9,6 +9,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, html
 
 from dashboard.auth.access import AccessDenied, require_admin, require_user
 from dashboard.auth.passwords import hash_password
+from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.models import User
@@ -55,8 +56,7 @@ def _row(user: User, me: int) -> html.Tr:
 def layout(**_query: str) -> html.Div:
     user = require_user()
     if not user.is_admin:
-        return html.Div([html.H1("Admins only", className="h3"),
-                         html.P("This page is for clinic admins.")])
+        return admins_only()
     with current_db().read() as db:
         users = list_users(db)
     return html.Div([
