@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -41,6 +42,10 @@ ROLES = ("admin", "practitioner")
 DOSE_KINDS = ("timed", "exercise", "advice")
 STATUSES = ("improving", "stable", "worsening", "not_enough_data")
 INSTRUMENTS = ("PSS10", "PHQ9", "GAD7")
+EPISODE_STATES = ("open", "flagged", "discharged")
+REFERRAL_SOURCES = ("self", "doctor", "practitioner", "other")
+DISCHARGE_REASONS = ("goals_met", "plateau", "referred_on", "stopped_attending")
+RED_FLAG_ANSWERS = ("yes", "no", "not_asked")
 
 
 class Base(DeclarativeBase):
@@ -129,6 +134,9 @@ class Clinic(Base):
     address: Mapped[str] = mapped_column(String(500), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
     crisis_line_text: Mapped[str] = mapped_column(Text, default="")
+    # How long records of discharged or archived clients are kept before an admin may
+    # erase them (health-records law commonly asks for about 8 years for adults).
+    retention_years: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
 
 
 class User(Base):
@@ -148,6 +156,11 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(50), default="")
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    # Second factor (RFC 6238 time-based one-time codes). The secret is set when the user
+    # enrols; the last accepted time step stops a code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class LoginSession(Base):
@@ -190,6 +203,7 @@ class Client(Base):
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint("baseline_pain IS NULL OR baseline_pain BETWEEN 0 AND 10", name="bp_rng"),
         CheckConstraint("latest_pain IS NULL OR latest_pain BETWEEN 0 AND 10", name="lp_rng"),
+        CheckConstraint(_in("episode_state", EPISODE_STATES), name="episode_state"),
         Index("ix_clients_practitioner_family", "practitioner_id", "family_name"),
     )
 
@@ -214,8 +228,16 @@ class Client(Base):
     # searching every version for the latest.
     current_plan_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan_versions.id", use_alter=True))
+    # The current episode's state (open, flagged by the red-flag screen, discharged).
+    episode_state: Mapped[str] = mapped_column(String(20), default="open",
+                                               server_default="open")
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Erasure keeps a tombstone row (so the audit log's references stay valid) with every
+    # identifying field replaced; erased clients are never listed.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    practitioner: Mapped[User] = relationship(lazy="raise")
+    practitioner: Mapped[User] = relationship(lazy="raise", foreign_keys=[practitioner_id])
 
 
 class ClientShare(Base):
@@ -231,18 +253,90 @@ class ClientShare(Base):
 
 
 class Episode(Base):
-    """A client's course of treatment. A returning client starts a new episode."""
+    """A client's course of treatment: intake (referral, consent, red-flag screen),
+    sessions, discharge. A returning client starts a new episode from a new baseline."""
 
     __tablename__ = "episodes"
     __table_args__ = (
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates"),
+        CheckConstraint(_in("referral_source", REFERRAL_SOURCES), name="referral_source"),
+        CheckConstraint("discharge_reason IS NULL OR " + _in("discharge_reason",
+                        DISCHARGE_REASONS), name="discharge_reason"),
+        CheckConstraint("(ended_on IS NULL) = (discharge_reason IS NULL)", name="discharged"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     started_on: Mapped[dt.date] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Why the client came (the referral's reason, in the practitioner's words).
     reason: Mapped[str] = mapped_column(Text, default="")
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    referral_source: Mapped[str] = mapped_column(String(20), default="self",
+                                                 server_default="self")
+    referrer_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # None until intake is recorded (episodes opened before intake existed have none).
+    intake_recorded_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    consent_treatment: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
+    consent_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_recorded_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    # Red-flag screen outcome: an urgent flag stays open until a practitioner clears it.
+    urgent_flag: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    see_doctor_flag: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=false())
+    referral_recorded_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    referral_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    referral_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    flag_cleared_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    flag_cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    flag_cleared_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Discharge, and the outcome figures frozen at discharge so clinic comparisons
+    # read one row per episode.
+    discharge_reason: Mapped[str | None] = mapped_column(String(30))
+    discharge_recommendations: Mapped[str] = mapped_column(Text, default="", server_default="")
+    discharged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sessions_attended: Mapped[int | None] = mapped_column(Integer)
+    baseline_pain: Mapped[int | None] = mapped_column(Integer)
+    discharge_pain: Mapped[int | None] = mapped_column(Integer)
+    baseline_stress: Mapped[int | None] = mapped_column(Integer)
+    discharge_stress: Mapped[int | None] = mapped_column(Integer)
+    baseline_function: Mapped[float | None] = mapped_column(Float)
+    discharge_function: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class RedFlagAnswer(Base):
+    """One item of the intake red-flag screen, answered yes, no or not asked."""
+
+    __tablename__ = "red_flag_answers"
+    __table_args__ = (
+        CheckConstraint(_in("answer", RED_FLAG_ANSWERS), name="answer"),
+        UniqueConstraint("episode_id", "item", name="uq_red_flag_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    item: Mapped[str] = mapped_column(String(40))
+    answer: Mapped[str] = mapped_column(String(10))
+
+
+class BreakGlassAccess(Base):
+    """A practitioner opening a client who is not theirs, with a reason; valid for the day."""
+
+    __tablename__ = "break_glass_access"
+    __table_args__ = (
+        CheckConstraint("length(trim(reason)) >= 10", name="reason_len"),
+        Index("ix_break_glass_user_client_on", "user_id", "client_id", "valid_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    valid_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class Strategy(Base):
@@ -363,6 +457,8 @@ class Goal(Base):
     # Set for a pain goal ("pain at or below 3"); empty for an activity goal.
     pain_target: Mapped[int | None] = mapped_column(Integer)
     target_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Set at discharge: whether the goal was met (None until then).
+    met: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class FunctionalActivity(Base):
@@ -526,12 +622,15 @@ class AuditEntry(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     ip: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
+    # Set on entries made under "break glass" access (a client opened without being theirs).
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 __all__ = [
     "Adherence",
     "AuditEntry",
     "Base",
+    "BreakGlassAccess",
     "CareSession",
     "Client",
     "ClientShare",
@@ -548,6 +647,7 @@ __all__ = [
     "PlanTemplateItem",
     "PlanVersion",
     "QuestionnaireAnswer",
+    "RedFlagAnswer",
     "SafetyAlert",
     "Strategy",
     "StrategyPart",
