@@ -19,6 +19,7 @@ from dashboard.context import DB_KEY, SETTINGS_KEY
 from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import routes as handout_routes
+from dashboard.handout import summary_routes
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(server)
     server.register_blueprint(handout_routes.blueprint)
     server.register_blueprint(fhir_routes.blueprint)
+    server.register_blueprint(summary_routes.blueprint)
     cache_dir = settings.data_dir / "jobs"
     cache_dir.mkdir(parents=True, exist_ok=True)
     app = Dash(

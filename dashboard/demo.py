@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
 from dashboard.db.clinic import ensure_clinic
+from dashboard.db.episodes import record_intake
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -28,10 +29,14 @@ from dashboard.db.models import (
     PlanTemplate,
     PlanVersion,
     QuestionnaireAnswer,
+    RedFlagAnswer,
     SafetyAlert,
     StrategyPart,
     User,
 )
+from dashboard.db.plans import current_version
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.episodes import RED_FLAG_ITEMS, IntakeDraft, ScorePoint, outcome_of
 from dashboard.domain.status import status_from
 
 DEMO_PASSWORD = "backcare-demo-2026"  # noqa: S105 - documented demo login
@@ -186,9 +191,28 @@ def create_demo(
         plans_per_client.append((start, kind))
     client_ids = _bulk(session, Client, client_rows)
 
-    episode_ids = _bulk(session, Episode, [
-        dict(client_id=cid, started_on=start, reason="Low back pain linked to stress")
-        for cid, (start, _kind) in zip(client_ids, plans_per_client, strict=True)])
+    episode_rows = []
+    for i, (cid, (start, _kind)) in enumerate(zip(client_ids, plans_per_client, strict=True)):
+        source = REFERRALS[i % len(REFERRALS)]
+        at = dt.datetime.combine(start, dt.time(10, 0), tzinfo=dt.UTC)
+        practitioner = client_rows[i]["practitioner_id"]
+        episode_rows.append(dict(
+            client_id=cid, started_on=start, reason=REASONS[i % len(REASONS)],
+            opened_by_id=practitioner, referral_source=source[0], referrer_name=source[1],
+            intake_recorded_at=at, consent_treatment=True, consent_data=i % 5 != 0,
+            consent_recorded_by_id=practitioner, consent_recorded_at=at))
+    episode_ids = _bulk(session, Episode, episode_rows)
+    flag_rows = []
+    for i, (eid, row) in enumerate(zip(episode_ids, client_rows, strict=True)):
+        age = (plans_per_client[i][0] - row["date_of_birth"]).days // 365
+        for item in RED_FLAG_ITEMS:
+            answer = "not_asked" if item.key == "sexual" and i % 4 == 0 else "no"
+            if item.key == "age" and not 20 <= age <= 55:
+                answer = "yes"  # the screen's own age rule, so the demo shows an advisory
+            flag_rows.append(dict(episode_id=eid, item=item.key, answer=answer))
+    _insert_all(session, RedFlagAnswer, flag_rows)
+    # About one client in seven has finished care and been discharged.
+    discharged = [i % 7 == 5 and i % 13 != 12 for i in range(n_clients)]
 
     activity_rows, client_activities = [], []
     for cid in client_ids:
@@ -253,7 +277,8 @@ def create_demo(
     for idx, (cid, eid) in enumerate(zip(client_ids, episode_ids, strict=True)):
         start, kind = plans_per_client[idx]
         dates, day = [], start
-        last_day = today - dt.timedelta(days=rng.randint(0, 21))
+        last_day = today - dt.timedelta(days=rng.randint(25, 60) if discharged[idx]
+                                        else rng.randint(0, 21))
         while day <= last_day:
             dates.append(day)
             day += dt.timedelta(days=rng.choice(spec["gaps"]))
@@ -305,12 +330,35 @@ def create_demo(
                         (QuestionnaireAnswer, answer_rows), (SafetyAlert, alert_rows)):
         _insert_all(session, model, rows)
 
-    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows, version_ids)
+    _discharge(session, [eid for eid, d in zip(episode_ids, discharged, strict=True) if d],
+               session_rows, {eid: row["practitioner_id"] for eid, row in
+                              zip(episode_ids, client_rows, strict=True)}, version_rows,
+               version_ids)
+    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows, version_ids,
+                    set(eid for eid, d in zip(episode_ids, discharged, strict=True) if d))
+    session.flush()
+    _rerefer(session, next(cid for cid, d in zip(client_ids, discharged, strict=True) if d),
+             today)
+    _admit_with_red_flag(session, practitioner_ids[0], today)
     session.flush()
     return {"users": len(user_ids), "clients": len(client_ids), "sessions": len(session_ids),
             "admin_id": admin_id}
 
 
+REFERRALS = [("self", ""), ("doctor", "Dr Helen Ward, Riverside Surgery"),
+             ("practitioner", "Kai Jensen, physiotherapist"), ("self", ""),
+             ("doctor", "Dr Imran Shah, Parkside Medical Centre")]
+REASONS = ["Low back pain linked to work stress", "Recurring low back pain and poor sleep",
+           "Back pain since a stressful house move", "Stiff lower back after long desk days"]
+RECOMMENDATIONS = {
+    "goals_met": "Keep up the stretches and the breathing practice three times a week. "
+                 "Come back if the pain returns for more than two weeks.",
+    "plateau": "Continue the home plan; a review with your doctor about other options "
+               "may help.",
+    "referred_on": "Referred to the client's doctor for further assessment.",
+    "stopped_attending": "The client stopped attending. The home plan remains a good "
+                         "starting point if they return.",
+}
 DOSE_KEYS = ("dose_kind", "minutes_min", "minutes_max", "sets", "reps", "hold_seconds",
              "times_per_day", "days_per_week")
 
@@ -333,10 +381,99 @@ def _change_plan(
     return changed
 
 
+def _discharge(
+    session: Session, episode_ids: list[int], session_rows: list[dict[str, Any]],
+    practitioners: dict[int, int], version_rows: list[dict[str, Any]], version_ids: list[int],
+) -> None:
+    """Close these episodes at their last session, with the outcome frozen as the app does."""
+    wanted = set(episode_ids)
+    points: dict[int, list[ScorePoint]] = {}
+    for row in session_rows:
+        if row["episode_id"] in wanted:
+            points.setdefault(row["episode_id"], []).append(ScorePoint(
+                row["session_on"], row["pain"], row["stress"], row["function_score"]))
+    final_version = {}
+    for row, vid in zip(version_rows, version_ids, strict=True):
+        final_version[row["episode_id"]] = vid  # rows are in version order
+    updates, goal_updates = [], []
+    for eid in episode_ids:
+        episode_points = sorted(points.get(eid, []), key=lambda p: p.session_on)
+        if not episode_points:
+            continue
+        outcome = outcome_of(episode_points)
+        reason = {"improving": "goals_met", "worsening": "referred_on"}.get(
+            outcome.status, "plateau" if eid % 2 else "stopped_attending")
+        updates.append(dict(
+            episode=eid, ended_on=episode_points[-1].session_on, discharge_reason=reason,
+            discharge_recommendations=RECOMMENDATIONS[reason],
+            discharged_by_id=practitioners[eid], sessions_attended=outcome.sessions,
+            baseline_pain=outcome.baseline.pain if outcome.baseline else None,
+            discharge_pain=outcome.final.pain if outcome.final else None,
+            baseline_stress=outcome.baseline.stress if outcome.baseline else None,
+            discharge_stress=outcome.final.stress if outcome.final else None,
+            baseline_function=outcome.function_baseline,
+            discharge_function=outcome.function_final, outcome=outcome.status))
+        if eid in final_version and outcome.final is not None:
+            goal_updates.append(dict(version=final_version[eid],
+                                     met=outcome.final.pain <= 3))
+    table = Episode.__table__
+    if updates:
+        session.execute(table.update().where(table.c.id == bindparam("episode")), updates)
+    goals = Goal.__table__
+    if goal_updates:
+        session.execute(goals.update().where(goals.c.plan_version_id == bindparam("version")),
+                        goal_updates)
+
+
+def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
+    """A discharged client who came back: a second episode with its own baseline."""
+    client = session.get(Client, client_id)
+    assert client is not None
+    previous = current_episode(session, client_id)
+    assert previous is not None and previous.ended_on is not None
+    draft = IntakeDraft("doctor", "Dr Imran Shah", "Back pain returned after a house move",
+                        True, True, {item.key: "no" for item in RED_FLAG_ITEMS})
+    episode = record_intake(session, client=client, draft=draft,
+                            user_id=client.practitioner_id, today=today - dt.timedelta(days=14))
+    plan = current_version(session, previous.id)
+    version = PlanVersion(episode_id=episode.id, version=1, effective_on=episode.started_on,
+                          review_interval_days=14, notes="Back to the basics that helped.",
+                          created_by_id=client.practitioner_id)
+    session.add(version)
+    session.flush()
+    for item in plan.items if plan else []:
+        session.add(PlanItem(plan_version_id=version.id, **{
+            c: getattr(item, c) for c in ("part_id", "part_revision", "strategy_key",
+                                          "strategy_name", "part_name", "instructions",
+                                          "cautions", "position", *DOSE_KEYS)}))
+    for days_ago, pain, stress in ((14, 6, 6), (7, 5, 5)):
+        session.add(CareSession(client_id=client.id, episode_id=episode.id,
+                                practitioner_id=client.practitioner_id,
+                                plan_version_id=version.id,
+                                session_on=today - dt.timedelta(days=days_ago), pain=pain,
+                                stress=stress, notes="Returning client." if days_ago == 14
+                                else ""))
+    session.flush()
+    refresh_client_summary(session, client)
+
+
+def _admit_with_red_flag(session: Session, practitioner_id: int, today: dt.date) -> None:
+    """A client admitted today whose screen found an urgent red flag: referral pending."""
+    client = Client(given_name="Rosa", family_name="Quinn", date_of_birth=dt.date(1971, 6, 2),
+                    practitioner_id=practitioner_id, status="not_enough_data")
+    session.add(client)
+    session.flush()
+    answers = {item.key: "no" for item in RED_FLAG_ITEMS}
+    answers["saddle"] = "yes"
+    record_intake(session, client=client, user_id=practitioner_id, today=today,
+                  draft=IntakeDraft("self", "", "Sudden worsening of low back pain", True,
+                                    True, answers))
+
+
 def _fill_summaries(
     session: Session, client_ids: list[int], episode_ids: list[int],
     session_rows: list[dict[str, Any]], version_rows: list[dict[str, Any]],
-    version_ids: list[int],
+    version_ids: list[int], discharged: set[int],
 ) -> None:
     by_episode: dict[int, list[tuple[dt.date, int]]] = {}
     for row in session_rows:
@@ -351,12 +488,15 @@ def _fill_summaries(
         pains = sorted(by_episode.get(eid, []))
         if not pains:
             continue
+        closed = eid in discharged
         updates.append(dict(
             id=cid, baseline_on=pains[0][0], baseline_pain=pains[0][1],
             last_session_on=pains[-1][0], latest_pain=pains[-1][1],
             status=status_from(pains[0][1], pains[-1][1], len(pains)).status,
-            next_due_on=pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
-            current_plan_version_id=latest[eid][1] if eid in latest else None))
+            next_due_on=None if closed else
+            pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
+            current_plan_version_id=latest[eid][1] if eid in latest and not closed else None,
+            episode_state="discharged" if closed else "open"))
     table = Client.__table__
     session.execute(table.update().where(table.c.id == bindparam("client_id")),
                     [{**u, "client_id": u.pop("id")} for u in updates])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.status import STATUS_LABELS
 
 # Text labels carry the meaning; colours only support them (safe for colour-blind readers).
@@ -44,3 +45,14 @@ def admins_only() -> html.Div:
     """What a practitioner sees on an admin page (its callbacks refuse them on the server)."""
     return html.Div([html.H1("Admins only", className="h3"),
                      html.P("This page is for clinic admins.")])
+
+
+EPISODE_COLOURS = {"open": "info", "flagged": "danger", "discharged": "dark"}
+
+
+def episode_badge(state: str) -> dbc.Badge | None:
+    """Only the states worth a glance: a red flag, or a discharged client."""
+    if state not in ("flagged", "discharged"):
+        return None
+    return dbc.Badge(EPISODE_STATE_LABELS[state], color=EPISODE_COLOURS[state],
+                     className="episode-badge ms-1")

@@ -61,7 +61,8 @@ def session_context(session: Session, client: Client) -> SessionContext:
     plan = current_version(session, episode.id) if episode else None
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
                            i.days_per_week) for i in plan.items] if plan else []
-    return SessionContext(episode.id if episode else None,
+    # A discharged episode takes no new sessions: the client starts a new episode.
+    return SessionContext(episode.id if episode and episode.ended_on is None else None,
                           began or client.created_at.date(), plan.id if plan else None,
                           activities, slots)
 
@@ -88,7 +89,7 @@ def save_session(
     """Write the session and everything in it, and refresh the client's summary, in the
     caller's transaction: either all of it is saved or none."""
     if context.episode_id is None:
-        raise ValueError("the client has no episode of care")
+        raise ValueError("the client has no open episode of care")
     care = CareSession(client_id=client.id, episode_id=context.episode_id,
                        practitioner_id=user_id, plan_version_id=context.plan_version_id,
                        session_on=data.session_on, pain=data.pain, stress=data.stress,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
+from dashboard.domain.episodes import episode_state
 from dashboard.domain.status import status_from
 
 
@@ -37,6 +38,9 @@ def refresh_client_summary(session: Session, client: Client) -> None:
         if latest_plan is not None:
             review_days = latest_plan.review_interval_days
     open_episode = episode is not None and episode.ended_on is None
+    client.episode_state = "open" if episode is None else episode_state(
+        ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
+        flag_cleared=episode.flag_cleared_at is not None)
     client.current_plan_version_id = latest_plan.id if open_episode and latest_plan else None
     if not pains:
         client.baseline_pain = client.latest_pain = None

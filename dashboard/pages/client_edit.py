@@ -14,7 +14,9 @@ from dashboard.db.clients import find_duplicates, practitioner_name
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint
 
-dash.register_page(__name__, path_template="/clients/<client_id>/edit",
+# An explicit order puts this page before /clients/<client_id>, whose template would
+# otherwise match this path too (Dash's templates match across slashes; first match wins).
+dash.register_page(__name__, path_template="/clients/<client_id>/edit", order=1,
                    title="Edit client · Back Pain Care")
 
 P = "edit-client"

@@ -80,4 +80,4 @@ def create(_n, given, family, dob, email, phone, practitioner_id, confirmed):
         record_audit(db, user_id=user.id, action="client_created", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip(),
                      detail={"duplicate_confirmed": bool(duplicates)})
-    return *field_errors, None, None, f"/clients/{client.id}"
+    return *field_errors, None, None, f"/clients/{client.id}/intake"

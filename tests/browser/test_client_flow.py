@@ -25,8 +25,16 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     page.get_by_label("Email (optional)").fill("maya@example.com")
     page.get_by_label("Email (optional)").press("Enter")  # Enter submits the form
 
+    # A new client goes straight to intake: consent is required before anything else.
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text("Maya <b>Stone</b>")  # HTML in names is shown as text
+    expect(heading).to_have_text("Intake: Maya <b>Stone</b>")  # HTML in names shown as text
+    page.get_by_label("Reason for referral").fill("Low back pain with work stress")
+    page.get_by_role("button", name="Record intake").click()
+    expect(page.locator("#intake-consent_treatment-error")).to_contain_text("consent")
+    page.get_by_label("The client consents to assessment and treatment").check()
+    page.get_by_role("button", name="Record intake").click()
+    expect(heading).to_have_text("Maya <b>Stone</b>")
+    expect(page.locator("#client-tabs-episode")).to_contain_text("Low back pain with work")
     page.get_by_text("Plan", exact=True).click()
     expect(page.locator("#plan-heading")).to_contain_text("none yet")
 

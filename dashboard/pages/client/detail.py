@@ -25,12 +25,21 @@ from dash import (
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.components.status import client_not_found as not_found
-from dashboard.components.status import pain_with_change, status_badge
+from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
 from dashboard.db.clients import practitioner_name, shared_with
 from dashboard.db.clinic import get_clinic
+from dashboard.db.episodes import (
+    EpisodeError,
+    client_episode,
+    discharge_goals,
+    list_episodes,
+    needs_intake,
+    red_flag_answers,
+    user_names,
+)
 from dashboard.db.handouts import handout_history, prerender_current
 from dashboard.db.models import Client, PlanTemplate
 from dashboard.db.plans import (
@@ -46,7 +55,15 @@ from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose
 from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
-from dashboard.pages.client import handout_views, ids, plan_views, progress_views, session_views
+from dashboard.pages.client import (
+    episode_views,
+    handout_views,
+    ids,
+    plan_views,
+    progress_views,
+    session_views,
+)
+from dashboard.pages.client import episodes as _episode_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import team as team_views
 
@@ -60,6 +77,7 @@ def _details(client: Client, practitioner: str, today) -> html.Div:
         html.Div([
             html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
             status_badge(client.status),
+            episode_badge(client.episode_state),
             dbc.Badge("Archived", color="dark", className="ms-2", id=ids.ARCHIVED_BADGE,
                       style={} if client.archived else {"display": "none"}),
         ], className="d-flex align-items-center flex-wrap"),
@@ -80,8 +98,43 @@ def _details(client: Client, practitioner: str, today) -> html.Div:
     ], className="mb-3")
 
 
-def layout(client_id: str = "", **_query: str) -> html.Div:
+VIEWS = ("sessions", "plan", "progress", "episode")
+
+
+def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
+    """The current episode (intake, red flag, discharge) and every earlier one."""
+    if episode is None:
+        return html.Div(episode_views.episode_list(client.id, episodes), className="pt-3")
+    answers = red_flag_answers(db, episode.id)
+    names = user_names(db, episode.consent_recorded_by_id, episode.referral_recorded_by_id,
+                       episode.flag_cleared_by_id)
+    discharged = episode.ended_on is not None
+    current = [
+        html.H2(f"Current episode, since {episode.started_on:%d %b %Y}" if not discharged
+                else f"Last episode: discharged {episode.ended_on:%d %b %Y}", className="h5"),
+        html.Div(episode_views.flag_panel(
+            episode, answers, names.get(episode.referral_recorded_by_id or 0, ""),
+            names.get(episode.flag_cleared_by_id or 0, "")), id=episode_views.FLAG_AREA),
+        episode_views.see_doctor_note(episode, answers),
+        episode_views.intake_summary(episode, answers, names),
+    ]
+    if needs_intake(episode):
+        current.append(dcc.Link("Start a new episode (re-referral)" if discharged else
+                                "Record intake", href=f"/clients/{client.id}/intake",
+                                className="btn btn-primary btn-sm mt-2", id="episode-intake"))
+    if not discharged:
+        current.append(episode_views.discharge_form(episode, discharge_goals(db, episode),
+                                                    today))
+    return html.Div([
+        html.Div(current, className="mb-4"),
+        html.H2("All episodes", className="h5"),
+        episode_views.episode_list(client.id, episodes),
+    ], className="pt-3")
+
+
+def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.Div:
     user = require_user()
+    view = view if view in VIEWS else "sessions"
     today = clinic_today()
     with current_db().read() as db:
         try:
@@ -105,6 +158,15 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         clinic = get_clinic(db)
         alerts = session_views.alerts_area(alerts_for(db, user, client_id=client.id),
                                            clinic.crisis_line_text if clinic else "")
+        episodes = list_episodes(db, client.id)
+        episode_tab = _episode_tab(db, client, episode, episodes, today)
+        episode_choices = [
+            (e.id, f"#{e.number}: {e.started_on:%d %b %Y} – "
+                   + (f"{e.ended_on:%d %b %Y}" if e.ended_on else "now"))
+            for e in episodes]
+        intake_missing = episode is not None and episode.ended_on is None and \
+            episode.intake_recorded_at is None
+        plan_warning = episode_views.plan_warning(episode)
         plan_area = (plan_views.builder(strategies, templates,
                                         current.snapshot if current else None, today)
                      if episode and episode.ended_on is None else
@@ -125,7 +187,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
     ], className="pt-3")
     plan_tab = dbc.Row([
         dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
-                 plan_area], lg=8),
+                 plan_warning, plan_area], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
                  html.Div(plan_views.history(versions), id=ids.HISTORY),
                  handout_views.handout_card(client.id, handouts)], lg=4),
@@ -137,20 +199,28 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         details,
         team,
         html.Div(alerts, id=ids.ALERTS),
+        dbc.Alert(["Intake has not been recorded for this episode. ",
+                   dcc.Link("Record intake", href=f"/clients/{client.id}/intake")],
+                  color="warning", className="py-2") if intake_missing else None,
         # A radio group as the view switch: dbc.Tabs renders duplicate ids and invalid
         # ARIA (axe flags it as critical); radios are keyboard-friendly by design.
-        dbc.RadioItems(id=ids.TABS, value="sessions", options=[
+        dbc.RadioItems(id=ids.TABS, value=view, options=[
             {"label": "Sessions", "value": "sessions"}, {"label": "Plan", "value": "plan"},
-            {"label": "Progress", "value": "progress"}],
+            {"label": "Progress", "value": "progress"},
+            {"label": "Episode", "value": "episode"}],
             name="client-view",
             className="btn-group no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
-        html.Section(sessions_tab, id=f"{ids.TABS}-sessions", **{"aria-label": "Sessions"}),
-        html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=True, **{"aria-label": "Plan"}),
-        html.Section([progress_views.range_control(),
+        html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
+                     **{"aria-label": "Sessions"}),
+        html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=view != "plan",
+                     **{"aria-label": "Plan"}),
+        html.Section([progress_views.range_control(episodes=episode_choices),
                       dcc.Loading(html.Div(id=ids.PROGRESS), delay_show=200)],
-                     id=f"{ids.TABS}-progress", hidden=True, className="pt-3",
+                     id=f"{ids.TABS}-progress", hidden=view != "progress", className="pt-3",
                      **{"aria-label": "Progress"}),
+        html.Section(episode_tab, id=f"{ids.TABS}-episode", hidden=view != "episode",
+                     **{"aria-label": "Episode"}),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
             dbc.ModalBody(id=ids.VERSION_BODY),
@@ -322,11 +392,13 @@ def view_version(clicks, client_id):
 # Switching views happens in the browser: it shows or hides sections already on the page.
 clientside_callback(
     """function (view) {
-        return [view !== "sessions", view !== "plan", view !== "progress"];
+        return [view !== "sessions", view !== "plan", view !== "progress",
+                view !== "episode"];
     }""",
     Output(f"{ids.TABS}-sessions", "hidden"),
     Output(f"{ids.TABS}-plan", "hidden"),
     Output(f"{ids.TABS}-progress", "hidden"),
+    Output(f"{ids.TABS}-episode", "hidden"),
     Input(ids.TABS, "value"),
 )
 
@@ -335,9 +407,10 @@ clientside_callback(
     Output(ids.PROGRESS, "children"),
     Input(ids.TABS, "value"),
     Input(ids.PROGRESS_RANGE, "value"),
+    Input(ids.PROGRESS_EPISODE, "value"),
     State(ids.CLIENT_ID, "data"),
 )
-def show_progress(view, range_choice, client_id):
+def show_progress(view, range_choice, episode_choice, client_id):
     """Drawn only when the progress view is open, and again when its range changes."""
     user = require_user()
     today = clinic_today()
@@ -346,6 +419,11 @@ def show_progress(view, range_choice, client_id):
         if view != "progress":
             return no_update
         episode = current_episode(db, client.id)
+        if episode_choice and episode is not None and str(episode_choice) != str(episode.id):
+            try:
+                episode = client_episode(db, client, episode_choice)  # id from the browser
+            except EpisodeError:
+                raise AccessDenied("no such episode") from None
         if episode is None:
             return html.P("No episode of care yet.")
         progress = load_progress(db, episode.id, progress_views.since_for(range_choice, today))

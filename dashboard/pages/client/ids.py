@@ -73,6 +73,7 @@ ACTIVITIES_RESULT = "sess-activities-result"
 
 PROGRESS = "progress-area"
 PROGRESS_RANGE = "progress-range"
+PROGRESS_EPISODE = "progress-episode"
 
 HANDOUT_SIZE = "handout-size"
 HANDOUT_DOWNLOAD = "handout-download"

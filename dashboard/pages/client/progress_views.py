@@ -95,9 +95,22 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
     ], **{"data-range": range_choice})
 
 
-def range_control(value: str = "all") -> dbc.Row:
-    return dbc.Row(dbc.Col([
-        dbc.Label("Show", html_for="progress-range"),
-        dbc.Select(id="progress-range", value=value,
-                   options=[{"label": label, "value": key} for key, label in RANGES.items()]),
-    ], md=3), className="mb-2 no-print")
+def range_control(value: str = "all",
+                  episodes: list[tuple[int, str]] | None = None) -> dbc.Row:
+    """The range picker, and an episode picker when the client has had more than one
+    (earlier episodes stay viewable; the current one is shown first)."""
+    episodes = episodes or []
+    return dbc.Row([
+        dbc.Col([
+            dbc.Label("Show", html_for="progress-range"),
+            dbc.Select(id="progress-range", value=value,
+                       options=[{"label": label, "value": key}
+                                for key, label in RANGES.items()]),
+        ], md=3),
+        dbc.Col([
+            dbc.Label("Episode of care", html_for="progress-episode"),
+            dbc.Select(id="progress-episode", value=str(episodes[0][0]) if episodes else None,
+                       options=[{"label": label, "value": str(eid)}
+                                for eid, label in episodes]),
+        ], md=4, style={} if len(episodes) > 1 else {"display": "none"}),
+    ], className="mb-2 no-print")

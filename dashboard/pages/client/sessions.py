@@ -158,6 +158,10 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
                         notes, answers),
             today=today, record_began=context.record_began,
             activity_ids={a for a, _ in context.activities}, plan_item_ids=plan_items)
+        refusal = "The session was not saved: see the messages above."
+        if care is None and context.episode_id is None:
+            data, refusal = None, ("The session was not saved: this client has been "
+                                   "discharged. Start a new episode (intake) first.")
         if data is None:
             q_errors: dict[str, list[str]] = {}
             for key in errors:
@@ -169,8 +173,7 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
                 [errors.get(f"rating-{o['id']['activity']}", "") for o in outputs[6]],
                 [errors.get(f"adherence-{o['id']['item']}", "") for o in outputs[7]],
                 [_missing_items(q_errors.get(o["id"]["instrument"])) for o in outputs[8]],
-                dbc.Alert("The session was not saved: see the messages above.",
-                          color="danger"), no_update, no_update,
+                dbc.Alert(refusal, color="danger"), no_update, no_update,
                 *_unchanged(outputs[12:]))
         if care is None:
             care = save_session(db, client=client, context=context, data=data, user_id=user.id)

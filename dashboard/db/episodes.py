@@ -1,0 +1,309 @@
+"""Episodes of care in the database: intake, the red-flag's referral and clearing,
+discharge with its frozen outcome, the list of a client's episodes, clinic outcomes.
+
+Every function works in the caller's transaction; callers authorize and audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboard.db.clinic import get_clinic
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    Episode,
+    Goal,
+    PlanItem,
+    PlanVersion,
+    RedFlagAnswer,
+    User,
+    utcnow,
+)
+from dashboard.db.plans import current_version
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.episodes import (
+    DISCHARGE_REASONS,
+    RED_FLAG_ITEMS,
+    REFERRAL_SOURCES,
+    DischargeDraft,
+    IntakeDraft,
+    Outcome,
+    OutcomeRow,
+    ScorePoint,
+    outcome_of,
+    pain_goal_met,
+)
+from dashboard.handout.discharge import (
+    DischargeSummaryData,
+    GoalRow,
+    PlanLine,
+    measure_rows,
+    status_sentence,
+)
+
+
+class EpisodeError(ValueError):
+    """The episode is not in a state that allows this (the message says why, for the user)."""
+
+
+def needs_intake(episode: Episode | None) -> bool:
+    return episode is None or episode.ended_on is not None or episode.intake_recorded_at is None
+
+
+def record_intake(session: Session, *, client: Client, draft: IntakeDraft, user_id: int,
+                  today: dt.date) -> Episode:
+    """Record intake: into the open episode if it has none yet (a new client), else as a
+    new episode after a discharge (a re-referral). Refused while an episode with an intake
+    is open."""
+    episode = current_episode(session, client.id)
+    if episode is not None and episode.ended_on is None:
+        if episode.intake_recorded_at is not None:
+            raise EpisodeError("An episode of care is already open: discharge it before "
+                               "starting a new one.")
+    else:
+        if episode is not None and episode.ended_on is not None and episode.ended_on > today:
+            raise EpisodeError("The last episode ends in the future.")
+        episode = Episode(client_id=client.id, started_on=today)
+        session.add(episode)
+        session.flush()
+    now = utcnow()
+    episode.opened_by_id = episode.opened_by_id or user_id
+    episode.referral_source = draft.referral_source
+    episode.referrer_name = draft.referrer_name
+    episode.reason = draft.reason
+    episode.intake_recorded_at = now
+    episode.consent_treatment = draft.consent_treatment
+    episode.consent_data = draft.consent_data
+    episode.consent_recorded_by_id = user_id
+    episode.consent_recorded_at = now
+    episode.urgent_flag = bool(draft.urgent_yes)
+    episode.see_doctor_flag = bool(draft.see_doctor_yes)
+    session.add_all([RedFlagAnswer(episode_id=episode.id, item=key, answer=answer)
+                     for key, answer in draft.answers.items()])
+    session.flush()
+    refresh_client_summary(session, client)
+    return episode
+
+
+def red_flag_answers(session: Session, episode_id: int) -> dict[str, str]:
+    return dict(session.execute(select(RedFlagAnswer.item, RedFlagAnswer.answer)
+                                .where(RedFlagAnswer.episode_id == episode_id)).all())
+
+
+def open_flagged_episode(session: Session, client: Client, episode_id: object) -> Episode:
+    episode = _client_episode(session, client, episode_id)
+    if not episode.urgent_flag or episode.flag_cleared_at is not None:
+        raise EpisodeError("This episode has no open red flag.")
+    return episode
+
+
+def record_referral(session: Session, *, client: Client, episode_id: object, note: str,
+                    user_id: int) -> Episode:
+    """Record that the client was referred for urgent care (the flag stays open)."""
+    episode = open_flagged_episode(session, client, episode_id)
+    episode.referral_recorded_at = utcnow()
+    episode.referral_recorded_by_id = user_id
+    episode.referral_note = note
+    session.flush()
+    return episode
+
+
+def clear_flag(session: Session, *, client: Client, episode_id: object, note: str,
+               user_id: int) -> Episode:
+    """Close the red flag once the client has been seen (refused before a referral)."""
+    episode = open_flagged_episode(session, client, episode_id)
+    if episode.referral_recorded_at is None:
+        raise EpisodeError("Record the urgent referral before clearing the flag.")
+    episode.flag_cleared_at = utcnow()
+    episode.flag_cleared_by_id = user_id
+    episode.flag_cleared_note = note
+    session.flush()
+    refresh_client_summary(session, client)
+    return episode
+
+
+def _client_episode(session: Session, client: Client, episode_id: object) -> Episode:
+    """The episode with this id if it belongs to this client (ids come from the browser)."""
+    try:
+        eid = int(episode_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise EpisodeError("No such episode.") from None
+    episode = session.get(Episode, eid)
+    if episode is None or episode.client_id != client.id:
+        raise EpisodeError("No such episode.")
+    return episode
+
+
+def client_episode(session: Session, client: Client, episode_id: object) -> Episode:
+    return _client_episode(session, client, episode_id)
+
+
+def episode_points(session: Session, episode_id: int) -> list[ScorePoint]:
+    return [ScorePoint(r.session_on, r.pain, r.stress, r.function_score)
+            for r in session.execute(
+                select(CareSession.session_on, CareSession.pain, CareSession.stress,
+                       CareSession.function_score)
+                .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
+                .order_by(CareSession.session_on, CareSession.id))]
+
+
+def discharge_goals(session: Session, episode: Episode) -> list[tuple[Goal, bool | None]]:
+    """The final plan's goals with whether each looks met (pain goals from the scores)."""
+    plan = current_version(session, episode.id)
+    if plan is None:
+        return []
+    points = episode_points(session, episode.id)
+    final_pain = points[-1].pain if points else None
+    return [(g, g.met if g.met is not None else pain_goal_met(g.pain_target, final_pain))
+            for g in plan.goals]
+
+
+def discharge(session: Session, *, client: Client, episode_id: object, draft: DischargeDraft,
+              user_id: int) -> Episode:
+    """Close the open episode and freeze its outcome; refused for any other episode."""
+    episode = _client_episode(session, client, episode_id)
+    if episode.ended_on is not None:
+        raise EpisodeError("This episode has already been discharged.")
+    outcome = outcome_of(episode_points(session, episode.id))
+    episode.ended_on = draft.ended_on
+    episode.discharge_reason = draft.reason
+    episode.discharge_recommendations = draft.recommendations
+    episode.discharged_by_id = user_id
+    _freeze(episode, outcome)
+    plan = current_version(session, episode.id)
+    for goal in plan.goals if plan else []:
+        if goal.id in draft.goals_met:
+            goal.met = draft.goals_met[goal.id]
+    session.flush()
+    refresh_client_summary(session, client)
+    return episode
+
+
+def _freeze(episode: Episode, outcome: Outcome) -> None:
+    episode.sessions_attended = outcome.sessions
+    episode.baseline_pain = outcome.baseline.pain if outcome.baseline else None
+    episode.discharge_pain = outcome.final.pain if outcome.final else None
+    episode.baseline_stress = outcome.baseline.stress if outcome.baseline else None
+    episode.discharge_stress = outcome.final.stress if outcome.final else None
+    episode.baseline_function = outcome.function_baseline
+    episode.discharge_function = outcome.function_final
+    episode.outcome = outcome.status
+
+
+@dataclass(frozen=True)
+class EpisodeInfo:
+    id: int
+    number: int  # 1 for the client's first episode
+    started_on: dt.date
+    ended_on: dt.date | None
+    state: str
+    referral_source: str
+    referrer_name: str
+    discharge_reason: str | None
+    sessions: int
+    baseline_pain: int | None
+    latest_pain: int | None
+    outcome: str | None
+
+
+def list_episodes(session: Session, client_id: int) -> list[EpisodeInfo]:
+    """Every episode of the client, newest first, with its session count and pain ends."""
+    counts = dict(session.execute(
+        select(CareSession.episode_id, func.count())
+        .where(CareSession.client_id == client_id, CareSession.deleted_at.is_(None))
+        .group_by(CareSession.episode_id)).all())
+    episodes = list(session.scalars(select(Episode).where(Episode.client_id == client_id)
+                                    .order_by(Episode.started_on, Episode.id)))
+    result = []
+    for number, e in enumerate(episodes, start=1):
+        state = "discharged" if e.ended_on else (
+            "flagged" if e.urgent_flag and e.flag_cleared_at is None else "open")
+        if e.ended_on is None:
+            points = episode_points(session, e.id)
+            first = points[0].pain if points else None
+            last = points[-1].pain if points else None
+        else:
+            first, last = e.baseline_pain, e.discharge_pain
+        result.append(EpisodeInfo(e.id, number, e.started_on, e.ended_on, state,
+                                  e.referral_source, e.referrer_name, e.discharge_reason,
+                                  counts.get(e.id, 0), first, last, e.outcome))
+    return result[::-1]
+
+
+def user_names(session: Session, *user_ids: int | None) -> dict[int, str]:
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
+
+
+def outcome_rows_by_practitioner(session: Session, client_ids) -> list[OutcomeRow]:
+    """Discharged episodes of the given clients (a select of ids), grouped by practitioner."""
+    return [OutcomeRow(name, change, outcome, sessions) for name, change, outcome, sessions in
+            session.execute(
+                select(User.name, Episode.discharge_pain - Episode.baseline_pain,
+                       Episode.outcome, Episode.sessions_attended)
+                .join(Client, Client.id == Episode.client_id)
+                .join(User, User.id == Client.practitioner_id)
+                .where(Episode.ended_on.is_not(None), Episode.client_id.in_(client_ids)))]
+
+
+def outcome_rows_by_strategy(session: Session, client_ids) -> list[OutcomeRow]:
+    """Discharged episodes by each strategy of the plan they ended on (an episode with
+    three strategies counts under each)."""
+    final_version = (select(PlanVersion.episode_id, func.max(PlanVersion.version).label("v"))
+                     .group_by(PlanVersion.episode_id).subquery())
+    strategies = (select(PlanVersion.episode_id, PlanItem.strategy_name.label("strategy"))
+                  .join(final_version, (final_version.c.episode_id == PlanVersion.episode_id)
+                        & (final_version.c.v == PlanVersion.version))
+                  .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
+                  .distinct().subquery())
+    return [OutcomeRow(strategy, change, outcome, sessions)
+            for strategy, change, outcome, sessions in session.execute(
+                select(strategies.c.strategy, Episode.discharge_pain - Episode.baseline_pain,
+                       Episode.outcome, Episode.sessions_attended)
+                .join(strategies, strategies.c.episode_id == Episode.id)
+                .where(Episode.ended_on.is_not(None), Episode.client_id.in_(client_ids)))]
+
+
+def discharge_summary_data(session: Session, client: Client, episode: Episode,
+                           audience: str) -> DischargeSummaryData:
+    """What a discharged episode's summary says (raises EpisodeError if still open)."""
+    if episode.ended_on is None or episode.discharge_reason is None:
+        raise EpisodeError("The episode has not been discharged yet.")
+    clinic = get_clinic(session)
+    practitioner = session.get(User, client.practitioner_id)
+    outcome = outcome_of(episode_points(session, episode.id))
+    plan = current_version(session, episode.id)
+    goals = tuple(GoalRow(g.description, "Not recorded" if g.met is None
+                          else "Met" if g.met else "Not met")
+                  for g in (plan.goals if plan else []))
+    lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i)))
+                  for i in (plan.items if plan else []))
+    answers = red_flag_answers(session, episode.id)
+    flags = tuple(item.question for item in RED_FLAG_ITEMS if answers.get(item.key) == "yes")
+    return DischargeSummaryData(
+        audience=audience,
+        clinic_name=clinic.name if clinic else "",
+        clinic_phone=clinic.phone if clinic else "",
+        clinic_address=clinic.address if clinic else "",
+        client_name=f"{client.given_name} {client.family_name}",
+        client_first_name=client.given_name, date_of_birth=client.date_of_birth,
+        practitioner_name=practitioner.name if practitioner else "",
+        referral_source=REFERRAL_SOURCES[episode.referral_source],
+        referrer_name=episode.referrer_name, reason=episode.reason,
+        started_on=episode.started_on, ended_on=episode.ended_on,
+        discharge_reason=DISCHARGE_REASONS[episode.discharge_reason],
+        sessions_attended=outcome.sessions, measures=measure_rows(outcome),
+        status_sentence=status_sentence(outcome, audience), goals=goals, plan=lines,
+        plan_version=plan.version if plan else None,
+        recommendations=episode.discharge_recommendations, red_flags=flags,
+        referral_note=episode.referral_note,
+        crisis_line_text=clinic.crisis_line_text if clinic else "",
+    )

@@ -1,0 +1,297 @@
+"""Episodes of care: intake (referral, consent, red-flag screen), the flag's life, discharge
+and the outcome figures a discharge summary reports. Plain data and rules only.
+
+Life cycle: intake opens an episode; a "yes" to any urgent-care item flags it until a
+practitioner records the referral and clears the flag; discharge closes it with a reason
+and freezes its outcome; a returning client starts a new episode from a new baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dashboard.domain.status import NOT_ENOUGH_DATA, STATUS_LABELS, status_from
+
+URGENT = "urgent"
+SEE_DOCTOR = "see_doctor"
+
+
+@dataclass(frozen=True)
+class RedFlagItem:
+    key: str
+    question: str  # as the practitioner asks it
+    level: str  # URGENT or SEE_DOCTOR
+
+
+# The urgent-care and see-a-doctor-soon lists of the product brief, as screening questions.
+RED_FLAG_ITEMS: tuple[RedFlagItem, ...] = (
+    RedFlagItem("urine", "New difficulty passing urine, or a change in its flow?", URGENT),
+    RedFlagItem("saddle", "Numbness around the genitals, anus or inner thighs (saddle area)?",
+                URGENT),
+    RedFlagItem("bowel", "Loss of bowel control, or of the feeling that the rectum is full?",
+                URGENT),
+    RedFlagItem("sexual", "New sexual dysfunction?", URGENT),
+    RedFlagItem("legs", "Severe or worsening weakness or numbness in both legs?", URGENT),
+    RedFlagItem("fever", "Fever or feeling generally unwell with the back pain?", SEE_DOCTOR),
+    RedFlagItem("weight", "Weight loss they cannot explain?", SEE_DOCTOR),
+    RedFlagItem("cancer", "A history of cancer?", SEE_DOCTOR),
+    RedFlagItem("injury", "Pain that began after a fall or an injury?", SEE_DOCTOR),
+    RedFlagItem("night", "Pain worse at night and not eased by rest?", SEE_DOCTOR),
+    RedFlagItem("age", "New back pain while under 20 or over 55?", SEE_DOCTOR),
+)
+RED_FLAG_BY_KEY = {item.key: item for item in RED_FLAG_ITEMS}
+ANSWERS = {"yes": "Yes", "no": "No", "not_asked": "Not asked"}
+
+REFERRAL_SOURCES = {"self": "Self-referred", "doctor": "A doctor",
+                    "practitioner": "Another practitioner", "other": "Other"}
+DISCHARGE_REASONS = {"goals_met": "Goals met", "plateau": "Progress has plateaued",
+                     "referred_on": "Referred on", "stopped_attending": "Stopped attending"}
+EPISODE_STATE_LABELS = {"open": "Open", "flagged": "Red flag", "discharged": "Discharged"}
+
+REASON_MAX = 2000
+NAME_MAX = 200
+NOTE_MAX = 2000
+# A change in the Patient-Specific Functional Scale mean of 2 points is meaningful
+# (product brief); stress 0-10 has no agreed threshold, so its change is reported only.
+FUNCTION_MIN_CHANGE = 2.0
+
+
+@dataclass(frozen=True)
+class IntakeDraft:
+    referral_source: str
+    referrer_name: str
+    reason: str
+    consent_treatment: bool
+    consent_data: bool
+    answers: dict[str, str]  # item key -> yes / no / not_asked
+
+    @property
+    def urgent_yes(self) -> list[RedFlagItem]:
+        return [i for i in RED_FLAG_ITEMS if i.level == URGENT and self.answers[i.key] == "yes"]
+
+    @property
+    def see_doctor_yes(self) -> list[RedFlagItem]:
+        return [i for i in RED_FLAG_ITEMS
+                if i.level == SEE_DOCTOR and self.answers[i.key] == "yes"]
+
+
+def _text(raw: object) -> str:
+    return raw.strip() if isinstance(raw, str) else ""
+
+
+def _has_control_chars(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\n\r\t" for c in text)
+
+
+def _check_text(text: str, label: str, limit: int, *, required: bool) -> str | None:
+    if required and not text:
+        return f"Enter the {label}."
+    if len(text) > limit:
+        return f"The {label} is too long: at most {limit} characters."
+    if _has_control_chars(text):
+        return f"The {label} contains characters that cannot be stored."
+    return None
+
+
+def parse_intake(
+    *, referral_source: object, referrer_name: object, reason: object,
+    consent_treatment: object, consent_data: object, answers: dict[str, object],
+) -> tuple[IntakeDraft | None, dict[str, str]]:
+    """The intake form as typed: a draft, or messages keyed by field."""
+    errors: dict[str, str] = {}
+    source = referral_source if isinstance(referral_source, str) else ""
+    if source not in REFERRAL_SOURCES:
+        errors["referral_source"] = "Choose who referred the client."
+    name, why = _text(referrer_name), _text(reason)
+    problem = _check_text(name, "referrer's name", NAME_MAX,
+                          required=source in ("doctor", "practitioner", "other"))
+    if problem:
+        errors["referrer_name"] = problem
+    problem = _check_text(why, "reason for referral", REASON_MAX, required=True)
+    if problem:
+        errors["reason"] = problem
+    if consent_treatment is not True:
+        errors["consent_treatment"] = ("Treatment cannot start without the client's consent: "
+                                       "record it once they have given it.")
+    checked: dict[str, str] = {}
+    for item in RED_FLAG_ITEMS:
+        value = answers.get(item.key)
+        if value not in ANSWERS:
+            errors[f"flag-{item.key}"] = "Answer yes, no or not asked."
+        else:
+            checked[item.key] = str(value)
+    if errors:
+        return None, errors
+    return IntakeDraft(source, name, why, True,
+                       consent_data is True, checked), {}
+
+
+def parse_note(raw: object, label: str, *, required: bool = True) -> tuple[str, str | None]:
+    text = _text(raw)
+    return text, _check_text(text, label, NOTE_MAX, required=required)
+
+
+def episode_state(*, ended_on: dt.date | None, urgent_flag: bool,
+                  flag_cleared: bool) -> str:
+    if ended_on is not None:
+        return "discharged"
+    if urgent_flag and not flag_cleared:
+        return "flagged"
+    return "open"
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    session_on: dt.date
+    pain: int
+    stress: int
+    function: float | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An episode's figures, baseline (first session) against discharge (last session)."""
+
+    sessions: int
+    baseline: ScorePoint | None
+    final: ScorePoint | None
+    status: str
+
+    @property
+    def pain_change(self) -> int | None:
+        return None if self.baseline is None or self.final is None else \
+            self.final.pain - self.baseline.pain
+
+    @property
+    def stress_change(self) -> int | None:
+        return None if self.baseline is None or self.final is None else \
+            self.final.stress - self.baseline.stress
+
+    @property
+    def function_baseline(self) -> float | None:
+        return self.baseline.function if self.baseline else None
+
+    @property
+    def function_final(self) -> float | None:
+        return self.final.function if self.final else None
+
+    @property
+    def function_change(self) -> float | None:
+        if self.function_baseline is None or self.function_final is None:
+            return None
+        return round(self.function_final - self.function_baseline, 1)
+
+    @property
+    def pain_meaningful(self) -> bool:
+        """Pain improved by the product's rule: 2 points and 30% below baseline."""
+        return self.status == "improving"
+
+    @property
+    def function_meaningful(self) -> bool:
+        change = self.function_change
+        return change is not None and change >= FUNCTION_MIN_CHANGE
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def outcome_of(points: list[ScorePoint]) -> Outcome:
+    """``points`` oldest first. Function may be missing at either end: the first and last
+    sessions that have it stand for baseline and discharge."""
+    if not points:
+        return Outcome(0, None, None, NOT_ENOUGH_DATA)
+    first, last = points[0], points[-1]
+    with_function = [p for p in points if p.function is not None]
+    if with_function:
+        first = ScorePoint(first.session_on, first.pain, first.stress, with_function[0].function)
+        last = ScorePoint(last.session_on, last.pain, last.stress, with_function[-1].function)
+    status = status_from(first.pain, last.pain, len(points)).status
+    return Outcome(len(points), first, last, status)
+
+
+@dataclass(frozen=True)
+class DischargeDraft:
+    reason: str
+    ended_on: dt.date
+    recommendations: str
+    goals_met: dict[int, bool]  # goal id -> met
+
+
+def parse_discharge(
+    *, reason: object, ended_on: object, recommendations: object,
+    goals_met: dict[int, object], started_on: dt.date, last_session_on: dt.date | None,
+    today: dt.date,
+) -> tuple[DischargeDraft | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    if reason not in DISCHARGE_REASONS:
+        errors["reason"] = "Choose why the episode ends."
+    day: dt.date | None = None
+    try:
+        day = dt.date.fromisoformat(str(ended_on)[:10]) if ended_on else None
+    except ValueError:
+        day = None
+    if day is None:
+        errors["ended_on"] = "Enter the discharge date."
+    elif day > today:
+        errors["ended_on"] = "The discharge date cannot be in the future."
+    elif day < started_on:
+        errors["ended_on"] = f"The episode began on {started_on:%d %b %Y}: discharge after it."
+    elif last_session_on is not None and day < last_session_on:
+        errors["ended_on"] = (f"The last session was on {last_session_on:%d %b %Y}: "
+                              "discharge on or after it.")
+    text = _text(recommendations)
+    problem = _check_text(text, "recommendations", NOTE_MAX, required=True)
+    if problem:
+        errors["recommendations"] = problem
+    if errors or day is None:
+        return None, errors
+    return DischargeDraft(str(reason), day, text,
+                          {gid: value is True for gid, value in goals_met.items()}), {}
+
+
+def pain_goal_met(target: int | None, final_pain: int | None) -> bool | None:
+    """A pain goal is met when the discharge pain is at or below it (None: cannot tell)."""
+    if target is None or final_pain is None:
+        return None
+    return final_pain <= target
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One discharged episode, for clinic comparisons."""
+
+    group: str
+    pain_change: int | None
+    outcome: str | None
+    sessions: int | None
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    group: str
+    discharged: int
+    improved: int
+    mean_pain_change: float | None
+    mean_sessions: float | None
+
+    @property
+    def improved_share(self) -> float:
+        return self.improved / self.discharged if self.discharged else 0.0
+
+
+def summarise_outcomes(rows: list[OutcomeRow]) -> list[OutcomeSummary]:
+    """Per group: episodes discharged, how many meaningfully improved, mean pain change."""
+    groups: dict[str, list[OutcomeRow]] = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    result = []
+    for name, members in groups.items():
+        changes = [r.pain_change for r in members if r.pain_change is not None]
+        sessions = [r.sessions for r in members if r.sessions is not None]
+        result.append(OutcomeSummary(
+            name, len(members), sum(1 for r in members if r.outcome == "improving"),
+            round(sum(changes) / len(changes), 1) if changes else None,
+            round(sum(sessions) / len(sessions), 1) if sessions else None))
+    return sorted(result, key=lambda s: (-s.discharged, s.group))

@@ -1,0 +1,131 @@
+"""The discharge summary: one episode from referral to discharge, for the client (plain
+words) or for whoever referred them (clinical words). Same machinery as the handout:
+plain data in, autoescaped HTML, tagged PDF out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dashboard.domain.episodes import Outcome
+from dashboard.handout import content
+from dashboard.handout.render import TEMPLATES, _env
+
+AUDIENCES = ("client", "referrer")
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    name: str
+    scale: str
+    baseline: str
+    discharge: str
+    change: str
+    meaningful: str  # "Yes", "No" or a reason it cannot be judged
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    description: str
+    met: str  # "Met", "Not met", "Not recorded"
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    strategy: str
+    part: str
+    dose: str
+
+
+@dataclass(frozen=True)
+class DischargeSummaryData:
+    audience: str
+    clinic_name: str
+    clinic_phone: str
+    clinic_address: str
+    client_name: str
+    client_first_name: str
+    date_of_birth: dt.date
+    practitioner_name: str
+    referral_source: str
+    referrer_name: str
+    reason: str
+    started_on: dt.date
+    ended_on: dt.date
+    discharge_reason: str
+    sessions_attended: int
+    measures: tuple[MeasureRow, ...]
+    status_sentence: str
+    goals: tuple[GoalRow, ...]
+    plan: tuple[PlanLine, ...]
+    plan_version: int | None
+    recommendations: str
+    red_flags: tuple[str, ...]  # screen items answered yes (referrer copy only)
+    referral_note: str
+    crisis_line_text: str = ""
+
+
+def render_summary_html(data: DischargeSummaryData) -> str:
+    css = (TEMPLATES / "handout.css").read_text(encoding="utf-8")
+    return _env.get_template("discharge.html").render(
+        s=data, css=css, urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
+        not_a_replacement=content.NOT_A_REPLACEMENT)
+
+
+def summary_filename(client_name: str, ended_on: dt.date, audience: str) -> str:
+    safe = "".join(c if c.isalnum() else "-" for c in client_name).strip("-").lower()
+    return f"discharge-summary-{safe or 'client'}-{ended_on.isoformat()}-{audience}.pdf"
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return "Not recorded"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _signed(value: float | int | None) -> str:
+    if value is None:
+        return "Cannot tell"
+    return f"{value:+g}" if isinstance(value, float) else f"{value:+d}"
+
+
+def measure_rows(outcome: Outcome) -> tuple[MeasureRow, ...]:
+    """Pain, stress and function at baseline and discharge, and whether each change is
+    meaningful by the thresholds in the product brief."""
+    b, f = outcome.baseline, outcome.final
+    if b is None or f is None:
+        return ()
+    few = outcome.sessions < 2
+    pain_verdict = ("Too few sessions to judge" if few else
+                    "Yes (at least 2 points and 30% lower)" if outcome.pain_meaningful else "No")
+    if outcome.function_change is None:
+        function_verdict = "Not measured"
+    else:
+        function_verdict = ("Too few sessions to judge" if few else
+                            "Yes (at least 2 points higher)" if outcome.function_meaningful
+                            else "No")
+    return (
+        MeasureRow("Pain", "0-10, lower is better", _num(b.pain), _num(f.pain),
+                   _signed(outcome.pain_change), pain_verdict),
+        MeasureRow("Stress", "0-10, lower is better", _num(b.stress), _num(f.stress),
+                   _signed(outcome.stress_change), "No agreed threshold"),
+        MeasureRow("Function", "activities 0-10, higher is better",
+                   _num(outcome.function_baseline), _num(outcome.function_final),
+                   _signed(outcome.function_change), function_verdict),
+    )
+
+
+def status_sentence(outcome: Outcome, audience: str) -> str:
+    if outcome.sessions == 0:
+        return "No sessions were recorded in this episode."
+    if outcome.sessions < 2:
+        return "Only one session was recorded, so change cannot be judged."
+    you = audience == "client"
+    if outcome.status == "improving":
+        return ("Your pain came down by a meaningful amount." if you else
+                "Pain improved by a clinically meaningful amount (2 points and 30%).")
+    if outcome.status == "worsening":
+        return ("Your pain was higher at the end than at the start." if you else
+                "Pain worsened by 2 points or more over the episode.")
+    return ("Your pain did not change by a meaningful amount." if you else
+            "No meaningful change in pain over the episode.")

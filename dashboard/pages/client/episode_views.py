@@ -1,0 +1,217 @@
+"""Layout pieces of episodes of care: the red-flag stop message and its referral form,
+the episode card on the client page, the discharge form and the list of episodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.components.forms import field
+from dashboard.components.status import status_badge
+from dashboard.context import current_settings
+from dashboard.db.episodes import EpisodeInfo
+from dashboard.db.models import Episode, Goal
+from dashboard.domain.episodes import (
+    ANSWERS,
+    DISCHARGE_REASONS,
+    EPISODE_STATE_LABELS,
+    RED_FLAG_ITEMS,
+    REFERRAL_SOURCES,
+    SEE_DOCTOR,
+    URGENT,
+)
+
+REFERRAL_NOTE = "episode-referral-note"
+REFERRAL_SAVE = "episode-referral-save"
+REFERRAL_ERROR = "episode-referral-error"
+CLEAR_NOTE = "episode-clear-note"
+CLEAR_SAVE = "episode-clear-save"
+CLEAR_ERROR = "episode-clear-error"
+FLAG_AREA = "episode-flag-area"
+FLAG_EPISODE = "episode-flag-episode"
+DISCHARGE_REASON = "discharge-reason"
+DISCHARGE_DATE = "discharge-date"
+DISCHARGE_RECOMMENDATIONS = "discharge-recommendations"
+DISCHARGE_GOAL = "discharge-goal"  # pattern: {"type": DISCHARGE_GOAL, "goal": id}
+DISCHARGE_SAVE = "discharge-save"
+DISCHARGE_RESULT = "discharge-result"
+DISCHARGE_ERRORS = {"reason": "discharge-reason-error", "ended_on": "discharge-date-error",
+                    "recommendations": "discharge-recommendations-error"}
+DISCHARGE_GO = "discharge-go"
+
+
+def _when(at: dt.datetime | None) -> str:
+    """A moment in the clinic's time zone (stored in UTC)."""
+    return f"{at.astimezone(current_settings().tz):%d %b %Y %H:%M}" if at else ""
+
+
+def stop_message(urgent_questions: list[str]) -> dbc.Alert:
+    """The urgent-care stop: treatment waits; refer now and record the referral."""
+    return dbc.Alert([
+        html.H2("Stop: refer for urgent care now", className="h5 alert-heading"),
+        html.P("The client answered yes to an urgent-care red flag. Do not start treatment: "
+               "send them to an emergency department today, then record the referral "
+               "below."),
+        html.Ul([html.Li(q) for q in urgent_questions]),
+    ], color="danger", id="red-flag-stop", className="mb-3")
+
+
+def _note_field(label: str, control_id: str, error_id: str, note: str, error: str
+                ) -> dbc.Col:
+    return dbc.Col([
+        dbc.Label(label, html_for=control_id),
+        dbc.Textarea(id=control_id, rows=2, maxLength=2000, value=note,
+                     invalid=bool(error)),
+        html.Div(error, id=error_id, className="field-error", role="status"),
+    ], className="mb-3")
+
+
+def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, cleared_by: str,
+               *, error: str = "", note: str = "") -> list:
+    """An urgent flag's state: the referral form until it is recorded, then the clearing
+    form until a practitioner closes the flag. The children of ``FLAG_AREA``."""
+    if not episode.urgent_flag:
+        return []
+    if episode.flag_cleared_at is not None:
+        return [dbc.Alert(
+            f"Urgent red flag cleared {_when(episode.flag_cleared_at)} by {cleared_by}: "
+            f"{episode.flag_cleared_note}", color="secondary", className="small",
+            id="red-flag-cleared")]
+    urgent = [i.question for i in RED_FLAG_ITEMS
+              if i.level == URGENT and answers.get(i.key) == "yes"]
+    if episode.referral_recorded_at is None:
+        return [
+            dcc.Store(id=FLAG_EPISODE, data=episode.id),
+            stop_message(urgent),
+            _note_field("Record the urgent referral (where, to whom, when)", REFERRAL_NOTE,
+                        REFERRAL_ERROR, note, error),
+            dbc.Button("Record referral", id=REFERRAL_SAVE, color="danger"),
+        ]
+    return [
+        dcc.Store(id=FLAG_EPISODE, data=episode.id),
+        dbc.Alert([html.Strong("Urgent red flag open: "),
+                   "treatment waits until the client has been seen for urgent care. ",
+                   f"Referral recorded {_when(episode.referral_recorded_at)} by "
+                   f"{recorded_by}: {episode.referral_note}"],
+                  color="danger", id="red-flag-referred"),
+        _note_field("Once the client has been seen and may go on, clear the flag (what the "
+                    "urgent assessment found)", CLEAR_NOTE, CLEAR_ERROR, note, error),
+        dbc.Button("Clear the red flag", id=CLEAR_SAVE, color="secondary", outline=True),
+    ]
+
+
+def plan_warning(episode: Episode | None) -> dbc.Alert | None:
+    if episode is None or not episode.urgent_flag or episode.flag_cleared_at is not None:
+        return None
+    return dbc.Alert("Urgent red flag open: the client needs urgent care before any home "
+                     "plan. See the Episode view.", color="danger", id="plan-red-flag")
+
+
+def intake_summary(episode: Episode, answers: dict[str, str], names: dict[int, str]
+                   ) -> html.Div:
+    if episode.intake_recorded_at is None:
+        return html.P("No intake was recorded for this episode.", className="text-muted")
+    yes = [i for i in RED_FLAG_ITEMS if answers.get(i.key) == "yes"]
+    not_asked = [i for i in RED_FLAG_ITEMS if answers.get(i.key) == "not_asked"]
+    rows = [
+        ("Referred by", REFERRAL_SOURCES[episode.referral_source]
+         + (f": {episode.referrer_name}" if episode.referrer_name else "")),
+        ("Reason", episode.reason),
+        ("Consent to treatment", "Given" if episode.consent_treatment else "Not given"),
+        ("Consent to data use", "Given" if episode.consent_data else "Not given"),
+        ("Consent recorded", f"{_when(episode.consent_recorded_at)} by "
+                             f"{names.get(episode.consent_recorded_by_id or 0, '')}"),
+        ("Red flags answered yes", ", ".join(
+            f"{i.question} ({'urgent' if i.level == URGENT else 'see a doctor soon'})"
+            for i in yes) or "None"),
+        ("Not asked", ", ".join(i.question for i in not_asked) or "None"),
+    ]
+    return html.Dl([part for label, value in rows
+                    for part in (html.Dt(label, className="col-sm-3"),
+                                 html.Dd(value, className="col-sm-9"))], className="row mb-0")
+
+
+def see_doctor_note(episode: Episode, answers: dict[str, str]) -> dbc.Alert | None:
+    soon = [i.question for i in RED_FLAG_ITEMS
+            if i.level == SEE_DOCTOR and answers.get(i.key) == "yes"]
+    if not soon or episode.ended_on is not None:
+        return None
+    return dbc.Alert(["Advise the client to see a doctor soon: ", "; ".join(soon)],
+                     color="warning", className="small")
+
+
+def discharge_form(episode: Episode, goals: list[tuple[Goal, bool | None]], today: dt.date
+                   ) -> html.Div:
+    goal_rows = [dbc.Checkbox(id={"type": DISCHARGE_GOAL, "goal": g.id}, value=bool(met),
+                              label=f"Met: {g.description}") for g, met in goals]
+    return html.Div([
+        dcc.Store(id=DISCHARGE_EPISODE, data=episode.id),
+        dcc.Location(id=DISCHARGE_GO, refresh=True),
+        html.H3("Discharge", className="h6 mt-3"),
+        dbc.Row([
+            field("Reason", dbc.Select(id=DISCHARGE_REASON, placeholder="Choose a reason",
+                                       options=[{"label": label, "value": key}
+                                                for key, label in DISCHARGE_REASONS.items()]),
+                error_id=DISCHARGE_ERRORS["reason"], width=6),
+            field("Discharge date", dcc.DatePickerSingle(
+                id=DISCHARGE_DATE, date=today.isoformat(), display_format="D MMM YYYY",
+                min_date_allowed=episode.started_on.isoformat(),
+                max_date_allowed=today.isoformat()),
+                error_id=DISCHARGE_ERRORS["ended_on"], width=6),
+        ]),
+        html.Fieldset([html.Legend("Goals of the final plan", className="form-label fs-6"),
+                       *goal_rows], className="mb-3") if goal_rows else None,
+        field("Recommendations (printed on both summaries)",
+              dbc.Textarea(id=DISCHARGE_RECOMMENDATIONS, rows=3, maxLength=2000),
+              error_id=DISCHARGE_ERRORS["recommendations"]),
+        dbc.Button("Discharge and make the summary", id=DISCHARGE_SAVE, color="primary"),
+        html.Div(id=DISCHARGE_RESULT, className="mt-2", role="status"),
+    ], className="border rounded p-3 no-print")
+
+
+def summary_links(client_id: int, episode_id: int) -> html.Span:
+    base = f"/clients/{client_id}/episodes/{episode_id}/summary.pdf"
+    return html.Span([
+        html.A("Summary for the client (PDF)", href=f"{base}?for=client",
+               className="me-3", id=f"summary-client-{episode_id}"),
+        html.A("Summary for the referrer (PDF)", href=f"{base}?for=referrer",
+               id=f"summary-referrer-{episode_id}"),
+    ])
+
+
+def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> html.Div:
+    if not episodes:
+        return html.P("No episodes of care yet.")
+    rows = []
+    for e in episodes:
+        pain = ("—" if e.baseline_pain is None else
+                f"{e.baseline_pain} → {e.latest_pain}")
+        rows.append(html.Tr([
+            html.Td(f"#{e.number}"),
+            html.Td(f"{e.started_on:%d %b %Y} – "
+                    + (f"{e.ended_on:%d %b %Y}" if e.ended_on else "now")),
+            html.Td(EPISODE_STATE_LABELS[e.state]
+                    + (f" ({DISCHARGE_REASONS[e.discharge_reason]})"
+                       if e.discharge_reason else "")),
+            html.Td(e.sessions), html.Td(pain),
+            html.Td(status_badge(e.outcome) if e.outcome else "—"),
+            html.Td(summary_links(client_id, e.id) if e.ended_on else ""),
+        ]))
+    return dbc.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+            "Episode", "Dates", "State", "Sessions", "Pain", "Outcome", "Summaries")])),
+        html.Tbody(rows),
+    ], size="sm", responsive=True, className="align-middle")
+
+
+def answers_labels() -> list[dict[str, str]]:
+    return [{"label": label, "value": key} for key, label in ANSWERS.items()]
+
+
+DISCHARGE_EPISODE = "discharge-episode"
+
+
+def refusal(message: str) -> dbc.Alert:
+    return dbc.Alert(message, color="danger", className="mb-0")

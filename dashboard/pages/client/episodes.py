@@ -1,0 +1,121 @@
+"""Callbacks of episodes of care on the client page (and the intake page, which shows the
+same red-flag panel): record the urgent referral, clear the flag, discharge.
+
+Each asks the server who is calling and whether they may see the client first.
+"""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+
+from dashboard.auth.access import authorize_client, require_user
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.episodes import (
+    EpisodeError,
+    clear_flag,
+    client_episode,
+    discharge,
+    episode_points,
+    record_referral,
+    red_flag_answers,
+    user_names,
+)
+from dashboard.domain.episodes import parse_discharge, parse_note
+from dashboard.pages.client import episode_views as views
+from dashboard.pages.client import ids
+
+
+def _flag_update(client_id: object, episode_id: object, raw_note: object, *, clearing: bool):
+    user = require_user()
+    label = "what the urgent assessment found" if clearing else "referral"
+    note, problem = parse_note(raw_note, label)
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)
+        try:
+            if problem:
+                raise EpisodeError(problem)
+            change = clear_flag if clearing else record_referral
+            episode = change(db, client=client, episode_id=episode_id, note=note,
+                             user_id=user.id)
+        except EpisodeError as refused:
+            episode = client_episode(db, client, episode_id)
+            names = user_names(db, episode.referral_recorded_by_id, episode.flag_cleared_by_id)
+            return views.flag_panel(episode, red_flag_answers(db, episode.id),
+                                    names.get(episode.referral_recorded_by_id or 0, ""), "",
+                                    error=str(refused), note=note)
+        record_audit(db, user_id=user.id,
+                     action="red_flag_cleared" if clearing else "urgent_referral_recorded",
+                     entity="episode", entity_id=episode.id, client_id=client.id,
+                     ip=client_ip(), detail={"note": note})
+        names = user_names(db, episode.referral_recorded_by_id, episode.flag_cleared_by_id)
+        return views.flag_panel(episode, red_flag_answers(db, episode.id),
+                                names.get(episode.referral_recorded_by_id or 0, ""),
+                                names.get(episode.flag_cleared_by_id or 0, ""))
+
+
+@callback(
+    Output(views.FLAG_AREA, "children", allow_duplicate=True),
+    Input(views.REFERRAL_SAVE, "n_clicks"),
+    State(views.REFERRAL_NOTE, "value"),
+    State(views.FLAG_EPISODE, "data"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def save_referral(_n, note, episode_id, client_id):
+    return _flag_update(client_id, episode_id, note, clearing=False)
+
+
+@callback(
+    Output(views.FLAG_AREA, "children", allow_duplicate=True),
+    Input(views.CLEAR_SAVE, "n_clicks"),
+    State(views.CLEAR_NOTE, "value"),
+    State(views.FLAG_EPISODE, "data"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def save_clearing(_n, note, episode_id, client_id):
+    return _flag_update(client_id, episode_id, note, clearing=True)
+
+
+@callback(
+    [Output(error_id, "children") for error_id in views.DISCHARGE_ERRORS.values()],
+    Output(views.DISCHARGE_RESULT, "children"),
+    Output(views.DISCHARGE_GO, "href"),
+    Input(views.DISCHARGE_SAVE, "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    State(views.DISCHARGE_EPISODE, "data"),
+    State(views.DISCHARGE_REASON, "value"),
+    State(views.DISCHARGE_DATE, "date"),
+    State(views.DISCHARGE_RECOMMENDATIONS, "value"),
+    State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
+    prevent_initial_call=True,
+)
+def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals):
+    user = require_user()
+    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
+                 if isinstance(s["id"].get("goal"), int)}
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)
+        try:
+            episode = client_episode(db, client, episode_id)
+        except EpisodeError as refused:
+            return "", "", "", views.refusal(str(refused)), no_update
+        points = episode_points(db, episode.id)
+        draft, errors = parse_discharge(
+            reason=reason, ended_on=ended_on, recommendations=recommendations,
+            goals_met=goals_met, started_on=episode.started_on,
+            last_session_on=points[-1].session_on if points else None, today=clinic_today())
+        if draft is None:
+            return (*[errors.get(k, "") for k in views.DISCHARGE_ERRORS],
+                    views.refusal("Not discharged: see the messages above."), no_update)
+        try:
+            episode = discharge(db, client=client, episode_id=episode.id, draft=draft,
+                                user_id=user.id)
+        except EpisodeError as refused:
+            return "", "", "", views.refusal(str(refused)), no_update
+        record_audit(db, user_id=user.id, action="episode_discharged", entity="episode",
+                     entity_id=episode.id, client_id=client.id, ip=client_ip(),
+                     detail={"reason": draft.reason, "ended_on": draft.ended_on,
+                             "goals_met": draft.goals_met})
+    return "", "", "", "", f"/clients/{client.id}?view=episode"

@@ -1,0 +1,172 @@
+"""Intake: opens an episode of care (or completes a new client's first one) with the
+referral, the client's consent and the red-flag screen.
+
+A "yes" to an urgent-care item stops here with the referral form instead of going on to
+the plan: the episode is saved and flagged, so nothing the practitioner asked is lost.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.components.status import client_not_found
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.episodes import EpisodeError, needs_intake, record_intake
+from dashboard.db.summary import current_episode
+from dashboard.domain.episodes import RED_FLAG_ITEMS, REFERRAL_SOURCES, URGENT, parse_intake
+from dashboard.pages.client import episode_views, ids
+
+# An explicit order puts this page before /clients/<client_id>, whose template would
+# otherwise match this path too (Dash's templates match across slashes; first match wins).
+dash.register_page(__name__, path_template="/clients/<client_id>/intake", order=2,
+                   title="Intake · Back Pain Care")
+
+P = "intake"
+FLAG = f"{P}-flag"  # pattern: {"type": FLAG, "item": key}
+ERRORS = {key: f"{P}-{key}-error" for key in (
+    "referral_source", "referrer_name", "reason", "consent_treatment")}
+
+
+def _error(key: str) -> html.Div:
+    return html.Div(id=ERRORS[key], className="field-error", role="status")
+
+
+def _screen() -> html.Fieldset:
+    rows = []
+    for level, heading in ((URGENT, "Urgent care (any yes: stop and refer today)"),
+                           ("see_doctor", "See a doctor soon")):
+        rows.append(html.Tr(html.Th(heading, colSpan=2, scope="colgroup",
+                                    className="table-light")))
+        for item in RED_FLAG_ITEMS:
+            if item.level != level:
+                continue
+            rows.append(html.Tr([
+                html.Th(item.question, scope="row", className="fw-normal",
+                        id=f"{P}-q-{item.key}"),
+                html.Td([html.Div(dbc.RadioItems(
+                    id={"type": FLAG, "item": item.key}, value="not_asked", inline=True,
+                    options=episode_views.answers_labels()),
+                    role="radiogroup", **{"aria-labelledby": f"{P}-q-{item.key}"}),
+                    html.Div(id={"type": f"{FLAG}-error", "item": item.key},
+                             className="field-error", role="status")]),
+            ]))
+    return html.Fieldset([
+        html.Legend("Red-flag screen: ask each question", className="h5"),
+        dbc.Table(html.Tbody(rows), size="sm", className="align-middle"),
+    ])
+
+
+def layout(client_id: str = "", **_query: str) -> html.Div:
+    user = require_user()
+    with current_db().read() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            return client_not_found()
+        episode = current_episode(db, client.id)
+        if not needs_intake(episode):
+            return html.Div([
+                html.H1("Intake already recorded", className="h3"),
+                html.P("This client's episode of care is open and its intake is recorded."),
+                dcc.Link("Back to the client", href=f"/clients/{client.id}?view=episode"),
+            ])
+        returning = episode is not None and episode.ended_on is not None
+        name = f"{client.given_name} {client.family_name}"
+    title = f"New episode of care: {name}" if returning else f"Intake: {name}"
+    return html.Div([
+        dcc.Store(id=ids.CLIENT_ID, data=client.id),
+        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Link("← Back to the client", href=f"/clients/{client.id}"),
+        html.H1(title, className="h3 mt-2"),
+        html.P("A returning client starts again from a new baseline: the first session of "
+               "this episode." if returning else
+               "Record the referral, the client's consent and the red-flag screen before "
+               "the first session.", className="text-body-secondary"),
+        dbc.Form([
+            dbc.Row([
+                dbc.Col([dbc.Label("Referred by", html_for=f"{P}-source"),
+                         dbc.Select(id=f"{P}-source", value="self", options=[
+                             {"label": label, "value": key}
+                             for key, label in REFERRAL_SOURCES.items()]),
+                         _error("referral_source")], md=4, className="mb-3"),
+                dbc.Col([dbc.Label("Referrer's name (doctor, practitioner, service)",
+                                   html_for=f"{P}-referrer"),
+                         dbc.Input(id=f"{P}-referrer", maxLength=200),
+                         _error("referrer_name")], md=8, className="mb-3"),
+            ]),
+            dbc.Label("Reason for referral", html_for=f"{P}-reason"),
+            dbc.Textarea(id=f"{P}-reason", rows=2, maxLength=2000),
+            _error("reason"),
+            html.Fieldset([
+                html.Legend("Consent (ask the client; recorded with your name and the time)",
+                            className="form-label fs-6 mt-3"),
+                dbc.Checkbox(id=f"{P}-consent-treatment", value=False,
+                             label="The client consents to assessment and treatment"),
+                _error("consent_treatment"),
+                dbc.Checkbox(id=f"{P}-consent-data", value=False,
+                             label="The client consents to their scores being used, "
+                                   "anonymised, in clinic statistics"),
+            ], className="mb-3"),
+            _screen(),
+            dbc.Button("Record intake", id=f"{P}-save", color="primary", n_clicks=0),
+        ], id=f"{P}-form"),
+        html.Div(id=f"{P}-result", className="mt-3", role="status"),
+        html.Div(id=episode_views.FLAG_AREA),
+    ], style={"maxWidth": "60rem"})
+
+
+@callback(
+    [Output(error_id, "children") for error_id in ERRORS.values()],
+    Output({"type": f"{FLAG}-error", "item": ALL}, "children"),
+    Output(f"{P}-result", "children"),
+    Output(episode_views.FLAG_AREA, "children", allow_duplicate=True),
+    Output(f"{P}-form", "style"),
+    Output(f"{P}-go", "href"),
+    Input(f"{P}-save", "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    State(f"{P}-source", "value"),
+    State(f"{P}-referrer", "value"),
+    State(f"{P}-reason", "value"),
+    State(f"{P}-consent-treatment", "value"),
+    State(f"{P}-consent-data", "value"),
+    State({"type": FLAG, "item": ALL}, "value"),
+    prevent_initial_call=True,
+)
+def save_intake(_n, client_id, source, referrer, reason, consent_treatment, consent_data,
+                _answers):
+    user = require_user()
+    answers = {s["id"].get("item"): s.get("value") for s in ctx.states_list[-1]}
+    flag_slots = [o["id"]["item"] for o in ctx.outputs_list[len(ERRORS)]]
+    draft, errors = parse_intake(referral_source=source, referrer_name=referrer, reason=reason,
+                                 consent_treatment=consent_treatment,
+                                 consent_data=consent_data, answers=answers)
+    with current_db().begin() as db:
+        client = authorize_client(db, user, client_id)  # before anything else is answered
+        if draft is None:
+            return (*[errors.get(k, "") for k in ERRORS],
+                    [errors.get(f"flag-{key}", "") for key in flag_slots],
+                    episode_views.refusal("The intake was not recorded: see the messages "
+                                          "above."), no_update, no_update, no_update)
+        try:
+            episode = record_intake(db, client=client, draft=draft, user_id=user.id,
+                                    today=clinic_today())
+        except EpisodeError as refused:
+            return (*[""] * len(ERRORS), [""] * len(flag_slots),
+                    episode_views.refusal(str(refused)), no_update, no_update, no_update)
+        record_audit(db, user_id=user.id, action="intake_recorded", entity="episode",
+                     entity_id=episode.id, client_id=client.id, ip=client_ip(),
+                     detail={"referral_source": draft.referral_source,
+                             "consent_treatment": draft.consent_treatment,
+                             "consent_data": draft.consent_data,
+                             "red_flags_yes": [i.key for i in draft.urgent_yes
+                                               + draft.see_doctor_yes]})
+        panel = episode_views.flag_panel(episode, draft.answers, "", "")
+    cleared = (*[""] * len(ERRORS), [""] * len(flag_slots))
+    if panel:  # an urgent flag: stay here, show the stop message and the referral form
+        return (*cleared, dbc.Alert("Intake recorded; the episode is flagged.",
+                                    color="secondary"), panel, {"display": "none"}, no_update)
+    return *cleared, "", no_update, no_update, f"/clients/{client.id}?view=episode"
