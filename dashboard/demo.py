@@ -110,7 +110,8 @@ def database_has_people(session: Session) -> bool:
 
 
 def _pain_path(rng: random.Random, n: int, kind: str) -> list[int]:
-    baseline = rng.randint(5, 9)
+    # A worsening client needs room on the scale to get worse.
+    baseline = rng.randint(4, 7) if kind == "worse" else rng.randint(5, 9)
     pains = []
     for i in range(n):
         t = i / max(1, n - 1)
@@ -121,7 +122,7 @@ def _pain_path(rng: random.Random, n: int, kind: str) -> list[int]:
             value = baseline - 0.8 * t
         else:  # better at first, then worse after a stressful spell
             value = baseline - 2.5 * math.sin(math.pi * t * 0.9) if t < 0.55 else (
-                baseline - 1 + 4.5 * (t - 0.55))
+                baseline - 1 + 7 * (t - 0.55))
         value += rng.gauss(0, 0.6) if i else 0
         pains.append(int(min(10, max(0, round(value)))))
     return pains

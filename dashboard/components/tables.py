@@ -7,7 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components.status import pain_with_change, status_badge
+from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.db.clients import ClientRow
 from dashboard.domain.people import age_on
 
@@ -33,7 +33,7 @@ def client_table(rows: list[ClientRow], *, today: dt.date, show_practitioner: bo
         cells += [
             html.Td(_date(row.last_session_on)),
             html.Td(pain_with_change(row.latest_pain, row.baseline_pain)),
-            html.Td(status_badge(row.status)),
+            html.Td([status_badge(row.status), episode_badge(row.episode_state)]),
             html.Td(due_text),
         ]
         body.append(html.Tr(cells))

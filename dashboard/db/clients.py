@@ -24,6 +24,7 @@ class ClientFilters:
     search: str = ""
     archived: bool = False
     status: str | None = None
+    episode_state: str | None = None
     due_only: bool = False
     practitioner_id: int | None = None
     sort: str = "name"
@@ -44,6 +45,7 @@ class ClientRow:
     status: str
     next_due_on: dt.date | None
     archived: bool
+    episode_state: str = "open"
 
     @property
     def full_name(self) -> str:
@@ -57,7 +59,8 @@ def _escape_like(text: str) -> str:
 def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date) -> Select:
     query = (select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
                     User.name, Client.last_session_on, Client.baseline_pain,
-                    Client.latest_pain, Client.status, Client.next_due_on, Client.archived)
+                    Client.latest_pain, Client.status, Client.next_due_on, Client.archived,
+                    Client.episode_state)
              .join(User, User.id == Client.practitioner_id)
              .where(visible_clients(user), Client.archived.is_(filters.archived)))
     for word in filters.search.split()[:5]:
@@ -66,6 +69,8 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
                                 func.lower(Client.given_name).like(pattern, escape="\\")))
     if filters.status:
         query = query.where(Client.status == filters.status)
+    if filters.episode_state:
+        query = query.where(Client.episode_state == filters.episode_state)
     if filters.due_only:
         query = query.where(Client.next_due_on <= today)
     if filters.practitioner_id:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dashboard.auth.access import CurrentUser, visible_clients
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import (
     CareSession,
@@ -35,9 +36,11 @@ from dashboard.domain.episodes import (
     IntakeDraft,
     Outcome,
     OutcomeRow,
+    OutcomeSummary,
     ScorePoint,
     outcome_of,
     pain_goal_met,
+    summarise_outcomes,
 )
 from dashboard.handout.discharge import (
     DischargeSummaryData,
@@ -243,33 +246,38 @@ def user_names(session: Session, *user_ids: int | None) -> dict[int, str]:
     return dict(session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
-def outcome_rows_by_practitioner(session: Session, client_ids) -> list[OutcomeRow]:
-    """Discharged episodes of the given clients (a select of ids), grouped by practitioner."""
-    return [OutcomeRow(name, change, outcome, sessions) for name, change, outcome, sessions in
-            session.execute(
-                select(User.name, Episode.discharge_pain - Episode.baseline_pain,
-                       Episode.outcome, Episode.sessions_attended)
-                .join(Client, Client.id == Episode.client_id)
-                .join(User, User.id == Client.practitioner_id)
-                .where(Episode.ended_on.is_not(None), Episode.client_id.in_(client_ids)))]
-
-
-def outcome_rows_by_strategy(session: Session, client_ids) -> list[OutcomeRow]:
-    """Discharged episodes by each strategy of the plan they ended on (an episode with
-    three strategies counts under each)."""
+def discharge_outcomes(
+    session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
+    practitioner_id: int | None = None,
+) -> tuple[list[OutcomeSummary], list[OutcomeSummary]]:
+    """Episodes discharged in the range among the clients this user may see, summarised by
+    practitioner and by each strategy of the plan they ended on (an episode with three
+    strategies counts under each). Read from the figures frozen at discharge."""
+    clients = select(Client.id).where(visible_clients(user))
+    if practitioner_id:
+        clients = clients.where(Client.practitioner_id == practitioner_id)
+    discharged = (Episode.ended_on.between(start, end), Episode.client_id.in_(clients))
+    change = Episode.discharge_pain - Episode.baseline_pain
+    by_practitioner = [OutcomeRow(name, pain, outcome, n) for name, pain, outcome, n in
+                       session.execute(
+                           select(User.name, change, Episode.outcome, Episode.sessions_attended)
+                           .join(Client, Client.id == Episode.client_id)
+                           .join(User, User.id == Client.practitioner_id)
+                           .where(*discharged))]
     final_version = (select(PlanVersion.episode_id, func.max(PlanVersion.version).label("v"))
-                     .group_by(PlanVersion.episode_id).subquery())
+                     .join(Episode, Episode.id == PlanVersion.episode_id)
+                     .where(*discharged).group_by(PlanVersion.episode_id).subquery())
     strategies = (select(PlanVersion.episode_id, PlanItem.strategy_name.label("strategy"))
                   .join(final_version, (final_version.c.episode_id == PlanVersion.episode_id)
                         & (final_version.c.v == PlanVersion.version))
                   .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
                   .distinct().subquery())
-    return [OutcomeRow(strategy, change, outcome, sessions)
-            for strategy, change, outcome, sessions in session.execute(
-                select(strategies.c.strategy, Episode.discharge_pain - Episode.baseline_pain,
-                       Episode.outcome, Episode.sessions_attended)
-                .join(strategies, strategies.c.episode_id == Episode.id)
-                .where(Episode.ended_on.is_not(None), Episode.client_id.in_(client_ids)))]
+    by_strategy = [OutcomeRow(name, pain, outcome, n) for name, pain, outcome, n in
+                   session.execute(
+                       select(strategies.c.strategy, change, Episode.outcome,
+                              Episode.sessions_attended)
+                       .join(strategies, strategies.c.episode_id == Episode.id))]
+    return summarise_outcomes(by_practitioner), summarise_outcomes(by_strategy)
 
 
 def discharge_summary_data(session: Session, client: Client, episode: Episode,

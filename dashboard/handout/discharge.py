@@ -86,6 +86,8 @@ def _num(value: float | int | None) -> str:
 def _signed(value: float | int | None) -> str:
     if value is None:
         return "Cannot tell"
+    if value == 0:
+        return "0"
     return f"{value:+g}" if isinstance(value, float) else f"{value:+d}"
 
 

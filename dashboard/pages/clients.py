@@ -21,6 +21,7 @@ from dashboard.db.handouts import (
     render_batch,
 )
 from dashboard.db.users import list_practitioners
+from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.handout.render import PAGE_SIZES
 
@@ -33,6 +34,13 @@ SORT_LABELS = {"name": "Name", "last_session": "Last session (newest first)",
 FILTER_INPUTS = [Input(f"{P}-search", "value"), Input(f"{P}-archived", "value"),
                  Input(f"{P}-status", "value"), Input(f"{P}-due", "value"),
                  Input(f"{P}-sort", "value"), Input(f"{P}-practitioner", "value")]
+
+
+def _episode_filter(choice: object) -> str | None:
+    """The status control also offers "episode:flagged" and "episode:discharged"."""
+    text = str(choice or "")
+    state = text.removeprefix("episode:")
+    return state if text.startswith("episode:") and state in EPISODE_STATE_LABELS else None
 
 
 def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
@@ -62,7 +70,9 @@ def layout(**_query: str) -> html.Div:
                                               {"label": "Archived clients", "value": "archived"}],
                     "active", 2),
             _select(f"{P}-status", "Status", [{"label": "Any status", "value": "any"}] + [
-                {"label": label, "value": key} for key, label in STATUS_LABELS.items()],
+                {"label": label, "value": key} for key, label in STATUS_LABELS.items()] + [
+                {"label": f"Episode: {EPISODE_STATE_LABELS[key].lower()}",
+                 "value": f"episode:{key}"} for key in ("flagged", "discharged")],
                 "any", 2),
             _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
                                              for k in SORTS], "name", 2),
@@ -96,7 +106,9 @@ def show_clients(search, archived, status, due, sort, practitioner, page):
     page = page if ctx.triggered_id == f"{P}-pages" else 1
     filters = ClientFilters(
         search=(search or "")[:100], archived=archived == "archived",
-        status=status if status in STATUS_LABELS else None, due_only=bool(due),
+        status=status if status in STATUS_LABELS else None,
+        episode_state=_episode_filter(status),
+        due_only=bool(due),
         practitioner_id=int(practitioner) if user.is_admin and str(practitioner or "").isdigit()
         else None,
         sort=sort if sort in SORTS else "name", page=max(1, int(page or 1)),

@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard.auth.access import require_user
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
-from dashboard.db.clients import ClientFilters, list_clients
+from dashboard.db.clients import ClientFilters, ClientRow, list_clients
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
 
@@ -26,6 +26,8 @@ def layout(**_query: str) -> html.Div:
     admin = user.is_admin
     with current_db().read() as db:
         alerts = alerts_for(db, user)
+        flagged, _ = list_clients(
+            db, user, ClientFilters(episode_state="flagged", page_size=SECTION_LIMIT), today)
         due, due_total = list_clients(
             db, user, ClientFilters(due_only=True, sort="due", page_size=SECTION_LIMIT), today)
         worse, worse_total = list_clients(
@@ -37,6 +39,7 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1(f"Welcome, {user.name}", className="h3"),
         alert_list(alerts),
+        red_flag_list(flagged),
         dbc.Row([
             dbc.Col(_section(f"Due or overdue ({due_total})", "home-due",
                              client_table(due, today=today, show_practitioner=admin,
@@ -73,6 +76,19 @@ def _recent_list(rows: list[RecentSession]) -> html.Ul | html.P:
         dcc.Link(r.client_name, href=f"/clients/{r.client_id}"),
         f" · pain {r.pain} · {r.practitioner}",
     ]) for r in rows], className="list-unstyled")
+
+
+def red_flag_list(clients: list[ClientRow]) -> html.Div | None:
+    """Episodes flagged by the red-flag screen: urgent care first, before any plan."""
+    if not clients:
+        return None
+    return dbc.Alert([
+        html.H2("Urgent red flags open", className="h5 alert-heading"),
+        html.Ul([html.Li([
+            dcc.Link(c.full_name, href=f"/clients/{c.id}?view=episode", className="alert-link"),
+            ": refer for urgent care, record the referral, clear the flag once seen.",
+        ]) for c in clients], className="mb-0"),
+    ], color="danger", id="home-red-flags")
 
 
 def alert_list(alerts: list[AlertRow]) -> html.Div | None:

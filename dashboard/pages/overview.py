@@ -15,8 +15,10 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import figures
 from dashboard.auth.access import require_user
 from dashboard.context import clinic_today, current_db
+from dashboard.db.episodes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
 from dashboard.db.users import list_practitioners
+from dashboard.domain.episodes import OutcomeSummary
 from dashboard.domain.status import STATUS_LABELS
 
 dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pain Care",
@@ -87,6 +89,8 @@ def show_overview(start, end, practitioner):
     chosen = int(practitioner) if user.is_admin and str(practitioner).isdigit() else None
     with current_db().read() as db:
         summary = clinic_summary(db, user, start=first, end=last, practitioner_id=chosen)
+        by_practitioner, by_strategy = discharge_outcomes(db, user, start=first, end=last,
+                                                          practitioner_id=chosen)
     seen = sum(summary.statuses.values())
     shares = ", ".join(f"{STATUS_LABELS[k]} {summary.statuses.get(k, 0)}"
                        for k in ("improving", "stable", "worsening", "not_enough_data"))
@@ -108,4 +112,27 @@ def show_overview(start, end, practitioner):
         _figure("Sessions per week", figures.sessions_per_week_figure(summary),
                 f"{sessions} sessions from {first:%d %b %Y} to {last:%d %b %Y}.",
                 f"{P}-sessions"),
+        _outcome_table("Outcomes at discharge, by practitioner", "Practitioner",
+                       by_practitioner, f"{P}-discharge-practitioner"),
+        _outcome_table("Outcomes at discharge, by strategy in the final plan", "Strategy",
+                       by_strategy, f"{P}-discharge-strategy"),
     ]), ""
+
+
+def _outcome_table(title: str, group: str, rows: list[OutcomeSummary], table_id: str
+                   ) -> dbc.Col:
+    """Episodes discharged in the range: how many improved meaningfully (pain 2 points and
+    30% below baseline) and the mean change. Association, not cause."""
+    body = html.P("No episode was discharged in this range.") if not rows else dbc.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+            group, "Discharged", "Improved meaningfully", "Mean pain change",
+            "Mean sessions")])),
+        html.Tbody([html.Tr([
+            html.Td(r.group), html.Td(r.discharged),
+            html.Td(f"{r.improved} ({r.improved_share:.0%})"),
+            html.Td("—" if r.mean_pain_change is None else f"{r.mean_pain_change:+.1f}"),
+            html.Td("—" if r.mean_sessions is None else f"{r.mean_sessions:.1f}"),
+        ]) for r in rows]),
+    ], size="sm", responsive=True, id=table_id)
+    return dbc.Col(html.Section([html.H2(title, className="h6"), body],
+                                **{"aria-label": title}), lg=6, className="mb-3")

@@ -1,0 +1,107 @@
+"""Episodes of care as plain rules: intake parsing, the red-flag state, discharge parsing,
+the outcome figures a discharge summary prints, and clinic comparisons."""
+
+import datetime as dt
+
+from dashboard.domain.episodes import (
+    RED_FLAG_ITEMS,
+    OutcomeRow,
+    ScorePoint,
+    episode_state,
+    outcome_of,
+    pain_goal_met,
+    parse_discharge,
+    parse_intake,
+    summarise_outcomes,
+)
+from dashboard.handout.discharge import measure_rows
+
+ALL_NO = {item.key: "no" for item in RED_FLAG_ITEMS}
+
+
+def intake(**overrides):
+    values = dict(referral_source="doctor", referrer_name="Dr Ward", reason="Low back pain",
+                  consent_treatment=True, consent_data=False, answers=ALL_NO)
+    values.update(overrides)
+    return parse_intake(**values)
+
+
+def test_a_complete_intake_parses_with_its_flags():
+    draft, errors = intake(answers={**ALL_NO, "saddle": "yes", "cancer": "yes"})
+    assert errors == {}
+    assert [i.key for i in draft.urgent_yes] == ["saddle"]
+    assert [i.key for i in draft.see_doctor_yes] == ["cancer"]
+    assert draft.consent_treatment and not draft.consent_data
+
+
+def test_intake_refuses_missing_consent_referrer_reason_and_unanswered_items():
+    draft, errors = intake(consent_treatment=None, referrer_name="  ", reason="",
+                           answers={**ALL_NO, "urine": "maybe"})
+    assert draft is None
+    assert set(errors) == {"consent_treatment", "referrer_name", "reason", "flag-urine"}
+    assert "consent" in errors["consent_treatment"]
+    # A self-referral needs no referrer's name; control characters are refused.
+    assert intake(referral_source="self", referrer_name="")[1] == {}
+    assert "reason" in intake(reason="pain\x00")[1]
+    assert "too long" in intake(reason="x" * 2001)[1]["reason"]
+    assert "referral_source" in intake(referral_source="<script>")[1]
+
+
+def test_episode_state_follows_flag_and_discharge():
+    assert episode_state(ended_on=None, urgent_flag=False, flag_cleared=False) == "open"
+    assert episode_state(ended_on=None, urgent_flag=True, flag_cleared=False) == "flagged"
+    assert episode_state(ended_on=None, urgent_flag=True, flag_cleared=True) == "open"
+    assert episode_state(ended_on=dt.date(2026, 5, 1), urgent_flag=True,
+                         flag_cleared=False) == "discharged"
+
+
+def p(day, pain, stress, function=None):
+    return ScorePoint(dt.date(2026, 1, day), pain, stress, function)
+
+
+def test_outcome_compares_first_and_last_session_with_the_products_thresholds():
+    outcome = outcome_of([p(1, 8, 7, 3.0), p(8, 6, 6), p(15, 4, 3, 5.5)])
+    assert (outcome.sessions, outcome.pain_change, outcome.stress_change) == (3, -4, -4)
+    assert outcome.status == "improving" and outcome.pain_meaningful
+    assert outcome.function_change == 2.5 and outcome.function_meaningful
+    rows = {r.name: r for r in measure_rows(outcome)}
+    assert (rows["Pain"].baseline, rows["Pain"].discharge, rows["Pain"].change) == ("8", "4", "-4")
+    assert rows["Pain"].meaningful.startswith("Yes")
+    assert rows["Stress"].meaningful == "No agreed threshold"
+    # 3 -> 2 is 33% but only 1 point: not meaningful.
+    small = outcome_of([p(1, 3, 3), p(9, 2, 2)])
+    assert small.status == "stable" and not small.pain_meaningful
+    assert outcome_of([]).sessions == 0 and measure_rows(outcome_of([])) == ()
+    assert outcome_of([p(1, 5, 5)]).status == "not_enough_data"
+
+
+def test_discharge_needs_a_reason_a_sensible_date_and_recommendations():
+    today, started, last = dt.date(2026, 6, 1), dt.date(2026, 1, 1), dt.date(2026, 5, 20)
+
+    def parse(**overrides):
+        values = dict(reason="goals_met", ended_on="2026-05-25", recommendations="Keep going",
+                      goals_met={7: True, 8: None}, started_on=started, last_session_on=last,
+                      today=today)
+        values.update(overrides)
+        return parse_discharge(**values)
+
+    draft, errors = parse()
+    assert errors == {} and draft.ended_on == dt.date(2026, 5, 25)
+    assert draft.goals_met == {7: True, 8: False}
+    assert "future" in parse(ended_on="2026-07-01")[1]["ended_on"]
+    assert "last session" in parse(ended_on="2026-05-01")[1]["ended_on"]
+    assert "ended_on" in parse(ended_on="not a date")[1]
+    assert set(parse(reason="bored", recommendations=" ")[1]) == {"reason", "recommendations"}
+
+
+def test_pain_goal_met_and_clinic_summaries():
+    assert pain_goal_met(3, 3) is True and pain_goal_met(3, 4) is False
+    assert pain_goal_met(None, 2) is None
+    summary = summarise_outcomes([OutcomeRow("Ana", -4, "improving", 10),
+                                  OutcomeRow("Ana", 0, "stable", 6),
+                                  OutcomeRow("Ben", None, "not_enough_data", 1)])
+    ana = next(s for s in summary if s.group == "Ana")
+    assert (ana.discharged, ana.improved, ana.mean_pain_change, ana.mean_sessions) == \
+        (2, 1, -2.0, 8.0)
+    assert ana.improved_share == 0.5
+    assert summary[0].group == "Ana"  # most discharges first

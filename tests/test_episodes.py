@@ -1,0 +1,264 @@
+"""Episodes of care end to end below the browser: the life cycle in the data layer on
+SQLite and PostgreSQL, and the intake, referral, discharge and summary through the app's
+own callbacks and routes, with access checked and everything audited."""
+
+import datetime as dt
+import re
+import subprocess
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.db.episodes import (
+    EpisodeError,
+    clear_flag,
+    discharge,
+    list_episodes,
+    record_intake,
+    record_referral,
+)
+from dashboard.db.models import AuditEntry, CareSession, Client, Episode, Goal, RedFlagAnswer
+from dashboard.db.plans import current_version
+from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.episodes import RED_FLAG_ITEMS, DischargeDraft, IntakeDraft
+from tests.conftest import login
+from tests.dash_client import dependencies, invoke, open_page
+from tests.factories import ALICE, BOB
+
+TODAY = dt.date(2026, 11, 25)
+ALL_NO = {item.key: "no" for item in RED_FLAG_ITEMS}
+
+
+def draft(**answers):
+    return IntakeDraft("doctor", "Dr Helen Ward", "Low back pain with stress", True, True,
+                       {**ALL_NO, **answers})
+
+
+def add_sessions(s, client_id, scores, start=dt.date(2026, 2, 1)):
+    """Sessions a week apart in the client's current episode: (pain, stress, function)."""
+    client = s.get(Client, client_id)
+    episode = current_episode(s, client_id)
+    for n, (pain, stress, function) in enumerate(scores):
+        s.add(CareSession(client_id=client_id, episode_id=episode.id,
+                          practitioner_id=client.practitioner_id,
+                          session_on=start + dt.timedelta(days=7 * n), pain=pain,
+                          stress=stress, function_score=function))
+    s.flush()
+    refresh_client_summary(s, client)
+
+
+def test_life_cycle_open_flag_clear_discharge_and_reopen(any_db, people):
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        first = record_intake(s, client=client, draft=draft(legs="yes"),
+                              user_id=people.alice_id, today=dt.date(2026, 1, 5))
+        assert client.episode_state == "flagged" and first.urgent_flag
+        assert s.scalar(select(func.count()).select_from(RedFlagAnswer)) == len(RED_FLAG_ITEMS)
+        with pytest.raises(EpisodeError, match="already open"):
+            record_intake(s, client=client, draft=draft(), user_id=people.alice_id,
+                          today=TODAY)
+        with pytest.raises(EpisodeError, match="referral before"):
+            clear_flag(s, client=client, episode_id=first.id, note="seen", user_id=1)
+        record_referral(s, client=client, episode_id=first.id, note="Sent to A&E",
+                        user_id=people.alice_id)
+        assert client.episode_state == "flagged"  # still open until cleared
+        clear_flag(s, client=client, episode_id=first.id, note="Scan clear",
+                   user_id=people.alice_id)
+        assert client.episode_state == "open"
+        first_id = first.id
+    with any_db.begin() as s:
+        add_sessions(s, people.alice_client_id, [(8, 7, 3.0), (6, 5, 4.0), (4, 3, 6.0)])
+        client = s.get(Client, people.alice_client_id)
+        episode = discharge(s, client=client, episode_id=first_id, user_id=people.alice_id,
+                            draft=DischargeDraft("goals_met", dt.date(2026, 2, 20), "Keep on",
+                                                 {}))
+        assert (episode.baseline_pain, episode.discharge_pain, episode.sessions_attended,
+                episode.outcome) == (8, 4, 3, "improving")
+        assert (episode.baseline_function, episode.discharge_function) == (3.0, 6.0)
+        assert client.episode_state == "discharged" and client.next_due_on is None
+        with pytest.raises(EpisodeError, match="already been discharged"):
+            discharge(s, client=client, episode_id=first_id, user_id=people.alice_id,
+                      draft=DischargeDraft("plateau", dt.date(2026, 3, 1), "x", {}))
+        # Another client's episode id is refused, whoever asks.
+        bob_episode = current_episode(s, people.bob_client_id).id
+        with pytest.raises(EpisodeError, match="No such episode"):
+            record_referral(s, client=client, episode_id=bob_episode, note="x", user_id=1)
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        second = record_intake(s, client=client, draft=draft(), user_id=people.alice_id,
+                               today=dt.date(2026, 4, 1))
+        assert second.id != first_id and client.episode_state == "open"
+        assert current_episode(s, client.id).id == second.id
+        # The new episode starts from a new baseline: no session yet.
+        assert client.baseline_pain is None and client.status == "not_enough_data"
+        add_sessions(s, client.id, [(5, 5, None), (5, 4, None)], start=dt.date(2026, 4, 2))
+        assert (client.baseline_pain, client.latest_pain, client.status) == (5, 5, "stable")
+        episodes = list_episodes(s, client.id)
+        assert [(e.number, e.state, e.sessions) for e in episodes] == [
+            (2, "open", 2), (1, "discharged", 3)]
+        assert (episodes[1].baseline_pain, episodes[1].latest_pain) == (8, 4)
+
+
+def intake_values(client_id, **overrides):
+    values = {
+        "intake-save.n_clicks": 1, "client-id.data": client_id,
+        "intake-source.value": "doctor", "intake-referrer.value": "Dr Helen Ward",
+        "intake-reason.value": "Back pain <b>since</b> spring",
+        "intake-consent-treatment.value": True, "intake-consent-data.value": False,
+        "intake-flag": [({"type": "intake-flag", "item": k}, v) for k, v in ALL_NO.items()],
+        "intake-flag-error": [({"type": "intake-flag-error", "item": k}, None)
+                              for k in ALL_NO],
+    }
+    values.update(overrides)
+    return values
+
+
+def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqlite_people):
+    cid = sqlite_people.alice_client_id
+    login(http, ALICE)
+    flags = [({"type": "intake-flag", "item": k}, "yes" if k == "bowel" else v)
+             for k, v in ALL_NO.items()]
+    refused = invoke(http, "intake-result", intake_values(
+        cid, **{"intake-consent-treatment.value": False}))
+    assert "not recorded" in refused.get_data(as_text=True)
+    with db.read() as s:
+        assert s.get(Episode, current_episode(s, cid).id).intake_recorded_at is None
+    body = invoke(http, "intake-result", intake_values(cid, **{"intake-flag": flags}))
+    text = body.get_data(as_text=True)
+    assert "Stop: refer for urgent care now" in text and "Loss of bowel control" in text
+    assert "New difficulty passing urine" not in text  # only the items answered yes
+    with db.read() as s:
+        episode = current_episode(s, cid)
+        assert episode.urgent_flag and s.get(Client, cid).episode_state == "flagged"
+        assert episode.reason == "Back pain <b>since</b> spring"
+        episode_id = episode.id
+    # The plan builder warns while the flag is open.
+    page = open_page(http, f"/clients/{cid}").get_data(as_text=True)
+    assert "plan-red-flag" in page and "Urgent red flag open" in page
+    referral = [d for d in dependencies(http)
+                if any(i["id"] == "episode-referral-save" for i in d["inputs"])]
+    clearing = [d for d in dependencies(http)
+                if any(i["id"] == "episode-clear-save" for i in d["inputs"])]
+    empty = invoke(http, "episode-flag-area", deps=referral, values={
+        "episode-referral-save.n_clicks": 1, "episode-referral-note.value": " ",
+        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+    assert "Enter the referral" in empty.get_data(as_text=True)
+    done = invoke(http, "episode-flag-area", deps=referral, values={
+        "episode-referral-save.n_clicks": 1, "episode-referral-note.value": "Sent to A&E",
+        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+    assert "Referral recorded" in done.get_data(as_text=True)
+    with db.read() as s:
+        actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.client_id == cid)))
+        assert {"intake_recorded", "urgent_referral_recorded"} <= set(actions)
+    # Bob may not record anything on Alice's client, even with the right episode id.
+    http.get("/logout")
+    login(http, BOB)
+    forged = invoke(http, "episode-flag-area", deps=clearing, values={
+        "episode-clear-save.n_clicks": 1, "episode-clear-note.value": "cleared",
+        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+    assert forged.status_code == 403
+    with db.read() as s:
+        assert s.get(Episode, episode_id).flag_cleared_at is None
+
+
+def discharge_values(cid, episode_id, goals, **overrides):
+    values = {
+        "discharge-save.n_clicks": 1, "client-id.data": cid,
+        "discharge-episode.data": episode_id, "discharge-reason.value": "goals_met",
+        "discharge-date.date": "2026-03-01",
+        "discharge-recommendations.value": "Keep up the bridges twice a week.",
+        "discharge-goal": [({"type": "discharge-goal", "goal": g}, True) for g in goals],
+    }
+    values.update(overrides)
+    return values
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp_path):
+    cid = planned
+    with db.begin() as s:
+        add_sessions(s, cid, [(8, 7, 3.0), (7, 6, 4.0), (5, 4, 5.0), (3, 3, 6.5)])
+        episode = current_episode(s, cid)
+        episode.referral_source, episode.referrer_name = "doctor", "Dr Helen Ward"
+        episode_id = episode.id
+        final = current_version(s, episode_id)
+        s.add(Goal(plan_version_id=final.id, description="Pain at or below 3", pain_target=3))
+        s.flush()
+        goals = list(s.scalars(select(Goal.id).where(Goal.plan_version_id == final.id)))
+    login(http, ALICE)
+    assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
+    bad = invoke(http, "discharge-result", discharge_values(
+        cid, episode_id, goals, **{"discharge-date.date": "2026-02-01",
+                                   "discharge-reason.value": None}))
+    text = bad.get_data(as_text=True)
+    assert "Not discharged" in text and "last session" in text and "Choose why" in text
+    good = invoke(http, "discharge-go", discharge_values(cid, episode_id, goals))
+    assert good.get_json()["response"]["discharge-go"]["href"] == f"/clients/{cid}?view=episode"
+    with db.read() as s:
+        episode = s.get(Episode, episode_id)
+        assert (episode.ended_on, episode.discharge_reason) == (dt.date(2026, 3, 1),
+                                                                "goals_met")
+        assert s.get(Client, cid).episode_state == "discharged"
+
+    for audience, expected in (("client", "Your care with us, Carol"),
+                               ("referrer", "For Dr Helen Ward")):
+        response = http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf?for={audience}")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = pdf_text(response.data, tmp_path)
+        assert expected in text
+        assert "Sessions attended" in text and "4" in text
+        # Pain at baseline 8, at discharge 3, change -5, meaningful (2 points and 30%).
+        assert re.search(r"\b8\s+3\s+-5\b", text), text
+        assert "Yes (at least 2 points and" in text
+        assert "Keep up the bridges twice a week." in text
+        assert "Pain at or below 3: Met" in " ".join(text.split())
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "discharge_summary_downloaded")) == 2
+
+    # A discharged client takes no new session until a new episode is opened.
+    page = open_page(http, f"/clients/{cid}").get_data(as_text=True)
+    assert "Start a new episode" in page and "sess-form" not in page
+    http.get("/logout")
+    login(http, BOB)
+    assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
+
+
+def test_progress_of_an_earlier_episode_and_forged_episode_ids(http, db, sqlite_people):
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        add_sessions(s, cid, [(9, 8, None), (7, 6, None)])
+        client = s.get(Client, cid)
+        first = current_episode(s, cid).id
+        discharge(s, client=client, episode_id=first, user_id=sqlite_people.alice_id,
+                  draft=DischargeDraft("plateau", dt.date(2026, 2, 10), "Rest", {}))
+        record_intake(s, client=client, draft=draft(), user_id=sqlite_people.alice_id,
+                      today=dt.date(2026, 6, 1))
+        bob_episode = current_episode(s, sqlite_people.bob_client_id).id
+    login(http, ALICE)
+    values = {"client-tabs.value": "progress", "progress-range.value": "all",
+              "client-id.data": cid}
+    earlier = invoke(http, "progress-area", {**values, "progress-episode.value": str(first)})
+    assert earlier.status_code == 200
+    sentence = str(earlier.get_json()).split("progress-sentence")[0][-300:]
+    assert "9" in sentence and "7" in sentence
+    forged = invoke(http, "progress-area", {**values,
+                                            "progress-episode.value": str(bob_episode)})
+    assert forged.status_code == 403
+
+
+def test_edit_and_intake_pages_are_not_shadowed_by_the_client_page(http, sqlite_people):
+    login(http, ALICE)
+    cid = sqlite_people.alice_client_id
+    assert "Save details" in open_page(http, f"/clients/{cid}/edit").get_data(as_text=True)
+    assert "Red-flag screen" in open_page(http, f"/clients/{cid}/intake").get_data(
+        as_text=True)
+    bob = sqlite_people.bob_client_id
+    assert "Client not found" in open_page(http, f"/clients/{bob}/intake").get_data(
+        as_text=True)
