@@ -50,7 +50,8 @@ def test_home_lists_due_worse_recent_and_alerts_on_the_demo(http, db):
         create_demo(s, today=TODAY)
     login(http, "priya.patel@demo.clinic", "backcare-demo-2026")
     body = open_page(http, "/").get_data(as_text=True)
-    for heading in ("Safety alerts to acknowledge", "Due or overdue", "Getting worse",
-                    "Recent sessions", "Your clients (13)"):
+    # 13 of the generated clients, and one admitted today with an urgent red flag.
+    for heading in ("Safety alerts to acknowledge", "Urgent red flags open", "Due or overdue",
+                    "Getting worse", "Recent sessions", "Your clients (14)"):
         assert heading in body
     assert "Sam Okafor" not in body  # another practitioner's sessions stay out

@@ -15,6 +15,9 @@ from werkzeug.serving import make_server
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
+# Two shared cores: the first page that loads Plotly's 3.5 MB bundle can take more than
+# Playwright's default 5 s there. Waiting longer only slows a test that would fail anyway.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
