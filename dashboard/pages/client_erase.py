@@ -22,7 +22,8 @@ from dashboard.domain.privacy import confirmation_matches
 from dashboard.jobs import clear_job_results
 from dashboard.pages.client.privacy_views import erased_view
 
-dash.register_page(__name__, path_template="/clients/<client_id>/erase",
+# order: matched before "/clients/<client_id>", whose template would also match this path.
+dash.register_page(__name__, path_template="/clients/<client_id>/erase", order=3,
                    title="Erase a record · Back Pain Care")
 
 P = "erase"
