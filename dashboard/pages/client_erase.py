@@ -48,7 +48,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                              .where(HandoutRecord.client_id == client.id)) or 0
         who = practitioner_name(db, client.practitioner_id)
         name = f"{client.given_name} {client.family_name}"
-    return html.Div([
+    body = html.Div(id=f"{P}-body", children=[
         dcc.Link("← Back to the client", href=f"/clients/{client.id}"),
         html.H1(f"Erase {name}'s record", className="h3 mt-2"),
         html.P(f"Born {client.date_of_birth:%d %b %Y} · practitioner {who} · {sessions} "
@@ -77,6 +77,9 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
             dbc.Button("Erase permanently", id=f"{P}-submit", color="danger",
                        className="mt-3"),
         ]),
+    ])
+    return html.Div([
+        body,
         dcc.Loading(html.Div(id=f"{P}-result", role="status", className="mt-3"),
                     delay_show=200),
     ], style={"maxWidth": "48rem"})
@@ -86,7 +89,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
     Output(f"{P}-confirm-error", "children"),
     Output(f"{P}-keep-error", "children"),
     Output(f"{P}-result", "children"),
-    Output(f"{P}-form", "style"),
+    Output(f"{P}-body", "style"),  # hidden once erased: it shows the name
     Input(f"{P}-submit", "n_clicks"),
     State(f"{P}-client-id", "data"),
     State(f"{P}-keep", "value"),
@@ -118,7 +121,8 @@ def erase(_n, client_id, keep, typed):
     checkpointed = checkpoint_sqlite(current_db())
     clear_job_results(current_settings().data_dir)
     seconds = time.perf_counter() - started
-    message = [html.P(f"Client #{cid} was erased ({seconds:.2f} s): "
+    message = [html.H1("Record erased", className="h4"),
+               html.P(f"Client #{cid} was erased ({seconds:.2f} s): "
                       f"{result.sessions_kept} sessions kept anonymised, "
                       f"{result.sessions_deleted} deleted, {result.handouts_deleted} stored "
                       f"handouts deleted, {result.audit_entries_redacted} audit details "
