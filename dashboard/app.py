@@ -6,7 +6,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import dash
-import diskcache
 from dash import Dash, DiskcacheManager, hooks, html
 from flask import Flask, has_request_context
 from flask_compress import Compress
@@ -20,6 +19,7 @@ from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import routes as handout_routes
 from dashboard.handout import summary_routes
+from dashboard.jobs import job_cache
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -82,12 +82,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.register_blueprint(handout_routes.blueprint)
     server.register_blueprint(fhir_routes.blueprint)
     server.register_blueprint(summary_routes.blueprint)
-    cache_dir = settings.data_dir / "jobs"
-    cache_dir.mkdir(parents=True, exist_ok=True)
     app = Dash(
         "dashboard",
         # Batch handouts run in a background process on this machine (one host only).
-        background_callback_manager=DiskcacheManager(diskcache.Cache(str(cache_dir))),
+        background_callback_manager=DiskcacheManager(job_cache(settings.data_dir)),
         server=server,
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),

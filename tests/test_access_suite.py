@@ -18,7 +18,7 @@ from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
 
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>"}
-CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data"}
+CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {
     "clients-table": "lists through visible_clients(user): only the caller's clients",
@@ -39,6 +39,12 @@ NOT_CLIENT_SCOPED = {
     "tpl-name-error": "admin only (require_admin); templates hold no client data",
     "data-file": "admin only (require_admin); the export of the whole clinic",
     "data-report": "admin only (checked from the server-side caller in the background job)",
+    "bg-reason-error": "break glass: opens nothing and shows no client data until a reason "
+                       "is given; then it records the opening (tested in test_privacy.py)",
+    "cover-results": "practitioners only; name, date of birth and practitioner, at most 20, "
+                     "audited (tested in test_privacy.py)",
+    "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
+    "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 
@@ -162,13 +168,18 @@ def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
         assert s.get(SafetyAlert, alert_id).acknowledged_at is None
 
 
-@pytest.mark.parametrize("path", ["/clients/{bob}", "/clients/{bob}/edit"])
-def test_pages_of_another_practitioner_s_client_show_not_found(http, sqlite_people, path):
+@pytest.mark.parametrize(("path", "answer"), [
+    ("/clients/{bob}", "This client is not in your care"),  # asks for a reason (break glass)
+    ("/clients/{bob}/edit", "Client not found"),
+    ("/clients/{bob}/erase", "Admins only"),
+])
+def test_pages_of_another_practitioner_s_client_show_nothing_of_them(http, sqlite_people, path,
+                                                                     answer):
     from tests.dash_client import open_page
 
     login(http, ALICE)
     body = open_page(http, path.format(bob=sqlite_people.bob_client_id)).get_data(as_text=True)
-    assert "Client not found" in body and not any(n in body for n in SECRET_NAMES)
+    assert answer in body and not any(n in body for n in SECRET_NAMES)
 
 
 def test_each_callback_is_registered_once(http, sqlite_people):

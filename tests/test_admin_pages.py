@@ -88,7 +88,7 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
                                   triggered="team-reassign.n_clicks").get_data(as_text=True)
     alice = http.application.test_client()
     login(alice, ALICE)
-    assert "Client not found" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
+    assert "not in your care" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
     body = invoke(http, "team-result", base, triggered="team-share.n_clicks").get_data(
         as_text=True)
     assert "Shared" in body and "Alice Practitioner" in body
@@ -97,7 +97,7 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
     base["team-unshare"] = [({"type": "team-unshare", "user": sqlite_people.alice_id}, 1)]
     assert "No longer shared" in invoke(http, "team-result", base,
                                         triggered=trigger).get_data(as_text=True)
-    assert "Client not found" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
+    assert "not in your care" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
     with db.read() as s:
         actions = set(s.scalars(select(AuditEntry.action).where(
             AuditEntry.client_id == carol)))

@@ -105,7 +105,8 @@ def test_opening_a_record_is_audited_once_and_others_are_not_found(http, db, sql
     body = open_page(http, f"/clients/{sqlite_people.alice_client_id}").get_data(as_text=True)
     assert "Carol Alison" in body
     body = open_page(http, f"/clients/{sqlite_people.bob_client_id}").get_data(as_text=True)
-    assert "Client not found" in body and "Dave" not in body
+    # Not hers: the break-glass form, which shows nothing of the client.
+    assert "This client is not in your care" in body and "Dave" not in body
     body = open_page(http, "/clients/not-a-number").get_data(as_text=True)
     assert "Client not found" in body
     with db.read() as s:

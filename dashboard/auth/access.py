@@ -2,17 +2,30 @@
 
 ``can_see_client`` is the rule; ``visible_clients`` is the same rule as a SQL filter for
 lists, and the tests check that the two agree.
+
+"Break glass": a practitioner covering a colleague may open a client who is not theirs
+after giving a reason (a ``BreakGlassAccess`` row, valid for the clinic's day). That is an
+exception reached one client at a time, so it widens ``authorize_client`` only: lists
+(``visible_clients``) never show such clients. Every audit entry written while using it is
+flagged (``break_glass_marks``, read by ``record_audit``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from flask_login import current_user
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import Client, ClientShare
+from dashboard.db.models import BreakGlassAccess, Client, ClientShare
+
+# Where authorize_client notes the clients reached by break glass: on the database session
+# (same transaction) and on Flask's ``g`` (the same request, when a page reads in one session
+# and writes its audit entry in another). Both live only as long as the request.
+BREAK_GLASS_KEY = "break_glass_clients"
 
 
 class AccessDenied(Exception):
@@ -71,23 +84,70 @@ def visible_clients(user: CurrentUser) -> ColumnElement[bool]:
     return (Client.practitioner_id == user.id) | Client.id.in_(shared)
 
 
-def authorize_client(session: Session, user: CurrentUser, client_id: object) -> Client:
+def parse_client_id(client_id: object) -> int | None:
+    """A client id from the browser as an int, or None if it is not one."""
+    if isinstance(client_id, bool):
+        return None
+    try:
+        return int(client_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def has_break_glass(session: Session, user_id: int, client_id: int, today: dt.date) -> bool:
+    """Whether this user gave a reason to open this client on this clinic day."""
+    return session.scalar(select(BreakGlassAccess.id).where(
+        BreakGlassAccess.user_id == user_id, BreakGlassAccess.client_id == client_id,
+        BreakGlassAccess.valid_on == today).limit(1)) is not None
+
+
+def _clinic_today() -> dt.date:
+    # Imported here: dashboard.context imports this module.
+    from dashboard.context import clinic_today
+
+    return clinic_today()
+
+
+def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
+                     today: dt.date | None = None) -> Client:
     """The client, if this user may see them; AccessDenied otherwise (unknown ids too).
 
-    ``client_id`` usually comes from the browser: it is parsed here, never trusted.
+    ``client_id`` usually comes from the browser: it is parsed here, never trusted. An erased
+    client is a tombstone nobody works on. A practitioner with break-glass access for
+    ``today`` (the clinic's day unless given) is let in, and the access is marked so the
+    audit entries that follow are flagged.
     """
-    try:
-        cid = int(client_id)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise AccessDenied("no such client") from None
-    client = session.get(Client, cid)
-    if client is None:
+    cid = parse_client_id(client_id)
+    client = session.get(Client, cid) if cid is not None else None
+    if client is None or client.erased_at is not None:
         raise AccessDenied("no such client")
     shared_with = frozenset(session.scalars(
-        select(ClientShare.practitioner_id).where(ClientShare.client_id == cid)))
-    if not can_see_client(user, practitioner_id=client.practitioner_id, shared_with=shared_with):
-        raise AccessDenied("no such client")
-    return client
+        select(ClientShare.practitioner_id).where(ClientShare.client_id == client.id)))
+    if can_see_client(user, practitioner_id=client.practitioner_id, shared_with=shared_with):
+        return client
+    if user.role == "practitioner" and has_break_glass(
+            session, user.id, client.id, today or _clinic_today()):
+        _mark_break_glass(session, client.id)
+        return client
+    raise AccessDenied("no such client")
+
+
+def _mark_break_glass(session: Session, client_id: int) -> None:
+    session.info.setdefault(BREAK_GLASS_KEY, set()).add(client_id)
+    if has_app_context():
+        marks = g.get(BREAK_GLASS_KEY)
+        if marks is None:
+            marks = set()
+            setattr(g, BREAK_GLASS_KEY, marks)
+        marks.add(client_id)
+
+
+def break_glass_marks(session: Session) -> frozenset[int]:
+    """The clients this request (or this database session) reached through break glass."""
+    marks = set(session.info.get(BREAK_GLASS_KEY, ()))
+    if has_app_context():
+        marks |= g.get(BREAK_GLASS_KEY) or set()
+    return frozenset(marks)
 
 
 def current_user_or_none() -> CurrentUser | None:

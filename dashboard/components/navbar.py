@@ -21,6 +21,10 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             links.append(dbc.NavItem(dbc.NavLink("Templates", href="/admin/templates")))
             links.append(dbc.NavItem(dbc.NavLink("Data", href="/admin/data")))
             links.append(dbc.NavItem(dbc.NavLink("Audit log", href="/admin/audit")))
+            # Records past retention, with the break-glass openings one link away.
+            links.append(dbc.NavItem(dbc.NavLink("Privacy", href="/admin/retention")))
+        else:
+            links.append(dbc.NavItem(dbc.NavLink("Cover a colleague", href="/cover")))
     right = []
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.auth.access import break_glass_marks
 from dashboard.db.models import AuditEntry, User
 
 
@@ -23,10 +24,18 @@ def record_audit(
     client_id: int | None = None,
     ip: str = "",
     detail: dict[str, Any] | None = None,
+    flagged: bool | None = None,
 ) -> AuditEntry:
-    """Add an entry in the caller's transaction, so the entry and the change commit together."""
+    """Add an entry in the caller's transaction, so the entry and the change commit together.
+
+    ``flagged`` marks an entry made under break-glass access; left as None, it is set when
+    this request reached ``client_id`` through break glass (see ``authorize_client``), so no
+    page has to remember to pass it.
+    """
+    if flagged is None:
+        flagged = client_id is not None and client_id in break_glass_marks(session)
     entry = AuditEntry(user_id=user_id, action=action, entity=entity, entity_id=entity_id,
-                       client_id=client_id, ip=ip[:64],
+                       client_id=client_id, ip=ip[:64], flagged=flagged,
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")
     session.add(entry)
     return entry
@@ -52,12 +61,13 @@ class AuditRow:
     client_id: int | None
     ip: str
     detail: str
+    flagged: bool = False  # made under break-glass access
 
 
 def _audit_query(filters: AuditFilters) -> Select:
     query = (select(AuditEntry.id, AuditEntry.at, User.email, AuditEntry.action,
                     AuditEntry.entity, AuditEntry.entity_id, AuditEntry.client_id,
-                    AuditEntry.ip, AuditEntry.detail)
+                    AuditEntry.ip, AuditEntry.detail, AuditEntry.flagged)
              .outerjoin(User, User.id == AuditEntry.user_id))
     if filters.user_id is not None:
         query = query.where(AuditEntry.user_id == filters.user_id)

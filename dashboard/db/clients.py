@@ -52,7 +52,7 @@ class ClientRow:
         return f"{self.given_name} {self.family_name}"
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -62,9 +62,11 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
                     Client.latest_pain, Client.status, Client.next_due_on, Client.archived,
                     Client.episode_state)
              .join(User, User.id == Client.practitioner_id)
-             .where(visible_clients(user), Client.archived.is_(filters.archived)))
+             .where(visible_clients(user), Client.archived.is_(filters.archived),
+                    # Erased clients are tombstones: never listed, whatever the filter.
+                    Client.erased_at.is_(None)))
     for word in filters.search.split()[:5]:
-        pattern = f"{_escape_like(word.lower())}%"
+        pattern = f"{escape_like(word.lower())}%"
         query = query.where(or_(func.lower(Client.family_name).like(pattern, escape="\\"),
                                 func.lower(Client.given_name).like(pattern, escape="\\")))
     if filters.status:
@@ -97,7 +99,7 @@ def find_duplicates(
 ) -> list[int]:
     """Clients this user may see with the same name and date of birth."""
     query = select(Client.id).where(
-        visible_clients(user),
+        visible_clients(user), Client.erased_at.is_(None),
         func.lower(Client.given_name) == given_name.lower(),
         func.lower(Client.family_name) == family_name.lower(),
         Client.date_of_birth == date_of_birth)
@@ -119,6 +121,12 @@ def create_client(
     session.add(Episode(client_id=client.id, started_on=today, reason=""))
     session.flush()
     return client
+
+
+def set_archived(client: Client, archived: bool, today: dt.date) -> None:
+    """Archive or restore; the archive date starts the retention clock (see retention.py)."""
+    client.archived = archived
+    client.archived_on = today if archived else None
 
 
 def practitioner_name(session: Session, user_id: int) -> str:

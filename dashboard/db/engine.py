@@ -25,6 +25,9 @@ def _sqlite_setup(foreign_keys: bool) -> Any:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed in the file, not just marked free: an
+        # erased client's name must not be readable from the database file afterwards.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return on_connect

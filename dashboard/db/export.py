@@ -52,5 +52,6 @@ def client_record(session: Session, client: Client) -> ClientRecord:
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:
-    return list(session.scalars(select(Client.id).where(visible_clients(user))
-                                .order_by(Client.id)))
+    return list(session.scalars(
+        select(Client.id).where(visible_clients(user), Client.erased_at.is_(None))
+        .order_by(Client.id)))

@@ -230,7 +230,12 @@ class AlertRow:
 
 def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = None,
                open_only: bool = True) -> list[AlertRow]:
-    """Safety alerts on clients this user may see, newest first."""
+    """Safety alerts on clients this user may see, newest first.
+
+    With ``client_id``, the caller has already authorized that one client (authorize_client,
+    which also admits a colleague covering by break glass): its alerts are shown whatever
+    the lists would include, so a covering practitioner sees a risk signal too.
+    """
     acknowledger = select(User.name).where(User.id == SafetyAlert.acknowledged_by_id) \
         .scalar_subquery()
     answer = select(QuestionnaireAnswer.value).where(
@@ -241,10 +246,12 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
                     acknowledger, answer)
              .join(Client, Client.id == SafetyAlert.client_id)
              .join(CareSession, CareSession.id == SafetyAlert.session_id)
-             .where(visible_clients(user), CareSession.deleted_at.is_(None))
+             .where(CareSession.deleted_at.is_(None))
              .order_by(SafetyAlert.raised_at.desc()))
     if client_id is not None:
         query = query.where(SafetyAlert.client_id == client_id)
+    else:
+        query = query.where(visible_clients(user))
     if open_only:
         query = query.where(SafetyAlert.acknowledged_at.is_(None))
     return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,

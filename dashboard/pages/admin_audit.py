@@ -106,7 +106,9 @@ def show_log(user_id, client_id, action, start, end, page):
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)
     body = [html.Tr([
         html.Td(r.at.astimezone(tz).strftime("%d %b %Y %H:%M:%S")), html.Td(r.user),
-        html.Td(r.action), html.Td(f"{r.entity} {r.entity_id or ''}".strip()),
+        html.Td([r.action, dbc.Badge("break glass", color="warning", text_color="dark",
+                                     className="ms-1") if r.flagged else None]),
+        html.Td(f"{r.entity} {r.entity_id or ''}".strip()),
         html.Td(dcc.Link(str(r.client_id), href=f"/clients/{r.client_id}")
                 if r.client_id else ""),
         html.Td(r.ip), html.Td(r.detail[:160], className="small text-break"),
@@ -133,7 +135,7 @@ def export_log(_n, user_id, client_id, action, start, end):
         rows = audit_rows_for_export(db, filters)
     frame = pd.DataFrame([r.__dict__ for r in rows],
                          columns=["id", "at", "user", "action", "entity", "entity_id",
-                                  "client_id", "ip", "detail"])
+                                  "client_id", "ip", "detail", "flagged"])
     # A cell starting with = + - @ would run as a formula in a spreadsheet (the detail can
     # hold what someone typed into the login form): such text is kept as text.
     for column in ("user", "detail", "ip"):

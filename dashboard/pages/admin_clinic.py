@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import ensure_clinic, get_clinic
+from dashboard.db.retention import retention_years
 from dashboard.domain.clinic import CLINIC_FIELDS, clinic_problems
+from dashboard.domain.privacy import clean_retention_years
 
 dash.register_page(__name__, path="/admin/clinic", title="Clinic details · Back Pain Care",
                    name="Clinic details")
@@ -28,6 +30,7 @@ def layout(**_query: str) -> html.Div:
     with current_db().read() as db:
         clinic = get_clinic(db)
         values = {f: getattr(clinic, f) if clinic else "" for f in CLINIC_FIELDS}
+        years = retention_years(db)
     fields = []
     for name in CLINIC_FIELDS:
         control = (dbc.Textarea(id=f"{P}-{name}", value=values[name], rows=3, maxLength=1000)
@@ -41,7 +44,49 @@ def layout(**_query: str) -> html.Div:
         dbc.Form(id=f"{P}-form", children=[
             *fields, dbc.Button("Save", type="submit", color="primary")]),
         html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        _retention_form(years),
     ], style={"maxWidth": "48rem"})
+
+
+def _retention_form(years: int) -> dbc.Form:
+    """A form of its own: the retention period is a privacy decision, saved and audited apart."""
+    return dbc.Form(id=f"{P}-retention-form", className="mt-4", children=[
+        html.H2("Records retention", className="h5"),
+        html.P(["Records of discharged or archived clients are kept this long after their "
+                "last session, discharge or archiving; then they are listed on ",
+                dcc.Link("Records past retention", href="/admin/retention"),
+                " for an admin to erase."], className="small"),
+        dbc.Label("Keep records for (years)", html_for=f"{P}-retention_years"),
+        dbc.Input(id=f"{P}-retention_years", type="text", inputMode="numeric", value=str(years),
+                  style={"maxWidth": "8rem"}),
+        html.Div(id=f"{P}-retention_years-error", className="field-error", role="status"),
+        dbc.Button("Save retention", type="submit", color="primary", className="mt-2"),
+        html.Div(id=f"{P}-retention-result", role="status", className="mt-2"),
+    ])
+
+
+@callback(
+    Output(f"{P}-retention_years-error", "children"),
+    Output(f"{P}-retention-result", "children"),
+    Input(f"{P}-retention-form", "n_submit"),
+    State(f"{P}-retention_years", "value"),
+    prevent_initial_call=True,
+)
+def save_retention(_n, raw):
+    admin = require_admin()
+    years, problem = clean_retention_years(raw)
+    if problem:
+        return problem, dbc.Alert("Not saved: see the message above.", color="danger")
+    with current_db().begin() as db:
+        clinic = get_clinic(db)
+        if clinic is None:
+            return "", dbc.Alert("Save the clinic's details first.", color="danger")
+        before = clinic.retention_years
+        clinic.retention_years = years
+        record_audit(db, user_id=admin.id, action="retention_updated", entity="clinic",
+                     entity_id=clinic.id, ip=client_ip(),
+                     detail={"from": before, "to": years})
+    return "", dbc.Alert(f"Saved: records are kept {years} years.", color="success")
 
 
 @callback(

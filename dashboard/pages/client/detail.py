@@ -23,13 +23,12 @@ from dash import (
     no_update,
 )
 
-from dashboard.auth.access import AccessDenied, authorize_client, require_user
-from dashboard.components.status import client_not_found as not_found
+from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, list_templates
-from dashboard.db.clients import practitioner_name, shared_with
+from dashboard.db.clients import practitioner_name, set_archived, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.episodes import (
     EpisodeError,
@@ -60,6 +59,7 @@ from dashboard.pages.client import (
     handout_views,
     ids,
     plan_views,
+    privacy_views,  # the break-glass form and the client's copy
     progress_views,
     session_views,
 )
@@ -140,7 +140,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         try:
             client = authorize_client(db, user, client_id)
         except AccessDenied:
-            return not_found()
+            return privacy_views.refused_view(db, user, client_id)
+        covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
         strategies = list_strategies(db)
@@ -197,6 +198,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
+        privacy_views.record_tools(client, user, covering),
         team,
         html.Div(alerts, id=ids.ALERTS),
         dbc.Alert(["Intake has not been recorded for this episode. ",
@@ -240,7 +242,7 @@ def toggle_archive(_n, client_id):
     user = require_user()
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
-        client.archived = not client.archived
+        set_archived(client, not client.archived, clinic_today())
         record_audit(db, user_id=user.id,
                      action="client_archived" if client.archived else "client_restored",
                      entity="client", entity_id=client.id, client_id=client.id, ip=client_ip())

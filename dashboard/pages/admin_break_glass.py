@@ -1,0 +1,63 @@
+"""Admin: every break-glass opening (a practitioner opening a client who is not theirs):
+who, which client and whose, the reason given, when. Read only."""
+
+from __future__ import annotations
+
+import math
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.auth.access import require_admin, require_user
+from dashboard.components.status import admins_only
+from dashboard.context import current_db, current_settings
+from dashboard.db.break_glass import list_break_glass
+
+dash.register_page(__name__, path="/admin/break-glass", title="Break glass · Back Pain Care",
+                   name="Break-glass openings")
+
+P = "bg-admin"
+PAGE_SIZE = 50
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return admins_only()
+    return html.Div([
+        html.H1("Break-glass openings", className="h3"),
+        html.P(["Practitioners who opened a client not in their care, with their reason. "
+                "What they did in the record is flagged in the ",
+                dcc.Link("audit log", href="/admin/audit"), "."]),
+        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
+        html.Div(id=f"{P}-table"),
+        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, first_last=True,
+                       previous_next=True, fully_expanded=False),
+    ])
+
+
+@callback(
+    Output(f"{P}-table", "children"),
+    Output(f"{P}-count", "children"),
+    Output(f"{P}-pages", "max_value"),
+    Input(f"{P}-pages", "active_page"),
+)
+def show_openings(page):
+    require_admin()
+    page = page if isinstance(page, int) and page > 0 else 1
+    tz = current_settings().tz
+    with current_db().read() as db:
+        rows, total = list_break_glass(db, page=page, page_size=PAGE_SIZE)
+    body = [html.Tr([
+        html.Td(r.opened_at.astimezone(tz).strftime("%d %b %Y %H:%M")),
+        html.Td(r.user),
+        html.Td(dcc.Link(f"{r.client_name} (#{r.client_id})", href=f"/clients/{r.client_id}")),
+        html.Td(r.practitioner),
+        html.Td(r.reason, className="text-break"),
+        html.Td(r.valid_on.strftime("%d %b %Y")),
+    ]) for r in rows]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+        "When", "Who", "Client", "Their practitioner", "Reason", "Valid on")])),
+        html.Tbody(body)], size="sm", striped=True, responsive=True, id=f"{P}-list")
+    return table, f"{total} openings", max(1, math.ceil(total / PAGE_SIZE))

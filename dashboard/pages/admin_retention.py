@@ -1,0 +1,56 @@
+"""Admin: records kept past the clinic's retention period (clients archived, or whose
+latest episode is discharged, with no activity for longer than the setting), each with a
+link to erase it. The setting itself is on the clinic page."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.auth.access import require_user
+from dashboard.components.status import admins_only
+from dashboard.context import clinic_today, current_db
+from dashboard.db.retention import records_past_retention, retention_years
+
+dash.register_page(__name__, path="/admin/retention", title="Retention · Back Pain Care",
+                   name="Records past retention")
+
+
+def _date(value) -> str:
+    return value.strftime("%d %b %Y") if value else "—"
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if not user.is_admin:
+        return admins_only()
+    today = clinic_today()
+    with current_db().read() as db:
+        years = retention_years(db)
+        rows = records_past_retention(db, today, years)
+    intro = html.P([
+        f"Records are kept for {years} years after the client's last session, discharge or "
+        "archiving, whichever is latest (", dcc.Link("change it", href="/admin/clinic"),
+        "). These are past that and may be erased. ",
+        dcc.Link("Break-glass openings", href="/admin/break-glass"), " are listed apart."])
+    if not rows:
+        return html.Div([html.H1("Records past retention", className="h3"), intro,
+                         html.P("No record is past retention.", id="retention-empty")])
+    body = [html.Tr([
+        html.Td(dcc.Link(r.full_name, href=f"/clients/{r.id}")),
+        html.Td(r.practitioner),
+        html.Td("archived" + (", discharged" if r.discharged_on else "")
+                if r.archived else "discharged"),
+        html.Td(_date(r.last_activity)),
+        html.Td(_date(r.kept_until)),
+        html.Td(dcc.Link("Erase…", href=f"/clients/{r.id}/erase")),
+    ]) for r in rows]
+    return html.Div([
+        html.H1("Records past retention", className="h3"), intro,
+        html.P(f"{len(rows)} record{'s' if len(rows) != 1 else ''}", role="status"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+            "Client", "Practitioner", "State", "Last activity", "Kept until", "")])),
+            html.Tbody(body)], size="sm", striped=True, responsive=True,
+            id="retention-list"),
+    ])

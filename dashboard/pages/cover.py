@@ -1,0 +1,71 @@
+"""Cover a colleague: find a client across the clinic by name, to open them with a reason.
+
+Shows only what identifies the right person (name, date of birth, their practitioner),
+at most 20, and only after 3 letters; every search is audited by the ids it showed (not
+by the words typed, which an erasure could not find)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from dashboard.auth.access import AccessDenied, require_user
+from dashboard.context import client_ip, current_db
+from dashboard.db.audit import record_audit
+from dashboard.db.break_glass import find_clinic_clients
+from dashboard.domain.privacy import SEARCH_LIMIT, search_problem
+
+dash.register_page(__name__, path="/cover", title="Cover a colleague · Back Pain Care",
+                   name="Cover a colleague")
+
+P = "cover"
+
+
+def layout(**_query: str) -> html.Div:
+    user = require_user()
+    if user.role != "practitioner":
+        return html.Div([html.H1("Cover a colleague", className="h3"),
+                         html.P("Admins see every client from the client list.")])
+    return html.Div([
+        html.H1("Cover a colleague", className="h3"),
+        html.P("Find a client of another practitioner by name. Opening their record asks "
+               "for your reason; it is flagged in the audit log and lasts for today."),
+        dbc.Label("Client's name", html_for=f"{P}-search"),
+        dbc.Input(id=f"{P}-search", type="search", debounce=True, autoComplete="off",
+                  maxLength=100, style={"maxWidth": "24rem"}),
+        html.Div(id=f"{P}-error", className="field-error", role="status"),
+        html.Div(id=f"{P}-results", className="mt-3"),
+    ])
+
+
+@callback(
+    Output(f"{P}-results", "children"),
+    Output(f"{P}-error", "children"),
+    Input(f"{P}-search", "value"),
+    prevent_initial_call=True,
+)
+def search(text):
+    user = require_user()
+    if user.role != "practitioner":
+        raise AccessDenied("for practitioners")
+    text, problem = search_problem(text)
+    if problem:
+        return None, problem
+    with current_db().begin() as db:
+        rows = find_clinic_clients(db, user, text)
+        record_audit(db, user_id=user.id, action="clinic_search", entity="client",
+                     ip=client_ip(), detail={"shown": [r.id for r in rows]})
+    if not rows:
+        return html.P("No client of the clinic has that name."), ""
+    body = [html.Tr([
+        html.Td(dcc.Link(r.full_name, href=f"/clients/{r.id}")),
+        html.Td(f"{r.date_of_birth:%d %b %Y}"),
+        html.Td("you" if r.yours else r.practitioner),
+    ]) for r in rows]
+    more = html.P(f"Showing the first {SEARCH_LIMIT}: type more of the name.",
+                  className="small") if len(rows) >= SEARCH_LIMIT else None
+    return html.Div([dbc.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in
+                            ("Name", "Date of birth", "Practitioner")])),
+        html.Tbody(body)], size="sm", id=f"{P}-table"), more]), ""
