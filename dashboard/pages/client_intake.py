@@ -116,6 +116,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         ], id=f"{P}-form"),
         html.Div(id=f"{P}-result", className="mt-3", role="status"),
         html.Div(id=episode_views.FLAG_AREA),
+        episode_views.flag_feedback(),
     ], style={"maxWidth": "60rem"})
 
 

@@ -38,7 +38,7 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
     expect(stop).to_contain_text("Stop: refer for urgent care now")
     expect(stop).to_contain_text("Numbness around the genitals")
     page.get_by_role("button", name="Record referral").click()
-    expect(page.locator("#episode-referral-error")).to_contain_text("Enter the referral")
+    expect(page.locator("#episode-flag-error")).to_contain_text("Enter the referral")
     page.get_by_label("Record the urgent referral").fill("Sent to A&E at St Mary's, 10:40")
     page.get_by_role("button", name="Record referral").click()
     expect(page.locator("#red-flag-referred")).to_contain_text("Sent to A&E at St Mary's")

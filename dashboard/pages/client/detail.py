@@ -115,6 +115,7 @@ def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
         html.Div(episode_views.flag_panel(
             episode, answers, names.get(episode.referral_recorded_by_id or 0, ""),
             names.get(episode.flag_cleared_by_id or 0, "")), id=episode_views.FLAG_AREA),
+        episode_views.flag_feedback(),
         episode_views.see_doctor_note(episode, answers),
         episode_views.intake_summary(episode, answers, names),
     ]

@@ -25,11 +25,12 @@ from dashboard.domain.episodes import (
 
 REFERRAL_NOTE = "episode-referral-note"
 REFERRAL_SAVE = "episode-referral-save"
-REFERRAL_ERROR = "episode-referral-error"
 CLEAR_NOTE = "episode-clear-note"
 CLEAR_SAVE = "episode-clear-save"
-CLEAR_ERROR = "episode-clear-error"
 FLAG_AREA = "episode-flag-area"
+# Outside FLAG_AREA, so a refusal shows its message without redrawing the form (and
+# without touching what the practitioner has typed).
+FLAG_ERROR = "episode-flag-error"
 FLAG_EPISODE = "episode-flag-episode"
 DISCHARGE_REASON = "discharge-reason"
 DISCHARGE_DATE = "discharge-date"
@@ -58,18 +59,17 @@ def stop_message(urgent_questions: list[str]) -> dbc.Alert:
     ], color="danger", id="red-flag-stop", className="mb-3")
 
 
-def _note_field(label: str, control_id: str, error_id: str, note: str, error: str
-                ) -> dbc.Col:
-    return dbc.Col([
-        dbc.Label(label, html_for=control_id),
-        dbc.Textarea(id=control_id, rows=2, maxLength=2000, value=note,
-                     invalid=bool(error)),
-        html.Div(error, id=error_id, className="field-error", role="status"),
-    ], className="mb-3")
+def _note_field(label: str, control_id: str) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=control_id),
+                    dbc.Textarea(id=control_id, rows=2, maxLength=2000)], className="mb-2")
 
 
-def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, cleared_by: str,
-               *, error: str = "", note: str = "") -> list:
+def flag_feedback() -> html.Div:
+    return html.Div(id=FLAG_ERROR, className="field-error mt-1", role="status")
+
+
+def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, cleared_by: str
+               ) -> list:
     """An urgent flag's state: the referral form until it is recorded, then the clearing
     form until a practitioner closes the flag. The children of ``FLAG_AREA``."""
     if not episode.urgent_flag:
@@ -85,8 +85,7 @@ def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, clea
         return [
             dcc.Store(id=FLAG_EPISODE, data=episode.id),
             stop_message(urgent),
-            _note_field("Record the urgent referral (where, to whom, when)", REFERRAL_NOTE,
-                        REFERRAL_ERROR, note, error),
+            _note_field("Record the urgent referral (where, to whom, when)", REFERRAL_NOTE),
             dbc.Button("Record referral", id=REFERRAL_SAVE, color="danger"),
         ]
     return [
@@ -97,7 +96,7 @@ def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, clea
                    f"{recorded_by}: {episode.referral_note}"],
                   color="danger", id="red-flag-referred"),
         _note_field("Once the client has been seen and may go on, clear the flag (what the "
-                    "urgent assessment found)", CLEAR_NOTE, CLEAR_ERROR, note, error),
+                    "urgent assessment found)", CLEAR_NOTE),
         dbc.Button("Clear the red flag", id=CLEAR_SAVE, color="secondary", outline=True),
     ]
 

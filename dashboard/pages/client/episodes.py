@@ -27,6 +27,7 @@ from dashboard.pages.client import ids
 
 
 def _flag_update(client_id: object, episode_id: object, raw_note: object, *, clearing: bool):
+    """(the flag panel redrawn, the message) after recording a referral or a clearing."""
     user = require_user()
     label = "what the urgent assessment found" if clearing else "referral"
     note, problem = parse_note(raw_note, label)
@@ -39,23 +40,21 @@ def _flag_update(client_id: object, episode_id: object, raw_note: object, *, cle
             episode = change(db, client=client, episode_id=episode_id, note=note,
                              user_id=user.id)
         except EpisodeError as refused:
-            episode = client_episode(db, client, episode_id)
-            names = user_names(db, episode.referral_recorded_by_id, episode.flag_cleared_by_id)
-            return views.flag_panel(episode, red_flag_answers(db, episode.id),
-                                    names.get(episode.referral_recorded_by_id or 0, ""), "",
-                                    error=str(refused), note=note)
+            return no_update, str(refused)
         record_audit(db, user_id=user.id,
                      action="red_flag_cleared" if clearing else "urgent_referral_recorded",
                      entity="episode", entity_id=episode.id, client_id=client.id,
                      ip=client_ip(), detail={"note": note})
         names = user_names(db, episode.referral_recorded_by_id, episode.flag_cleared_by_id)
-        return views.flag_panel(episode, red_flag_answers(db, episode.id),
-                                names.get(episode.referral_recorded_by_id or 0, ""),
-                                names.get(episode.flag_cleared_by_id or 0, ""))
+        panel = views.flag_panel(episode, red_flag_answers(db, episode.id),
+                                 names.get(episode.referral_recorded_by_id or 0, ""),
+                                 names.get(episode.flag_cleared_by_id or 0, ""))
+    return panel, ""
 
 
 @callback(
     Output(views.FLAG_AREA, "children", allow_duplicate=True),
+    Output(views.FLAG_ERROR, "children", allow_duplicate=True),
     Input(views.REFERRAL_SAVE, "n_clicks"),
     State(views.REFERRAL_NOTE, "value"),
     State(views.FLAG_EPISODE, "data"),
@@ -68,6 +67,7 @@ def save_referral(_n, note, episode_id, client_id):
 
 @callback(
     Output(views.FLAG_AREA, "children", allow_duplicate=True),
+    Output(views.FLAG_ERROR, "children", allow_duplicate=True),
     Input(views.CLEAR_SAVE, "n_clicks"),
     State(views.CLEAR_NOTE, "value"),
     State(views.FLAG_EPISODE, "data"),
