@@ -38,6 +38,8 @@ class CurrentUser:
     login_session_id: int
     token: str
     must_change_password: bool = False
+    # An admin who has not set up the second factor yet: nothing opens until they do.
+    needs_totp: bool = False
 
     is_authenticated = True
     is_active = True
