@@ -8,15 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import Client, ClientShare
 
+REFUSALS_KEY = "access_refusals"
+
 
 class AccessDenied(Exception):
     """The caller may not see or change this; answered with 403 and no data."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        # Noted on the request (flask.g, per request), so auth/refusals.py audits it after
+        # the request's own transaction has rolled back, and also when a page catches the
+        # refusal to show "not found".
+        if has_request_context():
+            g.setdefault(REFUSALS_KEY, []).append(str(self)[:100])
 
 
 class NotAuthenticated(Exception):

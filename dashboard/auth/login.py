@@ -25,7 +25,9 @@ from dashboard.auth import throttle, totp
 from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
 from dashboard.auth.account import SECURITY_PATH
 from dashboard.auth.account import blueprint as account_blueprint
+from dashboard.auth.headers import init_headers
 from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
+from dashboard.auth.refusals import init_refusal_audit
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db import users as user_queries
 from dashboard.db.audit import record_audit
@@ -329,17 +331,6 @@ def _refuse_cross_site() -> Response | None:
     return None
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/assets/"):
-        # Health data: never kept in shared or browser caches.
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def init_auth(server: Flask) -> None:
     settings = server.extensions["dashboard.settings"]
     server.config.update(
@@ -357,7 +348,8 @@ def init_auth(server: Flask) -> None:
     server.register_blueprint(account_blueprint)
     server.before_request(_refuse_cross_site)
     server.before_request(_refuse_anonymous)
-    server.after_request(_security_headers)
+    init_headers(server)
+    init_refusal_audit(server)
     server.register_error_handler(
         AccessDenied, lambda _e: (jsonify(error="not permitted"), 403))
     server.register_error_handler(
