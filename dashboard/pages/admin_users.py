@@ -108,7 +108,8 @@ def add_user(_n, email, name, role):
     admin = require_admin()
     errors = new_user_problems(email, name, role)
     if errors:
-        return errors.get("email", ""), errors.get("name", ""), "", dash.no_update
+        role_problem = dbc.Alert(errors["role"], color="danger") if "role" in errors else ""
+        return errors.get("email", ""), errors.get("name", ""), role_problem, dash.no_update
     password = temporary_password()
     with current_db().begin() as db:
         if get_user_by_email(db, email):
