@@ -11,6 +11,7 @@ from flask import Flask, has_request_context
 from flask_compress import Compress
 
 from dashboard.auth.access import current_user_or_none
+from dashboard.auth.headers import CSP_KEY, content_security_policy
 from dashboard.auth.login import init_auth
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings
@@ -99,4 +100,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     # Bootstrap's CSS is served from assets/ (no CDN): the app works offline.
     app.layout = shell_layout
+    # Dash registers its last inline script (the pages router's document-title callback)
+    # while serving its first request: one request to the health check makes that happen
+    # now, so the hashes below cover every inline script Dash will write into a page.
+    server.test_client().get("/healthz")
+    server.config[CSP_KEY] = content_security_policy(app.csp_hashes())
     return app

@@ -7,12 +7,15 @@ import datetime as dt
 import itertools
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 import pytest
 from dash import Dash
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, select, text
 
@@ -25,7 +28,7 @@ from dashboard.db.catalogue import load_catalogue
 from dashboard.db.clinic import ensure_clinic
 from dashboard.db.engine import Database
 from dashboard.db.migrate import upgrade
-from dashboard.db.models import StrategyPart
+from dashboard.db.models import StrategyPart, User
 from dashboard.db.plans import save_plan_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.catalogue import read_catalogue
@@ -160,8 +163,31 @@ def http(app: Dash) -> FlaskClient:
     return app.server.test_client()
 
 
+def next_totp_code(server: Flask, email: str) -> str:
+    """The code a user's authenticator would show now, for a time step not used yet.
+
+    Reads the secret and the last used step from the app's database (the test owns it).
+    A step is accepted once, with one step of drift: a test signing in twice in the same
+    30 s uses the next step's code, and waits for the clock if both are used already.
+    """
+    database: Database = server.extensions[DB_KEY]
+    with database.read() as s:
+        user = s.scalar(select(User).where(User.email == email))
+        assert user is not None and user.totp_secret, f"{email} has no TOTP secret"
+        secret, last = user.totp_secret, user.totp_last_step
+    totp = pyotp.TOTP(secret)
+    step = max(totp.timecode(dt.datetime.now(dt.UTC)), (last or 0) + 1)
+    while step > totp.timecode(dt.datetime.now(dt.UTC)) + 1:
+        time.sleep(1)
+    return totp.generate_otp(step)
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real forms; the two-step code too when the user has it set up."""
     response = client.post("/login", data={"email": email, "password": password})
+    if response.status_code == 200 and b'action="/login/code"' in response.data:
+        response = client.post("/login/code", data={
+            "code": next_totp_code(client.application, email)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 

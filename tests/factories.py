@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from dashboard.db.engine import Database
-from dashboard.db.models import Client, Episode
+from dashboard.db.models import Client, Episode, utcnow
 from dashboard.db.users import create_user
 
 ADMIN = "admin@test.clinic"
+# The test admin has two-step sign-in set up with this secret (admins must have it); the
+# login helpers compute its codes with pyotp.
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ALICE = "alice@test.clinic"
 BOB = "bob@test.clinic"
 
@@ -30,6 +33,7 @@ def make_people(database: Database, password_hash: str):
     with database.begin() as s:
         admin = create_user(s, email=ADMIN, name="Ada Admin", role="admin",
                             password_hash=password_hash)
+        admin.totp_secret, admin.totp_enabled_at = ADMIN_TOTP_SECRET, utcnow()
         alice = create_user(s, email=ALICE, name="Alice Practitioner", role="practitioner",
                             password_hash=password_hash)
         bob = create_user(s, email=BOB, name="Bob Practitioner", role="practitioner",

@@ -30,6 +30,7 @@ NOT_CLIENT_SCOPED = {
     "alert-result": "takes an alert id, checked below on its own",
     "users-email-error": "admin only (require_admin); no client data",
     "users-result": "admin only (require_admin); no client data",
+    "users-totp-result": "admin only (require_admin); no client data",
     "clinic-name-error": "admin only (require_admin); the clinic's own details",
     "audit-table": "admin only (require_admin)",
     "audit-file": "admin only (require_admin)",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
@@ -27,9 +27,19 @@ from dashboard.db.models import BreakGlassAccess, Client, ClientShare
 # and writes its audit entry in another). Both live only as long as the request.
 BREAK_GLASS_KEY = "break_glass_clients"
 
+REFUSALS_KEY = "access_refusals"
+
 
 class AccessDenied(Exception):
     """The caller may not see or change this; answered with 403 and no data."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        # Noted on the request (flask.g, per request), so auth/refusals.py audits it after
+        # the request's own transaction has rolled back, and also when a page catches the
+        # refusal to show "not found".
+        if has_request_context():
+            g.setdefault(REFUSALS_KEY, []).append(str(self)[:100])
 
 
 class NotAuthenticated(Exception):
@@ -51,6 +61,8 @@ class CurrentUser:
     login_session_id: int
     token: str
     must_change_password: bool = False
+    # An admin who has not set up the second factor yet: nothing opens until they do.
+    needs_totp: bool = False
 
     is_authenticated = True
     is_active = True
@@ -86,12 +98,13 @@ def visible_clients(user: CurrentUser) -> ColumnElement[bool]:
 
 def parse_client_id(client_id: object) -> int | None:
     """A client id from the browser as an int, or None if it is not one."""
-    if isinstance(client_id, bool):
-        return None
-    try:
-        return int(client_id)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        return None
+    # Only what the app itself sends: an int, or its decimal digits (a URL segment). A forged
+    # true, 1.9 or "١" is refused rather than read as some other client's id.
+    if isinstance(client_id, int) and not isinstance(client_id, bool):
+        return client_id
+    if isinstance(client_id, str) and client_id.isascii() and client_id.isdigit():
+        return int(client_id)
+    return None
 
 
 def has_break_glass(session: Session, user_id: int, client_id: int, today: dt.date) -> bool:

@@ -19,20 +19,29 @@ from flask import (
     session,
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy.orm import Session
 
-from dashboard.auth import throttle
+from dashboard.auth import throttle, totp
 from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
+from dashboard.auth.account import SECURITY_PATH
+from dashboard.auth.account import blueprint as account_blueprint
+from dashboard.auth.headers import init_headers
 from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
+from dashboard.auth.refusals import init_refusal_audit
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db import users as user_queries
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
-from dashboard.db.models import utcnow
+from dashboard.db.models import LoginSession, User, utcnow
 from dashboard.domain.passwords import password_problem
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/healthz"})
+CODE_PATH = "/login/code"
+PUBLIC_PATHS = frozenset({"/login", CODE_PATH, "/logout", "/healthz"})
+# Between the password and the code: the user's id, kept in the signed session cookie
+# (the browser cannot forge or change it), and no login session exists yet.
+PENDING_KEY = "login_pending"
 PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
 PUBLIC_PREFIXES = ("/assets/",)
 # Refreshing last-seen on every request would make every read a write.
@@ -41,6 +50,13 @@ TOUCH_EVERY = dt.timedelta(seconds=60)
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _current(user: User, login: LoginSession, token: str) -> CurrentUser:
+    return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
+                       login_session_id=login.id, token=token,
+                       must_change_password=user.must_change_password,
+                       needs_totp=user.role == "admin" and user.totp_enabled_at is None)
 
 
 def load_user(token: str) -> CurrentUser | None:
@@ -60,9 +76,7 @@ def load_user(token: str) -> CurrentUser | None:
         too_old = now - login.created_at > dt.timedelta(hours=settings.absolute_timeout_hours)
         expired = idle or too_old or not user.active
         stale = now - login.last_seen_at > TOUCH_EVERY
-        current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                              login_session_id=login.id, token=token,
-                              must_change_password=user.must_change_password)
+        current = _current(user, login, token)
     if expired or stale:
         with current_db().begin() as db:
             if expired:
@@ -102,43 +116,126 @@ def login_form() -> Response:
     return _login_form(message=message)
 
 
+def _throttled(email: str, ip: str, now: dt.datetime) -> int:
+    """Seconds this account or address must still wait (failed passwords and codes count)."""
+    with current_db().read() as db:
+        by_email, by_ip, last = user_queries.recent_failures(
+            db, email=email, ip=ip, since=now - throttle.WINDOW)
+    return throttle.wait_seconds(by_email, by_ip, last, now)
+
+
+def _too_many(wait: int) -> str:
+    return f"Too many failed attempts. Please wait {wait} seconds and try again."
+
+
 @blueprint.post("/login")
 def login_submit() -> Response:
     email = (request.form.get("email") or "").strip()[:254]
     password = request.form.get("password") or ""
     ip = client_ip()
-    now = utcnow()
-    with current_db().read() as db:
-        by_email, by_ip, last = user_queries.recent_failures(
-            db, email=email, ip=ip, since=now - throttle.WINDOW)
-        user = user_queries.get_user_by_email(db, email) if email else None
-    wait = throttle.wait_seconds(by_email, by_ip, last, now)
+    wait = _throttled(email, ip, utcnow())
     if wait:
-        return _login_form(f"Too many failed attempts. Please wait {wait} seconds and "
-                           "try again.", email, status=429)
+        return _login_form(_too_many(wait), email, status=429)
+    with current_db().read() as db:
+        user = user_queries.get_user_by_email(db, email) if email else None
     # argon2 takes ~100 ms by design: checked outside any transaction, so no lock is held.
     ok = verify_password(user.password_hash if user else None, password)
     with current_db().begin() as db:
         if not ok or user is None or not user.active:
             user_queries.record_failed_login(db, email=email, ip=ip)
             record_audit(db, user_id=user.id if user else None, action="login_failed",
-                         entity="user", ip=ip, detail={"email": email})
+                         entity="user", ip=ip, detail={"email": email, "step": "password"})
             return _login_form("Email or password is incorrect.", email, status=401)
         if needs_rehash(user.password_hash):
             user_queries.set_password_hash(db, user.id, hash_password(password))
-        token = secrets.token_urlsafe(32)
-        login = user_queries.start_login_session(
-            db, user_id=user.id, token_hash=token_hash(token), ip=ip,
-            user_agent=request.headers.get("User-Agent", ""))
-        record_audit(db, user_id=user.id, action="login", entity="user", entity_id=user.id, ip=ip)
-        current = CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                              login_session_id=login.id, token=token,
-                              must_change_password=user.must_change_password)
+        next_url = safe_next(request.form.get("next"))
+        if user.totp_enabled_at is None:
+            return _signed_in(_start_login(db, user, ip), next_url)
+        record_audit(db, user_id=user.id, action="login_code_asked", entity="user",
+                     entity_id=user.id, ip=ip)
+    # A fresh cookie after the password: nothing from before carries over (no fixation);
+    # no login session until the code is right.
+    session.clear()
+    session[PENDING_KEY] = {"user": user.id, "at": int(_now_ts()), "next": next_url}
+    return _code_form()
+
+
+def _now_ts() -> float:
+    return utcnow().timestamp()
+
+
+def _start_login(db: Session, user: User, ip: str, **detail: object) -> CurrentUser:
+    """The server-side login session, audited; only once every factor has been checked."""
+    token = secrets.token_urlsafe(32)
+    login = user_queries.start_login_session(
+        db, user_id=user.id, token_hash=token_hash(token), ip=ip,
+        user_agent=request.headers.get("User-Agent", ""))
+    record_audit(db, user_id=user.id, action="login", entity="user",
+                 entity_id=user.id, ip=ip, detail=detail or None)
+    return _current(user, login, token)
+
+
+def _signed_in(current: CurrentUser, next_url: str) -> Response:
     # A fresh cookie at login: nothing from before the login carries over (no fixation).
     session.clear()
     session.permanent = True
     login_user(current)
-    return redirect(safe_next(request.form.get("next")))  # type: ignore[return-value]
+    return redirect(next_url)  # type: ignore[return-value]
+
+
+def _code_form(error: str = "", status: int = 200) -> Response:
+    html = render_template("login_code.html", error=error, clinic_name=_clinic_name())
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _pending() -> dict | None:
+    """The password step, if it was passed in this browser less than five minutes ago."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or not isinstance(pending.get("user"), int):
+        return None
+    if not isinstance(pending.get("at"), int) or _now_ts() - pending["at"] > totp.PENDING_SECONDS:
+        return None
+    return pending
+
+
+@blueprint.get(CODE_PATH)
+def code_form() -> Response:
+    if _pending() is None:
+        return redirect("/login")  # type: ignore[return-value]
+    return _code_form()
+
+
+@blueprint.post(CODE_PATH)
+def code_submit() -> Response:
+    """The second step: a code from the user's authenticator app, each time step once."""
+    pending = _pending()
+    if pending is None:
+        session.pop(PENDING_KEY, None)
+        return _login_form(message="Sign-in took too long. Please sign in again.",
+                           status=401)
+    ip = client_ip()
+    with current_db().read() as db:
+        user = user_queries.get_user(db, pending["user"])
+    if user is None or not user.active or user.totp_enabled_at is None:
+        session.pop(PENDING_KEY, None)
+        return _login_form("Please sign in again.", status=401)
+    wait = _throttled(user.email, ip, utcnow())
+    if wait:
+        return _code_form(_too_many(wait), status=429)
+    with current_db().begin() as db:
+        step = totp.accepted_step(user.totp_secret or "", request.form.get("code"),
+                                  user.totp_last_step)
+        # The step is taken in the same transaction as the login: a racing request with
+        # the same code finds it used.
+        if step is None or not user_queries.use_totp_step(db, user.id, step):
+            # Wrong codes count towards the same slow-down as wrong passwords.
+            user_queries.record_failed_login(db, email=user.email, ip=ip)
+            record_audit(db, user_id=user.id, action="login_failed", entity="user",
+                         entity_id=user.id, ip=ip, detail={"email": user.email, "step": "code"})
+            return _code_form("That code is not right, or was already used. Enter the "
+                              "current code from your authenticator app.", status=401)
+        current = _start_login(db, user, ip, second_factor="totp")
+    return _signed_in(current, safe_next(pending.get("next")))
 
 
 @blueprint.route("/logout", methods=["GET", "POST"])
@@ -205,6 +302,12 @@ def _refuse_anonymous() -> Response | None:
                 return Response('{"error": "password change required"}', status=403,
                                 mimetype="application/json")
             return redirect(PASSWORD_PATH)  # type: ignore[return-value]
+        if current_user.needs_totp and request.path not in (SECURITY_PATH, PASSWORD_PATH):
+            # Admins must have a second factor: until they enrol, only that page opens.
+            if request.path.startswith("/_") or request.method != "GET":
+                return Response('{"error": "two-step sign-in required"}', status=403,
+                                mimetype="application/json")
+            return redirect(SECURITY_PATH)  # type: ignore[return-value]
         return None
     if request.path.startswith("/_") or request.method != "GET":
         # Dash's own routes (layout, callbacks, dependencies) answer 401 with no data.
@@ -228,17 +331,6 @@ def _refuse_cross_site() -> Response | None:
     return None
 
 
-def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/assets/"):
-        # Health data: never kept in shared or browser caches.
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def init_auth(server: Flask) -> None:
     settings = server.extensions["dashboard.settings"]
     server.config.update(
@@ -253,9 +345,11 @@ def init_auth(server: Flask) -> None:
     manager.user_loader(load_user)
     manager.init_app(server)
     server.register_blueprint(blueprint)
+    server.register_blueprint(account_blueprint)
     server.before_request(_refuse_cross_site)
     server.before_request(_refuse_anonymous)
-    server.after_request(_security_headers)
+    init_headers(server)
+    init_refusal_audit(server)
     server.register_error_handler(
         AccessDenied, lambda _e: (jsonify(error="not permitted"), 403))
     server.register_error_handler(

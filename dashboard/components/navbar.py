@@ -34,6 +34,8 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             # A full page load: logout is a plain Flask route that ends the server session.
             html.A("Password", href="/account/password",
                    className="btn btn-outline-light btn-sm me-2"),
+            html.A("Two-step sign-in", href="/account/security", id="navbar-security",
+                   className="btn btn-outline-light btn-sm me-2"),
             html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
                    id="navbar-logout"),
         ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import Goal, PlanItem, PlanVersion, StrategyPart, User
+from dashboard.db.models import Episode, Goal, PlanItem, PlanVersion, StrategyPart, User
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft, PlanSnapshot
 
@@ -60,6 +60,11 @@ def save_plan_version(
     session: Session, *, episode_id: int, draft: PlanDraft, user_id: int, today: dt.date
 ) -> PlanVersion:
     """Add the next version, copying each part's current catalogue wording into the plan."""
+    # Two saves of one episode's plan at once (two tabs, two practitioners): the episode row
+    # is locked first, so the second waits and numbers its version after the first instead
+    # of failing on the unique (episode, version) key. PostgreSQL; SQLite's BEGIN IMMEDIATE
+    # already runs one writer at a time (FOR UPDATE is left out there).
+    session.execute(select(Episode.id).where(Episode.id == episode_id).with_for_update())
     number = (session.scalar(select(func.max(PlanVersion.version))
                              .where(PlanVersion.episode_id == episode_id)) or 0) + 1
     parts = {p.id: p for p in session.scalars(

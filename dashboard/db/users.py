@@ -117,3 +117,39 @@ def list_users(session: Session) -> list[User]:
 def active_admin_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User).where(
         User.role == "admin", User.active.is_(True))) or 0
+
+
+def get_user(session: Session, user_id: object) -> User | None:
+    """The user with this id; None for anything that is not an int (it may come from a form)."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
+    return session.get(User, user_id)
+
+
+def start_totp_enrolment(session: Session, user_id: int, secret: str) -> None:
+    """Keep a new secret, not yet enabled: it only counts once a code from it is confirmed."""
+    session.execute(update(User).where(User.id == user_id, User.totp_enabled_at.is_(None))
+                    .values(totp_secret=secret, totp_last_step=None))
+
+
+def use_totp_step(session: Session, user_id: int, step: int, *, enable: bool = False) -> bool:
+    """Record ``step`` as the last accepted code's, if no later or equal one was accepted.
+
+    One conditional UPDATE, so two requests racing with the same code cannot both win: the
+    second finds the step already taken and is refused. ``enable`` also turns TOTP on.
+    """
+    values: dict[str, object] = {"totp_last_step": step}
+    if enable:
+        values["totp_enabled_at"] = utcnow()
+    result = session.execute(
+        update(User)
+        .where(User.id == user_id, User.totp_secret.is_not(None),
+               User.totp_last_step.is_(None) | (User.totp_last_step < step))
+        .values(**values))
+    return (result.rowcount or 0) == 1  # type: ignore[attr-defined]
+
+
+def clear_totp(session: Session, user_id: int) -> None:
+    """Second factor off (the user disabled it, or an admin reset it for a lost phone)."""
+    session.execute(update(User).where(User.id == user_id)
+                    .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None))

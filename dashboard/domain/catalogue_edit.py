@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import parse_dose
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 LIMITS = {"name": 100, "instructions": 2000, "cautions": 2000}
 
@@ -27,6 +28,8 @@ def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:
             errors[key] = f"At most {limit} characters."
+        elif has_control(text[key], multiline=key != "name"):
+            errors[key] = CONTROL_MESSAGE
     if not text["name"]:
         errors["name"] = "Give the part a name."
     if not text["instructions"]:

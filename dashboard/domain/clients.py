@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.domain.people import age_on
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 MAX_NAME = 100
 MAX_AGE = 120
@@ -38,7 +39,12 @@ def clean_client(raw: dict[str, object]) -> tuple[ClientInput, dict[str, str]]:
 
     def text(name: str) -> str:
         value = raw.get(name)
-        return value.strip() if isinstance(value, str) else ""
+        if value is not None and not isinstance(value, str):
+            # Only a forged request sends a number or a list for a text field: refused,
+            # not quietly saved as empty.
+            errors[name] = "Enter this as text."
+            return ""
+        return value.strip() if value else ""
 
     try:
         dob = parse_date(raw.get("date_of_birth"))
@@ -58,13 +64,16 @@ def validate_client(data: ClientInput, today: dt.date) -> dict[str, str]:
             errors[name] = f"{label} is required."
         elif len(value) > MAX_NAME:
             errors[name] = f"{label} is limited to {MAX_NAME} characters."
+        elif has_control(value):
+            errors[name] = CONTROL_MESSAGE
     if data.date_of_birth is None:
         errors["date_of_birth"] = "Date of birth is required."
     elif data.date_of_birth >= today:
         errors["date_of_birth"] = "Date of birth must be in the past."
     elif age_on(data.date_of_birth, today) > MAX_AGE:
         errors["date_of_birth"] = f"That would make the client over {MAX_AGE}: check the year."
-    if data.email and (len(data.email) > 254 or not EMAIL.match(data.email)):
+    if data.email and (len(data.email) > 254 or not EMAIL.match(data.email)
+                       or has_control(data.email)):
         errors["email"] = "Enter a valid email address, such as name@example.com."
     if data.phone:
         digits = sum(ch.isdigit() for ch in data.phone)

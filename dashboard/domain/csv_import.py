@@ -52,7 +52,8 @@ def check_session_rows(rows: list[dict[str, str]], today: dt.date,
     good, problems = [], []
     for number, raw in enumerate(rows, start=2):
         text = (raw.get("client_id") or "").strip()
-        client_id = int(text) if text.isdigit() else None
+        # ASCII digits only: "²".isdigit() is True but int("²") fails.
+        client_id = int(text) if text.isascii() and text.isdigit() else None
         if client_id is None or client_id not in record_began:
             problems.append(RowProblem(number, f"client_id: no such client {text!r}"))
             continue

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose, validate_dose
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is True
 MAX_NOTES = 2000
@@ -96,11 +97,15 @@ def validate_plan(draft: PlanDraft, today: dt.date,
         errors["review"] = f"The review interval must be between {low} and {high} days."
     if len(draft.notes) > MAX_NOTES:
         errors["notes"] = f"Notes are limited to {MAX_NOTES} characters ({len(draft.notes)} now)."
+    elif has_control(draft.notes, multiline=True):
+        errors["notes"] = CONTROL_MESSAGE
     for i, goal in enumerate(draft.goals):
         if not goal.description.strip():
             errors[f"goal-{i}-description"] = "Describe the goal."
         elif len(goal.description) > MAX_GOAL_TEXT:
             errors[f"goal-{i}-description"] = f"At most {MAX_GOAL_TEXT} characters."
+        elif has_control(goal.description):
+            errors[f"goal-{i}-description"] = CONTROL_MESSAGE
         if goal.pain_target is not None and not 0 <= goal.pain_target <= 10:
             errors[f"goal-{i}-target"] = "A pain target is between 0 and 10."
         if goal.target_on is not None and goal.target_on < today and goal not in carried_goals:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from dashboard.domain.plans import NumberError, parse_whole_number
 from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 MAX_NOTES = 5000
 ALERT_ACTIONS = (
@@ -107,6 +108,8 @@ def parse_session(
     notes = form.notes if isinstance(form.notes, str) else ""
     if len(notes) > MAX_NOTES:
         errors["notes"] = f"Notes are limited to {MAX_NOTES} characters ({len(notes)} now)."
+    elif has_control(notes, multiline=True):
+        errors["notes"] = CONTROL_MESSAGE
     questionnaires: dict[str, list[int]] = {}
     for key, answers in form.questionnaires.items():
         instrument = INSTRUMENTS.get(key)
@@ -131,6 +134,8 @@ def parse_acknowledgement(action: object, note: object) -> tuple[str, str, dict[
     text = note.strip() if isinstance(note, str) else ""
     if len(text) > 2000:
         errors["note"] = "The note is limited to 2000 characters."
+    elif has_control(text, multiline=True):
+        errors["note"] = CONTROL_MESSAGE
     return str(action), text, errors
 
 
@@ -147,6 +152,8 @@ def clean_activities(raw: object) -> tuple[list[str], str | None]:
         return [], f"Choose at most {MAX_ACTIVITIES} activities."
     if any(len(n) > 200 for n in names):
         return [], "Keep each activity under 200 characters."
+    if any(has_control(n) for n in names):
+        return [], CONTROL_MESSAGE
     if len({n.lower() for n in names}) != len(names):
         return [], "Each activity once, please."
     return names, None

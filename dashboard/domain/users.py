@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
+
 ROLES = ("admin", "practitioner")
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 LAST_ADMIN = "The last active admin can be neither demoted nor deactivated."
@@ -22,10 +24,13 @@ def account_problem(*, is_active_admin: bool, new_role: str, new_active: bool,
 
 def new_user_problems(email: object, name: object, role: object) -> dict[str, str]:
     errors = {}
-    if not isinstance(email, str) or len(email.strip()) > 254 or not EMAIL.match(email.strip()):
+    if (not isinstance(email, str) or len(email.strip()) > 254
+            or not EMAIL.match(email.strip()) or has_control(email)):
         errors["email"] = "Enter a valid email address."
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 200:
         errors["name"] = "Enter the person's name (up to 200 characters)."
+    elif has_control(name):
+        errors["name"] = CONTROL_MESSAGE
     if role not in ROLES:
         errors["role"] = "Choose admin or practitioner."
     return errors

@@ -15,6 +15,7 @@ from dashboard.db.audit import record_audit
 from dashboard.db.models import User
 from dashboard.db.users import (
     active_admin_count,
+    clear_totp,
     create_user,
     end_all_login_sessions,
     get_user_by_email,
@@ -46,10 +47,15 @@ def _row(user: User, me: int) -> html.Tr:
                        id={"type": f"{P}-toggle", "user": uid}, size="sm", color="secondary",
                        outline=True, className="me-2"),
             dbc.Button("Reset password", id={"type": f"{P}-reset", "user": uid}, size="sm",
-                       color="secondary", outline=True),
+                       color="secondary", outline=True, className="me-2"),
+            dbc.Button("Reset two-step sign-in", id={"type": f"{P}-totp", "user": uid},
+                       size="sm", color="secondary", outline=True,
+                       disabled=user.totp_secret is None),
         ], className="text-nowrap"),
-        html.Td(html.Div(id={"type": f"{P}-result", "user": uid}, role="status",
-                         className="small")),
+        html.Td([html.Div(id={"type": f"{P}-result", "user": uid}, role="status",
+                          className="small"),
+                 html.Div(id={"type": f"{P}-totp-result", "user": uid}, role="status",
+                          className="small")]),
     ])
 
 
@@ -102,7 +108,8 @@ def add_user(_n, email, name, role):
     admin = require_admin()
     errors = new_user_problems(email, name, role)
     if errors:
-        return errors.get("email", ""), errors.get("name", ""), "", dash.no_update
+        role_problem = dbc.Alert(errors["role"], color="danger") if "role" in errors else ""
+        return errors.get("email", ""), errors.get("name", ""), role_problem, dash.no_update
     password = temporary_password()
     with current_db().begin() as db:
         if get_user_by_email(db, email):
@@ -175,3 +182,23 @@ def change_account(role, _toggle, _reset):
         state = "Active" if user.active else "Deactivated"
         button = "Deactivate" if user.active else "Activate"
         return "Saved.", state, button, user.role
+
+
+@callback(
+    Output({"type": f"{P}-totp-result", "user": MATCH}, "children"),
+    Input({"type": f"{P}-totp", "user": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def reset_second_factor(_n):
+    """For a lost phone: the user's second factor is removed and their sessions end; an
+    admin is asked to set it up again at their next sign-in."""
+    admin = require_admin()
+    with current_db().begin() as db:
+        user = _target(db, ctx.triggered_id["user"])
+        if user.totp_secret is None:
+            return "Two-step sign-in is not set up."
+        clear_totp(db, user.id)
+        end_all_login_sessions(db, user.id)
+        record_audit(db, user_id=admin.id, action="totp_reset", entity="user",
+                     entity_id=user.id, ip=client_ip())
+    return "Two-step sign-in reset; signed out everywhere."
