@@ -527,6 +527,5 @@ def test_a_covering_colleague_sees_the_clients_open_safety_alert(http, db, sqlit
 @pytest.mark.parametrize("forged", [True, 1.9, "١", " 1", "1e0", None, [1], {"id": 1}])
 def test_forged_client_id_types_are_refused_not_coerced(db, sqlite_people, forged):
     """Only an int or its ASCII digits name a client: nothing is read as client 1."""
-    with db.read() as s:
-        with pytest.raises(AccessDenied):
-            authorize_client(s, as_user(sqlite_people.admin_id, "admin"), forged)
+    with db.read() as s, pytest.raises(AccessDenied):
+        authorize_client(s, as_user(sqlite_people.admin_id, "admin"), forged)
