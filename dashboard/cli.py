@@ -46,7 +46,8 @@ def _print_demo_logins() -> None:
     from dashboard.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_PRACTITIONERS
 
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    print(f"  admin          {DEMO_ADMIN[0]}")
+    print(f"  admin          {DEMO_ADMIN[0]}  (two-step sign-in: set up at first sign-in; "
+          f"`dashboard totp-code {DEMO_ADMIN[0]}` prints the current code)")
     for email, name in DEMO_PRACTITIONERS:
         print(f"  practitioner   {email}  ({name})")
 
@@ -111,6 +112,56 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(f"Created {args.role} {args.email}.")
+    return 0
+
+
+def cmd_totp_code(settings: Settings, args: argparse.Namespace) -> int:
+    """The current code of a user's authenticator secret, for whoever runs the server (who
+    can read the database, secrets included, anyway): the demo admin without a phone at
+    hand, or a test. Audited."""
+    import pyotp
+
+    from dashboard.db.audit import record_audit
+    from dashboard.db.users import get_user_by_email
+
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            user = get_user_by_email(session, args.email)
+            if user is None or not user.totp_secret:
+                print(f"{args.email} has no two-step secret: sign in once to set it up.",
+                      file=sys.stderr)
+                return 2
+            record_audit(session, user_id=None, action="totp_code_shown", entity="user",
+                         entity_id=user.id, detail={"by": "command line"})
+            code = pyotp.TOTP(user.totp_secret).now()
+    finally:
+        db.dispose()
+    print(code)
+    return 0
+
+
+def cmd_reset_totp(settings: Settings, args: argparse.Namespace) -> int:
+    """Turn a user's second factor off (a lost phone, the only admin): they enrol again at
+    their next sign-in, and their open sessions end now. Audited."""
+    from dashboard.db.audit import record_audit
+    from dashboard.db.users import clear_totp, end_all_login_sessions, get_user_by_email
+
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            user = get_user_by_email(session, args.email)
+            if user is None:
+                print(f"No user with email {args.email}.", file=sys.stderr)
+                return 2
+            clear_totp(session, user.id)
+            ended = end_all_login_sessions(session, user.id)
+            record_audit(session, user_id=None, action="totp_reset", entity="user",
+                         entity_id=user.id, detail={"by": "command line",
+                                                    "sessions_ended": ended})
+    finally:
+        db.dispose()
+    print(f"Two-step sign-in reset for {args.email}; they set it up again at next sign-in.")
     return 0
 
 
@@ -254,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path")
     restore.add_argument("--yes", action="store_true", help="yes, replace everything")
     restore.set_defaults(func=cmd_restore)
+    code = sub.add_parser("totp-code", help="print a user's current two-step code "
+                          "(the demo admin without a phone; audited)")
+    code.add_argument("email")
+    code.set_defaults(func=cmd_totp_code)
+    reset = sub.add_parser("reset-totp", help="turn a user's two-step sign-in off "
+                           "(lost phone); they enrol again at next sign-in")
+    reset.add_argument("email")
+    reset.set_defaults(func=cmd_reset_totp)
     serve = sub.add_parser("serve", help="serve the app (local use; production uses gunicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)

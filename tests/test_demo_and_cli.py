@@ -81,3 +81,30 @@ def test_cli_demo_refuses_then_is_quiet_when_asked(db, sqlite_people, monkeypatc
     assert main(["demo"]) == 2
     assert "Refused" in capsys.readouterr().err
     assert main(["demo", "--if-empty"]) == 0
+
+
+def test_cli_prints_a_two_step_code_that_signs_in_and_resets_a_lost_one(
+        db, sqlite_people, monkeypatch, capsys, http):
+    from dashboard.auth.totp import accepted_step
+    from dashboard.db.models import AuditEntry, User
+    from tests.factories import ALICE
+
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    assert main(["totp-code", ALICE]) == 2  # Alice has not set it up
+    assert "no two-step secret" in capsys.readouterr().err
+    with db.read() as s:
+        admin = s.scalars(select(User).where(User.role == "admin")).one()
+        secret, email = admin.totp_secret, admin.email
+    assert secret, "the test admin is enrolled"
+    assert main(["totp-code", email]) == 0
+    code = capsys.readouterr().out.strip()
+    assert accepted_step(secret, code, None) is not None
+
+    assert main(["reset-totp", email]) == 0
+    with db.read() as s:
+        admin = s.get(User, admin.id)
+        assert admin.totp_secret is None and admin.totp_enabled_at is None
+        actions = set(s.scalars(select(AuditEntry.action).where(
+            AuditEntry.entity_id == admin.id, AuditEntry.entity == "user")))
+        assert {"totp_code_shown", "totp_reset"} <= actions
+    assert main(["reset-totp", "nobody@clinic.org"]) == 2

@@ -84,7 +84,7 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
 def test_opening_another_practitioner_s_client_is_audited(http, db, sqlite_people):
     login(http, ALICE)
     body = open_page(http, f"/clients/{sqlite_people.bob_client_id}").get_data(as_text=True)
-    assert "Client not found" in body
+    assert "not in your care" in body  # the break-glass form, with no client data
     (entry,) = _refusals(db)
     assert entry.user_id == sqlite_people.alice_id
     assert f"/clients/{sqlite_people.bob_client_id}" in entry.detail
