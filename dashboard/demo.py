@@ -37,6 +37,7 @@ from dashboard.db.models import (
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import RED_FLAG_ITEMS, IntakeDraft, ScorePoint, outcome_of
+from dashboard.domain.plans import strategy_keys_text
 from dashboard.domain.status import status_from
 
 DEMO_PASSWORD = "backcare-demo-2026"  # noqa: S105 - documented demo login
@@ -235,7 +236,8 @@ def create_demo(
         for v, on in enumerate(effective, start=1):
             if v > 1:
                 items = _change_plan(rng, items, parts)
-            version_rows.append(dict(
+            keys = strategy_keys_text([part_strategy[pid].key for pid, _dose in items])
+            version_rows.append(dict(strategy_keys=keys,
                 episode_id=eid, version=v, effective_on=on,
                 review_interval_days=template.review_interval_days,
                 notes="Little and often is better than a lot at once." if v == 1 else
@@ -406,6 +408,7 @@ def _discharge(
             outcome.status, "plateau" if eid % 2 else "stopped_attending")
         updates.append(dict(
             episode=eid, ended_on=episode_points[-1].session_on, discharge_reason=reason,
+            final_plan_version_id=final_version.get(eid),
             discharge_recommendations=RECOMMENDATIONS[reason],
             discharged_by_id=practitioners[eid], sessions_attended=outcome.sessions,
             baseline_pain=outcome.baseline.pain if outcome.baseline else None,
@@ -439,7 +442,8 @@ def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
     plan = current_version(session, previous.id)
     version = PlanVersion(episode_id=episode.id, version=1, effective_on=episode.started_on,
                           review_interval_days=14, notes="Back to the basics that helped.",
-                          created_by_id=client.practitioner_id)
+                          created_by_id=client.practitioner_id,
+                          strategy_keys=plan.strategy_keys if plan else "")
     session.add(version)
     session.flush()
     for item in plan.items if plan else []:

@@ -262,3 +262,54 @@ def test_edit_and_intake_pages_are_not_shadowed_by_the_client_page(http, sqlite_
     bob = sqlite_people.bob_client_id
     assert "Client not found" in open_page(http, f"/clients/{bob}/intake").get_data(
         as_text=True)
+
+
+def test_outcomes_at_discharge_by_practitioner_and_strategy(any_db, people):
+    """Two of Alice's clients discharged: one improved on heat alone, one not on heat and
+    stress management; Bob's client stays open. Figures as the overview shows them."""
+    from dashboard.auth.access import CurrentUser
+    from dashboard.db.episodes import discharge_outcomes
+    from dashboard.db.models import StrategyPart
+    from dashboard.db.plans import save_plan_version
+    from dashboard.domain.dose import Dose
+    from dashboard.domain.plans import PlanDraft, PlanItemDraft
+    from tests.factories import make_client
+
+    def plan(s, client_id, keys):
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        items = tuple(PlanItemDraft(parts[k].id, k, "", Dose.from_columns(parts[k]))
+                      for k in keys)
+        save_plan_version(s, episode_id=current_episode(s, client_id).id,
+                          draft=PlanDraft(items), user_id=people.alice_id,
+                          today=dt.date(2026, 1, 5))
+
+    with any_db.begin() as s:
+        second = make_client(s, practitioner_id=people.alice_id, given="Erin", family="Ames")
+        for cid, keys, scores in (
+                (people.alice_client_id, ["heat"], [(8, 7, None), (4, 4, None)]),
+                (second.id, ["heat", "breathing"], [(6, 6, None), (6, 5, None),
+                                                    (7, 5, None)])):
+            plan(s, cid, keys)
+            add_sessions(s, cid, scores)
+            discharge(s, client=s.get(Client, cid), episode_id=current_episode(s, cid).id,
+                      user_id=people.alice_id,
+                      draft=DischargeDraft("plateau", dt.date(2026, 3, 1), "x", {}))
+        plan(s, people.bob_client_id, ["heat"])
+    admin = CurrentUser(people.admin_id, "a", "A", "admin", 0, "t")
+    with any_db.read() as s:
+        by_practitioner, by_strategy = discharge_outcomes(
+            s, admin, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+        # Alice's practitioner view sees the same; Bob sees none of Alice's.
+        bob = CurrentUser(people.bob_id, "b", "B", "practitioner", 0, "t")
+        assert discharge_outcomes(s, bob, start=dt.date(2026, 1, 1),
+                                  end=dt.date(2026, 12, 31)) == ([], [])
+        assert discharge_outcomes(s, admin, start=dt.date(2026, 4, 1),
+                                  end=dt.date(2026, 12, 31)) == ([], [])
+    (alice,) = by_practitioner
+    assert (alice.discharged, alice.improved, alice.mean_pain_change, alice.mean_sessions) \
+        == (2, 1, -1.5, 2.5)
+    rows = {r.group: r for r in by_strategy}
+    assert set(rows) == {"Heat or cold therapy", "Stress management"}
+    heat, stress = rows["Heat or cold therapy"], rows["Stress management"]
+    assert (heat.discharged, heat.improved, heat.mean_pain_change) == (2, 1, -1.5)
+    assert (stress.discharged, stress.improved, stress.mean_pain_change) == (1, 0, 1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
@@ -19,9 +19,9 @@ from dashboard.db.models import (
     Client,
     Episode,
     Goal,
-    PlanItem,
     PlanVersion,
     RedFlagAnswer,
+    Strategy,
     User,
     utcnow,
 )
@@ -35,13 +35,12 @@ from dashboard.domain.episodes import (
     DischargeDraft,
     IntakeDraft,
     Outcome,
-    OutcomeRow,
     OutcomeSummary,
     ScorePoint,
     outcome_of,
     pain_goal_met,
-    summarise_outcomes,
 )
+from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.handout.discharge import (
     DischargeSummaryData,
     GoalRow,
@@ -180,6 +179,7 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     episode.discharged_by_id = user_id
     _freeze(episode, outcome)
     plan = current_version(session, episode.id)
+    episode.final_plan_version_id = plan.id if plan else None
     for goal in plan.goals if plan else []:
         if goal.id in draft.goals_met:
             goal.met = draft.goals_met[goal.id]
@@ -252,32 +252,43 @@ def discharge_outcomes(
 ) -> tuple[list[OutcomeSummary], list[OutcomeSummary]]:
     """Episodes discharged in the range among the clients this user may see, summarised by
     practitioner and by each strategy of the plan they ended on (an episode with three
-    strategies counts under each). Read from the figures frozen at discharge."""
+    strategies counts under each). Aggregated in SQL from the figures frozen at discharge."""
     clients = select(Client.id).where(visible_clients(user))
     if practitioner_id:
         clients = clients.where(Client.practitioner_id == practitioner_id)
     discharged = (Episode.ended_on.between(start, end), Episode.client_id.in_(clients))
     change = Episode.discharge_pain - Episode.baseline_pain
-    by_practitioner = [OutcomeRow(name, pain, outcome, n) for name, pain, outcome, n in
-                       session.execute(
-                           select(User.name, change, Episode.outcome, Episode.sessions_attended)
-                           .join(Client, Client.id == Episode.client_id)
-                           .join(User, User.id == Client.practitioner_id)
-                           .where(*discharged))]
-    final_version = (select(PlanVersion.episode_id, func.max(PlanVersion.version).label("v"))
-                     .join(Episode, Episode.id == PlanVersion.episode_id)
-                     .where(*discharged).group_by(PlanVersion.episode_id).subquery())
-    strategies = (select(PlanVersion.episode_id, PlanItem.strategy_name.label("strategy"))
-                  .join(final_version, (final_version.c.episode_id == PlanVersion.episode_id)
-                        & (final_version.c.v == PlanVersion.version))
-                  .join(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
-                  .distinct().subquery())
-    by_strategy = [OutcomeRow(name, pain, outcome, n) for name, pain, outcome, n in
-                   session.execute(
-                       select(strategies.c.strategy, change, Episode.outcome,
-                              Episode.sessions_attended)
-                       .join(strategies, strategies.c.episode_id == Episode.id))]
-    return summarise_outcomes(by_practitioner), summarise_outcomes(by_strategy)
+    improved = case((Episode.outcome == "improving", 1), else_=0)
+    by_practitioner = [
+        OutcomeSummary(name, n, int(better or 0), _mean(mean_change), _mean(mean_sessions))
+        for name, n, better, mean_change, mean_sessions in session.execute(
+            select(User.name, func.count(), func.sum(improved), func.avg(change),
+                   func.avg(Episode.sessions_attended))
+            .join(Client, Client.id == Episode.client_id)
+            .join(User, User.id == Client.practitioner_id)
+            .where(*discharged).group_by(User.id, User.name))]
+    strategies = session.execute(select(Strategy.key, Strategy.name)
+                                 .order_by(Strategy.position)).all()
+    columns = []
+    for key, _name in strategies:
+        uses = PlanVersion.strategy_keys.like(uses_strategy_pattern(key))
+        columns += [func.count(case((uses, 1))), func.sum(case((uses, improved))),
+                    func.avg(case((uses, change))),
+                    func.avg(case((uses, Episode.sessions_attended)))]
+    row = session.execute(
+        select(*columns).select_from(Episode)
+        .join(PlanVersion, PlanVersion.id == Episode.final_plan_version_id)
+        .where(*discharged)).one() if strategies else ()
+    by_strategy = [
+        OutcomeSummary(name, row[4 * i], int(row[4 * i + 1] or 0), _mean(row[4 * i + 2]),
+                       _mean(row[4 * i + 3]))
+        for i, (_key, name) in enumerate(strategies) if row[4 * i]]
+    order = lambda s: (-s.discharged, s.group)  # noqa: E731 - most discharges first
+    return sorted(by_practitioner, key=order), sorted(by_strategy, key=order)
+
+
+def _mean(value: object) -> float | None:
+    return None if value is None else round(float(value), 1)  # type: ignore[arg-type]
 
 
 def discharge_summary_data(session: Session, client: Client, episode: Episode,

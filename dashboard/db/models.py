@@ -297,6 +297,9 @@ class Episode(Base):
     discharge_reason: Mapped[str | None] = mapped_column(String(30))
     discharge_recommendations: Mapped[str] = mapped_column(Text, default="", server_default="")
     discharged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The plan the episode ended on (its latest version at discharge).
+    final_plan_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_versions.id", use_alter=True))
     sessions_attended: Mapped[int | None] = mapped_column(Integer)
     baseline_pain: Mapped[int | None] = mapped_column(Integer)
     discharge_pain: Mapped[int | None] = mapped_column(Integer)
@@ -419,6 +422,10 @@ class PlanVersion(Base):
     template_id: Mapped[int | None] = mapped_column(ForeignKey("plan_templates.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    # The strategies this version uses, as ",key,key," (written with the items, never
+    # changed): clinic figures by strategy test one column per client instead of grouping
+    # every plan item in the clinic.
+    strategy_keys: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     items: Mapped[list[PlanItem]] = relationship(
         order_by="PlanItem.position", lazy="selectin", cascade="all, delete-orphan"

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.models import Episode, Goal, PlanItem, PlanVersion, StrategyPart, User
 from dashboard.domain.dose import Dose
-from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft, PlanSnapshot
+from dashboard.domain.plans import (
+    GoalDraft,
+    PlanDraft,
+    PlanItemDraft,
+    PlanSnapshot,
+    strategy_keys_text,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ def save_plan_version(
     for goal in draft.goals:
         version.goals.append(Goal(description=goal.description.strip(),
                                   pain_target=goal.pain_target, target_on=goal.target_on))
+    version.strategy_keys = strategy_keys_text([i.strategy_key for i in version.items])
     session.add(version)
     session.flush()
     return version

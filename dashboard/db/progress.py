@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
@@ -21,8 +21,10 @@ from dashboard.db.models import (
     PlanItem,
     PlanVersion,
     QuestionnaireAnswer,
+    Strategy,
     User,
 )
+from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.progress import (
     AdherenceRecord,
     ClinicSummary,
@@ -116,17 +118,22 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
         select(Client.status, func.count()).where(Client.id.in_(in_range))
         .group_by(Client.status)).all())
 
-    current_strategies = (select(Client.id.label("client_id"),
-                                 PlanItem.strategy_name.label("strategy"))
-                          .join(PlanItem,
-                                PlanItem.plan_version_id == Client.current_plan_version_id)
-                          .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))
-                          .distinct().subquery())
-    by_strategy = session.execute(
-        select(current_strategies.c.strategy,
-               func.avg(Client.latest_pain - Client.baseline_pain), func.count(Client.id))
-        .join(Client, Client.id == current_strategies.c.client_id)
-        .group_by(current_strategies.c.strategy).order_by(current_strategies.c.strategy)).all()
+    # One pass over the clients seen, one conditional average per strategy, from the
+    # strategies stored on their current plan version (",key,key,").
+    strategies = session.execute(select(Strategy.key, Strategy.name)
+                                 .order_by(Strategy.position)).all()
+    change = Client.latest_pain - Client.baseline_pain
+    columns = []
+    for key, _name in strategies:
+        uses = PlanVersion.strategy_keys.like(uses_strategy_pattern(key))
+        columns += [func.avg(case((uses, change))), func.count(case((uses, 1)))]
+    row = session.execute(
+        select(*columns).select_from(Client)
+        .join(PlanVersion, PlanVersion.id == Client.current_plan_version_id)
+        .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))).one() \
+        if strategies else ()
+    by_strategy = [(name, row[2 * i], row[2 * i + 1]) for i, (_key, name) in
+                   enumerate(strategies) if row[2 * i + 1]]
 
     per_day_query = (select(CareSession.session_on, func.count())
                      .where(CareSession.session_on.between(start, end),

@@ -259,17 +259,10 @@ def pain_goal_met(target: int | None, final_pain: int | None) -> bool | None:
 
 
 @dataclass(frozen=True)
-class OutcomeRow:
-    """One discharged episode, for clinic comparisons."""
-
-    group: str
-    pain_change: int | None
-    outcome: str | None
-    sessions: int | None
-
-
-@dataclass(frozen=True)
 class OutcomeSummary:
+    """Episodes discharged in one group (a practitioner, a strategy): how many, how many
+    meaningfully improved, the mean pain change and the mean number of sessions."""
+
     group: str
     discharged: int
     improved: int
@@ -279,19 +272,3 @@ class OutcomeSummary:
     @property
     def improved_share(self) -> float:
         return self.improved / self.discharged if self.discharged else 0.0
-
-
-def summarise_outcomes(rows: list[OutcomeRow]) -> list[OutcomeSummary]:
-    """Per group: episodes discharged, how many meaningfully improved, mean pain change."""
-    groups: dict[str, list[OutcomeRow]] = {}
-    for row in rows:
-        groups.setdefault(row.group, []).append(row)
-    result = []
-    for name, members in groups.items():
-        changes = [r.pain_change for r in members if r.pain_change is not None]
-        sessions = [r.sessions for r in members if r.sessions is not None]
-        result.append(OutcomeSummary(
-            name, len(members), sum(1 for r in members if r.outcome == "improving"),
-            round(sum(changes) / len(changes), 1) if changes else None,
-            round(sum(sessions) / len(sessions), 1) if sessions else None))
-    return sorted(result, key=lambda s: (-s.discharged, s.group))

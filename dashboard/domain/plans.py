@@ -239,3 +239,14 @@ def build_draft(
         # Parts were chosen; if some are missing from the draft, their doses carry the messages.
         problems.pop("items", None)
     return draft, {**problems, **errors}
+
+
+def strategy_keys_text(keys: list[str] | tuple[str, ...]) -> str:
+    """The strategies of a plan version as stored for clinic figures: ",a,b," (sorted,
+    unique; empty for none), so "uses strategy k" is a LIKE '%,k,%' on one column."""
+    unique = sorted(set(keys))
+    return f",{','.join(unique)}," if unique else ""
+
+
+def uses_strategy_pattern(key: str) -> str:
+    return f"%,{key},%"

@@ -5,15 +5,14 @@ import datetime as dt
 
 from dashboard.domain.episodes import (
     RED_FLAG_ITEMS,
-    OutcomeRow,
     ScorePoint,
     episode_state,
     outcome_of,
     pain_goal_met,
     parse_discharge,
     parse_intake,
-    summarise_outcomes,
 )
+from dashboard.domain.plans import strategy_keys_text, uses_strategy_pattern
 from dashboard.handout.discharge import measure_rows
 
 ALL_NO = {item.key: "no" for item in RED_FLAG_ITEMS}
@@ -94,14 +93,14 @@ def test_discharge_needs_a_reason_a_sensible_date_and_recommendations():
     assert set(parse(reason="bored", recommendations=" ")[1]) == {"reason", "recommendations"}
 
 
-def test_pain_goal_met_and_clinic_summaries():
+def test_pain_goal_met():
     assert pain_goal_met(3, 3) is True and pain_goal_met(3, 4) is False
     assert pain_goal_met(None, 2) is None
-    summary = summarise_outcomes([OutcomeRow("Ana", -4, "improving", 10),
-                                  OutcomeRow("Ana", 0, "stable", 6),
-                                  OutcomeRow("Ben", None, "not_enough_data", 1)])
-    ana = next(s for s in summary if s.group == "Ana")
-    assert (ana.discharged, ana.improved, ana.mean_pain_change, ana.mean_sessions) == \
-        (2, 1, -2.0, 8.0)
-    assert ana.improved_share == 0.5
-    assert summary[0].group == "Ana"  # most discharges first
+
+
+def test_strategy_keys_text_matches_one_strategy_exactly():
+    keys = strategy_keys_text(["heat_cold", "stress_management", "heat_cold"])
+    assert keys == ",heat_cold,stress_management,"
+    assert strategy_keys_text([]) == ""
+    like = uses_strategy_pattern("heat_cold").replace("%", "")
+    assert like in keys and uses_strategy_pattern("heat").replace("%", "") not in keys
