@@ -253,10 +253,9 @@ def discharge_outcomes(
     """Episodes discharged in the range among the clients this user may see, summarised by
     practitioner and by each strategy of the plan they ended on (an episode with three
     strategies counts under each). Aggregated in SQL from the figures frozen at discharge."""
-    clients = select(Client.id).where(visible_clients(user))
+    discharged = [Episode.ended_on.between(start, end), visible_clients(user)]
     if practitioner_id:
-        clients = clients.where(Client.practitioner_id == practitioner_id)
-    discharged = (Episode.ended_on.between(start, end), Episode.client_id.in_(clients))
+        discharged.append(Client.practitioner_id == practitioner_id)
     change = Episode.discharge_pain - Episode.baseline_pain
     improved = case((Episode.outcome == "improving", 1), else_=0)
     by_practitioner = [
@@ -277,6 +276,7 @@ def discharge_outcomes(
                     func.avg(case((uses, Episode.sessions_attended)))]
     row = session.execute(
         select(*columns).select_from(Episode)
+        .join(Client, Client.id == Episode.client_id)
         .join(PlanVersion, PlanVersion.id == Episode.final_plan_version_id)
         .where(*discharged)).one() if strategies else ()
     by_strategy = [

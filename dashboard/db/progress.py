@@ -104,18 +104,20 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
     Outcomes count active clients whose latest session falls in the range, read from the
     per-client summary so no session is scanned; sessions per week count the range itself.
     """
-    clients = select(Client.id).where(visible_clients(user), Client.archived.is_(False))
+    # The filters as plain conditions on clients (no IN subquery: for an admin the access
+    # rule is TRUE and SQLite then reads the clients table once).
+    scope = [visible_clients(user), Client.archived.is_(False)]
     if practitioner_id:
-        clients = clients.where(Client.practitioner_id == practitioner_id)
-    in_range = clients.where(Client.last_session_on.between(start, end))
+        scope.append(Client.practitioner_id == practitioner_id)
+    seen = [*scope, Client.last_session_on.between(start, end)]
 
     caseload_query = (select(User.name, func.count(Client.id))
                       .join(Client, Client.practitioner_id == User.id)
-                      .where(Client.id.in_(clients)).group_by(User.id, User.name)
+                      .where(*scope).group_by(User.id, User.name)
                       .order_by(func.count(Client.id).desc()))
     caseload = [(name, n) for name, n in session.execute(caseload_query)]
     statuses = dict(session.execute(
-        select(Client.status, func.count()).where(Client.id.in_(in_range))
+        select(Client.status, func.count()).where(*seen)
         .group_by(Client.status)).all())
 
     # One pass over the clients seen, one conditional average per strategy, from the
@@ -130,7 +132,7 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
     row = session.execute(
         select(*columns).select_from(Client)
         .join(PlanVersion, PlanVersion.id == Client.current_plan_version_id)
-        .where(Client.id.in_(in_range), Client.baseline_pain.is_not(None))).one() \
+        .where(*seen, Client.baseline_pain.is_not(None))).one() \
         if strategies else ()
     by_strategy = [(name, row[2 * i], row[2 * i + 1]) for i, (_key, name) in
                    enumerate(strategies) if row[2 * i + 1]]
