@@ -209,3 +209,18 @@ def test_forged_ids_get_403(http, db, setup, sqlite_people):
         s.execute(CareSession.__table__.update().values(client_id=sqlite_people.bob_client_id))
     assert invoke(http, "sess-result", form(setup, **{"sess-editing.data": care_id})
                   ).status_code == 403
+
+
+def test_a_new_session_travels_as_one_history_row_in_its_place(http, db, setup):
+    """After the first session, saving another sends one row (a patch), inserted by date."""
+    login(http, ALICE)
+    first = invoke(http, "sess-result", form(setup)).get_json()["response"]
+    assert first["sess-history"]["children"]["type"] == "Table"  # drawn whole
+    backdated = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-20"}))
+    history = backdated.get_json()["response"]["sess-history"]["children"]
+    (operation,) = history["operations"]
+    assert operation["operation"] == "Insert"
+    assert operation["location"] == ["props", "children", 1, "props", "children"]
+    assert operation["params"]["index"] == 1  # after 1 Feb, the newer one
+    assert "20 Jan 2026" in json.dumps(operation["params"]["value"])
+    assert "01 Feb 2026" not in json.dumps(history)

@@ -166,12 +166,30 @@ class SessionRow:
 HISTORY_LIMIT = 20
 
 
+def history_position(session: Session, care: CareSession, *, include_deleted: bool
+                     ) -> tuple[int, int]:
+    """Where ``care`` stands in the client's history table (0 = top), and how many rows
+    the table shows: a new session can then be drawn as one row instead of the table."""
+    shown = CareSession.client_id == care.client_id
+    if not include_deleted:
+        shown = shown & CareSession.deleted_at.is_(None)
+    newer = (CareSession.session_on > care.session_on) | (
+        (CareSession.session_on == care.session_on) & (CareSession.id > care.id))
+    position = session.scalar(select(func.count()).where(shown, newer)) or 0
+    rows = session.scalar(select(func.count()).select_from(
+        select(CareSession.id).where(shown).limit(HISTORY_LIMIT + 1).subquery())) or 0
+    return position, min(rows, HISTORY_LIMIT + 1)
+
+
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
-                    limit: int = HISTORY_LIMIT) -> list[SessionRow]:
-    """The client's sessions, newest first, with adherence and questionnaire totals."""
+                    limit: int = HISTORY_LIMIT, only: int | None = None) -> list[SessionRow]:
+    """The client's sessions, newest first, with adherence and questionnaire totals
+    (``only``: just that session's row)."""
     query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
              .where(CareSession.client_id == client_id)
              .order_by(CareSession.session_on.desc(), CareSession.id.desc()).limit(limit))
+    if only is not None:
+        query = query.where(CareSession.id == only)
     if not include_deleted:
         query = query.where(CareSession.deleted_at.is_(None))
     rows = session.execute(query).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Patch, html
 
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -127,30 +127,40 @@ def activities_editor(context: SessionContext) -> html.Details:
     ], className="mt-3 small", open=not context.activities)
 
 
+def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
+    actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
+                           size="sm", color="link")] if row.deleted and can_restore else
+               [] if row.deleted else
+               [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
+                           size="sm", color="link", className="p-0 me-2"),
+                dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
+                           size="sm", color="link", className="p-0 text-danger")])
+    return html.Tr([
+        html.Td([row.session_on.strftime("%d %b %Y"),
+                 html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
+        html.Td(row.pain), html.Td(row.stress),
+        html.Td("—" if row.function_score is None else f"{row.function_score:.1f}"),
+        html.Td(row.adherence),
+        html.Td(", ".join(s.describe() for s in row.scores) or "—"),
+        html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""), className="small"),
+        html.Td(row.practitioner, className="small"),
+        html.Td(actions, className="text-nowrap"),
+    ], className="text-body-secondary" if row.deleted else None)
+
+
+def history_insert(row: SessionRow, position: int, *, can_restore: bool) -> Patch:
+    """The history table with one more row, as a patch of ``history_table``'s output (a
+    table of fewer than HISTORY_LIMIT rows): only the new row travels to the browser."""
+    patch = Patch()
+    patch["props"]["children"][1]["props"]["children"].insert(
+        position, history_row(row, can_restore=can_restore))
+    return patch
+
+
 def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
     if not rows:
         return html.P("No sessions recorded yet.", className="text-body-secondary")
-    body = []
-    for row in rows:
-        actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
-                               size="sm", color="link")] if row.deleted and can_restore else
-                   [] if row.deleted else
-                   [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
-                               size="sm", color="link", className="p-0 me-2"),
-                    dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
-                               size="sm", color="link", className="p-0 text-danger")])
-        body.append(html.Tr([
-            html.Td([row.session_on.strftime("%d %b %Y"),
-                     html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
-            html.Td(row.pain), html.Td(row.stress),
-            html.Td("—" if row.function_score is None else f"{row.function_score:.1f}"),
-            html.Td(row.adherence),
-            html.Td(", ".join(s.describe() for s in row.scores) or "—"),
-            html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""),
-                    className="small"),
-            html.Td(row.practitioner, className="small"),
-            html.Td(actions, className="text-nowrap"),
-        ], className="text-body-secondary" if row.deleted else None))
+    body = [history_row(row, can_restore=can_restore) for row in rows]
     header = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
               "By", ""]
     table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),

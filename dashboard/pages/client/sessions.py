@@ -16,9 +16,11 @@ from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, SafetyAlert
 from dashboard.db.sessions import (
+    HISTORY_LIMIT,
     acknowledge_alert,
     alerts_for,
     get_session,
+    history_position,
     is_current_plan,
     save_session,
     session_context,
@@ -86,6 +88,20 @@ def _unchanged(outputs: list) -> tuple:
 
 def _missing_items(items: list[str] | None) -> str:
     return f"Answer every item (missing or invalid: {', '.join(items)})." if items else ""
+
+
+def _history_with(db, care, include_deleted: bool):
+    """The history after adding ``care``: its one row inserted where it belongs, unless the
+    table is new or reaches its limit (then drawn whole). A session a colleague added
+    meanwhile shows at the next redraw; the new one is never missing."""
+    position, shown = history_position(db, care, include_deleted=include_deleted)
+    if 2 <= shown < HISTORY_LIMIT:
+        (row,) = session_history(db, care.client_id, include_deleted=include_deleted,
+                                 only=care.id)
+        return session_views.history_insert(row, position, can_restore=include_deleted)
+    return session_views.history_table(
+        session_history(db, care.client_id, include_deleted=include_deleted),
+        can_restore=include_deleted)
 
 
 def _alerts(db, user, client_id: int):
@@ -180,6 +196,7 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
             record_audit(db, user_id=user.id, action="session_created", entity="session",
                          entity_id=care.id, client_id=client.id, ip=client_ip())
             message = f"Session of {data.session_on:%d %b %Y} saved."
+            history = _history_with(db, care, user.is_admin)
         else:
             before = session_values(db, care)
             update_session(db, client=client, care=care, data=data,
@@ -188,10 +205,12 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
                          entity_id=care.id, client_id=client.id, ip=client_ip(),
                          detail={"before": before, "after": session_values(db, care)})
             message = f"Session of {data.session_on:%d %b %Y} updated."
-        history = session_views.history_table(
-            session_history(db, client.id, include_deleted=user.is_admin),
-            can_restore=user.is_admin)
-        alerts = _alerts(db, user, client.id)
+            history = session_views.history_table(
+                session_history(db, client.id, include_deleted=user.is_admin),
+                can_restore=user.is_admin)
+        # Only a PHQ-9 can raise a safety alert: otherwise the alerts shown stay as they are.
+        alerts = _alerts(db, user, client.id) if "PHQ9" in data.questionnaires or \
+            editing is not None else no_update
     form_outputs = outputs[12:]
     return (*[""] * len(ids.SESSION_ERRORS), [""] * len(outputs[6]), [""] * len(outputs[7]),
             [""] * len(outputs[8]), dbc.Alert(message, color="success"), history, alerts,
