@@ -224,3 +224,24 @@ def test_a_new_session_travels_as_one_history_row_in_its_place(http, db, setup):
     assert operation["params"]["index"] == 1  # after 1 Feb, the newer one
     assert "20 Jan 2026" in json.dumps(operation["params"]["value"])
     assert "01 Feb 2026" not in json.dumps(history)
+
+
+def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, db, setup):
+    from dashboard.db.sessions import HISTORY_LIMIT
+    from tests.test_episodes import add_sessions
+
+    with db.begin() as s:
+        add_sessions(s, setup["client"], [(5, 5, None)] * HISTORY_LIMIT,
+                     start=dt.date(2026, 1, 10))  # weekly, up to 23 May 2026
+    login(http, ALICE)
+    response = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-06-01"})
+                      ).get_json()["response"]
+    insert, delete = response["sess-history"]["children"]["operations"]
+    body = ["props", "children", 0, "props", "children", 1, "props", "children"]
+    assert (insert["operation"], insert["location"], insert["params"]["index"]) == (
+        "Insert", body, 0)
+    assert (delete["operation"], delete["location"]) == ("Delete", [*body, HISTORY_LIMIT])
+    # Older than every row shown: the table stays as it is.
+    old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
+    assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
+    assert "sess-history" not in old.get_json()["response"]

@@ -89,3 +89,30 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
     page.goto(f"{server_url}/")
     expect(page.locator("#home-clients")).to_be_visible()
     expect(page.locator(".safety-alert")).to_have_count(0)
+
+
+def test_a_long_history_takes_the_new_session_on_top(page: Page, server_url, db,
+                                                      sqlite_people):
+    """At the history's limit the new row is patched in at the top and the oldest shown
+    drops off, in the real browser."""
+    from dashboard.db.sessions import HISTORY_LIMIT
+    from tests.test_episodes import add_sessions
+
+    cid = prepare(db, sqlite_people)
+    with db.begin() as s:
+        add_sessions(s, cid, [(7, 6, None)] * HISTORY_LIMIT, start=dt.date(2026, 1, 10))
+    sign_in(page, server_url, ALICE)
+    page.goto(f"{server_url}/clients/{cid}")
+    rows = page.locator("#sess-history-table tbody tr")
+    expect(rows).to_have_count(HISTORY_LIMIT)
+    expect(rows.last).to_contain_text("10 Jan 2026")
+    page.get_by_label("Pain (0-10)").focus()
+    page.keyboard.type("2")
+    for value in ("3", "8", "6"):  # stress, Lifting rating, heat days done
+        page.keyboard.press("Tab")
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
+    expect(rows.first.locator("td").nth(1)).to_have_text("2")
+    expect(rows).to_have_count(HISTORY_LIMIT)
+    expect(rows.last).to_contain_text("17 Jan 2026")

@@ -148,12 +148,20 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
     ], className="text-body-secondary" if row.deleted else None)
 
 
-def history_insert(row: SessionRow, position: int, *, can_restore: bool) -> Patch:
-    """The history table with one more row, as a patch of ``history_table``'s output (a
-    table of fewer than HISTORY_LIMIT rows): only the new row travels to the browser."""
+def history_insert(row: SessionRow, position: int, *, rows_before: int, can_restore: bool
+                   ) -> Patch:
+    """``history_table``'s output with one more row, as a patch: only the new row travels.
+
+    Below the limit the output is the table itself; at the limit it is the table and a note
+    in a Div, and the oldest row shown drops off.
+    """
     patch = Patch()
-    patch["props"]["children"][1]["props"]["children"].insert(
-        position, history_row(row, can_restore=can_restore))
+    full = rows_before >= HISTORY_LIMIT
+    table = patch["props"]["children"][0] if full else patch
+    body = table["props"]["children"][1]["props"]["children"]
+    body.insert(position, history_row(row, can_restore=can_restore))
+    if full:
+        del body[HISTORY_LIMIT]
     return patch
 
 

@@ -91,14 +91,19 @@ def _missing_items(items: list[str] | None) -> str:
 
 
 def _history_with(db, care, include_deleted: bool):
-    """The history after adding ``care``: its one row inserted where it belongs, unless the
-    table is new or reaches its limit (then drawn whole). A session a colleague added
-    meanwhile shows at the next redraw; the new one is never missing."""
+    """The history after adding ``care``: its one row inserted where it belongs (nothing
+    when it is older than every row shown), or the table drawn whole when it is new or just
+    reaches its limit. A session a colleague added meanwhile shows at the next redraw; the
+    new one is never missing."""
     position, shown = history_position(db, care, include_deleted=include_deleted)
-    if 2 <= shown < HISTORY_LIMIT:
+    rows_before = shown - 1
+    if position >= HISTORY_LIMIT:
+        return no_update
+    if rows_before >= 1 and rows_before != HISTORY_LIMIT - 1:
         (row,) = session_history(db, care.client_id, include_deleted=include_deleted,
                                  only=care.id)
-        return session_views.history_insert(row, position, can_restore=include_deleted)
+        return session_views.history_insert(row, position, rows_before=rows_before,
+                                            can_restore=include_deleted)
     return session_views.history_table(
         session_history(db, care.client_id, include_deleted=include_deleted),
         can_restore=include_deleted)
