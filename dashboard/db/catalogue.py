@@ -62,6 +62,13 @@ def list_strategies(session: Session) -> list[Strategy]:
     return list(session.scalars(select(Strategy).order_by(Strategy.position)))
 
 
+def template_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, "name: description") of the templates in use, for a picker: no items loaded."""
+    return [(tid, f"{name}: {description}") for tid, name, description in session.execute(
+        select(PlanTemplate.id, PlanTemplate.name, PlanTemplate.description)
+        .where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name))]
+
+
 def list_templates(session: Session) -> list[PlanTemplate]:
     return list(session.scalars(
         select(PlanTemplate).where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name)))

@@ -27,7 +27,7 @@ from dashboard.auth.access import AccessDenied, authorize_client, break_glass_ma
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies, list_templates
+from dashboard.db.catalogue import list_strategies, template_choices
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.episodes import (
@@ -146,7 +146,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
         strategies = list_strategies(db)
-        templates = list_templates(db)
+        templates = template_choices(db)
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
         current = versions[0] if versions else None
         context = session_context(db, client)

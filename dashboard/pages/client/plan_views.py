@@ -7,7 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.db.models import PlanTemplate, Strategy, StrategyPart
+from dashboard.db.models import Strategy, StrategyPart
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
 from dashboard.domain.plans import PlanSnapshot, diff_plans
@@ -49,7 +49,7 @@ def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
     ], className="border-bottom py-2 plan-part")
 
 
-def builder(strategies: list[Strategy], templates: list[PlanTemplate],
+def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
             current: PlanSnapshot | None, today: dt.date) -> html.Div:
     chosen = {i.part_id: i.dose for i in current.items} if current else {}
     pain_goal = next((g for g in current.goals if g.pain_target is not None), None) \
@@ -68,8 +68,8 @@ def builder(strategies: list[Strategy], templates: list[PlanTemplate],
         dbc.Row([
             dbc.Col([dbc.Label("Start from a template", html_for=ids.TEMPLATE),
                      dbc.Select(id=ids.TEMPLATE, options=[
-                         {"label": f"{t.name}: {t.description}", "value": str(t.id)}
-                         for t in templates], placeholder="Choose a template…")], md=8),
+                         {"label": label, "value": str(tid)} for tid, label in templates],
+                                placeholder="Choose a template…")], md=8),
             dbc.Col(dbc.Button("Use template", id=ids.APPLY_TEMPLATE, color="secondary",
                                outline=True), md=4, className="d-flex align-items-end"),
         ], className="mb-2"),
