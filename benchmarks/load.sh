@@ -9,6 +9,7 @@ USERS="${1:-50}"
 SECONDS_TO_RUN="${2:-60}"
 PORT="${PORT:-8765}"
 WORKERS="${WORKERS:-4}"
+THREADS="${THREADS:-4}"  # as scripts/docker-entrypoint.sh
 DB="sqlite:///$ROOT/var/bench.sqlite3"
 
 [ -x .venv/bin/python ] || bash scripts/common.sh
@@ -23,7 +24,7 @@ fi
 RUN_DB=$(.venv/bin/python -c "from benchmarks.bench import working_copy as w; print(w('$DB'))")
 
 DATABASE_URL="$RUN_DB" SECRET_KEY="load-test-only" DASHBOARD_DATA_DIR="$ROOT/var" \
-  .venv/bin/gunicorn dashboard.wsgi:server --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  .venv/bin/gunicorn dashboard.wsgi:server --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
   --timeout 60 --log-level warning &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT

@@ -24,6 +24,7 @@ from tests.dash_client import build_payload
 PASSWORD = "backcare-demo-2026"  # noqa: S105 - the demo clinic's documented password
 EMAILS = ["priya.patel@demo.clinic", "sam.okafor@demo.clinic", "jordan.lee@demo.clinic"] + [
     f"practitioner{i}@demo.clinic" for i in range(4, 51)]
+THINK_SECONDS = 5
 _next_email = itertools.count()
 _signed_in = {"count": 0}  # the load tool's own bookkeeping, not the app's
 
@@ -56,7 +57,7 @@ def _pattern_ids(page: str, kind: str, key: str) -> list[int]:
 
 class Practitioner(HttpUser):
     # A fixed think time: a practitioner reads what a click brought before the next one.
-    wait_time = constant(5)
+    wait_time = constant(THINK_SECONDS)
 
     def on_start(self) -> None:
         email = EMAILS[next(_next_email) % len(EMAILS)]
@@ -75,6 +76,10 @@ class Practitioner(HttpUser):
             self.environment.stats.reset_all()
         while _signed_in["count"] < self.environment.runner.target_user_count:
             gevent.sleep(0.1)
+        # Released together, 50 users would then click in lockstep every think time (a
+        # burst of 50 requests at once, which a clinic never sees): each starts at its own
+        # moment within one think time, and keeps the fixed rhythm from there.
+        gevent.sleep(self.rng.uniform(0, THINK_SECONDS))
 
     def _callback(self, output: str, values: dict, name: str) -> str:
         payload = build_payload(self.deps, output, values)
