@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.people import age_on
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
@@ -28,9 +29,7 @@ def parse_date(raw: object) -> dt.date | None:
     """An ISO date (as the date picker sends it) or None; anything else raises ValueError."""
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str):
-        raise ValueError("not a date")
-    return dt.date.fromisoformat(raw[:10])
+    return parse_iso_day(raw)
 
 
 def clean_client(raw: dict[str, object]) -> tuple[ClientInput, dict[str, str]]:

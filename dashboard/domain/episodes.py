@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.status import NOT_ENOUGH_DATA, STATUS_LABELS, status_from
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 URGENT = "urgent"
 SEE_DOCTOR = "see_doctor"
@@ -80,17 +82,14 @@ def _text(raw: object) -> str:
     return raw.strip() if isinstance(raw, str) else ""
 
 
-def _has_control_chars(text: str) -> bool:
-    return any(ord(c) < 32 and c not in "\n\r\t" for c in text)
-
-
-def _check_text(text: str, label: str, limit: int, *, required: bool) -> str | None:
+def _check_text(text: str, label: str, limit: int, *, required: bool,
+                multiline: bool = True) -> str | None:
     if required and not text:
         return f"Enter the {label}."
     if len(text) > limit:
         return f"The {label} is too long: at most {limit} characters."
-    if _has_control_chars(text):
-        return f"The {label} contains characters that cannot be stored."
+    if has_control(text, multiline=multiline):
+        return CONTROL_MESSAGE
     return None
 
 
@@ -104,7 +103,7 @@ def parse_intake(
     if source not in REFERRAL_SOURCES:
         errors["referral_source"] = "Choose who referred the client."
     name, why = _text(referrer_name), _text(reason)
-    problem = _check_text(name, "referrer's name", NAME_MAX,
+    problem = _check_text(name, "referrer's name", NAME_MAX, multiline=False,
                           required=source in ("doctor", "practitioner", "other"))
     if problem:
         errors["referrer_name"] = problem
@@ -229,7 +228,7 @@ def parse_discharge(
         errors["reason"] = "Choose why the episode ends."
     day: dt.date | None = None
     try:
-        day = dt.date.fromisoformat(str(ended_on)[:10]) if ended_on else None
+        day = parse_iso_day(ended_on) if ended_on else None
     except ValueError:
         day = None
     if day is None:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose, validate_dose
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
@@ -175,9 +176,7 @@ class PartInfo:
 def _parse_day(raw: object) -> dt.date | None:
     if raw in (None, ""):
         return None
-    if not isinstance(raw, str):
-        raise ValueError("not a date")
-    return dt.date.fromisoformat(raw[:10])
+    return parse_iso_day(raw)
 
 
 def parse_goals(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.plans import NumberError, parse_whole_number
 from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
@@ -73,7 +74,7 @@ def parse_session(
         errors["date"] = "Give the date of the session."
     else:
         try:
-            session_on = dt.date.fromisoformat(str(form.session_on)[:10])
+            session_on = parse_iso_day(form.session_on)
         except ValueError:
             errors["date"] = "Enter a real date."
     if session_on is not None:

@@ -41,7 +41,8 @@ def test_intake_refuses_missing_consent_referrer_reason_and_unanswered_items():
     assert "consent" in errors["consent_treatment"]
     # A self-referral needs no referrer's name; control characters are refused.
     assert intake(referral_source="self", referrer_name="")[1] == {}
-    assert "reason" in intake(reason="pain\x00")[1]
+    assert "control characters" in intake(reason="pain\x00")[1]["reason"]
+    assert "referrer_name" in intake(referrer_name="Dr\nWard")[1]
     assert "too long" in intake(reason="x" * 2001)[1]["reason"]
     assert "referral_source" in intake(referral_source="<script>")[1]
 
@@ -104,3 +105,15 @@ def test_strategy_keys_text_matches_one_strategy_exactly():
     assert strategy_keys_text([]) == ""
     like = uses_strategy_pattern("heat_cold").replace("%", "")
     assert like in keys and uses_strategy_pattern("heat").replace("%", "") not in keys
+
+
+def test_dates_only_in_the_form_the_date_inputs_send():
+    import pytest
+
+    from dashboard.domain.dates import parse_iso_day
+
+    assert parse_iso_day("2026-02-01") == dt.date(2026, 2, 1)
+    assert parse_iso_day("2026-02-01T00:00:00") == dt.date(2026, 2, 1)
+    for forged in (20260201, "20260201", "2026-W05-7", ["2026-02-01"], None, "2026-02-30"):
+        with pytest.raises(ValueError):
+            parse_iso_day(forged)
