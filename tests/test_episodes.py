@@ -313,3 +313,23 @@ def test_outcomes_at_discharge_by_practitioner_and_strategy(any_db, people):
     heat, stress = rows["Heat or cold therapy"], rows["Stress management"]
     assert (heat.discharged, heat.improved, heat.mean_pain_change) == (2, 1, -1.5)
     assert (stress.discharged, stress.improved, stress.mean_pain_change) == (1, 0, 1.0)
+
+
+def test_the_clients_summary_carries_the_safety_text_and_the_referrers_does_not(
+        http, db, planned, tmp_path):
+    from dashboard.handout.content import URGENT_CARE
+
+    cid = planned
+    with db.begin() as s:
+        add_sessions(s, cid, [(6, 6, None), (5, 5, None)])
+        client = s.get(Client, cid)
+        episode_id = current_episode(s, cid).id
+        discharge(s, client=client, episode_id=episode_id, user_id=1,
+                  draft=DischargeDraft("plateau", dt.date(2026, 3, 1), "Rest", {}))
+    login(http, ALICE)
+    texts = {audience: " ".join(pdf_text(http.get(
+        f"/clients/{cid}/episodes/{episode_id}/summary.pdf?for={audience}").data,
+        tmp_path).split()) for audience in ("client", "referrer")}
+    assert "Get urgent help" in texts["client"] and URGENT_CARE[0] in texts["client"]
+    assert "Call the crisis line on 116 123." in texts["client"]
+    assert "Get urgent help" not in texts["referrer"]
