@@ -64,6 +64,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             started = time.perf_counter()
             counts = create_demo(session, today=_today(settings), size=args.size,
                                  force=args.force)
+        db.refresh_statistics()
     except DemoRefused as exc:
         print(f"Refused: {exc}.", file=sys.stderr)
         return 2
