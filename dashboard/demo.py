@@ -439,6 +439,9 @@ def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
                         True, True, {item.key: "no" for item in RED_FLAG_ITEMS})
     episode = record_intake(session, client=client, draft=draft,
                             user_id=client.practitioner_id, today=today - dt.timedelta(days=14))
+    # Recorded on the day the episode began, as it would have been.
+    episode.intake_recorded_at = episode.consent_recorded_at = dt.datetime.combine(
+        episode.started_on, dt.time(10, 0), tzinfo=dt.UTC)
     plan = current_version(session, previous.id)
     version = PlanVersion(episode_id=episode.id, version=1, effective_on=episode.started_on,
                           review_interval_days=14, notes="Back to the basics that helped.",
@@ -446,18 +449,22 @@ def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
                           strategy_keys=plan.strategy_keys if plan else "")
     session.add(version)
     session.flush()
-    for item in plan.items if plan else []:
-        session.add(PlanItem(plan_version_id=version.id, **{
-            c: getattr(item, c) for c in ("part_id", "part_revision", "strategy_key",
-                                          "strategy_name", "part_name", "instructions",
-                                          "cautions", "position", *DOSE_KEYS)}))
-    for days_ago, pain, stress in ((14, 6, 6), (7, 5, 5)):
-        session.add(CareSession(client_id=client.id, episode_id=episode.id,
-                                practitioner_id=client.practitioner_id,
-                                plan_version_id=version.id,
-                                session_on=today - dt.timedelta(days=days_ago), pain=pain,
-                                stress=stress, notes="Returning client." if days_ago == 14
-                                else ""))
+    items = [PlanItem(plan_version_id=version.id, **{
+        c: getattr(item, c) for c in ("part_id", "part_revision", "strategy_key",
+                                      "strategy_name", "part_name", "instructions",
+                                      "cautions", "position", *DOSE_KEYS)})
+        for item in (plan.items if plan else [])]
+    session.add_all(items)
+    for days_ago, pain, stress, done in ((14, 6, 6, 3), (7, 5, 5, 5)):
+        care = CareSession(client_id=client.id, episode_id=episode.id,
+                           practitioner_id=client.practitioner_id, plan_version_id=version.id,
+                           session_on=today - dt.timedelta(days=days_ago), pain=pain,
+                           stress=stress, notes="Returning client." if days_ago == 14 else "")
+        session.add(care)
+        session.flush()
+        session.add_all([Adherence(session_id=care.id, plan_item_id=item.id,
+                                   days_done=min(done, item.days_per_week or 7))
+                         for item in items])
     session.flush()
     refresh_client_summary(session, client)
 
