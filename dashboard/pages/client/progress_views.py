@@ -85,12 +85,16 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                "totals below with their bands. " + progress.sentence),
         _data_table(progress),
         dbc.Row([
+            # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
                      _graph(figures.adherence_heatmap(progress), "progress-adherence",
-                            _adherence_text(progress))], lg=7),
+                            _adherence_text(progress)) if progress.adherence else
+                     html.P(_adherence_text(progress), id="progress-adherence")], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
                      _graph(figures.adherence_scatter(progress), "progress-scatter",
-                            _scatter_text(progress))], lg=5),
+                            _scatter_text(progress))
+                     if len(adherence_against_change(progress.points, progress.adherence)) >= 2
+                     else html.P(_scatter_text(progress), id="progress-scatter")], lg=5),
         ]),
     ], **{"data-range": range_choice})
 
