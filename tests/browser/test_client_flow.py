@@ -49,6 +49,10 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     heat_row = page.locator(".plan-part").filter(has_text="Heat").first
     expect(heat_row.get_by_role("checkbox")).to_be_checked()
     expect(heat_row.get_by_label("Minutes (from)")).to_have_value("15")
+    # Looking at another view and coming back keeps the unsaved plan as it was.
+    page.locator("#client-tabs").get_by_text("Sessions", exact=True).click()
+    page.locator("#client-tabs").get_by_text("Plan", exact=True).click()
+    expect(heat_row.get_by_role("checkbox")).to_be_checked()
     page.get_by_role("button", name="Save plan").click()
     expect(page.locator("#plan-save-result")).to_contain_text("Saved as version 1")
     assert_accessible(axe, page)

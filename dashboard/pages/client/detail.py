@@ -145,8 +145,6 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
-        strategies = list_strategies(db)
-        templates = template_choices(db)
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
         current = versions[0] if versions else None
         context = session_context(db, client)
@@ -169,11 +167,6 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         intake_missing = episode is not None and episode.ended_on is None and \
             episode.intake_recorded_at is None
         plan_warning = episode_views.plan_warning(episode)
-        plan_area = (plan_views.builder(strategies, templates,
-                                        current.snapshot if current else None, today)
-                     if episode and episode.ended_on is None else
-                     html.P("This client has no open episode of care, so the plan cannot "
-                            "change.", className="alert alert-secondary"))
     with current_db().begin() as db:
         # One audit entry per record opened (the page's callbacks do not add more); a short
         # write of its own, so no lock is held while the page is built.
@@ -189,7 +182,10 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
     ], className="pt-3")
     plan_tab = dbc.Row([
         dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
-                 plan_warning, plan_area], lg=8),
+                 plan_warning,
+                 # The builder (a third of the page) is drawn when the Plan view first opens.
+                 dcc.Store(id=ids.PLAN_DRAWN, data=False),
+                 dcc.Loading(html.Div(id=ids.PLAN_AREA), delay_show=200)], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
                  html.Div(plan_views.history(versions), id=ids.HISTORY),
                  handout_views.handout_card(client.id, handouts)], lg=4),
@@ -404,6 +400,30 @@ clientside_callback(
     Output(f"{ids.TABS}-episode", "hidden"),
     Input(ids.TABS, "value"),
 )
+
+
+@callback(
+    Output(ids.PLAN_AREA, "children"),
+    Output(ids.PLAN_DRAWN, "data"),
+    Input(ids.TABS, "value"),
+    State(ids.PLAN_DRAWN, "data"),
+    State(ids.CLIENT_ID, "data"),
+)
+def show_plan_builder(view, drawn, client_id):
+    """Drawn once, when the Plan view first opens: switching views keeps what was typed."""
+    user = require_user()
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)  # before anything, whatever the view
+        if view != "plan" or drawn is True:
+            return no_update, no_update
+        episode = current_episode(db, client.id)
+        if episode is None or episode.ended_on is not None:
+            return html.P("This client has no open episode of care, so the plan cannot "
+                          "change.", className="alert alert-secondary"), True
+        current = current_version(db, episode.id)
+        builder = plan_views.builder(list_strategies(db), template_choices(db),
+                                     snapshot_of(current) if current else None, clinic_today())
+    return builder, True
 
 
 @callback(

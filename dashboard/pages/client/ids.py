@@ -26,6 +26,8 @@ GOAL_ERRORS = {  # error key from the domain -> element id
     "goal-1-description": "plan-goal-activity-error",
     "goal-1-date": "plan-goal-activity-date-error",
 }
+PLAN_AREA = "plan-area"
+PLAN_DRAWN = "plan-drawn"
 SAVE = "plan-save"
 SAVE_RESULT = "plan-save-result"
 HEADING = "plan-heading"
