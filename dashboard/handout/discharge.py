@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.episodes import Outcome
 from dashboard.handout import content
-from dashboard.handout.render import TEMPLATES, _env
+from dashboard.handout.render import TEMPLATE_ENV, TEMPLATES
 
 AUDIENCES = ("client", "referrer")
 
@@ -67,7 +67,7 @@ class DischargeSummaryData:
 
 def render_summary_html(data: DischargeSummaryData) -> str:
     css = (TEMPLATES / "handout.css").read_text(encoding="utf-8")
-    return _env.get_template("discharge.html").render(
+    return TEMPLATE_ENV.get_template("discharge.html").render(
         s=data, css=css, urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
         not_a_replacement=content.NOT_A_REPLACEMENT)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from dashboard.domain.record import FullRecord
-from dashboard.handout.render import TEMPLATES, _env, html_to_pdf
+from dashboard.handout.render import TEMPLATE_ENV, TEMPLATES, html_to_pdf
 
 OUTCOMES = {"improving": "improved", "stable": "stable", "worsening": "worse"}
 
 
 def render_record_html(record: FullRecord, tz: ZoneInfo) -> str:
-    template = _env.get_template("record.html")
+    template = TEMPLATE_ENV.get_template("record.html")
     css = (TEMPLATES / "record.css").read_text(encoding="utf-8")
     return template.render(r=record, css=css, tz=tz, outcomes=OUTCOMES)
 

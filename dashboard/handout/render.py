@@ -19,8 +19,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                   trim_blocks=True, lstrip_blocks=True)
+# Shared by every paper the app prints (handout, discharge summary, client's copy).
+TEMPLATE_ENV = Environment(loader=FileSystemLoader(TEMPLATES),
+                           autoescape=select_autoescape(["html"]),
+                           trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class HandoutData:
 
 
 def render_html(data: HandoutData, page_size: str = "a4") -> str:
-    template = _env.get_template("handout.html")
+    template = TEMPLATE_ENV.get_template("handout.html")
     css = (TEMPLATES / "handout.css").read_text(encoding="utf-8")
     return template.render(
         h=data, css=css, page_size=PAGE_SIZES.get(page_size, "A4"), days=DAYS,
