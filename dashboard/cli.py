@@ -46,8 +46,8 @@ def _print_demo_logins() -> None:
     from dashboard.demo import DEMO_ADMIN, DEMO_PASSWORD, DEMO_PRACTITIONERS
 
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-    print(f"  admin          {DEMO_ADMIN[0]}  (two-step sign-in: set up at first sign-in; "
-          f"`dashboard totp-code {DEMO_ADMIN[0]}` prints the current code)")
+    print(f"  admin          {DEMO_ADMIN[0]}  (two-step sign-in, set up at first sign-in; "
+          f"without a phone, `.venv/bin/dashboard totp-code {DEMO_ADMIN[0]}` prints the code)")
     for email, name in DEMO_PRACTITIONERS:
         print(f"  practitioner   {email}  ({name})")
 
