@@ -12,7 +12,7 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink("Home", href="/")),
              dbc.NavItem(dbc.NavLink("Clients", href="/clients"))]
     if user is not None:
-        label = "Clinic overview" if user.is_admin else "My caseload"
+        label = "Overview" if user.is_admin else "My caseload"
         links.append(dbc.NavItem(dbc.NavLink(label, href="/overview")))
         if user.is_admin:
             links.append(dbc.NavItem(dbc.NavLink("Users", href="/admin/users")))
@@ -31,11 +31,15 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
         right = [
             html.Span(f"{user.name} · {role}", className="navbar-text text-white me-3",
                       id="navbar-user"),
-            # A full page load: logout is a plain Flask route that ends the server session.
-            html.A("Password", href="/account/password",
-                   className="btn btn-outline-light btn-sm me-2"),
-            html.A("Two-step sign-in", href="/account/security", id="navbar-security",
-                   className="btn btn-outline-light btn-sm me-2"),
+            # The account pages in one menu, so an admin's bar fits a laptop's width. Full
+            # page loads: they (and logout) are plain Flask routes.
+            dbc.DropdownMenu([
+                dbc.DropdownMenuItem("Password", href="/account/password", external_link=True),
+                dbc.DropdownMenuItem("Two-step sign-in", href="/account/security",
+                                     external_link=True, id="navbar-security"),
+            ], label="Account", color="dark", size="sm", align_end=True,
+                toggle_class_name="btn-outline-light border-light", className="me-2",
+                id="navbar-account"),
             html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
                    id="navbar-logout"),
         ]

@@ -43,7 +43,7 @@ def test_progress_page_draws_the_timeline(page: Page, server_url, demo, axe):
 
 def test_overview_draws_four_figures(page: Page, server_url, demo, axe):
     sign_in(page, server_url, "admin@demo.clinic", "backcare-demo-2026")
-    page.get_by_role("link", name="Clinic overview").click()
+    page.get_by_role("link", name="Overview").click()
     for graph in ("caseload", "status", "strategy", "sessions"):
         expect(page.locator(f"#overview-{graph} .main-svg").first).to_be_visible()
     expect(page.locator("#overview-status")).to_contain_text("Improving")

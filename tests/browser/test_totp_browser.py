@@ -57,7 +57,8 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, server_url, db, sqli
 def test_practitioner_finds_two_step_sign_in_in_the_account_menu(page: Page, server_url,
                                                                   sqlite_people, axe):
     sign_in(page, server_url, ALICE)
-    page.get_by_role("link", name="Two-step sign-in").click()
+    page.get_by_role("button", name="Account").click()
+    page.locator("#navbar-security").click()
     expect(page.locator("#totp-secret")).to_be_visible()
     expect(page.locator("#security-required")).to_have_count(0)
     enrol_from_page(page)
