@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
 from dashboard.db.clinic import ensure_clinic
-from dashboard.db.episodes import record_intake
+from dashboard.db.episodes import outcome_columns, record_intake
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -410,13 +410,7 @@ def _discharge(
             episode=eid, ended_on=episode_points[-1].session_on, discharge_reason=reason,
             final_plan_version_id=final_version.get(eid),
             discharge_recommendations=RECOMMENDATIONS[reason],
-            discharged_by_id=practitioners[eid], sessions_attended=outcome.sessions,
-            baseline_pain=outcome.baseline.pain if outcome.baseline else None,
-            discharge_pain=outcome.final.pain if outcome.final else None,
-            baseline_stress=outcome.baseline.stress if outcome.baseline else None,
-            discharge_stress=outcome.final.stress if outcome.final else None,
-            baseline_function=outcome.function_baseline,
-            discharge_function=outcome.function_final, outcome=outcome.status))
+            discharged_by_id=practitioners[eid], **outcome_columns(outcome)))
         if eid in final_version and outcome.final is not None:
             goal_updates.append(dict(version=final_version[eid],
                                      met=outcome.final.pain <= 3))

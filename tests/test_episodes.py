@@ -333,3 +333,23 @@ def test_the_clients_summary_carries_the_safety_text_and_the_referrers_does_not(
     assert "Get urgent help" in texts["client"] and URGENT_CARE[0] in texts["client"]
     assert "Call the crisis line on 116 123." in texts["client"]
     assert "Get urgent help" not in texts["referrer"]
+
+
+def test_the_summary_prints_the_outcome_frozen_at_discharge(db, sqlite_people):
+    """A session corrected after discharge does not change the paper the overview counts."""
+    from dashboard.db.episodes import discharge_summary_data
+
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        add_sessions(s, cid, [(8, 7, None), (3, 3, None)])
+        client = s.get(Client, cid)
+        episode = discharge(s, client=client, episode_id=current_episode(s, cid).id,
+                            user_id=sqlite_people.alice_id,
+                            draft=DischargeDraft("goals_met", dt.date(2026, 3, 1), "x", {}))
+        last = s.scalars(select(CareSession).order_by(CareSession.session_on.desc())).first()
+        last.pain = 7
+        s.flush()
+        data = discharge_summary_data(s, client, episode, "referrer")
+    pain = next(m for m in data.measures if m.name == "Pain")
+    assert (pain.baseline, pain.discharge, pain.change) == ("8", "3", "-5")
+    assert data.sessions_attended == 2 and "meaningful" in data.status_sentence

@@ -37,10 +37,12 @@ from dashboard.domain.episodes import (
     Outcome,
     OutcomeSummary,
     ScorePoint,
+    episode_state,
     outcome_of,
     pain_goal_met,
 )
 from dashboard.domain.plans import uses_strategy_pattern
+from dashboard.domain.status import NOT_ENOUGH_DATA
 from dashboard.handout.discharge import (
     DischargeSummaryData,
     GoalRow,
@@ -69,8 +71,6 @@ def record_intake(session: Session, *, client: Client, draft: IntakeDraft, user_
             raise EpisodeError("An episode of care is already open: discharge it before "
                                "starting a new one.")
     else:
-        if episode is not None and episode.ended_on is not None and episode.ended_on > today:
-            raise EpisodeError("The last episode ends in the future.")
         episode = Episode(client_id=client.id, started_on=today)
         session.add(episode)
         session.flush()
@@ -99,7 +99,7 @@ def red_flag_answers(session: Session, episode_id: int) -> dict[str, str]:
 
 
 def open_flagged_episode(session: Session, client: Client, episode_id: object) -> Episode:
-    episode = _client_episode(session, client, episode_id)
+    episode = client_episode(session, client, episode_id)
     if not episode.urgent_flag or episode.flag_cleared_at is not None:
         raise EpisodeError("This episode has no open red flag.")
     return episode
@@ -130,7 +130,7 @@ def clear_flag(session: Session, *, client: Client, episode_id: object, note: st
     return episode
 
 
-def _client_episode(session: Session, client: Client, episode_id: object) -> Episode:
+def client_episode(session: Session, client: Client, episode_id: object) -> Episode:
     """The episode with this id if it belongs to this client (ids come from the browser)."""
     try:
         eid = int(episode_id)  # type: ignore[call-overload]
@@ -140,10 +140,6 @@ def _client_episode(session: Session, client: Client, episode_id: object) -> Epi
     if episode is None or episode.client_id != client.id:
         raise EpisodeError("No such episode.")
     return episode
-
-
-def client_episode(session: Session, client: Client, episode_id: object) -> Episode:
-    return _client_episode(session, client, episode_id)
 
 
 def episode_points(session: Session, episode_id: int) -> list[ScorePoint]:
@@ -169,7 +165,7 @@ def discharge_goals(session: Session, episode: Episode) -> list[tuple[Goal, bool
 def discharge(session: Session, *, client: Client, episode_id: object, draft: DischargeDraft,
               user_id: int) -> Episode:
     """Close the open episode and freeze its outcome; refused for any other episode."""
-    episode = _client_episode(session, client, episode_id)
+    episode = client_episode(session, client, episode_id)
     if episode.ended_on is not None:
         raise EpisodeError("This episode has already been discharged.")
     outcome = outcome_of(episode_points(session, episode.id))
@@ -177,7 +173,8 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     episode.discharge_reason = draft.reason
     episode.discharge_recommendations = draft.recommendations
     episode.discharged_by_id = user_id
-    _freeze(episode, outcome)
+    for column, value in outcome_columns(outcome).items():
+        setattr(episode, column, value)
     plan = current_version(session, episode.id)
     episode.final_plan_version_id = plan.id if plan else None
     for goal in plan.goals if plan else []:
@@ -188,15 +185,30 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     return episode
 
 
-def _freeze(episode: Episode, outcome: Outcome) -> None:
-    episode.sessions_attended = outcome.sessions
-    episode.baseline_pain = outcome.baseline.pain if outcome.baseline else None
-    episode.discharge_pain = outcome.final.pain if outcome.final else None
-    episode.baseline_stress = outcome.baseline.stress if outcome.baseline else None
-    episode.discharge_stress = outcome.final.stress if outcome.final else None
-    episode.baseline_function = outcome.function_baseline
-    episode.discharge_function = outcome.function_final
-    episode.outcome = outcome.status
+def outcome_columns(outcome: Outcome) -> dict[str, object]:
+    """An episode's outcome as the columns frozen at discharge (the app and the demo)."""
+    b, f = outcome.baseline, outcome.final
+    return dict(sessions_attended=outcome.sessions,
+                baseline_pain=b.pain if b else None, discharge_pain=f.pain if f else None,
+                baseline_stress=b.stress if b else None,
+                discharge_stress=f.stress if f else None,
+                baseline_function=outcome.function_baseline,
+                discharge_function=outcome.function_final, outcome=outcome.status)
+
+
+def frozen_outcome(episode: Episode) -> Outcome:
+    """The outcome as frozen at discharge (what the clinic figures count), so a summary
+    printed later says the same even if a session was corrected since."""
+    def point(on: dt.date, pain: int | None, stress: int | None, function: float | None
+              ) -> ScorePoint | None:
+        return None if pain is None or stress is None else ScorePoint(on, pain, stress,
+                                                                      function)
+    return Outcome(episode.sessions_attended or 0,
+                   point(episode.started_on, episode.baseline_pain, episode.baseline_stress,
+                         episode.baseline_function),
+                   point(episode.ended_on or episode.started_on, episode.discharge_pain,
+                         episode.discharge_stress, episode.discharge_function),
+                   episode.outcome or NOT_ENOUGH_DATA)
 
 
 @dataclass(frozen=True)
@@ -225,8 +237,8 @@ def list_episodes(session: Session, client_id: int) -> list[EpisodeInfo]:
                                     .order_by(Episode.started_on, Episode.id)))
     result = []
     for number, e in enumerate(episodes, start=1):
-        state = "discharged" if e.ended_on else (
-            "flagged" if e.urgent_flag and e.flag_cleared_at is None else "open")
+        state = episode_state(ended_on=e.ended_on, urgent_flag=e.urgent_flag,
+                              flag_cleared=e.flag_cleared_at is not None)
         if e.ended_on is None:
             points = episode_points(session, e.id)
             first = points[0].pain if points else None
@@ -298,8 +310,9 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         raise EpisodeError("The episode has not been discharged yet.")
     clinic = get_clinic(session)
     practitioner = session.get(User, client.practitioner_id)
-    outcome = outcome_of(episode_points(session, episode.id))
-    plan = current_version(session, episode.id)
+    outcome = frozen_outcome(episode)
+    plan = session.get(PlanVersion, episode.final_plan_version_id) \
+        if episode.final_plan_version_id else None
     goals = tuple(GoalRow(g.description, "Not recorded" if g.met is None
                           else "Met" if g.met else "Not met")
                   for g in (plan.goals if plan else []))

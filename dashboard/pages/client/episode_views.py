@@ -36,6 +36,7 @@ DISCHARGE_REASON = "discharge-reason"
 DISCHARGE_DATE = "discharge-date"
 DISCHARGE_RECOMMENDATIONS = "discharge-recommendations"
 DISCHARGE_GOAL = "discharge-goal"  # pattern: {"type": DISCHARGE_GOAL, "goal": id}
+DISCHARGE_EPISODE = "discharge-episode"
 DISCHARGE_SAVE = "discharge-save"
 DISCHARGE_RESULT = "discharge-result"
 DISCHARGE_ERRORS = {"reason": "discharge-reason-error", "ended_on": "discharge-date-error",
@@ -208,8 +209,6 @@ def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> html.Div:
 def answers_labels() -> list[dict[str, str]]:
     return [{"label": label, "value": key} for key, label in ANSWERS.items()]
 
-
-DISCHARGE_EPISODE = "discharge-episode"
 
 
 def refusal(message: str) -> dbc.Alert:

@@ -74,6 +74,7 @@ def _scatter_text(progress: Progress) -> str:
 
 def progress_view(progress: Progress, range_choice: str) -> html.Div:
     status = progress.status.status
+    comparable = len(adherence_against_change(progress.points, progress.adherence)) >= 2
     return html.Div([
         html.Div([
             status_badge(status),
@@ -92,9 +93,8 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                      html.P(_adherence_text(progress), id="progress-adherence")], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
                      _graph(figures.adherence_scatter(progress), "progress-scatter",
-                            _scatter_text(progress))
-                     if len(adherence_against_change(progress.points, progress.adherence)) >= 2
-                     else html.P(_scatter_text(progress), id="progress-scatter")], lg=5),
+                            _scatter_text(progress)) if comparable else
+                     html.P(_scatter_text(progress), id="progress-scatter")], lg=5),
         ]),
     ], **{"data-range": range_choice})
 
