@@ -489,7 +489,9 @@ def test_erasure_through_the_page_asks_for_the_exact_name(http, db, sqlite_peopl
     # Erased: never listed, not searchable, its page says so; a second erasure is refused.
     page = open_page(http, f"/clients/{info['id']}").get_data(as_text=True)
     assert "This record was erased" in page
-    assert erase(f"Erased client #{info['id']}").status_code == 403
+    again = erase(f"Erased client #{info['id']}")  # a second tab: told, nothing done
+    assert again.status_code == 200 and "already been erased" in again.get_data(as_text=True)
+    assert erase("anything", client_id=10**6).status_code == 403
     with db.read() as s:
         admin = as_user(sqlite_people.admin_id, "admin")
         for archived in (False, True):
@@ -529,3 +531,19 @@ def test_forged_client_id_types_are_refused_not_coerced(db, sqlite_people, forge
     """Only an int or its ASCII digits name a client: nothing is read as client 1."""
     with db.read() as s, pytest.raises(AccessDenied):
         authorize_client(s, as_user(sqlite_people.admin_id, "admin"), forged)
+
+
+def test_break_glass_reason_and_search_refuse_control_characters_and_a_second_tab(
+        http, db, sqlite_people):
+    from dashboard.domain.privacy import clean_reason, search_problem
+
+    assert clean_reason("covering Sam\x00\x1b today")[1] is not None
+    assert search_problem("ab\x00c")[1] is not None
+    dave = sqlite_people.bob_client_id
+    login(http, ALICE)
+    assert "invisible control" in _bg(http, dave, "Covering Bob\x00 today, pain").get_data(
+        as_text=True)
+    for _ in range(2):  # the form submitted from two tabs: one opening
+        _bg(http, dave, "Covering Bob's clinic; client rang in pain")
+    with db.read() as s:
+        assert s.scalar(select(func.count(BreakGlassAccess.id))) == 1

@@ -130,19 +130,35 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
     ``today`` (the clinic's day unless given) is let in, and the access is marked so the
     audit entries that follow are flagged.
     """
+    client = existing_client(session, client_id)
+    if client is None:
+        raise AccessDenied("no such client")
+    access = access_kind(session, user, client, today or _clinic_today())
+    if access == "break_glass":
+        _mark_break_glass(session, client.id)
+    if access is None:
+        raise AccessDenied("no such client")
+    return client
+
+
+def existing_client(session: Session, client_id: object) -> Client | None:
+    """The client with this id from the browser, unless unknown or erased (a tombstone)."""
     cid = parse_client_id(client_id)
     client = session.get(Client, cid) if cid is not None else None
-    if client is None or client.erased_at is not None:
-        raise AccessDenied("no such client")
+    return None if client is None or client.erased_at is not None else client
+
+
+def access_kind(session: Session, user: CurrentUser, client: Client, today: dt.date
+                ) -> str | None:
+    """How this user reaches this client: "care" (an admin, their own, shared with them),
+    "break_glass" (opened with a reason for ``today``), or None."""
     shared_with = frozenset(session.scalars(
         select(ClientShare.practitioner_id).where(ClientShare.client_id == client.id)))
     if can_see_client(user, practitioner_id=client.practitioner_id, shared_with=shared_with):
-        return client
-    if user.role == "practitioner" and has_break_glass(
-            session, user.id, client.id, today or _clinic_today()):
-        _mark_break_glass(session, client.id)
-        return client
-    raise AccessDenied("no such client")
+        return "care"
+    if user.role == "practitioner" and has_break_glass(session, user.id, client.id, today):
+        return "break_glass"
+    return None
 
 
 def _mark_break_glass(session: Session, client_id: int) -> None:

@@ -12,7 +12,8 @@ from dashboard.db.clients import ClientRow
 from dashboard.domain.people import age_on
 
 
-def _date(value: dt.date | None) -> str:
+def day_text(value: dt.date | None) -> str:
+    """A day as lists show it, or a dash for none."""
     return value.strftime("%d %b %Y") if value else "—"
 
 
@@ -23,7 +24,7 @@ def client_table(rows: list[ClientRow], *, today: dt.date, show_practitioner: bo
     body = []
     for row in rows:
         due = row.next_due_on
-        due_text = _date(due) + (" · overdue" if due and due < today else "")
+        due_text = day_text(due) + (" · overdue" if due and due < today else "")
         cells = [
             html.Td(dcc.Link(row.full_name, href=f"/clients/{row.id}")),
             html.Td(age_on(row.date_of_birth, today)),
@@ -31,7 +32,7 @@ def client_table(rows: list[ClientRow], *, today: dt.date, show_practitioner: bo
         if show_practitioner:
             cells.append(html.Td(row.practitioner_name))
         cells += [
-            html.Td(_date(row.last_session_on)),
+            html.Td(day_text(row.last_session_on)),
             html.Td(pain_with_change(row.latest_pain, row.baseline_pain)),
             html.Td([status_badge(row.status), episode_badge(row.episode_state)]),
             html.Td(due_text),

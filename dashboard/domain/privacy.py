@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
+
 REASON_MIN = 10  # the database checks the same (ck_break_glass_access_reason_len)
 REASON_MAX = 500
 RETENTION_MIN, RETENTION_MAX = 1, 100
@@ -30,6 +32,8 @@ def clean_reason(raw: object) -> tuple[str, str | None]:
                       "who you are covering for and why).")
     if len(text) > REASON_MAX:
         return text, f"At most {REASON_MAX} characters."
+    if has_control(text, multiline=True):
+        return text, CONTROL_MESSAGE
     return text, None
 
 
@@ -63,10 +67,6 @@ def retention_ends(last: dt.date, years: int) -> dt.date:
     return add_years(last, years)
 
 
-def is_past_retention(last: dt.date, years: int, today: dt.date) -> bool:
-    return retention_ends(last, years) < today
-
-
 def confirmation_matches(typed: object, given_name: str, family_name: str) -> bool:
     """Erasure goes ahead only when the admin typed the client's full name exactly (case and
     inner spaces too; spaces around it are forgiven)."""
@@ -77,4 +77,6 @@ def search_problem(raw: object) -> tuple[str, str | None]:
     text = " ".join(raw.split())[:100] if isinstance(raw, str) else ""
     if len(text) < SEARCH_MIN:
         return text, f"Type at least {SEARCH_MIN} letters of the name."
+    if has_control(text):
+        return text, CONTROL_MESSAGE
     return text, None

@@ -10,15 +10,12 @@ from dash import dcc, html
 
 from dashboard.auth.access import require_user
 from dashboard.components.status import admins_only
+from dashboard.components.tables import day_text
 from dashboard.context import clinic_today, current_db
 from dashboard.db.retention import records_past_retention, retention_years
 
 dash.register_page(__name__, path="/admin/retention", title="Retention · Back Pain Care",
                    name="Records past retention")
-
-
-def _date(value) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
 
 
 def layout(**_query: str) -> html.Div:
@@ -42,8 +39,8 @@ def layout(**_query: str) -> html.Div:
         html.Td(r.practitioner),
         html.Td("archived" + (", discharged" if r.discharged_on else "")
                 if r.archived else "discharged"),
-        html.Td(_date(r.last_activity)),
-        html.Td(_date(r.kept_until)),
+        html.Td(day_text(r.last_activity)),
+        html.Td(day_text(r.kept_until)),
         html.Td(dcc.Link("Erase…", href=f"/clients/{r.id}/erase")),
     ]) for r in rows]
     return html.Div([

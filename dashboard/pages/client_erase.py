@@ -104,8 +104,11 @@ def erase(_n, client_id, keep, typed):
     cid = parse_client_id(client_id)
     with current_db().begin() as db:
         client = db.get(Client, cid) if cid is not None else None
-        if client is None or client.erased_at is not None:
+        if client is None:
             raise AccessDenied("no such client")
+        if client.erased_at is not None:  # from another tab, a moment ago
+            return "", "", dbc.Alert("This record has already been erased: nothing more to "
+                                     "do.", color="secondary"), {"display": "none"}
         if not confirmation_matches(typed, client.given_name, client.family_name):
             return ("That is not the client's full name as shown: nothing was erased.", "",
                     "", no_update)

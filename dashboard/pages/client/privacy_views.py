@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from dashboard.auth.access import (
     AccessDenied,
     CurrentUser,
+    access_kind,
     authorize_client,
-    can_see_client,
+    existing_client,
     parse_client_id,
     require_user,
 )
@@ -23,7 +24,6 @@ from dashboard.context import client_ip, clinic_today, current_db, current_setti
 from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import open_break_glass
 from dashboard.db.client_copy import load_full_record
-from dashboard.db.clients import shared_with
 from dashboard.db.export import client_record
 from dashboard.db.models import Client, utcnow
 from dashboard.domain.privacy import REASON_MAX, clean_reason
@@ -102,20 +102,19 @@ def open_with_reason(_n, reason, client_id):
     text, problem = clean_reason(reason)
     if problem:
         return problem, "", no_update
-    cid = parse_client_id(client_id)
     today = clinic_today()
     with current_db().begin() as db:
-        client = db.get(Client, cid) if cid is not None else None
-        if client is None or client.erased_at is not None:
+        client = existing_client(db, client_id)
+        if client is None:
             return "", dbc.Alert("There is no such client.", color="secondary"), no_update
-        shares = frozenset(uid for uid, _ in shared_with(db, client.id))
-        if not can_see_client(user, practitioner_id=client.practitioner_id, shared_with=shares):
+        # Already theirs, or already opened today (a second tab): no second opening.
+        if access_kind(db, user, client, today) is None:
             access = open_break_glass(db, user_id=user.id, client_id=client.id, reason=text,
                                       today=today)
             record_audit(db, user_id=user.id, action="break_glass_opened",
                          entity="break_glass", entity_id=access.id, client_id=client.id,
                          ip=client_ip(), detail={"valid_on": today}, flagged=True)
-    return "", "Opening the record…", f"/clients/{cid}"
+    return "", "Opening the record…", f"/clients/{client.id}"
 
 
 def covering_banner() -> dbc.Alert:
