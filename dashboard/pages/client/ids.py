@@ -1,5 +1,7 @@
 """Every component id of the client page, in one place."""
 
+from dash import ALL
+
 CLIENT_ID = "client-id"
 ARCHIVE = "client-archive"
 ARCHIVE_RESULT = "client-archive-result"
@@ -64,6 +66,23 @@ SESSION_Q_ERROR = "sess-q-error"  # pattern: {"type": ..., "instrument": key}
 SESSION_ERRORS = {"date": "sess-date-error", "pain": "sess-pain-error",
                   "stress": "sess-stress-error", "notes": "sess-notes-error",
                   "adherence": "sess-adherence-error", "questionnaires": "sess-q-general-error"}
+# The session form's fields by name (the callbacks read and fill them by these names).
+SESSION_FIELDS = {
+    "date": SESSION_DATE,
+    "pain": SESSION_PAIN,
+    "stress": SESSION_STRESS,
+    "notes": SESSION_NOTES,
+    "ratings": {"type": SESSION_RATING, "activity": ALL},
+    "adherence": {"type": SESSION_ADHERENCE, "item": ALL},
+    "questionnaires": SESSION_Q_INCLUDE,
+    "answers": {"type": SESSION_Q_ITEM, "instrument": ALL, "item": ALL},
+}
+# Each list of per-item fields' messages, by the name of the field it belongs to.
+SESSION_ITEM_ERRORS = {
+    "ratings": {"type": SESSION_RATING_ERROR, "activity": ALL},
+    "adherence": {"type": SESSION_ADHERENCE_ERROR, "item": ALL},
+    "answers": {"type": SESSION_Q_ERROR, "instrument": ALL},
+}
 SESSION_RESULT = "sess-result"
 SESSION_HISTORY = "sess-history"
 SESSION_EDIT = "sess-edit"  # pattern: {"type": SESSION_EDIT, "session": id}
