@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
 from dashboard.domain.catalogue import StrategySpec, TemplateSpec
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import PartInfo
 
 
 def load_catalogue(
@@ -72,3 +76,32 @@ def template_choices(session: Session) -> list[tuple[int, str]]:
 def list_templates(session: Session) -> list[PlanTemplate]:
     return list(session.scalars(
         select(PlanTemplate).where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name)))
+
+
+def active_parts(session: Session) -> dict[int, PartInfo]:
+    """The parts a new plan may use (not retired), by id."""
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
+            for s in list_strategies(session) for p in s.parts if not p.retired}
+
+
+@dataclass(frozen=True)
+class TemplateDoses:
+    """What applying a template fills in: its parts' doses and its review interval."""
+
+    name: str
+    review_interval_days: int
+    doses: dict[int, Dose]  # part id -> the template's dose
+    defaults: dict[int, Dose]  # part id -> the catalogue's dose, for parts it leaves out
+
+
+def template_doses(session: Session, *, template_id: object) -> TemplateDoses | None:
+    """A template in use, by an id from the browser (anything else: None)."""
+    template = (session.get(PlanTemplate, int(template_id))
+                if str(template_id).isdigit() else None)
+    if template is None or template.retired:
+        return None
+    return TemplateDoses(
+        name=template.name, review_interval_days=template.review_interval_days,
+        doses={item.part_id: Dose.from_columns(item) for item in template.items},
+        defaults={p.id: Dose.from_columns(p) for s in list_strategies(session)
+                  for p in s.parts})

@@ -1,4 +1,5 @@
-"""The client's page: details, archive, the plan builder and the plan's version history.
+"""The client's page: details, archive, the views' layout and the progress view; the
+views' own callbacks are in sessions.py, plans.py and episodes.py.
 
 Every callback starts by asking the server who is calling and whether they may see the
 client whose id the page holds: that id comes from the browser and is never trusted.
@@ -6,18 +7,14 @@ client whose id the page holds: that id comes from the browser and is never trus
 
 from __future__ import annotations
 
-import threading
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
-    ALL,
     Input,
     Output,
     State,
     callback,
     clientside_callback,
-    ctx,
     dcc,
     html,
     no_update,
@@ -25,9 +22,8 @@ from dash import (
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
+from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies, template_choices
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.episodes import (
@@ -39,21 +35,15 @@ from dashboard.db.episodes import (
     red_flag_answers,
     user_names,
 )
-from dashboard.db.handouts import handout_history, prerender_current
-from dashboard.db.models import Client, PlanTemplate
+from dashboard.db.handouts import handout_history
+from dashboard.db.models import Client
 from dashboard.db.plans import (
-    current_version,
-    get_version,
     plan_history,
-    save_plan_version,
-    snapshot_of,
 )
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
-from dashboard.db.summary import current_episode, refresh_client_summary
-from dashboard.domain.dose import Dose
+from dashboard.db.summary import current_episode
 from dashboard.domain.people import age_on
-from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
 from dashboard.pages.client import (
     episode_views,
     handout_views,
@@ -64,6 +54,7 @@ from dashboard.pages.client import (
     session_views,
 )
 from dashboard.pages.client import episodes as _episode_callbacks  # noqa: F401 (registers them)
+from dashboard.pages.client import plans as _plan_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import team as team_views
 
@@ -250,144 +241,6 @@ def toggle_archive(_n, client_id):
             message)
 
 
-def _part_infos(db) -> dict[int, PartInfo]:
-    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
-            for s in list_strategies(db) for p in s.parts if not p.retired}
-
-
-@callback(
-    Output({"type": ids.INCLUDE, "part": ALL}, "value"),
-    Output({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
-    Output(ids.REVIEW, "value"),
-    Output(ids.TEMPLATE_RESULT, "children"),
-    Input(ids.APPLY_TEMPLATE, "n_clicks"),
-    State(ids.TEMPLATE, "value"),
-    State(ids.CLIENT_ID, "data"),
-    prevent_initial_call=True,
-)
-def apply_template(_n, template_id, client_id):
-    user = require_user()
-    include_ids, dose_ids = ctx.outputs_list[0], ctx.outputs_list[1]
-    with current_db().read() as db:
-        authorize_client(db, user, client_id)
-        template = db.get(PlanTemplate, int(template_id)) if str(template_id).isdigit() else None
-        if template is None or template.retired:
-            return ([no_update] * len(include_ids), [no_update] * len(dose_ids), no_update,
-                    "Choose a template first.")
-        doses = {item.part_id: Dose.from_columns(item) for item in template.items}
-        defaults = {p.id: Dose.from_columns(p) for s in list_strategies(db) for p in s.parts}
-        name, review = template.name, template.review_interval_days
-    included = [o["id"]["part"] in doses for o in include_ids]
-    values = [getattr(doses.get(o["id"]["part"]) or defaults.get(o["id"]["part"]),
-                      o["id"]["field"], None) for o in dose_ids]
-    return included, values, review, plan_views.template_status(name)
-
-
-@callback(
-    Output({"type": ids.PART_ERROR, "part": ALL}, "children"),
-    Output(ids.ITEMS_ERROR, "children"),
-    Output(ids.REVIEW_ERROR, "children"),
-    Output(ids.NOTES_ERROR, "children"),
-    [Output(error_id, "children") for error_id in ids.GOAL_ERRORS.values()],
-    Output(ids.SAVE_RESULT, "children"),
-    Output(ids.HISTORY, "children"),
-    Output(ids.HEADING, "children"),
-    Input(ids.SAVE, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    State({"type": ids.INCLUDE, "part": ALL}, "value"),
-    State({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
-    State(ids.REVIEW, "value"),
-    State(ids.NOTES, "value"),
-    State(ids.GOAL_PAIN, "value"),
-    State(ids.GOAL_PAIN_DATE, "value"),
-    State(ids.GOAL_ACTIVITY, "value"),
-    State(ids.GOAL_ACTIVITY_DATE, "value"),
-    prevent_initial_call=True,
-)
-def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain_date,
-              activity, activity_date):
-    user = require_user()
-    today = clinic_today()
-    include_states, dose_states = ctx.states_list[1], ctx.states_list[2]
-    included = [s["id"]["part"] for s in include_states if s.get("value")]
-    raw_doses: dict[int, dict[str, object]] = {}
-    for s in dose_states:
-        raw_doses.setdefault(s["id"]["part"], {})[s["id"]["field"]] = s.get("value")
-    part_slots = [o["id"]["part"] for o in ctx.outputs_list[0]]
-
-    with current_db().begin() as db:
-        client = authorize_client(db, user, client_id)
-        episode = current_episode(db, client.id)
-        if episode is None or episode.ended_on is not None:
-            raise AccessDenied("no open episode")
-        saved = False
-        previous = current_version(db, episode.id)
-        goals, goal_errors = parse_goals(pain_target, pain_date, activity, activity_date)
-        draft, errors = build_draft(
-            _part_infos(db), included, raw_doses, review=review, notes=notes, goals=goals,
-            today=today, carried_goals=snapshot_of(previous).goals if previous else ())
-        errors = {**errors, **goal_errors}
-        changes = [] if errors else diff_plans(
-            snapshot_of(previous) if previous else None, draft)
-        if errors:
-            result = dbc.Alert("The plan was not saved: see the messages above.",
-                               color="danger", className="mb-0")
-        elif previous is not None and not changes:
-            result = dbc.Alert("Nothing has changed since the last version.", color="info",
-                               className="mb-0")
-        else:
-            version = save_plan_version(db, episode_id=episode.id, draft=draft,
-                                        user_id=user.id, today=today)
-            refresh_client_summary(db, client)
-            record_audit(db, user_id=user.id, action="plan_saved", entity="plan_version",
-                         entity_id=version.id, client_id=client.id, ip=client_ip(),
-                         detail={"version": version.version, "changes": changes})
-            result = dbc.Alert(f"Saved as version {version.version}.", color="success",
-                               className="mb-0")
-            saved = True
-        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
-    if saved and current_settings().prerender_handouts:
-        # The handout usually follows a new plan: lay it out now, off the request, so the
-        # download finds it ready (a daemon thread; the engine is thread-safe).
-        threading.Thread(target=prerender_current, args=(current_db(), client.id),
-                         daemon=True).start()
-
-    part_errors = [" ".join(v for k, v in sorted(errors.items())
-                            if k.startswith(f"dose-{pid}-")) for pid in part_slots]
-    return (part_errors, errors.get("items", ""), errors.get("review", ""),
-            errors.get("notes", ""), *[errors.get(k, "") for k in ids.GOAL_ERRORS], result,
-            plan_views.history(versions), plan_views.heading(versions[0] if versions else None))
-
-
-@callback(
-    Output(ids.VERSION_MODAL, "is_open"),
-    Output(ids.VERSION_TITLE, "children"),
-    Output(ids.VERSION_BODY, "children"),
-    Input({"type": ids.VIEW, "version": ALL}, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    prevent_initial_call=True,
-)
-def view_version(clicks, client_id):
-    if not any(clicks):  # the history was redrawn; nothing was clicked
-        return no_update, no_update, no_update
-    user = require_user()
-    number = ctx.triggered_id["version"]
-    with current_db().read() as db:
-        client = authorize_client(db, user, client_id)
-        episode = current_episode(db, client.id)
-        found = plan_history(db, episode.id, version=number) \
-            if episode and isinstance(number, int) else []
-        if not found:
-            return True, "Version not found", ""
-        version = get_version(db, episode.id, number)
-        wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
-        info = found[0]
-    handout = html.A(f"Handout of version {number} (PDF)",
-                     href=f"/clients/{client.id}/handout.pdf?version={number}")
-    return (True, f"Plan version {number} (read-only)",
-            html.Div([plan_views.read_only(info, wording), handout]))
-
-
 # Switching views happens in the browser: it shows or hides sections already on the page.
 clientside_callback(
     """function (view) {
@@ -400,30 +253,6 @@ clientside_callback(
     Output(f"{ids.TABS}-episode", "hidden"),
     Input(ids.TABS, "value"),
 )
-
-
-@callback(
-    Output(ids.PLAN_AREA, "children"),
-    Output(ids.PLAN_DRAWN, "data"),
-    Input(ids.TABS, "value"),
-    State(ids.PLAN_DRAWN, "data"),
-    State(ids.CLIENT_ID, "data"),
-)
-def show_plan_builder(view, drawn, client_id):
-    """Drawn once, when the Plan view first opens: switching views keeps what was typed."""
-    user = require_user()
-    with current_db().read() as db:
-        client = authorize_client(db, user, client_id)  # before anything, whatever the view
-        if view != "plan" or drawn is True:
-            return no_update, no_update
-        episode = current_episode(db, client.id)
-        if episode is None or episode.ended_on is not None:
-            return html.P("This client has no open episode of care, so the plan cannot "
-                          "change.", className="alert alert-secondary"), True
-        current = current_version(db, episode.id)
-        builder = plan_views.builder(list_strategies(db), template_choices(db),
-                                     snapshot_of(current) if current else None, clinic_today())
-    return builder, True
 
 
 @callback(

@@ -28,6 +28,20 @@ GOAL_ERRORS = {  # error key from the domain -> element id
     "goal-1-description": "plan-goal-activity-error",
     "goal-1-date": "plan-goal-activity-date-error",
 }
+# The plan builder's fields by name (the callbacks read and fill them by these names).
+PLAN_FIELDS = {
+    "include": {"type": INCLUDE, "part": ALL},
+    "doses": {"type": DOSE, "part": ALL, "field": ALL},
+    "review": REVIEW,
+    "notes": NOTES,
+    "pain_target": GOAL_PAIN,
+    "pain_date": GOAL_PAIN_DATE,
+    "activity": GOAL_ACTIVITY,
+    "activity_date": GOAL_ACTIVITY_DATE,
+}
+PLAN_ERRORS = {  # error key from the domain -> element id (each part's doses: PART_ERROR)
+    "items": ITEMS_ERROR, "review": REVIEW_ERROR, "notes": NOTES_ERROR, **GOAL_ERRORS,
+}
 PLAN_AREA = "plan-area"
 PLAN_DRAWN = "plan-drawn"
 SAVE = "plan-save"
