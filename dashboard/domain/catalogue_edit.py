@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.domain.dose import Dose
-from dashboard.domain.plans import parse_dose
+from dashboard.domain.plans import NumberError, parse_dose, parse_whole_number
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 LIMITS = {"name": 100, "instructions": 2000, "cautions": 2000}
@@ -51,3 +51,35 @@ def part_key(name: str, taken: set[str]) -> str:
     while key in taken:
         key, n = f"{base}_{n}", n + 1
     return key
+
+
+@dataclass(frozen=True)
+class TemplateEdit:
+    name: str
+    description: str
+    review_interval_days: int
+    retired: bool
+    part_ids: tuple[int, ...]  # in the order chosen
+
+
+def check_template(name: object, description: object, review: object, retired: object,
+                   part_ids: object) -> tuple[TemplateEdit | None, dict[str, str]]:
+    """A plan template as an admin typed it, or its problems keyed by field."""
+    errors: dict[str, str] = {}
+    name = name.strip() if isinstance(name, str) else ""
+    if not 1 <= len(name) <= 100:
+        errors["name"] = "Give the template a name (up to 100 characters)."
+    try:
+        days = parse_whole_number(review, "Review interval")
+    except NumberError as exc:
+        days, errors["review"] = None, str(exc)
+    if "review" not in errors and (days is None or not 1 <= days <= 365):
+        errors["review"] = "The review interval is between 1 and 365 days."
+    chosen = tuple(p for p in (part_ids if isinstance(part_ids, list) else [])
+                   if isinstance(p, int))
+    if not chosen:
+        errors["parts"] = "Choose at least one part."
+    if errors or days is None:
+        return None, errors
+    text = (description or "").strip()[:300] if isinstance(description, str) else ""
+    return TemplateEdit(name, text, days, bool(retired), chosen), {}
