@@ -153,3 +153,12 @@ def share_client(session: Session, client_id: int, practitioner_id: int) -> bool
 def unshare_client(session: Session, client_id: int, practitioner_id: int) -> None:
     session.execute(delete(ClientShare).where(ClientShare.client_id == client_id,
                                               ClientShare.practitioner_id == practitioner_id))
+
+
+def reassign_client(session: Session, *, client: Client, practitioner_id: int) -> int:
+    """Make another practitioner responsible (no longer merely shared with them); returns
+    the practitioner who was."""
+    previous = client.practitioner_id
+    client.practitioner_id = practitioner_id
+    unshare_client(session, client.id, practitioner_id)
+    return previous
