@@ -15,12 +15,6 @@ import dashboard
 PACKAGE = Path(dashboard.__file__).parent
 CALLBACK_LINES = 40  # from `def` to the last line, decorators not counted
 POSITIONAL_LISTS = {"states_list", "inputs_list", "outputs_list"}
-# Still to be made thin (issue 20): this list only shrinks.
-NOT_YET_THIN = {
-}
-NOT_YET_NAMED = {
-    "dashboard/pages/client_intake.py", "dashboard/pages/client/episodes.py",
-}
 
 
 def _modules() -> list[tuple[str, ast.Module]]:
@@ -50,7 +44,7 @@ def test_no_callback_is_longer_than_the_limit():
     long = {f"{module}:{node.name}": node.end_lineno - node.lineno + 1
             for module, node in callbacks()
             if node.end_lineno - node.lineno + 1 > CALLBACK_LINES}
-    assert set(long) <= NOT_YET_THIN, long
+    assert long == {}
 
 
 def _positional_reads(tree: ast.AST) -> list[int]:
@@ -69,7 +63,7 @@ def _positional_reads(tree: ast.AST) -> list[int]:
 
 def test_no_callback_reads_its_arguments_by_position():
     found = {module: lines for module, tree in _modules() if (lines := _positional_reads(tree))}
-    assert set(found) <= NOT_YET_NAMED, found
+    assert found == {}
 
 
 def test_the_positional_check_would_catch_the_old_session_save():

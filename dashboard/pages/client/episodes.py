@@ -78,44 +78,50 @@ def save_clearing(_n, note, episode_id, client_id):
     return _flag_update(client_id, episode_id, note, clearing=True)
 
 
+def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update) -> dict:
+    return {"errors": {key: (errors or {}).get(key, "") for key in views.DISCHARGE_ERRORS},
+            "result": result, "go": go}
+
+
 @callback(
-    [Output(error_id, "children") for error_id in views.DISCHARGE_ERRORS.values()],
-    Output(views.DISCHARGE_RESULT, "children"),
-    Output(views.DISCHARGE_GO, "href"),
-    Input(views.DISCHARGE_SAVE, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    State(views.DISCHARGE_EPISODE, "data"),
-    State(views.DISCHARGE_REASON, "value"),
-    State(views.DISCHARGE_DATE, "date"),
-    State(views.DISCHARGE_RECOMMENDATIONS, "value"),
-    State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
+    output={"errors": {key: Output(error_id, "children")
+                       for key, error_id in views.DISCHARGE_ERRORS.items()},
+            "result": Output(views.DISCHARGE_RESULT, "children"),
+            "go": Output(views.DISCHARGE_GO, "href")},
+    inputs={"_save": Input(views.DISCHARGE_SAVE, "n_clicks")},
+    state={"client_id": State(ids.CLIENT_ID, "data"),
+           "episode_id": State(views.DISCHARGE_EPISODE, "data"),
+           "reason": State(views.DISCHARGE_REASON, "value"),
+           "ended_on": State(views.DISCHARGE_DATE, "date"),
+           "recommendations": State(views.DISCHARGE_RECOMMENDATIONS, "value"),
+           "goals": State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value")},
     prevent_initial_call=True,
 )
-def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals):
+def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals):
     user = require_user()
-    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
+    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["goals"]
                  if isinstance(s["id"].get("goal"), int)}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:
             episode = client_episode(db, client, episode_id)
         except EpisodeError as refused:
-            return "", "", "", views.refusal(str(refused)), no_update
+            return _discharge_answer(views.refusal(str(refused)))
         points = episode_points(db, episode.id)
         draft, errors = parse_discharge(
             reason=reason, ended_on=ended_on, recommendations=recommendations,
             goals_met=goals_met, started_on=episode.started_on,
             last_session_on=points[-1].session_on if points else None, today=clinic_today())
         if draft is None:
-            return (*[errors.get(k, "") for k in views.DISCHARGE_ERRORS],
-                    views.refusal("Not discharged: see the messages above."), no_update)
+            return _discharge_answer(views.refusal("Not discharged: see the messages above."),
+                                     errors)
         try:
             episode = discharge(db, client=client, episode_id=episode.id, draft=draft,
                                 user_id=user.id)
         except EpisodeError as refused:
-            return "", "", "", views.refusal(str(refused)), no_update
+            return _discharge_answer(views.refusal(str(refused)))
         record_audit(db, user_id=user.id, action="episode_discharged", entity="episode",
                      entity_id=episode.id, client_id=client.id, ip=client_ip(),
                      detail={"reason": draft.reason, "ended_on": draft.ended_on,
                              "goals_met": draft.goals_met})
-    return "", "", "", "", f"/clients/{client.id}?view=episode"
+    return _discharge_answer("", go=f"/clients/{client.id}?view=episode")
