@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
 from dashboard.domain.catalogue import StrategySpec, TemplateSpec
+from dashboard.domain.catalogue_edit import PartEdit, part_key
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PartInfo
 
@@ -105,3 +106,38 @@ def template_doses(session: Session, *, template_id: object) -> TemplateDoses | 
         doses={item.part_id: Dose.from_columns(item) for item in template.items},
         defaults={p.id: Dose.from_columns(p) for s in list_strategies(session)
                   for p in s.parts})
+
+
+class CatalogueError(Exception):
+    """The edit names a part or strategy that does not exist; the message says which."""
+
+
+def get_part(session: Session, *, part_id: int) -> StrategyPart | None:
+    return session.get(StrategyPart, part_id)
+
+
+def save_part(session: Session, *, edit: PartEdit, part_id: int | None = None,
+              strategy_id: int | None = None) -> tuple[int, int]:
+    """Change a part (its revision goes up) or add one to a strategy; (part id, revision).
+    Raises CatalogueError for an unknown part or strategy."""
+    if part_id is not None:
+        part = session.get(StrategyPart, part_id)
+        if part is None:
+            raise CatalogueError("No such part.")
+        part.revision += 1
+    else:
+        strategy = session.get(Strategy, strategy_id) if strategy_id is not None else None
+        if strategy is None:
+            raise CatalogueError("No such strategy.")
+        taken = set(session.scalars(select(StrategyPart.key)))
+        part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
+                            position=len(strategy.parts) + 1, revision=1,
+                            name=edit.name, instructions=edit.instructions,
+                            **edit.dose.as_columns())
+        session.add(part)
+    part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
+    part.retired = edit.retired
+    for key, value in edit.dose.as_columns().items():
+        setattr(part, key, value)
+    session.flush()
+    return part.id, part.revision

@@ -162,3 +162,17 @@ def reassign_client(session: Session, *, client: Client, practitioner_id: int) -
     client.practitioner_id = practitioner_id
     unshare_client(session, client.id, practitioner_id)
     return previous
+
+
+def update_client(session: Session, *, client: Client, values: dict[str, object]) -> list[str]:
+    """Change a client's details; the names of the fields that changed."""
+    changed = sorted(k for k, v in values.items() if getattr(client, k) != v)
+    for key, value in values.items():
+        setattr(client, key, value)
+    session.flush()
+    return changed
+
+
+def client_by_id(session: Session, *, client_id: int | None) -> Client | None:
+    """Any client, erased ones too; the caller has checked the id and who is asking."""
+    return session.get(Client, client_id) if client_id is not None else None

@@ -301,3 +301,10 @@ def set_activities(session: Session, client_id: int, names: list[str]) -> None:
         else:
             activity.position = position
     session.flush()
+
+
+def get_alert(session: Session, alert_id: object) -> SafetyAlert | None:
+    """The safety alert with this id (from the browser); None for anything else."""
+    if not isinstance(alert_id, int) or isinstance(alert_id, bool):
+        return None
+    return session.get(SafetyAlert, alert_id)

@@ -7,15 +7,13 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
-from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies
-from dashboard.db.models import Strategy, StrategyPart
-from dashboard.domain.catalogue_edit import check_part, part_key
+from dashboard.db.catalogue import CatalogueError, get_part, list_strategies, save_part
+from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
@@ -26,7 +24,7 @@ NUMBERS = tuple(LIMITS)
 TEXTS = ("name", "instructions", "cautions")
 
 
-def _options(strategies: list[Strategy]) -> list[dict]:
+def _options(strategies: list) -> list[dict]:
     options = []
     for s in strategies:
         options += [{"label": f"{s.name}: {p.name}" + (" (retired)" if p.retired else ""),
@@ -94,7 +92,7 @@ def load_part(choice):
     if not str(choice or "").isdigit():
         return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
     with current_db().read() as db:
-        part = db.get(StrategyPart, int(choice))
+        part = get_part(db, part_id=int(choice))
         if part is None:
             return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
         return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
@@ -102,51 +100,40 @@ def load_part(choice):
 
 
 @callback(
-    [Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)],
-    Output(f"{P}-result", "children"),
-    Output(f"{P}-part", "options"),
-    Input(f"{P}-form", "n_submit"),
-    State(f"{P}-part", "value"),
-    State(f"{P}-kind", "value"),
-    State(f"{P}-retired", "value"),
-    [State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)],
+    output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)},
+            "result": Output(f"{P}-result", "children"),
+            "options": Output(f"{P}-part", "options")},
+    inputs={"_submit": Input(f"{P}-form", "n_submit")},
+    state={"choice": State(f"{P}-part", "value"), "kind": State(f"{P}-kind", "value"),
+           "retired": State(f"{P}-retired", "value"),
+           "fields": {n: State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)}},
     prevent_initial_call=True,
 )
-def save_part(_n, choice, kind, retired, *values):
+def save(_submit, choice, kind, retired, fields):
     admin = require_admin()
-    raw = dict(zip((*TEXTS, *NUMBERS), values, strict=True)) | {"retired": bool(retired)}
     if kind not in DOSE_KINDS:
         kind = "advice"
-    edit, errors = check_part(kind, raw)
-    slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
+    edit, errors = check_part(kind, fields | {"retired": bool(retired)})
+    slots = {n: errors.get(n, "") for n in TEXTS} | {n: errors.get(f"dose-{n}", "")
+                                                      for n in NUMBERS}
     choice = str(choice or "")
     if edit is None or not (choice.isdigit() or choice.startswith("new-")):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
-        return *slots, dbc.Alert(message, color="danger"), no_update
+        return {"errors": slots, "result": dbc.Alert(message, color="danger"),
+                "options": no_update}
     with current_db().begin() as db:
-        if choice.isdigit():
-            part = db.get(StrategyPart, int(choice))
-            if part is None:
-                return *slots, dbc.Alert("No such part.", color="danger"), no_update
-            action = "catalogue_part_updated"
-            part.revision += 1
-        else:
-            strategy = db.get(Strategy, int(choice[4:])) if choice[4:].isdigit() else None
-            if strategy is None:
-                return *slots, dbc.Alert("No such strategy.", color="danger"), no_update
-            taken = set(db.scalars(select(StrategyPart.key)))
-            part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
-                                position=len(strategy.parts) + 1, revision=1,
-                                name=edit.name, instructions=edit.instructions,
-                                **edit.dose.as_columns())
-            db.add(part)
-            action = "catalogue_part_added"
-        part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
-        part.retired = edit.retired
-        for key, value in edit.dose.as_columns().items():
-            setattr(part, key, value)
-        db.flush()
-        record_audit(db, user_id=admin.id, action=action, entity="strategy_part",
-                     entity_id=part.id, ip=client_ip(), detail={"revision": part.revision})
+        try:
+            if choice.isdigit():
+                part_id, revision = save_part(db, edit=edit, part_id=int(choice))
+            else:
+                strategy = int(choice[4:]) if choice[4:].isdigit() else None
+                part_id, revision = save_part(db, edit=edit, strategy_id=strategy)
+        except CatalogueError as refused:
+            return {"errors": slots, "result": dbc.Alert(str(refused), color="danger"),
+                    "options": no_update}
+        record_audit(db, user_id=admin.id, action="catalogue_part_updated"
+                     if choice.isdigit() else "catalogue_part_added", entity="strategy_part",
+                     entity_id=part_id, ip=client_ip(), detail={"revision": revision})
         options = _options(list_strategies(db))
-    return *[""] * len(slots), dbc.Alert("Saved.", color="success"), options
+    return {"errors": dict.fromkeys(slots, ""), "result": dbc.Alert("Saved.", color="success"),
+            "options": options}

@@ -7,6 +7,8 @@ client whose id the page holds: that id comes from the browser and is never trus
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
@@ -36,7 +38,6 @@ from dashboard.db.episodes import (
     user_names,
 )
 from dashboard.db.handouts import handout_history
-from dashboard.db.models import Client
 from dashboard.db.plans import (
     plan_history,
 )
@@ -57,6 +58,9 @@ from dashboard.pages.client import episodes as _episode_callbacks  # noqa: F401 
 from dashboard.pages.client import plans as _plan_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import team as team_views
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Client
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")

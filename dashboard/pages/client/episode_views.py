@@ -4,6 +4,7 @@ the episode card on the client page, the discharge form and the list of episodes
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -12,7 +13,6 @@ from dashboard.components.forms import field
 from dashboard.components.status import status_badge
 from dashboard.context import current_settings
 from dashboard.db.episodes import EpisodeInfo
-from dashboard.db.models import Episode, Goal
 from dashboard.domain.episodes import (
     ANSWERS,
     DISCHARGE_REASONS,
@@ -22,6 +22,9 @@ from dashboard.domain.episodes import (
     SEE_DOCTOR,
     URGENT,
 )
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Episode, Goal
 
 REFERRAL_NOTE = "episode-referral-note"
 REFERRAL_SAVE = "episode-referral-save"

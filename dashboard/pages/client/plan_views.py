@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.db.models import Strategy, StrategyPart
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
 from dashboard.domain.plans import PlanSnapshot, diff_plans
 from dashboard.pages.client import ids
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Strategy, StrategyPart
 
 FIELDS_BY_KIND = {
     "timed": ("minutes_min", "minutes_max", "times_per_day", "days_per_week"),

@@ -8,6 +8,7 @@ ids from the browser are looked up and checked to belong to that client.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
@@ -16,11 +17,11 @@ from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
-from dashboard.db.models import CareSession, Client, SafetyAlert
 from dashboard.db.sessions import (
     HISTORY_LIMIT,
     acknowledge_alert,
     alerts_for,
+    get_alert,
     get_session,
     history_position,
     is_current_plan,
@@ -40,6 +41,9 @@ from dashboard.domain.sessions import (
     parse_session,
 )
 from dashboard.pages.client import ids, session_views
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import CareSession, Client
 
 HIDDEN = {"display": "none"}
 DISCHARGED = ("The session was not saved: this client has been discharged. Start a new "
@@ -365,10 +369,10 @@ def acknowledge(_n, action, note):
     alert_id = ctx.triggered_id["alert"]
     action, note, errors = parse_acknowledgement(action, note)
     with current_db().begin() as db:
-        alert = db.get(SafetyAlert, alert_id) if isinstance(alert_id, int) else None
+        alert = get_alert(db, alert_id)
         if alert is None:
             raise AccessDenied("no such alert")
-        client: Client = authorize_client(db, user, alert.client_id)
+        client = authorize_client(db, user, alert.client_id)
         if errors:
             return html_error(" ".join(errors.values()))
         if alert.acknowledged_at is not None:
