@@ -36,6 +36,9 @@ class Settings:
     data_dir: Path = Path("var")
     # Lay out a plan's handout in a background thread when the plan is saved.
     prerender_handouts: bool = True
+    # The address clients open the app at ("https://care.example.clinic"): their own links
+    # are made from it. Empty: the address the request came to (the CLI uses localhost).
+    public_url: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -71,4 +74,5 @@ class Settings:
             absolute_timeout_hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
             secure_cookies=env.get("SECURE_COOKIES", secure_default) == "1",
             data_dir=data_dir,
+            public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),
         )
