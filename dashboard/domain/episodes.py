@@ -131,6 +131,29 @@ def parse_note(raw: object, label: str, *, required: bool = True) -> tuple[str, 
     return text, _check_text(text, label, NOTE_MAX, required=required)
 
 
+@dataclass(frozen=True)
+class EpisodeDates:
+    """The days an episode of care covers: its start, and its discharge once it has one."""
+
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+    def describe(self) -> str:
+        if self.ended_on is None:
+            return f"began {self.started_on:%d %b %Y}, still open"
+        return f"{self.started_on:%d %b %Y} to {self.ended_on:%d %b %Y}"
+
+
+def session_date_problem(day: dt.date, episode: EpisodeDates) -> str | None:
+    """A session belongs to one episode and falls within it: on or after its start, on or
+    before its discharge. Otherwise it would be read as another episode's baseline (the
+    status rule takes the episode's first session as baseline: product brief)."""
+    if day < episode.started_on or (episode.ended_on is not None and day > episode.ended_on):
+        return (f"The session date must fall within this episode of care "
+                f"({episode.describe()}).")
+    return None
+
+
 def episode_state(*, ended_on: dt.date | None, urgent_flag: bool,
                   flag_cleared: bool) -> str:
     if ended_on is not None:
