@@ -12,7 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.domain.dates import parse_iso_day
-from dashboard.domain.status import NOT_ENOUGH_DATA, STATUS_LABELS, status_from
+from dashboard.domain.status import (
+    IMPROVEMENT,
+    NOT_ENOUGH_DATA,
+    STATUS_LABELS,
+    function_change_meaning,
+    pain_change_meaning,
+    status_from,
+)
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 URGENT = "urgent"
@@ -54,9 +61,6 @@ EPISODE_STATE_LABELS = {"open": "Open", "flagged": "Red flag", "discharged": "Di
 REASON_MAX = 2000
 NAME_MAX = 200
 NOTE_MAX = 2000
-# A change in the Patient-Specific Functional Scale mean of 2 points is meaningful
-# (product brief); stress 0-10 has no agreed threshold, so its change is reported only.
-FUNCTION_MIN_CHANGE = 2.0
 
 
 @dataclass(frozen=True)
@@ -202,17 +206,31 @@ class Outcome:
     def function_change(self) -> float | None:
         if self.function_baseline is None or self.function_final is None:
             return None
-        return round(self.function_final - self.function_baseline, 1)
+        # At the scores' stored precision: rounding to fewer decimals could carry a change
+        # across the 2-point threshold (1.96 is not 2.0).
+        return round(self.function_final - self.function_baseline, 2)
+
+    @property
+    def pain_meaning(self) -> str | None:
+        """IMPROVEMENT, DETERIORATION or None: a meaningful worsening is meaningful too."""
+        if self.baseline is None or self.final is None or self.sessions < 2:
+            return None
+        return pain_change_meaning(self.baseline.pain, self.final.pain)
+
+    @property
+    def function_meaning(self) -> str | None:
+        change = self.function_change
+        return None if change is None or self.sessions < 2 else \
+            function_change_meaning(change)
 
     @property
     def pain_meaningful(self) -> bool:
         """Pain improved by the product's rule: 2 points and 30% below baseline."""
-        return self.status == "improving"
+        return self.pain_meaning == IMPROVEMENT
 
     @property
     def function_meaningful(self) -> bool:
-        change = self.function_change
-        return change is not None and change >= FUNCTION_MIN_CHANGE
+        return self.function_meaning == IMPROVEMENT
 
     @property
     def status_label(self) -> str:
