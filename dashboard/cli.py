@@ -206,13 +206,13 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
-    """A FHIR R4B Bundle (JSON) of one client's record, or of every client (--all)."""
-    from sqlalchemy import select
-
+    """A FHIR R4B Bundle (JSON) of one client's record, or of every client (--all): a
+    collection (the default), or a transaction of conditional creates for a FHIR server."""
     from dashboard.db.audit import record_audit
-    from dashboard.db.export import client_record
+    from dashboard.db.export import client_record, exportable_client_ids
     from dashboard.db.models import Client, utcnow
     from dashboard.fhir.bundle import build_bundle, bundle_json
+    from dashboard.fhir.naming import FhirNames
 
     if (args.client_id is None) == (not args.all):
         print("Give a client id or --all.", file=sys.stderr)
@@ -221,21 +221,24 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with db.begin() as session:
             if args.all:
-                clients = list(session.scalars(select(Client).order_by(Client.id)))
+                clients = [session.get(Client, cid) for cid in exportable_client_ids(session)]
             else:
                 client = session.get(Client, args.client_id)
-                if client is None:
+                if client is None or client.erased_at is not None:
                     print(f"No client with id {args.client_id}.", file=sys.stderr)
                     return 2
                 clients = [client]
-            records = [client_record(session, c) for c in clients]
+            records = [client_record(session, client=c) for c in clients]
             record_audit(session, user_id=None, action="fhir_exported",
                          client_id=None if args.all else clients[0].id,
-                         detail={"by": "command line", "clients": len(records)})
+                         detail={"by": "command line", "clients": len(records),
+                                 "type": args.type})
     finally:
         db.dispose()
-    Path(args.output).write_text(bundle_json(build_bundle(records, utcnow())), encoding="utf-8")
-    print(f"Wrote {args.output} ({len(records)} client{'s' if len(records) != 1 else ''}).")
+    bundle = build_bundle(records, utcnow(), FhirNames.from_settings(settings), args.type)
+    Path(args.output).write_text(bundle_json(bundle), encoding="utf-8")
+    print(f"Wrote {args.output} (a {args.type} of {len(records)} "
+          f"client{'s' if len(records) != 1 else ''}).")
     return 0
 
 
@@ -298,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     fhir.add_argument("client_id", type=int, nargs="?")
     fhir.add_argument("--all", action="store_true", help="every client of the clinic")
     fhir.add_argument("-o", "--output", required=True)
+    fhir.add_argument("--type", choices=("collection", "transaction"), default="collection",
+                      help="collection (a client's copy, the default) or transaction "
+                           "(conditional creates a FHIR server can load repeatedly)")
     fhir.set_defaults(func=cmd_export_fhir)
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("path")
