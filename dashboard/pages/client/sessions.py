@@ -27,6 +27,7 @@ from dashboard.db.sessions import (
     is_current_plan,
     save_session,
     session_context,
+    session_episode_dates,
     session_history,
     session_values,
     set_activities,
@@ -249,7 +250,8 @@ def save(_submit, client_id, editing, form):
         keep_adherence = care is not None and not is_current_plan(db, care)
         data, errors = parse_session(
             replace(submitted, adherence={}) if keep_adherence else submitted,
-            today=today, record_began=context.record_began,
+            today=today,
+            episode=context.episode_dates if care is None else session_episode_dates(db, care),
             activity_ids={a for a, _ in context.activities},
             plan_item_ids={slot.plan_item_id for slot in context.adherence})
         discharged = care is None and context.episode_id is None
