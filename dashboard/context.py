@@ -14,9 +14,9 @@ import dash
 from dash import callback_context
 from flask import Response, current_app, request
 
-from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
 from dashboard.db.engine import Database
+from dashboard.domain.access import CurrentUser, NotAuthenticated
 
 DB_KEY = "dashboard.db"
 SETTINGS_KEY = "dashboard.settings"

@@ -18,6 +18,9 @@ PACKAGE = Path(dashboard.__file__).parent
 FORBIDDEN = {
     "pages": ("sqlalchemy", "dashboard.db.models"),
     "components": ("sqlalchemy", "dashboard.db.models", "dashboard.pages"),
+    # The data layer answers to whoever calls it: no request, no login, no rendering.
+    "db": ("dash", "flask", "flask_login", "dashboard.auth", "dashboard.context",
+           "dashboard.pages", "dashboard.components", "dashboard.fhir"),
     "domain": ("dash", "flask", "sqlalchemy", "dashboard.db", "dashboard.auth",
                "dashboard.pages", "dashboard.components", "dashboard.handout", "dashboard.fhir",
                "dashboard.context"),
@@ -65,6 +68,13 @@ def violations(rules: dict[str, tuple[str, ...]], root: Path = PACKAGE) -> list[
 
 def test_layers_import_only_downwards():
     assert violations(FORBIDDEN) == []
+
+
+def test_the_request_context_does_not_import_the_access_gate():
+    """context.py is below auth/: the gate asks it for "today", never the reverse."""
+    tree = ast.parse((PACKAGE / "context.py").read_text())
+    assert [m for _, modules in _runtime_imports(tree) for m in modules
+            if _matches(m, "dashboard.auth")] == []
 
 
 def test_the_check_catches_sql_in_a_page(tmp_path):

@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from dashboard.auth import throttle, totp
 from dashboard.auth.access import CurrentUser
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
 from dashboard.db import users as user_queries
-from dashboard.db.audit import record_audit
 from dashboard.db.models import utcnow
 
 blueprint = Blueprint("account", __name__, template_folder="templates")

@@ -25,12 +25,12 @@ from dashboard.auth import throttle, totp
 from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
 from dashboard.auth.account import SECURITY_PATH
 from dashboard.auth.account import blueprint as account_blueprint
+from dashboard.auth.audit import record_audit
 from dashboard.auth.headers import init_headers
 from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
 from dashboard.auth.refusals import init_refusal_audit
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db import users as user_queries
-from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import LoginSession, User, utcnow
 from dashboard.domain.passwords import password_problem

@@ -15,8 +15,8 @@ from flask import Flask, Response, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.auth.access import REFUSALS_KEY, current_user_or_none
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 
 log = logging.getLogger(__name__)
 MAX_DETAIL = 300

@@ -20,9 +20,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from werkzeug.datastructures import MultiDict
 
 from dashboard.auth import throttle
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import CLIENT_PATH
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import (
     LinkAccess,
     link_for_token,

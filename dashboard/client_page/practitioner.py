@@ -10,9 +10,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import link_url, qr_svg, short_link
 from dashboard.context import client_ip, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import (
     NoOpenEpisode,
     clinic_link_days,

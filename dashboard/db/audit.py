@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import break_glass_marks
+from dashboard.db.access import break_glass_on
 from dashboard.db.models import AuditEntry, User
 
 
@@ -29,11 +29,12 @@ def record_audit(
     """Add an entry in the caller's transaction, so the entry and the change commit together.
 
     ``flagged`` marks an entry made under break-glass access; left as None, it is set when
-    this request reached ``client_id`` through break glass (see ``authorize_client``), so no
-    page has to remember to pass it.
+    this database session reached ``client_id`` through break glass (``mark_break_glass``).
+    Requests write through dashboard/auth/audit.py, which also counts the request's other
+    sessions, so no page has to remember to pass it.
     """
     if flagged is None:
-        flagged = client_id is not None and client_id in break_glass_marks(session)
+        flagged = client_id is not None and client_id in break_glass_on(session)
     entry = AuditEntry(user_id=user_id, action=action, entity=entity, entity_id=entity_id,
                        client_id=client_id, ip=ip[:64], flagged=flagged,
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
+from dashboard.domain.access import CurrentUser
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import (
     CareSession,
@@ -27,6 +27,7 @@ from dashboard.db.models import (
 )
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import (
     DISCHARGE_REASONS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import (
     CareSession,
     Client,
@@ -15,6 +15,7 @@ from dashboard.db.models import (
     QuestionnaireAnswer,
 )
 from dashboard.db.summary import current_episode
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose
 from dashboard.domain.export_record import (
     ClientRecord,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -24,6 +24,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.progress import (
     AdherenceRecord,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -26,6 +26,7 @@ from dashboard.db.models import (
 )
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score

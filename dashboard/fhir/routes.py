@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.export import client_record, visible_client_ids
 from dashboard.db.models import Client, utcnow
 from dashboard.fhir.bundle import build_bundle, bundle_json

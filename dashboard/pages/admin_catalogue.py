@@ -9,9 +9,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import CatalogueError, get_part, list_strategies, save_part
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS

@@ -7,9 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic, set_retention_years, update_clinic
 from dashboard.db.retention import retention_years
 from dashboard.domain.clinic import CLINIC_FIELDS, clinic_problems

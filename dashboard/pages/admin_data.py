@@ -13,9 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import NotAuthenticated, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
-from dashboard.db.audit import record_audit
 from dashboard.db.csv_data import (
     current_episode_dates,
     export_csv,

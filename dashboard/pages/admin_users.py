@@ -10,10 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, html
 
 from dashboard.auth.access import AccessDenied, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.auth.passwords import hash_password
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.users import (
     active_admin_count,
     clear_totp,

@@ -6,10 +6,10 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
 from dashboard.components.status import client_not_found as not_found
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import find_duplicates, practitioner_name, update_client
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint

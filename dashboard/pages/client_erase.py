@@ -11,9 +11,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, parse_client_id, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only, client_not_found
 from dashboard.context import client_ip, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import client_by_id, practitioner_name
 from dashboard.db.erasure import (
     ErasureResult,

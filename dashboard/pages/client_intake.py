@@ -12,9 +12,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import client_not_found
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.episodes import EpisodeError, needs_intake, record_intake
 from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import RED_FLAG_ITEMS, REFERRAL_SOURCES, URGENT, parse_intake

@@ -23,9 +23,9 @@ from dash import (
 )
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.episodes import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from dashboard.auth.access import authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.episodes import (
     EpisodeError,
     clear_flag,

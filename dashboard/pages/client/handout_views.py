@@ -6,8 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     HandoutRow,
     NoPlan,

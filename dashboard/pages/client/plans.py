@@ -13,8 +13,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import active_parts, list_strategies, template_choices, template_doses
 from dashboard.db.handouts import prerender_current
 from dashboard.db.plans import (

@@ -20,9 +20,9 @@ from dashboard.auth.access import (
     parse_client_id,
     require_user,
 )
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import client_not_found
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import open_break_glass
 from dashboard.db.client_copy import load_full_record
 from dashboard.db.clients import client_by_id

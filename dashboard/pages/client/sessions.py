@@ -14,8 +14,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.sessions import (
     HISTORY_LIMIT,

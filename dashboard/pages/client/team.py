@@ -7,8 +7,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import reassign_client, share_client, shared_with, unshare_client
 from dashboard.db.users import active_practitioner_id, list_practitioners
 from dashboard.pages.client import ids
