@@ -272,7 +272,8 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with db.begin() as session:
             if args.all:
-                clients = [session.get(Client, cid) for cid in exportable_client_ids(session)]
+                clients = [c for cid in exportable_client_ids(session)
+                           if (c := session.get(Client, cid)) is not None]
             else:
                 client = session.get(Client, args.client_id)
                 if client is None or client.erased_at is not None:

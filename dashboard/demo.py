@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
@@ -47,9 +48,16 @@ DEMO_PRACTITIONERS = [
     ("sam.okafor@demo.clinic", "Sam Okafor"),
     ("jordan.lee@demo.clinic", "Jordan Lee"),
 ]
-SIZES = {  # gaps between sessions, in days: the large clinic sees its clients more often
-    "small": {"practitioners": 3, "clients": 40, "gaps": (7, 7, 10, 14)},
-    "large": {"practitioners": 50, "clients": 5000, "gaps": (5, 7, 7, 8)},
+@dataclass(frozen=True)
+class ClinicSize:
+    practitioners: int
+    clients: int
+    gaps: tuple[int, ...]  # between sessions, in days
+
+
+SIZES = {  # the large clinic sees its clients more often
+    "small": ClinicSize(practitioners=3, clients=40, gaps=(7, 7, 10, 14)),
+    "large": ClinicSize(practitioners=50, clients=5000, gaps=(5, 7, 7, 8)),
 }
 
 GIVEN = ["Amelia", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Isaac",
@@ -162,7 +170,7 @@ def create_demo(
                    password_hash=shared_hash, active=True, must_change_password=False,
                    phone="01632 960 001")]
     practitioners = list(DEMO_PRACTITIONERS)
-    for i in range(len(practitioners), spec["practitioners"]):
+    for i in range(len(practitioners), spec.practitioners):
         practitioners.append((f"practitioner{i + 1}@demo.clinic",
                               f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"))
     if force:
@@ -175,8 +183,9 @@ def create_demo(
     admin_id, practitioner_ids = user_ids[0], user_ids[1:]
 
     # Clients and their plans of care.
-    n_clients = spec["clients"]
-    client_rows, plans_per_client = [], []
+    n_clients = spec.clients
+    client_rows: list[dict[str, Any]] = []
+    plans_per_client: list[tuple[dt.date, str]] = []
     for i in range(n_clients):
         start = today - dt.timedelta(days=rng.randint(120, 190))
         kind = rng.choices(["improving", "flat", "worse"], weights=[60, 25, 15])[0]
@@ -248,7 +257,8 @@ def create_demo(
             version_meta.append((idx, on))
     version_ids = _bulk(session, PlanVersion, version_rows)
 
-    item_rows, item_owner = [], []
+    item_rows: list[dict[str, Any]] = []
+    item_owner: list[int] = []
     for vid, items in zip(version_ids, version_items, strict=True):
         for position, (part_id, dose) in enumerate(items, start=1):
             part = next(p for p in parts.values() if p.id == part_id)
@@ -284,7 +294,7 @@ def create_demo(
                                         else rng.randint(0, 21))
         while day <= last_day:
             dates.append(day)
-            day += dt.timedelta(days=rng.choice(spec["gaps"]))
+            day += dt.timedelta(days=rng.choice(spec.gaps))
         if idx % 13 == 12:
             dates = dates[:1]  # a few new clients with a single session so far
         pains = _pain_path(rng, len(dates), kind)
@@ -292,18 +302,19 @@ def create_demo(
         activity_cursor += client_activities[idx]
         practitioner = client_rows[idx]["practitioner_id"]
         for n, (on, pain) in enumerate(zip(dates, pains, strict=True)):
-            vid = max((v for v in versions_by_client[idx] if v[0] <= on), default=None)
+            version = max((v for v in versions_by_client[idx] if v[0] <= on), default=None)
             severity = pain / 10
             stress = int(min(10, max(0, round(pain * 0.8 + rng.gauss(1, 1)))))
             ratings = [int(min(10, max(0, round(10 - pain + rng.gauss(0, 1))))) for _ in acts]
             session_rows.append(dict(
                 client_id=cid, episode_id=eid, practitioner_id=practitioner,
-                plan_version_id=vid[1] if vid else None, session_on=on, pain=pain,
+                plan_version_id=version[1] if version else None, session_on=on, pain=pain,
                 stress=stress, function_score=round(sum(ratings) / len(ratings), 2),
                 notes="First assessment." if n == 0 else "",
                 created_at=dt.datetime.combine(on, dt.time(11, 0), tzinfo=dt.UTC)))
             adherence = [(item_id, min(7, max(0, round(rng.gauss(0.75, 0.2) * (days or 7)))))
-                         for item_id, days in items_by_version.get(vid[1], []) if days] if vid \
+                         for item_id, days in items_by_version.get(version[1], []) if days] \
+                if version \
                 else []
             questionnaires = {}
             if n == 0 or n % 4 == 0:
@@ -323,10 +334,10 @@ def create_demo(
         alert_rows.append(dict(client_id=client_ids[0], session_id=session_ids[alert_row],
                                kind="phq9_item9", raised_at=session_rows[alert_row]["created_at"],
                                action="", note=""))
-    for sid, (ratings, adherence, questionnaires) in zip(session_ids, session_extras, strict=True):
-        rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in ratings]
-        adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in adherence]
-        for instrument, values in questionnaires.items():
+    for sid, (scored, done, answered) in zip(session_ids, session_extras, strict=True):
+        rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in scored]
+        adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in done]
+        for instrument, values in answered.items():
             answer_rows += [dict(session_id=sid, instrument=instrument, item=k + 1, value=v)
                             for k, v in enumerate(values)]
     for model, rows in ((Adherence, adherence_rows), (FunctionalRating, rating_rows),
@@ -414,10 +425,10 @@ def _discharge(
         if eid in final_version and outcome.final is not None:
             goal_updates.append(dict(version=final_version[eid],
                                      met=outcome.final.pain <= 3))
-    table = Episode.__table__
+    table = cast(Table, Episode.__table__)
     if updates:
         session.execute(table.update().where(table.c.id == bindparam("episode")), updates)
-    goals = Goal.__table__
+    goals = cast(Table, Goal.__table__)
     if goal_updates:
         session.execute(goals.update().where(goals.c.plan_version_id == bindparam("version")),
                         goal_updates)
@@ -503,6 +514,6 @@ def _fill_summaries(
             pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
             current_plan_version_id=latest[eid][1] if eid in latest and not closed else None,
             episode_state="discharged" if closed else "open"))
-    table = Client.__table__
+    table = cast(Table, Client.__table__)
     session.execute(table.update().where(table.c.id == bindparam("client_id")),
                     [{**u, "client_id": u.pop("id")} for u in updates])

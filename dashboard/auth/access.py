@@ -101,7 +101,7 @@ def break_glass_marks(session: Session) -> frozenset[int]:
 
 
 def current_user_or_none() -> CurrentUser | None:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     return user if isinstance(user, CurrentUser) else None
 
 

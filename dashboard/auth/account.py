@@ -26,7 +26,7 @@ WRONG_CODE = ("That code is not right, or was already used. Enter the current co
 
 def _caller() -> CurrentUser:
     # The guard in login.py lets only a live login session reach this page.
-    return current_user._get_current_object()  # type: ignore[attr-defined, no-any-return]
+    return current_user._get_current_object()
 
 
 def _page(*, error: str = "", message: str = "", status: int = 200) -> Response:

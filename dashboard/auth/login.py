@@ -242,7 +242,7 @@ def code_submit() -> Response:
 
 @blueprint.route("/logout", methods=["GET", "POST"])
 def logout() -> Response:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     if isinstance(user, CurrentUser):
         with current_db().begin() as db:
             user_queries.end_login_session(db, user.login_session_id)
@@ -254,7 +254,7 @@ def logout() -> Response:
 
 
 def _password_form(error: str = "", done: bool = False, status: int = 200) -> Response:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     html = render_template("password.html", error=error, done=done,
                            required=not done and getattr(user, "must_change_password", False))
     return Response(html, status=status, mimetype="text/html")
@@ -268,7 +268,7 @@ def password_form() -> Response:
 @blueprint.post(PASSWORD_PATH)
 def password_submit() -> Response:
     """Every user changes their own password here; a temporary one must be changed first."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     current_pw = request.form.get("current") or ""
     new = request.form.get("new") or ""
     if new != (request.form.get("repeat") or ""):

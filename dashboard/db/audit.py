@@ -91,13 +91,19 @@ def list_audit(session: Session, filters: AuditFilters, *, page: int = 1,
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(AuditEntry.id.desc())
                            .limit(page_size).offset((max(1, page) - 1) * page_size)).all()
-    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows], total
+    return [_audit_row(row) for row in rows], total
 
 
 def audit_rows_for_export(session: Session, filters: AuditFilters,
                           limit: int = 100_000) -> list[AuditRow]:
     rows = session.execute(_audit_query(filters).order_by(AuditEntry.id).limit(limit)).all()
-    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows]
+    return [_audit_row(row) for row in rows]
+
+
+def _audit_row(row: Any) -> AuditRow:
+    entry_id, at, email, action, entity, entity_id, client_id, ip, detail, flagged = row
+    return AuditRow(entry_id, at, email or "(system)", action, entity, entity_id, client_id,
+                    ip, detail, flagged)
 
 
 def audit_actions(session: Session) -> list[str]:

@@ -97,7 +97,7 @@ class TemplateDoses:
 
 def template_doses(session: Session, *, template_id: object) -> TemplateDoses | None:
     """A template in use, by an id from the browser (anything else: None)."""
-    template = (session.get(PlanTemplate, int(template_id))
+    template = (session.get(PlanTemplate, int(str(template_id)))
                 if str(template_id).isdigit() else None)
     if template is None or template.retired:
         return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clients import create_client
@@ -89,6 +90,8 @@ def current_episode_dates(session: Session) -> dict[int, EpisodeDates]:
 def import_clients(session: Session, rows: list[tuple[ClientInput, int]], today: dt.date,
                    progress: Callable[[int, int], None]) -> int:
     for done, (data, practitioner) in enumerate(rows, start=1):
+        if data.date_of_birth is None:
+            raise ValueError("import_clients takes checked rows (see domain/csv_import.py)")
         create_client(session, given_name=data.given_name, family_name=data.family_name,
                       date_of_birth=data.date_of_birth, email=data.email, phone=data.phone,
                       practitioner_id=practitioner, today=today)
@@ -114,7 +117,7 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
                            session_on=data.session_on, pain=data.pain, stress=data.stress,
                            function_score=None, notes=data.notes))
     for start in range(0, len(values), 5000):
-        session.execute(insert(CareSession.__table__), values[start:start + 5000])
+        session.execute(insert(cast(Table, CareSession.__table__)), values[start:start + 5000])
         progress(start + len(values[start:start + 5000]), len(values))
     for client in clients.values():
         refresh_client_summary(session, client)

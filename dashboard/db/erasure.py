@@ -160,7 +160,12 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
     session.flush()
     # The ORM's identity map may still hold the old values of rows changed in bulk above.
     session.expire_all()
-    return ErasureResult(cid, kept, deleted, handouts.rowcount or 0, audit.rowcount or 0)
+    return ErasureResult(cid, kept, deleted, _rowcount(handouts), _rowcount(audit))
+
+
+def _rowcount(result: object) -> int:
+    """Rows a bulk DELETE or UPDATE touched (a CursorResult's count)."""
+    return getattr(result, "rowcount", 0) or 0
 
 
 def checkpoint_sqlite(database: Database, attempts: int = 20) -> bool:

@@ -215,5 +215,6 @@ def home_summaries(session: Session, *, client_ids: list[int],
                    HomeLogEntry.log_on > func.coalesce(Client.last_session_on,
                                                        dt.date(1900, 1, 1)))
             .order_by(HomeLogEntry.client_id, HomeLogEntry.log_on)):
-        latest[cid] = pain  # ordered by day: the last one wins
+        if pain is not None:  # (the query asks for pain given; this tells the type checker)
+            latest[cid] = pain  # ordered by day: the last one wins
     return {cid: HomeSummary(counts.get(cid, 0), latest.get(cid)) for cid in client_ids}

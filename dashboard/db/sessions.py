@@ -315,12 +315,12 @@ def set_activities(session: Session, client_id: int, names: list[str]) -> None:
     for activity in existing:
         activity.active = activity.name.lower() in {n.lower() for n in names}
     for position, name in enumerate(names, start=1):
-        activity = by_name.get(name.lower())
-        if activity is None:
+        kept = by_name.get(name.lower())
+        if kept is None:
             session.add(FunctionalActivity(client_id=client_id, name=name, position=position,
                                            active=True))
         else:
-            activity.position = position
+            kept.position = position
     session.flush()
 
 

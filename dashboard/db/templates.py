@@ -67,12 +67,12 @@ def save_template(session: Session, *, template_id: int | None, edit: TemplateEd
         if item.part_id not in parts:
             session.delete(item)
     for position, part_id in enumerate(chosen, start=1):
-        item = kept.get(part_id)
-        if item is None:
+        kept_item = kept.get(part_id)
+        if kept_item is None:
             session.add(PlanTemplateItem(template_id=template.id, part_id=part_id,
                                          position=position,
                                          **{k: getattr(parts[part_id], k) for k in DOSE_COLUMNS}))
         else:
-            item.position = position
+            kept_item.position = position
     session.flush()
     return template.id

@@ -23,7 +23,7 @@ class PartEdit:
 
 def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    text = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k) or "", str) else ""
+    text = {k: value.strip() if isinstance(value := raw.get(k) or "", str) else ""
             for k in LIMITS}
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:

@@ -38,7 +38,7 @@ def check_client_rows(rows: list[dict[str, str]], today: dt.date,
         practitioner = practitioners.get(email)
         if practitioner is None:
             errors["practitioner_email"] = f"no active practitioner with email {email!r}"
-        if errors:
+        if errors or practitioner is None:
             problems.append(RowProblem(number, "; ".join(
                 f"{field}: {message}" for field, message in errors.items())))
         else:

@@ -165,10 +165,10 @@ def _add_careplan(b: _Builder, record: ClientRecord, plan: PlanRecord,
                   following: PlanRecord | None, previous: str | None, patient: str,
                   goal_refs: list[str]) -> str:
     episode = record.episode
-    discharged = episode is not None and episode.discharged
+    end: dt.date | None
     if following is not None:  # replaced by a later version
         status, activity_status, end = "revoked", "stopped", following.effective_on
-    elif discharged:
+    elif episode is not None and episode.discharged:
         status, activity_status, end = "completed", "completed", episode.ended_on
     else:
         status, activity_status, end = "active", "in-progress", None
@@ -272,7 +272,7 @@ def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]
     b = _Builder(names)
     b.add_built(code_system(names), "measures")
     for questionnaire in questionnaires(names):
-        b.add_built(questionnaire, questionnaire.identifier[0].value)
+        b.add_built(questionnaire, (questionnaire.identifier or [])[0].value or "")
     for record in records:
         _add_client(b, record)
     return b.entries

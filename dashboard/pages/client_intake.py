@@ -13,6 +13,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
+from dashboard.components.attributes import aria
 from dashboard.components.status import client_not_found
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.episodes import EpisodeError, needs_intake, record_intake
@@ -50,7 +51,7 @@ def _screen() -> html.Fieldset:
                 html.Td([html.Div(dbc.RadioItems(
                     id={"type": FLAG, "item": item.key}, value="not_asked", inline=True,
                     options=episode_views.answers_labels()),
-                    role="radiogroup", **{"aria-labelledby": f"{P}-q-{item.key}"}),
+                    role="radiogroup", **aria(labelledby=f"{P}-q-{item.key}")),
                     html.Div(id={"type": f"{FLAG}-error", "item": item.key},
                              className="field-error", role="status")]),
             ]))

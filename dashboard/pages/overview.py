@@ -14,6 +14,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
 from dashboard.auth.access import require_user
+from dashboard.components.attributes import aria
 from dashboard.context import clinic_today, current_db
 from dashboard.db.episodes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
@@ -25,7 +26,7 @@ dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pa
                    name="Clinic overview")
 
 P = "overview"
-CONFIG = {"displaylogo": False, "responsive": True}
+CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
 
 
 def layout(**_query: str) -> html.Div:
@@ -135,4 +136,4 @@ def _outcome_table(title: str, group: str, rows: list[OutcomeSummary], table_id:
         ]) for r in rows]),
     ], size="sm", responsive=True, id=table_id)
     return dbc.Col(html.Section([html.H2(title, className="h6"), body],
-                                **{"aria-label": title}), lg=6, className="mb-3")
+                                **aria(label=title)), lg=6, className="mb-3")

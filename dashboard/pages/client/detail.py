@@ -24,6 +24,7 @@ from dash import (
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.auth.audit import record_audit
+from dashboard.components.attributes import aria
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
@@ -206,15 +207,15 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             className="btn-group no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
-                     **{"aria-label": "Sessions"}),
+                     **aria(label="Sessions")),
         html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=view != "plan",
-                     **{"aria-label": "Plan"}),
+                     **aria(label="Plan")),
         html.Section([progress_views.range_control(episodes=episode_choices),
                       dcc.Loading(html.Div(id=ids.PROGRESS), delay_show=200)],
                      id=f"{ids.TABS}-progress", hidden=view != "progress", className="pt-3",
-                     **{"aria-label": "Progress"}),
+                     **aria(label="Progress")),
         html.Section(episode_tab, id=f"{ids.TABS}-episode", hidden=view != "episode",
-                     **{"aria-label": "Episode"}),
+                     **aria(label="Episode")),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
             dbc.ModalBody(id=ids.VERSION_BODY),

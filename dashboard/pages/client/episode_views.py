@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components.forms import field
 from dashboard.components.status import status_badge
@@ -113,7 +114,7 @@ def plan_warning(episode: Episode | None) -> dbc.Alert | None:
 
 
 def intake_summary(episode: Episode, answers: dict[str, str], names: dict[int, str]
-                   ) -> html.Div:
+                   ) -> Component:
     if episode.intake_recorded_at is None:
         return html.P("No intake was recorded for this episode.", className="text-muted")
     yes = [i for i in RED_FLAG_ITEMS if answers.get(i.key) == "yes"]
@@ -184,7 +185,7 @@ def summary_links(client_id: int, episode_id: int) -> html.Span:
     ])
 
 
-def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> html.Div:
+def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> Component:
     if not episodes:
         return html.P("No episodes of care yet.")
     rows = []

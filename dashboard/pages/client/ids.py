@@ -1,5 +1,7 @@
 """Every component id of the client page, in one place."""
 
+from typing import Any
+
 from dash import ALL
 
 CLIENT_ID = "client-id"
@@ -29,7 +31,7 @@ GOAL_ERRORS = {  # error key from the domain -> element id
     "goal-1-date": "plan-goal-activity-date-error",
 }
 # The plan builder's fields by name (the callbacks read and fill them by these names).
-PLAN_FIELDS = {
+PLAN_FIELDS: dict[str, str | dict[str, Any]] = {
     "include": {"type": INCLUDE, "part": ALL},
     "doses": {"type": DOSE, "part": ALL, "field": ALL},
     "review": REVIEW,
@@ -81,7 +83,7 @@ SESSION_ERRORS = {"date": "sess-date-error", "pain": "sess-pain-error",
                   "stress": "sess-stress-error", "notes": "sess-notes-error",
                   "adherence": "sess-adherence-error", "questionnaires": "sess-q-general-error"}
 # The session form's fields by name (the callbacks read and fill them by these names).
-SESSION_FIELDS = {
+SESSION_FIELDS: dict[str, str | dict[str, Any]] = {
     "date": SESSION_DATE,
     "pain": SESSION_PAIN,
     "stress": SESSION_STRESS,
@@ -92,7 +94,7 @@ SESSION_FIELDS = {
     "answers": {"type": SESSION_Q_ITEM, "instrument": ALL, "item": ALL},
 }
 # Each list of per-item fields' messages, by the name of the field it belongs to.
-SESSION_ITEM_ERRORS = {
+SESSION_ITEM_ERRORS: dict[str, dict[str, Any]] = {
     "ratings": {"type": SESSION_RATING_ERROR, "activity": ALL},
     "adherence": {"type": SESSION_ADHERENCE_ERROR, "item": ALL},
     "answers": {"type": SESSION_Q_ERROR, "instrument": ALL},

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
@@ -140,7 +141,7 @@ def heading(current: VersionInfo | None) -> str:
 HISTORY_SHOWN = 20
 
 
-def history(versions: list[VersionInfo]) -> html.Div:
+def history(versions: list[VersionInfo]) -> Component:
     """Newest first; each with who, when, and what changed from the one before.
 
     ``versions`` holds one more than is shown when there are more, for the last diff.

@@ -6,6 +6,7 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import Patch, html
+from dash.development.base_component import Component
 
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -165,7 +166,7 @@ def history_insert(row: SessionRow, position: int, *, rows_before: int, can_rest
     return patch
 
 
-def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
+def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
     if not rows:
         return html.P("No sessions recorded yet.", className="text-body-secondary")
     body = [history_row(row, can_restore=can_restore) for row in rows]

@@ -48,7 +48,7 @@ def _shares(shares: list[tuple[int, str]]) -> html.Div:
 
 def _practitioner(db, raw: object) -> int | None:
     """An active practitioner's id, from a picker's value (from the browser)."""
-    return active_practitioner_id(db, int(raw) if str(raw).isdigit() else None)
+    return active_practitioner_id(db, int(str(raw)) if str(raw).isdigit() else None)
 
 
 def _reassign(db, admin, client, practitioner: object) -> str:
