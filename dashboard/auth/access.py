@@ -48,18 +48,22 @@ __all__ = [  # the rule and the caller's type live below this layer; used from h
 BREAK_GLASS_KEY = "break_glass_clients"
 
 REFUSALS_KEY = "access_refusals"
+REFUSED_CLIENTS_KEY = "access_refused_clients"
 
 
 class AccessDenied(Exception):
     """The caller may not see or change this; answered with 403 and no data."""
 
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, client_id: int | None = None) -> None:
         super().__init__(*args)
         # Noted on the request (flask.g, per request), so auth/refusals.py audits it after
         # the request's own transaction has rolled back, and also when a page catches the
-        # refusal to show "not found".
+        # refusal to show "not found". ``client_id``: the client actually asked for (an
+        # existing one), which may differ from the page's address (a query string).
         if has_request_context():
             g.setdefault(REFUSALS_KEY, []).append(str(self)[:100])
+            if client_id is not None:
+                g.setdefault(REFUSED_CLIENTS_KEY, []).append(client_id)
 
 
 def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
@@ -78,7 +82,7 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
     if access == "break_glass":
         _mark_break_glass(session, client.id)
     if access is None:
-        raise AccessDenied("no such client")
+        raise AccessDenied("no such client", client_id=client.id)
     return client
 
 

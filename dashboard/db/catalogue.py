@@ -11,6 +11,7 @@ from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, Strate
 from dashboard.domain.catalogue import StrategySpec, TemplateSpec
 from dashboard.domain.catalogue_edit import PartEdit, part_key
 from dashboard.domain.dose import Dose
+from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import PartInfo
 
 
@@ -97,8 +98,8 @@ class TemplateDoses:
 
 def template_doses(session: Session, *, template_id: object) -> TemplateDoses | None:
     """A template in use, by an id from the browser (anything else: None)."""
-    template = (session.get(PlanTemplate, int(str(template_id)))
-                if str(template_id).isdigit() else None)
+    parsed = parse_id(template_id)
+    template = session.get(PlanTemplate, parsed) if parsed is not None else None
     if template is None or template.retired:
         return None
     return TemplateDoses(

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from dashboard.domain.dose import Dose
+from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import NumberError, parse_dose, parse_whole_number
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
@@ -64,22 +65,27 @@ class TemplateEdit:
 
 def check_template(name: object, description: object, review: object, retired: object,
                    part_ids: object) -> tuple[TemplateEdit | None, dict[str, str]]:
-    """A plan template as an admin typed it, or its problems keyed by field."""
+    """A plan template as an admin typed it, or its problems keyed by field ("name",
+    "description", "review", "parts")."""
     errors: dict[str, str] = {}
     name = name.strip() if isinstance(name, str) else ""
     if not 1 <= len(name) <= 100:
         errors["name"] = "Give the template a name (up to 100 characters)."
+    elif has_control(name):
+        errors["name"] = CONTROL_MESSAGE
+    text = description.strip()[:300] if isinstance(description, str) else ""
+    if has_control(text, multiline=True):
+        errors["description"] = f"Description: {CONTROL_MESSAGE}"
     try:
         days = parse_whole_number(review, "Review interval")
     except NumberError as exc:
         days, errors["review"] = None, str(exc)
     if "review" not in errors and (days is None or not 1 <= days <= 365):
         errors["review"] = "The review interval is between 1 and 365 days."
-    chosen = tuple(p for p in (part_ids if isinstance(part_ids, list) else [])
-                   if isinstance(p, int))
+    chosen = tuple(p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
+                   if p is not None)
     if not chosen:
         errors["parts"] = "Choose at least one part."
     if errors or days is None:
         return None, errors
-    text = (description or "").strip()[:300] if isinstance(description, str) else ""
     return TemplateEdit(name, text, days, bool(retired), chosen), {}

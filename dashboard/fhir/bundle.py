@@ -267,12 +267,18 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
         _add_session(b, session, patient)
 
 
+def _first_identifier(identifiers: list[Any] | None) -> str:
+    """The value of a resource's first identifier (the clinic's own resources have one)."""
+    return (identifiers or [])[0].value or ""
+
+
 def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]:
     """The clinic's CodeSystem and the Questionnaires once, then each client's resources."""
     b = _Builder(names)
-    b.add_built(code_system(names), "measures")
+    codes = code_system(names)
+    b.add_built(codes, _first_identifier(codes.identifier))
     for questionnaire in questionnaires(names):
-        b.add_built(questionnaire, (questionnaire.identifier or [])[0].value or "")
+        b.add_built(questionnaire, _first_identifier(questionnaire.identifier))
     for record in records:
         _add_client(b, record)
     return b.entries

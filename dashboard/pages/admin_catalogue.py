@@ -15,6 +15,7 @@ from dashboard.context import client_ip, current_db
 from dashboard.db.catalogue import CatalogueError, get_part, list_strategies, save_part
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
+from dashboard.domain.ids import parse_id
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
                    name="Catalogue")
@@ -89,10 +90,11 @@ def layout(**_query: str) -> html.Div:
 )
 def load_part(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    part_id = parse_id(choice)
+    if part_id is None:
         return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
     with current_db().read() as db:
-        part = get_part(db, part_id=int(choice))
+        part = get_part(db, part_id=part_id)
         if part is None:
             return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
         return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
@@ -116,24 +118,23 @@ def save(_submit, choice, kind, retired, fields):
     edit, errors = check_part(kind, fields | {"retired": bool(retired)})
     slots = {n: errors.get(n, "") for n in TEXTS} | {n: errors.get(f"dose-{n}", "")
                                                       for n in NUMBERS}
-    choice = str(choice or "")
-    if edit is None or not (choice.isdigit() or choice.startswith("new-")):
+    # A part's id, or "new-" and the id of the strategy a new part goes in.
+    part_id = parse_id(choice)
+    new_in = parse_id(choice[4:]) if isinstance(choice, str) and choice.startswith("new-") \
+        else None
+    if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
         return {"errors": slots, "result": dbc.Alert(message, color="danger"),
                 "options": no_update}
     with current_db().begin() as db:
         try:
-            if choice.isdigit():
-                part_id, revision = save_part(db, edit=edit, part_id=int(choice))
-            else:
-                strategy = int(choice[4:]) if choice[4:].isdigit() else None
-                part_id, revision = save_part(db, edit=edit, strategy_id=strategy)
+            saved_id, revision = save_part(db, edit=edit, part_id=part_id, strategy_id=new_in)
         except CatalogueError as refused:
             return {"errors": slots, "result": dbc.Alert(str(refused), color="danger"),
                     "options": no_update}
         record_audit(db, user_id=admin.id, action="catalogue_part_updated"
-                     if choice.isdigit() else "catalogue_part_added", entity="strategy_part",
-                     entity_id=part_id, ip=client_ip(), detail={"revision": revision})
+                     if part_id is not None else "catalogue_part_added", entity="strategy_part",
+                     entity_id=saved_id, ip=client_ip(), detail={"revision": revision})
         options = _options(list_strategies(db))
     return {"errors": dict.fromkeys(slots, ""), "result": dbc.Alert("Saved.", color="success"),
             "options": options}

@@ -19,6 +19,7 @@ from dashboard.db.templates import (
     template_values,
 )
 from dashboard.domain.catalogue_edit import check_template
+from dashboard.domain.ids import parse_id
 
 dash.register_page(__name__, path="/admin/templates", title="Templates · Back Pain Care",
                    name="Templates")
@@ -75,10 +76,11 @@ def layout(**_query: str) -> html.Div:
 )
 def load_template(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    template_id = parse_id(choice)
+    if template_id is None:
         return "", "", 14, False, []
     with current_db().read() as db:
-        template = template_values(db, template_id=int(choice))
+        template = template_values(db, template_id=template_id)
     if template is None:
         return (no_update,) * 5
     return (template.name, template.description, template.review_interval_days,
@@ -103,15 +105,15 @@ ERRORS = ("name", "review", "parts")
 def save(_submit, choice, name, description, review, retired, part_ids):
     admin = require_admin()
     edit, errors = check_template(name, description, review, retired, part_ids)
-    choice = str(choice or "")
-    if edit is not None and not (choice.isdigit() or choice == "new"):
+    template_id = parse_id(choice)
+    if edit is not None and template_id is None and choice != "new":
         edit, errors = None, {"name": "Choose a template, or a new one, first."}
     if edit is None:
-        return _answer(errors, dbc.Alert("Not saved: see the messages.", color="danger"))
+        return _answer(errors, dbc.Alert(errors.get("description", "Not saved: see the messages."),
+                                         color="danger"))
     with current_db().begin() as db:
         try:
-            template_id = save_template(
-                db, template_id=int(choice) if choice.isdigit() else None, edit=edit)
+            template_id = save_template(db, template_id=template_id, edit=edit)
         except TemplateError as refused:
             return (_answer({refused.field: str(refused)}, dbc.Alert("Not saved.", color="danger"))
                     if refused.field else _answer({}, dbc.Alert(str(refused), color="danger")))

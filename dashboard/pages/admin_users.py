@@ -25,6 +25,7 @@ from dashboard.db.users import (
     set_password_hash,
     set_role_and_active,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.domain.users import account_problem, new_user_problems, temporary_password
 
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
@@ -135,8 +136,8 @@ def add_user(_n, email, name, role):
     return "", "", message, rows
 
 
-def _target(db, user_id: object):
-    user = get_user(db, user_id)
+def _target(db, user_id: object) -> User:
+    user = get_user(db, parse_id(user_id))
     if user is None:
         raise AccessDenied("no such user")
     return user

@@ -22,6 +22,7 @@ from dashboard.db.episodes import (
     user_names,
 )
 from dashboard.domain.episodes import parse_discharge, parse_note
+from dashboard.domain.ids import parse_id
 from dashboard.pages.client import episode_views as views
 from dashboard.pages.client import ids
 
@@ -100,7 +101,7 @@ def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update
 def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals):
     user = require_user()
     goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["goals"]
-                 if isinstance(s["id"].get("goal"), int)}
+                 if parse_id(s["id"].get("goal")) is not None}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:

@@ -25,6 +25,7 @@ from dashboard.db.plans import (
     snapshot_of,
 )
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import build_draft, diff_plans, parse_goals
 from dashboard.pages.client import ids, plan_views
 
@@ -166,14 +167,17 @@ def view_version(clicks, client_id):
         client = authorize_client(db, user, client_id)
         episode = current_episode(db, client.id)
         found = plan_history(db, episode.id, version=number) \
-            if episode and isinstance(number, int) else []
+            if episode and parse_id(number) else []
         if not found:
             return True, "Version not found", ""
         version = get_version(db, episode.id, number)
         wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
         info = found[0]
-    handout = html.A(f"Handout of version {number} (PDF)",
-                     href=f"/clients/{client.id}/handout.pdf?version={number}")
+    # Giving a handout is a write: a POST from this page, never a link (a GET).
+    handout = html.Form(html.Button(f"Handout of version {number} (PDF)", type="submit",
+                                    className="btn btn-link p-0"),
+                        action=f"/clients/{client.id}/handout.pdf?version={number}",
+                        method="POST")
     return (True, f"Plan version {number} (read-only)",
             html.Div([plan_views.read_only(info, wording), handout]))
 

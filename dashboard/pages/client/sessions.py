@@ -34,6 +34,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
     SessionForm,
@@ -88,7 +89,7 @@ def _form_values(targets: dict, values: dict | None, today, editing: int | None)
 def _by_id(states: list[dict], key: str) -> dict[int, object]:
     """Values of pattern-matching inputs by their numeric id; anything else is dropped."""
     return {s["id"][key]: s.get("value") for s in states
-            if isinstance(s.get("id"), dict) and isinstance(s["id"].get(key), int)}
+            if isinstance(s.get("id"), dict) and parse_id(s["id"].get(key)) is not None}
 
 
 def _answers(chosen: object, items: list[dict]) -> dict[str, list[object]]:

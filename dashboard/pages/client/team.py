@@ -11,6 +11,7 @@ from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
 from dashboard.db.clients import reassign_client, share_client, shared_with, unshare_client
 from dashboard.db.users import active_practitioner_id, list_practitioners
+from dashboard.domain.ids import parse_id
 from dashboard.pages.client import ids
 
 
@@ -48,7 +49,7 @@ def _shares(shares: list[tuple[int, str]]) -> html.Div:
 
 def _practitioner(db, raw: object) -> int | None:
     """An active practitioner's id, from a picker's value (from the browser)."""
-    return active_practitioner_id(db, int(str(raw)) if str(raw).isdigit() else None)
+    return active_practitioner_id(db, parse_id(raw))
 
 
 def _reassign(db, admin, client, practitioner: object) -> str:
@@ -110,7 +111,7 @@ def change_team(_reassign_clicks, _share_clicks, unshares, practitioner, share_w
                 message = _reassign(db, admin, client, practitioner)
             elif trigger == ids.TEAM_SHARE:
                 message = _share(db, admin, client, share_with)
-            elif isinstance(trigger, dict) and isinstance(trigger.get("user"), int):
+            elif isinstance(trigger, dict) and parse_id(trigger.get("user")) is not None:
                 message = _unshare(db, admin, client, trigger["user"])
             else:
                 raise AccessDenied("unknown change")
