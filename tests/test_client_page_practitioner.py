@@ -103,7 +103,8 @@ def test_the_handout_prints_the_qr_code_and_short_link_while_the_link_is_live(
     preview = http.get(f"/clients/{planned}/handout.html").get_data(as_text=True)
     assert "Your plan on your phone" in preview and "<svg" in preview
     assert f"localhost/my/{link.token}" in preview
-    pdf = http.get(f"/clients/{planned}/handout.pdf")
+    pdf = http.post(f"/clients/{planned}/handout.pdf")
+    assert pdf.status_code == 200
     path = tmp_path / "h.pdf"
     path.write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
