@@ -24,6 +24,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.progress import (
     AdherenceRecord,
@@ -58,14 +59,19 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     markers = [PlanMarker(v, on) for v, on in session.execute(
         select(PlanVersion.version, PlanVersion.effective_on)
         .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version))]
-    adherence = [AdherenceRecord(on, strategy, done, min(7, per_week or 7))
-                 for on, strategy, done, per_week in session.execute(
-                     select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
-                            PlanItem.days_per_week)
-                     .join(Adherence, Adherence.session_id == CareSession.id)
-                     .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
-                     .where(CareSession.episode_id == episode_id,
-                            CareSession.deleted_at.is_(None)))]
+    # Every counted part of the plan version each session was recorded under, answered or
+    # left blank (blank is not done: it must not make the answered parts look like all).
+    adherence = []
+    for on, strategy, done, kind, per_week in session.execute(
+            select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
+                   PlanItem.dose_kind, PlanItem.days_per_week)
+            .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
+            .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
+                       & (Adherence.plan_item_id == PlanItem.id))
+            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))):
+        prescribed = prescribed_days(kind, per_week)
+        if prescribed is not None:
+            adherence.append(AdherenceRecord(on, strategy, done, prescribed))
     goal = session.scalar(
         select(Goal.pain_target).join(PlanVersion, PlanVersion.id == Goal.plan_version_id)
         .where(PlanVersion.episode_id == episode_id, Goal.pain_target.is_not(None))
