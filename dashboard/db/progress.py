@@ -25,6 +25,7 @@ from dashboard.db.models import (
     User,
 )
 from dashboard.domain.adherence import prescribed_days
+from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.progress import (
     AdherenceRecord,
@@ -112,7 +113,8 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
     """
     # The filters as plain conditions on clients (no IN subquery: for an admin the access
     # rule is TRUE and SQLite then reads the clients table once).
-    scope = [visible_clients(user), Client.archived.is_(False)]
+    scope = [visible_clients(user), Client.archived.is_(False),
+             Client.episode_state.in_(ACTIVE_CARE_STATES)]
     if practitioner_id:
         scope.append(Client.practitioner_id == practitioner_id)
     seen = [*scope, Client.last_session_on.between(start, end)]
