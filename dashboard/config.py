@@ -41,6 +41,9 @@ class Settings:
     data_dir: Path = Path("var")
     # Lay out a plan's handout in a background thread when the plan is saved.
     prerender_handouts: bool = True
+    # The address clients open the app at ("https://care.example.clinic"): their own links
+    # are made from it. Empty: the address the request came to (the CLI uses localhost).
+    public_url: str = ""
     # FHIR export: the base of the clinic's code systems, questionnaires and identifier
     # systems, and the system of its client identifiers (default: under the base).
     fhir_base_url: str = DEMO_FHIR_BASE_URL
@@ -88,6 +91,7 @@ class Settings:
             absolute_timeout_hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
             secure_cookies=env.get("SECURE_COOKIES", secure_default) == "1",
             data_dir=data_dir,
+            public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),
             fhir_base_url=fhir_base_url,
             fhir_patient_id_system=patient_system,
         )
