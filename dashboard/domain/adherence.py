@@ -54,8 +54,8 @@ class AdherenceReading:
     def describe(self) -> str:
         if not self.answered:
             return "—"
-        parts = (f"{self.answered} parts" if self.complete else
-                 f"{self.answered} of {self.counted} parts answered")
+        parts = (f"{self.answered} part{'' if self.answered == 1 else 's'}" if self.complete
+                 else f"{self.answered} of {self.counted} parts answered")
         return f"{self.done}/{self.prescribed} prescribed days ({parts})"
 
 

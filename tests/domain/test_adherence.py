@@ -23,7 +23,7 @@ def test_advice_parts_with_no_days_are_not_counted(kind, days, prescribed):
 def test_days_beyond_the_prescription_count_as_the_prescription():
     reading = read_adherence([PartAnswer(7, 3)])
     assert (reading.done, reading.prescribed, reading.share) == (3, 3, 1.0)
-    assert reading.describe() == "3/3 prescribed days (1 parts)"
+    assert reading.describe() == "3/3 prescribed days (1 part)"
     assert AdherenceLine("Plank", 7, 3).describe() == "Plank: 3 of 3 days"
 
 
