@@ -18,6 +18,7 @@ from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.ids import parse_id
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -215,7 +216,8 @@ def handout_history(session: Session, client_id: int, limit: int = 20) -> list[H
 
 
 def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> bytes | None:
-    if not isinstance(handout_id, int):
+    handout_id = parse_id(handout_id)
+    if handout_id is None:
         return None
     return session.scalar(select(HandoutRecord.pdf).where(
         HandoutRecord.id == handout_id, HandoutRecord.client_id == client_id,
