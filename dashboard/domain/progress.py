@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
+from dashboard.domain.home_log import HomePoint
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -61,6 +62,9 @@ class Progress:
     sentence: str
     baseline: SessionPoint | None = None
     function_baseline: float | None = None  # the episode's first PSFS score
+    # Days the client logged at home (their own page): drawn as their own lighter series,
+    # never mixed into the session scores, the baseline or the status.
+    home: list[HomePoint] = field(default_factory=list)
 
     @property
     def pain_bands(self) -> list[Band]:
@@ -143,7 +147,8 @@ def adherence_against_change(points: list[SessionPoint], records: list[Adherence
 
 def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
-                   since: dt.date | None = None) -> Progress:
+                   since: dt.date | None = None,
+                   home: list[HomePoint] | None = None) -> Progress:
     """Everything the progress view shows. The status, the baseline and the bands always
     use the whole episode (its baseline is the first session); ``since`` only narrows what
     is drawn."""
@@ -154,8 +159,9 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
+        home = [h for h in home or [] if h.log_on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline)
+                    function_baseline, list(home or []))
 
 
 @dataclass(frozen=True)
