@@ -35,7 +35,8 @@ def load_catalogue(
                 continue
             row = StrategyPart(strategy_id=strategy.id, key=part.key, name=part.name,
                                instructions=part.instructions, cautions=part.cautions,
-                               position=part_position, **part.dose.as_columns())
+                               position=part_position, max_minutes=part.max_minutes,
+                               **part.dose.as_columns())
             session.add(row)
             existing_parts[part.key] = row
             added += 1
@@ -82,7 +83,7 @@ def list_templates(session: Session) -> list[PlanTemplate]:
 
 def active_parts(session: Session) -> dict[int, PartInfo]:
     """The parts a new plan may use (not retired), by id."""
-    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind, p.max_minutes)
             for s in list_strategies(session) for p in s.parts if not p.retired}
 
 

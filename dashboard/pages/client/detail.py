@@ -143,7 +143,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
         current = versions[0] if versions else None
-        context = session_context(db, client)
+        context = session_context(db, client, today)
         history = session_views.history_table(
             session_history(db, client.id, include_deleted=user.is_admin),
             can_restore=user.is_admin)
