@@ -25,7 +25,7 @@ WRONG_CODE = ("That code is not right, or was already used. Enter the current co
 
 
 def _caller() -> CurrentUser:
-    # The guard in login.py lets only a live login session reach this page.
+    # The guard in guards.py lets only a live login session reach this page.
     return current_user._get_current_object()
 
 
