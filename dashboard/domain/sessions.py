@@ -160,15 +160,18 @@ def parse_acknowledgement(action: object, note: object) -> tuple[str, str, dict[
     return str(action), text, errors
 
 
-MAX_ACTIVITIES = 5
+# The Patient-Specific Functional Scale as published (Stratford et al. 1995): the client
+# names 3 to 5 activities they find hard; the score is the mean of their ratings.
+MIN_ACTIVITIES, MAX_ACTIVITIES = 3, 5
 
 
 def clean_activities(raw: object) -> tuple[list[str], str | None]:
-    """The client's PSFS activities, one per line: up to five, each named once."""
+    """The client's PSFS activities, one per line: three to five, each named once."""
     text = raw if isinstance(raw, str) else ""
     names = [line.strip() for line in text.splitlines() if line.strip()]
-    if not names:
-        return [], "Name at least one activity the client finds hard because of their back."
+    if len(names) < MIN_ACTIVITIES:
+        return [], (f"Name {MIN_ACTIVITIES} to {MAX_ACTIVITIES} activities the client finds "
+                    f"hard because of their back ({len(names)} now).")
     if len(names) > MAX_ACTIVITIES:
         return [], f"Choose at most {MAX_ACTIVITIES} activities."
     if any(len(n) > 200 for n in names):
