@@ -1,9 +1,7 @@
-"""clinical rules (issue 17): part dose ceilings, the answer a safety alert was raised
-for, and the reason a goal's verdict overrides its scores
+"""part dose ceilings: each catalogue part carries its own safe limit of minutes a time
 
 Heat at most 20 minutes at a time and cold at most 15 (the seed); existing catalogues get
-the two ceilings by part key, as data/strategies.toml gives them to a new one. Existing
-alerts get the item 9 answer their session holds.
+the two ceilings by part key, as data/strategies.toml gives them to a new one.
 
 Revision ID: 0009
 Revises: 0008
@@ -29,20 +27,8 @@ def upgrade() -> None:
                      sa.column('max_minutes', sa.Integer))
     for key, minutes in CEILINGS.items():
         op.execute(parts.update().where(parts.c.key == key).values(max_minutes=minutes))
-    with op.batch_alter_table('safety_alerts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('answer', sa.Integer(), nullable=True))
-    op.execute("UPDATE safety_alerts SET answer = (SELECT value FROM questionnaire_answers "
-               "WHERE questionnaire_answers.session_id = safety_alerts.session_id "
-               "AND instrument = 'PHQ9' AND item = 9)")
-    with op.batch_alter_table('goals', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('met_override', sa.Text(), server_default='',
-                                      nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('goals', schema=None) as batch_op:
-        batch_op.drop_column('met_override')
-    with op.batch_alter_table('safety_alerts', schema=None) as batch_op:
-        batch_op.drop_column('answer')
     with op.batch_alter_table('strategy_parts', schema=None) as batch_op:
         batch_op.drop_column('max_minutes')
