@@ -33,7 +33,7 @@ from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.home_log import days_done_from_ticks
 from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import Score, needs_new_alert, score
-from dashboard.domain.sessions import SessionInput
+from dashboard.domain.sessions import SessionInput, psfs_score
 
 
 @dataclass(frozen=True)
@@ -165,11 +165,19 @@ def update_session(
     keep_adherence: bool,
 ) -> None:
     """Replace the session's values. Adherence recorded under an earlier plan version is
-    kept as it was (``keep_adherence``), since its parts may no longer be in the plan."""
+    kept as it was (``keep_adherence``), since its parts may no longer be in the plan; so
+    are the PSFS ratings of activities the form no longer shows (retired since): an edit
+    never deletes the ratings a session was saved with, only re-rates those it shows."""
     check_within_episode(data.session_on, session_episode_dates(session, care))
+    kept = {r.activity_id: r.score for r in session.scalars(select(FunctionalRating).where(
+        FunctionalRating.session_id == care.id,
+        FunctionalRating.activity_id.not_in(list(data.ratings))))}
     care.session_on, care.pain, care.stress = data.session_on, data.pain, data.stress
-    care.function_score, care.notes, care.updated_at = data.function_score, data.notes, utcnow()
-    session.execute(delete(FunctionalRating).where(FunctionalRating.session_id == care.id))
+    care.function_score = psfs_score({**kept, **data.ratings})
+    care.notes, care.updated_at = data.notes, utcnow()
+    session.execute(delete(FunctionalRating).where(
+        FunctionalRating.session_id == care.id,
+        FunctionalRating.activity_id.in_(list(data.ratings))))
     session.execute(delete(QuestionnaireAnswer).where(QuestionnaireAnswer.session_id == care.id))
     if not keep_adherence:
         session.execute(delete(Adherence).where(Adherence.session_id == care.id))

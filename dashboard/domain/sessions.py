@@ -21,6 +21,13 @@ ALERT_ACTIONS = (
 )
 
 
+def psfs_score(ratings: dict[int, int]) -> float | None:
+    """The Patient-Specific Functional Scale score: the mean of the activity ratings."""
+    if not ratings:
+        return None
+    return round(sum(ratings.values()) / len(ratings), 2)
+
+
 @dataclass(frozen=True)
 class SessionInput:
     session_on: dt.date
@@ -44,10 +51,7 @@ class SessionInput:
 
     @property
     def function_score(self) -> float | None:
-        """The Patient-Specific Functional Scale score: the mean of the activity ratings."""
-        if not self.ratings:
-            return None
-        return round(sum(self.ratings.values()) / len(self.ratings), 2)
+        return psfs_score(self.ratings)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from dashboard.db.models import (
     CareSession,
     Client,
     Episode,
+    FunctionalActivity,
+    FunctionalRating,
     QuestionnaireAnswer,
     SafetyAlert,
     StrategyPart,
@@ -25,6 +27,7 @@ from dashboard.db.sessions import (
     save_session,
     session_context,
     session_history,
+    set_activities,
     set_deleted,
     update_session,
 )
@@ -181,3 +184,22 @@ def test_the_safety_alert_life_cycle(any_db, people):
         assert sorted(a.answer for a in alerts) == [2, 3]
         assert s.scalar(select(func.count()).select_from(QuestionnaireAnswer).where(
             QuestionnaireAnswer.session_id == incomplete.id)) == 0  # the PHQ-9 is unscored
+
+
+def test_editing_an_old_session_keeps_the_ratings_it_was_saved_with(any_db, people):
+    """Issue 17, item 5: an edit deleted the ratings of activities retired since."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        set_activities(s, client.id, ["Lifting", "Driving", "Gardening"])
+        old = {a.name: a.id for a in s.scalars(select(FunctionalActivity))}
+        context = session_context(s, client)
+        care = save_session(s, client=client, context=context, user_id=people.alice_id,
+                            data=SessionInput(dt.date(2026, 2, 1), 5, 4, {
+                                old["Lifting"]: 2, old["Driving"]: 4, old["Gardening"]: 6}, {}))
+        set_activities(s, client.id, ["Gardening", "Walking", "Sitting"])  # two retired
+        update_session(s, client=client, care=care, keep_adherence=False,
+                       data=SessionInput(dt.date(2026, 2, 1), 4, 4, {}, {}))
+        ratings = dict(s.execute(select(FunctionalRating.activity_id, FunctionalRating.score)
+                                 .where(FunctionalRating.session_id == care.id)).all())
+        assert ratings == {old["Lifting"]: 2, old["Driving"]: 4, old["Gardening"]: 6}
+        assert care.function_score == 4.0 and care.pain == 4
