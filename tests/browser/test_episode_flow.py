@@ -34,7 +34,7 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
     expect(page.locator("#intake-result")).to_contain_text("not recorded")
     for question in ("New difficulty passing urine", "Loss of bowel control",
                      "New sexual dysfunction", "Severe or worsening weakness"):
-        page.locator("tr").filter(has_text=question).get_by_label("No").check()
+        page.locator("tr").filter(has_text=question).get_by_label("No", exact=True).check()
     row = page.locator("tr").filter(has_text="Numbness around the genitals")
     row.get_by_label("Yes").check()
     assert_accessible(axe, page)
