@@ -17,6 +17,7 @@ from dashboard.db.episodes import (
     client_episode,
     discharge,
     episode_points,
+    measurable_goals,
     record_referral,
     red_flag_answers,
     user_names,
@@ -95,13 +96,17 @@ def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update
            "reason": State(views.DISCHARGE_REASON, "value"),
            "ended_on": State(views.DISCHARGE_DATE, "date"),
            "recommendations": State(views.DISCHARGE_RECOMMENDATIONS, "value"),
-           "goals": State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value")},
+           "goals": State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
+           "reasons": State({"type": views.DISCHARGE_GOAL_REASON, "goal": ALL}, "value")},
     prevent_initial_call=True,
 )
-def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals):
+def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals,
+                   reasons):
     user = require_user()
     goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["goals"]
                  if parse_id(s["id"].get("goal")) is not None}
+    goal_reasons = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["reasons"]
+                    if parse_id(s["id"].get("goal")) is not None}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:
@@ -112,10 +117,13 @@ def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendatio
         draft, errors = parse_discharge(
             reason=reason, ended_on=ended_on, recommendations=recommendations,
             goals_met=goals_met, started_on=episode.started_on,
-            last_session_on=points[-1].session_on if points else None, today=clinic_today())
+            last_session_on=points[-1].session_on if points else None, today=clinic_today(),
+            measurable=measurable_goals(db, episode),
+            final_pain=points[-1].pain if points else None, goal_reasons=goal_reasons)
         if draft is None:
-            return _discharge_answer(views.refusal("Not discharged: see the messages above."),
-                                     errors)
+            goal_problems = " ".join(v for k, v in errors.items() if k.startswith("goal-"))
+            return _discharge_answer(views.refusal(
+                f"Not discharged: {goal_problems or 'see the messages above.'}"), errors)
         try:
             episode = discharge(db, client=client, episode_id=episode.id, draft=draft,
                                 user_id=user.id)
@@ -124,5 +132,6 @@ def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendatio
         record_audit(db, user_id=user.id, action="episode_discharged", entity="episode",
                      entity_id=episode.id, client_id=client.id, ip=client_ip(),
                      detail={"reason": draft.reason, "ended_on": draft.ended_on,
-                             "goals_met": draft.goals_met})
+                             "goals_met": draft.goals_met,
+                             "goals_judged_against_scores": draft.goal_overrides})
     return _discharge_answer("", go=f"/clients/{client.id}?view=episode")

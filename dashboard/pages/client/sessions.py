@@ -25,6 +25,7 @@ from dashboard.db.sessions import (
     get_session,
     history_position,
     is_current_plan,
+    open_alert_for_session,
     save_session,
     session_context,
     session_episode_dates,
@@ -168,10 +169,25 @@ def _history_with(db, care, include_deleted: bool):
         can_restore=include_deleted)
 
 
-def _alerts(db, user, client_id: int):
+def _alerts(db, user, client_id: int, focus_alert: int | None = None):
     clinic = get_clinic(db)
     return session_views.alerts_area(alerts_for(db, user, client_id=client_id),
-                                     clinic.crisis_line_text if clinic else "")
+                                     clinic.crisis_line_text if clinic else "", focus_alert)
+
+
+def _alerts_after_save(db, user, client_id: int, care, data, message: str, edited: bool):
+    """The alerts and the result message after a save. Only PHQ-9 item 9 raises an alert;
+    one left open on the session just saved takes the focus (assets/alert_focus.js): the
+    practitioner is looking at the form, a screen's height below it."""
+    if data.self_harm_signal is None and not edited:
+        return no_update, message
+    focus = open_alert_for_session(db, care.id)
+    if data.unscored:
+        message += (" The PHQ-9 was incomplete, so it was not scored; its item 9 answer was "
+                    "kept.")
+    if focus is not None:
+        message += " A safety alert is open for this session: see it above."
+    return _alerts(db, user, client_id, focus), message
 
 
 @callback(
@@ -193,11 +209,11 @@ def _editable_session(db, client: Client, editing: object) -> CareSession | None
     return care
 
 
-def _record_new(db, user, client: Client, context, data) -> tuple[str, object]:
+def _record_new(db, user, client: Client, context, data) -> tuple[CareSession, str, object]:
     care = save_session(db, client=client, context=context, data=data, user_id=user.id)
     record_audit(db, user_id=user.id, action="session_created", entity="session",
                  entity_id=care.id, client_id=client.id, ip=client_ip())
-    return (f"Session of {data.session_on:%d %b %Y} saved.",
+    return (care, f"Session of {data.session_on:%d %b %Y} saved.",
             _history_with(db, care, user.is_admin))
 
 
@@ -261,12 +277,11 @@ def save(_submit, client_id, editing, form):
                 targets, errors, form=_unchanged(targets["form"]),
                 result=dbc.Alert(DISCHARGED if discharged else NOT_SAVED, color="danger"))
         if care is None:
-            message, history = _record_new(db, user, client, context, data)
+            care, message, history = _record_new(db, user, client, context, data)
         else:
             message, history = _record_edit(db, user, client, care, data, keep_adherence)
-        # Only a PHQ-9 can raise a safety alert: otherwise the alerts shown stay as they are.
-        alerts = (_alerts(db, user, client.id) if "PHQ9" in data.questionnaires
-                  or care is not None else no_update)
+        alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
+                                             editing is not None)
     return _save_answer(targets, {}, result=dbc.Alert(message, color="success"),
                         history=history, alerts=alerts,
                         form=_form_values(targets["form"], None, today, None))
