@@ -44,7 +44,9 @@ PUBLIC_PATHS = frozenset({"/login", CODE_PATH, "/logout", "/healthz"})
 # names a server-side PendingLogin row (who, since when); no login session exists yet.
 PENDING_KEY = "login_pending"
 PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
-PUBLIC_PREFIXES = ("/assets/",)
+# The client's own page: its token (or the cookie it was traded for) is the key, checked
+# by the page itself (dashboard/client_page/client.py).
+PUBLIC_PREFIXES = ("/assets/", "/my/")
 # Refreshing last-seen on every request would make every read a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
@@ -383,18 +385,21 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def same_origin_request() -> bool:
     """Whether the browser says this request comes from the app's own pages.
 
-    Browsers send ``Origin`` with every POST (and ``Sec-Fetch-Site`` since 2020), so a
-    request that changes data must carry at least one of them and each one present must
-    name this site: ``Origin: null`` (a sandboxed frame, a redirect from elsewhere) is not
-    this site, nor is ``Sec-Fetch-Site: same-site`` (a sibling subdomain) or ``none``.
+    Browsers send ``Sec-Fetch-Site`` (since 2020) and ``Origin`` with every POST, and a page
+    cannot set either. ``Sec-Fetch-Site``, when sent, decides: only ``same-origin`` passes
+    (``same-site`` is a sibling subdomain, ``none`` a typed address, ``cross-site`` anyone
+    else, a sandboxed frame included). Without it (an older browser) ``Origin`` must name
+    this host: ``Origin: null`` (a sandboxed frame, a redirect from elsewhere) is refused.
+    ``null`` passes only beside ``Sec-Fetch-Site: same-origin``: that is what a browser sends
+    for a form posted from one of our own pages with ``Referrer-Policy: no-referrer`` (the
+    client's page). A request with neither header is refused.
     """
     fetch_site = request.headers.get("Sec-Fetch-Site") or None  # empty counts as absent
     origin = request.headers.get("Origin") or None
-    if fetch_site is None and origin is None:
-        return False
-    if fetch_site is not None and fetch_site != "same-origin":
-        return False
-    return origin is None or (origin != "null" and urlsplit(origin).netloc == request.host)
+    if fetch_site is not None:
+        return fetch_site == "same-origin" and (
+            origin in (None, "null") or urlsplit(origin).netloc == request.host)
+    return origin is not None and origin != "null" and urlsplit(origin).netloc == request.host
 
 
 def _refuse_cross_site() -> Response | None:
