@@ -74,3 +74,8 @@ def keys(email: str, ip: str) -> dict[str, str]:
     """The database keys of the three counters of an attempt."""
     return {"account": f"account:{email}", "address": f"address:{ip}",
             "pair": f"pair:{ip}:{email}"}
+
+
+def address_wait(failures: int, last_at: dt.datetime | None, now: dt.datetime) -> int:
+    """The per-address wait alone (unknown client-page links are counted per address)."""
+    return _wait(Count(failures, last_at), ADDRESS, now)

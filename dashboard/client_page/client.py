@@ -71,7 +71,7 @@ def _ended(*, status: int = 404, wait: int = 0) -> Response:
 def _throttle_wait(ip: str, now: dt.datetime) -> int:
     with current_db().read() as db:
         failures, last = recent_link_failures(db, ip=ip, since=now - throttle.WINDOW)
-    return throttle.wait_seconds(0, failures, last, now)
+    return throttle.address_wait(failures, last, now)
 
 
 def _live_link(token: str | None, now: dt.datetime) -> tuple[LinkAccess | None, int]:
