@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
@@ -375,7 +375,9 @@ def _refuse_anonymous() -> Response | None:
         # Dash's own routes (layout, callbacks, dependencies) answer 401 with no data.
         return Response('{"error": "authentication required"}', status=401,
                         mimetype="application/json")
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
+    # Quoted: a path with a line break or "&" stays one harmless query value.
+    target = quote(request.full_path.rstrip("?"), safe="/", errors="surrogatepass")
+    return redirect(f"/login?next={target}")  # type: ignore[return-value]
 
 
 CROSS_SITE_REFUSED = '{"error": "cross-site request refused"}'
