@@ -90,8 +90,10 @@ def audit_reads(response: Response) -> Response:
     for a refused or failed request (refusals are audited above)."""
     read = g.pop(READ_CLIENTS_KEY, None)
     audited = g.pop(AUDITED_CLIENTS_KEY, None) or set()
+    if not read or response.status_code >= 400:
+        return response  # before asking who the user is: that may need the database
     user = current_user_or_none()
-    if not read or user is None or response.status_code >= 400:
+    if user is None:
         return response
     unrecorded = sorted(read - audited)
     if not unrecorded:
