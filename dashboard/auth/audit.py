@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import break_glass_marks
+from dashboard.auth.access import AUDITED_CLIENTS_KEY, break_glass_marks
 from dashboard.db import audit
 from dashboard.db.models import AuditEntry
 
@@ -18,4 +19,8 @@ def record_audit(session: Session, *, client_id: int | None = None,
     """``dashboard.db.audit.record_audit`` with ``flagged`` worked out from the request."""
     if flagged is None:
         flagged = client_id is not None and client_id in break_glass_marks(session)
-    return audit.record_audit(session, client_id=client_id, flagged=flagged, **entry)
+    written = audit.record_audit(session, client_id=client_id, flagged=flagged, **entry)
+    if client_id is not None and has_request_context():
+        # This request's read of the client is on record: no separate "record_read" entry.
+        g.setdefault(AUDITED_CLIENTS_KEY, set()).add(client_id)
+    return written

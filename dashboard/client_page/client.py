@@ -20,7 +20,6 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from dashboard.auth import throttle
 from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import CLIENT_PATH
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
@@ -33,6 +32,7 @@ from dashboard.db.client_links import (
 )
 from dashboard.db.home_log import ClientPageData, client_page_data, save_day, tickable_item_ids
 from dashboard.db.models import utcnow
+from dashboard.domain import throttle
 from dashboard.domain.home_log import parse_day_log, plausible_token
 from dashboard.handout import content
 from dashboard.handout.render import TEMPLATES as PAPER_TEMPLATES
@@ -74,7 +74,7 @@ def _look_up(db: Session, token: str | None, ip: str,
     """In the caller's read: (the live link of this token, 0), or (None, seconds the address
     must still wait). While the address must wait, no token is even looked at."""
     failures, last = recent_link_failures(db, ip=ip, since=now - throttle.WINDOW)
-    wait = throttle.wait_seconds(0, failures, last, now)
+    wait = throttle.address_wait(failures, last, now)
     if wait:
         return None, wait
     if not token or not plausible_token(token):
@@ -163,7 +163,7 @@ def _saved_day(raw: str, today: dt.date) -> dt.date | None:
 
 @blueprint.post(CLIENT_PATH)
 def save() -> Response:
-    """Save one day. Cross-site posts are refused before this runs (auth/guards.py), and the
+    """Save one day. Cross-site posts are refused before this runs (auth/login.py), and the
     Strict cookie is not sent with them anyway; nothing in the form is trusted."""
     now = utcnow()
     access, wait = _live_link(request.cookies.get(COOKIE), now)

@@ -35,7 +35,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
-from dashboard.domain.ids import parse_id
+from dashboard.domain.ids import parse_id, parse_int
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
     SessionForm,
@@ -85,6 +85,36 @@ def _form_values(targets: dict, values: dict | None, today, editing: int | None)
                     for o in targets["answers"]],
         "editing": editing, "heading": heading, "cancel": {} if editing else HIDDEN,
     }
+
+
+def _form_shape_problem(targets: dict, components: dict) -> str | None:
+    """Why the pattern ids of this request are not ones the form can have (a forged request):
+    checked before anything is written, so a save never commits and then fails while its
+    answer is drawn. Item ids name a known questionnaire and one of its items; activity and
+    plan-item ids are ids. ``targets``: the outputs by name; ``components``: the form's
+    states by name (``ctx.args_grouping``)."""
+    form, item_errors = targets["form"], targets["errors"]["items"]
+    for entry in [*form["answers"], *components["answers"]]:
+        component = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(component, dict):
+            return "a questionnaire item without an id"
+        instrument, item = component.get("instrument"), component.get("item")
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+        if parse_int(item, low=1, high=len(INSTRUMENTS[instrument].items)) is None:
+            return "a questionnaire item the form does not have"
+    for entry in item_errors["answers"]:  # a questionnaire's error line
+        component = entry.get("id") if isinstance(entry, dict) else None
+        instrument = component.get("instrument") if isinstance(component, dict) else None
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+    for group, key in ((form["ratings"], "activity"), (form["adherence"], "item"),
+                       (item_errors["ratings"], "activity"), (item_errors["adherence"], "item")):
+        for entry in group:
+            component = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(component, dict) or parse_id(component.get(key)) is None:
+                return f"a {key} id the form does not have"
+    return None
 
 
 def _by_id(states: list[dict], key: str) -> dict[int, object]:
@@ -259,6 +289,11 @@ def save(_submit, client_id, editing, form):
     today = clinic_today()
     submitted = _submitted(form, ctx.args_grouping["form"])
     targets = ctx.outputs_grouping
+    problem = _form_shape_problem(targets, ctx.args_grouping["form"])
+    if problem:
+        raise AccessDenied(f"malformed session form: {problem}")
+    # Drawn before anything is written: nothing can fail between the commit and the answer.
+    cleared_form = _form_values(targets["form"], None, today, None)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         context = session_context(db, client)
@@ -283,8 +318,7 @@ def save(_submit, client_id, editing, form):
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
     return _save_answer(targets, {}, result=dbc.Alert(message, color="success"),
-                        history=history, alerts=alerts,
-                        form=_form_values(targets["form"], None, today, None))
+                        history=history, alerts=alerts, form=cleared_form)
 
 
 @callback(
