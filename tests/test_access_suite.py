@@ -20,7 +20,10 @@ from tests.factories import ALICE
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # The client's own page: the link's token is the key (tests/test_client_page.py
                  # proves an unknown, ended or other token gets nothing).
-                 "/my/", "/my/<token>"}
+                 "/my/", "/my/<token>",
+                 # Questionnaires completed at home: the same cookie is the key
+                 # (tests/test_home_measures.py proves no cookie or another's gets nothing).
+                 "/my/measures/<key>", "/my/measures/<key>/done"}
 CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {

@@ -47,6 +47,8 @@ EPISODE_STATES = ("open", "flagged", "discharged")
 REFERRAL_SOURCES = ("self", "doctor", "practitioner", "other")
 DISCHARGE_REASONS = ("goals_met", "plateau", "referred_on", "stopped_attending")
 RED_FLAG_ANSWERS = ("yes", "no", "not_asked")
+MEASURE_FREQUENCIES = ("session", "1w", "2w", "4w")  # domain.measures.FREQUENCIES
+HOME_MEASURE_SOURCES = ("client_home",)
 
 
 class Base(DeclarativeBase):
@@ -596,6 +598,10 @@ class HandoutRecord(Base):
 
 
 ALERT_KINDS = ("phq9_item9",)
+# Where the answer that raised an alert was given: at a session, or by the client at home
+# on their own page (``session_id`` is then empty and ``raised_on``/``answer`` say when
+# and what, even if the rest of that questionnaire was never completed).
+ALERT_SOURCES = ("session", "client_home")
 
 
 class SafetyAlert(Base):
@@ -605,12 +611,22 @@ class SafetyAlert(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", ALERT_KINDS), name="kind"),
         CheckConstraint("acknowledged_at IS NULL OR length(action) > 0", name="ack_action"),
+        CheckConstraint(_in("source", ALERT_SOURCES), name="source"),
+        CheckConstraint("(source = 'session') = (session_id IS NOT NULL)", name="source_ref"),
+        CheckConstraint("source = 'session' OR (raised_on IS NOT NULL AND answer BETWEEN 1 "
+                        "AND 3)", name="home_answer"),
         Index("ix_safety_alerts_open", "client_id", "acknowledged_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
-    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="session",
+                                        server_default="session")
+    raised_on: Mapped[dt.date | None] = mapped_column(Date)
+    answer: Mapped[int | None] = mapped_column(Integer)
+    home_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("home_measure_responses.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="phq9_item9")
     raised_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
@@ -702,6 +718,76 @@ class HomeLogTick(Base):
     plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id"))
 
 
+class MeasureAssignment(Base):
+    """A questionnaire the practitioner asked the client to complete at home, and how often
+    (``domain.measures.FREQUENCIES``). Changing or stopping it ends the row (``ended_at``)
+    and a change starts a new one, so what was asked when stays on record."""
+
+    __tablename__ = "measure_assignments"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint(_in("every", MEASURE_FREQUENCIES), name="every"),
+        Index("uq_measure_assignments_live", "episode_id", "instrument", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    instrument: Mapped[str] = mapped_column(String(10))
+    every: Mapped[str] = mapped_column(String(10))
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class HomeMeasureResponse(Base):
+    """A questionnaire the client completed at home on their own page: every item answered
+    (``HomeMeasureAnswer``), scored by ``domain.questionnaires`` like a session's answers.
+    ``source`` says who gave it and where (the client, at home)."""
+
+    __tablename__ = "home_measure_responses"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint(_in("source", HOME_MEASURE_SOURCES), name="source"),
+        CheckConstraint("total >= 0 AND total <= 40", name="total_rng"),
+        Index("ix_home_measure_responses_episode", "episode_id", "instrument",
+              "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("measure_assignments.id"))
+    instrument: Mapped[str] = mapped_column(String(10))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    completed_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(20), default="client_home",
+                                        server_default="client_home")
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("client_links.id"))
+    total: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(30))
+
+
+class HomeMeasureAnswer(Base):
+    """One item's answer of a questionnaire completed at home."""
+
+    __tablename__ = "home_measure_answers"
+    __table_args__ = (
+        CheckConstraint("item BETWEEN 1 AND 10", name="item_rng"),
+        CheckConstraint("value BETWEEN 0 AND 4", name="value_rng"),
+        UniqueConstraint("response_id", "item", name="uq_home_measure_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("home_measure_responses.id"),
+                                             index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -742,8 +828,11 @@ __all__ = [
     "HandoutRecord",
     "HomeLogEntry",
     "HomeLogTick",
+    "HomeMeasureAnswer",
+    "HomeMeasureResponse",
     "LoginAttempt",
     "LoginSession",
+    "MeasureAssignment",
     "PlanItem",
     "PlanTemplate",
     "PlanTemplateItem",

@@ -282,6 +282,12 @@ class AlertRow:
     acknowledged_by: str
     action: str
     note: str
+    source: str = "session"  # or "client_home": answered on the client's own page
+
+    @property
+    def at_home(self) -> str:
+        """Words to add after the date when the client answered on their own page."""
+        return " at home, on their own page" if self.source == "client_home" else ""
 
 
 def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = None,
@@ -298,11 +304,14 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
         QuestionnaireAnswer.session_id == SafetyAlert.session_id,
         QuestionnaireAnswer.instrument == "PHQ9", QuestionnaireAnswer.item == 9) \
         .scalar_subquery()
-    query = (select(SafetyAlert, Client.given_name, Client.family_name, CareSession.session_on,
-                    acknowledger, answer)
+    # An alert raised at home (the client's own page) has no session: its day and answer
+    # are on the alert itself.
+    query = (select(SafetyAlert, Client.given_name, Client.family_name,
+                    func.coalesce(CareSession.session_on, SafetyAlert.raised_on),
+                    acknowledger, func.coalesce(answer, SafetyAlert.answer))
              .join(Client, Client.id == SafetyAlert.client_id)
-             .join(CareSession, CareSession.id == SafetyAlert.session_id)
-             .where(CareSession.deleted_at.is_(None))
+             .outerjoin(CareSession, CareSession.id == SafetyAlert.session_id)
+             .where(SafetyAlert.session_id.is_(None) | CareSession.deleted_at.is_(None))
              .order_by(SafetyAlert.raised_at.desc()))
     if client_id is not None:
         query = query.where(SafetyAlert.client_id == client_id)
@@ -311,7 +320,7 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
     if open_only:
         query = query.where(SafetyAlert.acknowledged_at.is_(None))
     return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,
-                     a.acknowledged_at, by or "", a.action, a.note)
+                     a.acknowledged_at, by or "", a.action, a.note, a.source)
             for a, given, family, on, by, value in session.execute(query.limit(100))]
 
 

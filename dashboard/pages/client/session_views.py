@@ -192,7 +192,8 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
             if 0 <= alert.answer < 4 else str(alert.answer)
         blocks.append(dbc.Alert([
             html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
-            html.P(f"On {alert.session_on:%d %b %Y} the client answered PHQ-9 item 9 "
+            html.P(f"On {alert.session_on:%d %b %Y}{alert.at_home} the client answered "
+                   "PHQ-9 item 9 "
                    f"(thoughts of being better off dead or of self-harm): {answer}. "
                    "Check on their safety today."),
             html.P(crisis_text, className="fw-semibold") if crisis_text else None,
