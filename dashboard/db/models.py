@@ -476,6 +476,9 @@ class Goal(Base):
     target_on: Mapped[dt.date | None] = mapped_column(Date)
     # Set at discharge: whether the goal was met (None until then).
     met: Mapped[bool | None] = mapped_column(Boolean)
+    # A measurable goal is judged from the scores; a practitioner who judges otherwise
+    # gives the reason here (printed on the summary, audited).
+    met_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FunctionalActivity(Base):
@@ -624,7 +627,6 @@ class SafetyAlert(Base):
     source: Mapped[str] = mapped_column(String(20), default="session",
                                         server_default="session")
     raised_on: Mapped[dt.date | None] = mapped_column(Date)
-    answer: Mapped[int | None] = mapped_column(Integer)
     home_response_id: Mapped[int | None] = mapped_column(
         ForeignKey("home_measure_responses.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="phq9_item9")
@@ -633,6 +635,10 @@ class SafetyAlert(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The item 9 answer the alert was raised for: one alert per answer of a session (an
+    # edit keeping it raises nothing new); kept even when an incomplete PHQ-9 was not
+    # (at home, the only record of the answer: the incomplete questionnaire is not stored).
+    answer: Mapped[int | None] = mapped_column(Integer)
 
 
 HOME_LOG_SOURCES = ("client",)

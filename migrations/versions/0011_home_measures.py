@@ -2,10 +2,11 @@
 
 Three new tables; safety_alerts gains where the answer was given (every existing alert was
 raised at a session: source 'session', its session_id kept) and, for an alert raised on
-the client's own page, the day and answer (no session). No existing row changes.
+the client's own page, the day (its answer goes in 0010's column; no session). No
+existing row changes.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 04:58:00.638193
 """
 from collections.abc import Sequence
@@ -14,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0010'
-down_revision: str | None = '0009'
+revision: str = '0011'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -87,7 +88,6 @@ def upgrade() -> None:
     with op.batch_alter_table('safety_alerts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('source', sa.String(length=20), server_default='session', nullable=False))
         batch_op.add_column(sa.Column('raised_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('answer', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('home_response_id', sa.Integer(), nullable=True))
         batch_op.alter_column('session_id',
                existing_type=sa.INTEGER(),
@@ -115,7 +115,6 @@ def downgrade() -> None:
                existing_type=sa.INTEGER(),
                nullable=False)
         batch_op.drop_column('home_response_id')
-        batch_op.drop_column('answer')
         batch_op.drop_column('raised_on')
         batch_op.drop_column('source')
 
