@@ -34,7 +34,15 @@ from dashboard.context import SETTINGS_KEY
 from dashboard.db.engine import Database
 from dashboard.db.handouts import prepare_handout
 from dashboard.db.migrate import upgrade
-from dashboard.db.models import CareSession, Client, PlanItem, PlanVersion, StrategyPart, User
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    Episode,
+    PlanItem,
+    PlanVersion,
+    StrategyPart,
+    User,
+)
 from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
 from dashboard.handout.render import html_to_pdf
@@ -215,6 +223,24 @@ def run(url: str, runs: int) -> tuple[list[Result], dict[str, int]]:
     measure("Clinic overview (admin)", lambda: check(invoke(
         admin, "overview-body", overview_values, deps=admin_deps), "overview"),
         "GROUP BY status; sessions per day", bare_overview)
+
+    # The outcomes report for a year (the overview's button): aggregates, layout, PDF.
+    year = {"from": (today - dt.timedelta(days=365)).isoformat(), "to": today.isoformat()}
+
+    def bare_report() -> None:
+        with db.read() as s:
+            s.execute(select(Client.practitioner_id, func.count(), func.avg(
+                Episode.baseline_pain)).join(Client, Client.id == Episode.client_id)
+                .where(Episode.ended_on >= today - dt.timedelta(days=365))
+                .group_by(Client.practitioner_id)).all()
+
+    median, p95 = timed(lambda: check(admin.get("/overview/outcomes-report.pdf",
+                                                query_string=year), "report"),
+                        max(3, runs // 10), warmup=1)
+    results.append(Result("Outcomes report PDF, a year (admin)", median, p95,
+                          "GROUP BY practitioner over discharged episodes",
+                          timed(bare_report, runs)[0]))
+    print(f"{'Outcomes report PDF (a year)':38s} {median:8.1f} ms")
 
     session_values = {
         "sess-form.n_submit": 1, "client-id.data": client_id, "sess-editing.data": None,

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -49,6 +50,9 @@ class Progress:
     pain_goal: int | None
     status: PainStatus
     sentence: str
+    # The questionnaires' reliable change over the whole episode (first and latest score),
+    # whatever range is drawn.
+    questionnaires: EpisodeOutcome = field(default_factory=lambda: episode_outcome({}))
 
     @property
     def baseline(self) -> SessionPoint | None:
@@ -130,11 +134,21 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
     """Everything the progress view shows. The status always uses the whole episode (its
     baseline is the first session); ``since`` only narrows what is drawn."""
     status, sentence = status_sentence(points)
+    questionnaires = episode_outcome(questionnaire_totals(points))
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
-    return Progress(points, markers, adherence, pain_goal, status, sentence)
+    return Progress(points, markers, adherence, pain_goal, status, sentence, questionnaires)
+
+
+def questionnaire_totals(points: list[SessionPoint]) -> dict[str, list[int]]:
+    """Each questionnaire's totals in session order."""
+    totals: dict[str, list[int]] = {}
+    for point in points:
+        for key, total in point.totals.items():
+            totals.setdefault(key, []).append(total)
+    return totals
 
 
 @dataclass(frozen=True)

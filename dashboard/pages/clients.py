@@ -22,6 +22,7 @@ from dashboard.db.handouts import (
 )
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
+from dashboard.domain.outcomes import FILTER_LABELS
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.handout.render import PAGE_SIZES
 
@@ -41,6 +42,13 @@ def _episode_filter(choice: object) -> str | None:
     text = str(choice or "")
     state = text.removeprefix("episode:")
     return state if text.startswith("episode:") and state in EPISODE_STATE_LABELS else None
+
+
+def _questionnaire_filter(choice: object) -> str | None:
+    """... and "change:<key>" for the current episode's questionnaires (docs/OUTCOMES.md)."""
+    text = str(choice or "")
+    key = text.removeprefix("change:")
+    return key if text.startswith("change:") and key in FILTER_LABELS else None
 
 
 def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
@@ -72,7 +80,9 @@ def layout(**_query: str) -> html.Div:
             _select(f"{P}-status", "Status", [{"label": "Any status", "value": "any"}] + [
                 {"label": label, "value": key} for key, label in STATUS_LABELS.items()] + [
                 {"label": f"Episode: {EPISODE_STATE_LABELS[key].lower()}",
-                 "value": f"episode:{key}"} for key in ("flagged", "discharged")],
+                 "value": f"episode:{key}"} for key in ("flagged", "discharged")] + [
+                {"label": f"Questionnaires: {label.lower()}", "value": f"change:{key}"}
+                for key, label in FILTER_LABELS.items()],
                 "any", 2),
             _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
                                              for k in SORTS], "name", 2),
@@ -108,6 +118,7 @@ def show_clients(search, archived, status, due, sort, practitioner, page):
         search=(search or "")[:100], archived=archived == "archived",
         status=status if status in STATUS_LABELS else None,
         episode_state=_episode_filter(status),
+        questionnaires=_questionnaire_filter(status),
         due_only=bool(due),
         practitioner_id=int(practitioner) if user.is_admin and str(practitioner or "").isdigit()
         else None,
