@@ -14,7 +14,7 @@ def test_upgrade_freezes_questionnaire_outcomes_of_existing_episodes(tmp_path):
         s.execute(text("INSERT INTO users (email, name, role, password_hash, active, "
                        "must_change_password, phone, created_at) VALUES ('a@b.c', 'A', "
                        "'practitioner', 'x', 1, 0, '', '2026-01-01 00:00:00')"))
-        for cid in (1, 2):
+        for _client in (1, 2):
             s.execute(text("INSERT INTO clients (given_name, family_name, date_of_birth, "
                            "email, phone, practitioner_id, archived, created_at, status) "
                            "VALUES ('C', 'D', '1980-01-01', '', '', 1, 0, "
@@ -30,12 +30,12 @@ def test_upgrade_freezes_questionnaire_outcomes_of_existing_episodes(tmp_path):
                 (2, 2, "2026-01-20", "GAD7", [3, 3, 1, 0, 0, 0, 0])), start=1):
             s.execute(text("INSERT INTO care_sessions (client_id, episode_id, practitioner_id, "
                            "session_on, pain, stress, notes, created_at) VALUES "
-                           f"({client}, {episode}, 1, '{day}', 6, 5, '', "
-                           "'2026-01-02 10:00:00')"))
+                           "(:c, :e, 1, :d, 6, 5, '', '2026-01-02 10:00:00')"),
+                      {"c": client, "e": episode, "d": day})
             for item, value in enumerate(values, start=1):
                 s.execute(text("INSERT INTO questionnaire_answers (session_id, instrument, "
-                               f"item, value) VALUES ({sid}, '{instrument}', {item}, "
-                               f"{value})"))
+                               "item, value) VALUES (:s, :i, :n, :v)"),
+                          {"s": sid, "i": instrument, "n": item, "v": value})
     upgrade(url)
     with db.read() as s:
         assert s.execute(text(
