@@ -7,17 +7,27 @@ workers and the test suite's per-test databases stay apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import dash
 from dash import callback_context
-from flask import Response, current_app, request
+from flask import Response, current_app, has_request_context, request
+from sqlalchemy.orm import Session
+from werkzeug.routing import BaseConverter, ValidationError
 
 from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
+from dashboard.db.client_links import live_link
 from dashboard.db.engine import Database
+from dashboard.db.models import utcnow
+from dashboard.domain.home_log import client_link_url
+from dashboard.domain.ids import parse_id
 
+LOCAL_URL = "http://127.0.0.1:8050"
 DB_KEY = "dashboard.db"
 SETTINGS_KEY = "dashboard.settings"
 
@@ -33,6 +43,23 @@ def current_settings() -> Settings:
 def client_ip() -> str:
     # Behind a proxy, gunicorn's --forwarded-allow-ips makes remote_addr the real address.
     return request.remote_addr or ""
+
+
+def public_base_url(settings: Settings) -> str:
+    """The address clients open the app at: PUBLIC_URL, else this request's, else local."""
+    if settings.public_url:
+        return settings.public_url
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return LOCAL_URL
+
+
+def own_link_url(session: Session, client_id: int) -> str:
+    """The client's live link to their own page (to show or print), or "" if none."""
+    settings = current_settings()
+    link = live_link(session, client_id=client_id, secret_key=settings.secret_key,
+                     now=utcnow())
+    return client_link_url(public_base_url(settings), link.token) if link and link.token else ""
 
 
 def clinic_today() -> dt.date:
@@ -62,7 +89,38 @@ def job_database() -> Iterator[Database]:
             database.dispose()
 
 
+class IdConverter(BaseConverter):
+    """``<id:name>`` in a route: a record id by the one parser (domain/ids.py), so a URL
+    with a number past the database's range, or non-ASCII digits, is a 404, not a 500."""
+
+    regex = r"[0-9]{1,20}"
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the filename as RFC 6266 asks: an ASCII fallback for old clients
+    and the exact name in UTF-8 (RFC 5987), so a Polish, Greek, Arabic, Chinese or emoji
+    name downloads instead of failing in the header (which must be Latin-1)."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_stem).strip("-.") or "download"
+    ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)
+    fallback = f"{ascii_stem}.{ascii_ext}" if ascii_ext else ascii_stem
+    exact = quote(filename, safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}"
+
+
 def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
     """A file for the browser to save (PDF handouts, FHIR bundles)."""
     return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})

@@ -37,6 +37,8 @@ from dashboard.db.models import (
     HandoutRecord,
     HomeLogEntry,
     HomeLogTick,
+    PlanItem,
+    PlanVersion,
     QuestionnaireAnswer,
     SafetyAlert,
     StrategyPart,
@@ -84,8 +86,9 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
         assert "at least 10 characters" in answer and "Dave" not in answer
     with db.read() as s:
         assert s.scalar(select(func.count(BreakGlassAccess.id))) == 0
+        # Nothing read or written: only the refusals, recorded under the client asked for.
         assert s.scalar(select(func.count(AuditEntry.id)).where(
-            AuditEntry.client_id == dave)) == 0
+            AuditEntry.client_id == dave, AuditEntry.action != "access_denied")) == 0
     assert "Dave" not in open_page(http, f"/clients/{dave}").get_data(as_text=True)
 
     answer = json.loads(_bg(http, dave, "Covering Bob's clinic; client rang in pain")
@@ -107,7 +110,8 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
         assert (access.user_id, access.client_id, access.valid_on) == (
             sqlite_people.alice_id, dave, today)
         entries = s.execute(select(AuditEntry.action, AuditEntry.flagged).where(
-            AuditEntry.client_id == dave).order_by(AuditEntry.id)).all()
+            AuditEntry.client_id == dave, AuditEntry.action != "access_denied")
+            .order_by(AuditEntry.id)).all()
         assert entries == [("break_glass_opened", True), ("client_viewed", True),
                            ("client_archived", True)]
         # The next clinic day the opening no longer counts; Bob (his own) is never flagged.
@@ -123,7 +127,7 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
 
     # Admins see the opening with who, which client, why and when; practitioners may not.
     assert _openings(http).status_code == 403
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     body = _openings(http).get_data(as_text=True)
     assert "Covering Bob" in body and "Dave Bobson" in body and "alice@test.clinic" in body
@@ -139,7 +143,7 @@ def test_break_glass_is_for_practitioners_and_unknown_ids_reveal_nothing(http, d
     login(http, ALICE)
     body = _bg(http, 999_999, "A perfectly long reason").get_data(as_text=True)
     assert "no such client" in body
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     assert _bg(http, sqlite_people.bob_client_id, "A perfectly long reason").status_code == 403
     with db.read() as s:
@@ -169,7 +173,7 @@ def test_clinic_search_shows_little_needs_three_letters_and_is_audited(http, db,
     assert len(details) == 2 and json.loads(details[0])["shown"] == [  # "bo" showed nothing
         sqlite_people.bob_client_id]
     assert not any("bobs" in d.lower() for d in details)  # the words typed are not kept
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     assert invoke(http, "cover-results", {"cover-search.value": "bobs"}).status_code == 403
 
@@ -203,6 +207,14 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
         s.add_all(QuestionnaireAnswer(session_id=cares[0].id, instrument="GAD7", item=n,
                                       value=2) for n in range(1, 8))
         expected = [(c.id, c.session_on, c.pain, c.stress) for c in cares]
+        # Two days the client logged at home on their own page (issue 21).
+        episode = current_episode(s, planned)
+        cold = s.scalar(select(PlanItem.id).join(PlanVersion).where(
+            PlanVersion.episode_id == episode.id, PlanVersion.version == 2))
+        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                 day=DayLog(dt.date(2026, 3, 2), 8, None, frozenset({cold})), now=utcnow())
+        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                 day=DayLog(dt.date(2026, 3, 3), None, 2, frozenset()), now=utcnow())
     login(http, ALICE)
     response = invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
                                                  "client-id.data": planned})
@@ -212,7 +224,12 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
     data = answer["client-copy-file"]["data"]
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"])))
     assert data["filename"].endswith(".zip")
-    assert set(archive.namelist()) == {"README.txt", "record.pdf", "sessions.csv", "fhir.json"}
+    assert set(archive.namelist()) == {"README.txt", "record.pdf", "sessions.csv", "fhir.json",
+                                       "home_log.csv"}
+    home_rows = list(csv.DictReader(io.StringIO(archive.read("home_log.csv").decode())))
+    assert [(r["date"], r["pain"], r["stress"], r["parts_done"], r["reported_by"])
+            for r in home_rows] == [("2026-03-02", "8", "", "Cold", "client (own page)"),
+                                    ("2026-03-03", "", "2", "", "client (own page)")]
 
     path = tmp_path / "record.pdf"
     path.write_bytes(archive.read("record.pdf"))
@@ -223,6 +240,7 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
                                    capture_output=True, text=True, check=True).stdout.split())
     assert "Health record of Carol Alison" in text and "Sessions (14)" in text
     assert "GAD7 14" in text and "Pain at or below 3" in text
+    assert "Reported at home by you (2 days)" in text and "02 Mar 2026 8 — Cold" in text
     assert "<script>" in text  # the plan's note, printed as text
     for _sid, on, pain, stress in expected:
         assert f"{on:%d %b %Y} {pain} {stress}" in text, on
@@ -242,7 +260,7 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
     # Not for a colleague, even one the client is shared with: the practitioner or an admin.
     with db.begin() as s:
         s.add(ClientShare(client_id=planned, practitioner_id=sqlite_people.bob_id))
-    http.get("/logout")
+    http.post("/logout")
     login(http, BOB)
     assert invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
                                              "client-id.data": planned}).status_code == 403
@@ -298,7 +316,7 @@ def test_retention_setting_is_validated_saved_audited_and_admins_only(http, db, 
     login(http, ALICE)
     assert save("5").status_code == 403
     assert "Admins only" in open_page(http, "/admin/retention").get_data(as_text=True)
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     for bad, message in (("abc", "whole number"), ("0", "Between 1 and 100"),
                          ("101", "Between 1 and 100"), ("", "whole number")):
@@ -490,7 +508,7 @@ def test_erasure_through_the_page_asks_for_the_exact_name(http, db, sqlite_peopl
     assert erase(f"{GIVEN} {FAMILY}").status_code == 403
     assert "Admins only" in open_page(http, f"/clients/{info['id']}/erase").get_data(
         as_text=True)
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     page = open_page(http, f"/clients/{info['id']}/erase").get_data(as_text=True)
     assert f"Erase {GIVEN} {FAMILY}" in page and "20 sessions" in page

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
+from dashboard.db.home_log import home_entries
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -104,7 +105,8 @@ def load_full_record(session: Session, client: Client, now: dt.datetime) -> Full
         number, e.started_on, e.ended_on, e.reason,
         e.referral_source + (f" ({e.referrer_name})" if e.referrer_name else ""),
         e.discharge_reason, e.discharge_recommendations, e.outcome,
-        tuple(plans.get(e.id, ())), tuple(by_episode.get(e.id, ())))
+        tuple(plans.get(e.id, ())), tuple(by_episode.get(e.id, ())),
+        tuple(home_entries(session, client_id=client.id, episode_id=e.id)))
         for number, e in enumerate(episodes, start=1))
 
     handouts = tuple(HandoutEntry(at, version, names.get(by, "command line") if by else

@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import home_points, provisional_adherence
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -70,7 +71,12 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
         select(Goal.pain_target).join(PlanVersion, PlanVersion.id == Goal.plan_version_id)
         .where(PlanVersion.episode_id == episode_id, Goal.pain_target.is_not(None))
         .order_by(PlanVersion.version.desc()).limit(1))
-    return build_progress(points, markers, adherence, goal, since)
+    # The client's ticks count only after the last session (the rule is documented in
+    # domain/home_log.py); their pain and stress at home are a series of their own.
+    adherence += provisional_adherence(session, episode_id=episode_id,
+                                       last_session_on=rows[-1].session_on if rows else None)
+    return build_progress(points, markers, adherence, goal, since,
+                          home=home_points(session, episode_id=episode_id))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import tick_days_by_item
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -28,6 +29,8 @@ from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
+from dashboard.domain.home_log import days_done_from_ticks
+from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
 from dashboard.domain.sessions import SessionInput
 
@@ -38,6 +41,9 @@ class AdherenceSlot:
     part_name: str
     prescribed: str
     days_per_week: int | None
+    # Days ticked done on the client's own page in the week up to today (None: no tick):
+    # the form starts from it, and the practitioner corrects it with the client.
+    from_home: int | None = None
 
 
 @dataclass(frozen=True)
@@ -51,15 +57,24 @@ class SessionContext:
     adherence: list[AdherenceSlot]
 
 
-def session_context(session: Session, client: Client) -> SessionContext:
+def session_context(session: Session, client: Client,
+                    today: dt.date | None = None) -> SessionContext:
+    """``today`` given: each plan part's days done in the past week, from the client's
+    ticks, to pre-fill the form with."""
     episode = current_episode(session, client.id)
     activities = [(a.id, a.name) for a in session.scalars(
         select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
                                          FunctionalActivity.active.is_(True))
         .order_by(FunctionalActivity.position))]
     plan = current_version(session, episode.id) if episode else None
+    ticks = tick_days_by_item(session, episode_id=episode.id,
+                              start=today - dt.timedelta(days=6), end=today) \
+        if episode and plan and today else {}
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
-                           i.days_per_week) for i in plan.items] if plan else []
+                           i.days_per_week,
+                           days_done_from_ticks(ticks[i.id], session_on=today)
+                           if today and i.id in ticks else None)
+             for i in plan.items] if plan else []
     # A discharged episode takes no new sessions: the client starts a new episode.
     return SessionContext(episode.id if episode and episode.ended_on is None else None,
                           dates_of(episode) if episode else
@@ -241,9 +256,8 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
 
 
 def get_session(session: Session, session_id: object) -> CareSession | None:
-    if not isinstance(session_id, int) or isinstance(session_id, bool):
-        return None
-    return session.get(CareSession, session_id)
+    session_id = parse_id(session_id)
+    return None if session_id is None else session.get(CareSession, session_id)
 
 
 def is_current_plan(session: Session, care: CareSession) -> bool:

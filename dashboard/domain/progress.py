@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dashboard.domain.home_log import HomePoint
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
 from dashboard.domain.status import (
     IMPROVING,
@@ -59,6 +60,9 @@ class Progress:
     sentence: str
     baseline: SessionPoint | None = None
     function_baseline: float | None = None  # the episode's first PSFS score
+    # Days the client logged at home (their own page): drawn as their own lighter series,
+    # never mixed into the session scores, the baseline or the status.
+    home: list[HomePoint] = field(default_factory=list)
     # The questionnaires' reliable change over the whole episode (first and latest score),
     # whatever range is drawn.
     questionnaires: EpisodeOutcome = field(default_factory=lambda: episode_outcome({}))
@@ -141,7 +145,8 @@ def adherence_against_change(points: list[SessionPoint], records: list[Adherence
 
 def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
-                   since: dt.date | None = None) -> Progress:
+                   since: dt.date | None = None,
+                   home: list[HomePoint] | None = None) -> Progress:
     """Everything the progress view shows. The status, the baseline and the bands always
     use the whole episode (its baseline is the first session); ``since`` only narrows what
     is drawn."""
@@ -153,8 +158,9 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
+        home = [h for h in home or [] if h.log_on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline, questionnaires)
+                    function_baseline, list(home or []), questionnaires)
 
 
 def questionnaire_totals(points: list[SessionPoint]) -> dict[str, list[int]]:

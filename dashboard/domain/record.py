@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.home_log import HomeEntry
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class EpisodeEntry:
     outcome: str | None
     plans: tuple[PlanEntry, ...]
     sessions: tuple[SessionEntry, ...]
+    home: tuple[HomeEntry, ...] = ()  # days the client logged on their own page
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,30 @@ def sessions_csv(record: FullRecord) -> str:
     return buffer.getvalue()
 
 
+HOME_CSV_COLUMNS = ("episode", "date", "pain", "stress", "parts_done", "reported_by")
+
+
+def home_log_csv(record: FullRecord) -> str:
+    """One row per day the client logged at home, marked as reported by the client."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HOME_CSV_COLUMNS)
+    for episode in record.episodes:
+        for day in episode.home:
+            row = [episode.number, day.log_on.isoformat(),
+                   "" if day.pain is None else day.pain,
+                   "" if day.stress is None else day.stress,
+                   "; ".join(day.parts_done), "client (own page)"]
+            writer.writerow([spreadsheet_safe(v) for v in row])
+    return buffer.getvalue()
+
+
 README = """Your health record from {clinic}
 Produced on {produced} for {name} (record number {client_id}).
 
 record.pdf      your complete record, to read or print
 sessions.csv    every session's scores, one row each (opens in a spreadsheet)
+home_log.csv    every day you logged at home on your own page, one row each
 fhir.json       the record as a FHIR R4B Bundle, for another clinic's or app's system
 
 Keep this file safe: it holds health information about you.
@@ -149,6 +170,7 @@ def copy_zip(record: FullRecord, *, pdf: bytes, fhir_json: str) -> bytes:
             name=record.full_name, client_id=record.client_id))
         archive.writestr("record.pdf", pdf)
         archive.writestr("sessions.csv", sessions_csv(record))
+        archive.writestr("home_log.csv", home_log_csv(record))
         archive.writestr("fhir.json", fhir_json)
     return buffer.getvalue()
 

@@ -55,6 +55,9 @@ class HandoutData:
     review_days: int
     crisis_line_text: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # The client's live link to their own page, printed with its QR code when there is one.
+    own_link: str = ""
+    own_link_qr: str = ""
 
 
 def render_html(data: HandoutData, page_size: str = "a4") -> str:

@@ -60,6 +60,23 @@ def _data_table(progress: Progress) -> html.Details:
     ], className="mb-3")
 
 
+def _home_table(progress: Progress) -> html.Details | None:
+    """The days the client logged at home, reported by the client (their own page)."""
+    if not progress.home:
+        return None
+    rows = [html.Tr([html.Td(h.log_on.strftime("%d %b %Y")),
+                     html.Td("—" if h.pain is None else h.pain),
+                     html.Td("—" if h.stress is None else h.stress)]) for h in progress.home]
+    return html.Details([
+        html.Summary(f"Reported at home by the client ({len(progress.home)} days)"),
+        dbc.Table([html.Caption("Pain and stress the client gave on their own page, "
+                                "between sessions"),
+                   html.Thead(html.Tr([html.Th(h, scope="col")
+                                       for h in ("Date", "Pain at home", "Stress at home")])),
+                   html.Tbody(rows)], size="sm", striped=True, id="progress-home-table"),
+    ], className="mb-3")
+
+
 def _adherence_text(progress: Progress) -> str:
     weeks, strategies, matrix = adherence_by_week(progress.adherence)
     if not strategies:
@@ -100,10 +117,12 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                "the range shown) and their own bands of meaningful improvement and worsening; "
                "stress has no agreed threshold, so no band; the pain goal and each plan "
                "version; questionnaire totals below with their bands, the clinical cut-off and "
-               "the band of measurement noise around the episode's first score. "
+               "the band of measurement noise around the episode's first score; the scores "
+               "the client gave at home as lighter open markers, apart from the session's. "
                + progress.sentence),
         _reliable_change(progress),
         _data_table(progress),
+        _home_table(progress),
         dbc.Row([
             # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
