@@ -67,13 +67,18 @@ def test_the_client_summary_follows_the_questionnaires_and_the_list_filters_on_i
         assert visible(s, admin, "deterioration") == {cid}
         assert visible(s, admin, "recovered") == {cid}
         assert visible(s, admin, "improvement") == set()
+        # A later session without questionnaires changes none of it.
+        record(s, cid, 3, 4)
+        assert (client.reliable_change, client.recovered) == ("deterioration", True)
+        assert visible(s, admin, "improvement") == set()
         record(s, other, 0, 5, GAD7=12)
         record(s, other, 1, 4, GAD7=8)
         assert visible(s, admin, "improvement") == {other}
         assert visible(s, admin, "recovered") == {cid}
-        # A deleted session no longer counts.
-        last = s.scalars(select(CareSession).where(CareSession.client_id == cid)
-                         .order_by(CareSession.session_on.desc())).first()
+        # A deleted session no longer counts (the latest with questionnaires, week 2).
+        last = s.scalars(select(CareSession).where(
+            CareSession.client_id == cid,
+            CareSession.session_on == START + dt.timedelta(days=14))).one()
         last.deleted_at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
         s.flush()
         refresh_client_summary(s, client)
