@@ -16,6 +16,7 @@ from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
+from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
@@ -56,7 +57,8 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
     for item in plan.items:
         strategies.setdefault(item.strategy_name, []).append(HandoutPart(
             item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
-            item.cautions))
+            item.cautions,
+            ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None))
     goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
                   for g in plan.goals)
     contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),

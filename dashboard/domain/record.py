@@ -9,6 +9,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from dashboard.domain.adherence import days_counted
 from dashboard.domain.csvsafe import spreadsheet_safe
 from dashboard.domain.home_log import HomeEntry
 
@@ -16,8 +17,13 @@ from dashboard.domain.home_log import HomeEntry
 @dataclass(frozen=True)
 class AdherenceLine:
     part_name: str
-    days_done: int
-    days_per_week: int | None
+    days_done: int  # as answered
+    prescribed: int  # adherence.prescribed_days (advice parts with no days are left out)
+
+    def describe(self) -> str:
+        """The one reading of adherence: days beyond the prescription count as all of it."""
+        return f"{self.part_name}: {days_counted(self.days_done, self.prescribed)} of " \
+               f"{self.prescribed} days"
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,7 @@ def sessions_csv(record: FullRecord) -> str:
             row = [s.id, episode.number, s.session_on.isoformat(), s.practitioner, s.pain,
                    s.stress, "" if s.function_score is None else s.function_score,
                    "; ".join(f"{name}: {value}" for name, value in s.ratings),
-                   "; ".join(f"{a.part_name}: {a.days_done}/{a.days_per_week or 7}"
-                             for a in s.adherence),
+                   "; ".join(a.describe() for a in s.adherence),
                    totals.get("PSS10", ""), totals.get("PHQ9", ""), totals.get("GAD7", ""),
                    s.notes]
             writer.writerow([spreadsheet_safe(v) for v in row])

@@ -252,7 +252,7 @@ def toggle_archive(_n, client_id):
 
 
 def _part_infos(db) -> dict[int, PartInfo]:
-    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind, p.max_minutes)
             for s in list_strategies(db) for p in s.parts if not p.retired}
 
 

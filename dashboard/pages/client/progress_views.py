@@ -127,7 +127,8 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
             # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
                      _graph(figures.adherence_heatmap(progress), "progress-adherence",
-                            _adherence_text(progress)) if progress.adherence else
+                            _adherence_text(progress)) if any(
+                         a.days_done is not None for a in progress.adherence) else
                      html.P(_adherence_text(progress), id="progress-adherence")], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
                      _graph(figures.adherence_scatter(progress), "progress-scatter",
