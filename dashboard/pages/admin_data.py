@@ -12,7 +12,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.auth.access import NotAuthenticated, require_admin, require_user
+from dashboard.auth.access import NotAuthenticated, admin_only, require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
@@ -114,8 +114,10 @@ def _report(problems, total: int) -> dbc.Alert:
     running=[(Output(f"{P}-progress", "style"), {"display": "flex"}, {"display": "none"})],
     prevent_initial_call=True,
 )
+@admin_only
 def import_file(set_progress, contents, filename, kind, _token):
-    """Runs in a background process; the caller was identified on the server (app.py)."""
+    """Runs in a background process; the caller was identified on the server (app.py), and
+    anyone but an admin was refused there before this job started."""
     admin = background_caller()
     if not admin.is_admin:
         raise NotAuthenticated()
