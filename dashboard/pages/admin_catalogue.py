@@ -7,15 +7,14 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
-from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies
+from dashboard.db.catalogue import NAME_TAKEN, list_strategies
+from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.db.models import Strategy, StrategyPart
-from dashboard.domain.catalogue_edit import check_part, part_key
+from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
@@ -105,6 +104,7 @@ def load_part(choice):
     [Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)],
     Output(f"{P}-result", "children"),
     Output(f"{P}-part", "options"),
+    Output(f"{P}-part", "value"),
     Input(f"{P}-form", "n_submit"),
     State(f"{P}-part", "value"),
     State(f"{P}-kind", "value"),
@@ -113,6 +113,8 @@ def load_part(choice):
     prevent_initial_call=True,
 )
 def save_part(_n, choice, kind, retired, *values):
+    """Save the part; a new part's editor then switches to it, so a second Save edits the
+    part just made instead of adding it again."""
     admin = require_admin()
     raw = dict(zip((*TEXTS, *NUMBERS), values, strict=True)) | {"retired": bool(retired)}
     if kind not in DOSE_KINDS:
@@ -120,33 +122,21 @@ def save_part(_n, choice, kind, retired, *values):
     edit, errors = check_part(kind, raw)
     slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
     choice = str(choice or "")
-    if edit is None or not (choice.isdigit() or choice.startswith("new-")):
+    new_in = choice[4:] if choice.startswith("new-") else ""
+    if edit is None or not (choice.isdigit() or new_in.isdigit()):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
-        return *slots, dbc.Alert(message, color="danger"), no_update
+        return *slots, dbc.Alert(message, color="danger"), no_update, no_update
     with current_db().begin() as db:
-        if choice.isdigit():
-            part = db.get(StrategyPart, int(choice))
-            if part is None:
-                return *slots, dbc.Alert("No such part.", color="danger"), no_update
-            action = "catalogue_part_updated"
-            part.revision += 1
-        else:
-            strategy = db.get(Strategy, int(choice[4:])) if choice[4:].isdigit() else None
-            if strategy is None:
-                return *slots, dbc.Alert("No such strategy.", color="danger"), no_update
-            taken = set(db.scalars(select(StrategyPart.key)))
-            part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
-                                position=len(strategy.parts) + 1, revision=1,
-                                name=edit.name, instructions=edit.instructions,
-                                **edit.dose.as_columns())
-            db.add(part)
-            action = "catalogue_part_added"
-        part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
-        part.retired = edit.retired
-        for key, value in edit.dose.as_columns().items():
-            setattr(part, key, value)
-        db.flush()
-        record_audit(db, user_id=admin.id, action=action, entity="strategy_part",
-                     entity_id=part.id, ip=client_ip(), detail={"revision": part.revision})
-        options = _options(list_strategies(db))
-    return *[""] * len(slots), dbc.Alert("Saved.", color="success"), options
+        saved = save_catalogue_part(
+            db, part_id=int(choice) if choice.isdigit() else None,
+            strategy_id=int(new_in) if new_in else None, edit=edit, user_id=admin.id,
+            ip=client_ip())
+        if isinstance(saved, str):
+            if saved == NAME_TAKEN:
+                slots[TEXTS.index("name")] = saved
+            return *slots, dbc.Alert(f"Not saved: {saved}", color="danger"), no_update, no_update
+        options, part_id = _options(list_strategies(db)), str(saved.id)
+        revision = saved.revision
+    return (*[""] * len(slots), dbc.Alert(
+        f"Saved “{edit.name}” (revision {revision}).", color="success"), options,
+            part_id)
