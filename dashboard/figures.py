@@ -39,10 +39,18 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+LEGEND_GAP_PX = 60  # room under the plot for the x axis's labels, even when tilted
+
+
 def _base_layout(height: int) -> dict[str, Any]:
-    return {"height": height, "margin": {"l": 60, "r": 20, "t": 30, "b": 40}, "font": FONT,
+    margin = {"l": 60, "r": 20, "t": 30, "b": 40}
+    return {"height": height, "margin": margin, "font": FONT,
             "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "x unified",
-            "legend": {"orientation": "h", "y": 1.08, "x": 0}}
+            # Below the plot and its axis labels: Plotly grows the bottom margin to fit a
+            # legend outside the plot. Inside or above the plot, on a phone it covers the
+            # lines, and on a tablet it sits under Plotly's toolbar.
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top",
+                       "y": -LEGEND_GAP_PX / max(100, height - margin["t"] - margin["b"])}}
 
 
 def timeline_figure(progress: Progress) -> Figure:
@@ -148,7 +156,7 @@ def adherence_heatmap(progress: Progress) -> Figure:
     text = [["—" if v is None else f"{v:.0%}" for v in row] for row in matrix]
     layout = _base_layout(120 + 40 * max(1, len(strategies)))
     layout.update({"hovermode": "closest", "xaxis": {"type": "date", "title": {"text": "Week"}},
-                   "yaxis": {"automargin": True}, "margin": {"l": 160, "r": 20, "t": 20,
+                   "yaxis": {"automargin": True}, "margin": {"l": 10, "r": 20, "t": 20,
                                                              "b": 50}})
     return {"data": [{"type": "heatmap", "x": [_iso(w) for w in weeks], "y": strategies,
                       "z": matrix, "text": text, "zmin": 0, "zmax": 1,
@@ -182,7 +190,7 @@ def caseload_figure(summary: ClinicSummary) -> Figure:
     layout.update({"hovermode": "closest", "yaxis": {"automargin": True, "autorange":
                                                       "reversed"},
                    "xaxis": {"title": {"text": "Active clients"}},
-                   "margin": {"l": 140, "r": 20, "t": 20, "b": 40}})
+                   "margin": {"l": 10, "r": 20, "t": 20, "b": 40}})
     return {"data": [{"type": "bar", "orientation": "h", "y": names,
                       "x": [n for _, n in summary.caseload], "marker": {"color": BLUE},
                       "text": [n for _, n in summary.caseload], "textposition": "auto"}],
@@ -210,7 +218,7 @@ def pain_by_strategy_figure(summary: ClinicSummary) -> Figure:
     layout.update({"hovermode": "closest", "yaxis": {"automargin": True},
                    "xaxis": {"title": {"text": "Mean pain change since baseline (points)"},
                              "zeroline": True, "zerolinecolor": "#000000"},
-                   "margin": {"l": 180, "r": 20, "t": 20, "b": 50}})
+                   "margin": {"l": 10, "r": 20, "t": 20, "b": 50}})
     return {"data": [{"type": "bar", "orientation": "h", "y": [r[0] for r in rows],
                       "x": [r[1] for r in rows], "marker": {"color": ORANGE},
                       "text": [f"{r[1]:+.1f} (n={r[2]})" for r in rows],

@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
+from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db.audit import (
     AuditFilters,
@@ -113,9 +114,8 @@ def show_log(user_id, client_id, action, start, end, page):
                 if r.client_id else ""),
         html.Td(r.ip), html.Td(r.detail[:160], className="small text-break"),
     ]) for r in rows]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-        "When", "Who", "Action", "Record", "Client", "From", "Detail")])),
-        html.Tbody(body)], size="sm", striped=True, responsive=True, id=f"{P}-list")
+    table = stacked_table(["When", "Who", "Action", "Record", "Client", "From", "Detail"],
+                          body, size="sm", striped=True, id=f"{P}-list")
     pages = max(1, math.ceil(total / PAGE_SIZE))
     return table, f"{total} entries", pages, page, ""
 

@@ -74,6 +74,7 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
     page.get_by_role("link", name="Catalogue").click()
     part = page.get_by_label("Part", exact=True)
     part.select_option(label="Heat or cold therapy: + a new part")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Name", exact=True).fill("Warm bath")
     page.get_by_label("Instructions for the client").fill("Soak for a while.")
     page.get_by_role("button", name="Save").click()
@@ -91,6 +92,8 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
 
     # A name already used in the same strategy is refused beside the field, nothing written.
     part.select_option(label="Heat or cold therapy: + a new part")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("")  # the form was emptied
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Name", exact=True).fill("warm  BATH")
     page.get_by_label("Instructions for the client").fill("Again.")
     page.get_by_role("button", name="Save").click()

@@ -208,7 +208,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             {"label": "Progress", "value": "progress"},
             {"label": "Episode", "value": "episode"}],
             name="client-view",
-            className="btn-group no-print", inputClassName="btn-check",
+            className="view-switch no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
                      **{"aria-label": "Sessions"}),

@@ -7,6 +7,7 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import Patch, html
 
+from dashboard.components.tables import labelled, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import ALERT_ACTIONS
@@ -127,6 +128,10 @@ def activities_editor(context: SessionContext) -> html.Details:
     ], className="mt-3 small", open=not context.activities)
 
 
+HISTORY_HEADER = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
+                  "By", ""]
+
+
 def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
     actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
                            size="sm", color="link")] if row.deleted and can_restore else
@@ -135,7 +140,7 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
                            size="sm", color="link", className="p-0 me-2"),
                 dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
                            size="sm", color="link", className="p-0 text-danger")])
-    return html.Tr([
+    return labelled(HISTORY_HEADER, html.Tr([
         html.Td([row.session_on.strftime("%d %b %Y"),
                  html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
         html.Td(row.pain), html.Td(row.stress),
@@ -145,7 +150,7 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
         html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""), className="small"),
         html.Td(row.practitioner, className="small"),
         html.Td(actions, className="text-nowrap"),
-    ], className="text-body-secondary" if row.deleted else None)
+    ], className="text-body-secondary" if row.deleted else None))
 
 
 def history_insert(row: SessionRow, position: int, *, rows_before: int, can_restore: bool
@@ -169,11 +174,9 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
     if not rows:
         return html.P("No sessions recorded yet.", className="text-body-secondary")
     body = [history_row(row, can_restore=can_restore) for row in rows]
-    header = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
-              "By", ""]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                       html.Tbody(body)], size="sm", hover=True, responsive=True,
-                      id="sess-history-table")
+    # history_insert patches this table's body: it is children[1] (no caption).
+    table = stacked_table(HISTORY_HEADER, body, size="sm", hover=True,
+                          id="sess-history-table")
     if len(rows) < HISTORY_LIMIT:
         return table
     return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
@@ -200,7 +203,7 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
                 dbc.Col(label_around("Note", dbc.Input(
                     id={"type": ids.ALERT_NOTE, "alert": alert.id}, maxLength=2000)), md=5),
                 dbc.Col(dbc.Button("Acknowledge", id={"type": ids.ALERT_ACK, "alert": alert.id},
-                                   color="danger"), md=2, className="d-flex align-items-end"),
+                                   color="danger"), md="auto", className="d-flex align-items-end"),
             ]),
             html.Div(id={"type": ids.ALERT_RESULT, "alert": alert.id}, role="status",
                      className="mt-2"),
