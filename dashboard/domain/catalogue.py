@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,32 @@ class CatalogueError(ValueError):
     """The catalogue file is not usable; the message says where."""
 
 
+# The drawings the package ships (drawn by scripts/draw_pictures.py), named by the catalogue.
+DRAWINGS = Path(__file__).resolve().parent.parent / "drawings"
+DRAWING_NAME = re.compile(r"[a-z0-9_]{1,60}\.svg")
+MAX_ALT = 1000
+
+
+def content_hash(data: bytes) -> str:
+    """A picture's identity: the SHA-256 of its bytes, so the same picture is stored once and
+    a plan can name exactly the picture it was given with."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class PictureSpec:
+    """A catalogue drawing: its file, its bytes, and the words that describe it."""
+
+    filename: str
+    alt: str
+    media_type: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return content_hash(self.data)
+
+
 @dataclass(frozen=True)
 class PartSpec:
     key: str
@@ -21,6 +49,7 @@ class PartSpec:
     instructions: str
     cautions: str
     dose: Dose
+    picture: PictureSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +86,25 @@ def _dose(raw: dict[str, Any], where: str) -> Dose:
     return dose
 
 
-def parse_strategies(text: str) -> tuple[StrategySpec, ...]:
+def _picture(part: dict[str, Any], where: str, drawings: Path) -> PictureSpec | None:
+    filename, alt = part.get("picture", ""), " ".join(part.get("picture_alt", "").split())
+    if not filename:
+        if alt:
+            raise CatalogueError(f"{where}: picture_alt without a picture")
+        return None
+    if not DRAWING_NAME.fullmatch(filename):
+        raise CatalogueError(f"{where}: picture must name an .svg file in {drawings.name}/")
+    if not alt or len(alt) > MAX_ALT:
+        raise CatalogueError(f"{where}: picture_alt must describe the picture in words "
+                             f"(1 to {MAX_ALT} characters)")
+    try:
+        data = (drawings / filename).read_bytes()
+    except FileNotFoundError as exc:
+        raise CatalogueError(f"{where}: no drawing {filename} in {drawings}") from exc
+    return PictureSpec(filename, alt, "image/svg+xml", data)
+
+
+def parse_strategies(text: str, drawings: Path = DRAWINGS) -> tuple[StrategySpec, ...]:
     data = tomllib.loads(text)
     strategies = []
     seen: set[str] = set()
@@ -73,6 +120,7 @@ def parse_strategies(text: str) -> tuple[StrategySpec, ...]:
                 instructions=part["instructions"].strip(),
                 cautions=part.get("cautions", "").strip(),
                 dose=_dose(part["dose"], where),
+                picture=_picture(part, where, drawings),
             ))
         strategies.append(StrategySpec(raw["key"], raw["name"], raw.get("summary", ""),
                                        tuple(parts)))
