@@ -71,21 +71,29 @@ dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
 
 
-def _details(client: Client, practitioner: str, today) -> html.Div:
+def _badges(client: Client) -> list:
+    return [status_badge(client.status), episode_badge(client.episode_state)]
+
+
+def _facts(client: Client, practitioner: str, today) -> list[str]:
     contact = " · ".join(x for x in (client.email, client.phone) if x) or "No contact details"
+    return [
+        f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
+        f" · {contact} · Practitioner: {practitioner}",
+        f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
+    ]
+
+
+def _details(client: Client, practitioner: str, today) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
-            status_badge(client.status),
-            episode_badge(client.episode_state),
+            html.Span(_badges(client), id=ids.HEADER_BADGES),
             dbc.Badge("Archived", color="dark", className="ms-2", id=ids.ARCHIVED_BADGE,
                       style={} if client.archived else {"display": "none"}),
         ], className="d-flex align-items-center flex-wrap"),
-        html.P([
-            f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
-            f" · {contact} · Practitioner: {practitioner}",
-            f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
-        ], className="text-body-secondary mb-2"),
+        html.P(_facts(client, practitioner, today), id=ids.HEADER_FACTS,
+               className="text-body-secondary mb-2"),
         html.Div([
             dcc.Link("Edit details", href=f"/clients/{client.id}/edit",
                      className="btn btn-outline-primary btn-sm me-2"),
@@ -248,6 +256,39 @@ def toggle_archive(_n, client_id):
                if archived else "Restored to the client list.")
     return ("Restore" if archived else "Archive", {} if archived else {"display": "none"},
             message)
+
+
+def _header(client_id) -> tuple[list, list[str]]:
+    user = require_user()
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)
+        return (_badges(client),
+                _facts(client, practitioner_name(db, client.practitioner_id), clinic_today()))
+
+
+# What a save changes in the header (status, latest pain, episode state) is shown at once:
+# whenever a session or plan save (or a session's deletion) reports, the header is read
+# again from the client's summary row, which the save has just refreshed.
+@callback(
+    Output(ids.HEADER_BADGES, "children"),
+    Output(ids.HEADER_FACTS, "children"),
+    Input(ids.SESSION_RESULT, "children"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def header_after_session(_result, client_id):
+    return _header(client_id)
+
+
+@callback(
+    Output(ids.HEADER_BADGES, "children", allow_duplicate=True),
+    Output(ids.HEADER_FACTS, "children", allow_duplicate=True),
+    Input(ids.SAVE_RESULT, "children"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def header_after_plan(_result, client_id):
+    return _header(client_id)
 
 
 def _part_infos(db) -> dict[int, PartInfo]:

@@ -4,6 +4,8 @@ CLIENT_ID = "client-id"
 ARCHIVE = "client-archive"
 ARCHIVE_RESULT = "client-archive-result"
 ARCHIVED_BADGE = "client-archived-badge"
+HEADER_BADGES = "client-header-badges"  # status and episode state, redrawn after a save
+HEADER_FACTS = "client-header-facts"  # age, contact, practitioner, latest pain
 
 TEMPLATE = "plan-template"
 APPLY_TEMPLATE = "plan-apply-template"
@@ -43,6 +45,7 @@ ALERT_ACTION = "alert-action"  # pattern: {"type": ALERT_ACTION, "alert": id}
 ALERT_NOTE = "alert-note"
 ALERT_ACK = "alert-ack"
 ALERT_RESULT = "alert-result"
+ALERT_BOX = "alert-box"  # pattern: {"type": ALERT_BOX, "alert": id}
 
 SESSION_FORM = "sess-form"
 SESSION_AREA = "sess-area"

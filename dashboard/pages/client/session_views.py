@@ -207,5 +207,6 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
             ]),
             html.Div(id={"type": ids.ALERT_RESULT, "alert": alert.id}, role="status",
                      className="mt-2"),
-        ], color="danger", className="safety-alert"))
+        ], color="danger", className="safety-alert",
+            id={"type": ids.ALERT_BOX, "alert": alert.id}))
     return html.Div(blocks)
