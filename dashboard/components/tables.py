@@ -29,6 +29,15 @@ def labelled(header: list[str], row: html.Tr) -> html.Tr:
     return row
 
 
+def header_row(header: list[str], unnamed: str = "Actions") -> html.Thead:
+    """Column headers; a column of buttons with no visible title still has a name for
+    screen readers (an empty header cell fails WCAG's table-header check)."""
+    return html.Thead(html.Tr([
+        html.Th(h, scope="col") if h else
+        html.Th(html.Span(unnamed, className="visually-hidden"), scope="col")
+        for h in header]))
+
+
 def stacked_table(header: list[str], rows: list[html.Tr], *, caption: str | None = None,
                   **table_props) -> dbc.Table:
     """A data table that scrolls inside itself on a narrow screen and, on a phone, shows
@@ -36,7 +45,7 @@ def stacked_table(header: list[str], rows: list[html.Tr], *, caption: str | None
     scrolling sideways. ``rows`` are html.Tr of html.Td, in ``header``'s order."""
     class_name = " ".join(x for x in (table_props.pop("className", ""), STACKED) if x)
     head = [html.Caption(caption)] if caption else []
-    return dbc.Table([*head, html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+    return dbc.Table([*head, header_row(header),
                       html.Tbody([labelled(header, r) for r in rows])],
                      responsive=True, className=class_name, **table_props)
 

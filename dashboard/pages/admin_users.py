@@ -10,7 +10,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, html
 from dashboard.auth.access import AccessDenied, require_admin, require_user
 from dashboard.auth.passwords import hash_password
 from dashboard.components.status import admins_only
-from dashboard.components.tables import STACKED, labelled
+from dashboard.components.tables import STACKED, header_row, labelled
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.models import User
@@ -90,7 +90,7 @@ def layout(**_query: str) -> html.Div:
             ])]),
             html.Div(id=f"{P}-created", role="status", className="mt-2"),
         ]), className="mb-3"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in HEADER])),
+        dbc.Table([header_row(HEADER, "Result"),
                    html.Tbody([_row(u, user.id) for u in users], id=f"{P}-rows")],
                   size="sm", responsive=True, id=f"{P}-table", className=STACKED),
     ])
