@@ -20,12 +20,12 @@ from dashboard.context import background_caller, client_ip, clinic_today, curren
 from dashboard.db.audit import record_audit
 from dashboard.db.csv_data import (
     clients_on_record,
+    current_episode_dates,
     export_csv,
     import_clients,
     import_sessions,
     practitioner_emails,
     read_rows,
-    record_began,
     sessions_on_record,
 )
 from dashboard.domain.csv_import import (
@@ -211,7 +211,7 @@ def import_file(set_progress, contents, kind, confirm, filename, checked, skip, 
                 words = [f"{d.given_name} {d.family_name}, born {d.date_of_birth:%d %b %Y}"
                          for d, _ in good]
             else:
-                good, problems = check_session_rows(rows, today, record_began(db))
+                good, problems = check_session_rows(rows, today, current_episode_dates(db))
                 keys = [session_key(cid, data) for cid, data in good]
                 on_record = sessions_on_record(db, set(keys))
                 words = [f"client #{cid} on {d.session_on:%d %b %Y}" for cid, d in good]
