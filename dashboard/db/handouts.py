@@ -17,6 +17,7 @@ from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.plans import goal_wording
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -53,8 +54,8 @@ def handout_data(session: Session, client: Client, plan: PlanVersion) -> Handout
         strategies.setdefault(item.strategy_name, []).append(HandoutPart(
             item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
             item.cautions))
-    goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
-                  for g in plan.goals)
+    goals = tuple(goal_wording(g.description, g.pain_target)
+                  + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
     contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
                                      (practitioner.email if practitioner else "")) if x)
     return HandoutData(

@@ -84,7 +84,7 @@ def _facts(client: Client, practitioner: str, today) -> list[str]:
     ]
 
 
-def _details(client: Client, practitioner: str, today) -> html.Div:
+def _details(client: Client, practitioner: str, today, record_tools: list) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
@@ -94,15 +94,17 @@ def _details(client: Client, practitioner: str, today) -> html.Div:
         ], className="d-flex align-items-center flex-wrap"),
         html.P(_facts(client, practitioner, today), id=ids.HEADER_FACTS,
                className="text-body-secondary mb-2"),
+        # Every action on the record in one row of buttons.
         html.Div([
             dcc.Link("Edit details", href=f"/clients/{client.id}/edit",
-                     className="btn btn-outline-primary btn-sm me-2"),
+                     className="btn btn-outline-primary btn-sm"),
             dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
                        color="secondary", outline=True, size="sm"),
             html.A("Export record (FHIR)", href=f"/clients/{client.id}/fhir.json",
-                   className="btn btn-outline-secondary btn-sm ms-2", id="client-fhir"),
-            html.Span(id=ids.ARCHIVE_RESULT, className="ms-2 small", role="status"),
-        ], className="no-print"),
+                   className="btn btn-outline-secondary btn-sm", id="client-fhir"),
+            *record_tools,
+            html.Span(id=ids.ARCHIVE_RESULT, className="small", role="status"),
+        ], className="no-print d-flex flex-wrap align-items-center gap-2"),
     ], className="mb-3")
 
 
@@ -153,7 +155,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
-        details = _details(client, practitioner_name(db, client.practitioner_id), today)
+        details = _details(client, practitioner_name(db, client.practitioner_id), today,
+                           privacy_views.record_tools(client, user))
         current = versions[0] if versions else None
         context = session_context(db, client)
         history = session_views.history_table(
@@ -203,7 +206,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
-        privacy_views.record_tools(client, user, covering),
+        privacy_views.covering_banner() if covering else None,
         team,
         html.Div(alerts, id=ids.ALERTS),
         dbc.Alert(["Intake has not been recorded for this episode. ",
