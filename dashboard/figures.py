@@ -38,6 +38,9 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+# Dates as the rest of the app writes them ("30 Nov 2026"), on axes and in hover labels.
+DAY_FORMAT = "%d %b %Y"
+DATE_AXIS = {"type": "date", "tickformat": DAY_FORMAT, "hoverformat": DAY_FORMAT}
 LEGEND_GAP_PX = 60  # room under the plot for the x axis's labels, even when tilted
 
 
@@ -105,7 +108,7 @@ def timeline_figure(progress: Progress) -> Figure:
     annotations: list[dict[str, Any]] = []
     for row in range(rows):
         suffix = "" if row == 0 else str(row + 1)
-        layout[f"xaxis{suffix}"] = {"type": "date", "anchor": f"y{suffix}", "showgrid": False,
+        layout[f"xaxis{suffix}"] = {**DATE_AXIS, "anchor": f"y{suffix}", "showgrid": False,
                                     "matches": "x" if row else None,
                                     "showticklabels": row == rows - 1}
         layout[f"yaxis{suffix}"] = {"domain": domains[row], "anchor": f"x{suffix}",
@@ -187,15 +190,15 @@ def adherence_heatmap(progress: Progress) -> Figure:
     weeks, strategies, matrix = adherence_by_week(progress.adherence)
     text = [["—" if v is None else f"{v:.0%}" for v in row] for row in matrix]
     layout = _base_layout(120 + 40 * max(1, len(strategies)))
-    layout.update({"hovermode": "closest", "xaxis": {"type": "date", "title": {"text": "Week"}},
+    layout.update({"hovermode": "closest", "xaxis": {**DATE_AXIS, "title": {"text": "Week"}},
                    "yaxis": {"automargin": True}, "margin": {"l": 10, "r": 20, "t": 20,
                                                              "b": 50}})
     return {"data": [{"type": "heatmap", "x": [_iso(w) for w in weeks], "y": strategies,
                       "z": matrix, "text": text, "zmin": 0, "zmax": 1,
                       "colorscale": "Cividis", "xgap": 2, "ygap": 2,
                       "colorbar": {"title": {"text": "done"}, "tickformat": ".0%"},
-                      "hovertemplate": "%{y}, week of %{x}: %{text} of prescribed days"
-                                       "<extra></extra>"}],
+                      "hovertemplate": f"%{{y}}, week of %{{x|{DAY_FORMAT}}}: %{{text}} of "
+                                       "prescribed days<extra></extra>"}],
             "layout": layout}
 
 
@@ -210,7 +213,7 @@ def adherence_scatter(progress: Progress) -> Figure:
                              "zeroline": True, "zerolinecolor": GREY}})
     return {"data": [{"type": "scatter", "mode": "markers", "name": "Session",
                       "x": [share for _, share, _ in pairs], "y": [c for _, _, c in pairs],
-                      "text": [_iso(day) for day, _, _ in pairs],
+                      "text": [f"{day:{DAY_FORMAT}}" for day, _, _ in pairs],
                       "marker": {"color": BLUE, "size": 10, "symbol": "circle"},
                       "hovertemplate": "%{text}: %{x:.0%} done, pain %{y:+d}<extra></extra>"}],
             "layout": layout}
@@ -260,10 +263,11 @@ def pain_by_strategy_figure(summary: ClinicSummary) -> Figure:
 
 def sessions_per_week_figure(summary: ClinicSummary) -> Figure:
     layout = _base_layout(260)
-    layout.update({"hovermode": "closest", "xaxis": {"type": "date"},
+    layout.update({"hovermode": "closest", "xaxis": DATE_AXIS,
                    "yaxis": {"title": {"text": "Sessions"}}})
     return {"data": [{"type": "bar", "x": [_iso(w) for w, _ in summary.sessions_per_week],
                       "y": [n for _, n in summary.sessions_per_week],
                       "marker": {"color": SKY},
-                      "hovertemplate": "Week of %{x}: %{y} sessions<extra></extra>"}],
+                      "hovertemplate": f"Week of %{{x|{DAY_FORMAT}}}: %{{y}} sessions"
+                                       "<extra></extra>"}],
             "layout": layout}
