@@ -168,7 +168,7 @@ def test_practitioner_cannot_export_another_s_client(http, sqlite_people):
     login(http, "alice@test.clinic")
     assert http.get(f"/clients/{sqlite_people.bob_client_id}/fhir.json").status_code == 404
     assert http.get("/export/fhir.json").status_code == 403
-    http.get("/logout")
+    http.post("/logout")
     assert http.get(f"/clients/{sqlite_people.alice_client_id}/fhir.json").status_code == 302
 
 

@@ -43,8 +43,10 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             ], label="Account", color="dark", size="sm", align_end=True,
                 toggle_class_name="btn-outline-light border-light",
                 id="navbar-account"),
-            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
-                   id="navbar-logout"),
+            # Signing out is a POST from this page: a GET from another site cannot do it.
+            html.Form(html.Button("Sign out", type="submit", id="navbar-logout",
+                                  className="btn btn-outline-light btn-sm"),
+                      action="/logout", method="POST", className="m-0"),
         ]
     # Below the width where every link fits on one line (an admin has more links), the
     # links fold into a menu button, so a phone or tablet never scrolls sideways.

@@ -26,6 +26,7 @@ from dashboard.db.audit import (
 from dashboard.db.users import list_users
 from dashboard.domain.audit import action_words, detail_words
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.ids import ID_MAX, parse_id, parse_int, parse_page
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 dash.register_page(__name__, path="/admin/audit", title="Audit log · Back Pain Care",
@@ -85,11 +86,12 @@ def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
         return f"A client's name or id: at most {MAX_CLIENT_TEXT} characters."
     if has_control(client, multiline=False):
         return CONTROL_MESSAGE
-    by_id = client.isascii() and client.isdigit()
+    # Digits are the client's id (the one id parser); anything else part of a name.
+    number = parse_int(client, low=1, high=ID_MAX, strip=True) if client else None
     return AuditFilters(
-        user_id=int(user_id) if str(user_id).isdigit() else None,
-        client_id=int(client) if client and by_id else None,
-        client_name=client if client and not by_id else None,
+        user_id=parse_id(user_id),
+        client_id=number,
+        client_name=client if client and number is None else None,
         action=action if isinstance(action, str) and action != "any" else None,
         start=first, end=last)
 
@@ -109,7 +111,7 @@ def show_log(user_id, client_id, action, start, end, page):
     filters = _filters(user_id, client_id, action, start, end)
     if isinstance(filters, str):
         return dash.no_update, "", dash.no_update, dash.no_update, filters
-    page = page if ctx.triggered_id == f"{P}-pages" and isinstance(page, int) else 1
+    page = parse_page(page) if ctx.triggered_id == f"{P}-pages" else 1
     tz = current_settings().tz
     with current_db().read() as db:
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)

@@ -16,6 +16,7 @@ from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.db.models import Strategy, StrategyPart
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
+from dashboard.domain.ids import parse_id
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
                    name="Catalogue")
@@ -90,10 +91,11 @@ def layout(**_query: str) -> html.Div:
 )
 def load_part(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    part_id = parse_id(choice)
+    if part_id is None:
         return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
     with current_db().read() as db:
-        part = db.get(StrategyPart, int(choice))
+        part = db.get(StrategyPart, part_id)
         if part is None:
             return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
         return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
@@ -121,22 +123,20 @@ def save_part(_n, choice, kind, retired, *values):
         kind = "advice"
     edit, errors = check_part(kind, raw)
     slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
-    choice = str(choice or "")
-    new_in = choice[4:] if choice.startswith("new-") else ""
-    if edit is None or not (choice.isdigit() or new_in.isdigit()):
+    # A part's id, or "new-" and the id of the strategy a new part goes in.
+    part_id = parse_id(choice)
+    new_in = parse_id(choice[4:]) if isinstance(choice, str) and choice.startswith("new-") \
+        else None
+    if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
         return *slots, dbc.Alert(message, color="danger"), no_update, no_update
     with current_db().begin() as db:
-        saved = save_catalogue_part(
-            db, part_id=int(choice) if choice.isdigit() else None,
-            strategy_id=int(new_in) if new_in else None, edit=edit, user_id=admin.id,
-            ip=client_ip())
+        saved = save_catalogue_part(db, part_id=part_id, strategy_id=new_in, edit=edit,
+                                    user_id=admin.id, ip=client_ip())
         if isinstance(saved, str):
             if saved == NAME_TAKEN:
                 slots[TEXTS.index("name")] = saved
             return *slots, dbc.Alert(f"Not saved: {saved}", color="danger"), no_update, no_update
-        options, part_id = _options(list_strategies(db)), str(saved.id)
-        revision = saved.revision
+        options, saved_id, revision = _options(list_strategies(db)), str(saved.id), saved.revision
     return (*[""] * len(slots), dbc.Alert(
-        f"Saved “{edit.name}” (revision {revision}).", color="success"), options,
-            part_id)
+        f"Saved “{edit.name}” (revision {revision}).", color="success"), options, saved_id)

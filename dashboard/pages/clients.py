@@ -22,7 +22,9 @@ from dashboard.db.handouts import (
 )
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
+from dashboard.domain.ids import parse_id, parse_page
 from dashboard.domain.status import STATUS_LABELS
+from dashboard.domain.text import search_text
 from dashboard.handout.render import PAGE_SIZES
 
 dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")
@@ -52,14 +54,12 @@ def _filters(user, *, search, archived, status, due, sort, practitioner, page
              ) -> ClientFilters:
     """The list's filters from the controls or the URL (both come from the browser)."""
     return ClientFilters(
-        search=str(search or "")[:100], archived=archived == "archived",
+        search=search_text(search), archived=archived == "archived",
         status=status if status in STATUS_LABELS else None,
         episode_state=_episode_filter(status),
         due_only=due in (True, "1"),
-        practitioner_id=int(practitioner) if user.is_admin and str(practitioner or "").isdigit()
-        else None,
-        sort=sort if sort in SORTS else "name",
-        page=int(page) if str(page or "").isdigit() and 0 < int(page) < 100_000 else 1,
+        practitioner_id=parse_id(practitioner) if user.is_admin else None,
+        sort=sort if sort in SORTS else "name", page=parse_page(page),
         page_size=PAGE_SIZE)
 
 
@@ -222,8 +222,7 @@ def print_all(set_progress, _n, practitioner, size, _token):
     """Runs in a background process: the caller was identified on the server when the
     request came in (see the custom_data hook in app.py), never from the browser's values."""
     user = background_caller()
-    target = (int(practitioner) if str(practitioner or "").isdigit() else None) \
-        if user.is_admin else user.id
+    target = parse_id(practitioner) if user.is_admin else user.id
     if target is None:
         return no_update, "Choose a practitioner above first."
     size = size if size in PAGE_SIZES else "a4"
