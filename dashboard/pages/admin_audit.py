@@ -88,6 +88,8 @@ def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
         return CONTROL_MESSAGE
     # Digits are the client's id (the one id parser); anything else part of a name.
     number = parse_int(client, low=1, high=ID_MAX, strip=True) if client else None
+    if client.isdigit() and number is None:  # digits of another script, or out of range
+        return "A client id is a number."
     return AuditFilters(
         user_id=parse_id(user_id),
         client_id=number,

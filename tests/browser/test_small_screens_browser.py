@@ -64,7 +64,8 @@ def test_a_phone_never_scrolls_sideways_and_the_navbar_folds_into_a_menu(
         page.goto(f"{server_url}{path}")
         page.wait_for_load_state("networkidle")
         if "progress" in path:
-            expect(page.locator("#progress-timeline .main-svg").first).to_be_visible()
+            expect(page.locator("#progress-timeline .main-svg").first).to_be_visible(
+                timeout=60_000)
         scroll, inner = page_width(page)
         assert scroll <= inner, f"{path} scrolls sideways at 390 px: {scroll} > {inner}"
     history = page.locator("#sess-history-table")
@@ -81,7 +82,8 @@ def test_graph_legends_sit_below_the_plot_clear_of_the_toolbar(page: Page, serve
     page.set_viewport_size(viewport)
     page.goto(f"{server_url}/clients/1?view=progress")
     graph = "#progress-timeline"
-    expect(page.locator(f"{graph} .legend").first).to_be_visible()
+    # Plotly's 3.5 MB bundle can take long on two loaded cores.
+    expect(page.locator(f"{graph} .legend").first).to_be_visible(timeout=60_000)
     page.locator(f"{graph} .nsewdrag").first.hover()  # the toolbar shows on hover or tap
     expect(page.locator(f"{graph} .modebar").first).to_be_visible()
     legend = box(page, f"{graph} .legend")

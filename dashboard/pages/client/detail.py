@@ -22,6 +22,7 @@ from dash import (
     html,
     no_update,
 )
+from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
@@ -186,9 +187,14 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
                      entity_id=client.id, client_id=client.id, ip=client_ip())
     open_episode = episode is not None and episode.ended_on is None
     sessions_tab = html.Div([
+        # A client with no activities yet has them chosen first, above the form that scores
+        # them; afterwards the editor waits below, folded.
+        session_views.activities_editor(context)
+        if open_episode and not context.activities else None,
         html.Div(session_views.session_form(context, today), id=ids.SESSION_AREA)
         if open_episode else None,
-        session_views.activities_editor(context) if open_episode else None,
+        session_views.activities_editor(context)
+        if open_episode and context.activities else None,
         html.H2("Session history", className="h5 mt-4"),
         html.Div(history, id=ids.SESSION_HISTORY),
     ], className="pt-3")
@@ -349,8 +355,12 @@ def apply_template(_n, template_id, client_id):
     State(ids.GOAL_ACTIVITY_DATE, "value"),
     prevent_initial_call=True,
 )
-def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain_date,
+def save_plan(n_clicks, client_id, _includes, _doses, review, notes, pain_target, pain_date,
               activity, activity_date):
+    if not n_clicks:
+        # The builder was just drawn (Dash calls a callback whose input appears on the page):
+        # nothing was saved, so nothing is said (issue 19, item 2).
+        raise PreventUpdate
     user = require_user()
     today = clinic_today()
     include_states, dose_states = ctx.states_list[1], ctx.states_list[2]

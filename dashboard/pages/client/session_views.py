@@ -12,7 +12,7 @@ from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, Sessi
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
-from dashboard.pages.client.plan_views import number_input
+from dashboard.pages.client.plan_views import number_input, unsaved_marker, unsaved_watch
 
 
 def _error(id_: str | dict) -> html.Div:
@@ -55,11 +55,20 @@ def _questionnaire(key: str) -> dbc.Collapse:
         is_open=False)
 
 
-def session_form(context: SessionContext, today: dt.date) -> html.Div:
+def rating_fields(context: SessionContext) -> html.Div | html.P:
+    """One score box per activity of the client's PSFS, or a pointer to the editor. Redrawn
+    alone when the activities change: the rest of the session form, and what was typed in
+    it, stay as they are."""
     ratings = [
         _labelled(name, number_input({"type": ids.SESSION_RATING, "activity": aid}, None),
                   {"type": ids.SESSION_RATING_ERROR, "activity": aid}, width=4)
         for aid, name in context.activities]
+    return dbc.Row(ratings) if ratings else html.P(
+        "No activities chosen yet: add them above to score function.",
+        className="small text-body-secondary")
+
+
+def session_form(context: SessionContext, today: dt.date) -> html.Div:
     adherence = [
         _labelled(f"{slot.part_name} (plan: {slot.prescribed})",
                   number_input({"type": ids.SESSION_ADHERENCE, "item": slot.plan_item_id}, None),
@@ -67,16 +76,16 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
         for slot in context.adherence]
     return html.Div([
         html.Div([
-            html.H3("Record a session", id=ids.SESSION_HEADING, className="h6 me-auto mb-0"),
+            # h2: the section's first heading under the client's name (heading order).
+            html.H2("Record a session", id=ids.SESSION_HEADING, className="h6 me-auto mb-0"),
             dbc.Button("Cancel editing", id=ids.SESSION_CANCEL, size="sm", color="link",
                        style={"display": "none"}),
         ], className="d-flex align-items-center mb-2"),
+        # The scores first, in the order they are asked; the date (today unless changed)
+        # after them, just above Save: the keyboard starts where the work is.
         dbc.Form(id=ids.SESSION_FORM, children=[
             dbc.Row([
-                _labelled("Date", dbc.Input(id=ids.SESSION_DATE, type="date",
-                                            value=today.isoformat()),
-                          ids.SESSION_ERRORS["date"]),
-                _labelled("Pain (0-10)", number_input(ids.SESSION_PAIN, None),
+                _labelled("Pain (0-10)", number_input(ids.SESSION_PAIN, None, autoFocus=True),
                           ids.SESSION_ERRORS["pain"]),
                 _labelled("Stress (0-10)", number_input(ids.SESSION_STRESS, None),
                           ids.SESSION_ERRORS["stress"]),
@@ -84,9 +93,7 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
             html.Fieldset([
                 html.Legend("Function: the client's activities (0 = unable, 10 = as before "
                             "the problem)", className="h6 small fw-semibold"),
-                dbc.Row(ratings) if ratings else html.P(
-                    "No activities chosen yet: add them below to score function.",
-                    className="small text-body-secondary"),
+                html.Div(rating_fields(context), id=ids.SESSION_RATINGS),
             ], className="mb-2"),
             html.Fieldset([
                 html.Legend("Days done in the past week (0-7), for each part of the plan",
@@ -108,11 +115,15 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
                 _error(ids.SESSION_ERRORS["questionnaires"]),
             ]),
             *[_questionnaire(k) for k in INSTRUMENTS],
+            dbc.Row(_labelled("Session date", dbc.Input(id=ids.SESSION_DATE, type="date",
+                                                        value=today.isoformat()),
+                              ids.SESSION_ERRORS["date"]), className="mt-2"),
             dbc.Button("Save session", id="sess-save", type="submit", color="primary",
-                       className="mt-2"),
+                       className="mt-2 me-2"),
+            unsaved_marker(ids.SESSION_UNSAVED),
             html.Div(id=ids.SESSION_RESULT, className="mt-2", role="status"),
         ]),
-    ])
+    ], **unsaved_watch(ids.SESSION_RESULT, ids.SESSION_UNSAVED))
 
 
 def activities_editor(context: SessionContext) -> html.Details:

@@ -287,7 +287,7 @@ def delete_or_restore(deletes, restores, client_id):
 
 
 @callback(
-    Output(ids.SESSION_AREA, "children"),
+    Output(ids.SESSION_RATINGS, "children"),
     Output(ids.ACTIVITIES_RESULT, "children"),
     Input(ids.ACTIVITIES_SAVE, "n_clicks"),
     State(ids.CLIENT_ID, "data"),
@@ -306,7 +306,9 @@ def save_activities(_n, client_id, text):
                      entity_id=client.id, client_id=client.id, ip=client_ip(),
                      detail={"count": len(names)})
         context = session_context(db, client)
-    return session_views.session_form(context, clinic_today()), "Activities saved."
+    # Only the rating boxes change: the session form is another form, its typing and its
+    # messages are left alone (issue 19, item 1).
+    return session_views.rating_fields(context), "Activities saved."
 
 
 def html_error(message: str) -> html.Span:
