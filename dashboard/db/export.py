@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import home_entries
 from dashboard.db.models import (
     CareSession,
     Client,
     FunctionalActivity,
     FunctionalRating,
+    HomeLogEntry,
+    HomeLogTick,
     PlanVersion,
     QuestionnaireAnswer,
 )
@@ -20,6 +25,7 @@ from dashboard.domain.export_record import (
     ClientRecord,
     EpisodeRecord,
     GoalRecord,
+    HomeReportRecord,
     PlanItemRecord,
     PlanRecord,
     SessionRecord,
@@ -28,20 +34,32 @@ from dashboard.domain.export_record import (
 
 def client_record(session: Session, *, client: Client) -> ClientRecord:
     """The client's current episode (the open one, else the latest): its state, every plan
-    version, every session kept (not deleted) with its questionnaires and PSFS ratings."""
+    version, every session kept (not deleted) with its questionnaires and PSFS ratings, and
+    the days the client logged at home."""
     episode = current_episode(session, client.id)
     plans: list[PlanRecord] = []
     sessions: list[SessionRecord] = []
+    home: tuple[HomeReportRecord, ...] = ()
     episode_record = None
     if episode is not None:
         episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
                                        episode.discharge_reason, episode.discharge_pain)
+        home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress)
+                     for e in home_entries(session, client_id=client.id, episode_id=episode.id))
+        done_at_home: dict[int, list[dt.date]] = {}
+        for item_id, day in session.execute(
+                select(HomeLogTick.plan_item_id, HomeLogEntry.log_on)
+                .join(HomeLogEntry, HomeLogEntry.id == HomeLogTick.entry_id)
+                .where(HomeLogEntry.episode_id == episode.id)
+                .order_by(HomeLogEntry.log_on)):
+            done_at_home.setdefault(item_id, []).append(day)
         for plan in session.scalars(select(PlanVersion).where(
                 PlanVersion.episode_id == episode.id).order_by(PlanVersion.version)):
             plans.append(PlanRecord(
                 plan.id, plan.version, plan.effective_on, plan.created_at, plan.notes,
                 tuple(PlanItemRecord(i.part_name, i.strategy_name, i.instructions,
-                                     Dose.from_columns(i)) for i in plan.items),
+                                     Dose.from_columns(i), tuple(done_at_home.get(i.id, ())))
+                      for i in plan.items),
                 tuple(GoalRecord(g.id, g.description, g.pain_target, g.target_on, g.met)
                       for g in plan.goals)))
         kept = (CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
@@ -71,7 +89,7 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
                                           tuple(ratings.get(care.id, ()))))
     return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
                         client.email, client.phone, client.status, client.latest_pain,
-                        tuple(plans), tuple(sessions), episode_record)
+                        tuple(plans), tuple(sessions), episode_record, home)
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:

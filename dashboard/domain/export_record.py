@@ -16,6 +16,8 @@ class PlanItemRecord:
     strategy_name: str
     instructions: str
     dose: Dose
+    # The days the client ticked this part done on their own page.
+    done_at_home: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class SessionRecord:
 
 
 @dataclass(frozen=True)
+class HomeReportRecord:
+    """A day the client logged at home on their own page (reported by the client)."""
+
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     id: int
     started_on: dt.date
@@ -76,3 +87,4 @@ class ClientRecord:
     plans: tuple[PlanRecord, ...]
     sessions: tuple[SessionRecord, ...]
     episode: EpisodeRecord | None = None
+    home_reports: tuple[HomeReportRecord, ...] = ()
