@@ -11,6 +11,7 @@ ACTION_WORDS = {
     "totp_code_refused": "two-step code refused",
     "totp_reset": "two-step sign-in reset",
     "totp_setup_started": "two-step sign-in set up",
+    "totp_enabled": "two-step sign-in turned on",
     "login_code_asked": "sign-in code asked for",
     "clinic_search": "clinic searched (cover a colleague)",
     "break_glass_opened": "break glass: record opened",

@@ -64,7 +64,7 @@ def layout(**_query: str) -> html.Div:
             col("From", dbc.Input(id=f"{P}-start", type="date")),
             col("To", dbc.Input(id=f"{P}-end", type="date")),
             dbc.Col([dbc.Button("Export CSV", id=f"{P}-export", color="secondary",
-                                outline=True), dcc.Download(id=f"{P}-file")], md=1,
+                                outline=True), dcc.Download(id=f"{P}-file")], md="auto",
                     className="d-flex align-items-end"),
         ], className="g-2 mb-2"),
         html.Div(id=f"{P}-error", className="field-error", role="status"),
