@@ -87,3 +87,33 @@ def test_focus_starts_at_pain_the_date_comes_after_and_errors_are_announced(
     page.keyboard.press("Enter")
     expect(page.locator("#sess-result")).to_contain_text("saved")
     expect(pain).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_session_is_deleted_only_once_confirmed(page: Page, server_url, db, sqlite_people):
+    from dashboard.db.models import CareSession, Client
+    from dashboard.db.sessions import save_session, session_context
+    from dashboard.domain.sessions import SessionInput
+
+    cid = with_plan(db, sqlite_people)
+    with db.begin() as s:
+        client = s.get(Client, cid)
+        save_session(s, client=client, context=session_context(s, client),
+                     user_id=sqlite_people.alice_id,
+                     data=SessionInput(dt.date.today(), 5, 4, {}, {}))
+    sign_in(page, server_url, ALICE)
+    page.goto(f"{server_url}/clients/{cid}")
+    delete = page.locator("#sess-history-table").get_by_role("button", name="Delete")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    delete.click()
+    page.wait_for_load_state("networkidle")
+    assert asked and asked[0].startswith("Delete the session of")
+    expect(page.locator("#sess-result")).to_be_empty()
+    with db.read() as s:
+        assert s.scalar(select(CareSession.deleted_at)) is None  # "Cancel" sent nothing
+
+    page.once("dialog", lambda d: d.accept())
+    delete.click()
+    expect(page.locator("#sess-result")).to_contain_text("Session deleted")
+    with db.read() as s:
+        assert s.scalar(select(CareSession.deleted_at)) is not None

@@ -153,8 +153,14 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
                [] if row.deleted else
                [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
                            size="sm", color="link", className="p-0 me-2"),
-                dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
-                           size="sm", color="link", className="p-0 text-danger")])
+                # Asked first, in the browser (assets/confirm.js): one slip of a finger
+                # on a tablet should not take a session out of the record.
+                html.Span(dbc.Button("Delete", id={"type": ids.SESSION_DELETE,
+                                                   "session": row.id},
+                                     size="sm", color="link", className="p-0 text-danger"),
+                          **{"data-confirm": f"Delete the session of "
+                                             f"{row.session_on:%d %b %Y}? An admin can "
+                                             "restore it."})])
     return labelled(HISTORY_HEADER, html.Tr([
         html.Td([row.session_on.strftime("%d %b %Y"),
                  html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
