@@ -42,7 +42,7 @@ def test_saving_activities_leaves_the_session_form_alone(page: Page, server_url,
     assert activities.bounding_box()["y"] < pain.bounding_box()["y"]
 
     pain.fill("5")  # typed in the session form, not saved
-    activities.fill("Lifting\nWalking the dog")
+    activities.fill("Lifting\nWalking the dog\nSitting through a film")
     page.get_by_role("button", name="Save activities").click()
     expect(page.locator("#sess-activities-result")).to_have_text("Activities saved.")
     expect(page.get_by_label("Walking the dog")).to_be_visible()
