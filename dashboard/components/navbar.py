@@ -45,7 +45,7 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
                 id="navbar-account"),
             # Signing out is a POST from this page: a GET from another site cannot do it.
             html.Form(html.Button("Sign out", type="submit", id="navbar-logout",
-                                  className="btn btn-outline-light btn-sm"),
+                                  className="btn btn-outline-light btn-sm text-nowrap"),
                       action="/logout", method="POST", className="m-0"),
         ]
     # Below the width where every link fits on one line (an admin has more links), the

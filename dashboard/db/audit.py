@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import break_glass_marks
+from dashboard.auth.access import AUDITED_CLIENTS_KEY, break_glass_marks
 from dashboard.db.clients import escape_like
 from dashboard.db.models import AuditEntry, Client, User
 
@@ -39,6 +40,9 @@ def record_audit(
                        client_id=client_id, ip=ip[:64], flagged=flagged,
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")
     session.add(entry)
+    if client_id is not None and has_request_context():
+        # This request's read of the client is on record: no separate "record_read" entry.
+        g.setdefault(AUDITED_CLIENTS_KEY, set()).add(client_id)
     return entry
 
 

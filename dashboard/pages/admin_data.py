@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard.auth.access import NotAuthenticated, require_admin, require_user
+from dashboard.auth.access import NotAuthenticated, admin_only, require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
@@ -171,6 +171,7 @@ def _fingerprint(contents: str, kind: str) -> str:
              (Output(f"{P}-confirm", "disabled"), True, False)],
     prevent_initial_call=True,
 )
+@admin_only
 def import_file(set_progress, contents, kind, confirm, filename, checked, skip, _token):
     """Choosing a file (or what it holds) only checks it and shows a preview: the row report
     or the count and the likely duplicates. Only Import writes, and only the file and kind

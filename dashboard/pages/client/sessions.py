@@ -32,7 +32,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
-from dashboard.domain.ids import parse_id
+from dashboard.domain.ids import parse_id, parse_int
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
     SessionForm,
@@ -76,6 +76,35 @@ def _form_values(outputs: list, values: dict | None, today, editing: int | None)
          for o in item_ids],
         editing, heading, {} if editing else HIDDEN,
     )
+
+
+def _form_shape_problem(outputs: list, states: list) -> str | None:
+    """Why the pattern ids of this request are not ones the form can have (a forged request):
+    checked before anything is written, so a save never commits and then fails while its
+    answer is drawn. Item ids name a known questionnaire and one of its items; activity and
+    plan-item ids are ids."""
+    items = [*outputs[19], *states[9]]  # questionnaire item outputs, then their states
+    for entry in items:
+        component = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(component, dict):
+            return "a questionnaire item without an id"
+        instrument, item = component.get("instrument"), component.get("item")
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+        if parse_int(item, low=1, high=len(INSTRUMENTS[instrument].items)) is None:
+            return "a questionnaire item the form does not have"
+    for entry in outputs[8]:  # a questionnaire's error line
+        component = entry.get("id") if isinstance(entry, dict) else None
+        instrument = component.get("instrument") if isinstance(component, dict) else None
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+    for group, key in ((outputs[16], "activity"), (outputs[17], "item"),
+                       (outputs[6], "activity"), (outputs[7], "item")):
+        for entry in group:
+            component = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(component, dict) or parse_id(component.get(key)) is None:
+                return f"a {key} id the form does not have"
+    return None
 
 
 def _by_id(states: list[dict], key: str) -> dict[int, object]:
@@ -182,6 +211,11 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
     if any(not isinstance(k, str) or k not in INSTRUMENTS for k in chosen):
         answers["?"] = []
     outputs = ctx.outputs_list
+    problem = _form_shape_problem(outputs, states)
+    if problem:
+        raise AccessDenied(f"malformed session form: {problem}")
+    # Drawn before anything is written: nothing can fail between the commit and the answer.
+    cleared_form = _form_values(outputs[12:], None, today, None)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         context = session_context(db, client)
@@ -234,10 +268,9 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
                 can_restore=user.is_admin)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-    form_outputs = outputs[12:]
     return (*[""] * len(ids.SESSION_ERRORS), [""] * len(outputs[6]), [""] * len(outputs[7]),
             [""] * len(outputs[8]), dbc.Alert(message, color="success"), history, alerts,
-            *_form_values(form_outputs, None, today, None))
+            *cleared_form)
 
 
 @callback(
