@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.access import AccessDenied, require_user
+from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import find_clinic_clients
@@ -66,7 +67,5 @@ def search(text):
     ]) for r in rows]
     more = html.P(f"Showing the first {SEARCH_LIMIT}: type more of the name.",
                   className="small") if len(rows) >= SEARCH_LIMIT else None
-    return html.Div([dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                            ("Name", "Year of birth", "Practitioner")])),
-        html.Tbody(body)], size="sm", id=f"{P}-table"), more]), ""
+    return html.Div([stacked_table(["Name", "Year of birth", "Practitioner"], body, size="sm",
+                                   id=f"{P}-table"), more]), ""
