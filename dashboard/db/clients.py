@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from dashboard.auth.access import CurrentUser, visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
-from dashboard.domain.text import search_words
 from dashboard.domain.outcomes import FILTER_LABELS, RECOVERED
+from dashboard.domain.text import search_words
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),

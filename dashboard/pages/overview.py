@@ -15,7 +15,6 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
 from dashboard.auth.access import require_user
-from dashboard.components.tables import stacked_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
