@@ -32,6 +32,7 @@ NOT_CLIENT_SCOPED = {
     "sess-q-collapse": "shows or hides questionnaire items; reads and returns no data",
     "new-client-given_name-error": "creates a client for the caller; no existing record",
     "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
+    "overview-report": "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     "alert-result": "takes an alert id, checked below on its own",
     "users-email-error": "admin only (require_admin); no client data",
@@ -166,7 +167,7 @@ def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
     deps = dependencies(http)
     values = {t: [({"type": t, "alert": alert_id}, v)] for t, v in (
         ("alert-ack", 1), ("alert-action", "Crisis line details given"), ("alert-note", "x"),
-        ("alert-result", None))}
+        ("alert-result", None), ("alert-box", None))}
     payload = build_payload(deps, "alert-result", values, triggered=json.dumps(
         {"alert": alert_id, "type": "alert-ack"}, separators=(",", ":")) + ".n_clicks")
     response = http.post("/_dash-update-component", json=payload)
