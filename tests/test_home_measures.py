@@ -61,7 +61,7 @@ def _snapshot(db, *ignored_actions: str) -> dict[str, list]:
                            "home_measure_viewed", *ignored_actions)
                 query = query.where(AuditEntry.action.not_in(ignored))
             if table.name in ("client_links", "client_link_failures", "login_sessions",
-                              "login_attempts"):
+                              "login_attempts", "login_throttle", "pending_logins"):
                 continue  # last used / last seen move on every request
             tables[table.name] = sorted(map(tuple, s.execute(query)), key=repr)
     return tables
