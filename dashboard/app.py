@@ -18,6 +18,7 @@ from dashboard.config import Settings
 from dashboard.context import DB_KEY, SETTINGS_KEY
 from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
+from dashboard.handout import pictures as picture_routes
 from dashboard.handout import routes as handout_routes
 from dashboard.handout import summary_routes
 from dashboard.jobs import job_cache
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.register_blueprint(handout_routes.blueprint)
     server.register_blueprint(fhir_routes.blueprint)
     server.register_blueprint(summary_routes.blueprint)
+    server.register_blueprint(picture_routes.blueprint)
     app = Dash(
         "dashboard",
         # Batch handouts run in a background process on this machine (one host only).

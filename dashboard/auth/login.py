@@ -44,6 +44,9 @@ PUBLIC_PATHS = frozenset({"/login", CODE_PATH, "/logout", "/healthz"})
 PENDING_KEY = "login_pending"
 PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
 PUBLIC_PREFIXES = ("/assets/",)
+# Routes anyone may open, by the route matched (not by a path prefix, which
+# "/pictures/../clients" would also start with): catalogue pictures (handout/pictures.py).
+PUBLIC_ENDPOINTS = frozenset({"pictures.picture"})
 # Refreshing last-seen on every request would make every read a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
@@ -294,6 +297,8 @@ def healthz() -> Response:
 
 def _refuse_anonymous() -> Response | None:
     if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:
         if current_user.must_change_password and request.path != PASSWORD_PATH:

@@ -1,0 +1,40 @@
+"""Pictures in a real browser: the plan builder's thumbnails and the handout preview's
+pictures load (the public route, the Content-Security-Policy), with their words."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import ALICE
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def _all_loaded(page: Page, selector: str) -> list[tuple[int, str]]:
+    return page.eval_on_selector_all(
+        selector, "els => els.map(e => [e.naturalWidth, e.getAttribute('alt')])")
+
+
+def test_plan_builder_thumbnails_and_handout_pictures_load(page: Page, server_url, planned,
+                                                           axe):
+    sign_in(page, server_url, ALICE)
+    SHOTS.mkdir(exist_ok=True)
+    for width in (390, 820, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{server_url}/clients/{planned}?view=plan")
+        thumbnails = page.locator("img.part-thumbnail")
+        expect(thumbnails).to_have_count(9)
+        thumbnails.first.scroll_into_view_if_needed()
+        page.wait_for_function("() => [...document.querySelectorAll('img.part-thumbnail')]"
+                               ".every(i => i.complete && i.naturalWidth > 0)")
+        page.get_by_label("Cat-cow stretch").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"plan-builder-pictures-{width}.png"))
+    assert all(alt and len(alt) > 40 for _, alt in _all_loaded(page, "img.part-thumbnail"))
+    assert_accessible(axe, page)
+
+    page.goto(f"{server_url}/clients/{planned}/handout.html?version=1")
+    page.wait_for_function("() => [...document.images].length === 2 && "
+                           "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert [alt.split(":")[0] for _, alt in _all_loaded(page, "img.picture")] == [
+        "Two drawings. First", "Two drawings of a person lying on their back. First"]
