@@ -13,6 +13,7 @@ from flask_compress import Compress
 from dashboard.auth.access import current_user_or_none
 from dashboard.auth.headers import CSP_KEY, content_security_policy
 from dashboard.auth.login import init_auth
+from dashboard.client_page import init_client_page
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings
 from dashboard.context import DB_KEY, SETTINGS_KEY
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.register_blueprint(fhir_routes.blueprint)
     server.register_blueprint(summary_routes.blueprint)
     server.register_blueprint(picture_routes.blueprint)
+    init_client_page(server)
     app = Dash(
         "dashboard",
         # Batch handouts run in a background process on this machine (one host only).

@@ -205,14 +205,65 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
-    """A FHIR R4B Bundle (JSON) of one client's record, or of every client (--all)."""
-    from sqlalchemy import select
-
+def cmd_client_link(settings: Settings, args: argparse.Namespace) -> int:
+    """A new link to the client's own page (any earlier one ends), or --revoke to end it.
+    For scripts and support; audited as made by the command line, never with the token."""
+    from dashboard.client_page.links import link_url
     from dashboard.db.audit import record_audit
-    from dashboard.db.export import client_record
+    from dashboard.db.client_links import NoOpenEpisode, create_link, revoke_links
+    from dashboard.db.models import Client, utcnow
+    from dashboard.domain.home_log import clean_link_days
+
+    days = None
+    if args.days is not None:
+        days, problem = clean_link_days(args.days)
+        if problem:
+            print(f"--days: {problem}", file=sys.stderr)
+            return 2
+    db = Database(settings.database_url)
+    try:
+        with db.begin() as session:
+            client = session.get(Client, args.client_id)
+            if client is None or client.erased_at is not None:
+                print(f"No client with id {args.client_id}.", file=sys.stderr)
+                return 2
+            now = utcnow()
+            if args.revoke:
+                ended = revoke_links(session, client_id=client.id, user_id=None, now=now)
+                record_audit(session, user_id=None, action="client_link_revoked",
+                             entity="client_link", entity_id=ended[-1] if ended else None,
+                             client_id=client.id,
+                             detail={"by": "command line", "links": ended})
+                print(f"Ended {len(ended)} link(s) of client {client.id}." if ended
+                      else f"Client {client.id} had no live link.")
+                return 0
+            try:
+                link = create_link(session, client_id=client.id,
+                                   secret_key=settings.secret_key, user_id=None, now=now,
+                                   days=days)
+            except NoOpenEpisode as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+            record_audit(session, user_id=None, action="client_link_created",
+                         entity="client_link", entity_id=link.id, client_id=client.id,
+                         detail={"by": "command line", "days": days,
+                                 "expires_at": link.expires_at.isoformat()})
+    finally:
+        db.dispose()
+    print(link_url(settings, link.token or ""))
+    print(f"Valid until {link.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M} "
+          "or discharge; any earlier link of this client has ended.", file=sys.stderr)
+    return 0
+
+
+def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
+    """A FHIR R4B Bundle (JSON) of one client's record, or of every client (--all): a
+    collection (the default), or a transaction of conditional creates for a FHIR server."""
+    from dashboard.db.audit import record_audit
+    from dashboard.db.export import client_record, exportable_client_ids
     from dashboard.db.models import Client, utcnow
     from dashboard.fhir.bundle import build_bundle, bundle_json
+    from dashboard.fhir.naming import FhirNames
 
     if (args.client_id is None) == (not args.all):
         print("Give a client id or --all.", file=sys.stderr)
@@ -221,21 +272,24 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with db.begin() as session:
             if args.all:
-                clients = list(session.scalars(select(Client).order_by(Client.id)))
+                clients = [session.get(Client, cid) for cid in exportable_client_ids(session)]
             else:
                 client = session.get(Client, args.client_id)
-                if client is None:
+                if client is None or client.erased_at is not None:
                     print(f"No client with id {args.client_id}.", file=sys.stderr)
                     return 2
                 clients = [client]
-            records = [client_record(session, c) for c in clients]
+            records = [client_record(session, client=c) for c in clients]
             record_audit(session, user_id=None, action="fhir_exported",
                          client_id=None if args.all else clients[0].id,
-                         detail={"by": "command line", "clients": len(records)})
+                         detail={"by": "command line", "clients": len(records),
+                                 "type": args.type})
     finally:
         db.dispose()
-    Path(args.output).write_text(bundle_json(build_bundle(records, utcnow())), encoding="utf-8")
-    print(f"Wrote {args.output} ({len(records)} client{'s' if len(records) != 1 else ''}).")
+    bundle = build_bundle(records, utcnow(), FhirNames.from_settings(settings), args.type)
+    Path(args.output).write_text(bundle_json(bundle), encoding="utf-8")
+    print(f"Wrote {args.output} (a {args.type} of {len(records)} "
+          f"client{'s' if len(records) != 1 else ''}).")
     return 0
 
 
@@ -294,10 +348,21 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("--version", type=int, help="an earlier plan version")
     handout.add_argument("--size", choices=["a4", "letter"], default="a4")
     handout.set_defaults(func=cmd_handout)
+    link = sub.add_parser("client-link", help="print a new link to a client's own page "
+                          "(ends any earlier one), or end it with --revoke")
+    link.add_argument("client_id", type=int)
+    link_action = link.add_mutually_exclusive_group()
+    link_action.add_argument("--days", help="valid for this many days (default: the "
+                             "clinic's setting, 90)")
+    link_action.add_argument("--revoke", action="store_true", help="end the client's link")
+    link.set_defaults(func=cmd_client_link)
     fhir = sub.add_parser("export-fhir", help="a FHIR R4B Bundle of a client's record")
     fhir.add_argument("client_id", type=int, nargs="?")
     fhir.add_argument("--all", action="store_true", help="every client of the clinic")
     fhir.add_argument("-o", "--output", required=True)
+    fhir.add_argument("--type", choices=("collection", "transaction"), default="collection",
+                      help="collection (a client's copy, the default) or transaction "
+                           "(conditional creates a FHIR server can load repeatedly)")
     fhir.set_defaults(func=cmd_export_fhir)
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("path")

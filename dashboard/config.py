@@ -10,9 +10,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
+# The demo's FHIR namespace: a reserved ".example" domain (RFC 2606) on purpose, so no
+# export made with the default can ever be mistaken for a real clinic's identifiers.
+# A clinic sets FHIR_BASE_URL to a URL it controls.
+DEMO_FHIR_BASE_URL = "https://demo-clinic.example/fhir"
 ENVIRONMENTS = ("development", "test", "production")
 
 
@@ -36,6 +41,17 @@ class Settings:
     data_dir: Path = Path("var")
     # Lay out a plan's handout in a background thread when the plan is saved.
     prerender_handouts: bool = True
+    # The address clients open the app at ("https://care.example.clinic"): their own links
+    # are made from it. Empty: the address the request came to (the CLI uses localhost).
+    public_url: str = ""
+    # FHIR export: the base of the clinic's code systems, questionnaires and identifier
+    # systems, and the system of its client identifiers (default: under the base).
+    fhir_base_url: str = DEMO_FHIR_BASE_URL
+    fhir_patient_id_system: str = ""
+
+    @property
+    def fhir_patient_system(self) -> str:
+        return self.fhir_patient_id_system or f"{self.fhir_base_url}/sid/client-id"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -62,6 +78,10 @@ class Settings:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise SettingsError(f"CLINIC_TIMEZONE {timezone!r} is not a known time zone") from exc
         secure_default = "1" if environment == "production" else "0"
+        fhir_base_url = _fhir_url("FHIR_BASE_URL", env.get("FHIR_BASE_URL") or DEMO_FHIR_BASE_URL)
+        patient_system = env.get("FHIR_PATIENT_ID_SYSTEM", "")
+        if patient_system:
+            patient_system = _fhir_url("FHIR_PATIENT_ID_SYSTEM", patient_system)
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -71,4 +91,18 @@ class Settings:
             absolute_timeout_hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
             secure_cookies=env.get("SECURE_COOKIES", secure_default) == "1",
             data_dir=data_dir,
+            public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),
+            fhir_base_url=fhir_base_url,
+            fhir_patient_id_system=patient_system,
         )
+
+
+def _fhir_url(name: str, value: str) -> str:
+    """An absolute http(s) URL with no query, fragment, spaces or '|' (it is joined into
+    FHIR search tokens such as ``identifier=SYSTEM|VALUE``); a trailing slash is dropped."""
+    parts = urlsplit(value)
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query
+            or parts.fragment or any(c.isspace() or c == "|" for c in value)):
+        raise SettingsError(f"{name} must be an absolute http(s) URL without a query, "
+                            f"for example https://fhir.your-clinic.org")
+    return value.rstrip("/")

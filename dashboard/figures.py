@@ -15,10 +15,9 @@ from dashboard.domain.progress import (
     Progress,
     adherence_against_change,
     adherence_by_week,
-    improvement_threshold,
 )
 from dashboard.domain.questionnaires import INSTRUMENTS
-from dashboard.domain.status import STATUS_LABELS
+from dashboard.domain.status import IMPROVEMENT, SCALE_MAX, STATUS_LABELS, Band
 
 Figure = dict[str, Any]
 
@@ -45,22 +44,54 @@ def _base_layout(height: int) -> dict[str, Any]:
             "legend": {"orientation": "h", "y": 1.08, "x": 0}}
 
 
+def _panel_domains(heights: list[float], gap: float = 0.05) -> list[list[float]]:
+    """Vertical domains (top first) for panels of these relative heights."""
+    total = sum(heights)
+    domains, top = [], 1.0
+    for h in heights:
+        share = h / total
+        bottom = max(0.0, top - share)
+        domains.append([bottom + (gap if bottom > 0.001 else 0), top])
+        top = bottom
+    return domains
+
+
+def _bands(row_suffix: str, bands: list[Band]) -> tuple[list[dict], list[dict]]:
+    """A measure's own bands of meaningful change, shaded and labelled on its own panel."""
+    shapes, annotations = [], []
+    for band in bands:
+        better = band.meaning == IMPROVEMENT
+        shapes.append({"type": "rect", "xref": f"x{row_suffix} domain",
+                       "yref": f"y{row_suffix}", "x0": 0, "x1": 1,
+                       "y0": band.low - (0.3 if band.low == 0 else 0),
+                       "y1": band.high + (0.3 if band.high == SCALE_MAX else 0),
+                       "fillcolor": "rgba(0,158,115,0.10)" if better else
+                       "rgba(213,94,0,0.10)", "line": {"width": 0}, "layer": "below"})
+        top = band.high == SCALE_MAX
+        annotations.append({"xref": f"x{row_suffix} domain", "yref": f"y{row_suffix}",
+                            "x": 1, "y": band.high if not top else band.low,
+                            "xanchor": "right", "yanchor": "top" if not top else "bottom",
+                            "showarrow": False, "text": band.meaning,
+                            "font": {"size": 11,
+                                     "color": "#005a42" if better else "#8a3c00"}})
+    return shapes, annotations
+
+
 def timeline_figure(progress: Progress) -> Figure:
-    """Pain, stress and function on one 0-10 panel; questionnaire totals in panels below,
-    each with its bands shaded; baseline, improvement band, goal and plan versions marked."""
+    """Pain, function (PSFS) and stress (0-10) each on its own panel with its own bands of
+    meaningful change (pain: improvement and worsening from baseline; function: its own
+    2-point rule, higher is better; stress: no agreed threshold, so none); questionnaire
+    totals in panels below with their severity bands; baseline, goal and plan versions."""
     points = progress.points
     x = [_iso(p.session_on) for p in points]
     instruments = [k for k in ("PHQ9", "GAD7", "PSS10")
                    if any(k in p.totals for p in points)]
-    rows = 1 + len(instruments)
-    gap = 0.06
-    heights = [0.55] + [0.45 / max(1, len(instruments))] * len(instruments) \
-        if instruments else [1.0]
-    domains, top = [], 1.0
-    for h in heights:
-        domains.append([max(0.0, top - h + (gap if top - h > 0.001 else 0)), top])
-        top -= h
-    layout = _base_layout(380 + 170 * len(instruments))
+    measures = ["pain"] + (["function"] if progress.function_baseline is not None or any(
+        p.function is not None for p in points) else []) + ["stress"]
+    rows = len(measures) + len(instruments)
+    heights = [1.6] + [1.0] * (rows - 1)
+    domains = _panel_domains(heights)
+    layout = _base_layout(240 + 150 * (rows - 1))
     data: list[dict[str, Any]] = []
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -72,27 +103,28 @@ def timeline_figure(progress: Progress) -> Figure:
         layout[f"yaxis{suffix}"] = {"domain": domains[row], "anchor": f"x{suffix}",
                                     "gridcolor": "#e9ecef", "zeroline": False}
     layout["xaxis"].pop("matches")
-    layout["yaxis"].update({"range": [-0.3, 10.3], "title": {"text": "Score (0-10)"},
-                            "dtick": 2})
-    for key, (name, colour, symbol, dash) in SERIES.items():
+    for row, key in enumerate(measures):
+        suffix = "" if row == 0 else str(row + 1)
+        name, colour, symbol, dash = SERIES[key]
         values = [getattr(p, key) for p in points]
         data.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
                      "y": values, "line": {"color": colour, "dash": dash, "width": 2.5},
                      "marker": {"symbol": symbol, "size": 8, "color": colour},
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                      "hovertemplate": f"{name}: %{{y}}<extra></extra>"})
-    baseline = progress.baseline
-    if baseline is not None and x:
-        threshold = improvement_threshold(baseline.pain)
-        if threshold >= 0:
-            shapes.append({"type": "rect", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
-                           "y0": -0.3, "y1": threshold, "fillcolor": "rgba(0,158,115,0.10)",
-                           "line": {"width": 0}, "layer": "below"})
-            annotations.append({"xref": "x domain", "yref": "y", "x": 1, "y": threshold,
-                                "xanchor": "right", "yanchor": "top", "showarrow": False,
-                                "text": "meaningful improvement", "font": {"size": 11,
-                                                                          "color": "#005a42"}})
-        shapes.append(_hline("y", baseline.pain, GREY, "dot"))
-        annotations.append(_label("y", baseline.pain, f"baseline {baseline.pain}", GREY))
+        layout[f"yaxis{suffix}"].update({"range": [-0.3, 10.3], "dtick": 2 if row == 0 else 5,
+                                         "title": {"text": name.split(" ")[0]}})
+        baseline = progress.baseline.pain if key == "pain" and progress.baseline else \
+            progress.function_baseline if key == "function" else None
+        bands = progress.pain_bands if key == "pain" else \
+            progress.function_bands if key == "function" else []
+        more_shapes, more_annotations = _bands(suffix, bands)
+        shapes += more_shapes
+        annotations += more_annotations
+        if baseline is not None:
+            shapes.append(_hline(f"y{suffix}", baseline, GREY, "dot"))
+            annotations.append(_label(f"y{suffix}", baseline, f"baseline {baseline:g}", GREY,
+                                      left=True))
     if progress.pain_goal is not None:
         shapes.append(_hline("y", progress.pain_goal, "#000000", "dashdot"))
         annotations.append(_label("y", progress.pain_goal, f"goal ≤ {progress.pain_goal}",
@@ -104,7 +136,7 @@ def timeline_figure(progress: Progress) -> Figure:
         annotations.append({"xref": "x", "yref": "paper", "x": _iso(marker.effective_on),
                             "y": 1.0, "yanchor": "bottom", "showarrow": False,
                             "text": f"plan v{marker.version}", "font": {"size": 11}})
-    for row, key in enumerate(instruments, start=1):
+    for row, key in enumerate(instruments, start=len(measures)):
         suffix = str(row + 1)
         instrument = INSTRUMENTS[key]
         xs = [_iso(p.session_on) for p in points if key in p.totals]
@@ -161,7 +193,7 @@ def adherence_heatmap(progress: Progress) -> Figure:
 
 def adherence_scatter(progress: Progress) -> Figure:
     """Each session: share of prescribed days done against the change in pain."""
-    pairs = adherence_against_change(progress.points, progress.adherence)
+    pairs = adherence_against_change(progress.points, progress.adherence, progress.baseline)
     layout = _base_layout(300)
     layout.update({"hovermode": "closest",
                    "xaxis": {"title": {"text": "Prescribed days done"}, "tickformat": ".0%",

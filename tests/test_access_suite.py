@@ -17,7 +17,10 @@ from tests.conftest import login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
 
-PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>"}
+PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
+                 # The client's own page: the link's token is the key (tests/test_client_page.py
+                 # proves an unknown, ended or other token gets nothing).
+                 "/my/", "/my/<token>"}
 CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {

@@ -34,6 +34,7 @@ from dashboard.domain.clinic import clinic_problems
 from dashboard.domain.csv_import import check_client_rows, check_session_rows
 from dashboard.domain.dose import LIMITS as DOSE_LIMITS
 from dashboard.domain.dose import validate_dose
+from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from dashboard.domain.plans import PartInfo, build_draft, parse_goals
 from dashboard.domain.sessions import MAX_NOTES, SessionForm, parse_session
@@ -119,7 +120,7 @@ def test_session_form(date, pain, stress, rating, days, notes, answers, instrume
     TRIED["session form"] += 1
     form = SessionForm(date, pain, stress, {1: rating}, {10: days, 99: days}, notes,
                        {instrument: answers})
-    data, errors = parse_session(form, today=TODAY, record_began=dt.date(2020, 1, 1),
+    data, errors = parse_session(form, today=TODAY, episode=EpisodeDates(dt.date(2020, 1, 1)),
                                  activity_ids={1}, plan_item_ids={10})
     _messages(errors)
     assert data is None  # item 99 is not in the plan: the whole session is refused
@@ -133,7 +134,7 @@ def test_session_form(date, pain, stress, rating, days, notes, answers, instrume
 def test_session_form_accepts_only_what_the_database_allows(pain, date, notes):
     TRIED["session form (ranges)"] += 1
     data, errors = parse_session(SessionForm(date, pain, 3, {}, {}, notes), today=TODAY,
-                                 record_began=dt.date(2020, 1, 1), activity_ids=set(),
+                                 episode=EpisodeDates(dt.date(2020, 1, 1)), activity_ids=set(),
                                  plan_item_ids=set())
     _messages(errors)
     if data is not None:
@@ -230,7 +231,8 @@ CSV_CELL = st.one_of(text_values, st.sampled_from(["1", "²", "٣", "-1", "1e2",
 def test_csv_rows(rows):
     TRIED["csv rows"] += 1
     good_clients, client_problems = check_client_rows(rows, TODAY, {"p@x.org": 7})
-    good_sessions, session_problems = check_session_rows(rows, TODAY, {1: dt.date(2020, 1, 1)})
+    good_sessions, session_problems = check_session_rows(
+        rows, TODAY, {1: EpisodeDates(dt.date(2020, 1, 1))})
     # Every row is either good or reported, with its spreadsheet row number and a reason.
     assert len(good_clients) + len(client_problems) == len(rows)
     assert len(good_sessions) + len(session_problems) == len(rows)

@@ -8,11 +8,11 @@ import json
 from sqlalchemy import func, select
 
 from dashboard.db.csv_data import (
+    current_episode_dates,
     export_csv,
     import_sessions,
     practitioner_emails,
     read_rows,
-    record_began,
 )
 from dashboard.db.models import CareSession, Client
 from dashboard.domain.csv_import import check_client_rows, check_session_rows
@@ -39,7 +39,7 @@ def test_client_rows_are_checked_one_by_one(db, sqlite_people):
 
 def test_session_rows_name_unknown_clients_and_bad_scores(db, sqlite_people):
     with db.read() as s:
-        began = record_began(s)
+        began = current_episode_dates(s)
     cid = sqlite_people.alice_client_id
     rows = [{"client_id": str(cid), "session_on": "2026-02-01", "pain": "5", "stress": "4",
              "notes": ""},
@@ -54,7 +54,7 @@ def test_session_rows_name_unknown_clients_and_bad_scores(db, sqlite_people):
 
 def test_ten_thousand_sessions_import_in_one_transaction(db, sqlite_people):
     with db.read() as s:
-        began = record_began(s)
+        began = current_episode_dates(s)
     cid = sqlite_people.alice_client_id
     rows = [{"client_id": str(cid), "session_on": (dt.date(2026, 1, 5) + dt.timedelta(
         days=i % 300)).isoformat(), "pain": str(i % 11), "stress": "3", "notes": ""}

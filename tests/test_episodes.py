@@ -215,7 +215,7 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
         assert "Sessions attended" in text and "4" in text
         # Pain at baseline 8, at discharge 3, change -5, meaningful (2 points and 30%).
         assert re.search(r"\b8\s+3\s+-5\b", text), text
-        assert "Yes (at least 2 points and" in text
+        assert "Yes, improved (at least 2" in text
         assert "Keep up the bridges twice a week." in text
         assert "Pain at or below 3: Met" in " ".join(text.split())
     with db.read() as s:

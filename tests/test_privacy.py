@@ -17,21 +17,26 @@ from sqlalchemy import LargeBinary, String, Text, func, select
 from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client
 from dashboard.context import clinic_today
 from dashboard.db.audit import record_audit
+from dashboard.db.client_links import create_link
 from dashboard.db.clients import ClientFilters, list_clients
 from dashboard.db.erasure import checkpoint_sqlite, erase_client
 from dashboard.db.handouts import make_handout
+from dashboard.db.home_log import save_day
 from dashboard.db.models import (
     AuditEntry,
     Base,
     BreakGlassAccess,
     CareSession,
     Client,
+    ClientLink,
     ClientShare,
     Clinic,
     Episode,
     FunctionalActivity,
     FunctionalRating,
     HandoutRecord,
+    HomeLogEntry,
+    HomeLogTick,
     QuestionnaireAnswer,
     SafetyAlert,
     StrategyPart,
@@ -41,6 +46,7 @@ from dashboard.db.plans import save_plan_version
 from dashboard.db.retention import records_past_retention
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose
+from dashboard.domain.home_log import DayLog
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from dashboard.domain.privacy import add_years, clean_reason, confirmation_matches
 from dashboard.jobs import job_cache
@@ -355,6 +361,12 @@ def _sensitive_client(database, people) -> dict:
         s.add(ClientShare(client_id=client.id, practitioner_id=people.bob_id))
         s.add(BreakGlassAccess(user_id=people.bob_id, client_id=client.id,
                                reason="Reason mentions Zebedee", valid_on=dt.date(2026, 1, 6)))
+        # The client's own link and two days logged at home (tables of issue 21).
+        link = create_link(s, client_id=client.id, secret_key="k", user_id=people.alice_id,
+                           now=utcnow())
+        for day in (dt.date(2026, 1, 6), dt.date(2026, 1, 7)):
+            save_day(s, client_id=client.id, episode_id=episode.id, link_id=link.id,
+                     day=DayLog(day, 6, 5, frozenset({version.items[0].id})), now=utcnow())
         record_audit(s, user_id=people.alice_id, action="session_updated", entity="session",
                      entity_id=cares[0].id, client_id=client.id,
                      detail={"before": {"notes": "Xylophone grumble 7731"}})
@@ -364,6 +376,15 @@ def _sensitive_client(database, people) -> dict:
                      user_id=people.alice_id)
         s.flush()
         return {"id": client.id, "sessions": len(cares), "version": version.id}
+
+
+def _home_log_rows(session, client_id: int) -> tuple[int, int, int]:
+    entries = select(HomeLogEntry.id).where(HomeLogEntry.client_id == client_id)
+    return (session.scalar(select(func.count()).select_from(entries.subquery())),
+            session.scalar(select(func.count(HomeLogTick.id))
+                           .where(HomeLogTick.entry_id.in_(entries))),
+            session.scalar(select(func.count(ClientLink.id))
+                           .where(ClientLink.client_id == client_id)))
 
 
 def _traces(session) -> list[str]:
@@ -400,6 +421,7 @@ def test_erasure_leaves_no_trace_anywhere(any_db, people, keep_scores, tmp_path)
         before = _stats(s)
         assert len(_traces(s)) >= len(SECRETS)  # the search finds them while they are there
         assert s.scalar(select(func.count(HandoutRecord.id))) == 1
+        assert _home_log_rows(s, info["id"]) == (2, 2, 1)
     with any_db.begin() as s:
         client = s.get(Client, info["id"])
         result = erase_client(s, client, by_user_id=people.admin_id, keep_scores=keep_scores,
@@ -429,6 +451,8 @@ def test_erasure_leaves_no_trace_anywhere(any_db, people, keep_scores, tmp_path)
         actions = s.execute(select(AuditEntry.action, AuditEntry.detail).where(
             AuditEntry.client_id == info["id"]).order_by(AuditEntry.id)).all()
         assert [a for a, _ in actions] == ["session_updated", "client_erased"]
+        # The client's link is gone; the days logged at home stay as scores only if chosen.
+        assert _home_log_rows(s, info["id"]) == ((2, 2, 0) if keep_scores else (0, 0, 0))
         assert actions[0][1] == "" and "scores_kept" in actions[1][1]
         assert s.scalar(select(BreakGlassAccess.reason)) == "(erased with the client's record)"
         assert s.scalar(select(Episode.referrer_name).where(

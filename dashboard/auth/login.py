@@ -43,7 +43,9 @@ PUBLIC_PATHS = frozenset({"/login", CODE_PATH, "/logout", "/healthz"})
 # (the browser cannot forge or change it), and no login session exists yet.
 PENDING_KEY = "login_pending"
 PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
-PUBLIC_PREFIXES = ("/assets/",)
+# The client's own page: its token (or the cookie it was traded for) is the key, checked
+# by the page itself (dashboard/client_page/client.py).
+PUBLIC_PREFIXES = ("/assets/", "/my/")
 # Routes anyone may open, by the route matched (not by a path prefix, which
 # "/pictures/../clients" would also start with): catalogue pictures (handout/pictures.py).
 PUBLIC_ENDPOINTS = frozenset({"pictures.picture"})

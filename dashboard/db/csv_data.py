@@ -7,14 +7,16 @@ import io
 from collections.abc import Callable
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clients import create_client
 from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVersion, User
+from dashboard.db.sessions import check_within_episode, dates_of
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.clients import ClientInput
 from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
+from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionInput
 
 EXPORTS = {
@@ -71,9 +73,17 @@ def practitioner_emails(session: Session) -> dict[str, int]:
         select(User.id, User.email).where(User.role == "practitioner", User.active.is_(True)))}
 
 
-def record_began(session: Session) -> dict[int, dt.date]:
-    return dict(session.execute(select(Episode.client_id, func.min(Episode.started_on))
-                                .group_by(Episode.client_id)).all())
+def current_episode_dates(session: Session) -> dict[int, EpisodeDates]:
+    """Each client's current episode (the open one, else the latest), by client id: the
+    episode an imported session would be filed into, and so the dates it must fall within."""
+    dates: dict[int, EpisodeDates] = {}
+    for client_id, started_on, ended_on in session.execute(
+            select(Episode.client_id, Episode.started_on, Episode.ended_on)
+            # the same order as summary.current_episode: the open one, else the latest
+            .order_by(Episode.client_id, Episode.ended_on.is_not(None).desc(),
+                      Episode.started_on, Episode.id)):
+        dates[client_id] = EpisodeDates(started_on, ended_on)
+    return dates
 
 
 def import_clients(session: Session, rows: list[tuple[ClientInput, int]], today: dt.date,
@@ -96,6 +106,9 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
     values = []
     for client_id, data in rows:
         episode = episodes[client_id]
+        if episode is None or episode.ended_on is not None:
+            raise ValueError(f"client {client_id} has no open episode of care")
+        check_within_episode(data.session_on, dates_of(episode))
         values.append(dict(client_id=client_id, episode_id=episode.id,
                            practitioner_id=clients[client_id].practitioner_id,
                            session_on=data.session_on, pain=data.pain, stress=data.stress,

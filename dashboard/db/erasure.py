@@ -5,7 +5,10 @@ What is removed or blanked, table by table (docs/PRIVACY.md says the same for pe
 clients (names, date of birth, contact), care_sessions.notes (or the sessions themselves),
 episodes' free text, plan_versions.notes, goals' descriptions, functional_activities' names,
 safety_alerts.note, handouts (rows and stored PDFs), audit_log.detail for the client,
-client_shares, break_glass_access.reason. Scores stay, anonymised, if the admin chooses.
+client_shares, break_glass_access.reason, client_links (the client's own links: deleted,
+so they open nothing). Scores stay, anonymised, if the admin chooses: that includes the
+days the client logged at home (home_log_entries and their ticks: scores and parts done,
+no text); otherwise those go too.
 
 On SQLite, ``PRAGMA secure_delete`` (set on every connection, engine.py) overwrites freed
 content with zeros, and ``checkpoint_sqlite`` afterwards empties the write-ahead log, so
@@ -28,12 +31,15 @@ from dashboard.db.models import (
     BreakGlassAccess,
     CareSession,
     Client,
+    ClientLink,
     ClientShare,
     Episode,
     FunctionalActivity,
     FunctionalRating,
     Goal,
     HandoutRecord,
+    HomeLogEntry,
+    HomeLogTick,
     PlanVersion,
     QuestionnaireAnswer,
     SafetyAlert,
@@ -73,6 +79,11 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
 
     handouts = session.execute(delete(HandoutRecord).where(HandoutRecord.client_id == cid))
     session.execute(delete(ClientShare).where(ClientShare.client_id == cid))
+    # The client's links go whatever is kept: an erased record opens to nobody. Kept home
+    # entries lose the reference to the link they were sent through.
+    session.execute(update(HomeLogEntry).where(HomeLogEntry.client_id == cid)
+                    .values(link_id=None))
+    session.execute(delete(ClientLink).where(ClientLink.client_id == cid))
     session.execute(update(BreakGlassAccess).where(BreakGlassAccess.client_id == cid)
                     .values(reason=ERASED_REASON))
     audit = session.execute(
@@ -103,6 +114,9 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
         session.execute(delete(QuestionnaireAnswer).where(
             QuestionnaireAnswer.session_id.in_(session_ids)))
         session.execute(delete(CareSession).where(CareSession.client_id == cid))
+        session.execute(delete(HomeLogTick).where(HomeLogTick.entry_id.in_(
+            select(HomeLogEntry.id).where(HomeLogEntry.client_id == cid))))
+        session.execute(delete(HomeLogEntry).where(HomeLogEntry.client_id == cid))
         session.execute(delete(FunctionalActivity).where(FunctionalActivity.client_id == cid))
         session.execute(update(Episode).where(Episode.client_id == cid).values(
             sessions_attended=None, baseline_pain=None, discharge_pain=None,

@@ -6,11 +6,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
-from dashboard.db.models import CareSession, Client, PlanVersion, QuestionnaireAnswer
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    FunctionalActivity,
+    FunctionalRating,
+    PlanVersion,
+    QuestionnaireAnswer,
+)
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose
-from dashboard.fhir.bundle import (
+from dashboard.domain.export_record import (
     ClientRecord,
+    EpisodeRecord,
     GoalRecord,
     PlanItemRecord,
     PlanRecord,
@@ -18,40 +26,62 @@ from dashboard.fhir.bundle import (
 )
 
 
-def client_record(session: Session, client: Client) -> ClientRecord:
-    """The client's current episode: every plan version, every session kept (not deleted)."""
+def client_record(session: Session, *, client: Client) -> ClientRecord:
+    """The client's current episode (the open one, else the latest): its state, every plan
+    version, every session kept (not deleted) with its questionnaires and PSFS ratings."""
     episode = current_episode(session, client.id)
     plans: list[PlanRecord] = []
     sessions: list[SessionRecord] = []
+    episode_record = None
     if episode is not None:
+        episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
+                                       episode.discharge_reason, episode.discharge_pain)
         for plan in session.scalars(select(PlanVersion).where(
                 PlanVersion.episode_id == episode.id).order_by(PlanVersion.version)):
             plans.append(PlanRecord(
                 plan.id, plan.version, plan.effective_on, plan.created_at, plan.notes,
                 tuple(PlanItemRecord(i.part_name, i.strategy_name, i.instructions,
                                      Dose.from_columns(i)) for i in plan.items),
-                tuple(GoalRecord(g.id, g.description, g.pain_target, g.target_on)
+                tuple(GoalRecord(g.id, g.description, g.pain_target, g.target_on, g.met)
                       for g in plan.goals)))
+        kept = (CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
         answers: dict[int, dict[str, list[int]]] = {}
         for sid, instrument, value in session.execute(
                 select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
                        QuestionnaireAnswer.value)
                 .join(CareSession, CareSession.id == QuestionnaireAnswer.session_id)
-                .where(CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
+                .where(*kept)
                 .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
                           QuestionnaireAnswer.item)):
             answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
-        for care in session.scalars(select(CareSession).where(
-                CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
-                .order_by(CareSession.session_on, CareSession.id)):
+        ratings: dict[int, list[tuple[str, int]]] = {}
+        for sid, name, score in session.execute(
+                select(FunctionalRating.session_id, FunctionalActivity.name,
+                       FunctionalRating.score)
+                .join(FunctionalActivity, FunctionalActivity.id == FunctionalRating.activity_id)
+                .join(CareSession, CareSession.id == FunctionalRating.session_id)
+                .where(*kept)
+                .order_by(FunctionalRating.session_id, FunctionalActivity.position,
+                          FunctionalActivity.id)):
+            ratings.setdefault(sid, []).append((name, score))
+        for care in session.scalars(select(CareSession).where(*kept)
+                                    .order_by(CareSession.session_on, CareSession.id)):
             sessions.append(SessionRecord(care.id, care.session_on, care.pain, care.stress,
-                                          care.function_score, answers.get(care.id, {})))
+                                          care.function_score, answers.get(care.id, {}),
+                                          tuple(ratings.get(care.id, ()))))
     return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
                         client.email, client.phone, client.status, client.latest_pain,
-                        tuple(plans), tuple(sessions))
+                        tuple(plans), tuple(sessions), episode_record)
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:
     return list(session.scalars(
         select(Client.id).where(visible_clients(user), Client.erased_at.is_(None))
         .order_by(Client.id)))
+
+
+def exportable_client_ids(session: Session) -> list[int]:
+    """Every client the clinic holds a record for (the command line's --all): erased
+    clients have no record left to send."""
+    return list(session.scalars(
+        select(Client.id).where(Client.erased_at.is_(None)).order_by(Client.id)))

@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -127,7 +128,9 @@ class Clinic(Base):
     """The clinic's own details, edited by admins, shown on handouts and alerts."""
 
     __tablename__ = "clinic"
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_nonempty"),)
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_nonempty"),
+                      CheckConstraint("client_link_days BETWEEN 1 AND 365",
+                                      name="link_days_rng"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -137,6 +140,8 @@ class Clinic(Base):
     # How long records of discharged or archived clients are kept before an admin may
     # erase them (health-records law commonly asks for about 8 years for adults).
     retention_years: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
+    # How many days a client's own link stays valid unless the episode is discharged first.
+    client_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
 
 
 class User(Base):
@@ -650,6 +655,89 @@ class SafetyAlert(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+HOME_LOG_SOURCES = ("client",)
+
+
+class ClientLink(Base):
+    """A client's own link to their plan and daily log, one episode, no account.
+
+    Only a SHA-256 of the token is stored, to find the link when it is used; the token
+    itself is derived from ``token_seed`` with the app's secret key (HMAC), so the page
+    can show the link again and print it, while a copy of the database alone cannot open
+    it. At most one link per episode is not revoked (a new one revokes the old).
+    """
+
+    __tablename__ = "client_links"
+    __table_args__ = (
+        Index("uq_client_links_episode_live", "episode_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"),
+              postgresql_where=text("revoked_at IS NULL")),
+        CheckConstraint("expires_at > created_at", name="expiry_after_creation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_seed: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[dt.datetime] = mapped_column(TZDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+
+class ClientLinkFailure(Base):
+    """An unknown or ended token tried from an address, to slow down guessing."""
+
+    __tablename__ = "client_link_failures"
+    __table_args__ = (Index("ix_client_link_failures_ip_at", "ip", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+
+
+class HomeLogEntry(Base):
+    """One day of the client's own log between visits: pain and stress if given, and the
+    plan parts ticked done (``HomeLogTick``). One per episode and day; a second save of
+    the same day corrects the first. ``source`` says who reported it (the client)."""
+
+    __tablename__ = "home_log_entries"
+    __table_args__ = (
+        UniqueConstraint("episode_id", "log_on", name="uq_home_log_day"),
+        CheckConstraint("pain IS NULL OR pain BETWEEN 0 AND 10", name="pain_rng"),
+        CheckConstraint("stress IS NULL OR stress BETWEEN 0 AND 10", name="stress_rng"),
+        CheckConstraint(_in("source", HOME_LOG_SOURCES), name="source"),
+        Index("ix_home_log_entries_client_on", "client_id", "log_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    log_on: Mapped[dt.date] = mapped_column(Date)
+    pain: Mapped[int | None] = mapped_column(Integer)
+    stress: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(20), default="client", server_default="client")
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("client_links.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+    ticks: Mapped[list[HomeLogTick]] = relationship(lazy="raise", cascade="all, delete-orphan")
+
+
+class HomeLogTick(Base):
+    """A plan part the client ticked done on a logged day (present means done)."""
+
+    __tablename__ = "home_log_ticks"
+    __table_args__ = (UniqueConstraint("entry_id", "plan_item_id", name="uq_home_log_tick"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("home_log_entries.id"), index=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id"))
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -679,6 +767,8 @@ __all__ = [
     "BreakGlassAccess",
     "CareSession",
     "Client",
+    "ClientLink",
+    "ClientLinkFailure",
     "ClientShare",
     "Clinic",
     "Episode",
@@ -686,6 +776,8 @@ __all__ = [
     "FunctionalRating",
     "Goal",
     "HandoutRecord",
+    "HomeLogEntry",
+    "HomeLogTick",
     "LoginAttempt",
     "LoginSession",
     "Picture",

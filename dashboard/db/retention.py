@@ -1,5 +1,6 @@
 """Retention: the clinic's setting, and the records kept past it (clients archived, or
-whose latest episode is discharged, with no activity for longer than the setting)."""
+whose latest episode is discharged, with no activity for longer than the setting). A day
+the client logged at home counts as activity, like a session."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
-from dashboard.db.models import CareSession, Client, Episode, User
+from dashboard.db.models import CareSession, Client, Episode, HomeLogEntry, User
 from dashboard.domain.privacy import last_activity, retention_ends
 
 DEFAULT_YEARS = 8
@@ -41,6 +42,9 @@ def records_past_retention(session: Session, today: dt.date,
     years = years or retention_years(session)
     last_session = (select(CareSession.client_id, func.max(CareSession.session_on).label("on"))
                     .group_by(CareSession.client_id).subquery())
+    last_home_log = (select(HomeLogEntry.client_id,
+                            func.max(HomeLogEntry.log_on).label("on"))
+                     .group_by(HomeLogEntry.client_id).subquery())
     episodes = (select(Episode.client_id,
                        func.max(Episode.ended_on).label("ended"),
                        func.count(Episode.id).label("n"),
@@ -50,16 +54,18 @@ def records_past_retention(session: Session, today: dt.date,
     rows = session.execute(
         select(Client.id, Client.given_name, Client.family_name, User.name, Client.archived,
                Client.archived_on, Client.created_at, episodes.c.ended, discharged,
-               last_session.c.on)
+               last_session.c.on, last_home_log.c.on)
         .join(User, User.id == Client.practitioner_id)
         .outerjoin(episodes, episodes.c.client_id == Client.id)
         .outerjoin(last_session, last_session.c.client_id == Client.id)
+        .outerjoin(last_home_log, last_home_log.c.client_id == Client.id)
         .where(Client.erased_at.is_(None), or_(Client.archived.is_(True), discharged))).all()
     result = []
     for cid, given, family, who, archived, archived_on, created, ended, is_discharged, \
-            session_on in rows:
+            session_on, home_log_on in rows:
         discharged_on = ended if is_discharged else None
-        last = last_activity(session_on, discharged_on, archived_on) or created.date()
+        last = last_activity(session_on, discharged_on, archived_on,
+                             home_log_on) or created.date()
         kept_until = retention_ends(last, years)
         if kept_until < today:
             result.append(RetentionRow(cid, f"{given} {family}", who, archived, discharged_on,

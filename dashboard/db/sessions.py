@@ -27,6 +27,7 @@ from dashboard.db.models import (
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
 from dashboard.domain.sessions import SessionInput
 
@@ -44,7 +45,7 @@ class SessionContext:
     """What the session form needs to know about the client right now."""
 
     episode_id: int | None
-    record_began: dt.date
+    episode_dates: EpisodeDates  # of the open episode (else the latest): a new session's bounds
     plan_version_id: int | None
     activities: list[tuple[int, str]]
     adherence: list[AdherenceSlot]
@@ -52,8 +53,6 @@ class SessionContext:
 
 def session_context(session: Session, client: Client) -> SessionContext:
     episode = current_episode(session, client.id)
-    began = session.scalar(select(func.min(Episode.started_on))
-                           .where(Episode.client_id == client.id))
     activities = [(a.id, a.name) for a in session.scalars(
         select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
                                          FunctionalActivity.active.is_(True))
@@ -63,8 +62,27 @@ def session_context(session: Session, client: Client) -> SessionContext:
                            i.days_per_week) for i in plan.items] if plan else []
     # A discharged episode takes no new sessions: the client starts a new episode.
     return SessionContext(episode.id if episode and episode.ended_on is None else None,
-                          began or client.created_at.date(), plan.id if plan else None,
+                          dates_of(episode) if episode else
+                          EpisodeDates(client.created_at.date()), plan.id if plan else None,
                           activities, slots)
+
+
+def dates_of(episode: Episode) -> EpisodeDates:
+    return EpisodeDates(episode.started_on, episode.ended_on)
+
+
+def session_episode_dates(session: Session, care: CareSession) -> EpisodeDates:
+    """The bounds of the episode a saved session belongs to (what an edit must keep to)."""
+    episode = session.get(Episode, care.episode_id)
+    assert episode is not None  # episode_id is NOT NULL with a foreign key
+    return dates_of(episode)
+
+
+def check_within_episode(session_on: dt.date, dates: EpisodeDates) -> None:
+    """The last line of defence below the form and the import, which give the message."""
+    problem = session_date_problem(session_on, dates)
+    if problem is not None:
+        raise ValueError(problem)
 
 
 def _write_children(session: Session, care: CareSession, data: SessionInput) -> None:
@@ -90,6 +108,7 @@ def save_session(
     caller's transaction: either all of it is saved or none."""
     if context.episode_id is None:
         raise ValueError("the client has no open episode of care")
+    check_within_episode(data.session_on, context.episode_dates)
     care = CareSession(client_id=client.id, episode_id=context.episode_id,
                        practitioner_id=user_id, plan_version_id=context.plan_version_id,
                        session_on=data.session_on, pain=data.pain, stress=data.stress,
@@ -125,6 +144,7 @@ def update_session(
 ) -> None:
     """Replace the session's values. Adherence recorded under an earlier plan version is
     kept as it was (``keep_adherence``), since its parts may no longer be in the plan."""
+    check_within_episode(data.session_on, session_episode_dates(session, care))
     care.session_on, care.pain, care.stress = data.session_on, data.pain, data.stress
     care.function_score, care.notes, care.updated_at = data.function_score, data.notes, utcnow()
     session.execute(delete(FunctionalRating).where(FunctionalRating.session_id == care.id))

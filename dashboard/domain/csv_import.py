@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.domain.clients import ClientInput, clean_client, validate_client
+from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionForm, SessionInput, parse_session
 
 CLIENT_COLUMNS = ("given_name", "family_name", "date_of_birth", "email", "phone",
@@ -46,21 +47,29 @@ def check_client_rows(rows: list[dict[str, str]], today: dt.date,
 
 
 def check_session_rows(rows: list[dict[str, str]], today: dt.date,
-                       record_began: dict[int, dt.date]
+                       episodes: dict[int, EpisodeDates]
                        ) -> tuple[list[tuple[int, SessionInput]], list[RowProblem]]:
-    """Sessions by client id, or the problems of every bad row (unknown clients included)."""
+    """Sessions by client id, or the problems of every bad row (unknown clients included).
+    ``episodes``: each client's current episode, which a row is filed into: a discharged
+    client takes no sessions until a new episode begins, and a row must fall within it."""
     good, problems = [], []
     for number, raw in enumerate(rows, start=2):
         text = (raw.get("client_id") or "").strip()
         # ASCII digits only: "²".isdigit() is True but int("²") fails.
         client_id = int(text) if text.isascii() and text.isdigit() else None
-        if client_id is None or client_id not in record_began:
+        if client_id is None or client_id not in episodes:
             problems.append(RowProblem(number, f"client_id: no such client {text!r}"))
+            continue
+        episode = episodes[client_id]
+        if episode.ended_on is not None:
+            problems.append(RowProblem(number, (
+                f"client_id: client {client_id} was discharged ({episode.describe()}); "
+                "start a new episode (intake) before adding sessions")))
             continue
         data, errors = parse_session(
             SessionForm(raw.get("session_on"), raw.get("pain"), raw.get("stress"), {}, {},
                         raw.get("notes") or ""),
-            today=today, record_began=record_began[client_id], activity_ids=set(),
+            today=today, episode=episode, activity_ids=set(),
             plan_item_ids=set())
         if data is None:
             problems.append(RowProblem(number, "; ".join(

@@ -81,7 +81,8 @@ def validate_dose(dose: Dose) -> dict[str, str]:
     return errors
 
 
-def _often(dose: Dose) -> str:
+def describe_frequency(dose: Dose) -> str:
+    """How often, in plain words ("twice a day, every day"); empty when not given."""
     parts = []
     if dose.times_per_day:
         parts.append({1: "once a day", 2: "twice a day"}.get(
@@ -106,7 +107,7 @@ def describe_dose(dose: Dose) -> str:
         if dose.hold_seconds is not None:
             hold = f"hold {dose.hold_seconds} seconds"
             amount = f"{amount}, {hold}" if amount else f"{dose.sets} × {hold}"
-    often = _often(dose)
+    often = describe_frequency(dose)
     if amount and often:
         return f"{amount}, {often}"
     return amount or often or "As advised"

@@ -12,7 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.domain.dates import parse_iso_day
-from dashboard.domain.status import NOT_ENOUGH_DATA, STATUS_LABELS, status_from
+from dashboard.domain.status import (
+    IMPROVEMENT,
+    NOT_ENOUGH_DATA,
+    STATUS_LABELS,
+    function_change_meaning,
+    pain_change_meaning,
+    status_from,
+)
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 URGENT = "urgent"
@@ -54,9 +61,6 @@ EPISODE_STATE_LABELS = {"open": "Open", "flagged": "Red flag", "discharged": "Di
 REASON_MAX = 2000
 NAME_MAX = 200
 NOTE_MAX = 2000
-# A change in the Patient-Specific Functional Scale mean of 2 points is meaningful
-# (product brief); stress 0-10 has no agreed threshold, so its change is reported only.
-FUNCTION_MIN_CHANGE = 2.0
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,29 @@ def parse_note(raw: object, label: str, *, required: bool = True) -> tuple[str, 
     return text, _check_text(text, label, NOTE_MAX, required=required)
 
 
+@dataclass(frozen=True)
+class EpisodeDates:
+    """The days an episode of care covers: its start, and its discharge once it has one."""
+
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+    def describe(self) -> str:
+        if self.ended_on is None:
+            return f"began {self.started_on:%d %b %Y}, still open"
+        return f"{self.started_on:%d %b %Y} to {self.ended_on:%d %b %Y}"
+
+
+def session_date_problem(day: dt.date, episode: EpisodeDates) -> str | None:
+    """A session belongs to one episode and falls within it: on or after its start, on or
+    before its discharge. Otherwise it would be read as another episode's baseline (the
+    status rule takes the episode's first session as baseline: product brief)."""
+    if day < episode.started_on or (episode.ended_on is not None and day > episode.ended_on):
+        return (f"The session date must fall within this episode of care "
+                f"({episode.describe()}).")
+    return None
+
+
 def episode_state(*, ended_on: dt.date | None, urgent_flag: bool,
                   flag_cleared: bool) -> str:
     if ended_on is not None:
@@ -179,17 +206,31 @@ class Outcome:
     def function_change(self) -> float | None:
         if self.function_baseline is None or self.function_final is None:
             return None
-        return round(self.function_final - self.function_baseline, 1)
+        # At the scores' stored precision: rounding to fewer decimals could carry a change
+        # across the 2-point threshold (1.96 is not 2.0).
+        return round(self.function_final - self.function_baseline, 2)
+
+    @property
+    def pain_meaning(self) -> str | None:
+        """IMPROVEMENT, DETERIORATION or None: a meaningful worsening is meaningful too."""
+        if self.baseline is None or self.final is None or self.sessions < 2:
+            return None
+        return pain_change_meaning(self.baseline.pain, self.final.pain)
+
+    @property
+    def function_meaning(self) -> str | None:
+        change = self.function_change
+        return None if change is None or self.sessions < 2 else \
+            function_change_meaning(change)
 
     @property
     def pain_meaningful(self) -> bool:
         """Pain improved by the product's rule: 2 points and 30% below baseline."""
-        return self.status == "improving"
+        return self.pain_meaning == IMPROVEMENT
 
     @property
     def function_meaningful(self) -> bool:
-        change = self.function_change
-        return change is not None and change >= FUNCTION_MIN_CHANGE
+        return self.function_meaning == IMPROVEMENT
 
     @property
     def status_label(self) -> str:

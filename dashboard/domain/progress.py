@@ -13,7 +13,10 @@ from dashboard.domain.status import (
     MIN_POINTS,
     NOT_ENOUGH_DATA,
     WORSENING,
+    Band,
     PainStatus,
+    function_bands,
+    pain_bands,
     status_from,
 )
 
@@ -43,16 +46,26 @@ class AdherenceRecord:
 
 @dataclass(frozen=True)
 class Progress:
+    """What the progress view shows. ``points`` are the sessions in the range shown; the
+    baseline is the episode's first session whatever the range (a window zooms, it does
+    not re-baseline)."""
+
     points: list[SessionPoint]
     markers: list[PlanMarker]
     adherence: list[AdherenceRecord]
     pain_goal: int | None
     status: PainStatus
     sentence: str
+    baseline: SessionPoint | None = None
+    function_baseline: float | None = None  # the episode's first PSFS score
 
     @property
-    def baseline(self) -> SessionPoint | None:
-        return self.points[0] if self.points else None
+    def pain_bands(self) -> list[Band]:
+        return pain_bands(self.baseline.pain) if self.baseline else []
+
+    @property
+    def function_bands(self) -> list[Band]:
+        return [] if self.function_baseline is None else function_bands(self.function_baseline)
 
 
 def _day(on: dt.date) -> str:
@@ -80,11 +93,6 @@ def status_sentence(points: list[SessionPoint]) -> tuple[PainStatus, str]:
                     f"{needed} points and 30%).")
 
 
-def improvement_threshold(baseline_pain: int) -> float:
-    """The highest pain that counts as meaningfully improved from this baseline."""
-    return min(baseline_pain - MIN_POINTS, baseline_pain * (1 - MIN_FRACTION))
-
-
 def week_start(on: dt.date) -> dt.date:
     return on - dt.timedelta(days=on.weekday())
 
@@ -105,36 +113,43 @@ def adherence_by_week(records: list[AdherenceRecord]) -> tuple[list[dt.date], li
     return weeks, strategies, matrix
 
 
-def adherence_against_change(points: list[SessionPoint], records: list[AdherenceRecord]
+def adherence_against_change(points: list[SessionPoint], records: list[AdherenceRecord],
+                             baseline: SessionPoint | None
                              ) -> list[tuple[dt.date, float, int]]:
-    """Per session after the baseline: share of prescribed days done, and pain change."""
-    if not points:
+    """Per session after the episode's baseline: share of prescribed days done, and the
+    change in pain from that baseline."""
+    if baseline is None:
         return []
-    baseline = points[0].pain
     by_day: dict[dt.date, list[AdherenceRecord]] = defaultdict(list)
     for r in records:
         by_day[r.session_on].append(r)
     result = []
-    for point in points[1:]:
+    for point in points:
+        if point.session_on <= baseline.session_on:
+            continue
         rows = by_day.get(point.session_on)
         if rows:
             share = sum(min(r.days_done, r.days_prescribed) for r in rows) / sum(
                 r.days_prescribed for r in rows)
-            result.append((point.session_on, round(share, 2), point.pain - baseline))
+            result.append((point.session_on, round(share, 2), point.pain - baseline.pain))
     return result
 
 
 def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
                    since: dt.date | None = None) -> Progress:
-    """Everything the progress view shows. The status always uses the whole episode (its
-    baseline is the first session); ``since`` only narrows what is drawn."""
+    """Everything the progress view shows. The status, the baseline and the bands always
+    use the whole episode (its baseline is the first session); ``since`` only narrows what
+    is drawn."""
     status, sentence = status_sentence(points)
+    baseline = points[0] if points else None
+    function_baseline = next((p.function for p in points if p.function is not None), None)
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
-    return Progress(points, markers, adherence, pain_goal, status, sentence)
+    return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
+                    function_baseline)
 
 
 @dataclass(frozen=True)

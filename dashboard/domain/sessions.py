@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.plans import NumberError, parse_whole_number
 from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
@@ -64,10 +65,11 @@ def _score(raw: object, label: str, high: int, required: bool) -> tuple[int | No
 
 
 def parse_session(
-    form: SessionForm, *, today: dt.date, record_began: dt.date,
+    form: SessionForm, *, today: dt.date, episode: EpisodeDates,
     activity_ids: set[int], plan_item_ids: set[int],
 ) -> tuple[SessionInput | None, dict[str, str]]:
-    """The session, or every problem keyed by field ("date", "pain", "rating-3", "q-PHQ9-9")."""
+    """The session, or every problem keyed by field ("date", "pain", "rating-3", "q-PHQ9-9").
+    ``episode``: the episode of care the session belongs to; its date must fall within it."""
     errors: dict[str, str] = {}
     session_on = None
     if form.session_on in (None, ""):
@@ -80,9 +82,8 @@ def parse_session(
     if session_on is not None:
         if session_on > today:
             errors["date"] = "The session date cannot be in the future."
-        elif session_on < record_began:
-            errors["date"] = (f"The session date cannot be before the client's record began "
-                              f"({record_began:%d %b %Y}).")
+        elif (problem := session_date_problem(session_on, episode)) is not None:
+            errors["date"] = problem
     pain, problem = _score(form.pain, "Pain", 10, True)
     if problem:
         errors["pain"] = problem

@@ -1,239 +1,298 @@
-"""A client's record as a FHIR R4B Bundle: Patient, CarePlan per plan version (each
-replacing the one before), Goal, an Observation per score per session, and a
-QuestionnaireResponse per questionnaire with every item.
+"""A client's record as a FHIR R4B Bundle.
 
-Each resource is built with ``fhir.resources.R4B`` so it is validated against the model as
-it is made. Input is plain data (``ClientRecord``); nothing here touches the database.
+Per client: Patient; a CarePlan per plan version (each replacing the one before) with its
+Goals; per session a QuestionnaireResponse per form filled (pain, stress, the PSFS, PHQ-9,
+GAD-7, PSS-10) and an Observation per score derived from it (the questionnaire totals under
+their LOINC codes). Once per Bundle: the Questionnaires the responses point to and the
+clinic's CodeSystem, so every reference and canonical resolves inside the Bundle.
+
+The state of the episode is carried through: a discharged episode's final CarePlan is
+completed with its end date, its activities completed and its Goals completed with
+whether each was met. Every resource carries an identifier under the clinic's base URL;
+a ``transaction`` Bundle creates each one only if no resource has that identifier yet, so
+a server can load the same export again without duplicates.
+
+Each resource is built with ``fhir.resources.R4B`` so it is validated as it is made. Input
+is plain data (``ClientRecord``); nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
-from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActivityDetail
-from fhir.resources.R4B.goal import Goal, GoalTarget
+from fhir.resources.R4B.careplan import CarePlan
+from fhir.resources.R4B.goal import Goal
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
-from fhir.resources.R4B.questionnaireresponse import (
-    QuestionnaireResponse,
-    QuestionnaireResponseItem,
-    QuestionnaireResponseItemAnswer,
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from fhir.resources.R4B.resource import Resource
+
+from dashboard.domain.dose import Dose, describe_dose, describe_frequency
+from dashboard.domain.episodes import pain_goal_met
+from dashboard.domain.export_record import ClientRecord, GoalRecord, PlanRecord, SessionRecord
+from dashboard.domain.questionnaires import score
+from dashboard.fhir.forms import (
+    PAIN_CODE,
+    PAIN_FORM,
+    PSFS_ACTIVITY,
+    PSFS_FORM,
+    SCORED_FORMS,
+    STRESS_FORM,
+    UCUM,
+    ScoredForm,
+    code_system,
+    coding,
+    concept,
+    local_concept,
+    questionnaires,
 )
+from dashboard.fhir.naming import FhirNames
 
-from dashboard.domain.dose import Dose, describe_dose
-from dashboard.domain.questionnaires import INSTRUMENTS, score
-
-SYSTEM = "https://backpain-dashboard.example/fhir"
-LOCAL_CODES = f"{SYSTEM}/CodeSystem/measures"
-LOINC = "http://loinc.org"
-UCUM = "http://unitsofmeasure.org"
-NAMESPACE = uuid.UUID("6f0b9d52-4c1e-4a77-9d0a-5b8a3f7f2c11")
-MEASURES = {
-    "pain": (LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
-    "stress": (LOCAL_CODES, "stress-0-10", "Stress rating, 0-10 (0 = none, 10 = worst)"),
-    "function": (LOCAL_CODES, "psfs-mean",
-                 "Patient-Specific Functional Scale, mean of the client's activities (0-10)"),
-}
-QUESTIONNAIRES = {
-    "PHQ9": ("http://loinc.org/q/44249-1", "PHQ-9 quick depression assessment panel"),
-    "GAD7": ("http://loinc.org/q/69737-5", "Generalized anxiety disorder 7 item (GAD-7)"),
-    "PSS10": (f"{SYSTEM}/Questionnaire/pss-10", "Perceived Stress Scale (PSS-10)"),
-}
-ACHIEVEMENT = {  # our status -> http://terminology.hl7.org/CodeSystem/goal-achievement
-    "improving": "improving", "worsening": "worsening", "stable": "no-change",
-    "not_enough_data": "in-progress",
-}
+BundleType = Literal["collection", "transaction"]
+GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+ACHIEVEMENT_DISPLAY = {"in-progress": "In Progress", "improving": "Improving",
+                       "worsening": "Worsening", "no-change": "No Change",
+                       "achieved": "Achieved", "not-achieved": "Not Achieved"}
+# The client's pain status (dashboard.domain.status) as a pain goal's progress.
+PAIN_STATUS_ACHIEVEMENT = {"improving": "improving", "worsening": "worsening",
+                           "stable": "no-change", "not_enough_data": "in-progress"}
 
 
 @dataclass(frozen=True)
-class PlanItemRecord:
-    part_name: str
-    strategy_name: str
-    instructions: str
-    dose: Dose
+class Entry:
+    """A resource with the identifier it is created under (its conditional key)."""
+
+    full_url: str
+    resource: Resource
+    identifier: str  # "SYSTEM|VALUE", the search a transaction's ifNoneExist makes
 
 
-@dataclass(frozen=True)
-class GoalRecord:
-    id: int
-    description: str
-    pain_target: int | None
-    target_on: dt.date | None
+class _Builder:
+    def __init__(self, names: FhirNames) -> None:
+        self.names = names
+        self.entries: list[Entry] = []
+
+    def add(self, resource_type: type[Resource], key: object, **fields: Any) -> str:
+        """Build the resource with its identifier; its full URL for references."""
+        system = self.names.identifier_system(resource_type.__resource_type__)
+        resource = resource_type(identifier=_identifiers(resource_type, system, key), **fields)
+        full_url = self.names.urn(resource_type.__resource_type__, key)
+        self.entries.append(Entry(full_url, resource, f"{system}|{key}"))
+        return full_url
+
+    def add_built(self, resource: Resource, key: str) -> None:
+        """A resource that carries its identifier already (Questionnaire, CodeSystem)."""
+        kind = resource.__resource_type__
+        self.entries.append(Entry(self.names.urn(kind, key), resource,
+                                  f"{self.names.identifier_system(kind)}|{key}"))
 
 
-@dataclass(frozen=True)
-class PlanRecord:
-    id: int
-    version: int
-    effective_on: dt.date
-    created_at: dt.datetime
-    notes: str
-    items: tuple[PlanItemRecord, ...]
-    goals: tuple[GoalRecord, ...]
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    id: int
-    session_on: dt.date
-    pain: int
-    stress: int
-    function: float | None
-    questionnaires: dict[str, list[int]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ClientRecord:
-    id: int
-    given_name: str
-    family_name: str
-    date_of_birth: dt.date
-    email: str
-    phone: str
-    status: str
-    latest_pain: int | None
-    plans: tuple[PlanRecord, ...]
-    sessions: tuple[SessionRecord, ...]
-
-
-def _urn(kind: str, key: object) -> str:
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{kind}/{key}')}"
-
-
-def _coding(system: str, code: str, display: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
+def _identifiers(resource_type: type[Resource], system: str, key: object) -> Any:
+    identifier = {"system": system, "value": str(key)}
+    # QuestionnaireResponse has a single identifier; the others a list.
+    return identifier if resource_type is QuestionnaireResponse else [identifier]
 
 
 def _timing(dose: Dose) -> dict[str, Any] | None:
+    """The dose's schedule, per day where it is given per day: "twice a day, every day" is
+    2 per 1 day (never 14 a week). A dose records how many days a week, not which days, so
+    no dayOfWeek is sent; "twice a day, 3 days a week" is 2 per day with the days in the
+    timing's text (FHIR's repeat cannot say both)."""
+    times, days = dose.times_per_day, dose.days_per_week
     repeat: dict[str, Any] = {}
-    if dose.days_per_week:
-        repeat.update(frequency=(dose.times_per_day or 1) * dose.days_per_week, period=1,
-                      periodUnit="wk")
-    elif dose.times_per_day:
-        repeat.update(frequency=dose.times_per_day, period=1, periodUnit="d")
+    if (times and times > 1) or (days in (None, 7) and (times or days)):
+        repeat.update(frequency=times or 1, period=1, periodUnit="d")
+    elif days:
+        repeat.update(frequency=days, period=1, periodUnit="wk")  # once on each of the days
     if dose.minutes_min:
         repeat.update(duration=dose.minutes_min, durationUnit="min")
         if dose.minutes_max and dose.minutes_max != dose.minutes_min:
             repeat["durationMax"] = dose.minutes_max
-    return {"repeat": repeat} if repeat else None
+    if not repeat:
+        return None
+    often = describe_frequency(dose)
+    return {"repeat": repeat, **({"code": {"text": often}} if often else {})}
 
 
-def _patient(record: ClientRecord) -> Patient:
-    telecom = [{"system": "email", "value": record.email}] if record.email else []
-    telecom += [{"system": "phone", "value": record.phone}] if record.phone else []
-    return Patient(
-        id=f"client-{record.id}",
-        identifier=[{"system": f"{SYSTEM}/client-id", "value": str(record.id)}],
-        name=[{"family": record.family_name, "given": [record.given_name]}],
-        birthDate=record.date_of_birth, telecom=telecom or None)
+def _achievement(code: str | None) -> dict[str, Any] | None:
+    return concept(GOAL_ACHIEVEMENT, code, ACHIEVEMENT_DISPLAY[code]) if code else None
 
 
-def _goal(record: ClientRecord, goal: GoalRecord, patient: str, current: bool) -> Goal:
-    achievement = ACHIEVEMENT.get(record.status, "in-progress")
-    if goal.pain_target is not None and record.latest_pain is not None \
-            and record.latest_pain <= goal.pain_target:
-        achievement = "achieved"
+def _goal_state(record: ClientRecord, goal: GoalRecord, final: bool) -> tuple[str, str | None]:
+    """(lifecycleStatus, achievement code). A goal of a replaced plan version was set aside
+    with it. At discharge each goal is finished and judged by its own tick (a pain goal left
+    unticked by the discharge pain); while the episode is open a pain goal follows the pain,
+    an activity goal is in progress (pain says nothing about carrying the shopping)."""
+    episode = record.episode
+    if not final:
+        return "cancelled", None
+    if episode is not None and episode.discharged:
+        met = goal.met
+        if met is None:
+            met = pain_goal_met(goal.pain_target, episode.discharge_pain)
+        return "completed", None if met is None else ("achieved" if met else "not-achieved")
+    if goal.pain_target is None:
+        return "active", "in-progress"
+    if pain_goal_met(goal.pain_target, record.latest_pain):
+        return "active", "achieved"
+    return "active", PAIN_STATUS_ACHIEVEMENT.get(record.status, "in-progress")
+
+
+def _add_goal(b: _Builder, record: ClientRecord, plan: PlanRecord, goal: GoalRecord,
+              patient: str, final: bool) -> str:
+    lifecycle, achievement = _goal_state(record, goal, final)
     target = None
     if goal.pain_target is not None or goal.target_on is not None:
-        target = [GoalTarget(
-            measure=_coding(*MEASURES["pain"]) if goal.pain_target is not None else None,
-            detailRange={"high": {"value": goal.pain_target, "system": UCUM, "code": "{score}",
-                                  "unit": "score"}} if goal.pain_target is not None else None,
-            dueDate=goal.target_on)]
-    return Goal(
-        id=f"goal-{goal.id}", lifecycleStatus="active" if current else "cancelled",
-        achievementStatus=_coding("http://terminology.hl7.org/CodeSystem/goal-achievement",
-                                  achievement, achievement.replace("-", " ").capitalize()),
-        description={"text": goal.description}, subject={"reference": patient},
-        target=target)
+        target = [{
+            "measure": concept(*PAIN_CODE) if goal.pain_target is not None else None,
+            "detailRange": {"high": {"value": goal.pain_target, "system": UCUM,
+                                     "code": "{score}", "unit": "score"}}
+            if goal.pain_target is not None else None,
+            "dueDate": goal.target_on}]
+    ended = record.episode.ended_on if record.episode and lifecycle == "completed" else None
+    return b.add(Goal, goal.id, id=f"goal-{goal.id}", lifecycleStatus=lifecycle,
+                 achievementStatus=_achievement(achievement),
+                 description={"text": goal.description}, subject={"reference": patient},
+                 startDate=plan.effective_on, statusDate=ended, target=target)
 
 
-def _careplan(plan: PlanRecord, previous: PlanRecord | None, patient: str, current: bool,
-              goal_refs: list[str]) -> CarePlan:
+def _add_careplan(b: _Builder, record: ClientRecord, plan: PlanRecord,
+                  following: PlanRecord | None, previous: str | None, patient: str,
+                  goal_refs: list[str]) -> str:
+    episode = record.episode
+    discharged = episode is not None and episode.discharged
+    if following is not None:  # replaced by a later version
+        status, activity_status, end = "revoked", "stopped", following.effective_on
+    elif discharged:
+        status, activity_status, end = "completed", "completed", episode.ended_on
+    else:
+        status, activity_status, end = "active", "in-progress", None
     activities = []
     for item in plan.items:
         detail: dict[str, Any] = {
-            "status": "in-progress" if current else "stopped",
+            "status": activity_status,
             "code": {"text": f"{item.strategy_name}: {item.part_name}"},
             "description": f"{item.instructions} Dose: {describe_dose(item.dose)}."}
         timing = _timing(item.dose)
         if timing:
             detail["scheduledTiming"] = timing
-        activities.append(CarePlanActivity(detail=CarePlanActivityDetail(**detail)))
-    return CarePlan(
-        id=f"careplan-{plan.id}", status="active" if current else "revoked", intent="plan",
-        title=f"Home-care plan, version {plan.version}",
-        description=plan.notes or None, subject={"reference": patient},
-        created=plan.created_at, period={"start": plan.effective_on},
-        replaces=[{"reference": _urn("CarePlan", previous.id)}] if previous else None,
-        goal=[{"reference": ref} for ref in goal_refs] or None, activity=activities or None)
+        activities.append({"detail": detail})
+    period: dict[str, Any] = {"start": plan.effective_on}
+    if end is not None:
+        period["end"] = end
+    return b.add(CarePlan, plan.id, id=f"careplan-{plan.id}", status=status, intent="plan",
+                 title=f"Home-care plan, version {plan.version}",
+                 description=plan.notes or None, subject={"reference": patient},
+                 created=plan.created_at, period=period,
+                 replaces=[{"reference": previous}] if previous else None,
+                 goal=[{"reference": ref} for ref in goal_refs] or None,
+                 activity=activities or None)
 
 
-def _observation(session: SessionRecord, measure: str, value: float, patient: str) -> Observation:
-    system, code, display = MEASURES[measure]
-    return Observation(
-        id=f"obs-{session.id}-{measure}", status="final",
-        category=[_coding("http://terminology.hl7.org/CodeSystem/observation-category",
-                          "survey", "Survey")],
-        code=_coding(system, code, display), subject={"reference": patient},
-        effectiveDateTime=session.session_on,
-        valueQuantity={"value": value, "system": UCUM, "code": "{score}", "unit": "score"})
+def _add_observation(b: _Builder, session: SessionRecord, key: str, code: dict[str, Any],
+                     value: float, patient: str, derived_from: str | None,
+                     interpretation: str | None = None) -> None:
+    b.add(Observation, f"{session.id}-{key}", id=f"obs-{session.id}-{key}", status="final",
+          category=[concept(OBSERVATION_CATEGORY, "survey", "Survey")], code=code,
+          subject={"reference": patient}, effectiveDateTime=session.session_on,
+          valueQuantity={"value": value, "system": UCUM, "code": "{score}", "unit": "score"},
+          interpretation=[{"text": interpretation}] if interpretation else None,
+          derivedFrom=[{"reference": derived_from}] if derived_from else None)
 
 
-def _response(session: SessionRecord, key: str, answers: list[int],
-              patient: str) -> QuestionnaireResponse:
-    instrument = INSTRUMENTS[key]
-    canonical, _title = QUESTIONNAIRES[key]
-    total = score(key, answers)
-    items = [QuestionnaireResponseItem(
-        linkId=str(n), text=text,
-        answer=[QuestionnaireResponseItemAnswer(valueInteger=value)])
-        for n, (text, value) in enumerate(zip(instrument.items, answers, strict=True), start=1)]
-    items.append(QuestionnaireResponseItem(
-        linkId="total", text=f"Total score (0-{instrument.max_total})",
-        answer=[QuestionnaireResponseItemAnswer(valueInteger=total.total)]))
-    return QuestionnaireResponse(
-        id=f"qr-{session.id}-{key.lower()}", questionnaire=canonical, status="completed",
-        subject={"reference": patient}, authored=session.session_on, item=items)
+def _add_response(b: _Builder, session: SessionRecord, slug: str, patient: str,
+                  items: list[dict[str, Any]]) -> str:
+    return b.add(QuestionnaireResponse, f"{session.id}-{slug}", id=f"qr-{session.id}-{slug}",
+                 questionnaire=b.names.questionnaire(slug), status="completed",
+                 subject={"reference": patient}, authored=session.session_on, item=items)
 
 
-def client_entries(record: ClientRecord) -> list[BundleEntry]:
-    patient_urn = _urn("Patient", record.id)
-    entries = [BundleEntry(fullUrl=patient_urn, resource=_patient(record))]
+def _add_scored(b: _Builder, session: SessionRecord, form: ScoredForm, answers: list[int],
+                patient: str) -> None:
+    total = score(form.instrument.key, answers)
+    items: list[dict[str, Any]] = [
+        {"linkId": form.link_id(number), "text": text,
+         "answer": [{"valueCoding": coding("http://loinc.org", *form.answers[value])}]}
+        for number, (text, value) in enumerate(
+            zip(form.instrument.items, answers, strict=True), start=1)]
+    items.append({"linkId": form.total_link_id, "text": form.total[1],
+                  "answer": [{"valueInteger": total.total}]})
+    response = _add_response(b, session, form.slug, patient, items)
+    _add_observation(b, session, form.slug, concept("http://loinc.org", *form.total),
+                     total.total, patient, response, interpretation=total.band)
+
+
+def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
+    names = b.names
+    pain = _add_response(b, session, PAIN_FORM[0], patient, [
+        {"linkId": "pain", "text": "Pain (0-10)", "answer": [{"valueInteger": session.pain}]}])
+    _add_observation(b, session, "pain", concept(*PAIN_CODE), session.pain, patient, pain)
+    stress = _add_response(b, session, STRESS_FORM[0], patient, [
+        {"linkId": "stress", "text": "Stress (0-10)",
+         "answer": [{"valueInteger": session.stress}]}])
+    _add_observation(b, session, "stress", local_concept(names, "stress-0-10"),
+                     session.stress, patient, stress)
+    psfs = None
+    if session.ratings:
+        psfs = _add_response(b, session, PSFS_FORM[0], patient, [
+            {"linkId": PSFS_ACTIVITY, "item": [
+                {"linkId": "activity-name", "answer": [{"valueString": name}]},
+                {"linkId": "activity-score", "answer": [{"valueInteger": rating}]}]}
+            for name, rating in session.ratings])
+    if session.function is not None:
+        _add_observation(b, session, "function", local_concept(names, "psfs-mean"),
+                         session.function, patient, psfs)
+    for key, answers in sorted(session.questionnaires.items()):
+        _add_scored(b, session, SCORED_FORMS[key], answers, patient)
+
+
+def _add_client(b: _Builder, record: ClientRecord) -> None:
+    telecom = [{"system": "email", "value": record.email}] if record.email else []
+    telecom += [{"system": "phone", "value": record.phone}] if record.phone else []
+    patient = b.add(Patient, record.id, id=f"client-{record.id}",
+                    name=[{"family": record.family_name, "given": [record.given_name]}],
+                    birthDate=record.date_of_birth, telecom=telecom or None)
     previous = None
-    for plan in record.plans:
-        current = plan is record.plans[-1]
-        goal_refs = []
-        for goal in plan.goals:
-            urn = _urn("Goal", goal.id)
-            goal_refs.append(urn)
-            entries.append(BundleEntry(fullUrl=urn,
-                                       resource=_goal(record, goal, patient_urn, current)))
-        entries.append(BundleEntry(fullUrl=_urn("CarePlan", plan.id), resource=_careplan(
-            plan, previous, patient_urn, current, goal_refs)))
-        previous = plan
+    for number, plan in enumerate(record.plans):
+        following = record.plans[number + 1] if number + 1 < len(record.plans) else None
+        goal_refs = [_add_goal(b, record, plan, goal, patient, final=following is None)
+                     for goal in plan.goals]
+        previous = _add_careplan(b, record, plan, following, previous, patient, goal_refs)
     for session in record.sessions:
-        values = {"pain": session.pain, "stress": session.stress, "function": session.function}
-        for measure, value in values.items():
-            if value is not None:
-                entries.append(BundleEntry(fullUrl=_urn("Observation", f"{session.id}/{measure}"),
-                                           resource=_observation(session, measure, value,
-                                                                 patient_urn)))
-        for key, answers in sorted(session.questionnaires.items()):
-            entries.append(BundleEntry(fullUrl=_urn("QuestionnaireResponse", f"{session.id}/{key}"),
-                                       resource=_response(session, key, answers, patient_urn)))
-    return entries
+        _add_session(b, session, patient)
 
 
-def build_bundle(records: list[ClientRecord], now: dt.datetime) -> Bundle:
-    """One Bundle (type collection) holding every given client's record."""
-    entries = [entry for record in records for entry in client_entries(record)]
-    return Bundle(id=str(uuid.uuid4()), type="collection", timestamp=now,
-                  entry=entries or None)
+def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]:
+    """The clinic's CodeSystem and the Questionnaires once, then each client's resources."""
+    b = _Builder(names)
+    b.add_built(code_system(names), "measures")
+    for questionnaire in questionnaires(names):
+        b.add_built(questionnaire, questionnaire.identifier[0].value)
+    for record in records:
+        _add_client(b, record)
+    return b.entries
+
+
+def build_bundle(records: list[ClientRecord], now: dt.datetime, names: FhirNames,
+                 bundle_type: BundleType = "collection") -> Bundle:
+    """One Bundle holding every given client's record: a ``collection`` (a client's copy),
+    or a ``transaction`` of conditional creates a FHIR server can load again and again."""
+    entries = []
+    for entry in bundle_entries(records, names):
+        if bundle_type == "transaction":
+            kind = entry.resource.__resource_type__
+            # A server assigns its own ids to what it creates.
+            resource = entry.resource.model_copy(update={"id": None})
+            entries.append(BundleEntry(fullUrl=entry.full_url, resource=resource, request={
+                "method": "POST", "url": kind, "ifNoneExist": f"identifier={entry.identifier}"}))
+        else:
+            entries.append(BundleEntry(fullUrl=entry.full_url, resource=entry.resource))
+    return Bundle(id=str(uuid.uuid4()), type=bundle_type, timestamp=now, entry=entries or None)
 
 
 def bundle_json(bundle: Bundle) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin, require_user
-from dashboard.context import attachment, client_ip, current_db
+from dashboard.context import attachment, client_ip, current_db, current_settings
 from dashboard.db.audit import record_audit
 from dashboard.db.export import client_record, visible_client_ids
 from dashboard.db.models import Client, utcnow
 from dashboard.fhir.bundle import build_bundle, bundle_json
+from dashboard.fhir.naming import FhirNames
 
 blueprint = Blueprint("fhir", __name__)
 FHIR_JSON = "application/fhir+json"
@@ -23,11 +24,12 @@ def client_bundle(client_id: int) -> Response:
             client = authorize_client(db, user, client_id)
         except AccessDenied:
             abort(404)
-        record = client_record(db, client)
+        record = client_record(db, client=client)
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip())
-    return attachment(bundle_json(build_bundle([record], utcnow())), FHIR_JSON,
+    names = FhirNames.from_settings(current_settings())
+    return attachment(bundle_json(build_bundle([record], utcnow(), names)), FHIR_JSON,
                       f"client-{client_id}-fhir.json")
 
 
@@ -35,9 +37,11 @@ def client_bundle(client_id: int) -> Response:
 def clinic_bundle() -> Response:
     user = require_admin()
     with current_db().read() as db:
-        records = [client_record(db, db.get(Client, cid))
+        records = [client_record(db, client=db.get(Client, cid))
                    for cid in visible_client_ids(db, user)]
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported_clinic", entity="clinic",
                      ip=client_ip(), detail={"clients": len(records)})
-    return attachment(bundle_json(build_bundle(records, utcnow())), FHIR_JSON, "clinic-fhir.json")
+    names = FhirNames.from_settings(current_settings())
+    return attachment(bundle_json(build_bundle(records, utcnow(), names)), FHIR_JSON,
+                      "clinic-fhir.json")

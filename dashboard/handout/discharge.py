@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.domain.episodes import Outcome
+from dashboard.domain.status import DETERIORATION, IMPROVEMENT
 from dashboard.handout import content
 from dashboard.handout.render import TEMPLATE_ENV, TEMPLATES
 
@@ -91,6 +92,15 @@ def _signed(value: float | int | None) -> str:
     return f"{value:+g}" if isinstance(value, float) else f"{value:+d}"
 
 
+def _verdict(meaning: str | None, *, better: str, worse: str) -> str:
+    """Whether a change is meaningful, and in which direction: a worsening is meaningful."""
+    if meaning == IMPROVEMENT:
+        return f"Yes, improved ({better})"
+    if meaning == DETERIORATION:
+        return f"Yes, worse ({worse})"
+    return "No"
+
+
 def measure_rows(outcome: Outcome) -> tuple[MeasureRow, ...]:
     """Pain, stress and function at baseline and discharge, and whether each change is
     meaningful by the thresholds in the product brief."""
@@ -99,13 +109,15 @@ def measure_rows(outcome: Outcome) -> tuple[MeasureRow, ...]:
         return ()
     few = outcome.sessions < 2
     pain_verdict = ("Too few sessions to judge" if few else
-                    "Yes (at least 2 points and 30% lower)" if outcome.pain_meaningful else "No")
+                    _verdict(outcome.pain_meaning, better="at least 2 points and 30% lower",
+                             worse="2 points or more higher"))
     if outcome.function_change is None:
         function_verdict = "Not measured"
     else:
         function_verdict = ("Too few sessions to judge" if few else
-                            "Yes (at least 2 points higher)" if outcome.function_meaningful
-                            else "No")
+                            _verdict(outcome.function_meaning,
+                                     better="at least 2 points higher",
+                                     worse="2 points or more lower"))
     return (
         MeasureRow("Pain", "0-10, lower is better", _num(b.pain), _num(f.pain),
                    _signed(outcome.pain_change), pain_verdict),

@@ -17,12 +17,12 @@ from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
 from dashboard.db.audit import record_audit
 from dashboard.db.csv_data import (
+    current_episode_dates,
     export_csv,
     import_clients,
     import_sessions,
     practitioner_emails,
     read_rows,
-    record_began,
 )
 from dashboard.domain.csv_import import (
     CLIENT_COLUMNS,
@@ -138,7 +138,7 @@ def import_file(set_progress, contents, filename, kind, _token):
             if kind == "clients":
                 good, problems = check_client_rows(rows, today, practitioner_emails(db))
             else:
-                good, problems = check_session_rows(rows, today, record_began(db))
+                good, problems = check_session_rows(rows, today, current_episode_dates(db))
         if problems:
             return _report(problems, len(rows))
         with database.begin() as db:

@@ -67,5 +67,5 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
                           text=True, check=True).stdout
     assert "Your care with us, Carol" in text and "Sessions attended             4" in text
     # Pain 7 at baseline, 2 at discharge: -5, a meaningful change.
-    assert re.search(r"\b7\s+2\s+-5\b", text) and "Yes (at least 2 points and" in text
+    assert re.search(r"\b7\s+2\s+-5\b", text) and "Yes, improved (at least 2" in text
     assert "Keep the stretches going twice a week." in text

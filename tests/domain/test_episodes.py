@@ -3,6 +3,8 @@ the outcome figures a discharge summary prints, and clinic comparisons."""
 
 import datetime as dt
 
+import pytest
+
 from dashboard.domain.episodes import (
     RED_FLAG_ITEMS,
     ScorePoint,
@@ -13,7 +15,9 @@ from dashboard.domain.episodes import (
     parse_intake,
 )
 from dashboard.domain.plans import strategy_keys_text, uses_strategy_pattern
+from dashboard.domain.status import DETERIORATION, IMPROVEMENT, function_change_meaning
 from dashboard.handout.discharge import measure_rows
+from dashboard.handout.discharge import status_sentence as discharge_sentence
 
 ALL_NO = {item.key: "no" for item in RED_FLAG_ITEMS}
 
@@ -73,6 +77,38 @@ def test_outcome_compares_first_and_last_session_with_the_products_thresholds():
     assert small.status == "stable" and not small.pain_meaningful
     assert outcome_of([]).sessions == 0 and measure_rows(outcome_of([])) == ()
     assert outcome_of([p(1, 5, 5)]).status == "not_enough_data"
+
+
+def test_a_meaningful_worsening_is_meaningful_and_says_which_way():
+    """Issue 17, item 4: a pain rise of exactly 2 points printed "No" beside "Pain worsened
+    by 2 points or more"; the row and the sentence now agree."""
+    worse = outcome_of([p(1, 5, 5, 6.0), p(15, 7, 5, 4.0)])
+    rows = {r.name: r for r in measure_rows(worse)}
+    assert worse.status == "worsening"
+    assert rows["Pain"].meaningful == "Yes, worse (2 points or more higher)"
+    assert rows["Function"].meaningful == "Yes, worse (2 points or more lower)"
+    assert rows["Pain"].change == "+2"
+    assert "worsened by 2 points" in discharge_sentence(worse, "referrer")
+    one_up = outcome_of([p(1, 5, 5), p(15, 6, 5)])
+    assert {r.name: r for r in measure_rows(one_up)}["Pain"].meaningful == "No"
+    better = {r.name: r for r in measure_rows(outcome_of([p(1, 5, 5), p(15, 3, 5)]))}
+    assert better["Pain"].meaningful == "Yes, improved (at least 2 points and 30% lower)"
+
+
+@pytest.mark.parametrize(("before", "after", "meaning"), [
+    (4.0, 6.0, IMPROVEMENT),  # exactly 2 points
+    (3.33, 5.33, IMPROVEMENT),  # 1.9999999999999996 in floating point is still 2
+    (4.0, 5.95, None),  # 1.95 must not round to 2.0
+    (4.33, 6.3, None),  # 1.97 must not round to 2.0
+    (6.0, 4.0, DETERIORATION),
+    (6.0, 4.05, None),
+])
+def test_no_rounding_carries_a_function_change_across_two_points(before, after, meaning):
+    outcome = outcome_of([p(1, 5, 5, before), p(15, 5, 5, after)])
+    assert outcome.function_meaning == meaning
+    assert function_change_meaning(after - before) == meaning
+    row = {r.name: r for r in measure_rows(outcome)}["Function"]
+    assert row.meaningful.startswith("Yes") == (meaning is not None)
 
 
 def test_discharge_needs_a_reason_a_sensible_date_and_recommendations():

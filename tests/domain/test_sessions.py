@@ -4,17 +4,19 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionForm, clean_activities, parse_session
 
 TODAY = dt.date(2026, 11, 25)
 BEGAN = dt.date(2026, 6, 1)
+EPISODE = EpisodeDates(BEGAN)
 
 
-def parse(**changes):
+def parse(episode=EPISODE, **changes):
     values = dict(session_on="2026-11-20", pain=6, stress="4", ratings={1: 5, 2: 7},
                   adherence={10: 5, 11: None}, notes="ok", questionnaires={})
     values.update(changes)
-    return parse_session(SessionForm(**values), today=TODAY, record_began=BEGAN,
+    return parse_session(SessionForm(**values), today=TODAY, episode=episode,
                          activity_ids={1, 2}, plan_item_ids={10, 11})
 
 
@@ -28,10 +30,26 @@ def test_a_good_session_and_its_function_score():
 
 def test_dates_must_be_real_past_and_within_the_record():
     assert "future" in parse(session_on="2026-11-26")[1]["date"]
-    assert "before the client's record began" in parse(session_on="2026-05-31")[1]["date"]
+    assert "within this episode of care" in parse(session_on="2026-05-31")[1]["date"]
     assert parse(session_on="2026-02-30")[1]["date"] == "Enter a real date."
     assert parse(session_on=None)[1]["date"]
     assert parse(session_on="2026-11-25")[1] == {}
+
+
+def test_a_session_falls_within_its_own_episode_first_and_last_day_included():
+    """Issue 17, item 1: a session dated inside an earlier episode would become the new
+    episode's baseline. The first and the last day of the episode are inside it."""
+    discharged = EpisodeDates(dt.date(2026, 3, 2), dt.date(2026, 5, 29))
+    assert parse(discharged, session_on="2026-03-02")[1] == {}
+    assert parse(discharged, session_on="2026-05-29")[1] == {}
+    message = parse(discharged, session_on="2026-03-01")[1]["date"]
+    assert message == ("The session date must fall within this episode of care "
+                       "(02 Mar 2026 to 29 May 2026).")
+    assert "29 May 2026" in parse(discharged, session_on="2026-05-30")[1]["date"]
+    # An open episode: from its first day to today, and not a day before it.
+    assert parse(session_on="2026-06-01")[1] == {}
+    assert parse(session_on="2026-05-31")[1]["date"].endswith(
+        "(began 01 Jun 2026, still open).")
 
 
 def test_every_bad_field_is_named_and_nothing_is_returned():

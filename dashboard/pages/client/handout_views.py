@@ -45,6 +45,8 @@ def handout_card(client_id: int, rows: list[HandoutRow]) -> dbc.Card:
         html.A("Preview and print from the browser", id=ids.HANDOUT_PREVIEW,
                href=f"/clients/{client_id}/handout.html", target="_blank",
                className="small d-block mb-2"),
+        html.A("The client's own page: link and QR code", id=ids.CLIENT_LINK,
+               href=f"/clients/{client_id}/link", className="small d-block mb-2"),
         dcc.Loading(html.Div(id=ids.HANDOUT_STATUS, role="status", className="small"),
                     type="dot", delay_show=100),
         dcc.Download(id=ids.HANDOUT_FILE),

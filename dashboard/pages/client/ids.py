@@ -83,6 +83,7 @@ HANDOUT_FILE = "handout-file"
 HANDOUT_STATUS = "handout-status"
 HANDOUT_HISTORY = "handout-history"
 HANDOUT_PREVIEW = "handout-preview"
+CLIENT_LINK = "client-own-link"
 
 TEAM = "team-area"
 TEAM_PRACTITIONER = "team-practitioner"

@@ -29,6 +29,7 @@ from dashboard.db.models import Client, utcnow
 from dashboard.domain.privacy import REASON_MAX, clean_reason
 from dashboard.domain.record import copy_filename, copy_zip
 from dashboard.fhir.bundle import build_bundle, bundle_json
+from dashboard.fhir.naming import FhirNames
 from dashboard.handout.record import render_record_pdf
 from dashboard.pages.client import ids
 
@@ -161,7 +162,8 @@ def make_copy(_n, client_id):
             raise AccessDenied("the client's practitioner or an admin makes the copy")
         now = utcnow()
         record = load_full_record(db, client, now)
-        fhir = bundle_json(build_bundle([client_record(db, client)], now))
+        fhir = bundle_json(build_bundle([client_record(db, client=client)], now,
+                                         FhirNames.from_settings(current_settings())))
     # Laid out with no transaction open (WeasyPrint takes most of the time).
     pdf = render_record_pdf(record, current_settings().tz)
     archive = copy_zip(record, pdf=pdf, fhir_json=fhir)

@@ -59,7 +59,7 @@ def _adherence_text(progress: Progress) -> str:
 
 
 def _scatter_text(progress: Progress) -> str:
-    pairs = adherence_against_change(progress.points, progress.adherence)
+    pairs = adherence_against_change(progress.points, progress.adherence, progress.baseline)
     if len(pairs) < 2:
         return "Too few sessions with adherence to compare with pain."
     high = [c for _, share, c in pairs if share >= 0.7]
@@ -74,16 +74,19 @@ def _scatter_text(progress: Progress) -> str:
 
 def progress_view(progress: Progress, range_choice: str) -> html.Div:
     status = progress.status.status
-    comparable = len(adherence_against_change(progress.points, progress.adherence)) >= 2
+    comparable = len(adherence_against_change(progress.points, progress.adherence,
+                                              progress.baseline)) >= 2
     return html.Div([
         html.Div([
             status_badge(status),
             html.P(progress.sentence, className="mb-0 ms-2 fs-5", id="progress-sentence"),
         ], className="d-flex align-items-center flex-wrap mb-3"),
         _graph(figures.timeline_figure(progress), "progress-timeline",
-               "Pain, stress and function (0-10) at each session, with the baseline, the "
-               "band of meaningful improvement, the goal and each plan version; questionnaire "
-               "totals below with their bands. " + progress.sentence),
+               "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
+               "pain and function with their baseline (the episode's first session, whatever "
+               "the range shown) and their own bands of meaningful improvement and worsening; "
+               "stress has no agreed threshold, so no band; the pain goal and each plan "
+               "version; questionnaire totals below with their bands. " + progress.sentence),
         _data_table(progress),
         dbc.Row([
             # An empty graph (axes and nothing on them) says less than its sentence alone.

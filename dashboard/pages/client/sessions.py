@@ -24,6 +24,7 @@ from dashboard.db.sessions import (
     is_current_plan,
     save_session,
     session_context,
+    session_episode_dates,
     session_history,
     session_values,
     set_activities,
@@ -177,7 +178,8 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
         data, errors = parse_session(
             SessionForm(date, pain, stress, ratings, {} if keep_adherence else adherence,
                         notes, answers),
-            today=today, record_began=context.record_began,
+            today=today,
+            episode=context.episode_dates if care is None else session_episode_dates(db, care),
             activity_ids={a for a, _ in context.activities}, plan_item_ids=plan_items)
         refusal = "The session was not saved: see the messages above."
         if care is None and context.episode_id is None:

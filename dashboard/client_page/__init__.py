@@ -1,0 +1,12 @@
+"""The client's own page (``/my/``) and the practitioner's page for the client's link."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dashboard.client_page import client, practitioner
+
+
+def init_client_page(server: Flask) -> None:
+    server.register_blueprint(client.blueprint)
+    server.register_blueprint(practitioner.blueprint)

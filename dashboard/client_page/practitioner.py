@@ -1,0 +1,105 @@
+"""The practitioner's side of a client's own link: show it (address, QR code, expiry),
+make a new one, end it. A plain Flask page reached from the client's page; every step
+checks on the server who asks, and is audited (never with the token)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from sqlalchemy.orm import Session
+
+from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client, require_user
+from dashboard.client_page.links import link_url, qr_svg, short_link
+from dashboard.context import client_ip, current_db, current_settings
+from dashboard.db.audit import record_audit
+from dashboard.db.client_links import (
+    NoOpenEpisode,
+    clinic_link_days,
+    create_link,
+    live_link,
+    revoke_links,
+)
+from dashboard.db.models import utcnow
+from dashboard.domain.home_log import clean_link_days
+
+blueprint = Blueprint("client_links", __name__, template_folder="templates")
+
+MESSAGES = {
+    "created": "A new link is ready. Any earlier link of this client no longer opens.",
+    "revoked": "The link has ended. It opens nothing any more.",
+}
+
+
+def _page(client_id: int, *, error: str = "", days_error: str = "", days: str = "",
+          status: int = 200) -> Response:
+    user = require_user()
+    settings = current_settings()
+    now = utcnow()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            abort(404)
+        link = live_link(db, client_id=client.id, secret_key=settings.secret_key, now=now)
+        default_days = clinic_link_days(db)
+        record_audit(db, user_id=user.id, action="client_link_shown", entity="client_link",
+                     entity_id=link.id if link else None, client_id=client.id,
+                     ip=client_ip())
+        name = f"{client.given_name} {client.family_name}"
+    url = link_url(settings, link.token) if link and link.token else ""
+    html = render_template(
+        "link.html", client_id=client_id, client_name=name, link=link, url=url,
+        short=short_link(url) if url else "", qr=qr_svg(url) if url else "",
+        expires=link.expires_at.astimezone(settings.tz) if link else None,
+        last_used=link.last_used_at.astimezone(settings.tz)
+        if link and link.last_used_at else None,
+        message=MESSAGES.get(request.args.get("done", ""), ""), error=error,
+        days=days or str(default_days), days_error=days_error)
+    return Response(html, status=status, mimetype="text/html")
+
+
+@blueprint.get("/clients/<int:client_id>/link")
+def show(client_id: int) -> Response:
+    return _page(client_id)
+
+
+@blueprint.post("/clients/<int:client_id>/link")
+def change(client_id: int) -> Response:
+    user = require_user()
+    action = request.form.get("action")
+    if action not in ("create", "revoke"):
+        return _page(client_id, error="Choose to make a new link or to end the link.",
+                     status=400)
+    days = None
+    if action == "create":
+        raw_days = request.form.get("days", "")
+        days, problem = clean_link_days(raw_days)
+        if problem:
+            return _page(client_id, days_error=problem, days=raw_days[:10], status=400)
+    now = utcnow()
+    try:
+        with current_db().begin() as db:
+            _change(db, user, client_id, action=action, days=days, now=now)
+    except AccessDenied:
+        abort(404)
+    except NoOpenEpisode as exc:  # rolled back: nothing was written
+        return _page(client_id, error=str(exc), status=400)
+    done = "revoked" if action == "revoke" else "created"
+    return redirect(f"/clients/{client_id}/link?done={done}", code=303)  # type: ignore[return-value]
+
+
+def _change(db: Session, user: CurrentUser, client_id: int, *, action: str, days: int | None,
+            now: dt.datetime) -> None:
+    client = authorize_client(db, user, client_id)
+    if action == "revoke":
+        ended = revoke_links(db, client_id=client.id, user_id=user.id, now=now)
+        record_audit(db, user_id=user.id, action="client_link_revoked", entity="client_link",
+                     entity_id=ended[-1] if ended else None, client_id=client.id,
+                     ip=client_ip(), detail={"links": ended})
+        return
+    link = create_link(db, client_id=client.id, secret_key=current_settings().secret_key,
+                       user_id=user.id, now=now, days=days)
+    record_audit(db, user_id=user.id, action="client_link_created", entity="client_link",
+                 entity_id=link.id, client_id=client.id, ip=client_ip(),
+                 detail={"days": days, "expires_at": link.expires_at.isoformat()})

@@ -1,0 +1,219 @@
+"""The client's daily log between visits: what their page shows, saving a day, and what
+practitioners (progress, the session form, home, the client's copy, FHIR) read of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.db.clinic import get_clinic
+from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
+from dashboard.db.plans import current_version
+from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.home_log import DayLog, is_tickable, loggable_days
+
+
+@dataclass(frozen=True)
+class PagePart:
+    id: int
+    name: str
+    dose: str
+    instructions: str
+    cautions: str
+    tickable: bool
+
+
+@dataclass(frozen=True)
+class PageStrategy:
+    name: str
+    parts: tuple[PagePart, ...]
+
+
+@dataclass(frozen=True)
+class LoggedDay:
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+    done_item_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class ClientPageData:
+    """Everything the client's own page shows; nothing else of the record is read."""
+
+    first_name: str
+    practitioner_name: str
+    clinic_name: str
+    clinic_phone: str
+    crisis_line_text: str
+    strategies: tuple[PageStrategy, ...]
+    goals: tuple[str, ...]
+    days: tuple[LoggedDay, ...]  # today first, then the six days before (empty if not logged)
+
+    @property
+    def tickable_ids(self) -> frozenset[int]:
+        return frozenset(p.id for s in self.strategies for p in s.parts if p.tickable)
+
+
+def current_plan_items(session: Session, episode_id: int) -> list[PlanItem]:
+    plan = current_version(session, episode_id)
+    return list(plan.items) if plan is not None else []
+
+
+def tickable_item_ids(session: Session, episode_id: int) -> frozenset[int]:
+    """The parts of the episode's current plan that the client may tick."""
+    return frozenset(i.id for i in current_plan_items(session, episode_id)
+                     if is_tickable(Dose.from_columns(i)))
+
+
+def logged_days(session: Session, *, episode_id: int, start: dt.date,
+                end: dt.date) -> dict[dt.date, LoggedDay]:
+    entries = session.execute(
+        select(HomeLogEntry.id, HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
+        .where(HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on >= start,
+               HomeLogEntry.log_on <= end)).all()
+    ticks: dict[int, set[int]] = defaultdict(set)
+    if entries:
+        for entry_id, item_id in session.execute(
+                select(HomeLogTick.entry_id, HomeLogTick.plan_item_id)
+                .where(HomeLogTick.entry_id.in_([e.id for e in entries]))):
+            ticks[entry_id].add(item_id)
+    return {e.log_on: LoggedDay(e.log_on, e.pain, e.stress, frozenset(ticks[e.id]))
+            for e in entries}
+
+
+def client_page_data(session: Session, *, client_id: int, episode_id: int,
+                     today: dt.date) -> ClientPageData:
+    client = session.get(Client, client_id)
+    assert client is not None  # the link was found live a moment ago, in this transaction
+    practitioner = session.get(User, client.practitioner_id)
+    clinic = get_clinic(session)
+    plan = current_version(session, episode_id)
+    strategies: dict[str, list[PagePart]] = {}
+    goals: tuple[str, ...] = ()
+    if plan is not None:
+        for item in plan.items:
+            dose = Dose.from_columns(item)
+            strategies.setdefault(item.strategy_name, []).append(PagePart(
+                item.id, item.part_name, describe_dose(dose), item.instructions,
+                item.cautions, is_tickable(dose)))
+        goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
+                      for g in plan.goals)
+    days = loggable_days(today)
+    logged = logged_days(session, episode_id=episode_id, start=days[-1], end=days[0])
+    return ClientPageData(
+        first_name=client.given_name,
+        practitioner_name=practitioner.name if practitioner else "",
+        clinic_name=clinic.name if clinic else "",
+        clinic_phone=clinic.phone if clinic else "",
+        crisis_line_text=clinic.crisis_line_text if clinic else "",
+        strategies=tuple(PageStrategy(name, tuple(parts)) for name, parts in strategies.items()),
+        goals=goals,
+        days=tuple(logged.get(d, LoggedDay(d, None, None, frozenset())) for d in days))
+
+
+def save_day(session: Session, *, client_id: int, episode_id: int, link_id: int | None,
+             day: DayLog, now: dt.datetime) -> tuple[HomeLogEntry, bool]:
+    """Write the day's entry (a second save of the same day replaces the first) and its
+    ticks. The caller has checked every part id against ``tickable_item_ids``. Returns the
+    entry and whether it was new."""
+    entry = session.scalar(select(HomeLogEntry).where(
+        HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on == day.log_on))
+    created = entry is None
+    if entry is None:
+        entry = HomeLogEntry(episode_id=episode_id, client_id=client_id, log_on=day.log_on,
+                             source="client", created_at=now)
+        session.add(entry)
+    else:
+        entry.updated_at = now
+    entry.pain, entry.stress, entry.link_id = day.pain, day.stress, link_id
+    session.flush()
+    session.execute(delete(HomeLogTick).where(HomeLogTick.entry_id == entry.id))
+    session.add_all(HomeLogTick(entry_id=entry.id, plan_item_id=item_id)
+                    for item_id in sorted(day.done_item_ids))
+    session.flush()
+    return entry, created
+
+
+# --- What practitioners read -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HomeEntry:
+    """One day the client reported at home (source: the client)."""
+
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+    parts_done: tuple[str, ...]
+    source: str = "client"
+
+
+def home_entries(session: Session, *, client_id: int,
+                 episode_id: int | None = None) -> list[HomeEntry]:
+    """Every day the client logged at home (one episode, or all of theirs), oldest first,
+    with the names of the parts ticked: for progress, the client's copy and the FHIR
+    export (each entry is reported by the client, ``source`` says so)."""
+    query = (select(HomeLogEntry.id, HomeLogEntry.log_on, HomeLogEntry.pain,
+                    HomeLogEntry.stress, HomeLogEntry.source)
+             .where(HomeLogEntry.client_id == client_id)
+             .order_by(HomeLogEntry.log_on, HomeLogEntry.id))
+    if episode_id is not None:
+        query = query.where(HomeLogEntry.episode_id == episode_id)
+    entries = session.execute(query).all()
+    names: dict[int, list[str]] = defaultdict(list)
+    if entries:
+        for entry_id, name in session.execute(
+                select(HomeLogTick.entry_id, PlanItem.part_name)
+                .join(PlanItem, PlanItem.id == HomeLogTick.plan_item_id)
+                .where(HomeLogTick.entry_id.in_([e.id for e in entries]))
+                .order_by(PlanItem.position)):
+            names[entry_id].append(name)
+    return [HomeEntry(e.log_on, e.pain, e.stress, tuple(names[e.id]), e.source)
+            for e in entries]
+
+
+def tick_days_by_item(session: Session, *, episode_id: int, start: dt.date,
+                      end: dt.date) -> dict[int, set[dt.date]]:
+    """For each plan part, the days between ``start`` and ``end`` the client ticked it."""
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for item_id, log_on in session.execute(
+            select(HomeLogTick.plan_item_id, HomeLogEntry.log_on)
+            .join(HomeLogEntry, HomeLogEntry.id == HomeLogTick.entry_id)
+            .where(HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on >= start,
+                   HomeLogEntry.log_on <= end)):
+        days[item_id].add(log_on)
+    return days
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    days_logged: int  # of the last 7 days, today included
+    latest_home_pain: int | None  # the latest pain logged after the last session
+
+
+def home_summaries(session: Session, *, client_ids: list[int],
+                   today: dt.date) -> dict[int, HomeSummary]:
+    """Per client: days logged in the last 7, and the latest home pain given after their
+    last session (for the rise flag on home). One query for the whole list."""
+    if not client_ids:
+        return {}
+    start = today - dt.timedelta(days=6)
+    counts = dict(session.execute(
+        select(HomeLogEntry.client_id, func.count(HomeLogEntry.id))
+        .where(HomeLogEntry.client_id.in_(client_ids), HomeLogEntry.log_on >= start,
+               HomeLogEntry.log_on <= today)
+        .group_by(HomeLogEntry.client_id)).all())
+    latest: dict[int, int] = {}
+    for cid, pain in session.execute(
+            select(HomeLogEntry.client_id, HomeLogEntry.pain)
+            .join(Client, Client.id == HomeLogEntry.client_id)
+            .where(HomeLogEntry.client_id.in_(client_ids), HomeLogEntry.pain.is_not(None),
+                   HomeLogEntry.log_on > func.coalesce(Client.last_session_on,
+                                                       dt.date(1900, 1, 1)))
+            .order_by(HomeLogEntry.client_id, HomeLogEntry.log_on)):
+        latest[cid] = pain  # ordered by day: the last one wins
+    return {cid: HomeSummary(counts.get(cid, 0), latest.get(cid)) for cid in client_ids}

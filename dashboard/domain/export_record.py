@@ -1,0 +1,78 @@
+"""A client's current episode as plain data for machine exports (the FHIR Bundle): what the
+database holds, read once, with no Dash and no SQL. ``dashboard.db.export`` fills it;
+``dashboard.fhir`` turns it into resources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dashboard.domain.dose import Dose
+
+
+@dataclass(frozen=True)
+class PlanItemRecord:
+    part_name: str
+    strategy_name: str
+    instructions: str
+    dose: Dose
+
+
+@dataclass(frozen=True)
+class GoalRecord:
+    id: int
+    description: str
+    pain_target: int | None  # None: an activity goal ("carry my shopping")
+    target_on: dt.date | None
+    met: bool | None = None  # ticked at discharge; None until then
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    id: int
+    version: int
+    effective_on: dt.date
+    created_at: dt.datetime
+    notes: str
+    items: tuple[PlanItemRecord, ...]
+    goals: tuple[GoalRecord, ...]
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    session_on: dt.date
+    pain: int
+    stress: int
+    function: float | None
+    questionnaires: dict[str, list[int]] = field(default_factory=dict)
+    # The Patient-Specific Functional Scale: (activity, score 0-10) as rated that day.
+    ratings: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    id: int
+    started_on: dt.date
+    ended_on: dt.date | None  # set at discharge
+    discharge_reason: str | None = None
+    discharge_pain: int | None = None  # frozen at discharge
+
+    @property
+    def discharged(self) -> bool:
+        return self.ended_on is not None
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: int
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    email: str
+    phone: str
+    status: str
+    latest_pain: int | None
+    plans: tuple[PlanRecord, ...]
+    sessions: tuple[SessionRecord, ...]
+    episode: EpisodeRecord | None = None

@@ -1,0 +1,84 @@
+"""Clinical rules held in the data layer, on SQLite and PostgreSQL (issue 17): sessions stay
+within their episode of care, whatever path writes them."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.db.csv_data import current_episode_dates, import_sessions
+from dashboard.db.models import CareSession, Client, Episode
+from dashboard.db.sessions import save_session, session_context, update_session
+from dashboard.domain.csv_import import check_session_rows
+from dashboard.domain.sessions import SessionInput
+
+FIRST_START, FIRST_END = dt.date(2026, 1, 5), dt.date(2026, 3, 1)
+SECOND_START = dt.date(2026, 4, 1)
+
+
+def session_on(day: dt.date, pain: int = 5) -> SessionInput:
+    return SessionInput(day, pain, 4, {}, {})
+
+
+def returning_client(s, people) -> Client:
+    """Alice's client: a first episode discharged on FIRST_END with one session, and a second
+    episode open since SECOND_START."""
+    client = s.get(Client, people.alice_client_id)
+    first = s.scalar(select(Episode).where(Episode.client_id == client.id))
+    save_session(s, client=client, context=session_context(s, client),
+                 data=session_on(FIRST_START, 8), user_id=people.alice_id)
+    first.ended_on, first.discharge_reason = FIRST_END, "plateau"
+    s.add(Episode(client_id=client.id, started_on=SECOND_START))
+    s.flush()
+    return client
+
+
+def test_a_new_episode_refuses_a_session_dated_in_an_earlier_one(any_db, people):
+    with any_db.begin() as s:
+        client = returning_client(s, people)
+        context = session_context(s, client)
+        assert context.episode_dates.started_on == SECOND_START
+        with pytest.raises(ValueError, match="within this episode of care"):
+            save_session(s, client=client, context=context,
+                         data=session_on(dt.date(2026, 2, 1), 2), user_id=people.alice_id)
+        save_session(s, client=client, context=context, data=session_on(SECOND_START, 6),
+                     user_id=people.alice_id)
+        # The new episode's baseline is its own first session, not the February one.
+        assert (client.baseline_on, client.baseline_pain) == (SECOND_START, 6)
+
+
+def test_an_edit_keeps_a_session_within_its_own_episode(any_db, people):
+    with any_db.begin() as s:
+        client = returning_client(s, people)
+        old = s.scalar(select(CareSession).where(CareSession.client_id == client.id))
+        with pytest.raises(ValueError, match=r"05 Jan 2026 to 01 Mar 2026"):
+            update_session(s, client=client, care=old, data=session_on(SECOND_START),
+                           keep_adherence=True)
+        update_session(s, client=client, care=old, data=session_on(FIRST_END),
+                       keep_adherence=True)  # the discharge day itself is inside
+        assert old.session_on == FIRST_END
+
+
+def test_the_import_refuses_rows_for_a_discharged_client_and_outside_the_episode(
+        any_db, people):
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        episode = s.scalar(select(Episode).where(Episode.client_id == client.id))
+        episode.ended_on, episode.discharge_reason = FIRST_END, "plateau"
+        s.flush()
+        dates = current_episode_dates(s)
+        bob_id = people.bob_client_id
+    rows = [{"client_id": str(people.alice_client_id), "session_on": "2026-02-01",
+             "pain": "5", "stress": "4"},
+            {"client_id": str(bob_id), "session_on": "2026-01-04", "pain": "5", "stress": "4"},
+            {"client_id": str(bob_id), "session_on": "2026-01-05", "pain": "5", "stress": "4"}]
+    good, problems = check_session_rows(rows, dt.date(2026, 11, 25), dates)
+    assert [p.row for p in problems] == [2, 3]
+    assert "was discharged (05 Jan 2026 to 01 Mar 2026)" in problems[0].reason
+    assert "within this episode of care (began 05 Jan 2026" in problems[1].reason
+    assert [cid for cid, _ in good] == [bob_id]
+    with any_db.begin() as s, pytest.raises(ValueError, match="no open episode"):
+        import_sessions(s, [(people.alice_client_id, session_on(dt.date(2026, 2, 1)))],
+                        lambda done, total: None)
+    with any_db.read() as s:  # nothing was written
+        assert s.scalar(select(CareSession.id)) is None
