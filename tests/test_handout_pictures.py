@@ -131,3 +131,23 @@ def test_the_plan_builder_shows_a_thumbnail_with_its_words(http, db, sqlite_peop
         assert len(pictured) == 9  # every movement part; none for advice
         assert sorted(images) == sorted((f"/pictures/{p.picture_sha256}", p.picture_alt)
                                         for p in pictured)
+
+
+def test_the_clients_own_page_shows_the_pictures_the_plan_was_given_with(app, planned, db,
+                                                                         sqlite_people):
+    from tests.test_client_page import _make_link
+
+    practitioner = app.server.test_client()
+    login(practitioner, ALICE)
+    token = _make_link(practitioner, planned)
+    browser = app.server.test_client()  # the client: no login
+    browser.get(f"/my/{token}")
+    body = browser.get("/my/").get_data(as_text=True)
+    with db.read() as s:
+        cold = _part(s, "cold")  # the current plan (version 2) is cold only
+        src = f"/pictures/{cold.picture_sha256}"
+    assert f'<img class="picture" src="{src}" alt="{cold.picture_alt}">' in body
+    assert body.count("<img") == 1
+    picture = browser.get(src)  # the client's phone can fetch it: no login needed
+    assert picture.status_code == 200 and picture.data.startswith(b"<svg")
+    assert len(body.encode()) + len(picture.data) < 60_000  # still a light page

@@ -18,7 +18,7 @@ from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose, describe_dose
-from dashboard.handout.pictures import picture_ref
+from dashboard.domain.pictures import picture_ref
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,

@@ -1,50 +1,28 @@
-"""Pictures of plan parts as pages and papers show them: one address per picture (its
-content hash), served by ``/pictures/<sha256>``, and given to WeasyPrint from memory.
+"""Serving catalogue pictures: ``/pictures/<sha256>`` for pages, and from memory to
+WeasyPrint for papers (addresses from dashboard/domain/pictures.py).
 
-The address never changes what it shows (the hash is of the bytes), so browsers may keep
-a picture for a year, and a handout's HTML names exactly the pictures it prints. The route
-is public, like the app's assets: catalogue pictures are the clinic's illustrations, not a
-client's record, and the client's own page (no login) shows them too.
+The route is public, like the app's assets: catalogue pictures are the clinic's
+illustrations, not a client's record, and the client's own page (no login) shows them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from dashboard.context import current_db
 from dashboard.db.pictures import PictureFile, get_picture
+from dashboard.domain.pictures import PICTURES_PATH
 
-PREFIX = "/pictures/"
 PICTURE_PATH = re.compile(r"/pictures/([0-9a-f]{64})$")
 
 blueprint = Blueprint("pictures", __name__)
 
 
-@dataclass(frozen=True)
-class PictureRef:
-    """What a page needs to show a part's picture: where it is and the words describing it."""
-
-    url: str
-    alt: str
-
-
-def picture_url(sha256: str) -> str:
-    return f"{PREFIX}{sha256}"
-
-
-def picture_ref(sha256: str | None, alt: str) -> PictureRef | None:
-    """A part's picture for a page, or None if it has none. For the client's page: pass a
-    plan item's ``picture_sha256`` and ``picture_alt`` (the picture it was given with) and
-    write ``<img src="{{ ref.url }}" alt="{{ ref.alt }}">``."""
-    return PictureRef(picture_url(sha256), alt) if sha256 else None
-
-
-@blueprint.get(f"{PREFIX}<sha256>")
+@blueprint.get(f"{PICTURES_PATH}<sha256>")
 def picture(sha256: str) -> Response:
     with current_db().read() as db:
         found = get_picture(db, sha256)

@@ -15,8 +15,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dashboard.db.pictures import PictureFile
+from dashboard.domain.pictures import PictureRef
 from dashboard.handout import content
-from dashboard.handout.pictures import PictureFetcher, PictureRef
+from dashboard.handout.pictures import PictureFetcher
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}

@@ -38,3 +38,24 @@ def test_plan_builder_thumbnails_and_handout_pictures_load(page: Page, server_ur
                            "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     assert [alt.split(":")[0] for _, alt in _all_loaded(page, "img.picture")] == [
         "Two drawings. First", "Two drawings of a person lying on their back. First"]
+
+
+def test_the_clients_page_shows_its_picture_on_a_phone(browser, server_url, app, planned):
+    from tests.conftest import login
+    from tests.test_client_page import _make_link
+
+    practitioner = app.server.test_client()
+    login(practitioner, ALICE)
+    token = _make_link(practitioner, planned)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = phone.new_page()
+    page.goto(f"{server_url}/my/{token}")
+    picture = page.locator("img.picture")
+    expect(picture).to_have_count(1)
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('img.picture').naturalWidth > 0")
+    box = picture.bounding_box()
+    assert box["width"] >= 300  # the drawing fills the phone's width, not a thumbnail
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "client-page-picture-390.png"))
+    phone.close()

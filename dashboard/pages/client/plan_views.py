@@ -10,8 +10,8 @@ from dash import html
 from dashboard.db.models import Strategy, StrategyPart
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
+from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
-from dashboard.handout.pictures import picture_ref
 from dashboard.pages.client import ids
 
 FIELDS_BY_KIND = {
