@@ -221,6 +221,7 @@ def test_transaction_creates_each_resource_once_by_its_identifier():
     assert keys(first) == keys(again)
     searches = [k[3] for k in keys(first)]
     assert len(set(searches)) == len(searches)
+    assert f"identifier={DEMO_FHIR_BASE_URL}/sid/questionnaire|phq-9-v1" in searches
     for entry in first["entry"]:
         resource = entry["resource"]
         identifier = resource["identifier"]

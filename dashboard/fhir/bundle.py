@@ -270,7 +270,8 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
 def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]:
     """The clinic's CodeSystem and the Questionnaires once, then each client's resources."""
     b = _Builder(names)
-    b.add_built(code_system(names), "measures")
+    codes = code_system(names)
+    b.add_built(codes, codes.identifier[0].value)
     for questionnaire in questionnaires(names):
         b.add_built(questionnaire, questionnaire.identifier[0].value)
     for record in records:

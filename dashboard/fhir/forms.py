@@ -22,6 +22,8 @@ UCUM = "http://unitsofmeasure.org"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+# The version of the forms and the CodeSystem below: change it with their content, so a
+# server that holds the old ones creates the new (their identifiers carry it).
 FORM_VERSION = "1"
 
 PAIN_CODE = (LOINC, "72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
@@ -144,7 +146,8 @@ def _questionnaire(names: FhirNames, slug: str, title: str, items: list[dict[str
                    **extra: Any) -> Questionnaire:
     return Questionnaire(
         id=f"questionnaire-{slug}", url=names.questionnaire(slug), version=FORM_VERSION,
-        identifier=[{"system": names.identifier_system("Questionnaire"), "value": slug}],
+        identifier=[{"system": names.identifier_system("Questionnaire"),
+                     "value": f"{slug}-v{FORM_VERSION}"}],
         name="".join(ch for ch in title.title() if ch.isalnum())[:64], title=title,
         status="active", subjectType=["Patient"], item=items, **extra)
 
@@ -177,7 +180,8 @@ def code_system(names: FhirNames) -> CodeSystem:
     """The clinic's own codes, so a receiver can look up every code the Bundle uses."""
     return CodeSystem(
         id="codesystem-measures", url=names.code_system, version=FORM_VERSION,
-        identifier=[{"system": names.identifier_system("CodeSystem"), "value": "measures"}],
+        identifier=[{"system": names.identifier_system("CodeSystem"),
+                     "value": f"measures-v{FORM_VERSION}"}],
         name="BackPainDashboardMeasures", title="Back Pain Care Dashboard measures",
         status="active", content="complete", caseSensitive=True,
         concept=[{"code": code, "display": display}
