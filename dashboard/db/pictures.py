@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import Picture
+from dashboard.db.models import Picture, StrategyPart
 from dashboard.domain.catalogue import content_hash
+from dashboard.domain.pictures import CleanPicture
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,29 @@ def pictures_by_hash(session: Session, hashes: Iterable[str | None]) -> dict[str
     rows = session.execute(select(Picture.sha256, Picture.media_type, Picture.data)
                            .where(Picture.sha256.in_(wanted)))
     return {sha: PictureFile(sha, media_type, data) for sha, media_type, data in rows}
+
+
+def set_part_picture(session: Session, *, part_id: int, picture: CleanPicture, alt: str,
+                     user_id: int) -> StrategyPart | None:
+    """Give a catalogue part the clinic's own picture (already cleaned) and its words.
+
+    Plans from now on are given this picture; plans already given keep theirs. The part's
+    revision goes up as for any edit, and the catalogue's drawing never comes back over it.
+    """
+    part = session.get(StrategyPart, part_id)
+    if part is None:
+        return None
+    part.picture_sha256 = store_picture(session, data=picture.data,
+                                        media_type=picture.media_type, width=picture.width,
+                                        height=picture.height, user_id=user_id)
+    part.picture_alt, part.picture_from_catalogue = alt, False
+    part.revision += 1
+    session.flush()
+    return part
+
+
+def part_picture(session: Session, part_id: int) -> tuple[str | None, str] | None:
+    """(picture hash, its words) of a catalogue part, or None if there is no such part."""
+    row = session.execute(select(StrategyPart.picture_sha256, StrategyPart.picture_alt)
+                          .where(StrategyPart.id == part_id)).first()
+    return (row.picture_sha256, row.picture_alt) if row else None
