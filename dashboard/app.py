@@ -16,7 +16,7 @@ from dashboard.auth.login import init_auth
 from dashboard.client_page import init_client_page
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings
-from dashboard.context import DB_KEY, SETTINGS_KEY
+from dashboard.context import DB_KEY, SETTINGS_KEY, IdConverter
 from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import pictures as picture_routes
@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     server = Flask("dashboard")
     server.extensions[SETTINGS_KEY] = settings
     server.extensions[DB_KEY] = Database(settings.database_url)
+    # Every id in a route goes through the one parser: <id:client_id>, never <int:...>.
+    server.url_map.converters["id"] = IdConverter
     init_auth(server)
     # Compressed responses: page layouts and callback answers are JSON, 10x smaller.
     # Files (Dash's bundles, assets) are streamed: Flask-Compress 1.25 leaves their file

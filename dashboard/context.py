@@ -7,16 +7,21 @@ workers and the test suite's per-test databases stay apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import dash
 from dash import callback_context
 from flask import Response, current_app, request
+from werkzeug.routing import BaseConverter, ValidationError
 
 from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
 from dashboard.db.engine import Database
+from dashboard.domain.ids import parse_id
 
 DB_KEY = "dashboard.db"
 SETTINGS_KEY = "dashboard.settings"
@@ -62,7 +67,38 @@ def job_database() -> Iterator[Database]:
             database.dispose()
 
 
+class IdConverter(BaseConverter):
+    """``<id:name>`` in a route: a record id by the one parser (domain/ids.py), so a URL
+    with a number past the database's range, or non-ASCII digits, is a 404, not a 500."""
+
+    regex = r"[0-9]{1,20}"
+
+    def to_python(self, value: str) -> int:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise ValidationError()
+        return parsed
+
+    def to_url(self, value: object) -> str:
+        return str(value)
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the filename as RFC 6266 asks: an ASCII fallback for old clients
+    and the exact name in UTF-8 (RFC 5987), so a Polish, Greek, Arabic, Chinese or emoji
+    name downloads instead of failing in the header (which must be Latin-1)."""
+    stem, dot, ext = filename.rpartition(".")
+    if not dot:
+        stem, ext = filename, ""
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_stem).strip("-.") or "download"
+    ascii_ext = re.sub(r"[^A-Za-z0-9]", "", ext)
+    fallback = f"{ascii_stem}.{ascii_ext}" if ascii_ext else ascii_stem
+    exact = quote(filename, safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{exact}"
+
+
 def attachment(body: bytes | str, mimetype: str, filename: str) -> Response:
     """A file for the browser to save (PDF handouts, FHIR bundles)."""
     return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})

@@ -102,7 +102,7 @@ def test_every_route_refuses_a_request_without_a_session(app, http, sqlite_peopl
     for rule in app.server.url_map.iter_rules():
         if rule.rule in PUBLIC_ROUTES or rule.endpoint == "static":
             continue
-        path = re.sub(r"<int:[^>]+>", str(sqlite_people.bob_client_id), rule.rule)
+        path = re.sub(r"<(?:int|id):[^>]+>", str(sqlite_people.bob_client_id), rule.rule)
         path = re.sub(r"<[^>]+>", "x", path)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = http.open(path, method=method)
@@ -118,7 +118,7 @@ def test_every_route_refuses_a_request_without_a_session(app, http, sqlite_peopl
 def test_every_callback_refuses_a_request_without_a_session(http, sqlite_people):
     login(http, ALICE)
     deps = _server_callbacks(dependencies(http))
-    http.get("/logout")
+    http.post("/logout")
     for dep in deps:
         payload = build_payload(deps, dep["output"], _forged_values(
             dep, sqlite_people.bob_client_id))

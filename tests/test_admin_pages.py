@@ -33,7 +33,7 @@ def test_clinic_details_are_validated_saved_and_audited(http, db, sqlite_people)
         clinic = s.scalar(select(Clinic))
         assert (clinic.name, clinic.crisis_line_text) == ("Harbour Clinic",
                                                           "Call 116 123 at any time.")
-    http.get("/logout")
+    http.post("/logout")
     login(http, ALICE)
     assert invoke(http, "clinic-result", clinic_form()).status_code == 403
 
@@ -42,7 +42,7 @@ def test_audit_log_filters_pages_and_exports_safely(http, db, sqlite_people):
     # A failed login whose email is a spreadsheet formula: it must export as text.
     http.post("/login", data={"email": "=HYPERLINK(1)", "password": "x"})
     login(http, ALICE)
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     values = {"audit-user.value": "any", "audit-client.value": "", "audit-action.value":
               "login", "audit-start.value": None, "audit-end.value": None,
@@ -60,7 +60,7 @@ def test_audit_log_filters_pages_and_exports_safely(http, db, sqlite_people):
     assert {r["action"] for r in rows} >= {"login", "logout", "login_failed"}
     failed = next(r for r in rows if r["action"] == "login_failed")
     assert "=HYPERLINK(1)" in failed["detail"]
-    http.get("/logout")
+    http.post("/logout")
     login(http, ALICE)
     assert invoke(http, "audit-table", values).status_code == 403
 

@@ -30,7 +30,7 @@ def test_new_user_must_change_the_one_time_password(http, db, sqlite_people):
     temporary = re.search(r'"children":"([A-Za-z0-9_-]{16})"', body).group(1)
     assert "must change it at first sign-in" in body
     assert "already exists" in invoke(http, "users-created", form).get_data(as_text=True)
-    http.get("/logout")
+    http.post("/logout")
     login(http, "new@test.clinic", temporary)
     assert http.get("/").headers["Location"] == "/account/password"
     assert http.get("/_dash-layout").status_code == 403

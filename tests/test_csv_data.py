@@ -80,6 +80,6 @@ def test_exports_are_admin_only_and_formula_safe(http, db, sqlite_people):
     assert {r["given_name"] for r in rows} == {"'=HYPERLINK(1)", "Dave"}
     with db.read() as s:
         assert export_csv(s, "sessions").splitlines()[0].startswith("id,client_id,session_on")
-    http.get("/logout")
+    http.post("/logout")
     login(http, ALICE)
     assert invoke(http, "data-file", values, triggered=trigger).status_code == 403

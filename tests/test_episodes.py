@@ -151,7 +151,7 @@ def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqli
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.client_id == cid)))
         assert {"intake_recorded", "urgent_referral_recorded"} <= set(actions)
     # Bob may not record anything on Alice's client, even with the right episode id.
-    http.get("/logout")
+    http.post("/logout")
     login(http, BOB)
     forged = invoke(http, "episode-flag-area", deps=clearing, values={
         "episode-clear-save.n_clicks": 1, "episode-clear-note.value": "cleared",
@@ -225,7 +225,7 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
     # A discharged client takes no new session until a new episode is opened.
     page = open_page(http, f"/clients/{cid}").get_data(as_text=True)
     assert "Start a new episode" in page and "sess-form" not in page
-    http.get("/logout")
+    http.post("/logout")
     login(http, BOB)
     assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from dashboard.cli import main
 from dashboard.db.episodes import discharge
+from dashboard.db.home_log import save_day
 from dashboard.db.models import (
     AuditEntry,
     CareSession,
@@ -24,6 +25,7 @@ from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.demo import create_demo
 from dashboard.domain.dose import Dose
 from dashboard.domain.episodes import DischargeDraft
+from dashboard.domain.home_log import DayLog
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from tests.conftest import login
 from tests.fhir_checks import check_bundle, parse, resources
@@ -168,7 +170,7 @@ def test_practitioner_cannot_export_another_s_client(http, sqlite_people):
     login(http, "alice@test.clinic")
     assert http.get(f"/clients/{sqlite_people.bob_client_id}/fhir.json").status_code == 404
     assert http.get("/export/fhir.json").status_code == 403
-    http.get("/logout")
+    http.post("/logout")
     assert http.get(f"/clients/{sqlite_people.alice_client_id}/fhir.json").status_code == 302
 
 
@@ -194,3 +196,21 @@ def test_command_line_never_exports_an_erased_client(db, sqlite_people, monkeypa
     (patient,) = resources(check_bundle(out.read_text()), "Patient")
     assert patient["identifier"][0]["value"] == str(sqlite_people.alice_client_id)
     assert main(["export-fhir", str(sqlite_people.bob_client_id), "-o", str(out)]) == 2
+
+
+def test_days_the_client_logged_at_home_export_with_the_client_as_performer(
+        http, db, planned, sqlite_people):
+    with db.begin() as s:
+        episode = current_episode(s, planned)
+        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                 day=DayLog(dt.date(2026, 3, 3), 4, 6, frozenset()),
+                 now=dt.datetime(2026, 3, 3, 20, 0, tzinfo=dt.UTC))
+    login(http, "alice@test.clinic")
+    data = check_bundle(http.get(f"/clients/{planned}/fhir.json").get_data(as_text=True))
+    patient_url = next(e["fullUrl"] for e in data["entry"]
+                       if e["resource"]["resourceType"] == "Patient")
+    home = [o for o in resources(data, "Observation") if o.get("performer")]
+    assert {(o["code"]["coding"][0]["code"], o["valueQuantity"]["value"]) for o in home} == {
+        ("72514-3", 4), ("stress-0-10", 6)}
+    assert all(o["performer"] == [{"reference": patient_url}]
+               and o["effectiveDateTime"] == "2026-03-03" for o in home)

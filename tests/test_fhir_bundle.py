@@ -12,6 +12,7 @@ from dashboard.domain.export_record import (
     ClientRecord,
     EpisodeRecord,
     GoalRecord,
+    HomeReportRecord,
     PlanItemRecord,
     PlanRecord,
     SessionRecord,
@@ -246,3 +247,20 @@ def test_clinic_bundle_publishes_forms_once_for_many_clients():
     assert len(resources(data, "Questionnaire")) == 6
     assert len(resources(data, "CodeSystem")) == 1
     assert len(resources(data, "Patient")) == 2
+
+
+def test_home_reports_are_observations_performed_by_the_client():
+    base = record()
+    reports = (HomeReportRecord(dt.date(2026, 2, 10), 4, None, ("Cold",)),
+               HomeReportRecord(dt.date(2026, 2, 11), 3, 2, ()))
+    data = export(ClientRecord(**{**base.__dict__, "home_reports": reports}))
+    (patient_url,) = [e["fullUrl"] for e in data["entry"]
+                      if e["resource"]["resourceType"] == "Patient"]
+    by_client = [o for o in resources(data, "Observation") if "performer" in o]
+    assert [(o["effectiveDateTime"], o["code"]["coding"][0]["code"], o["valueQuantity"]["value"])
+            for o in by_client] == [("2026-02-10", "72514-3", 4), ("2026-02-11", "72514-3", 3),
+                                    ("2026-02-11", "stress-0-10", 2)]
+    assert all(o["performer"] == [{"reference": patient_url}] for o in by_client)
+    # Scores taken at a session are not marked as the client's own report.
+    assert len(resources(data, "Observation")) - len(by_client) == len(
+        resources(export(base), "Observation"))

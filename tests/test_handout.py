@@ -96,13 +96,13 @@ def test_history_records_each_handout_and_reuses_identical_renderings(db, planne
 
 
 def test_download_routes_check_access_and_audit(http, db, planned, sqlite_people):
-    assert http.get(f"/clients/{planned}/handout.pdf").status_code == 302  # to login
+    assert http.post(f"/clients/{planned}/handout.pdf").status_code == 401
     login(http, ALICE)
-    response = http.get(f"/clients/{planned}/handout.pdf?version=1")
+    response = http.post(f"/clients/{planned}/handout.pdf?version=1")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename="home-care-plan-Carol-v1.pdf"' in response.headers["Content-Disposition"]
-    assert http.get(f"/clients/{sqlite_people.bob_client_id}/handout.pdf").status_code == 404
-    assert http.get(f"/clients/{planned}/handout.pdf?version=9").status_code == 404
+    assert http.post(f"/clients/{sqlite_people.bob_client_id}/handout.pdf").status_code == 404
+    assert http.post(f"/clients/{planned}/handout.pdf?version=9").status_code == 404
     preview = http.get(f"/clients/{planned}/handout.html")
     assert preview.status_code == 200 and b"Your home-care plan, Carol" in preview.data
     with db.read() as s:
@@ -111,7 +111,7 @@ def test_download_routes_check_access_and_audit(http, db, planned, sqlite_people
             AuditEntry.action == "handout_given")) == 1
     again = http.get(f"/clients/{planned}/handouts/{hid}.pdf")
     assert again.data == response.data
-    http.get("/logout")
+    http.post("/logout")
     login(http, "bob@test.clinic")
     assert http.get(f"/clients/{planned}/handouts/{hid}.pdf").status_code == 404
 
@@ -135,7 +135,7 @@ def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, pl
         assert s.scalar(select(func.count()).select_from(HandoutRecord)) == 1
         assert handout_history(s, planned) == []
     login(http, ALICE)
-    response = http.get(f"/clients/{planned}/handout.pdf")
+    response = http.post(f"/clients/{planned}/handout.pdf")
     assert response.status_code == 200
     with db.read() as s:
         rows = handout_history(s, planned)

@@ -84,8 +84,9 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
         assert "at least 10 characters" in answer and "Dave" not in answer
     with db.read() as s:
         assert s.scalar(select(func.count(BreakGlassAccess.id))) == 0
+        # Nothing read or written: only the refusals, recorded under the client asked for.
         assert s.scalar(select(func.count(AuditEntry.id)).where(
-            AuditEntry.client_id == dave)) == 0
+            AuditEntry.client_id == dave, AuditEntry.action != "access_denied")) == 0
     assert "Dave" not in open_page(http, f"/clients/{dave}").get_data(as_text=True)
 
     answer = json.loads(_bg(http, dave, "Covering Bob's clinic; client rang in pain")
@@ -107,7 +108,8 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
         assert (access.user_id, access.client_id, access.valid_on) == (
             sqlite_people.alice_id, dave, today)
         entries = s.execute(select(AuditEntry.action, AuditEntry.flagged).where(
-            AuditEntry.client_id == dave).order_by(AuditEntry.id)).all()
+            AuditEntry.client_id == dave, AuditEntry.action != "access_denied")
+            .order_by(AuditEntry.id)).all()
         assert entries == [("break_glass_opened", True), ("client_viewed", True),
                            ("client_archived", True)]
         # The next clinic day the opening no longer counts; Bob (his own) is never flagged.
@@ -123,7 +125,7 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
 
     # Admins see the opening with who, which client, why and when; practitioners may not.
     assert _openings(http).status_code == 403
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     body = _openings(http).get_data(as_text=True)
     assert "Covering Bob" in body and "Dave Bobson" in body and "alice@test.clinic" in body
@@ -139,7 +141,7 @@ def test_break_glass_is_for_practitioners_and_unknown_ids_reveal_nothing(http, d
     login(http, ALICE)
     body = _bg(http, 999_999, "A perfectly long reason").get_data(as_text=True)
     assert "no such client" in body
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     assert _bg(http, sqlite_people.bob_client_id, "A perfectly long reason").status_code == 403
     with db.read() as s:
@@ -169,7 +171,7 @@ def test_clinic_search_shows_little_needs_three_letters_and_is_audited(http, db,
     assert len(details) == 2 and json.loads(details[0])["shown"] == [  # "bo" showed nothing
         sqlite_people.bob_client_id]
     assert not any("bobs" in d.lower() for d in details)  # the words typed are not kept
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     assert invoke(http, "cover-results", {"cover-search.value": "bobs"}).status_code == 403
 
@@ -242,7 +244,7 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
     # Not for a colleague, even one the client is shared with: the practitioner or an admin.
     with db.begin() as s:
         s.add(ClientShare(client_id=planned, practitioner_id=sqlite_people.bob_id))
-    http.get("/logout")
+    http.post("/logout")
     login(http, BOB)
     assert invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
                                              "client-id.data": planned}).status_code == 403
@@ -298,7 +300,7 @@ def test_retention_setting_is_validated_saved_audited_and_admins_only(http, db, 
     login(http, ALICE)
     assert save("5").status_code == 403
     assert "Admins only" in open_page(http, "/admin/retention").get_data(as_text=True)
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     for bad, message in (("abc", "whole number"), ("0", "Between 1 and 100"),
                          ("101", "Between 1 and 100"), ("", "whole number")):
@@ -490,7 +492,7 @@ def test_erasure_through_the_page_asks_for_the_exact_name(http, db, sqlite_peopl
     assert erase(f"{GIVEN} {FAMILY}").status_code == 403
     assert "Admins only" in open_page(http, f"/clients/{info['id']}/erase").get_data(
         as_text=True)
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     page = open_page(http, f"/clients/{info['id']}/erase").get_data(as_text=True)
     assert f"Erase {GIVEN} {FAMILY}" in page and "20 sessions" in page

@@ -28,7 +28,7 @@ def test_overview_practitioner_sees_only_own_caseload(http, db, sqlite_people):
               "overview-practitioner.value": str(sqlite_people.bob_id)}  # forged: ignored
     body = invoke(http, "overview-body", values).get_data(as_text=True)
     assert "Alice Practitioner 1" in body and "Bob Practitioner" not in body
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     body = invoke(http, "overview-body", values).get_data(as_text=True)
     assert "Bob Practitioner 1" in body and "Alice Practitioner" not in body

@@ -188,7 +188,7 @@ def test_delete_is_soft_and_only_an_admin_restores(http, db, setup):
     restore = trigger.replace("sess-delete", "sess-restore")
     assert invoke(http, "", values, triggered=f"{restore}.n_clicks",
                   deps=deps).status_code == 403
-    http.get("/logout")
+    http.post("/logout")
     login(http, ADMIN)
     assert "Session restored" in invoke(http, "", values, triggered=f"{restore}.n_clicks",
                                         deps=deps).get_data(as_text=True)

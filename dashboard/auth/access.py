@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import BreakGlassAccess, Client, ClientShare
+from dashboard.domain.ids import parse_id
 
 # Where authorize_client notes the clients reached by break glass: on the database session
 # (same transaction) and on Flask's ``g`` (the same request, when a page reads in one session
@@ -28,18 +29,22 @@ from dashboard.db.models import BreakGlassAccess, Client, ClientShare
 BREAK_GLASS_KEY = "break_glass_clients"
 
 REFUSALS_KEY = "access_refusals"
+REFUSED_CLIENTS_KEY = "access_refused_clients"
 
 
 class AccessDenied(Exception):
     """The caller may not see or change this; answered with 403 and no data."""
 
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, client_id: int | None = None) -> None:
         super().__init__(*args)
         # Noted on the request (flask.g, per request), so auth/refusals.py audits it after
         # the request's own transaction has rolled back, and also when a page catches the
-        # refusal to show "not found".
+        # refusal to show "not found". ``client_id``: the client actually asked for (an
+        # existing one), which may differ from the page's address (a query string).
         if has_request_context():
             g.setdefault(REFUSALS_KEY, []).append(str(self)[:100])
+            if client_id is not None:
+                g.setdefault(REFUSED_CLIENTS_KEY, []).append(client_id)
 
 
 class NotAuthenticated(Exception):
@@ -98,13 +103,9 @@ def visible_clients(user: CurrentUser) -> ColumnElement[bool]:
 
 def parse_client_id(client_id: object) -> int | None:
     """A client id from the browser as an int, or None if it is not one."""
-    # Only what the app itself sends: an int, or its decimal digits (a URL segment). A forged
-    # true, 1.9 or "١" is refused rather than read as some other client's id.
-    if isinstance(client_id, int) and not isinstance(client_id, bool):
-        return client_id
-    if isinstance(client_id, str) and client_id.isascii() and client_id.isdigit():
-        return int(client_id)
-    return None
+    # The one id parser (domain/ids.py): a forged true, 1.9, "١" or a number past the
+    # database's range is refused rather than read as some other client's id.
+    return parse_id(client_id)
 
 
 def has_break_glass(session: Session, user_id: int, client_id: int, today: dt.date) -> bool:
@@ -137,7 +138,7 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
     if access == "break_glass":
         _mark_break_glass(session, client.id)
     if access is None:
-        raise AccessDenied("no such client")
+        raise AccessDenied("no such client", client_id=client.id)
     return client
 
 

@@ -45,7 +45,8 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/assets/"):
+    rule = request.url_rule
+    if rule is None or not rule.rule.startswith("/assets/"):
         # Health data: never kept in shared or browser caches.
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -243,7 +243,16 @@ def code_submit() -> Response:
     return _signed_in(current, safe_next(pending.get("next")))
 
 
-@blueprint.route("/logout", methods=["GET", "POST"])
+@blueprint.get("/logout")
+def logout_form() -> Response:
+    """A GET never signs anyone out (a link or image on another site could): it shows the
+    button that posts the sign-out from this page."""
+    if not current_user.is_authenticated:
+        return redirect("/login")  # type: ignore[return-value]
+    return Response(render_template("logout.html"), mimetype="text/html")
+
+
+@blueprint.post("/logout")
 def logout() -> Response:
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     if isinstance(user, CurrentUser):
@@ -297,8 +306,18 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
+def _is_public() -> bool:
+    """The login pages, the health check, and files the assets route really serves. Judged by
+    the route that matched, not the path's prefix: ``/assets//x`` is no asset (Dash's
+    catch-all answers it with the app's shell), so it is not public."""
+    if request.path in PUBLIC_PATHS:
+        return True
+    rule = request.url_rule
+    return rule is not None and rule.rule.startswith(PUBLIC_PREFIXES)
+
+
 def _refuse_anonymous() -> Response | None:
-    if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
+    if _is_public():
         return None
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
@@ -323,19 +342,37 @@ def _refuse_anonymous() -> Response | None:
     return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
 
 
+CROSS_SITE_REFUSED = '{"error": "cross-site request refused"}'
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def same_origin_request() -> bool:
+    """Whether the browser says this request comes from the app's own pages.
+
+    Browsers send ``Sec-Fetch-Site`` (since 2020) and ``Origin`` with every POST, and a page
+    cannot set either. ``Sec-Fetch-Site``, when sent, decides: only ``same-origin`` passes
+    (``same-site`` is a sibling subdomain, ``none`` a typed address, ``cross-site`` anyone
+    else, a sandboxed frame included). Without it (an older browser) ``Origin`` must name
+    this host: ``Origin: null`` (a sandboxed frame, a redirect from elsewhere) is refused.
+    ``null`` passes only beside ``Sec-Fetch-Site: same-origin``: that is what a browser sends
+    for a form posted from one of our own pages with ``Referrer-Policy: no-referrer`` (the
+    client's page). A request with neither header is refused.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site") or None  # empty counts as absent
+    origin = request.headers.get("Origin") or None
+    if fetch_site is not None:
+        return fetch_site == "same-origin" and (
+            origin in (None, "null") or urlsplit(origin).netloc == request.host)
+    return origin is not None and origin != "null" and urlsplit(origin).netloc == request.host
+
+
 def _refuse_cross_site() -> Response | None:
     """Requests that change data must come from the app's own pages (login CSRF, forged
-    callback posts): refused when the browser says they come from another site."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    callback posts): the one guard for every method but GET, HEAD and OPTIONS, which never
+    change anything (writes happen only on a same-origin POST)."""
+    if request.method in SAFE_METHODS or same_origin_request():
         return None
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return Response('{"error": "cross-site request refused"}', status=403,
-                        mimetype="application/json")
-    origin = request.headers.get("Origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
-        return Response('{"error": "cross-site request refused"}', status=403,
-                        mimetype="application/json")
-    return None
+    return Response(CROSS_SITE_REFUSED, status=403, mimetype="application/json")
 
 
 def init_auth(server: Flask) -> None:

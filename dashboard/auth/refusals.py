@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth.access import REFUSALS_KEY, current_user_or_none
+from dashboard.auth.access import REFUSALS_KEY, REFUSED_CLIENTS_KEY, current_user_or_none
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 
@@ -56,14 +56,19 @@ def _what_was_asked() -> dict[str, Any]:
 
 def audit_refusals(response: Response) -> Response:
     reasons = g.pop(REFUSALS_KEY, None)
+    clients = g.pop(REFUSED_CLIENTS_KEY, None) or []
     if not reasons:
         return response
     user = current_user_or_none()
+    # The client the refused request actually asked for (the one the access rule looked
+    # up), not an id read back from the address: /clients/17?client_id=1 asks for 1.
+    asked = {"clients": sorted(set(clients))[:5]} if clients else {}
     try:
         with current_db().begin() as db:
             record_audit(db, user_id=user.id if user else None, action="access_denied",
                          entity="request", ip=client_ip(),
-                         detail={**_what_was_asked(), "reasons": reasons[:5],
+                         client_id=clients[0] if clients else None,
+                         detail={**_what_was_asked(), **asked, "reasons": reasons[:5],
                                  "status": response.status_code})
     except SQLAlchemyError:
         # The refusal itself stands; a failed audit write is logged, not shown.

@@ -59,12 +59,12 @@ def _page(client_id: int, *, error: str = "", days_error: str = "", days: str = 
     return Response(html, status=status, mimetype="text/html")
 
 
-@blueprint.get("/clients/<int:client_id>/link")
+@blueprint.get("/clients/<id:client_id>/link")
 def show(client_id: int) -> Response:
     return _page(client_id)
 
 
-@blueprint.post("/clients/<int:client_id>/link")
+@blueprint.post("/clients/<id:client_id>/link")
 def change(client_id: int) -> Response:
     user = require_user()
     action = request.form.get("action")

@@ -40,8 +40,10 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             ], label="Account", color="dark", size="sm", align_end=True,
                 toggle_class_name="btn-outline-light border-light", className="me-2",
                 id="navbar-account"),
-            html.A("Sign out", href="/logout", className="btn btn-outline-light btn-sm",
-                   id="navbar-logout"),
+            # Signing out is a POST from this page: a GET from another site cannot do it.
+            html.Form(html.Button("Sign out", type="submit", id="navbar-logout",
+                                  className="btn btn-outline-light btn-sm"),
+                      action="/logout", method="POST", className="m-0"),
         ]
     return dbc.Navbar(
         dbc.Container([

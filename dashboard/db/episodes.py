@@ -41,6 +41,7 @@ from dashboard.domain.episodes import (
     outcome_of,
     pain_goal_met,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.status import NOT_ENOUGH_DATA
 from dashboard.handout.discharge import (
@@ -132,10 +133,9 @@ def clear_flag(session: Session, *, client: Client, episode_id: object, note: st
 
 def client_episode(session: Session, client: Client, episode_id: object) -> Episode:
     """The episode with this id if it belongs to this client (ids come from the browser)."""
-    try:
-        eid = int(episode_id)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise EpisodeError("No such episode.") from None
+    eid = parse_id(episode_id)
+    if eid is None:
+        raise EpisodeError("No such episode.")
     episode = session.get(Episode, eid)
     if episode is None or episode.client_id != client.id:
         raise EpisodeError("No such episode.")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import home_entries
 from dashboard.db.models import (
     CareSession,
     Client,
@@ -20,6 +21,7 @@ from dashboard.domain.export_record import (
     ClientRecord,
     EpisodeRecord,
     GoalRecord,
+    HomeReportRecord,
     PlanItemRecord,
     PlanRecord,
     SessionRecord,
@@ -28,14 +30,18 @@ from dashboard.domain.export_record import (
 
 def client_record(session: Session, *, client: Client) -> ClientRecord:
     """The client's current episode (the open one, else the latest): its state, every plan
-    version, every session kept (not deleted) with its questionnaires and PSFS ratings."""
+    version, every session kept (not deleted) with its questionnaires and PSFS ratings, and
+    the days the client logged at home."""
     episode = current_episode(session, client.id)
     plans: list[PlanRecord] = []
     sessions: list[SessionRecord] = []
+    home: tuple[HomeReportRecord, ...] = ()
     episode_record = None
     if episode is not None:
         episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
                                        episode.discharge_reason, episode.discharge_pain)
+        home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress, e.parts_done)
+                     for e in home_entries(session, client_id=client.id, episode_id=episode.id))
         for plan in session.scalars(select(PlanVersion).where(
                 PlanVersion.episode_id == episode.id).order_by(PlanVersion.version)):
             plans.append(PlanRecord(
@@ -71,7 +77,7 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
                                           tuple(ratings.get(care.id, ()))))
     return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
                         client.email, client.phone, client.status, client.latest_pain,
-                        tuple(plans), tuple(sessions), episode_record)
+                        tuple(plans), tuple(sessions), episode_record, home)
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:

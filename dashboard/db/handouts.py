@@ -18,6 +18,7 @@ from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
 from dashboard.handout.render import (
     HandoutData,
@@ -223,7 +224,8 @@ def handout_history(session: Session, client_id: int, limit: int = 20) -> list[H
 
 
 def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> bytes | None:
-    if not isinstance(handout_id, int):
+    handout_id = parse_id(handout_id)
+    if handout_id is None:
         return None
     return session.scalar(select(HandoutRecord.pdf).where(
         HandoutRecord.id == handout_id, HandoutRecord.client_id == client_id,

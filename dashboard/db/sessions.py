@@ -28,6 +28,7 @@ from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
+from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
 from dashboard.domain.sessions import SessionInput
 
@@ -241,9 +242,8 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
 
 
 def get_session(session: Session, session_id: object) -> CareSession | None:
-    if not isinstance(session_id, int) or isinstance(session_id, bool):
-        return None
-    return session.get(CareSession, session_id)
+    session_id = parse_id(session_id)
+    return None if session_id is None else session.get(CareSession, session_id)
 
 
 def is_current_plan(session: Session, care: CareSession) -> bool:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import LoginAttempt, LoginSession, User, utcnow
+from dashboard.domain.ids import parse_id
 
 
 def normalise_email(email: str) -> str:
@@ -96,7 +97,8 @@ def recent_failures(
 
 def active_practitioner_id(session: Session, candidate: object) -> int | None:
     """The id if it names an active practitioner; None for anything else a request may hold."""
-    if not isinstance(candidate, int) or isinstance(candidate, bool):
+    candidate = parse_id(candidate)
+    if candidate is None:
         return None
     return session.scalar(select(User.id).where(
         User.id == candidate, User.role == "practitioner", User.active.is_(True)))
@@ -121,9 +123,8 @@ def active_admin_count(session: Session) -> int:
 
 def get_user(session: Session, user_id: object) -> User | None:
     """The user with this id; None for anything that is not an int (it may come from a form)."""
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        return None
-    return session.get(User, user_id)
+    user_id = parse_id(user_id)
+    return None if user_id is None else session.get(User, user_id)
 
 
 def start_totp_enrolment(session: Session, user_id: int, secret: str) -> None:

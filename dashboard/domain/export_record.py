@@ -51,6 +51,16 @@ class SessionRecord:
 
 
 @dataclass(frozen=True)
+class HomeReportRecord:
+    """A day the client logged at home on their own page (reported by the client)."""
+
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+    parts_done: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     id: int
     started_on: dt.date
@@ -76,3 +86,4 @@ class ClientRecord:
     plans: tuple[PlanRecord, ...]
     sessions: tuple[SessionRecord, ...]
     episode: EpisodeRecord | None = None
+    home_reports: tuple[HomeReportRecord, ...] = ()

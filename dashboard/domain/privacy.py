@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dashboard.domain.ids import ID_MAX, parse_int
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 REASON_MIN = 10  # the database checks the same (ck_break_glass_access_reason_len)
@@ -39,11 +40,10 @@ def clean_reason(raw: object) -> tuple[str, str | None]:
 
 def clean_retention_years(raw: object) -> tuple[int | None, str | None]:
     """Years to keep records after discharge or archiving: a whole number in range."""
-    text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
-    if not text.isdigit():
+    if parse_int(raw, low=0, high=ID_MAX, strip=True) is None:
         return None, "Enter a whole number of years."
-    years = int(text)
-    if not RETENTION_MIN <= years <= RETENTION_MAX:
+    years = parse_int(raw, low=RETENTION_MIN, high=RETENTION_MAX, strip=True)
+    if years is None:
         return None, f"Between {RETENTION_MIN} and {RETENTION_MAX} years."
     return years, None
 

@@ -194,15 +194,18 @@ def _add_careplan(b: _Builder, record: ClientRecord, plan: PlanRecord,
                  activity=activities or None)
 
 
-def _add_observation(b: _Builder, session: SessionRecord, key: str, code: dict[str, Any],
+def _add_observation(b: _Builder, key: str, day: dt.date, code: dict[str, Any],
                      value: float, patient: str, derived_from: str | None,
-                     interpretation: str | None = None) -> None:
-    b.add(Observation, f"{session.id}-{key}", id=f"obs-{session.id}-{key}", status="final",
+                     interpretation: str | None = None, by_client: bool = False) -> None:
+    b.add(Observation, key, id=f"obs-{key}", status="final",
           category=[concept(OBSERVATION_CATEGORY, "survey", "Survey")], code=code,
-          subject={"reference": patient}, effectiveDateTime=session.session_on,
+          subject={"reference": patient}, effectiveDateTime=day,
           valueQuantity={"value": value, "system": UCUM, "code": "{score}", "unit": "score"},
           interpretation=[{"text": interpretation}] if interpretation else None,
-          derivedFrom=[{"reference": derived_from}] if derived_from else None)
+          derivedFrom=[{"reference": derived_from}] if derived_from else None,
+          # Reported by the client at home (their own page), not measured at a session.
+          performer=[{"reference": patient}] if by_client else None,
+          note=[{"text": "Reported by the client at home."}] if by_client else None)
 
 
 def _add_response(b: _Builder, session: SessionRecord, slug: str, patient: str,
@@ -223,20 +226,22 @@ def _add_scored(b: _Builder, session: SessionRecord, form: ScoredForm, answers: 
     items.append({"linkId": form.total_link_id, "text": form.total[1],
                   "answer": [{"valueInteger": total.total}]})
     response = _add_response(b, session, form.slug, patient, items)
-    _add_observation(b, session, form.slug, concept("http://loinc.org", *form.total),
-                     total.total, patient, response, interpretation=total.band)
+    _add_observation(b, f"{session.id}-{form.slug}", session.session_on,
+                     concept("http://loinc.org", *form.total), total.total, patient, response,
+                     interpretation=total.band)
 
 
 def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
     names = b.names
     pain = _add_response(b, session, PAIN_FORM[0], patient, [
         {"linkId": "pain", "text": "Pain (0-10)", "answer": [{"valueInteger": session.pain}]}])
-    _add_observation(b, session, "pain", concept(*PAIN_CODE), session.pain, patient, pain)
+    _add_observation(b, f"{session.id}-pain", session.session_on, concept(*PAIN_CODE),
+                     session.pain, patient, pain)
     stress = _add_response(b, session, STRESS_FORM[0], patient, [
         {"linkId": "stress", "text": "Stress (0-10)",
          "answer": [{"valueInteger": session.stress}]}])
-    _add_observation(b, session, "stress", local_concept(names, "stress-0-10"),
-                     session.stress, patient, stress)
+    _add_observation(b, f"{session.id}-stress", session.session_on,
+                     local_concept(names, "stress-0-10"), session.stress, patient, stress)
     psfs = None
     if session.ratings:
         psfs = _add_response(b, session, PSFS_FORM[0], patient, [
@@ -245,8 +250,8 @@ def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
                 {"linkId": "activity-score", "answer": [{"valueInteger": rating}]}]}
             for name, rating in session.ratings])
     if session.function is not None:
-        _add_observation(b, session, "function", local_concept(names, "psfs-mean"),
-                         session.function, patient, psfs)
+        _add_observation(b, f"{session.id}-function", session.session_on,
+                         local_concept(names, "psfs-mean"), session.function, patient, psfs)
     for key, answers in sorted(session.questionnaires.items()):
         _add_scored(b, session, SCORED_FORMS[key], answers, patient)
 
@@ -265,6 +270,16 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
         previous = _add_careplan(b, record, plan, following, previous, patient, goal_refs)
     for session in record.sessions:
         _add_session(b, session, patient)
+    for report in record.home_reports:
+        # One log per episode and day: the day keys it.
+        key = f"home-{record.episode.id if record.episode else 0}-{report.log_on.isoformat()}"
+        if report.pain is not None:
+            _add_observation(b, f"{key}-pain", report.log_on, concept(*PAIN_CODE), report.pain,
+                             patient, None, by_client=True)
+        if report.stress is not None:
+            _add_observation(b, f"{key}-stress", report.log_on,
+                             local_concept(b.names, "stress-0-10"), report.stress, patient,
+                             None, by_client=True)
 
 
 def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]:

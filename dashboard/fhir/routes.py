@@ -16,7 +16,7 @@ blueprint = Blueprint("fhir", __name__)
 FHIR_JSON = "application/fhir+json"
 
 
-@blueprint.get("/clients/<int:client_id>/fhir.json")
+@blueprint.get("/clients/<id:client_id>/fhir.json")
 def client_bundle(client_id: int) -> Response:
     user = require_user()
     with current_db().read() as db:

@@ -18,19 +18,23 @@ from dashboard.db.handouts import (
     record_given,
     render_prepared,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.handout.render import PAGE_SIZES, render_html
 
 blueprint = Blueprint("handout", __name__)
 
 
 def _args() -> tuple[int | None, str]:
-    raw = request.args.get("version", "")
-    version = int(raw) if raw.isdigit() else None
-    size = request.args.get("size", "a4")
+    """The plan version (the current one when absent) and the paper size asked for."""
+    raw = request.values.get("version")
+    version = parse_id(raw) if raw else None
+    if raw and version is None:
+        abort(404)  # a version the app never links to
+    size = request.values.get("size", "a4")
     return version, size if size in PAGE_SIZES else "a4"
 
 
-@blueprint.get("/clients/<int:client_id>/handout.html")
+@blueprint.get("/clients/<id:client_id>/handout.html")
 def preview(client_id: int) -> Response:
     user = require_user()
     version, size = _args()
@@ -47,8 +51,10 @@ def preview(client_id: int) -> Response:
     return Response(html, mimetype="text/html")
 
 
-@blueprint.get("/clients/<int:client_id>/handout.pdf")
+@blueprint.post("/clients/<id:client_id>/handout.pdf")
 def download(client_id: int) -> Response:
+    """Gives the handout: records it as given, so only a POST from the app's own page (the
+    cross-site guard in auth/login.py) does it; a GET from anywhere is 405."""
     user = require_user()
     version, size = _args()
     with current_db().read() as db:
@@ -59,15 +65,17 @@ def download(client_id: int) -> Response:
             abort(404)
         filename = handout_filename(client, prepared.version)
     pdf = render_prepared(prepared)  # laid out with no transaction open
+    # The response first: a handout is recorded as given only once it can be sent.
+    response = attachment(pdf, "application/pdf", filename)
     with current_db().begin() as db:
         given_handout = record_given(db, prepared, pdf, user.id)
         record_audit(db, user_id=user.id, action="handout_given", entity="handout",
                      entity_id=given_handout.id, client_id=client_id, ip=client_ip(),
                      detail={"sha256": given_handout.sha256, "version": given_handout.version})
-    return attachment(pdf, "application/pdf", filename)
+    return response
 
 
-@blueprint.get("/clients/<int:client_id>/handouts/<int:handout_id>.pdf")
+@blueprint.get("/clients/<id:client_id>/handouts/<id:handout_id>.pdf")
 def given(client_id: int, handout_id: int) -> Response:
     """Exactly the PDF that was given, byte for byte."""
     user = require_user()

@@ -15,7 +15,7 @@ from dashboard.handout.render import html_to_pdf
 blueprint = Blueprint("discharge_summary", __name__)
 
 
-@blueprint.get("/clients/<int:client_id>/episodes/<int:episode_id>/summary.pdf")
+@blueprint.get("/clients/<id:client_id>/episodes/<id:episode_id>/summary.pdf")
 def discharge_summary(client_id: int, episode_id: int) -> Response:
     user = require_user()
     audience = request.args.get("for", "client")
@@ -29,9 +29,10 @@ def discharge_summary(client_id: int, episode_id: int) -> Response:
         except (AccessDenied, EpisodeError):
             abort(404)
     pdf = html_to_pdf(render_summary_html(data))  # laid out with no transaction open
+    response = attachment(pdf, "application/pdf",
+                          summary_filename(data.client_name, data.ended_on, audience))
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="discharge_summary_downloaded",
                      entity="episode", entity_id=episode_id, client_id=client_id,
                      ip=client_ip(), detail={"for": audience})
-    return attachment(pdf, "application/pdf",
-                      summary_filename(data.client_name, data.ended_on, audience))
+    return response

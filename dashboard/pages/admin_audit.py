@@ -24,6 +24,7 @@ from dashboard.db.audit import (
 )
 from dashboard.db.users import list_users
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.ids import ID_MAX, parse_id, parse_int, parse_page
 
 dash.register_page(__name__, path="/admin/audit", title="Audit log · Back Pain Care",
                    name="Audit log")
@@ -75,12 +76,14 @@ def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
         last = dt.date.fromisoformat(end) if end else None
     except (TypeError, ValueError):
         return "Enter real dates."
-    client = str(client_id or "").strip()
-    if client and not client.isdigit():
-        return "A client id is a number."
+    client = None
+    if str(client_id or "").strip():
+        client = parse_int(client_id, low=1, high=ID_MAX, strip=True)
+        if client is None:
+            return "A client id is a number."
     return AuditFilters(
-        user_id=int(user_id) if str(user_id).isdigit() else None,
-        client_id=int(client) if client else None,
+        user_id=parse_id(user_id),
+        client_id=client,
         action=action if isinstance(action, str) and action != "any" else None,
         start=first, end=last)
 
@@ -100,7 +103,7 @@ def show_log(user_id, client_id, action, start, end, page):
     filters = _filters(user_id, client_id, action, start, end)
     if isinstance(filters, str):
         return dash.no_update, "", dash.no_update, dash.no_update, filters
-    page = page if ctx.triggered_id == f"{P}-pages" and isinstance(page, int) else 1
+    page = parse_page(page) if ctx.triggered_id == f"{P}-pages" else 1
     tz = current_settings().tz
     with current_db().read() as db:
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)

@@ -13,6 +13,7 @@ from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import current_db, current_settings
 from dashboard.db.break_glass import list_break_glass
+from dashboard.domain.ids import parse_page
 
 dash.register_page(__name__, path="/admin/break-glass", title="Break glass · Back Pain Care",
                    name="Break-glass openings")
@@ -45,7 +46,7 @@ def layout(**_query: str) -> html.Div:
 )
 def show_openings(page):
     require_admin()
-    page = page if isinstance(page, int) and page > 0 else 1
+    page = parse_page(page)
     tz = current_settings().tz
     with current_db().read() as db:
         rows, total = list_break_glass(db, page=page, page_size=PAGE_SIZE)

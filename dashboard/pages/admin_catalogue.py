@@ -17,6 +17,7 @@ from dashboard.db.catalogue import list_strategies
 from dashboard.db.models import Strategy, StrategyPart
 from dashboard.domain.catalogue_edit import check_part, part_key
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
+from dashboard.domain.ids import parse_id
 from dashboard.pages.catalogue_picture import picture_section
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
@@ -93,10 +94,11 @@ def layout(**_query: str) -> html.Div:
 )
 def load_part(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    part_id = parse_id(choice)
+    if part_id is None:
         return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
     with current_db().read() as db:
-        part = db.get(StrategyPart, int(choice))
+        part = db.get(StrategyPart, part_id)
         if part is None:
             return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
         return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
@@ -121,19 +123,22 @@ def save_part(_n, choice, kind, retired, *values):
         kind = "advice"
     edit, errors = check_part(kind, raw)
     slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
-    choice = str(choice or "")
-    if edit is None or not (choice.isdigit() or choice.startswith("new-")):
+    # A part's id, or "new-" and the id of the strategy a new part goes in.
+    part_id = parse_id(choice)
+    new_in = parse_id(choice[4:]) if isinstance(choice, str) and choice.startswith("new-") \
+        else None
+    if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
         return *slots, dbc.Alert(message, color="danger"), no_update
     with current_db().begin() as db:
-        if choice.isdigit():
-            part = db.get(StrategyPart, int(choice))
+        if part_id is not None:
+            part = db.get(StrategyPart, part_id)
             if part is None:
                 return *slots, dbc.Alert("No such part.", color="danger"), no_update
             action = "catalogue_part_updated"
             part.revision += 1
         else:
-            strategy = db.get(Strategy, int(choice[4:])) if choice[4:].isdigit() else None
+            strategy = db.get(Strategy, new_in)
             if strategy is None:
                 return *slots, dbc.Alert("No such strategy.", color="danger"), no_update
             taken = set(db.scalars(select(StrategyPart.key)))

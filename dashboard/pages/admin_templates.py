@@ -15,7 +15,9 @@ from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import DOSE_COLUMNS, list_strategies
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, StrategyPart
 from dashboard.domain.catalogue_edit import part_key
+from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import NumberError, parse_whole_number
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 dash.register_page(__name__, path="/admin/templates", title="Templates · Back Pain Care",
                    name="Templates")
@@ -72,10 +74,11 @@ def layout(**_query: str) -> html.Div:
 )
 def load_template(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    template_id = parse_id(choice)
+    if template_id is None:
         return "", "", 14, False, []
     with current_db().read() as db:
-        template = db.get(PlanTemplate, int(choice))
+        template = db.get(PlanTemplate, template_id)
         if template is None:
             return (no_update,) * 5
         return (template.name, template.description, template.review_interval_days,
@@ -98,29 +101,36 @@ def save_template(_n, choice, name, description, review, retired, part_ids):
     name = name.strip() if isinstance(name, str) else ""
     if not 1 <= len(name) <= 100:
         errors["name"] = "Give the template a name (up to 100 characters)."
+    elif has_control(name):
+        errors["name"] = CONTROL_MESSAGE
+    description = description.strip()[:300] if isinstance(description, str) else ""
+    if has_control(description, multiline=True):
+        errors["description"] = f"Description: {CONTROL_MESSAGE}"
     try:
         days = parse_whole_number(review, "Review interval")
     except NumberError as exc:
         days, errors["review"] = None, str(exc)
     if "review" not in errors and (days is None or not 1 <= days <= 365):
         errors["review"] = "The review interval is between 1 and 365 days."
-    chosen = [p for p in (part_ids or []) if isinstance(p, int)]
+    chosen = [p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
+              if p is not None]
     if not chosen:
         errors["parts"] = "Choose at least one part."
-    choice = str(choice or "")
-    if not errors and not (choice.isdigit() or choice == "new"):
+    template_id = parse_id(choice)
+    if not errors and template_id is None and choice != "new":
         errors["name"] = "Choose a template, or a new one, first."
     if errors:
         return (errors.get("name", ""), errors.get("review", ""), errors.get("parts", ""),
-                dbc.Alert("Not saved: see the messages.", color="danger"), no_update, no_update)
+                dbc.Alert(errors.get("description", "Not saved: see the messages."),
+                          color="danger"), no_update, no_update)
     with current_db().begin() as db:
         parts = {p.id: p for p in db.scalars(select(StrategyPart).where(
             StrategyPart.id.in_(chosen), StrategyPart.retired.is_(False)))}
         if len(parts) != len(set(chosen)):
             return ("", "", "A chosen part is retired or gone; reload the page.",
                     dbc.Alert("Not saved.", color="danger"), no_update, no_update)
-        if choice.isdigit():
-            template = db.get(PlanTemplate, int(choice))
+        if template_id is not None:
+            template = db.get(PlanTemplate, template_id)
             if template is None:
                 return "", "", "", dbc.Alert("No such template.", color="danger"), \
                     no_update, no_update
@@ -130,7 +140,7 @@ def save_template(_n, choice, name, description, review, retired, part_ids):
             db.add(template)
             db.flush()
         kept = {i.part_id: i for i in template.items}
-        template.name, template.description = name, (description or "").strip()[:300]
+        template.name, template.description = name, description
         template.review_interval_days, template.retired = days, bool(retired)
         for item in list(template.items):
             if item.part_id not in parts:

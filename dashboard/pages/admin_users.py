@@ -22,6 +22,7 @@ from dashboard.db.users import (
     list_users,
     set_password_hash,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.domain.users import account_problem, new_user_problems, temporary_password
 
 dash.register_page(__name__, path="/admin/users", title="Users · Back Pain Care", name="Users")
@@ -130,7 +131,7 @@ def add_user(_n, email, name, role):
 
 
 def _target(db, user_id: object) -> User:
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
+    user = db.get(User, parse_id(user_id)) if parse_id(user_id) else None
     if user is None:
         raise AccessDenied("no such user")
     return user

@@ -17,6 +17,7 @@ from dashboard.auth.access import require_admin
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.pictures import part_picture, set_part_picture
+from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import (
     MAX_UPLOAD_BYTES,
     PictureRefused,
@@ -76,10 +77,11 @@ def _current(sha256: str | None, alt: str) -> html.Div:
 )
 def show_picture(choice):
     require_admin()
-    if not str(choice or "").isdigit():
+    part_id = parse_id(choice)
+    if part_id is None:
         return "", "", "", "", ""
     with current_db().read() as db:
-        found = part_picture(db, int(choice))
+        found = part_picture(db, part_id)
     if found is None:
         return "", "", "", "", ""
     return _current(*found), found[1], "", "", ""
@@ -118,8 +120,8 @@ def _decode(contents: object) -> bytes | None:
 )
 def save_picture(_clicks, choice, contents, alt):
     admin = require_admin()
-    choice = str(choice or "")
-    if not choice.isdigit():
+    part_id = parse_id(choice)
+    if part_id is None:
         return "", "", dbc.Alert("Choose a part first.", color="danger"), no_update
     alt_text, alt_error = check_alt(alt)
     upload_error = ""
@@ -136,7 +138,7 @@ def save_picture(_clicks, choice, contents, alt):
         return upload_error, alt_error, dbc.Alert("Not saved: see the messages.",
                                                   color="danger"), no_update
     with current_db().begin() as db:
-        part = set_part_picture(db, part_id=int(choice), picture=picture, alt=alt_text,
+        part = set_part_picture(db, part_id=part_id, picture=picture, alt=alt_text,
                                 user_id=admin.id)
         if part is None:
             return "", "", dbc.Alert("No such part.", color="danger"), no_update

@@ -22,7 +22,9 @@ from dashboard.db.handouts import (
 )
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
+from dashboard.domain.ids import parse_id, parse_page
 from dashboard.domain.status import STATUS_LABELS
+from dashboard.domain.text import search_text
 from dashboard.handout.render import PAGE_SIZES
 
 dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")
@@ -105,13 +107,12 @@ def show_clients(search, archived, status, due, sort, practitioner, page):
     # A change of filter starts again at page 1; only the pager itself moves pages.
     page = page if ctx.triggered_id == f"{P}-pages" else 1
     filters = ClientFilters(
-        search=(search or "")[:100], archived=archived == "archived",
+        search=search_text(search), archived=archived == "archived",
         status=status if status in STATUS_LABELS else None,
         episode_state=_episode_filter(status),
         due_only=bool(due),
-        practitioner_id=int(practitioner) if user.is_admin and str(practitioner or "").isdigit()
-        else None,
-        sort=sort if sort in SORTS else "name", page=max(1, int(page or 1)),
+        practitioner_id=parse_id(practitioner) if user.is_admin else None,
+        sort=sort if sort in SORTS else "name", page=parse_page(page),
         page_size=PAGE_SIZE)
     today = clinic_today()
     with current_db().read() as db:
@@ -169,8 +170,7 @@ def print_all(set_progress, _n, practitioner, size, _token):
     """Runs in a background process: the caller was identified on the server when the
     request came in (see the custom_data hook in app.py), never from the browser's values."""
     user = background_caller()
-    target = (int(practitioner) if str(practitioner or "").isdigit() else None) \
-        if user.is_admin else user.id
+    target = parse_id(practitioner) if user.is_admin else user.id
     if target is None:
         return no_update, "Choose a practitioner above first."
     size = size if size in PAGE_SIZES else "a4"

@@ -19,6 +19,7 @@ from dashboard.db.episodes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import OutcomeSummary
+from dashboard.domain.ids import parse_id
 from dashboard.domain.status import STATUS_LABELS
 
 dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pain Care",
@@ -86,7 +87,7 @@ def show_overview(start, end, practitioner):
     if isinstance(parsed, str):
         return dash.no_update, parsed
     first, last = parsed
-    chosen = int(practitioner) if user.is_admin and str(practitioner).isdigit() else None
+    chosen = parse_id(practitioner) if user.is_admin else None
     with current_db().read() as db:
         summary = clinic_summary(db, user, start=first, end=last, practitioner_id=chosen)
         by_practitioner, by_strategy = discharge_outcomes(db, user, start=first, end=last,

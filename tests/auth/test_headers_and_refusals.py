@@ -103,3 +103,32 @@ def test_anonymous_requests_write_nothing(http, db, sqlite_people):
         assert http.post("/_dash-update-component", json={}).status_code == 401
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_a_refusal_records_the_client_actually_asked_for(http, db, sqlite_people):
+    """Issue 18, item 15: Dash passes the query string to the page, so this address asks
+    for Bob's client although its path names Alice's."""
+    login(http, ALICE)
+    alice, bob = sqlite_people.alice_client_id, sqlite_people.bob_client_id
+    from tests.dash_client import call_callback
+
+    body = call_callback(http, ".._pages_content.children..._pages_store.data..", [
+        {"id": "_pages_location", "property": "pathname", "value": f"/clients/{alice}"},
+        {"id": "_pages_location", "property": "search", "value": f"?client_id={bob}"},
+    ]).get_data(as_text=True)
+    assert "not in your care" in body
+    (entry,) = _refusals(db)
+    assert entry.client_id == bob
+    assert json.loads(entry.detail)["clients"] == [bob]
+
+
+def test_anonymous_asset_lookalike_paths_redirect_to_login(http, sqlite_people):
+    for path in ("/assets//anything", "/assets//", "/assets/../clients"):
+        response = http.get(path)
+        assert response.status_code in (302, 404), (path, response.status_code)
+        body = response.get_data(as_text=True)
+        assert "dash" not in body.lower() and "plotly" not in body.lower(), path
+    # Real assets stay public (the login page needs its CSS).
+    response = http.get("/assets/app.css")
+    assert response.status_code == 200
+    response.close()

@@ -56,7 +56,7 @@ def test_repeated_failures_are_slowed_down(http, sqlite_people):
 def test_logout_ends_the_session_on_the_server(http, db, sqlite_people):
     login(http, ALICE)
     stolen_cookie = http.get_cookie("dashboard_session").value
-    http.get("/logout")
+    http.post("/logout")
     assert http.get("/_dash-layout").status_code == 401
     # Replaying the old cookie does not bring the session back.
     http.set_cookie("dashboard_session", stolen_cookie)
@@ -97,7 +97,7 @@ def test_login_does_not_redirect_off_site(http, sqlite_people):
 
 def test_login_and_logout_are_audited(http, db, sqlite_people):
     login(http, ALICE)
-    http.get("/logout")
+    http.post("/logout")
     with db.read() as s:
         actions = [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
         ips = set(s.scalars(select(AuditEntry.ip)))

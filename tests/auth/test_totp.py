@@ -83,7 +83,7 @@ def test_a_code_cannot_be_used_twice(http, db, sqlite_people):
     http.post("/login", data={"email": ADMIN, "password": PASSWORD})
     code = next_totp_code(http.application, ADMIN)
     assert http.post("/login/code", data={"code": code}).status_code == 302
-    http.get("/logout")
+    http.post("/logout")
     http.post("/login", data={"email": ADMIN, "password": PASSWORD})
     replay = http.post("/login/code", data={"code": code})
     assert replay.status_code == 401 and b"already used" in replay.data
@@ -137,7 +137,7 @@ def test_an_admin_without_a_second_factor_must_set_it_up_first(http, db, sqlite_
                                                    "code": next_totp_code(http.application,
                                                                           "new.admin@test.clinic")})
     assert refused.status_code == 400 and b"required for admins" in refused.data
-    http.get("/logout")
+    http.post("/logout")
     # From now on the password alone is not enough.
     assert http.post("/login", data={"email": "new.admin@test.clinic",
                                      "password": PASSWORD}).status_code == 200

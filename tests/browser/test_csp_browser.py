@@ -66,7 +66,7 @@ def test_main_pages_render_with_no_policy_violation(page: Page, server_url, demo
     page.goto(f"{server_url}/account/security")
     expect(page.locator(".totp-qr svg")).to_be_visible()
     check("account security")
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     # The demo admin sets up two-step sign-in at first sign-in (sign_in does it), then the
     # admin pages and the clinic overview's graphs.

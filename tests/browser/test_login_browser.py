@@ -29,7 +29,7 @@ def test_wrong_password_shows_an_error(page: Page, server_url, sqlite_people, ax
 
 def test_sign_out_returns_to_login(page: Page, server_url, sqlite_people):
     sign_in(page, server_url, ALICE)
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.goto(server_url + "/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()

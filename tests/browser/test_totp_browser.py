@@ -37,7 +37,7 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, server_url, db, sqli
     secret = enrol_from_page(page)
     page.get_by_role("link", name="Go to the dashboard").click()
     expect(page.locator("#navbar-user")).to_contain_text("Sia Second")
-    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
 
     _password_step(page, server_url, NEW_ADMIN)
     code = page.get_by_label("Code from your authenticator app")

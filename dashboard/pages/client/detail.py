@@ -52,6 +52,7 @@ from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose
+from dashboard.domain.ids import parse_id
 from dashboard.domain.people import age_on
 from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
 from dashboard.pages.client import (
@@ -270,7 +271,7 @@ def apply_template(_n, template_id, client_id):
     include_ids, dose_ids = ctx.outputs_list[0], ctx.outputs_list[1]
     with current_db().read() as db:
         authorize_client(db, user, client_id)
-        template = db.get(PlanTemplate, int(template_id)) if str(template_id).isdigit() else None
+        template = db.get(PlanTemplate, parse_id(template_id)) if parse_id(template_id) else None
         if template is None or template.retired:
             return ([no_update] * len(include_ids), [no_update] * len(dose_ids), no_update,
                     "Choose a template first.")
@@ -376,14 +377,17 @@ def view_version(clicks, client_id):
         client = authorize_client(db, user, client_id)
         episode = current_episode(db, client.id)
         found = plan_history(db, episode.id, version=number) \
-            if episode and isinstance(number, int) else []
+            if episode and parse_id(number) else []
         if not found:
             return True, "Version not found", ""
         version = get_version(db, episode.id, number)
         wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
         info = found[0]
-    handout = html.A(f"Handout of version {number} (PDF)",
-                     href=f"/clients/{client.id}/handout.pdf?version={number}")
+    # Giving a handout is a write: a POST from this page, never a link (a GET).
+    handout = html.Form(html.Button(f"Handout of version {number} (PDF)", type="submit",
+                                    className="btn btn-link p-0"),
+                        action=f"/clients/{client.id}/handout.pdf?version={number}",
+                        method="POST")
     return (True, f"Plan version {number} (read-only)",
             html.Div([plan_views.read_only(info, wording), handout]))
 

@@ -22,6 +22,7 @@ from dashboard.db.episodes import (
     user_names,
 )
 from dashboard.domain.episodes import parse_discharge, parse_note
+from dashboard.domain.ids import parse_id
 from dashboard.pages.client import episode_views as views
 from dashboard.pages.client import ids
 
@@ -94,7 +95,7 @@ def save_clearing(_n, note, episode_id, client_id):
 def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals):
     user = require_user()
     goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
-                 if isinstance(s["id"].get("goal"), int)}
+                 if parse_id(s["id"].get("goal")) is not None}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:

@@ -31,6 +31,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
+from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
     SessionForm,
@@ -79,7 +80,7 @@ def _form_values(outputs: list, values: dict | None, today, editing: int | None)
 def _by_id(states: list[dict], key: str) -> dict[int, object]:
     """Values of pattern-matching inputs by their numeric id; anything else is dropped."""
     return {s["id"][key]: s.get("value") for s in states
-            if isinstance(s.get("id"), dict) and isinstance(s["id"].get(key), int)}
+            if isinstance(s.get("id"), dict) and parse_id(s["id"].get(key)) is not None}
 
 
 def _unchanged(outputs: list) -> tuple:
@@ -324,7 +325,7 @@ def acknowledge(_n, action, note):
     alert_id = ctx.triggered_id["alert"]
     action, note, errors = parse_acknowledgement(action, note)
     with current_db().begin() as db:
-        alert = db.get(SafetyAlert, alert_id) if isinstance(alert_id, int) else None
+        alert = db.get(SafetyAlert, parse_id(alert_id)) if parse_id(alert_id) else None
         if alert is None:
             raise AccessDenied("no such alert")
         client: Client = authorize_client(db, user, alert.client_id)

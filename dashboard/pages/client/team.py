@@ -11,6 +11,7 @@ from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.clients import share_client, shared_with, unshare_client
 from dashboard.db.users import active_practitioner_id, list_practitioners
+from dashboard.domain.ids import parse_id
 from dashboard.pages.client import ids
 
 
@@ -65,8 +66,7 @@ def change_team(_reassign, _share, unshares, practitioner, share_with, client_id
     with current_db().begin() as db:
         client = authorize_client(db, admin, client_id)
         if trigger == ids.TEAM_REASSIGN:
-            target = active_practitioner_id(db, int(practitioner) if str(practitioner).isdigit()
-                                            else None)
+            target = active_practitioner_id(db, parse_id(practitioner))
             if target is None:
                 return no_update, "Choose an active practitioner."
             if target == client.practitioner_id:
@@ -79,8 +79,7 @@ def change_team(_reassign, _share, unshares, practitioner, share_with, client_id
                          detail={"from": old, "to": target})
             message = "Reassigned."
         elif trigger == ids.TEAM_SHARE:
-            target = active_practitioner_id(db, int(share_with) if str(share_with).isdigit()
-                                            else None)
+            target = active_practitioner_id(db, parse_id(share_with))
             if target is None or target == client.practitioner_id:
                 return no_update, "Choose another active practitioner to share with."
             if not share_client(db, client.id, target):
@@ -89,7 +88,7 @@ def change_team(_reassign, _share, unshares, practitioner, share_with, client_id
                          entity_id=client.id, client_id=client.id, ip=client_ip(),
                          detail={"with": target})
             message = "Shared."
-        elif isinstance(trigger, dict) and isinstance(trigger.get("user"), int):
+        elif isinstance(trigger, dict) and parse_id(trigger.get("user")) is not None:
             unshare_client(db, client.id, trigger["user"])
             record_audit(db, user_id=admin.id, action="client_unshared", entity="client",
                          entity_id=client.id, client_id=client.id, ip=client_ip(),

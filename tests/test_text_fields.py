@@ -1,0 +1,58 @@
+"""Issue 18, items 8 and 14 through the whole server: a lone surrogate, a C1 control, a
+bidirectional override or a zero-width character in a name gets the field's message and
+changes nothing; searching with them is not a server error either."""
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.db.models import Client, PlanTemplate, User
+from tests.conftest import login
+from tests.dash_client import invoke
+from tests.factories import ADMIN, ALICE
+from tests.snapshots import table_counts
+
+BAD_NAMES = ["Ann\ud800", "An\u0085n", "An\u009bn", "Ann\u202eadams", "An\u200bn", "\ufeffAnn"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES, ids=ascii)
+def test_a_new_client_s_name_is_refused_with_the_field_s_message(http, db, sqlite_people,
+                                                                  name):
+    login(http, ALICE)
+    before = table_counts(db, skip={"audit_log", "login_sessions"})
+    response = invoke(http, "new-client-go", {
+        "new-client-form.n_submit": 1, "new-client-given_name.value": name,
+        "new-client-family_name.value": "Adams", "new-client-date_of_birth.value": "1980-01-02"})
+    assert response.status_code == 200
+    assert "invisible control characters" in response.get_data(as_text=True)
+    assert table_counts(db, skip={"audit_log", "login_sessions"}) == before
+
+
+@pytest.mark.parametrize("name", BAD_NAMES, ids=ascii)
+def test_admin_names_are_refused_too(http, db, sqlite_people, name):
+    login(http, ADMIN)
+    before = table_counts(db, skip={"audit_log", "login_sessions"})
+    user = invoke(http, "users-email-error", {
+        "users-form.n_submit": 1, "users-email.value": "new@test.clinic",
+        "users-name.value": name, "users-new-role.value": "practitioner"})
+    template = invoke(http, "tpl-name-error", {
+        "tpl-form.n_submit": 1, "tpl-choice.value": "new", "tpl-name.value": name,
+        "tpl-review.value": 14, "tpl-parts.value": [1]})
+    for response in (user, template):
+        assert response.status_code == 200
+        assert "invisible control characters" in response.get_data(as_text=True)
+    assert table_counts(db, skip={"audit_log", "login_sessions"}) == before
+    with db.read() as s:
+        assert not any(u.name == name for u in s.scalars(select(User)))
+        assert not any(t.name == name for t in s.scalars(select(PlanTemplate)))
+
+
+def test_searching_with_a_lone_surrogate_is_not_a_server_error(http, db, sqlite_people):
+    login(http, ALICE)
+    response = invoke(http, "clients-table", {"clients-search.value": "Car\ud800",
+                                              "clients-archived.value": "active"})
+    assert response.status_code == 200
+    response = invoke(http, "cover-results", {"cover-search.value": "Dav\ud800e"})
+    assert response.status_code == 200
+    with db.read() as s:
+        assert s.scalar(select(Client.given_name).where(
+            Client.id == sqlite_people.alice_client_id)) == "Carol"
