@@ -151,3 +151,24 @@ def test_the_clients_own_page_shows_the_pictures_the_plan_was_given_with(app, pl
     picture = browser.get(src)  # the client's phone can fetch it: no login needed
     assert picture.status_code == 200 and picture.data.startswith(b"<svg")
     assert len(body.encode()) + len(picture.data) < 60_000  # still a light page
+
+
+def test_the_demo_clinics_handouts_show_their_pictures(db, tmp_path):
+    import datetime as dt
+
+    from dashboard.demo import create_demo
+
+    with db.begin() as s:
+        create_demo(s, today=dt.date(2026, 11, 30))
+    with db.begin() as s:
+        clients = s.scalars(select(Client).order_by(Client.id)).all()
+        pdf, pictured = None, []
+        for client in clients:  # the first demo client whose plan has a pictured part
+            plan = plan_version_for(s, client, None)
+            pictured = [i.picture_alt for i in plan.items if i.picture_sha256]
+            if pictured:
+                pdf = make_handout(s, client=client, version=None, page_size="a4",
+                                   user_id=None).pdf
+                break
+    assert pdf is not None
+    assert sorted(figure_alts(pdf)) == sorted(pictured)
