@@ -24,17 +24,28 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyotp
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from dashboard.app import create_app
 from dashboard.auth.totp import new_secret
 from dashboard.cli import main as cli
 from dashboard.config import Settings
 from dashboard.context import SETTINGS_KEY
+from dashboard.db.client_links import create_link, link_for_token
 from dashboard.db.engine import Database
 from dashboard.db.handouts import prepare_handout
+from dashboard.db.home_log import tickable_item_ids
 from dashboard.db.migrate import upgrade
-from dashboard.db.models import CareSession, Client, PlanItem, PlanVersion, StrategyPart, User
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    HomeLogEntry,
+    PlanItem,
+    PlanVersion,
+    StrategyPart,
+    User,
+    utcnow,
+)
 from dashboard.db.pictures import pictures_by_hash
 from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
@@ -325,6 +336,37 @@ def run(url: str, runs: int) -> tuple[list[Result], dict[str, int]]:
     measure("Handout PDF (unchanged plan, reused)", lambda: check(practitioner.post(
         f"/clients/{client_id}/handout.pdf"), "handout"), "SELECT the plan's items",
         bare_handout)
+
+    # The client's own page (issue 21): what their phone opens, and one day's log saved.
+    with db.begin() as s:
+        link = create_link(s, client_id=client_id, secret_key=settings.secret_key,
+                           user_id=None, now=utcnow())
+        tickable = sorted(tickable_item_ids(s, episode_id))
+    phone = app.server.test_client()
+    check(phone.get(f"/my/{link.token}"), "client link")
+    clinic_day = dt.datetime.now(settings.tz).date().isoformat()
+
+    def bare_client_page() -> None:
+        with db.read() as s:
+            link_for_token(s, link.token or "", now=utcnow())
+            s.execute(select(PlanItem).where(PlanItem.plan_version_id == plan.id)).all()
+
+    measure("Client's own page (/my/)", lambda: check(phone.get("/my/"), "client page"),
+            "SELECT the link and the plan's items", bare_client_page)
+
+    def save_day_request() -> None:
+        response = phone.post("/my/", data={"day": clinic_day, "pain": "4", "stress": "3",
+                                            "done": [str(i) for i in tickable]})
+        if response.status_code != 303:
+            raise RuntimeError(f"day save: HTTP {response.status_code}")
+
+    def bare_day() -> None:
+        with db.begin() as s:
+            s.execute(update(HomeLogEntry).where(HomeLogEntry.episode_id == episode_id)
+                      .values(pain=4))
+
+    measure("Client's day saved (/my/ POST)", save_day_request,
+            "UPDATE one day's entry", bare_day)
     db.dispose()
     return results, counts
 

@@ -175,6 +175,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _own_link(session: object, settings: Settings, client_id: int) -> str:
+    """The client's live link to their own page, for the handout ("" if none)."""
+    from dashboard.client_page.links import link_url
+    from dashboard.db.client_links import live_link
+    from dashboard.db.models import utcnow
+
+    link = live_link(session, client_id=client_id,  # type: ignore[arg-type]
+                     secret_key=settings.secret_key, now=utcnow())
+    return link_url(settings, link.token) if link and link.token else ""
+
+
 def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
     """The same PDF as the page; recorded as given (by the command line) and audited."""
     from dashboard.db.audit import record_audit
@@ -190,7 +201,8 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
                 return 2
             try:
                 handout = make_handout(session, client=client, version=args.version,
-                                       page_size=args.size, user_id=None)
+                                       page_size=args.size, user_id=None,
+                                       own_link=_own_link(session, settings, client.id))
             except NoPlan as exc:
                 print(str(exc), file=sys.stderr)
                 return 2

@@ -15,14 +15,19 @@ from urllib.parse import quote
 
 import dash
 from dash import callback_context
-from flask import Response, current_app, request
+from flask import Response, current_app, has_request_context, request
+from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, ValidationError
 
 from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
+from dashboard.db.client_links import live_link
 from dashboard.db.engine import Database
+from dashboard.db.models import utcnow
+from dashboard.domain.home_log import client_link_url
 from dashboard.domain.ids import parse_id
 
+LOCAL_URL = "http://127.0.0.1:8050"
 DB_KEY = "dashboard.db"
 SETTINGS_KEY = "dashboard.settings"
 
@@ -38,6 +43,23 @@ def current_settings() -> Settings:
 def client_ip() -> str:
     # Behind a proxy, gunicorn's --forwarded-allow-ips makes remote_addr the real address.
     return request.remote_addr or ""
+
+
+def public_base_url(settings: Settings) -> str:
+    """The address clients open the app at: PUBLIC_URL, else this request's, else local."""
+    if settings.public_url:
+        return settings.public_url
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return LOCAL_URL
+
+
+def own_link_url(session: Session, client_id: int) -> str:
+    """The client's live link to their own page (to show or print), or "" if none."""
+    settings = current_settings()
+    link = live_link(session, client_id=client_id, secret_key=settings.secret_key,
+                     now=utcnow())
+    return client_link_url(public_base_url(settings), link.token) if link and link.token else ""
 
 
 def clinic_today() -> dt.date:

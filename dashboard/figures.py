@@ -77,6 +77,22 @@ def _bands(row_suffix: str, bands: list[Band]) -> tuple[list[dict], list[dict]]:
     return shapes, annotations
 
 
+def _home_series(progress: Progress, key: str, suffix: str) -> list[dict[str, Any]]:
+    """The client's own scores from home as a lighter series beside the session's: open
+    markers, no line, half opacity, named as reported by the client."""
+    days = [(h.log_on, getattr(h, key)) for h in progress.home if getattr(h, key) is not None]
+    if not days:
+        return []
+    name, colour, symbol, _dash = SERIES[key]
+    label = f"{name} at home (client)"
+    return [{"type": "scatter", "mode": "markers", "name": label,
+             "x": [_iso(on) for on, _ in days], "y": [value for _, value in days],
+             "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "opacity": 0.55,
+             "marker": {"symbol": f"{symbol}-open", "size": 7, "color": colour,
+                        "line": {"width": 1.5}},
+             "hovertemplate": f"{label}: %{{y}}<extra></extra>"}]
+
+
 def timeline_figure(progress: Progress) -> Figure:
     """Pain, function (PSFS) and stress (0-10) each on its own panel with its own bands of
     meaningful change (pain: improvement and worsening from baseline; function: its own
@@ -112,6 +128,8 @@ def timeline_figure(progress: Progress) -> Figure:
                      "marker": {"symbol": symbol, "size": 8, "color": colour},
                      "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                      "hovertemplate": f"{name}: %{{y}}<extra></extra>"})
+        if key in ("pain", "stress"):
+            data += _home_series(progress, key, suffix)
         layout[f"yaxis{suffix}"].update({"range": [-0.3, 10.3], "dtick": 2 if row == 0 else 5,
                                          "title": {"text": name.split(" ")[0]}})
         baseline = progress.baseline.pain if key == "pain" and progress.baseline else \

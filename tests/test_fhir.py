@@ -17,6 +17,7 @@ from dashboard.db.models import (
     FunctionalActivity,
     FunctionalRating,
     Goal,
+    PlanItem,
     QuestionnaireAnswer,
     StrategyPart,
 )
@@ -202,9 +203,12 @@ def test_days_the_client_logged_at_home_export_with_the_client_as_performer(
         http, db, planned, sqlite_people):
     with db.begin() as s:
         episode = current_episode(s, planned)
-        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
-                 day=DayLog(dt.date(2026, 3, 3), 4, 6, frozenset()),
-                 now=dt.datetime(2026, 3, 3, 20, 0, tzinfo=dt.UTC))
+        cold = s.scalar(select(PlanItem).where(PlanItem.part_name == "Cold"))
+        for day, done in ((dt.date(2026, 3, 3), {cold.id}), (dt.date(2026, 3, 4), set())):
+            save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                     day=DayLog(day, 4 if done else None, 6 if done else None,
+                                frozenset(done)),
+                     now=dt.datetime(2026, 3, 4, 20, 0, tzinfo=dt.UTC))
     login(http, "alice@test.clinic")
     data = check_bundle(http.get(f"/clients/{planned}/fhir.json").get_data(as_text=True))
     patient_url = next(e["fullUrl"] for e in data["entry"]
@@ -214,3 +218,9 @@ def test_days_the_client_logged_at_home_export_with_the_client_as_performer(
         ("72514-3", 4), ("stress-0-10", 6)}
     assert all(o["performer"] == [{"reference": patient_url}]
                and o["effectiveDateTime"] == "2026-03-03" for o in home)
+    # The part ticked done that day is progress on the plan's activity, by the client.
+    current = next(p for p in resources(data, "CarePlan") if p["status"] == "active")
+    (activity,) = current["activity"]
+    assert activity["progress"] == [{"authorReference": {"reference": patient_url},
+                                     "time": "2026-03-03",
+                                     "text": "Done (reported by the client at home)."}]

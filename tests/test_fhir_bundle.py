@@ -251,8 +251,8 @@ def test_clinic_bundle_publishes_forms_once_for_many_clients():
 
 def test_home_reports_are_observations_performed_by_the_client():
     base = record()
-    reports = (HomeReportRecord(dt.date(2026, 2, 10), 4, None, ("Cold",)),
-               HomeReportRecord(dt.date(2026, 2, 11), 3, 2, ()))
+    reports = (HomeReportRecord(dt.date(2026, 2, 10), 4, None),
+               HomeReportRecord(dt.date(2026, 2, 11), 3, 2))
     data = export(ClientRecord(**{**base.__dict__, "home_reports": reports}))
     (patient_url,) = [e["fullUrl"] for e in data["entry"]
                       if e["resource"]["resourceType"] == "Patient"]

@@ -37,6 +37,8 @@ from dashboard.db.models import (
     HandoutRecord,
     HomeLogEntry,
     HomeLogTick,
+    PlanItem,
+    PlanVersion,
     QuestionnaireAnswer,
     SafetyAlert,
     StrategyPart,
@@ -205,6 +207,14 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
         s.add_all(QuestionnaireAnswer(session_id=cares[0].id, instrument="GAD7", item=n,
                                       value=2) for n in range(1, 8))
         expected = [(c.id, c.session_on, c.pain, c.stress) for c in cares]
+        # Two days the client logged at home on their own page (issue 21).
+        episode = current_episode(s, planned)
+        cold = s.scalar(select(PlanItem.id).join(PlanVersion).where(
+            PlanVersion.episode_id == episode.id, PlanVersion.version == 2))
+        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                 day=DayLog(dt.date(2026, 3, 2), 8, None, frozenset({cold})), now=utcnow())
+        save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
+                 day=DayLog(dt.date(2026, 3, 3), None, 2, frozenset()), now=utcnow())
     login(http, ALICE)
     response = invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
                                                  "client-id.data": planned})
@@ -214,7 +224,12 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
     data = answer["client-copy-file"]["data"]
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"])))
     assert data["filename"].endswith(".zip")
-    assert set(archive.namelist()) == {"README.txt", "record.pdf", "sessions.csv", "fhir.json"}
+    assert set(archive.namelist()) == {"README.txt", "record.pdf", "sessions.csv", "fhir.json",
+                                       "home_log.csv"}
+    home_rows = list(csv.DictReader(io.StringIO(archive.read("home_log.csv").decode())))
+    assert [(r["date"], r["pain"], r["stress"], r["parts_done"], r["reported_by"])
+            for r in home_rows] == [("2026-03-02", "8", "", "Cold", "client (own page)"),
+                                    ("2026-03-03", "", "2", "", "client (own page)")]
 
     path = tmp_path / "record.pdf"
     path.write_bytes(archive.read("record.pdf"))
@@ -225,6 +240,7 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
                                    capture_output=True, text=True, check=True).stdout.split())
     assert "Health record of Carol Alison" in text and "Sessions (14)" in text
     assert "GAD7 14" in text and "Pain at or below 3" in text
+    assert "Reported at home by you (2 days)" in text and "02 Mar 2026 8 — Cold" in text
     assert "<script>" in text  # the plan's note, printed as text
     for _sid, on, pain, stress in expected:
         assert f"{on:%d %b %Y} {pain} {stress}" in text, on

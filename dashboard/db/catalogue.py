@@ -47,7 +47,8 @@ def load_catalogue(
                 continue
             row = StrategyPart(strategy_id=strategy.id, key=part.key, name=part.name,
                                instructions=part.instructions, cautions=part.cautions,
-                               position=part_position, **part.dose.as_columns())
+                               position=part_position, max_minutes=part.max_minutes,
+                               **part.dose.as_columns())
             _give_drawing(session, row, part)
             session.add(row)
             existing_parts[part.key] = row

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
+from dashboard.db.home_log import home_entries
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -23,6 +24,7 @@ from dashboard.db.models import (
     SafetyAlert,
     User,
 )
+from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.questionnaires import score
 from dashboard.domain.record import (
@@ -65,12 +67,14 @@ def load_full_record(session: Session, client: Client, now: dt.datetime) -> Full
         .order_by(CareSession.session_on, CareSession.id)))
     care_ids = [c.id for c in cares]
     adherence: dict[int, list[AdherenceLine]] = {}
-    for sid, done, part, per_week in session.execute(
+    for sid, done, part, kind, per_week in session.execute(
             select(Adherence.session_id, Adherence.days_done, PlanItem.part_name,
-                   PlanItem.days_per_week)
+                   PlanItem.dose_kind, PlanItem.days_per_week)
             .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
             .where(Adherence.session_id.in_(care_ids)).order_by(PlanItem.position)):
-        adherence.setdefault(sid, []).append(AdherenceLine(part, done, per_week))
+        prescribed = prescribed_days(kind, per_week)
+        if prescribed is not None:
+            adherence.setdefault(sid, []).append(AdherenceLine(part, done, prescribed))
     ratings: dict[int, list[tuple[str, int]]] = {}
     for sid, name, value in session.execute(
             select(FunctionalRating.session_id, FunctionalActivity.name, FunctionalRating.score)
@@ -104,7 +108,8 @@ def load_full_record(session: Session, client: Client, now: dt.datetime) -> Full
         number, e.started_on, e.ended_on, e.reason,
         e.referral_source + (f" ({e.referrer_name})" if e.referrer_name else ""),
         e.discharge_reason, e.discharge_recommendations, e.outcome,
-        tuple(plans.get(e.id, ())), tuple(by_episode.get(e.id, ())))
+        tuple(plans.get(e.id, ())), tuple(by_episode.get(e.id, ())),
+        tuple(home_entries(session, client_id=client.id, episode_id=e.id)))
         for number, e in enumerate(episodes, start=1))
 
     handouts = tuple(HandoutEntry(at, version, names.get(by, "command line") if by else

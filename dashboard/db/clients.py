@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
+from dashboard.domain.episodes import ACTIVE_CARE_STATES
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),
@@ -69,6 +70,8 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
         pattern = f"{escape_like(word.lower())}%"
         query = query.where(or_(func.lower(Client.family_name).like(pattern, escape="\\"),
                                 func.lower(Client.given_name).like(pattern, escape="\\")))
+    if filters.status or filters.due_only:
+        query = query.where(Client.episode_state.in_(ACTIVE_CARE_STATES))
     if filters.status:
         query = query.where(Client.status == filters.status)
     if filters.episode_state:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +14,8 @@ from dashboard.db.models import (
     Client,
     FunctionalActivity,
     FunctionalRating,
+    HomeLogEntry,
+    HomeLogTick,
     PlanVersion,
     QuestionnaireAnswer,
 )
@@ -40,14 +44,22 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
     if episode is not None:
         episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
                                        episode.discharge_reason, episode.discharge_pain)
-        home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress, e.parts_done)
+        home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress)
                      for e in home_entries(session, client_id=client.id, episode_id=episode.id))
+        done_at_home: dict[int, list[dt.date]] = {}
+        for item_id, day in session.execute(
+                select(HomeLogTick.plan_item_id, HomeLogEntry.log_on)
+                .join(HomeLogEntry, HomeLogEntry.id == HomeLogTick.entry_id)
+                .where(HomeLogEntry.episode_id == episode.id)
+                .order_by(HomeLogEntry.log_on)):
+            done_at_home.setdefault(item_id, []).append(day)
         for plan in session.scalars(select(PlanVersion).where(
                 PlanVersion.episode_id == episode.id).order_by(PlanVersion.version)):
             plans.append(PlanRecord(
                 plan.id, plan.version, plan.effective_on, plan.created_at, plan.notes,
                 tuple(PlanItemRecord(i.part_name, i.strategy_name, i.instructions,
-                                     Dose.from_columns(i)) for i in plan.items),
+                                     Dose.from_columns(i), tuple(done_at_home.get(i.id, ())))
+                      for i in plan.items),
                 tuple(GoalRecord(g.id, g.description, g.pain_target, g.target_on, g.met)
                       for g in plan.goals)))
         kept = (CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))

@@ -17,7 +17,9 @@ from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
 from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
+from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
 from dashboard.handout.render import (
@@ -47,16 +49,19 @@ def plan_version_for(session: Session, client: Client, version: int | None) -> P
     return plan
 
 
-def handout_data(session: Session, client: Client, plan: PlanVersion) -> HandoutData:
+def handout_data(session: Session, client: Client, plan: PlanVersion, *,
+                 own_link: str = "") -> HandoutData:
     """What the handout says: the plan version's own wording and pictures, never today's
-    catalogue."""
+    catalogue; ``own_link``, the client's live link to their own page, printed with its QR
+    code."""
     clinic = get_clinic(session)
     practitioner = session.get(User, client.practitioner_id)
     strategies: dict[str, list[HandoutPart]] = {}
     for item in plan.items:
         strategies.setdefault(item.strategy_name, []).append(HandoutPart(
             item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
-            item.cautions, picture_ref(item.picture_sha256, item.picture_alt)))
+            item.cautions, picture_ref(item.picture_sha256, item.picture_alt),
+            ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None))
     goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
                   for g in plan.goals)
     contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
@@ -71,6 +76,7 @@ def handout_data(session: Session, client: Client, plan: PlanVersion) -> Handout
                          for name, parts in strategies.items()),
         notes=plan.notes, goals=goals, review_days=plan.review_interval_days,
         crisis_line_text=clinic.crisis_line_text if clinic else "",
+        own_link=own_link, own_link_qr=link_qr_svg(own_link) if own_link else "",
     )
 
 
@@ -99,10 +105,10 @@ class PreparedHandout:
 
 
 def prepare_handout(session: Session, *, client: Client, version: int | None,
-                    page_size: str) -> PreparedHandout:
+                    page_size: str, own_link: str = "") -> PreparedHandout:
     """Read what the handout says (a read: no lock is held while the PDF is laid out)."""
     plan = plan_version_for(session, client, version)
-    html = render_html(handout_data(session, client, plan), page_size)
+    html = render_html(handout_data(session, client, plan, own_link=own_link), page_size)
     html_sha = hashlib.sha256(html.encode()).hexdigest()
     earlier = session.scalar(select(HandoutRecord.pdf).where(
         HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
@@ -156,10 +162,11 @@ def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
 
 
 def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
-                 user_id: int | None) -> GivenHandout:
+                 user_id: int | None, own_link: str = "") -> GivenHandout:
     """Prepare, render and record in one transaction: for the command line and tests, where
     nobody else waits on the lock. The web routes run the three steps apart."""
-    prepared = prepare_handout(session, client=client, version=version, page_size=page_size)
+    prepared = prepare_handout(session, client=client, version=version, page_size=page_size,
+                               own_link=own_link)
     return record_given(session, prepared, render_prepared(prepared), user_id)
 
 

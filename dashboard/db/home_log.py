@@ -10,12 +10,23 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.auth.access import CurrentUser, visible_clients
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
 from dashboard.db.plans import current_version
 from dashboard.domain.dose import Dose, describe_dose
-from dashboard.domain.home_log import DayLog, is_tickable, loggable_days
+from dashboard.domain.home_log import (
+    LOG_DAYS,
+    DayLog,
+    HomeEntry,
+    HomePoint,
+    adherence_since_last_session,
+    home_pain_rose,
+    is_tickable,
+    loggable_days,
+)
 from dashboard.domain.pictures import PictureRef, picture_ref
+from dashboard.domain.progress import AdherenceRecord
 
 
 @dataclass(frozen=True)
@@ -144,17 +155,6 @@ def save_day(session: Session, *, client_id: int, episode_id: int, link_id: int 
 
 # --- What practitioners read -------------------------------------------------------------
 
-@dataclass(frozen=True)
-class HomeEntry:
-    """One day the client reported at home (source: the client)."""
-
-    log_on: dt.date
-    pain: int | None
-    stress: int | None
-    parts_done: tuple[str, ...]
-    source: str = "client"
-
-
 def home_entries(session: Session, *, client_id: int,
                  episode_id: int | None = None) -> list[HomeEntry]:
     """Every day the client logged at home (one episode, or all of theirs), oldest first,
@@ -220,3 +220,71 @@ def home_summaries(session: Session, *, client_ids: list[int],
             .order_by(HomeLogEntry.client_id, HomeLogEntry.log_on)):
         latest[cid] = pain  # ordered by day: the last one wins
     return {cid: HomeSummary(counts.get(cid, 0), latest.get(cid)) for cid in client_ids}
+
+
+@dataclass(frozen=True)
+class HomeLogRow:
+    """A client who logged at home in the last 7 days, for the practitioner's home page."""
+
+    client_id: int
+    client_name: str
+    days_logged: int
+    latest_home_pain: int | None
+    last_session_pain: int | None
+
+    @property
+    def pain_rose(self) -> bool:
+        return home_pain_rose(last_session_pain=self.last_session_pain,
+                              home_pain=self.latest_home_pain)
+
+
+def home_log_overview(session: Session, user: CurrentUser, *, today: dt.date,
+                      limit: int = 50) -> list[HomeLogRow]:
+    """Clients this user may see who logged at home in the last 7 days: on how many days,
+    and whether their latest home pain since their last session is 2 or more above that
+    session's. Rising pain first, then the most days logged."""
+    start = today - dt.timedelta(days=LOG_DAYS - 1)
+    recent = (select(HomeLogEntry.client_id, func.count(HomeLogEntry.id).label("n"))
+              .where(HomeLogEntry.log_on >= start, HomeLogEntry.log_on <= today)
+              .group_by(HomeLogEntry.client_id).subquery())
+    rows = session.execute(
+        select(Client.id, Client.given_name, Client.family_name, Client.latest_pain,
+               recent.c.n)
+        .join(recent, recent.c.client_id == Client.id)
+        .where(visible_clients(user), Client.erased_at.is_(None),
+               Client.archived.is_(False))
+        .order_by(Client.family_name, Client.id).limit(limit)).all()
+    summaries = home_summaries(session, client_ids=[r.id for r in rows], today=today)
+    result = [HomeLogRow(r.id, f"{r.given_name} {r.family_name}", r.n,
+                         summaries[r.id].latest_home_pain, r.latest_pain) for r in rows]
+    return sorted(result, key=lambda r: (not r.pain_rose, -r.days_logged, r.client_name))
+
+
+def home_points(session: Session, *, episode_id: int) -> list[HomePoint]:
+    """The days the client gave a pain or stress score at home, oldest first."""
+    return [HomePoint(on, pain, stress) for on, pain, stress in session.execute(
+        select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
+        .where(HomeLogEntry.episode_id == episode_id,
+               (HomeLogEntry.pain.is_not(None)) | (HomeLogEntry.stress.is_not(None)))
+        .order_by(HomeLogEntry.log_on))]
+
+
+def provisional_adherence(session: Session, *, episode_id: int,
+                          last_session_on: dt.date | None) -> list[AdherenceRecord]:
+    """Adherence from the client's ticks for the days after the last session (the rule in
+    ``domain.home_log.adherence_since_last_session``): one record per tickable part of the
+    current plan, dated the latest day logged; none if nothing was logged since."""
+    latest = session.scalar(select(func.max(HomeLogEntry.log_on))
+                            .where(HomeLogEntry.episode_id == episode_id))
+    if latest is None or (last_session_on is not None and latest <= last_session_on):
+        return []
+    ticks = tick_days_by_item(session, episode_id=episode_id,
+                              start=latest - dt.timedelta(days=LOG_DAYS - 1), end=latest)
+    end, done = adherence_since_last_session(ticks, last_session_on=last_session_on,
+                                             latest_log_on=latest)
+    if end is None:
+        return []
+    return [AdherenceRecord(end, item.strategy_name, done.get(item.id, 0),
+                            min(LOG_DAYS, item.days_per_week or LOG_DAYS))
+            for item in current_plan_items(session, episode_id)
+            if is_tickable(Dose.from_columns(item))]

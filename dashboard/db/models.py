@@ -407,6 +407,9 @@ class StrategyPart(DoseMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The safe ceiling of one application in minutes (heat 20, cold 15: the seed); plans
+    # past it are refused. None: no ceiling beyond the dose limits.
+    max_minutes: Mapped[int | None] = mapped_column(Integer)
     # Its picture (by content hash) and the words describing it for anyone who cannot see it.
     picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
     picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")

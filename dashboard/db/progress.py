@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import home_points, provisional_adherence
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -24,6 +25,8 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.domain.adherence import prescribed_days
+from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.progress import (
     AdherenceRecord,
@@ -58,19 +61,29 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     markers = [PlanMarker(v, on) for v, on in session.execute(
         select(PlanVersion.version, PlanVersion.effective_on)
         .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version))]
-    adherence = [AdherenceRecord(on, strategy, done, min(7, per_week or 7))
-                 for on, strategy, done, per_week in session.execute(
-                     select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
-                            PlanItem.days_per_week)
-                     .join(Adherence, Adherence.session_id == CareSession.id)
-                     .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
-                     .where(CareSession.episode_id == episode_id,
-                            CareSession.deleted_at.is_(None)))]
+    # Every counted part of the plan version each session was recorded under, answered or
+    # left blank (blank is not done: it must not make the answered parts look like all).
+    adherence = []
+    for on, strategy, done, kind, per_week in session.execute(
+            select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
+                   PlanItem.dose_kind, PlanItem.days_per_week)
+            .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
+            .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
+                       & (Adherence.plan_item_id == PlanItem.id))
+            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))):
+        prescribed = prescribed_days(kind, per_week)
+        if prescribed is not None:
+            adherence.append(AdherenceRecord(on, strategy, done, prescribed))
     goal = session.scalar(
         select(Goal.pain_target).join(PlanVersion, PlanVersion.id == Goal.plan_version_id)
         .where(PlanVersion.episode_id == episode_id, Goal.pain_target.is_not(None))
         .order_by(PlanVersion.version.desc()).limit(1))
-    return build_progress(points, markers, adherence, goal, since)
+    # The client's ticks count only after the last session (the rule is documented in
+    # domain/home_log.py); their pain and stress at home are a series of their own.
+    adherence += provisional_adherence(session, episode_id=episode_id,
+                                       last_session_on=rows[-1].session_on if rows else None)
+    return build_progress(points, markers, adherence, goal, since,
+                          home=home_points(session, episode_id=episode_id))
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,8 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
     """
     # The filters as plain conditions on clients (no IN subquery: for an admin the access
     # rule is TRUE and SQLite then reads the clients table once).
-    scope = [visible_clients(user), Client.archived.is_(False)]
+    scope = [visible_clients(user), Client.archived.is_(False),
+             Client.episode_state.in_(ACTIVE_CARE_STATES)]
     if practitioner_id:
         scope.append(Client.practitioner_id == practitioner_id)
     seen = [*scope, Client.last_session_on.between(start, end)]

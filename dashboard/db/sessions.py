@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.home_log import tick_days_by_item
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -26,8 +27,10 @@ from dashboard.db.models import (
 )
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
+from dashboard.domain.home_log import days_done_from_ticks
 from dashboard.domain.ids import parse_id
 from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
 from dashboard.domain.sessions import SessionInput
@@ -39,6 +42,9 @@ class AdherenceSlot:
     part_name: str
     prescribed: str
     days_per_week: int | None
+    # Days ticked done on the client's own page in the week up to today (None: no tick):
+    # the form starts from it, and the practitioner corrects it with the client.
+    from_home: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,15 +58,26 @@ class SessionContext:
     adherence: list[AdherenceSlot]
 
 
-def session_context(session: Session, client: Client) -> SessionContext:
+def session_context(session: Session, client: Client,
+                    today: dt.date | None = None) -> SessionContext:
+    """``today`` given: each plan part's days done in the past week, from the client's
+    ticks, to pre-fill the form with."""
     episode = current_episode(session, client.id)
     activities = [(a.id, a.name) for a in session.scalars(
         select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
                                          FunctionalActivity.active.is_(True))
         .order_by(FunctionalActivity.position))]
     plan = current_version(session, episode.id) if episode else None
+    ticks = tick_days_by_item(session, episode_id=episode.id,
+                              start=today - dt.timedelta(days=6), end=today) \
+        if episode and plan and today else {}
+    # An advice part with no days (a referral, CBT) is not asked as "days done".
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
-                           i.days_per_week) for i in plan.items] if plan else []
+                           i.days_per_week,
+                           days_done_from_ticks(ticks[i.id], session_on=today)
+                           if today and i.id in ticks else None)
+             for i in plan.items
+             if prescribed_days(i.dose_kind, i.days_per_week) is not None] if plan else []
     # A discharged episode takes no new sessions: the client starts a new episode.
     return SessionContext(episode.id if episode and episode.ended_on is None else None,
                           dates_of(episode) if episode else
@@ -215,12 +232,16 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
         query = query.where(CareSession.deleted_at.is_(None))
     rows = session.execute(query).all()
     ids = [care.id for care, _ in rows]
-    adherence: dict[int, list[tuple[int, int | None]]] = {}
-    for sid, done, per_week in session.execute(
-            select(Adherence.session_id, Adherence.days_done, PlanItem.days_per_week)
-            .join(PlanItem, PlanItem.id == Adherence.plan_item_id)
-            .where(Adherence.session_id.in_(ids))):
-        adherence.setdefault(sid, []).append((done, per_week))
+    # Every part of the plan version each session was recorded under, answered or blank.
+    adherence: dict[int, list[PartAnswer]] = {}
+    for sid, done, kind, per_week in session.execute(
+            select(CareSession.id, Adherence.days_done, PlanItem.dose_kind,
+                   PlanItem.days_per_week)
+            .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
+            .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
+                       & (Adherence.plan_item_id == PlanItem.id))
+            .where(CareSession.id.in_(ids))):
+        adherence.setdefault(sid, []).append(PartAnswer(done, prescribed_days(kind, per_week)))
     answers: dict[int, dict[str, list[int]]] = {}
     for sid, instrument, value in session.execute(
             select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
@@ -230,10 +251,7 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
     result = []
     for care, name in rows:
-        pairs = adherence.get(care.id, [])
-        done = sum(d for d, _ in pairs)
-        asked = sum(min(7, p or 7) for _, p in pairs)
-        summary = f"{done}/{asked} days ({len(pairs)} parts)" if pairs else "—"
+        summary = read_adherence(adherence.get(care.id, [])).describe()
         scores = tuple(score(k, v) for k, v in sorted(answers.get(care.id, {}).items()))
         result.append(SessionRow(care.id, care.session_on, care.pain, care.stress,
                                  care.function_score, care.notes, name, summary, scores,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.domain.dose import Dose, validate_dose
+from dashboard.domain.dose import LIMITS, Dose, validate_dose
 
 
 class CatalogueError(ValueError):
@@ -50,6 +50,7 @@ class PartSpec:
     cautions: str
     dose: Dose
     picture: PictureSpec | None = None
+    max_minutes: int | None = None  # the part's safe ceiling for one application
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,12 @@ class TemplateSpec:
     items: tuple[TemplateItemSpec, ...]
 
 
-def _dose(raw: dict[str, Any], where: str) -> Dose:
+def _dose(raw: dict[str, Any], where: str, max_minutes: int | None = None) -> Dose:
     try:
         dose = Dose(**raw)
     except TypeError as exc:
         raise CatalogueError(f"{where}: {exc}") from exc
-    problems = validate_dose(dose)
+    problems = validate_dose(dose, max_minutes=max_minutes)
     if problems:
         raise CatalogueError(f"{where}: " + "; ".join(problems.values()))
     return dose
@@ -115,12 +116,17 @@ def parse_strategies(text: str, drawings: Path = DRAWINGS) -> tuple[StrategySpec
             if part["key"] in seen:
                 raise CatalogueError(f"{where}: key used twice")
             seen.add(part["key"])
+            ceiling = part.get("max_minutes")
+            if ceiling is not None and (not isinstance(ceiling, int) or isinstance(
+                    ceiling, bool) or not 1 <= ceiling <= LIMITS["minutes_max"][1]):
+                raise CatalogueError(f"{where}: max_minutes must be a whole number of minutes")
             parts.append(PartSpec(
                 key=part["key"], name=part["name"],
                 instructions=part["instructions"].strip(),
                 cautions=part.get("cautions", "").strip(),
-                dose=_dose(part["dose"], where),
+                dose=_dose(part["dose"], where, ceiling),
                 picture=_picture(part, where, drawings),
+                max_minutes=ceiling,
             ))
         strategies.append(StrategySpec(raw["key"], raw["name"], raw.get("summary", ""),
                                        tuple(parts)))
@@ -129,7 +135,8 @@ def parse_strategies(text: str, drawings: Path = DRAWINGS) -> tuple[StrategySpec
     return tuple(strategies)
 
 
-def parse_templates(text: str, known_parts: set[str]) -> tuple[TemplateSpec, ...]:
+def parse_templates(text: str, known_parts: set[str],
+                    ceilings: dict[str, int | None] | None = None) -> tuple[TemplateSpec, ...]:
     data = tomllib.loads(text)
     templates = []
     for raw in data.get("template", []):
@@ -137,7 +144,8 @@ def parse_templates(text: str, known_parts: set[str]) -> tuple[TemplateSpec, ...
         for item in raw["items"]:
             if item["part"] not in known_parts:
                 raise CatalogueError(f"template {raw['key']!r}: unknown part {item['part']!r}")
-            dose = _dose(item["dose"], f"template {raw['key']!r}") if "dose" in item else None
+            dose = _dose(item["dose"], f"template {raw['key']!r}",
+                         (ceilings or {}).get(item["part"])) if "dose" in item else None
             items.append(TemplateItemSpec(item["part"], dose))
         templates.append(TemplateSpec(raw["key"], raw["name"], raw.get("description", ""),
                                       int(raw.get("review_interval_days", 14)), tuple(items)))
@@ -146,6 +154,7 @@ def parse_templates(text: str, known_parts: set[str]) -> tuple[TemplateSpec, ...
 
 def read_catalogue(data_dir: Path) -> tuple[tuple[StrategySpec, ...], tuple[TemplateSpec, ...]]:
     strategies = parse_strategies((data_dir / "strategies.toml").read_text(encoding="utf-8"))
-    keys = {p.key for s in strategies for p in s.parts}
-    templates = parse_templates((data_dir / "templates.toml").read_text(encoding="utf-8"), keys)
+    ceilings = {p.key: p.max_minutes for s in strategies for p in s.parts}
+    templates = parse_templates((data_dir / "templates.toml").read_text(encoding="utf-8"),
+                                set(ceilings), ceilings)
     return strategies, templates

@@ -53,8 +53,12 @@ class Dose:
         )
 
 
-def validate_dose(dose: Dose) -> dict[str, str]:
-    """Problems with a dose, keyed by field name; empty when the dose is sound."""
+def validate_dose(dose: Dose, *, max_minutes: int | None = None) -> dict[str, str]:
+    """Problems with a dose, keyed by field name; empty when the dose is sound.
+
+    ``max_minutes``: the part's own safe ceiling for one application, carried by the
+    catalogue (heat at most 20 minutes at a time, cold at most 15: the seed's "heat 15-20
+    minutes", "cold 10-15 minutes"; longer risks burns or cold injury to the skin)."""
     errors: dict[str, str] = {}
     if dose.kind not in DOSE_KINDS:
         return {"kind": "Choose timed, exercise or advice."}
@@ -73,6 +77,12 @@ def validate_dose(dose: Dose) -> dict[str, str]:
             errors["minutes_min"] = "A timed dose needs a number of minutes."
         elif dose.minutes_max is not None and dose.minutes_max < dose.minutes_min:
             errors["minutes_max"] = "The upper number of minutes cannot be below the lower."
+        if max_minutes is not None:
+            for name in ("minutes_min", "minutes_max"):
+                value = getattr(dose, name)
+                if value is not None and value > max_minutes:
+                    errors[name] = (f"At most {max_minutes} minutes at a time for this part: "
+                                    "longer is not safe for the skin.")
     if dose.kind == "exercise":
         if dose.sets is None:
             errors["sets"] = "An exercise needs a number of sets."

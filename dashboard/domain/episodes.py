@@ -57,6 +57,10 @@ REFERRAL_SOURCES = {"self": "Self-referred", "doctor": "A doctor",
 DISCHARGE_REASONS = {"goals_met": "Goals met", "plateau": "Progress has plateaued",
                      "referred_on": "Referred on", "stopped_attending": "Stopped attending"}
 EPISODE_STATE_LABELS = {"open": "Open", "flagged": "Red flag", "discharged": "Discharged"}
+# Active care: an episode not discharged (open, or open with an urgent flag). Who is due,
+# who is getting worse and who counts in a caseload are questions about active care only:
+# a discharged client keeps the status they left with, but is no longer followed.
+ACTIVE_CARE_STATES = ("open", "flagged")
 
 REASON_MAX = 2000
 NAME_MAX = 200

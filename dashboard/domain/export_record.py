@@ -16,6 +16,8 @@ class PlanItemRecord:
     strategy_name: str
     instructions: str
     dose: Dose
+    # The days the client ticked this part done on their own page.
+    done_at_home: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,6 @@ class HomeReportRecord:
     log_on: dt.date
     pain: int | None
     stress: int | None
-    parts_done: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import segno
+
 from dashboard.domain.dose import Dose
 
 TOKEN_BYTES = 24  # 192 bits: above the 128 bits the issue asks for
@@ -54,6 +56,25 @@ def plausible_token(raw: str) -> bool:
     return len(raw) == 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in raw)
 
 
+CLIENT_PATH = "/my/"
+
+
+def client_link_url(base_url: str, token: str) -> str:
+    """The link a client opens: the app's address, then /my/ and the token."""
+    return f"{base_url.rstrip('/')}{CLIENT_PATH}{token}"
+
+
+def short_link(url: str) -> str:
+    """The link without its scheme, for people to type from paper."""
+    return url.split("://", 1)[-1]
+
+
+def link_qr_svg(url: str, *, scale: int = 4) -> str:
+    """The link as an inline SVG QR code (no script, no image fetched from anywhere)."""
+    return segno.make(url, error="m").svg_inline(
+        scale=scale, title="QR code of your own link", dark="#000", light="#fff")
+
+
 def link_expires_at(created_at: dt.datetime, days: int) -> dt.datetime:
     return created_at + dt.timedelta(days=days)
 
@@ -81,6 +102,27 @@ def is_tickable(dose: Dose) -> bool:
 def loggable_days(today: dt.date) -> list[dt.date]:
     """Today first, then the six days before."""
     return [today - dt.timedelta(days=n) for n in range(LOG_DAYS)]
+
+
+@dataclass(frozen=True)
+class HomePoint:
+    """Pain and stress the client gave for a day at home (either may be missing)."""
+
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+
+
+@dataclass(frozen=True)
+class HomeEntry:
+    """One day the client reported at home, with the names of the parts ticked done
+    (``source`` "client": reported by the client, not measured at a session)."""
+
+    log_on: dt.date
+    pain: int | None
+    stress: int | None
+    parts_done: tuple[str, ...]
+    source: str = "client"
 
 
 @dataclass(frozen=True)
@@ -164,3 +206,24 @@ def home_pain_rose(*, last_session_pain: int | None, home_pain: int | None) -> b
     """The client's latest home pain is at least 2 points above their last session's."""
     return (last_session_pain is not None and home_pain is not None
             and home_pain - last_session_pain >= HOME_PAIN_RISE)
+
+
+# Adherence when both sources exist. A session asks "on how many days of the past week did
+# you do it?" and the practitioner records the answer (pre-filled from the client's ticks,
+# corrected with the client): that recorded number counts for the week it covers, and the
+# ticks of that week are not counted again. The ticks count on their own only for days
+# after the episode's last session, which no session has confirmed yet: one provisional
+# week, the seven days up to the latest day logged (and never before the last session).
+def adherence_since_last_session(
+        tick_days: Mapping[int, Iterable[dt.date]], *, last_session_on: dt.date | None,
+        latest_log_on: dt.date | None) -> tuple[dt.date | None, dict[int, int]]:
+    """(the day the provisional week ends, days ticked per plan part in it), or (None, {})
+    when no day has been logged since the last session."""
+    if latest_log_on is None or (last_session_on is not None
+                                 and latest_log_on <= last_session_on):
+        return None, {}
+    start = latest_log_on - dt.timedelta(days=LOG_DAYS - 1)
+    if last_session_on is not None:
+        start = max(start, last_session_on + dt.timedelta(days=1))
+    return latest_log_on, {item: len({d for d in days if start <= d <= latest_log_on})
+                           for item, days in tick_days.items()}

@@ -65,8 +65,10 @@ def parse_whole_number(raw: object, label: str) -> int | None:
     raise NumberError(f"{label} must be a whole number.")
 
 
-def parse_dose(kind: str, raw: dict[str, object]) -> tuple[Dose | None, dict[str, str]]:
-    """A dose from the builder's fields; errors keyed by field name."""
+def parse_dose(kind: str, raw: dict[str, object], *, max_minutes: int | None = None
+               ) -> tuple[Dose | None, dict[str, str]]:
+    """A dose from the builder's fields, within the part's own ceiling; errors keyed by
+    field name."""
     values: dict[str, int | None] = {}
     errors: dict[str, str] = {}
     for name in LIMITS:
@@ -77,7 +79,7 @@ def parse_dose(kind: str, raw: dict[str, object]) -> tuple[Dose | None, dict[str
     if errors:
         return None, errors
     dose = Dose(kind=kind, **values)
-    errors = validate_dose(dose)
+    errors = validate_dose(dose, max_minutes=max_minutes)
     return (None, errors) if errors else (dose, {})
 
 
@@ -171,6 +173,7 @@ class PartInfo:
     name: str
     strategy_name: str
     dose_kind: str
+    max_minutes: int | None = None  # the part's safe ceiling for one application
 
 
 def _parse_day(raw: object) -> dt.date | None:
@@ -224,7 +227,8 @@ def build_draft(
         if part is None:
             errors["items"] = "A chosen part is no longer in the catalogue; reload the page."
             continue
-        dose, dose_errors = parse_dose(part.dose_kind, raw_doses.get(part_id, {}))
+        dose, dose_errors = parse_dose(part.dose_kind, raw_doses.get(part_id, {}),
+                                       max_minutes=part.max_minutes)
         errors.update({f"dose-{part_id}-{k}": v for k, v in dose_errors.items()})
         if dose is not None:
             items.append(PlanItemDraft(part.id, part.name, part.strategy_name, dose))

@@ -7,6 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
+from dashboard.domain.home_log import HomePoint
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -38,10 +40,12 @@ class PlanMarker:
 
 @dataclass(frozen=True)
 class AdherenceRecord:
+    """One counted plan part at one session (advice parts with no days are left out)."""
+
     session_on: dt.date
     strategy: str
-    days_done: int
-    days_prescribed: int  # 7 where the plan gives no days per week
+    days_done: int | None  # None: left blank
+    days_prescribed: int  # adherence.prescribed_days: 7 where a timed part gives no days
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Progress:
     sentence: str
     baseline: SessionPoint | None = None
     function_baseline: float | None = None  # the episode's first PSFS score
+    # Days the client logged at home (their own page): drawn as their own lighter series,
+    # never mixed into the session scores, the baseline or the status.
+    home: list[HomePoint] = field(default_factory=list)
 
     @property
     def pain_bands(self) -> list[Band]:
@@ -103,8 +110,10 @@ def adherence_by_week(records: list[AdherenceRecord]) -> tuple[list[dt.date], li
     done: dict[tuple[dt.date, str], int] = defaultdict(int)
     asked: dict[tuple[dt.date, str], int] = defaultdict(int)
     for r in records:
+        if r.days_done is None:
+            continue
         key = (week_start(r.session_on), r.strategy)
-        done[key] += min(r.days_done, r.days_prescribed)
+        done[key] += days_counted(r.days_done, r.days_prescribed)
         asked[key] += r.days_prescribed
     weeks = sorted({w for w, _ in asked})
     strategies = sorted({s for _, s in asked})
@@ -116,8 +125,9 @@ def adherence_by_week(records: list[AdherenceRecord]) -> tuple[list[dt.date], li
 def adherence_against_change(points: list[SessionPoint], records: list[AdherenceRecord],
                              baseline: SessionPoint | None
                              ) -> list[tuple[dt.date, float, int]]:
-    """Per session after the episode's baseline: share of prescribed days done, and the
-    change in pain from that baseline."""
+    """Per session after the episode's baseline with every counted part answered: share of
+    prescribed days done, and the change in pain from that baseline. A session with parts
+    left blank is left out: 2 of 5 parts done in full is not 100% of the plan."""
     if baseline is None:
         return []
     by_day: dict[dt.date, list[AdherenceRecord]] = defaultdict(list)
@@ -127,17 +137,18 @@ def adherence_against_change(points: list[SessionPoint], records: list[Adherence
     for point in points:
         if point.session_on <= baseline.session_on:
             continue
-        rows = by_day.get(point.session_on)
-        if rows:
-            share = sum(min(r.days_done, r.days_prescribed) for r in rows) / sum(
-                r.days_prescribed for r in rows)
-            result.append((point.session_on, round(share, 2), point.pain - baseline.pain))
+        reading = read_adherence(PartAnswer(r.days_done, r.days_prescribed)
+                                 for r in by_day.get(point.session_on, []))
+        if reading.complete and reading.share is not None:
+            result.append((point.session_on, round(reading.share, 2),
+                           point.pain - baseline.pain))
     return result
 
 
 def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
-                   since: dt.date | None = None) -> Progress:
+                   since: dt.date | None = None,
+                   home: list[HomePoint] | None = None) -> Progress:
     """Everything the progress view shows. The status, the baseline and the bands always
     use the whole episode (its baseline is the first session); ``since`` only narrows what
     is drawn."""
@@ -148,8 +159,9 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
+        home = [h for h in home or [] if h.log_on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline)
+                    function_baseline, list(home or []))
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,21 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from dashboard.domain.adherence import days_counted
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.home_log import HomeEntry
 
 
 @dataclass(frozen=True)
 class AdherenceLine:
     part_name: str
-    days_done: int
-    days_per_week: int | None
+    days_done: int  # as answered
+    prescribed: int  # adherence.prescribed_days (advice parts with no days are left out)
+
+    def describe(self) -> str:
+        """The one reading of adherence: days beyond the prescription count as all of it."""
+        return f"{self.part_name}: {days_counted(self.days_done, self.prescribed)} of " \
+               f"{self.prescribed} days"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class EpisodeEntry:
     outcome: str | None
     plans: tuple[PlanEntry, ...]
     sessions: tuple[SessionEntry, ...]
+    home: tuple[HomeEntry, ...] = ()  # days the client logged on their own page
 
 
 @dataclass(frozen=True)
@@ -121,10 +129,27 @@ def sessions_csv(record: FullRecord) -> str:
             row = [s.id, episode.number, s.session_on.isoformat(), s.practitioner, s.pain,
                    s.stress, "" if s.function_score is None else s.function_score,
                    "; ".join(f"{name}: {value}" for name, value in s.ratings),
-                   "; ".join(f"{a.part_name}: {a.days_done}/{a.days_per_week or 7}"
-                             for a in s.adherence),
+                   "; ".join(a.describe() for a in s.adherence),
                    totals.get("PSS10", ""), totals.get("PHQ9", ""), totals.get("GAD7", ""),
                    s.notes]
+            writer.writerow([spreadsheet_safe(v) for v in row])
+    return buffer.getvalue()
+
+
+HOME_CSV_COLUMNS = ("episode", "date", "pain", "stress", "parts_done", "reported_by")
+
+
+def home_log_csv(record: FullRecord) -> str:
+    """One row per day the client logged at home, marked as reported by the client."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HOME_CSV_COLUMNS)
+    for episode in record.episodes:
+        for day in episode.home:
+            row = [episode.number, day.log_on.isoformat(),
+                   "" if day.pain is None else day.pain,
+                   "" if day.stress is None else day.stress,
+                   "; ".join(day.parts_done), "client (own page)"]
             writer.writerow([spreadsheet_safe(v) for v in row])
     return buffer.getvalue()
 
@@ -134,6 +159,7 @@ Produced on {produced} for {name} (record number {client_id}).
 
 record.pdf      your complete record, to read or print
 sessions.csv    every session's scores, one row each (opens in a spreadsheet)
+home_log.csv    every day you logged at home on your own page, one row each
 fhir.json       the record as a FHIR R4B Bundle, for another clinic's or app's system
 
 Keep this file safe: it holds health information about you.
@@ -149,6 +175,7 @@ def copy_zip(record: FullRecord, *, pdf: bytes, fhir_json: str) -> bytes:
             name=record.full_name, client_id=record.client_id))
         archive.writestr("record.pdf", pdf)
         archive.writestr("sessions.csv", sessions_csv(record))
+        archive.writestr("home_log.csv", home_log_csv(record))
         archive.writestr("fhir.json", fhir_json)
     return buffer.getvalue()
 

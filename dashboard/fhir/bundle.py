@@ -181,7 +181,11 @@ def _add_careplan(b: _Builder, record: ClientRecord, plan: PlanRecord,
         timing = _timing(item.dose)
         if timing:
             detail["scheduledTiming"] = timing
-        activities.append({"detail": detail})
+        # Each day the client ticked it done on their own page, by the client.
+        progress = [{"authorReference": {"reference": patient}, "time": day,
+                     "text": "Done (reported by the client at home)."}
+                    for day in item.done_at_home]
+        activities.append({"detail": detail, "progress": progress or None})
     period: dict[str, Any] = {"start": plan.effective_on}
     if end is not None:
         period["end"] = end

@@ -36,6 +36,7 @@ class HandoutPart:
     dose: str
     cautions: str
     picture: PictureRef | None = None
+    ticked: bool = True  # a row on the week's tracker (not for advice with no days)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class HandoutData:
     review_days: int
     crisis_line_text: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # The client's live link to their own page, printed with its QR code when there is one.
+    own_link: str = ""
+    own_link_qr: str = ""
 
 
 def render_html(data: HandoutData, page_size: str = "a4") -> str:
@@ -69,7 +73,7 @@ def render_html(data: HandoutData, page_size: str = "a4") -> str:
         h=data, css=css, page_size=PAGE_SIZES.get(page_size, "A4"), days=DAYS,
         urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
         not_a_replacement=content.NOT_A_REPLACEMENT,
-        tracker=[p.name for s in data.strategies for p in s.parts],
+        tracker=[p.name for s in data.strategies for p in s.parts if p.ticked],
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
-from dashboard.context import attachment, client_ip, current_db
+from dashboard.context import attachment, client_ip, current_db, own_link_url
 from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     NoPlan,
@@ -44,7 +44,8 @@ def preview(client_id: int) -> Response:
             plan = plan_version_for(db, client, version)
         except (AccessDenied, NoPlan):
             abort(404)
-        html = render_html(handout_data(db, client, plan), size)
+        html = render_html(handout_data(db, client, plan,
+                                        own_link=own_link_url(db, client.id)), size)
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="handout_previewed", entity="plan_version",
                      entity_id=plan.id, client_id=client.id, ip=client_ip())
@@ -60,7 +61,8 @@ def download(client_id: int) -> Response:
     with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
-            prepared = prepare_handout(db, client=client, version=version, page_size=size)
+            prepared = prepare_handout(db, client=client, version=version, page_size=size,
+                                       own_link=own_link_url(db, client.id))
         except (AccessDenied, NoPlan):
             abort(404)
         filename = handout_filename(client, prepared.version)

@@ -11,6 +11,7 @@ from dashboard.auth.access import require_user
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.clients import ClientFilters, ClientRow, list_clients
+from dashboard.db.home_log import HomeLogRow, home_log_overview
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
 
@@ -34,6 +35,7 @@ def layout(**_query: str) -> html.Div:
             db, user, ClientFilters(status="worsening", sort="pain", page_size=SECTION_LIMIT),
             today)
         recent = recent_sessions(db, user, SECTION_LIMIT)
+        home_logs = home_log_overview(db, user, today=today)
         caseload, total = list_clients(db, user, ClientFilters(page_size=CASELOAD_LIMIT), today)
     heading = "All clients" if admin else "Your clients"
     return html.Div([
@@ -52,6 +54,7 @@ def layout(**_query: str) -> html.Div:
                              html.P("No client is meaningfully worse."),
                              more=worse_total > len(worse)), lg=6),
         ]),
+        _section("Logged at home (last 7 days)", "home-logged", _home_log_list(home_logs)),
         _section("Recent sessions", "home-recent", _recent_list(recent)),
         _section(f"{heading} ({total})", "home-caseload",
                  client_table(caseload, today=today, show_practitioner=admin,
@@ -66,6 +69,20 @@ def _section(title: str, section_id: str, body, more: bool = False) -> html.Sect
         body,
         dcc.Link("See all in the client list", href="/clients") if more else None,
     ], id=section_id, **{"aria-label": title})
+
+
+def _home_log_list(rows: list[HomeLogRow]) -> html.Ul | html.P:
+    """Clients who logged on their own page; those whose home pain rose 2 points or more
+    above their last session's first, flagged in words as well as colour."""
+    if not rows:
+        return html.P("No client logged at home in the last 7 days.")
+    return html.Ul([html.Li([
+        dcc.Link(r.client_name, href=f"/clients/{r.client_id}"),
+        f" · logged at home on {r.days_logged} of the last 7 days",
+        html.Span(f" · home pain {r.latest_home_pain}, up from {r.last_session_pain} at the "
+                  "last session", className="text-danger fw-semibold home-pain-rose")
+        if r.pain_rose else None,
+    ]) for r in rows], className="list-unstyled", id="home-logged-list")
 
 
 def _recent_list(rows: list[RecentSession]) -> html.Ul | html.P:

@@ -76,3 +76,22 @@ def test_a_client_opens_their_link_on_a_phone_and_logs_three_days(
     client.set_viewport_size({"width": 320, "height": 700})
     assert client.evaluate("document.documentElement.scrollWidth") <= 320
     phone.close()
+
+    # The practitioner sees the three days: pre-filled in the session form (editable)...
+    page.goto(f"{server_url}/clients/1")
+    prefilled = page.get_by_label(re.compile("ticked at home on 3 of 7 days"))
+    expect(prefilled).to_have_value("3")
+    # ... as the client's own lighter series on progress, and in its table...
+    page.get_by_text("Progress", exact=True).click()
+    expect(page.locator("#progress-timeline .main-svg").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#progress-timeline")).to_contain_text("Pain at home (client)")
+    page.get_by_text(re.compile(r"Reported at home by the client \(3 days\)")).click()
+    for back, pain in ((2, 6), (1, 5), (0, 7)):
+        day = today - dt.timedelta(days=back)
+        expect(page.locator("#progress-home-table")).to_contain_text(
+            f"{day:%d %b %Y}{pain}")
+    _shot(page, "client-page-progress")
+    # ... and on home: logged on 3 of the last 7 days.
+    page.goto(f"{server_url}/")
+    expect(page.locator("#home-logged-list")).to_contain_text(
+        "logged at home on 3 of the last 7 days")

@@ -45,7 +45,7 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
     expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
     table = page.locator("#sess-history-table")
     expect(table.locator("tbody tr")).to_have_count(1)
-    expect(table.locator("tbody tr").first).to_contain_text("3/7 days")
+    expect(table.locator("tbody tr").first).to_contain_text("3/7 prescribed days (1 part)")
     expect(page.get_by_label("Pain (0-10)")).to_have_value("")  # ready for the next one
 
     # Second session, with a PHQ-9 whose item 9 is above 0; notes saved with Ctrl+Enter.

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from dashboard.auth.access import CurrentUser, can_see_client
 from dashboard.db.clients import ClientFilters, list_clients
 from dashboard.db.models import Client, ClientShare
+from dashboard.db.progress import clinic_summary
 from tests.factories import make_client
 
 TODAY = dt.date(2026, 11, 25)
@@ -87,3 +88,25 @@ def test_filters_by_status_due_and_archived(any_db, people):
         assert ids(archived=True) == [extra.id]
         assert ids(practitioner_id=people.bob_id) == [people.bob_client_id]
         assert ids(sort="due") == [people.alice_client_id, people.bob_client_id]
+
+
+def test_due_worsening_and_caseloads_are_about_active_care_only(any_db, people):
+    """Issue 17, item 10: a discharged client left "worsening" on home and in the overview."""
+    admin = as_user(people.admin_id, "admin")
+    with any_db.begin() as s:
+        for cid, state in ((people.alice_client_id, "discharged"),
+                           (people.bob_client_id, "flagged")):
+            client = s.get(Client, cid)
+            client.status, client.episode_state = "worsening", state
+            client.next_due_on = client.last_session_on = TODAY - dt.timedelta(days=1)
+            client.baseline_pain, client.latest_pain = 3, 6
+    with any_db.read() as s:
+        def ids(**kw):
+            return [r.id for r in list_clients(s, admin, ClientFilters(**kw), TODAY)[0]]
+
+        assert ids(status="worsening") == [people.bob_client_id]
+        assert ids(due_only=True) == [people.bob_client_id]
+        assert set(ids()) == {people.alice_client_id, people.bob_client_id}  # still listed
+        summary = clinic_summary(s, admin, start=TODAY - dt.timedelta(days=30), end=TODAY)
+        assert summary.caseload == [("Bob Practitioner", 1)]
+        assert summary.statuses == {"worsening": 1}

@@ -7,10 +7,22 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.db.csv_data import current_episode_dates, import_sessions
-from dashboard.db.models import CareSession, Client, Episode
-from dashboard.db.sessions import save_session, session_context, update_session
+from dashboard.db.handouts import handout_data
+from dashboard.db.models import CareSession, Client, Episode, StrategyPart
+from dashboard.db.plans import save_plan_version
+from dashboard.db.progress import load_progress
+from dashboard.db.sessions import (
+    save_session,
+    session_context,
+    session_history,
+    update_session,
+)
+from dashboard.db.summary import current_episode
 from dashboard.domain.csv_import import check_session_rows
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.domain.sessions import SessionInput
+from dashboard.handout.render import render_html
 
 FIRST_START, FIRST_END = dt.date(2026, 1, 5), dt.date(2026, 3, 1)
 SECOND_START = dt.date(2026, 4, 1)
@@ -82,3 +94,31 @@ def test_the_import_refuses_rows_for_a_discharged_client_and_outside_the_episode
                         lambda done, total: None)
     with any_db.read() as s:  # nothing was written
         assert s.scalar(select(CareSession.id)) is None
+
+
+def test_one_reading_of_adherence_in_the_history_the_form_progress_and_handout(any_db, people):
+    """Issue 17, item 6: the history showed "7/3 days" and counted advice and blank parts."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        version = save_plan_version(s, episode_id=current_episode(s, client.id).id,
+                                    draft=PlanDraft(tuple(
+                                        PlanItemDraft(parts[k].id, k, k,
+                                                      Dose.from_columns(parts[k]))
+                                        for k in ("heat", "bridge", "cbt"))),
+                                    user_id=people.alice_id, today=FIRST_START)
+        heat, bridge, _cbt = (i.id for i in version.items)
+        context = session_context(s, client)
+        assert [slot.plan_item_id for slot in context.adherence] == [heat, bridge]
+        save_session(s, client=client, context=context, user_id=people.alice_id,
+                     data=SessionInput(dt.date(2026, 1, 12), 5, 4, {}, {bridge: 7}))
+        (row,) = session_history(s, client.id, include_deleted=False)
+        assert row.adherence == "3/3 prescribed days (1 of 2 parts answered)"
+        progress = load_progress(s, current_episode(s, client.id).id)
+        assert sorted((r.strategy, r.days_done, r.days_prescribed)
+                      for r in progress.adherence) == [("Heat or cold therapy", None, 7),
+                                                       ("Stretch and strengthen", 7, 3)]
+        handout = render_html(handout_data(s, client, version))
+        tracker = handout[handout.index('class="tracker"'):]
+        assert "Bridge" in tracker and "therapy (CBT)" not in tracker
+        assert "therapy (CBT)" in handout  # the part is on the handout, with no tick row

@@ -1,4 +1,9 @@
+import datetime as dt
+
+from dashboard.cli import DATA_DIR
+from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose, describe_dose, validate_dose
+from dashboard.domain.plans import PartInfo, build_draft
 
 
 def test_heat_dose_reads_as_on_the_handout():
@@ -40,3 +45,29 @@ def test_columns_round_trip():
     for key, value in columns.items():
         setattr(row, key, value)
     assert Dose.from_columns(row) == dose
+
+
+def test_each_part_keeps_within_its_own_ceiling():
+    """Issue 17, item 9: cold packs of 240 minutes twelve times a day were accepted."""
+    cold = Dose("timed", minutes_min=240, minutes_max=240, times_per_day=12)
+    assert validate_dose(cold) == {}  # no ceiling given: only the general limits
+    errors = validate_dose(cold, max_minutes=15)
+    assert set(errors) == {"minutes_min", "minutes_max"}
+    assert errors["minutes_max"].startswith("At most 15 minutes at a time")
+    assert validate_dose(Dose("timed", minutes_min=10, minutes_max=15), max_minutes=15) == {}
+    assert validate_dose(Dose("timed", minutes_min=20), max_minutes=20) == {}
+    assert "minutes_min" in validate_dose(Dose("timed", minutes_min=21), max_minutes=20)
+
+
+def test_the_seed_gives_heat_and_cold_their_ceilings_and_the_builder_keeps_them():
+    strategies, _templates = read_catalogue(DATA_DIR)
+    ceilings = {p.key: p.max_minutes for s in strategies for p in s.parts}
+    assert (ceilings["heat"], ceilings["cold"], ceilings["plank"]) == (20, 15, None)
+    cold = PartInfo(1, "Cold", "Heat or cold therapy", "timed", max_minutes=15)
+    draft, errors = build_draft({1: cold}, [1], {1: {"minutes_min": "240", "times_per_day":
+                                                     "12"}}, review="14", notes="", goals=(),
+                                today=dt.date(2026, 11, 25))
+    assert "At most 15 minutes" in errors["dose-1-minutes_min"] and draft.items == ()
+    draft, errors = build_draft({1: cold}, [1], {1: {"minutes_min": "15"}}, review="14",
+                                notes="", goals=(), today=dt.date(2026, 11, 25))
+    assert errors == {} and draft.items[0].dose.minutes_min == 15

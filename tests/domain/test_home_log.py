@@ -8,6 +8,7 @@ import pytest
 
 from dashboard.domain.dose import Dose
 from dashboard.domain.home_log import (
+    adherence_since_last_session,
     clean_link_days,
     days_done_from_ticks,
     days_logged,
@@ -98,3 +99,17 @@ def test_tokens_are_32_url_safe_characters_and_depend_on_the_key():
                                            ("366", None), ("x", None), (True, None)])
 def test_link_days(raw, days):
     assert clean_link_days(raw)[0] == days
+
+
+def test_ticks_count_only_after_the_last_session_in_one_provisional_week():
+    last_session = dt.date(2026, 3, 6)
+    ticks = {1: [dt.date(2026, 3, d) for d in (4, 5, 6, 7, 9)], 2: [dt.date(2026, 3, 3)]}
+    end, done = adherence_since_last_session(ticks, last_session_on=last_session,
+                                             latest_log_on=dt.date(2026, 3, 9))
+    # 4-6 March were covered by the session's own answer: only the 7th and 9th count.
+    assert end == dt.date(2026, 3, 9) and done == {1: 2, 2: 0}
+    assert adherence_since_last_session(ticks, last_session_on=dt.date(2026, 3, 9),
+                                        latest_log_on=dt.date(2026, 3, 9)) == (None, {})
+    end, done = adherence_since_last_session(ticks, last_session_on=None,
+                                             latest_log_on=dt.date(2026, 3, 9))
+    assert done == {1: 5, 2: 1}  # no session yet: the 7 days up to the latest day logged

@@ -148,7 +148,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
         details = _details(client, practitioner_name(db, client.practitioner_id), today)
         current = versions[0] if versions else None
-        context = session_context(db, client)
+        context = session_context(db, client, today)
         history = session_views.history_table(
             session_history(db, client.id, include_deleted=user.is_admin),
             can_restore=user.is_admin)
@@ -252,7 +252,7 @@ def toggle_archive(_n, client_id):
 
 
 def _part_infos(db) -> dict[int, PartInfo]:
-    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind)
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind, p.max_minutes)
             for s in list_strategies(db) for p in s.parts if not p.retired}
 
 

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import authorize_client, require_user
-from dashboard.context import client_ip, current_db
+from dashboard.context import client_ip, current_db, own_link_url
 from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     HandoutRow,
@@ -70,7 +70,8 @@ def download_handout(_n, size, client_id):
     with current_db().read() as db:
         client = authorize_client(db, user, client_id)
         try:
-            prepared = prepare_handout(db, client=client, version=None, page_size=size)
+            prepared = prepare_handout(db, client=client, version=None, page_size=size,
+                                       own_link=own_link_url(db, client.id))
         except NoPlan as exc:
             return None, str(exc), no_update
         filename = handout_filename(client, prepared.version)

@@ -47,6 +47,23 @@ def _data_table(progress: Progress) -> html.Details:
     ], className="mb-3")
 
 
+def _home_table(progress: Progress) -> html.Details | None:
+    """The days the client logged at home, reported by the client (their own page)."""
+    if not progress.home:
+        return None
+    rows = [html.Tr([html.Td(h.log_on.strftime("%d %b %Y")),
+                     html.Td("—" if h.pain is None else h.pain),
+                     html.Td("—" if h.stress is None else h.stress)]) for h in progress.home]
+    return html.Details([
+        html.Summary(f"Reported at home by the client ({len(progress.home)} days)"),
+        dbc.Table([html.Caption("Pain and stress the client gave on their own page, "
+                                "between sessions"),
+                   html.Thead(html.Tr([html.Th(h, scope="col")
+                                       for h in ("Date", "Pain at home", "Stress at home")])),
+                   html.Tbody(rows)], size="sm", striped=True, id="progress-home-table"),
+    ], className="mb-3")
+
+
 def _adherence_text(progress: Progress) -> str:
     weeks, strategies, matrix = adherence_by_week(progress.adherence)
     if not strategies:
@@ -86,13 +103,17 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                "pain and function with their baseline (the episode's first session, whatever "
                "the range shown) and their own bands of meaningful improvement and worsening; "
                "stress has no agreed threshold, so no band; the pain goal and each plan "
-               "version; questionnaire totals below with their bands. " + progress.sentence),
+               "version; questionnaire totals below with their bands; the scores the client "
+               "gave at home as lighter open markers, apart from the session's. "
+               + progress.sentence),
         _data_table(progress),
+        _home_table(progress),
         dbc.Row([
             # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
                      _graph(figures.adherence_heatmap(progress), "progress-adherence",
-                            _adherence_text(progress)) if progress.adherence else
+                            _adherence_text(progress)) if any(
+                         a.days_done is not None for a in progress.adherence) else
                      html.P(_adherence_text(progress), id="progress-adherence")], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
                      _graph(figures.adherence_scatter(progress), "progress-scatter",

@@ -59,9 +59,13 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
         _labelled(name, number_input({"type": ids.SESSION_RATING, "activity": aid}, None),
                   {"type": ids.SESSION_RATING_ERROR, "activity": aid}, width=4)
         for aid, name in context.activities]
+    # Days done start from the client's own ticks when they logged (editable).
     adherence = [
-        _labelled(f"{slot.part_name} (plan: {slot.prescribed})",
-                  number_input({"type": ids.SESSION_ADHERENCE, "item": slot.plan_item_id}, None),
+        _labelled(f"{slot.part_name} (plan: {slot.prescribed})"
+                  + ("" if slot.from_home is None else
+                     f" · ticked at home on {slot.from_home} of 7 days"),
+                  number_input({"type": ids.SESSION_ADHERENCE, "item": slot.plan_item_id},
+                               slot.from_home),
                   {"type": ids.SESSION_ADHERENCE_ERROR, "item": slot.plan_item_id}, width=4)
         for slot in context.adherence]
     return html.Div([
