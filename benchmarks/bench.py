@@ -356,7 +356,9 @@ def run(url: str, runs: int) -> tuple[list[Result], dict[str, int]]:
 
     def save_day_request() -> None:
         response = phone.post("/my/", data={"day": clinic_day, "pain": "4", "stress": "3",
-                                            "done": [str(i) for i in tickable]})
+                                            "done": [str(i) for i in tickable]},
+                              headers={"Origin": "http://localhost",
+                                       "Sec-Fetch-Site": "same-origin"})
         if response.status_code != 303:
             raise RuntimeError(f"day save: HTTP {response.status_code}")
 

@@ -168,6 +168,8 @@ def discharge_values(cid, episode_id, goals, **overrides):
         "discharge-date.date": "2026-03-01",
         "discharge-recommendations.value": "Keep up the bridges twice a week.",
         "discharge-goal": [({"type": "discharge-goal", "goal": g}, True) for g in goals],
+        "discharge-goal-reason": [({"type": "discharge-goal-reason", "goal": g}, None)
+                                  for g in goals],
     }
     values.update(overrides)
     return values
@@ -228,6 +230,37 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
     http.post("/logout")
     login(http, BOB)
     assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
+
+
+def test_a_pain_goal_is_judged_from_the_discharge_pain(http, db, planned, tmp_path):
+    """Issue 17, item 11: "pain at or below 2" ticked met at a discharge pain of 3 is
+    refused, unless the practitioner gives a reason, which the summary prints."""
+    cid = planned
+    with db.begin() as s:
+        add_sessions(s, cid, [(8, 7, 3.0), (3, 3, 6.5)])
+        episode_id = current_episode(s, cid).id
+        final = current_version(s, episode_id)
+        s.add(Goal(plan_version_id=final.id, description="Pain at or below 2", pain_target=2))
+        s.flush()
+        goals = list(s.scalars(select(Goal.id).where(Goal.plan_version_id == final.id)))
+    login(http, ALICE)
+    refused = invoke(http, "discharge-result", discharge_values(cid, episode_id, goals))
+    assert "Pain at discharge is 3" in refused.get_data(as_text=True)
+    with db.read() as s:
+        assert s.get(Episode, episode_id).ended_on is None
+    reason = "Pain 3 only after a long drive; 1-2 otherwise"
+    invoke(http, "discharge-go", discharge_values(
+        cid, episode_id, goals, **{"discharge-goal-reason": [
+            ({"type": "discharge-goal-reason", "goal": g}, reason) for g in goals]}))
+    with db.read() as s:
+        assert s.get(Episode, episode_id).ended_on is not None
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "episode_discharged"))
+        assert reason in str(entry.detail)
+    response = http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf?for=referrer")
+    text = " ".join(pdf_text(response.data, tmp_path).split())
+    assert "Pain at or below 2: Met (the practitioner's judgement against the scores:" in text
+    # The final plan grouped by strategy: a heading per strategy, not "strategy: part".
+    assert "Heat or cold therapy" in text and "Heat or cold therapy:" not in text
 
 
 def test_progress_of_an_earlier_episode_and_forged_episode_ids(http, db, sqlite_people):

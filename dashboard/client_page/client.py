@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, request
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from dashboard.auth import throttle
@@ -68,27 +69,34 @@ def _ended(*, status: int = 404, wait: int = 0) -> Response:
     return _headers(response)
 
 
-def _throttle_wait(ip: str, now: dt.datetime) -> int:
-    with current_db().read() as db:
-        failures, last = recent_link_failures(db, ip=ip, since=now - throttle.WINDOW)
-    return throttle.wait_seconds(0, failures, last, now)
+def _look_up(db: Session, token: str | None, ip: str,
+             now: dt.datetime) -> tuple[LinkAccess | None, int]:
+    """In the caller's read: (the live link of this token, 0), or (None, seconds the address
+    must still wait). While the address must wait, no token is even looked at."""
+    failures, last = recent_link_failures(db, ip=ip, since=now - throttle.WINDOW)
+    wait = throttle.wait_seconds(0, failures, last, now)
+    if wait:
+        return None, wait
+    if not token or not plausible_token(token):
+        return None, 0
+    return link_for_token(db, token, now=now), 0
+
+
+def _count_failure(ip: str, now: dt.datetime) -> None:
+    """An unknown or ended token, counted against the address (the only write a stranger
+    can cause: no audit entry, so the log cannot be flooded from outside)."""
+    with current_db().begin() as db:
+        record_link_failure(db, ip=ip, now=now)
 
 
 def _live_link(token: str | None, now: dt.datetime) -> tuple[LinkAccess | None, int]:
-    """The link this token opens, or (None, seconds to wait). An unknown or ended token is
-    counted against the address; while the address must wait, no token is even looked at."""
+    """The link this token opens, or (None, seconds to wait)."""
     ip = client_ip()
-    wait = _throttle_wait(ip, now)
-    if wait:
-        return None, wait
-    access = None
-    if token and plausible_token(token):
-        with current_db().read() as db:
-            access = link_for_token(db, token, now=now)
-    if access is None:
-        with current_db().begin() as db:
-            record_link_failure(db, ip=ip, now=now)
-    return access, 0
+    with current_db().read() as db:
+        access, wait = _look_up(db, token, ip, now)
+    if access is None and not wait:
+        _count_failure(ip, now)
+    return access, wait
 
 
 @blueprint.get(f"{CLIENT_PATH}<token>")
@@ -126,18 +134,22 @@ def _render(access: LinkAccess, data: ClientPageData, *, saved: dt.date | None =
 
 @blueprint.get(CLIENT_PATH)
 def page() -> Response:
-    now = utcnow()
-    access, wait = _live_link(request.cookies.get(COOKIE), now)
-    if access is None:
-        return _ended(status=429 if wait else 404, wait=wait)
+    now, ip = utcnow(), client_ip()
     today = clinic_today()
-    saved = _saved_day(request.args.get("saved", ""), today)
+    # One read for the throttle, the link and everything the page shows; the audit entry
+    # is a short write of its own, so no write lock is held while the page is read.
+    with current_db().read() as db:
+        access, wait = _look_up(db, request.cookies.get(COOKIE), ip, now)
+        data = client_page_data(db, client_id=access.client_id,
+                                episode_id=access.episode_id, today=today) if access else None
+    if access is None or data is None:
+        if not wait:
+            _count_failure(ip, now)
+        return _ended(status=429 if wait else 404, wait=wait)
     with current_db().begin() as db:
-        data = client_page_data(db, client_id=access.client_id, episode_id=access.episode_id,
-                                today=today)
         record_audit(db, user_id=None, action="client_page_viewed", entity="client_link",
-                     entity_id=access.link_id, client_id=access.client_id, ip=client_ip())
-    return _render(access, data, saved=saved)
+                     entity_id=access.link_id, client_id=access.client_id, ip=ip)
+    return _render(access, data, saved=_saved_day(request.args.get("saved", ""), today))
 
 
 def _saved_day(raw: str, today: dt.date) -> dt.date | None:

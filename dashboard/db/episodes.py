@@ -34,6 +34,7 @@ from dashboard.domain.episodes import (
     REFERRAL_SOURCES,
     DischargeDraft,
     IntakeDraft,
+    MeasurableGoal,
     Outcome,
     OutcomeSummary,
     ScorePoint,
@@ -151,6 +152,13 @@ def episode_points(session: Session, episode_id: int) -> list[ScorePoint]:
                 .order_by(CareSession.session_on, CareSession.id))]
 
 
+def measurable_goals(session: Session, episode: Episode) -> list[MeasurableGoal]:
+    """The final plan's goals the scores can judge (pain targets)."""
+    plan = current_version(session, episode.id)
+    return [MeasurableGoal(g.id, g.pain_target) for g in (plan.goals if plan else [])
+            if g.pain_target is not None]
+
+
 def discharge_goals(session: Session, episode: Episode) -> list[tuple[Goal, bool | None]]:
     """The final plan's goals with whether each looks met (pain goals from the scores)."""
     plan = current_version(session, episode.id)
@@ -180,6 +188,7 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     for goal in plan.goals if plan else []:
         if goal.id in draft.goals_met:
             goal.met = draft.goals_met[goal.id]
+            goal.met_override = draft.goal_overrides.get(goal.id, "")
     session.flush()
     refresh_client_summary(session, client)
     return episode
@@ -314,7 +323,7 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
     plan = session.get(PlanVersion, episode.final_plan_version_id) \
         if episode.final_plan_version_id else None
     goals = tuple(GoalRow(g.description, "Not recorded" if g.met is None
-                          else "Met" if g.met else "Not met")
+                          else "Met" if g.met else "Not met", g.met_override)
                   for g in (plan.goals if plan else []))
     lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i)))
                   for i in (plan.items if plan else []))

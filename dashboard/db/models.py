@@ -513,6 +513,9 @@ class Goal(Base):
     target_on: Mapped[dt.date | None] = mapped_column(Date)
     # Set at discharge: whether the goal was met (None until then).
     met: Mapped[bool | None] = mapped_column(Boolean)
+    # A measurable goal is judged from the scores; a practitioner who judges otherwise
+    # gives the reason here (printed on the summary, audited).
+    met_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FunctionalActivity(Base):
@@ -656,6 +659,9 @@ class SafetyAlert(Base):
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The item 9 answer the alert was raised for: one alert per answer of a session (an
+    # edit keeping it raises nothing new); kept even when an incomplete PHQ-9 was not.
+    answer: Mapped[int | None] = mapped_column(Integer)
 
 
 HOME_LOG_SOURCES = ("client",)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -32,8 +32,8 @@ from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.home_log import days_done_from_ticks
 from dashboard.domain.ids import parse_id
-from dashboard.domain.questionnaires import Score, raises_self_harm_alert, score
-from dashboard.domain.sessions import SessionInput
+from dashboard.domain.questionnaires import Score, needs_new_alert, score
+from dashboard.domain.sessions import SessionInput, psfs_score
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,15 @@ def _write_children(session: Session, care: CareSession, data: SessionInput) -> 
     for key, answers in data.questionnaires.items():
         session.add_all([QuestionnaireAnswer(session_id=care.id, instrument=key, item=n,
                                              value=v) for n, v in enumerate(answers, start=1)])
-        already = session.scalar(select(SafetyAlert.id).where(
-            SafetyAlert.session_id == care.id, SafetyAlert.acknowledged_at.is_(None)))
-        if raises_self_harm_alert(key, answers) and already is None:
-            session.add(SafetyAlert(client_id=care.client_id, session_id=care.id,
-                                    kind="phq9_item9"))
+    # One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
+    # the answer raises nothing new); the answer is kept on the alert, so an incomplete
+    # PHQ-9 that was not stored still says what the client answered.
+    raised_for = list(session.scalars(select(SafetyAlert.answer).where(
+        SafetyAlert.session_id == care.id)))
+    answer = data.self_harm_signal
+    if needs_new_alert(answer, [a for a in raised_for if a is not None]):
+        session.add(SafetyAlert(client_id=care.client_id, session_id=care.id,
+                                kind="phq9_item9", answer=answer))
 
 
 def save_session(
@@ -161,17 +165,24 @@ def update_session(
     keep_adherence: bool,
 ) -> None:
     """Replace the session's values. Adherence recorded under an earlier plan version is
-    kept as it was (``keep_adherence``), since its parts may no longer be in the plan."""
+    kept as it was (``keep_adherence``), since its parts may no longer be in the plan; so
+    are the PSFS ratings of activities the form no longer shows (retired since): an edit
+    never deletes the ratings a session was saved with, only re-rates those it shows."""
     check_within_episode(data.session_on, session_episode_dates(session, care))
+    kept = {r.activity_id: r.score for r in session.scalars(select(FunctionalRating).where(
+        FunctionalRating.session_id == care.id,
+        FunctionalRating.activity_id.not_in(list(data.ratings))))}
     care.session_on, care.pain, care.stress = data.session_on, data.pain, data.stress
-    care.function_score, care.notes, care.updated_at = data.function_score, data.notes, utcnow()
-    session.execute(delete(FunctionalRating).where(FunctionalRating.session_id == care.id))
+    care.function_score = psfs_score({**kept, **data.ratings})
+    care.notes, care.updated_at = data.notes, utcnow()
+    session.execute(delete(FunctionalRating).where(
+        FunctionalRating.session_id == care.id,
+        FunctionalRating.activity_id.in_(list(data.ratings))))
     session.execute(delete(QuestionnaireAnswer).where(QuestionnaireAnswer.session_id == care.id))
     if not keep_adherence:
         session.execute(delete(Adherence).where(Adherence.session_id == care.id))
     else:
-        data = SessionInput(data.session_on, data.pain, data.stress, data.ratings, {},
-                            data.notes, data.questionnaires)
+        data = replace(data, adherence={})
     session.flush()
     _write_children(session, care, data)
     session.flush()
@@ -294,15 +305,12 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
     """
     acknowledger = select(User.name).where(User.id == SafetyAlert.acknowledged_by_id) \
         .scalar_subquery()
-    answer = select(QuestionnaireAnswer.value).where(
-        QuestionnaireAnswer.session_id == SafetyAlert.session_id,
-        QuestionnaireAnswer.instrument == "PHQ9", QuestionnaireAnswer.item == 9) \
-        .scalar_subquery()
     query = (select(SafetyAlert, Client.given_name, Client.family_name, CareSession.session_on,
-                    acknowledger, answer)
+                    acknowledger, SafetyAlert.answer)
              .join(Client, Client.id == SafetyAlert.client_id)
              .join(CareSession, CareSession.id == SafetyAlert.session_id)
-             .where(CareSession.deleted_at.is_(None))
+             # Deleting the session does not hide an alert no one has acknowledged yet.
+             .where(CareSession.deleted_at.is_(None) | SafetyAlert.acknowledged_at.is_(None))
              .order_by(SafetyAlert.raised_at.desc()))
     if client_id is not None:
         query = query.where(SafetyAlert.client_id == client_id)
@@ -313,6 +321,13 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
     return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,
                      a.acknowledged_at, by or "", a.action, a.note)
             for a, given, family, on, by, value in session.execute(query.limit(100))]
+
+
+def open_alert_for_session(session: Session, session_id: int) -> int | None:
+    """The newest alert on this session no one has acknowledged yet, if any."""
+    return session.scalar(select(SafetyAlert.id).where(
+        SafetyAlert.session_id == session_id, SafetyAlert.acknowledged_at.is_(None))
+        .order_by(SafetyAlert.id.desc()).limit(1))
 
 
 def acknowledge_alert(session: Session, alert: SafetyAlert, *, user_id: int, action: str,

@@ -9,7 +9,7 @@ and freezes its outcome; a returning client starts a new episode from a new base
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.status import (
@@ -126,12 +126,33 @@ def parse_intake(
         value = answers.get(item.key)
         if value not in ANSWERS:
             errors[f"flag-{item.key}"] = "Answer yes, no or not asked."
+        elif item.level == URGENT and value == "not_asked":
+            # A cauda equina sign left unasked is a missed emergency (NICE NG59, 2016/2020:
+            # ask about them at every assessment of low back pain).
+            errors[f"flag-{item.key}"] = ("Ask this: an urgent-care question must be "
+                                          "answered yes or no before treatment starts.")
         else:
             checked[item.key] = str(value)
     if errors:
         return None, errors
     return IntakeDraft(source, name, why, True,
                        consent_data is True, checked), {}
+
+
+AGE_FLAG_UNDER, AGE_FLAG_OVER = 20, 55  # product brief: new back pain under 20 or over 55
+
+
+def age_on(date_of_birth: dt.date, day: dt.date) -> int:
+    return day.year - date_of_birth.year - (
+        (day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def age_flag_answer(date_of_birth: dt.date | None, today: dt.date) -> str:
+    """The age item of the screen, from the date of birth: "yes" under 20 or over 55."""
+    if date_of_birth is None:
+        return "not_asked"
+    age = age_on(date_of_birth, today)
+    return "yes" if age < AGE_FLAG_UNDER or age > AGE_FLAG_OVER else "no"
 
 
 def parse_note(raw: object, label: str, *, required: bool = True) -> tuple[str, str | None]:
@@ -261,14 +282,50 @@ class DischargeDraft:
     ended_on: dt.date
     recommendations: str
     goals_met: dict[int, bool]  # goal id -> met
+    # goal id -> the practitioner's reason for judging a measurable goal against its scores
+    goal_overrides: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MeasurableGoal:
+    """A goal with a target the scores can judge (today: pain at or below a number)."""
+
+    id: int
+    pain_target: int
+
+
+def judge_goals(goals: list[MeasurableGoal], final_pain: int | None,
+                ticked: dict[int, object], reasons: dict[int, object]
+                ) -> tuple[dict[int, str], dict[str, str]]:
+    """A measurable goal is judged from the discharge scores: "met" must agree with them,
+    or carry the practitioner's reason for overriding them (printed and audited).
+    Returns the overrides (goal id -> reason) and problems keyed "goal-<id>"."""
+    overrides: dict[int, str] = {}
+    errors: dict[str, str] = {}
+    for goal in goals:
+        scored = pain_goal_met(goal.pain_target, final_pain)
+        if scored is None or (ticked.get(goal.id) is True) == scored:
+            continue
+        reason, problem = parse_note(reasons.get(goal.id), "reason for overriding the scores")
+        if problem:
+            verdict = "met" if scored else "not met"
+            errors[f"goal-{goal.id}"] = (
+                f"Pain at discharge is {final_pain}, so by the scores this goal (pain at or "
+                f"below {goal.pain_target}) is {verdict}. Change the tick, or give a reason "
+                "for overriding the scores.")
+        else:
+            overrides[goal.id] = reason
+    return overrides, errors
 
 
 def parse_discharge(
     *, reason: object, ended_on: object, recommendations: object,
     goals_met: dict[int, object], started_on: dt.date, last_session_on: dt.date | None,
-    today: dt.date,
+    today: dt.date, measurable: list[MeasurableGoal] | None = None,
+    final_pain: int | None = None, goal_reasons: dict[int, object] | None = None,
 ) -> tuple[DischargeDraft | None, dict[str, str]]:
-    errors: dict[str, str] = {}
+    overrides, errors = judge_goals(measurable or [], final_pain, goals_met,
+                                    goal_reasons or {})
     if reason not in DISCHARGE_REASONS:
         errors["reason"] = "Choose why the episode ends."
     day: dt.date | None = None
@@ -292,7 +349,8 @@ def parse_discharge(
     if errors or day is None:
         return None, errors
     return DischargeDraft(str(reason), day, text,
-                          {gid: value is True for gid, value in goals_met.items()}), {}
+                          {gid: value is True for gid, value in goals_met.items()},
+                          overrides), {}
 
 
 def pain_goal_met(target: int | None, final_pain: int | None) -> bool | None:

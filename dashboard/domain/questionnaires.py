@@ -114,6 +114,26 @@ def score(instrument_key: str, answers: list[int]) -> Score:
     return Score(instrument_key, total, band)
 
 
-def raises_self_harm_alert(instrument_key: str, answers: list[int]) -> bool:
-    return instrument_key == "PHQ9" and len(answers) >= SELF_HARM_ITEM and \
-        answers[SELF_HARM_ITEM - 1] > 0
+def self_harm_answer(instrument_key: str, answers: list[object]) -> int | None:
+    """PHQ-9 item 9 (thoughts of being better off dead or of self-harm) when answered above
+    0, whatever the other items: the rest of a questionnaire may be left incomplete or
+    refused, the safety signal may not be lost (Kroenke et al. 2001: any positive response
+    to item 9 calls for a risk assessment)."""
+    if instrument_key != "PHQ9" or len(answers) < SELF_HARM_ITEM:
+        return None
+    value = answers[SELF_HARM_ITEM - 1]
+    if isinstance(value, int) and not isinstance(value, bool) and \
+            0 < value <= PHQ9.max_answer:
+        return value
+    return None
+
+
+def raises_self_harm_alert(instrument_key: str, answers: list[object]) -> bool:
+    return self_harm_answer(instrument_key, answers) is not None
+
+
+def needs_new_alert(answer: int | None, raised_for: list[int]) -> bool:
+    """Whether a session's item 9 answer needs an alert, given the answers its earlier
+    alerts were raised for: one alert per answer, so editing an acknowledged session does
+    not raise the same alert again; a higher answer is a new signal and raises one."""
+    return answer is not None and all(answer > earlier for earlier in raised_for)

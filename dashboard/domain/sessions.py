@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from dashboard.domain.dates import parse_iso_day
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.plans import NumberError, parse_whole_number
-from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems
+from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems, self_harm_answer
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 MAX_NOTES = 5000
@@ -21,6 +21,13 @@ ALERT_ACTIONS = (
 )
 
 
+def psfs_score(ratings: dict[int, int]) -> float | None:
+    """The Patient-Specific Functional Scale score: the mean of the activity ratings."""
+    if not ratings:
+        return None
+    return round(sum(ratings.values()) / len(ratings), 2)
+
+
 @dataclass(frozen=True)
 class SessionInput:
     session_on: dt.date
@@ -30,13 +37,21 @@ class SessionInput:
     adherence: dict[int, int]  # plan item id -> days done in the past week, 0-7
     notes: str = ""
     questionnaires: dict[str, list[int]] = field(default_factory=dict)
+    # PHQ-9 item 9 above 0 on a PHQ-9 left incomplete: that PHQ-9 is not scored or kept
+    # (``unscored``), its safety signal is.
+    phq9_item9: int | None = None
+    unscored: tuple[str, ...] = ()
+
+    @property
+    def self_harm_signal(self) -> int | None:
+        """The PHQ-9 item 9 answer above 0, from a complete PHQ-9 or an incomplete one."""
+        if self.phq9_item9 is not None:
+            return self.phq9_item9
+        return self_harm_answer("PHQ9", list(self.questionnaires.get("PHQ9", [])))
 
     @property
     def function_score(self) -> float | None:
-        """The Patient-Specific Functional Scale score: the mean of the activity ratings."""
-        if not self.ratings:
-            return None
-        return round(sum(self.ratings.values()) / len(self.ratings), 2)
+        return psfs_score(self.ratings)
 
 
 @dataclass(frozen=True)
@@ -113,12 +128,20 @@ def parse_session(
     elif has_control(notes, multiline=True):
         errors["notes"] = CONTROL_MESSAGE
     questionnaires: dict[str, list[int]] = {}
+    signal, unscored = None, []
     for key, answers in form.questionnaires.items():
         instrument = INSTRUMENTS.get(key)
         if instrument is None:
             errors["questionnaires"] = "Unknown questionnaire."
             continue
         problems = answer_problems(instrument, answers)
+        answer = self_harm_answer(key, answers)
+        if problems and answer is not None:
+            # The rest may be refused; the safety signal may not be lost: the session is
+            # saved with the item 9 answer (raising the alert) and this PHQ-9 unscored.
+            signal = answer
+            unscored.append(key)
+            continue
         for item, message in problems.items():
             errors[f"q-{key}-{item}"] = message
         if not problems:
@@ -126,7 +149,7 @@ def parse_session(
     if errors or session_on is None or pain is None or stress is None:
         return None, errors
     return SessionInput(session_on, pain, stress, ratings, adherence, notes.strip(),
-                        questionnaires), {}
+                        questionnaires, signal, tuple(unscored)), {}
 
 
 def parse_acknowledgement(action: object, note: object) -> tuple[str, str, dict[str, str]]:
@@ -141,15 +164,18 @@ def parse_acknowledgement(action: object, note: object) -> tuple[str, str, dict[
     return str(action), text, errors
 
 
-MAX_ACTIVITIES = 5
+# The Patient-Specific Functional Scale as published (Stratford et al. 1995): the client
+# names 3 to 5 activities they find hard; the score is the mean of their ratings.
+MIN_ACTIVITIES, MAX_ACTIVITIES = 3, 5
 
 
 def clean_activities(raw: object) -> tuple[list[str], str | None]:
-    """The client's PSFS activities, one per line: up to five, each named once."""
+    """The client's PSFS activities, one per line: three to five, each named once."""
     text = raw if isinstance(raw, str) else ""
     names = [line.strip() for line in text.splitlines() if line.strip()]
-    if not names:
-        return [], "Name at least one activity the client finds hard because of their back."
+    if len(names) < MIN_ACTIVITIES:
+        return [], (f"Name {MIN_ACTIVITIES} to {MAX_ACTIVITIES} activities the client finds "
+                    f"hard because of their back ({len(names)} now).")
     if len(names) > MAX_ACTIVITIES:
         return [], f"Choose at most {MAX_ACTIVITIES} activities."
     if any(len(n) > 200 for n in names):

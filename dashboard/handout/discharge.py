@@ -29,6 +29,7 @@ class MeasureRow:
 class GoalRow:
     description: str
     met: str  # "Met", "Not met", "Not recorded"
+    override: str = ""  # the practitioner's reason for judging against the scores
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,18 @@ TEMPLATE_ENV = Environment(loader=FileSystemLoader(TEMPLATES),
                            trim_blocks=True, lstrip_blocks=True)
 
 
+def _groupby_in_order(items, attribute: str) -> list[tuple[object, list]]:
+    """Items grouped by an attribute, groups in order of first appearance (Jinja's own
+    groupby sorts them by name)."""
+    groups: dict[object, list] = {}
+    for item in items:
+        groups.setdefault(getattr(item, attribute), []).append(item)
+    return list(groups.items())
+
+
+TEMPLATE_ENV.filters["groupby_in_order"] = _groupby_in_order
+
+
 @dataclass(frozen=True)
 class HandoutPart:
     name: str

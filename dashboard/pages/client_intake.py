@@ -17,7 +17,13 @@ from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.episodes import EpisodeError, needs_intake, record_intake
 from dashboard.db.summary import current_episode
-from dashboard.domain.episodes import RED_FLAG_ITEMS, REFERRAL_SOURCES, URGENT, parse_intake
+from dashboard.domain.episodes import (
+    RED_FLAG_ITEMS,
+    REFERRAL_SOURCES,
+    URGENT,
+    age_flag_answer,
+    parse_intake,
+)
 from dashboard.pages.client import episode_views, ids
 
 # An explicit order puts this page before /clients/<client_id>, whose template would
@@ -35,7 +41,8 @@ def _error(key: str) -> html.Div:
     return html.Div(id=ERRORS[key], className="field-error", role="status")
 
 
-def _screen() -> html.Fieldset:
+def _screen(age_answer: str) -> html.Fieldset:
+    """The red-flag questions; the age item comes answered from the date of birth."""
     rows = []
     for level, heading in ((URGENT, "Urgent care (any yes: stop and refer today)"),
                            ("see_doctor", "See a doctor soon")):
@@ -48,7 +55,8 @@ def _screen() -> html.Fieldset:
                 html.Th(item.question, scope="row", className="fw-normal",
                         id=f"{P}-q-{item.key}"),
                 html.Td([html.Div(dbc.RadioItems(
-                    id={"type": FLAG, "item": item.key}, value="not_asked", inline=True,
+                    id={"type": FLAG, "item": item.key},
+                    value=age_answer if item.key == "age" else "not_asked", inline=True,
                     options=episode_views.answers_labels()),
                     role="radiogroup", **{"aria-labelledby": f"{P}-q-{item.key}"}),
                     html.Div(id={"type": f"{FLAG}-error", "item": item.key},
@@ -76,6 +84,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
             ])
         returning = episode is not None and episode.ended_on is not None
         name = f"{client.given_name} {client.family_name}"
+        age_answer = age_flag_answer(client.date_of_birth, clinic_today())
     title = f"New episode of care: {name}" if returning else f"Intake: {name}"
     return html.Div([
         dcc.Store(id=ids.CLIENT_ID, data=client.id),
@@ -111,7 +120,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                              label="The client consents to their scores being used, "
                                    "anonymised, in clinic statistics"),
             ], className="mb-3"),
-            _screen(),
+            _screen(age_answer),
             dbc.Button("Record intake", id=f"{P}-save", color="primary", n_clicks=0),
         ], id=f"{P}-form"),
         html.Div(id=f"{P}-result", className="mt-3", role="status"),

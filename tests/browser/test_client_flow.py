@@ -32,6 +32,11 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     page.get_by_role("button", name="Record intake").click()
     expect(page.locator("#intake-consent_treatment-error")).to_contain_text("consent")
     page.get_by_label("The client consents to assessment and treatment").check()
+    # Every urgent-care red-flag question must be answered (issue 17, item 8).
+    for question in ("New difficulty passing urine", "Numbness around the genitals",
+                     "Loss of bowel control", "New sexual dysfunction",
+                     "Severe or worsening weakness"):
+        page.locator("tr").filter(has_text=question).get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Record intake").click()
     expect(heading).to_have_text("Maya <b>Stone</b>")
     expect(page.locator("#client-tabs-episode")).to_contain_text("Low back pain with work")

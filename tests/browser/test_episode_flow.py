@@ -29,6 +29,12 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Intake: Nadia Rahman")
     page.get_by_label("Reason for referral").fill("Sudden back pain, new numbness")
     page.get_by_label("The client consents to assessment and treatment").check()
+    # Every urgent-care question must be answered (issue 17, item 8): unasked is refused.
+    page.get_by_role("button", name="Record intake").click()
+    expect(page.locator("#intake-result")).to_contain_text("not recorded")
+    for question in ("New difficulty passing urine", "Loss of bowel control",
+                     "New sexual dysfunction", "Severe or worsening weakness"):
+        page.locator("tr").filter(has_text=question).get_by_label("No", exact=True).check()
     row = page.locator("tr").filter(has_text="Numbness around the genitals")
     row.get_by_label("Yes").check()
     assert_accessible(axe, page)

@@ -70,6 +70,12 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
     page.keyboard.press("Control+Enter")
     expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
     expect(table.locator("tbody tr")).to_have_count(2)
+    # Issue 17, item 7: the alert is where the practitioner's eyes are, not a screen's
+    # height above the form they were typing in: it takes the focus and is in view.
+    new_alert = page.locator("#safety-alert-new")
+    expect(new_alert).to_be_focused()
+    expect(new_alert).to_be_in_viewport()
+    expect(page.locator("#sess-result")).to_contain_text("A safety alert is open")
     alert = page.locator(".safety-alert")
     expect(alert).to_contain_text("Safety alert")
     expect(alert).to_contain_text("Call the crisis line on 116 123.")

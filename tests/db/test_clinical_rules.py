@@ -4,24 +4,39 @@ within their episode of care, whatever path writes them."""
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from dashboard.auth.access import CurrentUser
 from dashboard.db.csv_data import current_episode_dates, import_sessions
 from dashboard.db.handouts import handout_data
-from dashboard.db.models import CareSession, Client, Episode, StrategyPart
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    Episode,
+    FunctionalActivity,
+    FunctionalRating,
+    QuestionnaireAnswer,
+    SafetyAlert,
+    StrategyPart,
+)
 from dashboard.db.plans import save_plan_version
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import (
+    acknowledge_alert,
+    alerts_for,
     save_session,
     session_context,
     session_history,
+    set_activities,
+    set_deleted,
     update_session,
 )
 from dashboard.db.summary import current_episode
 from dashboard.domain.csv_import import check_session_rows
 from dashboard.domain.dose import Dose
+from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
-from dashboard.domain.sessions import SessionInput
+from dashboard.domain.sessions import SessionForm, SessionInput, parse_session
 from dashboard.handout.render import render_html
 
 FIRST_START, FIRST_END = dt.date(2026, 1, 5), dt.date(2026, 3, 1)
@@ -122,3 +137,69 @@ def test_one_reading_of_adherence_in_the_history_the_form_progress_and_handout(a
         tracker = handout[handout.index('class="tracker"'):]
         assert "Bridge" in tracker and "therapy (CBT)" not in tracker
         assert "therapy (CBT)" in handout  # the part is on the handout, with no tick row
+
+
+def phq9_session(day: dt.date, item9: int, blank: tuple[int, ...] = ()) -> SessionInput:
+    answers = [1] * 8 + [item9]
+    if blank:  # an incomplete PHQ-9: parsed as the form would, the rest left unscored
+        form_answers: list[object] = list(answers)
+        for item in blank:
+            form_answers[item - 1] = None
+        data, errors = parse_session(
+            SessionForm(day.isoformat(), 5, 4, {}, {}, "", {"PHQ9": form_answers}),
+            today=dt.date(2026, 11, 25), episode=EpisodeDates(FIRST_START),
+            activity_ids=set(), plan_item_ids=set())
+        assert errors == {}
+        return data
+    return SessionInput(day, 5, 4, {}, {}, "", {"PHQ9": answers})
+
+
+def test_the_safety_alert_life_cycle(any_db, people):
+    """Issue 17, item 7: deleting the session does not hide an open alert; editing an
+    acknowledged session raises no second alert for the same answer (a higher one does);
+    item 9 on an incomplete PHQ-9 still raises the alert."""
+    alice = CurrentUser(id=people.alice_id, email="", name="", role="practitioner",
+                        login_session_id=0, token="")
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        context = session_context(s, client)
+        care = save_session(s, client=client, context=context, user_id=people.alice_id,
+                            data=phq9_session(dt.date(2026, 2, 1), 1))
+        (alert,) = alerts_for(s, alice, client_id=client.id)
+        assert (alert.answer, alert.acknowledged_at) == (1, None)
+        set_deleted(s, client=client, care=care, user_id=people.alice_id)
+        assert [a.id for a in alerts_for(s, alice)] == [alert.id]  # home still shows it
+        set_deleted(s, client=client, care=care, user_id=None)
+        acknowledge_alert(s, s.get(SafetyAlert, alert.id), user_id=people.alice_id,
+                          action="Crisis line details given", note="")
+        update_session(s, client=client, care=care, data=phq9_session(dt.date(2026, 2, 1), 1),
+                       keep_adherence=False)
+        assert alerts_for(s, alice, client_id=client.id) == []  # the same answer: no new one
+        update_session(s, client=client, care=care, data=phq9_session(dt.date(2026, 2, 1), 3),
+                       keep_adherence=False)
+        assert [a.answer for a in alerts_for(s, alice, client_id=client.id)] == [3]
+        incomplete = save_session(s, client=client, context=context, user_id=people.alice_id,
+                                  data=phq9_session(dt.date(2026, 2, 8), 2, blank=(3, 4)))
+        alerts = alerts_for(s, alice, client_id=client.id)
+        assert sorted(a.answer for a in alerts) == [2, 3]
+        assert s.scalar(select(func.count()).select_from(QuestionnaireAnswer).where(
+            QuestionnaireAnswer.session_id == incomplete.id)) == 0  # the PHQ-9 is unscored
+
+
+def test_editing_an_old_session_keeps_the_ratings_it_was_saved_with(any_db, people):
+    """Issue 17, item 5: an edit deleted the ratings of activities retired since."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        set_activities(s, client.id, ["Lifting", "Driving", "Gardening"])
+        old = {a.name: a.id for a in s.scalars(select(FunctionalActivity))}
+        context = session_context(s, client)
+        care = save_session(s, client=client, context=context, user_id=people.alice_id,
+                            data=SessionInput(dt.date(2026, 2, 1), 5, 4, {
+                                old["Lifting"]: 2, old["Driving"]: 4, old["Gardening"]: 6}, {}))
+        set_activities(s, client.id, ["Gardening", "Walking", "Sitting"])  # two retired
+        update_session(s, client=client, care=care, keep_adherence=False,
+                       data=SessionInput(dt.date(2026, 2, 1), 4, 4, {}, {}))
+        ratings = dict(s.execute(select(FunctionalRating.activity_id, FunctionalRating.score)
+                                 .where(FunctionalRating.session_id == care.id)).all())
+        assert ratings == {old["Lifting"]: 2, old["Driving"]: 4, old["Gardening"]: 6}
+        assert care.function_score == 4.0 and care.pain == 4

@@ -7,7 +7,9 @@ import pytest
 
 from dashboard.domain.episodes import (
     RED_FLAG_ITEMS,
+    MeasurableGoal,
     ScorePoint,
+    age_flag_answer,
     episode_state,
     outcome_of,
     pain_goal_met,
@@ -153,3 +155,43 @@ def test_dates_only_in_the_form_the_date_inputs_send():
     for forged in (20260201, "20260201", "2026-W05-7", ["2026-02-01"], None, "2026-02-30"):
         with pytest.raises(ValueError):
             parse_iso_day(forged)
+
+
+def test_every_urgent_item_must_be_asked_and_age_comes_from_the_date_of_birth():
+    """Issue 17, item 8: an intake could be saved with all eleven items "not asked"."""
+    nothing = {item.key: "not_asked" for item in RED_FLAG_ITEMS}
+    draft, errors = intake(answers=nothing)
+    assert draft is None
+    assert set(errors) == {"flag-urine", "flag-saddle", "flag-bowel", "flag-sexual",
+                           "flag-legs"}
+    assert "must be answered yes or no" in errors["flag-saddle"]
+    asked = {**nothing, **{i.key: "no" for i in RED_FLAG_ITEMS if i.level == "urgent"}}
+    assert intake(answers=asked)[1] == {}  # see-a-doctor items may stay unasked
+    today = dt.date(2026, 11, 25)
+    assert age_flag_answer(dt.date(2006, 11, 26), today) == "yes"  # 19 until tomorrow
+    assert age_flag_answer(dt.date(2006, 11, 25), today) == "no"  # 20 today
+    assert age_flag_answer(dt.date(1971, 11, 25), today) == "no"  # 55 today
+    assert age_flag_answer(dt.date(1970, 11, 25), today) == "yes"  # 56
+    assert age_flag_answer(None, today) == "not_asked"
+
+
+def test_a_measurable_goal_is_judged_from_the_scores_or_overridden_with_a_reason():
+    """Issue 17, item 11: "pain at or below 3" could be ticked met at a discharge pain of 4."""
+    goal = [MeasurableGoal(7, 3)]
+
+    def discharge(final_pain, ticked, reason=None):
+        return parse_discharge(
+            reason="goals_met", ended_on="2026-05-01", recommendations="Keep on",
+            goals_met={7: ticked}, started_on=dt.date(2026, 1, 1),
+            last_session_on=dt.date(2026, 4, 20), today=dt.date(2026, 6, 1),
+            measurable=goal, final_pain=final_pain, goal_reasons={7: reason} if reason else {})
+
+    draft, errors = discharge(4, True)
+    assert draft is None and "Pain at discharge is 4" in errors["goal-7"]
+    assert "is not met" in errors["goal-7"]
+    assert discharge(3, True)[1] == {}  # exactly at the target: met
+    assert "is met" in discharge(3, False)[1]["goal-7"]
+    draft, errors = discharge(4, True, "Pain 4 only on the day after a long drive")
+    assert errors == {}
+    assert draft.goal_overrides == {7: "Pain 4 only on the day after a long drive"}
+    assert discharge(None, True)[1] == {}  # no scores: the practitioner's tick stands

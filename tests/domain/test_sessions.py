@@ -94,7 +94,12 @@ def test_any_malformed_or_out_of_range_value_is_refused(pain, stress, rating, da
 
 
 def test_activities_one_per_line():
-    assert clean_activities("Lifting\n\n Driving \n") == (["Lifting", "Driving"], None)
+    assert clean_activities("Lifting\n\n Driving \nGardening") == (
+        ["Lifting", "Driving", "Gardening"], None)
     assert clean_activities("")[1]
+    # Issue 17, item 5: the PSFS as published asks for 3 to 5 activities.
+    assert clean_activities("Lifting\nDriving")[1] == (
+        "Name 3 to 5 activities the client finds hard because of their back (2 now).")
+    assert clean_activities("a\nb\nc\nd\ne")[1] is None
     assert clean_activities("a\nb\nc\nd\ne\nf")[1]
-    assert clean_activities("Walk\nwalk")[1]
+    assert clean_activities("Walk\nwalk\nRun")[1]

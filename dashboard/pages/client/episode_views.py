@@ -36,6 +36,7 @@ DISCHARGE_REASON = "discharge-reason"
 DISCHARGE_DATE = "discharge-date"
 DISCHARGE_RECOMMENDATIONS = "discharge-recommendations"
 DISCHARGE_GOAL = "discharge-goal"  # pattern: {"type": DISCHARGE_GOAL, "goal": id}
+DISCHARGE_GOAL_REASON = "discharge-goal-reason"  # same pattern
 DISCHARGE_EPISODE = "discharge-episode"
 DISCHARGE_SAVE = "discharge-save"
 DISCHARGE_RESULT = "discharge-result"
@@ -144,8 +145,16 @@ def see_doctor_note(episode: Episode, answers: dict[str, str]) -> dbc.Alert | No
 
 def discharge_form(episode: Episode, goals: list[tuple[Goal, bool | None]], today: dt.date
                    ) -> html.Div:
-    goal_rows = [dbc.Checkbox(id={"type": DISCHARGE_GOAL, "goal": g.id}, value=bool(met),
-                              label=f"Met: {g.description}") for g, met in goals]
+    goal_rows = []
+    for g, met in goals:
+        goal_rows.append(dbc.Checkbox(id={"type": DISCHARGE_GOAL, "goal": g.id},
+                                      value=bool(met), label=f"Met: {g.description}"))
+        if g.pain_target is not None:  # judged from the scores; overriding needs a reason
+            goal_rows.append(html.Label([
+                html.Span("Only to judge this goal against the scores: why",
+                          className="d-block"),
+                dbc.Input(id={"type": DISCHARGE_GOAL_REASON, "goal": g.id}, maxLength=2000,
+                          size="sm")], className="form-label w-100 ms-4 mb-2 small"))
     return html.Div([
         dcc.Store(id=DISCHARGE_EPISODE, data=episode.id),
         dcc.Location(id=DISCHARGE_GO, refresh=True),

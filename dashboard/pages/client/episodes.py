@@ -17,6 +17,7 @@ from dashboard.db.episodes import (
     client_episode,
     discharge,
     episode_points,
+    measurable_goals,
     record_referral,
     red_flag_answers,
     user_names,
@@ -90,12 +91,16 @@ def save_clearing(_n, note, episode_id, client_id):
     State(views.DISCHARGE_DATE, "date"),
     State(views.DISCHARGE_RECOMMENDATIONS, "value"),
     State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
+    State({"type": views.DISCHARGE_GOAL_REASON, "goal": ALL}, "value"),
     prevent_initial_call=True,
 )
-def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals):
+def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals,
+                   _reasons):
     user = require_user()
-    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
+    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-2]
                  if parse_id(s["id"].get("goal")) is not None}
+    goal_reasons = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
+                    if parse_id(s["id"].get("goal")) is not None}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:
@@ -106,10 +111,14 @@ def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations,
         draft, errors = parse_discharge(
             reason=reason, ended_on=ended_on, recommendations=recommendations,
             goals_met=goals_met, started_on=episode.started_on,
-            last_session_on=points[-1].session_on if points else None, today=clinic_today())
+            last_session_on=points[-1].session_on if points else None, today=clinic_today(),
+            measurable=measurable_goals(db, episode),
+            final_pain=points[-1].pain if points else None, goal_reasons=goal_reasons)
         if draft is None:
+            goal_problems = " ".join(v for k, v in errors.items() if k.startswith("goal-"))
             return (*[errors.get(k, "") for k in views.DISCHARGE_ERRORS],
-                    views.refusal("Not discharged: see the messages above."), no_update)
+                    views.refusal(f"Not discharged: {goal_problems or 'see the messages above.'}"),
+                    no_update)
         try:
             episode = discharge(db, client=client, episode_id=episode.id, draft=draft,
                                 user_id=user.id)
@@ -118,5 +127,6 @@ def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations,
         record_audit(db, user_id=user.id, action="episode_discharged", entity="episode",
                      entity_id=episode.id, client_id=client.id, ip=client_ip(),
                      detail={"reason": draft.reason, "ended_on": draft.ended_on,
-                             "goals_met": draft.goals_met})
+                             "goals_met": draft.goals_met,
+                             "goals_judged_against_scores": draft.goal_overrides})
     return "", "", "", "", f"/clients/{client.id}?view=episode"

@@ -13,6 +13,11 @@ from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
 from dashboard.pages.client.plan_views import number_input
 
+NEW_ALERT_ID = "safety-alert-new"  # assets/alert_focus.js moves the focus to it
+NO_CRISIS_LINE_STAFF = ("An admin must add it under Clinic details. Until then, give the "
+                        "client the local emergency number and the advice to go to an "
+                        "emergency department if they may act on these thoughts.")
+
 
 def _error(id_: str | dict) -> html.Div:
     return html.Div(id=id_, className="field-error", role="status")
@@ -184,18 +189,31 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
                                    "progress view has them all.", className="small")])
 
 
-def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
-    """Open alerts stay prominent until acknowledged, with the clinic's crisis-line text."""
+def crisis_line(crisis_text: str) -> html.P:
+    """The clinic's crisis-line text, or, when the clinic has none, a loud warning: an alert
+    must never print nothing where the practitioner looks for what to give the client."""
+    if crisis_text:
+        return html.P(crisis_text, className="fw-semibold")
+    return html.P([html.Strong("No crisis-line text is set for this clinic. "),
+                   NO_CRISIS_LINE_STAFF], className="fw-semibold border border-danger p-2",
+                  **{"data-missing": "crisis-line"})
+
+
+def alerts_area(alerts: list[AlertRow], crisis_text: str,
+                focus_alert: int | None = None) -> html.Div:
+    """Open alerts stay prominent until acknowledged, with the clinic's crisis-line text.
+    ``focus_alert``: an alert just raised by the practitioner's own save; it takes the
+    keyboard focus and scrolls into view (assets/alert_focus.js), where their eyes are."""
     blocks = []
     for alert in alerts:
         answer = INSTRUMENTS["PHQ9"].answer_labels[alert.answer].lower() \
             if 0 <= alert.answer < 4 else str(alert.answer)
-        blocks.append(dbc.Alert([
+        block = dbc.Alert([
             html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
             html.P(f"On {alert.session_on:%d %b %Y} the client answered PHQ-9 item 9 "
                    f"(thoughts of being better off dead or of self-harm): {answer}. "
                    "Check on their safety today."),
-            html.P(crisis_text, className="fw-semibold") if crisis_text else None,
+            crisis_line(crisis_text),
             dbc.Row([
                 dbc.Col(label_around("Action taken", dbc.Select(
                     id={"type": ids.ALERT_ACTION, "alert": alert.id},
@@ -208,5 +226,8 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str) -> html.Div:
             ]),
             html.Div(id={"type": ids.ALERT_RESULT, "alert": alert.id}, role="status",
                      className="mt-2"),
-        ], color="danger", className="safety-alert"))
+        ], color="danger", className="safety-alert")
+        blocks.append(html.Div(block, id=NEW_ALERT_ID, tabIndex="-1",
+                               className="safety-alert-new")
+                      if alert.id == focus_alert else block)
     return html.Div(blocks)

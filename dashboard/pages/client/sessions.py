@@ -22,6 +22,7 @@ from dashboard.db.sessions import (
     get_session,
     history_position,
     is_current_plan,
+    open_alert_for_session,
     save_session,
     session_context,
     session_episode_dates,
@@ -111,10 +112,25 @@ def _history_with(db, care, include_deleted: bool):
         can_restore=include_deleted)
 
 
-def _alerts(db, user, client_id: int):
+def _alerts(db, user, client_id: int, focus_alert: int | None = None):
     clinic = get_clinic(db)
     return session_views.alerts_area(alerts_for(db, user, client_id=client_id),
-                                     clinic.crisis_line_text if clinic else "")
+                                     clinic.crisis_line_text if clinic else "", focus_alert)
+
+
+def _alerts_after_save(db, user, client_id: int, care, data, message: str, edited: bool):
+    """The alerts and the result message after a save. Only PHQ-9 item 9 raises an alert;
+    one left open on the session just saved takes the focus (assets/alert_focus.js): the
+    practitioner is looking at the form, a screen's height below it."""
+    if data.self_harm_signal is None and not edited:
+        return no_update, message
+    focus = open_alert_for_session(db, care.id)
+    if data.unscored:
+        message += (" The PHQ-9 was incomplete, so it was not scored; its item 9 answer was "
+                    "kept.")
+    if focus is not None:
+        message += " A safety alert is open for this session: see it above."
+    return _alerts(db, user, client_id, focus), message
 
 
 @callback(
@@ -216,9 +232,8 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
             history = session_views.history_table(
                 session_history(db, client.id, include_deleted=user.is_admin),
                 can_restore=user.is_admin)
-        # Only a PHQ-9 can raise a safety alert: otherwise the alerts shown stay as they are.
-        alerts = _alerts(db, user, client.id) if "PHQ9" in data.questionnaires or \
-            editing is not None else no_update
+        alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
+                                             editing is not None)
     form_outputs = outputs[12:]
     return (*[""] * len(ids.SESSION_ERRORS), [""] * len(outputs[6]), [""] * len(outputs[7]),
             [""] * len(outputs[8]), dbc.Alert(message, color="success"), history, alerts,
