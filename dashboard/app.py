@@ -7,10 +7,10 @@ from pathlib import Path
 
 import dash
 from dash import Dash, DiskcacheManager, hooks, html
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from flask_compress import Compress
 
-from dashboard.auth.access import current_user_or_none
+from dashboard.auth.access import AccessDenied, current_user_or_none, is_admin_only
 from dashboard.auth.headers import CSP_KEY, content_security_policy
 from dashboard.auth.login import init_auth
 from dashboard.client_page import init_client_page
@@ -61,11 +61,25 @@ def shell_layout() -> html.Div:
     ])
 
 
+def _requested_callback() -> object:
+    """The function of the callback this request asks for (Dash's registry), if any."""
+    body = request.get_json(silent=True) if request.path == "/_dash-update-component" else None
+    output = body.get("output") if isinstance(body, dict) else None
+    entry = dash.get_app().callback_map.get(output) if isinstance(output, str) else None
+    return entry.get("callback") if isinstance(entry, dict) else None
+
+
 @hooks.custom_data("auth")
 def _caller_for_background_jobs(_context: object) -> dict | None:
     """Who made the request, checked here on the server while it has the login session, and
-    handed to background callbacks, which run in another process with no request."""
+    handed to background callbacks, which run in another process with no request.
+
+    Runs in the request before any callback: an ``admin_only`` callback asked for by anyone
+    else is refused here with 403 and audited, before a background job could start."""
     user = current_user_or_none() if has_request_context() else None
+    if has_request_context() and is_admin_only(_requested_callback()) and not (
+            user and user.is_admin):
+        raise AccessDenied("admins only")
     return asdict(user) if user else None
 
 

@@ -25,6 +25,27 @@ class SettingsError(RuntimeError):
     """The environment describes a configuration the app must not run with."""
 
 
+# Whoever knows the key can sign any cookie (a login's, a pending second step's): in
+# production it must be long and random, never one of the well-known placeholders.
+MIN_SECRET_KEY_BYTES = 32
+KNOWN_SECRET_KEYS = frozenset({DEV_SECRET_KEY, "test-secret", "secret", "changeme",
+                               "change-me", "dev", "development", "password", "secret-key"})
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why this key must not sign production cookies, or None if it may."""
+    advice = ("Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if key.strip().lower() in KNOWN_SECRET_KEYS:
+        return f"SECRET_KEY is a well-known default; production needs its own. {advice}"
+    if len(key.encode()) < MIN_SECRET_KEY_BYTES:
+        return f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production. {advice}"
+    # A long key made of a few characters repeated ("changeme" x 4) is guessable.
+    if len(set(key)) < 10 or any(key.lower().startswith(k) for k in KNOWN_SECRET_KEYS
+                                 if len(k) >= 6):
+        return f"SECRET_KEY looks guessable (few distinct characters or a default). {advice}"
+    return None
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'dashboard.sqlite3').resolve()}"
 
@@ -70,8 +91,10 @@ class Settings:
             if environment == "production":
                 raise SettingsError("SECRET_KEY must be set in production")
             secret_key = DEV_SECRET_KEY
-        if environment == "production" and secret_key == DEV_SECRET_KEY:
-            raise SettingsError("SECRET_KEY must not be the development default in production")
+        if environment == "production":
+            problem = secret_key_problem(secret_key)
+            if problem:
+                raise SettingsError(problem)
         timezone = env.get("CLINIC_TIMEZONE", "Europe/London")
         try:
             ZoneInfo(timezone)

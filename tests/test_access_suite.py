@@ -170,7 +170,7 @@ def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
     deps = dependencies(http)
     values = {t: [({"type": t, "alert": alert_id}, v)] for t, v in (
         ("alert-ack", 1), ("alert-action", "Crisis line details given"), ("alert-note", "x"),
-        ("alert-result", None))}
+        ("alert-result", None), ("alert-box", None))}
     payload = build_payload(deps, "alert-result", values, triggered=json.dumps(
         {"alert": alert_id, "type": "alert-ack"}, separators=(",", ":")) + ".n_clicks")
     response = http.post("/_dash-update-component", json=payload)

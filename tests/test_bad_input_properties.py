@@ -264,7 +264,9 @@ def snapshot(db) -> dict[str, list[tuple]]:
                 continue
             query = select(table)
             if table.name == "audit_log":
-                query = query.where(text("action NOT IN ('access_denied', 'client_viewed')"))
+                # Reads are audited too (client_viewed, record_read): not writes of the input.
+                query = query.where(text(
+                    "action NOT IN ('access_denied', 'client_viewed', 'record_read')"))
             tables[table.name] = sorted(map(tuple, s.execute(query)), key=repr)
     return tables
 

@@ -15,7 +15,8 @@ def test_production_refuses_to_start_without_a_real_secret():
         Settings.from_env({"DASHBOARD_ENV": "production"})
     with pytest.raises(SettingsError):
         Settings.from_env({"DASHBOARD_ENV": "production", "SECRET_KEY": DEV_SECRET_KEY})
-    settings = Settings.from_env({"DASHBOARD_ENV": "production", "SECRET_KEY": "s" * 40})
+    settings = Settings.from_env({"DASHBOARD_ENV": "production",
+                                  "SECRET_KEY": "kJ3v9Qp2XwZ7rT5yLm8nB4cD6fG1hS0a"})
     assert settings.secure_cookies
 
 

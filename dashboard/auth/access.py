@@ -13,7 +13,9 @@ flagged (``break_glass_marks``, read by ``record_audit``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask import g, has_app_context, has_request_context
 from flask_login import current_user
@@ -28,8 +30,14 @@ from dashboard.domain.ids import parse_id
 # and writes its audit entry in another). Both live only as long as the request.
 BREAK_GLASS_KEY = "break_glass_clients"
 
+F = TypeVar("F", bound=Callable[..., Any])
 REFUSALS_KEY = "access_refusals"
 REFUSED_CLIENTS_KEY = "access_refused_clients"
+# Clients this request opened through authorize_client, and clients it wrote an audit entry
+# for: auth/refusals.py adds one "record_read" entry per client read and not audited
+# otherwise, so every read of a record is in the log at the cost of one insert at most.
+READ_CLIENTS_KEY = "record_reads"
+AUDITED_CLIENTS_KEY = "audited_clients"
 
 
 class AccessDenied(Exception):
@@ -139,6 +147,8 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
         _mark_break_glass(session, client.id)
     if access is None:
         raise AccessDenied("no such client", client_id=client.id)
+    if has_request_context():
+        g.setdefault(READ_CLIENTS_KEY, set()).add(client.id)
     return client
 
 
@@ -178,6 +188,20 @@ def break_glass_marks(session: Session) -> frozenset[int]:
     if has_app_context():
         marks |= g.get(BREAK_GLASS_KEY) or set()
     return frozenset(marks)
+
+
+def admin_only(func: F) -> F:
+    """Marks a callback as admin-only, under ``@callback``: the request is refused with 403
+    (and the refusal audited) before the callback runs or its background job starts, since
+    a background job runs in another process where a refusal can only fail (app.py's
+    ``custom_data`` hook does the check). Callbacks still call ``require_admin`` themselves.
+    """
+    func.admin_only = True  # type: ignore[attr-defined]  # copied by Dash's functools.wraps
+    return func
+
+
+def is_admin_only(callback: object) -> bool:
+    return bool(getattr(callback, "admin_only", False))
 
 
 def current_user_or_none() -> CurrentUser | None:

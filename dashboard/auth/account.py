@@ -10,9 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from dashboard.auth import throttle, totp
+from dashboard.auth import totp
 from dashboard.auth.access import CurrentUser
 from dashboard.context import client_ip, current_db
+from dashboard.db import throttle as throttle_queries
 from dashboard.db import users as user_queries
 from dashboard.db.audit import record_audit
 from dashboard.db.models import utcnow
@@ -72,16 +73,16 @@ def security_submit() -> Response:
     ip = client_ip()
     now = utcnow()
     with current_db().read() as db:
-        by_email, by_ip, last = user_queries.recent_failures(
-            db, email=me.email, ip=ip, since=now - throttle.WINDOW)
         user = user_queries.get_user(db, me.id)
         assert user is not None
-    wait = throttle.wait_seconds(by_email, by_ip, last, now)
+    if (action == "enable") != (user.totp_enabled_at is None):
+        return _page()  # already in the state asked for (a second tab, a reload)
+    # Guessing codes here is slowed down like guessing them at sign-in (the same counters).
+    with current_db().begin() as db:
+        wait = throttle_queries.take_attempt(db, email=me.email, ip=ip, now=now)
     if wait:
         return _page(error=f"Too many wrong codes. Please wait {wait} seconds and try "
                      "again.", status=429)
-    if (action == "enable") != (user.totp_enabled_at is None):
-        return _page()  # already in the state asked for (a second tab, a reload)
     step = totp.accepted_step(user.totp_secret or "", request.form.get("code"),
                               user.totp_last_step, now)
     with current_db().begin() as db:
@@ -93,6 +94,7 @@ def security_submit() -> Response:
                          entity_id=me.id, ip=ip, detail={"action": action})
             failed = True
         else:
+            throttle_queries.attempt_succeeded(db, email=me.email, ip=ip)
             if action == "disable":
                 user_queries.clear_totp(db, me.id)
             record_audit(db, user_id=me.id, action=f"totp_{action}d", entity="user",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
@@ -21,7 +21,7 @@ from flask import (
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.orm import Session
 
-from dashboard.auth import throttle, totp
+from dashboard.auth import totp
 from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
 from dashboard.auth.account import SECURITY_PATH
 from dashboard.auth.account import blueprint as account_blueprint
@@ -29,6 +29,7 @@ from dashboard.auth.headers import init_headers
 from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
 from dashboard.auth.refusals import init_refusal_audit
 from dashboard.context import client_ip, current_db, current_settings
+from dashboard.db import throttle as throttle_queries
 from dashboard.db import users as user_queries
 from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
@@ -39,8 +40,8 @@ blueprint = Blueprint("auth", __name__, template_folder="templates")
 
 CODE_PATH = "/login/code"
 PUBLIC_PATHS = frozenset({"/login", CODE_PATH, "/logout", "/healthz"})
-# Between the password and the code: the user's id, kept in the signed session cookie
-# (the browser cannot forge or change it), and no login session exists yet.
+# Between the password and the code: a random token in the signed session cookie whose hash
+# names a server-side PendingLogin row (who, since when); no login session exists yet.
 PENDING_KEY = "login_pending"
 PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
 # The client's own page: its token (or the cookie it was traded for) is the key, checked
@@ -121,12 +122,12 @@ def login_form() -> Response:
     return _login_form(message=message)
 
 
-def _throttled(email: str, ip: str, now: dt.datetime) -> int:
-    """Seconds this account or address must still wait (failed passwords and codes count)."""
-    with current_db().read() as db:
-        by_email, by_ip, last = user_queries.recent_failures(
-            db, email=email, ip=ip, since=now - throttle.WINDOW)
-    return throttle.wait_seconds(by_email, by_ip, last, now)
+def take_attempt(email: str, ip: str) -> int:
+    """Counts a password or code attempt before it is checked (auth/throttle.py): seconds
+    to wait if this one may not be checked now, else 0. Its own short transaction, so the
+    counting is in the database before argon2's 100 ms start."""
+    with current_db().begin() as db:
+        return throttle_queries.take_attempt(db, email=email, ip=ip, now=utcnow())
 
 
 def _too_many(wait: int) -> str:
@@ -138,7 +139,7 @@ def login_submit() -> Response:
     email = (request.form.get("email") or "").strip()[:254]
     password = request.form.get("password") or ""
     ip = client_ip()
-    wait = _throttled(email, ip, utcnow())
+    wait = take_attempt(email, ip)
     if wait:
         return _login_form(_too_many(wait), email, status=429)
     with current_db().read() as db:
@@ -151,22 +152,36 @@ def login_submit() -> Response:
             record_audit(db, user_id=user.id if user else None, action="login_failed",
                          entity="user", ip=ip, detail={"email": email, "step": "password"})
             return _login_form("Email or password is incorrect.", email, status=401)
+        throttle_queries.attempt_succeeded(db, email=email, ip=ip)
+        if _temporary_password_expired(user):
+            record_audit(db, user_id=user.id, action="login_refused", entity="user",
+                         entity_id=user.id, ip=ip, detail={"reason": "one-time password expired"})
+            return _login_form("This one-time password has expired. Ask an admin to reset "
+                               "your password.", email, status=401)
         if needs_rehash(user.password_hash):
             user_queries.set_password_hash(db, user.id, hash_password(password))
         next_url = safe_next(request.form.get("next"))
         if user.totp_enabled_at is None:
             return _signed_in(_start_login(db, user, ip), next_url)
+        pending_token = secrets.token_urlsafe(32)
+        user_queries.start_pending_login(db, user_id=user.id,
+                                         token_hash=token_hash(pending_token))
         record_audit(db, user_id=user.id, action="login_code_asked", entity="user",
                      entity_id=user.id, ip=ip)
     # A fresh cookie after the password: nothing from before carries over (no fixation);
     # no login session until the code is right.
     session.clear()
-    session[PENDING_KEY] = {"user": user.id, "at": int(_now_ts()), "next": next_url}
+    session[PENDING_KEY] = {"token": pending_token, "next": next_url}
     return _code_form()
 
 
-def _now_ts() -> float:
-    return utcnow().timestamp()
+def _temporary_password_expired(user: User) -> bool:
+    expires = user.temporary_password_expires_at
+    if not user.must_change_password or expires is None:
+        return False
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=dt.UTC)
+    return utcnow() > expires
 
 
 def _start_login(db: Session, user: User, ip: str, **detail: object) -> CurrentUser:
@@ -193,14 +208,20 @@ def _code_form(error: str = "", status: int = 200) -> Response:
     return Response(html, status=status, mimetype="text/html")
 
 
-def _pending() -> dict | None:
-    """The password step, if it was passed in this browser less than five minutes ago."""
+def _pending() -> tuple[str, int, str] | None:
+    """The password step passed in this browser less than five minutes ago and not used
+    yet: its token's hash, the user's id and where to go next. Checked against the server's
+    record, so a cookie minted with the SECRET_KEY alone names nothing."""
     pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or not isinstance(pending.get("user"), int):
+    if not isinstance(pending, dict) or not isinstance(pending.get("token"), str):
         return None
-    if not isinstance(pending.get("at"), int) or _now_ts() - pending["at"] > totp.PENDING_SECONDS:
+    hashed = token_hash(pending["token"])
+    since = utcnow() - dt.timedelta(seconds=totp.PENDING_SECONDS)
+    with current_db().read() as db:
+        user_id = user_queries.pending_login_user(db, hashed, since=since)
+    if user_id is None:
         return None
-    return pending
+    return hashed, user_id, safe_next(pending.get("next"))
 
 
 @blueprint.get(CODE_PATH)
@@ -218,13 +239,14 @@ def code_submit() -> Response:
         session.pop(PENDING_KEY, None)
         return _login_form(message="Sign-in took too long. Please sign in again.",
                            status=401)
+    pending_hash, user_id, next_url = pending
     ip = client_ip()
     with current_db().read() as db:
-        user = user_queries.get_user(db, pending["user"])
+        user = user_queries.get_user(db, user_id)
     if user is None or not user.active or user.totp_enabled_at is None:
         session.pop(PENDING_KEY, None)
         return _login_form("Please sign in again.", status=401)
-    wait = _throttled(user.email, ip, utcnow())
+    wait = take_attempt(user.email, ip)
     if wait:
         return _code_form(_too_many(wait), status=429)
     with current_db().begin() as db:
@@ -239,8 +261,12 @@ def code_submit() -> Response:
                          entity_id=user.id, ip=ip, detail={"email": user.email, "step": "code"})
             return _code_form("That code is not right, or was already used. Enter the "
                               "current code from your authenticator app.", status=401)
+        if not user_queries.end_pending_login(db, pending_hash):
+            db.rollback()  # a second tab used this password step already
+            return _login_form("Please sign in again.", status=401)
+        throttle_queries.attempt_succeeded(db, email=user.email, ip=ip)
         current = _start_login(db, user, ip, second_factor="totp")
-    return _signed_in(current, safe_next(pending.get("next")))
+    return _signed_in(current, next_url)
 
 
 @blueprint.get("/logout")
@@ -288,16 +314,31 @@ def password_submit() -> Response:
     problem = password_problem(new)
     if problem:
         return _password_form(problem, status=400)
+    ip = client_ip()
+    # Guessing the current password here (a session left open) is slowed and audited like
+    # guessing it at sign-in: the same counters.
+    wait = take_attempt(user.email, ip)
+    if wait:
+        return _password_form(_too_many(wait), status=429)
     with current_db().read() as db:
         stored = user_queries.get_user_by_email(db, user.email)
     if stored is None or not verify_password(stored.password_hash, current_pw):
+        with current_db().begin() as db:
+            user_queries.record_failed_login(db, email=user.email, ip=ip)
+            record_audit(db, user_id=user.id, action="password_change_refused",
+                         entity="user", entity_id=user.id, ip=ip,
+                         detail={"step": "current password"})
         return _password_form("The current password is not right.", status=400)
+    with current_db().begin() as db:
+        throttle_queries.attempt_succeeded(db, email=user.email, ip=ip)
     if new == current_pw:
         return _password_form("Choose a password different from the current one.", status=400)
     with current_db().begin() as db:
         user_queries.set_password_hash(db, user.id, hash_password(new), must_change=False)
+        # A stolen cookie stops working: every other login of this user ends now.
+        ended = user_queries.end_all_login_sessions(db, user.id, keep=user.login_session_id)
         record_audit(db, user_id=user.id, action="password_changed", entity="user",
-                     entity_id=user.id, ip=client_ip())
+                     entity_id=user.id, ip=ip, detail={"other_sessions_ended": ended})
     return _password_form(done=True)
 
 
@@ -339,7 +380,9 @@ def _refuse_anonymous() -> Response | None:
         # Dash's own routes (layout, callbacks, dependencies) answer 401 with no data.
         return Response('{"error": "authentication required"}', status=401,
                         mimetype="application/json")
-    return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
+    # Quoted: a path with a line break or "&" stays one harmless query value.
+    target = quote(request.full_path.rstrip("?"), safe="/", errors="surrogatepass")
+    return redirect(f"/login?next={target}")  # type: ignore[return-value]
 
 
 CROSS_SITE_REFUSED = '{"error": "cross-site request refused"}'

@@ -14,7 +14,13 @@ from typing import Any
 from flask import Flask, Response, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth.access import REFUSALS_KEY, REFUSED_CLIENTS_KEY, current_user_or_none
+from dashboard.auth.access import (
+    AUDITED_CLIENTS_KEY,
+    READ_CLIENTS_KEY,
+    REFUSALS_KEY,
+    REFUSED_CLIENTS_KEY,
+    current_user_or_none,
+)
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 
@@ -76,5 +82,36 @@ def audit_refusals(response: Response) -> Response:
     return response
 
 
+def audit_reads(response: Response) -> Response:
+    """One "record_read" entry per client this request opened (authorize_client) and did not
+    already audit itself: loading a session to edit, the progress view, a plan version, the
+    plan builder, the edit and intake pages, an export. Who, which client, what (the
+    callback's output or the route), flagged under break glass by record_audit. Nothing
+    for a refused or failed request (refusals are audited above)."""
+    read = g.pop(READ_CLIENTS_KEY, None)
+    audited = g.pop(AUDITED_CLIENTS_KEY, None) or set()
+    if not read or response.status_code >= 400:
+        return response  # before asking who the user is: that may need the database
+    user = current_user_or_none()
+    if user is None:
+        return response
+    unrecorded = sorted(read - audited)
+    if not unrecorded:
+        return response
+    what = _what_was_asked()
+    detail = {"read": what.get("callback") or what["path"]}
+    try:
+        with current_db().begin() as db:
+            for client_id in unrecorded:
+                record_audit(db, user_id=user.id, action="record_read", entity="client",
+                             entity_id=client_id, client_id=client_id, ip=client_ip(),
+                             detail=detail)
+    except SQLAlchemyError:
+        log.exception("could not audit a read of %s", request.path)
+    return response
+
+
 def init_refusal_audit(server: Flask) -> None:
+    # Flask runs after_request functions in reverse order: reads, then refusals.
     server.after_request(audit_refusals)
+    server.after_request(audit_reads)

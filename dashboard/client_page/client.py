@@ -74,7 +74,7 @@ def _look_up(db: Session, token: str | None, ip: str,
     """In the caller's read: (the live link of this token, 0), or (None, seconds the address
     must still wait). While the address must wait, no token is even looked at."""
     failures, last = recent_link_failures(db, ip=ip, since=now - throttle.WINDOW)
-    wait = throttle.wait_seconds(0, failures, last, now)
+    wait = throttle.address_wait(failures, last, now)
     if wait:
         return None, wait
     if not token or not plausible_token(token):

@@ -7,11 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from flask import g, has_request_context
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import break_glass_marks
-from dashboard.db.models import AuditEntry, User
+from dashboard.auth.access import AUDITED_CLIENTS_KEY, break_glass_marks
+from dashboard.db.clients import escape_like
+from dashboard.db.models import AuditEntry, Client, User
 
 
 def record_audit(
@@ -38,6 +40,9 @@ def record_audit(
                        client_id=client_id, ip=ip[:64], flagged=flagged,
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")
     session.add(entry)
+    if client_id is not None and has_request_context():
+        # This request's read of the client is on record: no separate "record_read" entry.
+        g.setdefault(AUDITED_CLIENTS_KEY, set()).add(client_id)
     return entry
 
 
@@ -45,6 +50,7 @@ def record_audit(
 class AuditFilters:
     user_id: int | None = None
     client_id: int | None = None
+    client_name: str | None = None  # any part of the client's given or family name
     action: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -62,17 +68,25 @@ class AuditRow:
     ip: str
     detail: str
     flagged: bool = False  # made under break-glass access
+    client_name: str = ""
 
 
 def _audit_query(filters: AuditFilters) -> Select:
     query = (select(AuditEntry.id, AuditEntry.at, User.email, AuditEntry.action,
                     AuditEntry.entity, AuditEntry.entity_id, AuditEntry.client_id,
-                    AuditEntry.ip, AuditEntry.detail, AuditEntry.flagged)
-             .outerjoin(User, User.id == AuditEntry.user_id))
+                    AuditEntry.ip, AuditEntry.detail, AuditEntry.flagged,
+                    func.coalesce(Client.given_name + " " + Client.family_name, ""))
+             .outerjoin(User, User.id == AuditEntry.user_id)
+             .outerjoin(Client, Client.id == AuditEntry.client_id))
     if filters.user_id is not None:
         query = query.where(AuditEntry.user_id == filters.user_id)
     if filters.client_id is not None:
         query = query.where(AuditEntry.client_id == filters.client_id)
+    for word in (filters.client_name or "").split()[:5]:
+        pattern = f"%{escape_like(word.lower())}%"
+        query = query.where(AuditEntry.client_id.in_(select(Client.id).where(or_(
+            func.lower(Client.given_name).like(pattern, escape="\\"),
+            func.lower(Client.family_name).like(pattern, escape="\\")))))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.start:

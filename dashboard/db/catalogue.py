@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dashboard.db.audit import record_audit
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
 from dashboard.db.pictures import store_picture
 from dashboard.domain.catalogue import PartSpec, StrategySpec, TemplateSpec
+from dashboard.domain.catalogue_edit import PartEdit, name_taken, part_key
 
 
 def _give_drawing(session: Session, part: StrategyPart, spec: PartSpec) -> bool:
@@ -92,3 +94,42 @@ def template_choices(session: Session) -> list[tuple[int, str]]:
 def list_templates(session: Session) -> list[PlanTemplate]:
     return list(session.scalars(
         select(PlanTemplate).where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name)))
+
+
+NAME_TAKEN = "This strategy already has a part of this name."
+
+
+def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
+              edit: PartEdit, user_id: int, ip: str | None) -> StrategyPart | str:
+    """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
+    or a message naming why nothing was written (no such part or strategy, a name taken)."""
+    if part_id is not None:
+        part = session.get(StrategyPart, part_id)
+        if part is None:
+            return "No such part."
+        strategy = part.strategy
+    else:
+        strategy = session.get(Strategy, strategy_id) if strategy_id is not None else None
+        if strategy is None:
+            return "No such strategy."
+        part = None
+    if name_taken(edit.name, [p.name for p in strategy.parts if p is not part]):
+        return NAME_TAKEN
+    if part is None:
+        taken = set(session.scalars(select(StrategyPart.key)))
+        part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
+                            position=len(strategy.parts) + 1, revision=1, name=edit.name,
+                            instructions=edit.instructions)
+        session.add(part)
+        action = "catalogue_part_added"
+    else:
+        part.revision += 1
+        action = "catalogue_part_updated"
+    part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
+    part.retired = edit.retired
+    for key, value in edit.dose.as_columns().items():
+        setattr(part, key, value)
+    session.flush()
+    record_audit(session, user_id=user_id, action=action, entity="strategy_part",
+                 entity_id=part.id, ip=ip, detail={"revision": part.revision})
+    return part

@@ -15,6 +15,7 @@ from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVers
 from dashboard.db.sessions import check_within_episode, dates_of
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.clients import ClientInput
+from dashboard.domain.csv_import import person_key
 from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
 from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionInput
@@ -119,3 +120,36 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
     for client in clients.values():
         refresh_client_summary(session, client)
     return len(values)
+
+
+def clients_on_record(session: Session, keys: set[tuple[str, str, dt.date]]
+                      ) -> dict[tuple[str, str, dt.date], int | None]:
+    """Of these (given, family, date of birth) keys (see domain client_key), those a client
+    on record (not erased) already has, with its id: fetched by date of birth in chunks, the
+    names compared in Python by the same rule as the keys."""
+    births = sorted({k[2] for k in keys})
+    found: dict[tuple[str, str, dt.date], int | None] = {}
+    for start in range(0, len(births), 500):
+        for cid, given, family, born in session.execute(
+                select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth)
+                .where(Client.erased_at.is_(None),
+                       Client.date_of_birth.in_(births[start:start + 500]))):
+            key = person_key(given, family, born)
+            if key in keys:
+                found.setdefault(key, cid)
+    return found
+
+
+def sessions_on_record(session: Session, keys: set[tuple[int, dt.date]]
+                       ) -> dict[tuple[int, dt.date], int | None]:
+    """Of these (client id, date) keys, those with a session already recorded (not deleted)."""
+    client_ids = sorted({k[0] for k in keys})
+    found: dict[tuple[int, dt.date], int | None] = {}
+    for start in range(0, len(client_ids), 500):
+        for cid, day in session.execute(
+                select(CareSession.client_id, CareSession.session_on).distinct()
+                .where(CareSession.deleted_at.is_(None),
+                       CareSession.client_id.in_(client_ids[start:start + 500]))):
+            if (cid, day) in keys:
+                found[(cid, day)] = cid
+    return found

@@ -22,6 +22,7 @@ from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
+from dashboard.domain.plans import goal_wording
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -62,8 +63,8 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
             item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
             item.cautions, picture_ref(item.picture_sha256, item.picture_alt),
             ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None))
-    goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
-                  for g in plan.goals)
+    goals = tuple(goal_wording(g.description, g.pain_target)
+                  + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
     contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
                                      (practitioner.email if practitioner else "")) if x)
     return HandoutData(

@@ -166,6 +166,9 @@ class User(Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # A one-time password set by an admin works until then (a leaked welcome message
+    # cannot be used later to sign in and enrol someone else's phone).
+    temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
 
 
 class LoginSession(Base):
@@ -185,6 +188,32 @@ class LoginSession(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PendingLogin(Base):
+    """A correct password waiting for its second factor, kept on the server: the signed
+    cookie holds only a random token whose SHA-256 is here, so knowing SECRET_KEY is not
+    enough to skip the password, and it ends when used, after 5 minutes, or with the
+    user's other sessions."""
+
+    __tablename__ = "pending_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+
+class LoginThrottle(Base):
+    """Failed sign-in attempts counted per account, per address and per pair of both
+    (auth/throttle.py), checked and counted in one locked step (db/throttle.py)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(340), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
 
 
 class LoginAttempt(Base):

@@ -7,8 +7,11 @@ import datetime as dt
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import LoginAttempt, LoginSession, User, utcnow
+from dashboard.db.models import LoginAttempt, LoginSession, PendingLogin, User, utcnow
 from dashboard.domain.ids import parse_id
+
+# How long a password set by an admin (new account, reset) may be used for the first sign-in.
+TEMPORARY_PASSWORD_LIFETIME = dt.timedelta(hours=72)
 
 
 def normalise_email(email: str) -> str:
@@ -25,7 +28,9 @@ def create_user(
 ) -> User:
     user = User(email=normalise_email(email), name=name.strip(), role=role,
                 password_hash=password_hash, must_change_password=must_change_password,
-                phone=phone, active=True)
+                phone=phone, active=True,
+                temporary_password_expires_at=utcnow() + TEMPORARY_PASSWORD_LIFETIME
+                if must_change_password else None)
     session.add(user)
     session.flush()
     return user
@@ -66,33 +71,41 @@ def end_login_session(session: Session, login_id: int) -> None:
                     .values(ended_at=utcnow()))
 
 
-def end_all_login_sessions(session: Session, user_id: int) -> int:
-    """End every open session of a user (deactivation, password reset)."""
-    result = session.execute(update(LoginSession)
-                             .where(LoginSession.user_id == user_id,
-                                    LoginSession.ended_at.is_(None))
-                             .values(ended_at=utcnow()))
+def end_all_login_sessions(session: Session, user_id: int, *, keep: int | None = None) -> int:
+    """End every open session of a user (deactivation, password change or reset, second
+    factor reset), and any sign-in waiting for its code; ``keep`` spares the caller's own."""
+    now = utcnow()
+    condition = [LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)]
+    if keep is not None:
+        condition.append(LoginSession.id != keep)
+    result = session.execute(update(LoginSession).where(*condition).values(ended_at=now))
+    session.execute(update(PendingLogin).where(
+        PendingLogin.user_id == user_id, PendingLogin.ended_at.is_(None)).values(ended_at=now))
     return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def start_pending_login(session: Session, *, user_id: int, token_hash: str) -> None:
+    session.add(PendingLogin(user_id=user_id, token_hash=token_hash))
+
+
+def pending_login_user(session: Session, token_hash: str, *, since: dt.datetime) -> int | None:
+    """The user whose password step this token stands for, if it is live and recent."""
+    return session.scalar(select(PendingLogin.user_id).where(
+        PendingLogin.token_hash == token_hash, PendingLogin.ended_at.is_(None),
+        PendingLogin.created_at >= since))
+
+
+def end_pending_login(session: Session, token_hash: str) -> bool:
+    """Use the pending step once: False if it was already used or ended."""
+    result = session.execute(update(PendingLogin).where(
+        PendingLogin.token_hash == token_hash, PendingLogin.ended_at.is_(None))
+        .values(ended_at=utcnow()))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def record_failed_login(session: Session, *, email: str, ip: str) -> None:
     session.add(LoginAttempt(email=normalise_email(email)[:254], ip=ip[:64]))
 
-
-def recent_failures(
-    session: Session, *, email: str, ip: str, since: dt.datetime
-) -> tuple[int, int, dt.datetime | None]:
-    """Failed logins since a moment: for this account, from this address, and the latest one."""
-    by_email = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.email == normalise_email(email), LoginAttempt.at >= since)) or 0
-    by_ip = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.at >= since)) or 0
-    latest = session.scalar(select(func.max(LoginAttempt.at)).where(
-        (LoginAttempt.email == normalise_email(email)) | (LoginAttempt.ip == ip),
-        LoginAttempt.at >= since))
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=dt.UTC)
-    return by_email, by_ip, latest
 
 
 def active_practitioner_id(session: Session, candidate: object) -> int | None:
@@ -109,6 +122,8 @@ def set_password_hash(session: Session, user_id: int, password_hash: str,
     values: dict[str, object] = {"password_hash": password_hash}
     if must_change is not None:
         values["must_change_password"] = must_change
+        values["temporary_password_expires_at"] = (
+            utcnow() + TEMPORARY_PASSWORD_LIFETIME if must_change else None)
     session.execute(update(User).where(User.id == user_id).values(**values))
 
 

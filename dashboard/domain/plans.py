@@ -130,6 +130,13 @@ class PlanSnapshot:
     goals: tuple[GoalDraft, ...]
 
 
+def goal_wording(description: str, pain_target: int | None) -> str:
+    """What a goal says to the client (the handout): a pain goal names its scale, so "3" is
+    not a mystery; any other goal as the practitioner wrote it."""
+    return f"Pain at or below {pain_target} out of 10" if pain_target is not None \
+        else description
+
+
 def _goal_text(goal: GoalDraft) -> str:
     text = goal.description
     if goal.target_on:

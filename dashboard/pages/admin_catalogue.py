@@ -7,15 +7,14 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
-from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies
+from dashboard.db.catalogue import NAME_TAKEN, list_strategies
+from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.db.models import Strategy, StrategyPart
-from dashboard.domain.catalogue_edit import check_part, part_key
+from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 from dashboard.domain.ids import parse_id
 from dashboard.pages.catalogue_picture import picture_section
@@ -109,6 +108,7 @@ def load_part(choice):
     [Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)],
     Output(f"{P}-result", "children"),
     Output(f"{P}-part", "options"),
+    Output(f"{P}-part", "value"),
     Input(f"{P}-form", "n_submit"),
     State(f"{P}-part", "value"),
     State(f"{P}-kind", "value"),
@@ -117,6 +117,8 @@ def load_part(choice):
     prevent_initial_call=True,
 )
 def save_part(_n, choice, kind, retired, *values):
+    """Save the part; a new part's editor then switches to it, so a second Save edits the
+    part just made instead of adding it again."""
     admin = require_admin()
     raw = dict(zip((*TEXTS, *NUMBERS), values, strict=True)) | {"retired": bool(retired)}
     if kind not in DOSE_KINDS:
@@ -129,31 +131,14 @@ def save_part(_n, choice, kind, retired, *values):
         else None
     if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
-        return *slots, dbc.Alert(message, color="danger"), no_update
+        return *slots, dbc.Alert(message, color="danger"), no_update, no_update
     with current_db().begin() as db:
-        if part_id is not None:
-            part = db.get(StrategyPart, part_id)
-            if part is None:
-                return *slots, dbc.Alert("No such part.", color="danger"), no_update
-            action = "catalogue_part_updated"
-            part.revision += 1
-        else:
-            strategy = db.get(Strategy, new_in)
-            if strategy is None:
-                return *slots, dbc.Alert("No such strategy.", color="danger"), no_update
-            taken = set(db.scalars(select(StrategyPart.key)))
-            part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
-                                position=len(strategy.parts) + 1, revision=1,
-                                name=edit.name, instructions=edit.instructions,
-                                **edit.dose.as_columns())
-            db.add(part)
-            action = "catalogue_part_added"
-        part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
-        part.retired = edit.retired
-        for key, value in edit.dose.as_columns().items():
-            setattr(part, key, value)
-        db.flush()
-        record_audit(db, user_id=admin.id, action=action, entity="strategy_part",
-                     entity_id=part.id, ip=client_ip(), detail={"revision": part.revision})
-        options = _options(list_strategies(db))
-    return *[""] * len(slots), dbc.Alert("Saved.", color="success"), options
+        saved = save_catalogue_part(db, part_id=part_id, strategy_id=new_in, edit=edit,
+                                    user_id=admin.id, ip=client_ip())
+        if isinstance(saved, str):
+            if saved == NAME_TAKEN:
+                slots[TEXTS.index("name")] = saved
+            return *slots, dbc.Alert(f"Not saved: {saved}", color="danger"), no_update, no_update
+        options, saved_id, revision = _options(list_strategies(db)), str(saved.id), saved.revision
+    return (*[""] * len(slots), dbc.Alert(
+        f"Saved “{edit.name}” (revision {revision}).", color="success"), options, saved_id)

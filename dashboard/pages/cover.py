@@ -1,8 +1,9 @@
 """Cover a colleague: find a client across the clinic by name, to open them with a reason.
 
-Shows only what identifies the right person (name, date of birth, their practitioner),
-at most 20, and only after 3 letters; every search is audited by the ids it showed (not
-by the words typed, which an erasure could not find)."""
+Shows only what tells the right person apart before any reason is given (name, year of
+birth, their practitioner: docs/SECURITY.md, "choices made on purpose"), at most 20, and only
+after 3 letters; every search is audited by the ids it showed (not by the words typed, which
+an erasure could not find). The full date of birth and the record open only with a reason."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.access import AccessDenied, require_user
+from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db
 from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import find_clinic_clients
@@ -60,12 +62,10 @@ def search(text):
         return html.P("No client of the clinic has that name."), ""
     body = [html.Tr([
         html.Td(dcc.Link(r.full_name, href=f"/clients/{r.id}")),
-        html.Td(f"{r.date_of_birth:%d %b %Y}"),
+        html.Td(f"{r.date_of_birth:%Y}"),
         html.Td("you" if r.yours else r.practitioner),
     ]) for r in rows]
     more = html.P(f"Showing the first {SEARCH_LIMIT}: type more of the name.",
                   className="small") if len(rows) >= SEARCH_LIMIT else None
-    return html.Div([dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                            ("Name", "Date of birth", "Practitioner")])),
-        html.Tbody(body)], size="sm", id=f"{P}-table"), more]), ""
+    return html.Div([stacked_table(["Name", "Year of birth", "Practitioner"], body, size="sm",
+                                   id=f"{P}-table"), more]), ""

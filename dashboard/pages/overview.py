@@ -14,6 +14,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
 from dashboard.auth.access import require_user
+from dashboard.components.tables import stacked_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.episodes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
@@ -124,16 +125,13 @@ def _outcome_table(title: str, group: str, rows: list[OutcomeSummary], table_id:
                    ) -> dbc.Col:
     """Episodes discharged in the range: how many improved meaningfully (pain 2 points and
     30% below baseline) and the mean change. Association, not cause."""
-    body = html.P("No episode was discharged in this range.") if not rows else dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            group, "Discharged", "Improved meaningfully", "Mean pain change",
-            "Mean sessions")])),
-        html.Tbody([html.Tr([
+    body = html.P("No episode was discharged in this range.") if not rows else stacked_table([
+        group, "Discharged", "Improved meaningfully", "Mean pain change", "Mean sessions"], [
+        html.Tr([
             html.Td(r.group), html.Td(r.discharged),
             html.Td(f"{r.improved} ({r.improved_share:.0%})"),
             html.Td("—" if r.mean_pain_change is None else f"{r.mean_pain_change:+.1f}"),
             html.Td("—" if r.mean_sessions is None else f"{r.mean_sessions:.1f}"),
-        ]) for r in rows]),
-    ], size="sm", responsive=True, id=table_id)
+        ]) for r in rows], size="sm", id=table_id)
     return dbc.Col(html.Section([html.H2(title, className="h6"), body],
                                 **{"aria-label": title}), lg=6, className="mb-3")

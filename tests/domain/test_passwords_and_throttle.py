@@ -14,13 +14,24 @@ def test_password_rules():
 
 def test_throttle_waits_grow_and_are_capped():
     now = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)
-    assert throttle.wait_seconds(4, 4, now, now) == 0
-    assert throttle.wait_seconds(5, 5, now, now) == 2
-    assert throttle.wait_seconds(7, 7, now, now) == 8
-    assert throttle.wait_seconds(30, 10, now, now) == throttle.MAX_WAIT_ACCOUNT
-    later = now + dt.timedelta(seconds=throttle.MAX_WAIT_ACCOUNT)
-    assert throttle.wait_seconds(30, 10, now, later) == 0
-    assert throttle.wait_seconds(0, 40, now, now) == throttle.MAX_WAIT_ADDRESS
+    C = throttle.Count
+
+    def wait(account=0, address=0, pair=0, at=now):
+        return throttle.wait_seconds(account=C(account, now), address=C(address, now),
+                                     pair=C(pair, now), now=at)
+
+    assert wait(4, 4, 4) == 0
+    assert wait(5, 5, 5) == 2
+    assert wait(7, 7, 7) == 8
+    assert wait(30, 10, 3) == throttle.ACCOUNT.max_wait
+    assert wait(30, 10, 30) == throttle.PAIR.max_wait
+    later = now + dt.timedelta(seconds=throttle.ACCOUNT.max_wait)
+    assert wait(30, 10, 3, at=later) == 0
+    assert wait(0, 40, 0) == throttle.ADDRESS.max_wait
+    # An address with no failures on this account is not held by the account's count.
+    assert wait(30, 0, 0) == 0
+    # A quiet quarter of an hour wipes the slate.
+    assert wait(30, 40, 30, at=now + throttle.WINDOW + dt.timedelta(seconds=1)) == 0
 
 
 def test_age_counts_birthdays():

@@ -22,6 +22,7 @@ from dash import (
     html,
     no_update,
 )
+from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
@@ -72,30 +73,40 @@ dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
 
 
-def _details(client: Client, practitioner: str, today) -> html.Div:
+def _badges(client: Client) -> list:
+    return [status_badge(client.status), episode_badge(client.episode_state)]
+
+
+def _facts(client: Client, practitioner: str, today) -> list[str]:
     contact = " · ".join(x for x in (client.email, client.phone) if x) or "No contact details"
+    return [
+        f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
+        f" · {contact} · Practitioner: {practitioner}",
+        f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
+    ]
+
+
+def _details(client: Client, practitioner: str, today, record_tools: list) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
-            status_badge(client.status),
-            episode_badge(client.episode_state),
+            html.Span(_badges(client), id=ids.HEADER_BADGES),
             dbc.Badge("Archived", color="dark", className="ms-2", id=ids.ARCHIVED_BADGE,
                       style={} if client.archived else {"display": "none"}),
         ], className="d-flex align-items-center flex-wrap"),
-        html.P([
-            f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
-            f" · {contact} · Practitioner: {practitioner}",
-            f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
-        ], className="text-body-secondary mb-2"),
+        html.P(_facts(client, practitioner, today), id=ids.HEADER_FACTS,
+               className="text-body-secondary mb-2"),
+        # Every action on the record in one row of buttons.
         html.Div([
             dcc.Link("Edit details", href=f"/clients/{client.id}/edit",
-                     className="btn btn-outline-primary btn-sm me-2"),
+                     className="btn btn-outline-primary btn-sm"),
             dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
                        color="secondary", outline=True, size="sm"),
             html.A("Export record (FHIR)", href=f"/clients/{client.id}/fhir.json",
-                   className="btn btn-outline-secondary btn-sm ms-2", id="client-fhir"),
-            html.Span(id=ids.ARCHIVE_RESULT, className="ms-2 small", role="status"),
-        ], className="no-print"),
+                   className="btn btn-outline-secondary btn-sm", id="client-fhir"),
+            *record_tools,
+            html.Span(id=ids.ARCHIVE_RESULT, className="small", role="status"),
+        ], className="no-print d-flex flex-wrap align-items-center gap-2"),
     ], className="mb-3")
 
 
@@ -146,7 +157,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
-        details = _details(client, practitioner_name(db, client.practitioner_id), today)
+        details = _details(client, practitioner_name(db, client.practitioner_id), today,
+                           privacy_views.record_tools(client, user))
         current = versions[0] if versions else None
         context = session_context(db, client, today)
         history = session_views.history_table(
@@ -175,9 +187,14 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
                      entity_id=client.id, client_id=client.id, ip=client_ip())
     open_episode = episode is not None and episode.ended_on is None
     sessions_tab = html.Div([
+        # A client with no activities yet has them chosen first, above the form that scores
+        # them; afterwards the editor waits below, folded.
+        session_views.activities_editor(context)
+        if open_episode and not context.activities else None,
         html.Div(session_views.session_form(context, today), id=ids.SESSION_AREA)
         if open_episode else None,
-        session_views.activities_editor(context) if open_episode else None,
+        session_views.activities_editor(context)
+        if open_episode and context.activities else None,
         html.H2("Session history", className="h5 mt-4"),
         html.Div(history, id=ids.SESSION_HISTORY),
     ], className="pt-3")
@@ -196,7 +213,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
-        privacy_views.record_tools(client, user, covering),
+        privacy_views.covering_banner() if covering else None,
         team,
         html.Div(alerts, id=ids.ALERTS),
         dbc.Alert(["Intake has not been recorded for this episode. ",
@@ -209,7 +226,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             {"label": "Progress", "value": "progress"},
             {"label": "Episode", "value": "episode"}],
             name="client-view",
-            className="btn-group no-print", inputClassName="btn-check",
+            className="view-switch no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
                      **{"aria-label": "Sessions"}),
@@ -249,6 +266,39 @@ def toggle_archive(_n, client_id):
                if archived else "Restored to the client list.")
     return ("Restore" if archived else "Archive", {} if archived else {"display": "none"},
             message)
+
+
+def _header(client_id) -> tuple[list, list[str]]:
+    user = require_user()
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)
+        return (_badges(client),
+                _facts(client, practitioner_name(db, client.practitioner_id), clinic_today()))
+
+
+# What a save changes in the header (status, latest pain, episode state) is shown at once:
+# whenever a session or plan save (or a session's deletion) reports, the header is read
+# again from the client's summary row, which the save has just refreshed.
+@callback(
+    Output(ids.HEADER_BADGES, "children"),
+    Output(ids.HEADER_FACTS, "children"),
+    Input(ids.SESSION_RESULT, "children"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def header_after_session(_result, client_id):
+    return _header(client_id)
+
+
+@callback(
+    Output(ids.HEADER_BADGES, "children", allow_duplicate=True),
+    Output(ids.HEADER_FACTS, "children", allow_duplicate=True),
+    Input(ids.SAVE_RESULT, "children"),
+    State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
+)
+def header_after_plan(_result, client_id):
+    return _header(client_id)
 
 
 def _part_infos(db) -> dict[int, PartInfo]:
@@ -305,8 +355,12 @@ def apply_template(_n, template_id, client_id):
     State(ids.GOAL_ACTIVITY_DATE, "value"),
     prevent_initial_call=True,
 )
-def save_plan(_n, client_id, _includes, _doses, review, notes, pain_target, pain_date,
+def save_plan(n_clicks, client_id, _includes, _doses, review, notes, pain_target, pain_date,
               activity, activity_date):
+    if not n_clicks:
+        # The builder was just drawn (Dash calls a callback whose input appears on the page):
+        # nothing was saved, so nothing is said (issue 19, item 2).
+        raise PreventUpdate
     user = require_user()
     today = clinic_today()
     include_states, dose_states = ctx.states_list[1], ctx.states_list[2]

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard.components.forms import field
 from dashboard.components.status import status_badge
+from dashboard.components.tables import stacked_table
 from dashboard.context import current_settings
 from dashboard.db.episodes import EpisodeInfo
 from dashboard.db.models import Episode, Goal
@@ -208,11 +209,8 @@ def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> html.Div:
             html.Td(status_badge(e.outcome) if e.outcome else "—"),
             html.Td(summary_links(client_id, e.id) if e.ended_on else ""),
         ]))
-    return dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            "Episode", "Dates", "State", "Sessions", "Pain", "Outcome", "Summaries")])),
-        html.Tbody(rows),
-    ], size="sm", responsive=True, className="align-middle")
+    return stacked_table(["Episode", "Dates", "State", "Sessions", "Pain", "Outcome",
+                          "Summaries"], rows, size="sm", className="align-middle")
 
 
 def answers_labels() -> list[dict[str, str]]:

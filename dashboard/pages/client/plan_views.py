@@ -116,8 +116,20 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
             ]),
         ], className="mb-3"),
         dbc.Button("Save plan", id=ids.SAVE, color="primary", className="me-2"),
+        unsaved_marker(ids.PLAN_UNSAVED),
         html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status"),
-    ])
+    ], **unsaved_watch(ids.SAVE_RESULT, ids.PLAN_UNSAVED))
+
+
+def unsaved_watch(result_id: str, marker_id: str) -> dict[str, str]:
+    """Attributes that let assets/unsaved.js compare a form with its saved values: it shows
+    the marker while they differ and asks before the page is left."""
+    return {"data-unsaved-result": result_id, "data-unsaved-marker": marker_id}
+
+
+def unsaved_marker(marker_id: str) -> html.Span:
+    return html.Span("Unsaved changes", id=marker_id, hidden=True,
+                     className="badge text-bg-warning align-middle")
 
 
 def number_input(id_: str | dict, value: int | None, **kwargs: object) -> dbc.Input:

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components.status import status_badge
+from dashboard.components.tables import stacked_table
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
 
@@ -41,9 +42,8 @@ def _data_table(progress: Progress) -> html.Details:
             for p in progress.points]
     return html.Details([
         html.Summary("Scores as a table"),
-        dbc.Table([html.Caption("Scores at each session in the range shown"),
-                   html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                   html.Tbody(rows)], size="sm", striped=True, id="progress-table"),
+        stacked_table(header, rows, caption="Scores at each session in the range shown",
+                      size="sm", striped=True, id="progress-table"),
     ], className="mb-3")
 
 

@@ -32,7 +32,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
-from dashboard.domain.ids import parse_id
+from dashboard.domain.ids import parse_id, parse_int
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
     SessionForm,
@@ -76,6 +76,35 @@ def _form_values(outputs: list, values: dict | None, today, editing: int | None)
          for o in item_ids],
         editing, heading, {} if editing else HIDDEN,
     )
+
+
+def _form_shape_problem(outputs: list, states: list) -> str | None:
+    """Why the pattern ids of this request are not ones the form can have (a forged request):
+    checked before anything is written, so a save never commits and then fails while its
+    answer is drawn. Item ids name a known questionnaire and one of its items; activity and
+    plan-item ids are ids."""
+    items = [*outputs[19], *states[9]]  # questionnaire item outputs, then their states
+    for entry in items:
+        component = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(component, dict):
+            return "a questionnaire item without an id"
+        instrument, item = component.get("instrument"), component.get("item")
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+        if parse_int(item, low=1, high=len(INSTRUMENTS[instrument].items)) is None:
+            return "a questionnaire item the form does not have"
+    for entry in outputs[8]:  # a questionnaire's error line
+        component = entry.get("id") if isinstance(entry, dict) else None
+        instrument = component.get("instrument") if isinstance(component, dict) else None
+        if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
+            return "an unknown questionnaire"
+    for group, key in ((outputs[16], "activity"), (outputs[17], "item"),
+                       (outputs[6], "activity"), (outputs[7], "item")):
+        for entry in group:
+            component = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(component, dict) or parse_id(component.get(key)) is None:
+                return f"a {key} id the form does not have"
+    return None
 
 
 def _by_id(states: list[dict], key: str) -> dict[int, object]:
@@ -182,6 +211,11 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
     if any(not isinstance(k, str) or k not in INSTRUMENTS for k in chosen):
         answers["?"] = []
     outputs = ctx.outputs_list
+    problem = _form_shape_problem(outputs, states)
+    if problem:
+        raise AccessDenied(f"malformed session form: {problem}")
+    # Drawn before anything is written: nothing can fail between the commit and the answer.
+    cleared_form = _form_values(outputs[12:], None, today, None)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         context = session_context(db, client)
@@ -234,10 +268,9 @@ def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes
                 can_restore=user.is_admin)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-    form_outputs = outputs[12:]
     return (*[""] * len(ids.SESSION_ERRORS), [""] * len(outputs[6]), [""] * len(outputs[7]),
             [""] * len(outputs[8]), dbc.Alert(message, color="success"), history, alerts,
-            *_form_values(form_outputs, None, today, None))
+            *cleared_form)
 
 
 @callback(
@@ -302,7 +335,7 @@ def delete_or_restore(deletes, restores, client_id):
 
 
 @callback(
-    Output(ids.SESSION_AREA, "children"),
+    Output(ids.SESSION_RATINGS, "children"),
     Output(ids.ACTIVITIES_RESULT, "children"),
     Input(ids.ACTIVITIES_SAVE, "n_clicks"),
     State(ids.CLIENT_ID, "data"),
@@ -321,7 +354,9 @@ def save_activities(_n, client_id, text):
                      entity_id=client.id, client_id=client.id, ip=client_ip(),
                      detail={"count": len(names)})
         context = session_context(db, client)
-    return session_views.session_form(context, clinic_today()), "Activities saved."
+    # Only the rating boxes change: the session form is another form, its typing and its
+    # messages are left alone (issue 19, item 1).
+    return session_views.rating_fields(context), "Activities saved."
 
 
 def html_error(message: str) -> html.Span:
@@ -330,6 +365,8 @@ def html_error(message: str) -> html.Span:
 
 @callback(
     Output({"type": ids.ALERT_RESULT, "alert": MATCH}, "children"),
+    Output({"type": ids.ALERT_BOX, "alert": MATCH}, "children"),
+    Output({"type": ids.ALERT_BOX, "alert": MATCH}, "color"),
     Input({"type": ids.ALERT_ACK, "alert": MATCH}, "n_clicks"),
     State({"type": ids.ALERT_ACTION, "alert": MATCH}, "value"),
     State({"type": ids.ALERT_NOTE, "alert": MATCH}, "value"),
@@ -345,12 +382,18 @@ def acknowledge(_n, action, note):
             raise AccessDenied("no such alert")
         client: Client = authorize_client(db, user, alert.client_id)
         if errors:
-            return html_error(" ".join(errors.values()))
+            return html_error(" ".join(errors.values())), no_update, no_update
         if alert.acknowledged_at is not None:
-            return "Already acknowledged."
+            # Someone else (or another tab) did it: the form goes, whatever this one says.
+            return no_update, _acknowledged("Already acknowledged."), "success"
         acknowledge_alert(db, alert, user_id=user.id, action=action, note=note)
         record_audit(db, user_id=user.id, action="alert_acknowledged", entity="safety_alert",
                      entity_id=alert.id, client_id=client.id, ip=client_ip(),
                      detail={"action": action, "note": note})
-    return dbc.Alert(f"Acknowledged by {user.name}: {action}.", color="success",
-                     className="mb-0")
+    # Acknowledged: the alert turns into a note of who did what, with no form left to press.
+    return no_update, _acknowledged(f"Acknowledged by {user.name}: {action}."), "success"
+
+
+def _acknowledged(what: str) -> list:
+    return [html.H2("Safety alert: thoughts of self-harm", className="h6 alert-heading"),
+            html.P(what, className="mb-0", role="status")]

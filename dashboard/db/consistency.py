@@ -1,0 +1,45 @@
+"""The database's own consistency checks: what a backup, a crash or a restore must keep.
+
+Foreign keys hold (SQLite checks them only when asked; PostgreSQL always), every session
+lies within its episode's dates, every plan version has its items, and every client's
+summary columns (baseline, latest pain, status, due date) say what their sessions say,
+judged by the same ``refresh_client_summary`` the app writes them with.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.orm import Session
+
+from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVersion
+from dashboard.db.summary import refresh_client_summary
+
+SUMMARY_COLUMNS = ("baseline_on", "baseline_pain", "last_session_on", "latest_pain", "status",
+                   "next_due_on", "episode_state", "current_plan_version_id")
+
+
+def consistency_problems(session: Session) -> list[str]:
+    """What is inconsistent, one line each; empty when all is well. Changes nothing (the
+    summaries are recomputed and then rolled back)."""
+    problems: list[str] = []
+    if session.get_bind().dialect.name == "sqlite":
+        problems += [f"foreign key broken: {tuple(row)}"
+                     for row in session.execute(text("PRAGMA foreign_key_check"))]
+    outside = session.scalars(
+        select(CareSession.id).join(Episode, Episode.id == CareSession.episode_id).where(
+            CareSession.deleted_at.is_(None),
+            or_(CareSession.session_on < Episode.started_on,
+                and_(Episode.ended_on.is_not(None), CareSession.session_on > Episode.ended_on))))
+    problems += [f"session {sid} outside its episode's dates" for sid in outside]
+    empty = session.scalars(select(PlanVersion.id).where(
+        ~select(PlanItem.id).where(PlanItem.plan_version_id == PlanVersion.id).exists()))
+    problems += [f"plan version {vid} has no items" for vid in empty]
+    for client in session.scalars(select(Client).where(Client.erased_at.is_(None))):
+        stored = {c: getattr(client, c) for c in SUMMARY_COLUMNS}
+        refresh_client_summary(session, client)
+        expected = {c: getattr(client, c) for c in SUMMARY_COLUMNS}
+        if stored != expected:
+            differing = sorted(c for c in SUMMARY_COLUMNS if stored[c] != expected[c])
+            problems.append(f"client {client.id}: summary differs from sessions ({differing})")
+    session.rollback()
+    return problems
