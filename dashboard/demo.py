@@ -34,6 +34,7 @@ from dashboard.db.models import (
     StrategyPart,
     User,
 )
+from dashboard.db.outcomes import refresh_all_questionnaire_outcomes
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import RED_FLAG_ITEMS, IntakeDraft, ScorePoint, outcome_of
@@ -341,6 +342,7 @@ def create_demo(
     _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows, version_ids,
                     set(eid for eid, d in zip(episode_ids, discharged, strict=True) if d))
     session.flush()
+    refresh_all_questionnaire_outcomes(session)
     _rerefer(session, next(cid for cid, d in zip(client_ids, discharged, strict=True) if d),
              today)
     _admit_with_red_flag(session, practitioner_ids[0], today)

@@ -10,6 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dashboard.domain.outcomes import (
+    RECOVERY,
+    RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    RELIABLE_RECOVERY,
+)
 from dashboard.domain.progress import (
     ClinicSummary,
     Progress,
@@ -188,8 +194,43 @@ def timeline_figure(progress: Progress) -> Figure:
                                 "y": low, "yanchor": "bottom", "xanchor": "left",
                                 "showarrow": False, "text": label,
                                 "font": {"size": 10, "color": "#495057"}})
+        _mark_reliable_change(progress, key, suffix, shapes, annotations)
     layout["shapes"], layout["annotations"] = shapes, annotations
     return {"data": data, "layout": layout}
+
+
+RELIABLE_COLOURS = {RELIABLE_DETERIORATION: VERMILLION, RELIABLE_RECOVERY: "#005a42",
+                    RELIABLE_IMPROVEMENT: "#005a42", RECOVERY: "#005a42"}
+
+
+def _mark_reliable_change(progress: Progress, key: str, suffix: str,
+                          shapes: list[dict[str, Any]], annotations: list[dict[str, Any]]
+                          ) -> None:
+    """On a questionnaire's panel: the band of measurement noise around the episode's first
+    score (a latest score inside it is no reliable change), the clinical cut-off, and the
+    episode's category written at the top right."""
+    measure = next(m for m in progress.questionnaires.measures if m.instrument == key)
+    top = INSTRUMENTS[key].max_total
+    yref = f"y{suffix}"
+    threshold = measure.threshold
+    if measure.first is not None:
+        # Integer totals: anything strictly between first ± reliable change is noise.
+        low = max(0.0, measure.first - threshold.reliable_change + 0.5)
+        high = min(float(top), measure.first + threshold.reliable_change - 0.5)
+        shapes.append({"type": "rect", "xref": f"x{suffix} domain", "yref": yref, "x0": 0,
+                       "x1": 1, "y0": low, "y1": high, "fillcolor": "rgba(86,180,233,0.18)",
+                       "line": {"width": 0}, "layer": "below"})
+    if threshold.caseness is not None:
+        shapes.append({**_hline(yref, threshold.caseness, "#000000", "dash"),
+                       "xref": f"x{suffix} domain"})
+        annotations.append({**_label(yref, threshold.caseness,
+                                     f"caseness {threshold.caseness}", "#000000"),
+                            "xref": f"x{suffix} domain", "x": 0.75})
+    annotations.append({"xref": f"x{suffix} domain", "yref": f"{yref} domain", "x": 1,
+                        "y": 1, "xanchor": "right", "yanchor": "top", "showarrow": False,
+                        "text": f"<b>{measure.label}</b>", "bgcolor": "rgba(255,255,255,0.8)",
+                        "font": {"size": 11,
+                                 "color": RELIABLE_COLOURS.get(measure.category, "#495057")}})
 
 
 def _hline(yref: str, y: float, colour: str, dash: str) -> dict[str, Any]:

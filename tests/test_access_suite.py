@@ -32,6 +32,7 @@ NOT_CLIENT_SCOPED = {
     "sess-q-collapse": "shows or hides questionnaire items; reads and returns no data",
     "new-client-given_name-error": "creates a client for the caller; no existing record",
     "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
+    "overview-report": "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     "alert-result": "takes an alert id, checked below on its own",
     "users-email-error": "admin only (require_admin); no client data",

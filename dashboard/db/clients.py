@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dashboard.auth.access import CurrentUser, visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
+from dashboard.domain.outcomes import FILTER_LABELS, RECOVERED
 from dashboard.domain.text import search_words
 
 SORTS = {
@@ -27,6 +28,8 @@ class ClientFilters:
     archived: bool = False
     status: str | None = None
     episode_state: str | None = None
+    # The current episode's questionnaires: a FILTER_LABELS key of dashboard.domain.outcomes.
+    questionnaires: str | None = None
     due_only: bool = False
     practitioner_id: int | None = None
     sort: str = "name"
@@ -81,6 +84,10 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
         query = query.where(Client.status == filters.status)
     if filters.episode_state:
         query = query.where(Client.episode_state == filters.episode_state)
+    if filters.questionnaires == RECOVERED:
+        query = query.where(Client.recovered.is_(True))
+    elif filters.questionnaires in FILTER_LABELS:
+        query = query.where(Client.reliable_change == filters.questionnaires)
     if filters.due_only:
         query = query.where(Client.next_due_on <= today)
     if filters.practitioner_id:

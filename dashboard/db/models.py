@@ -258,6 +258,9 @@ class Client(Base):
     last_session_on: Mapped[dt.date | None] = mapped_column(Date)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_enough_data")
+    # The current episode's questionnaires (as on Episode), for the client list's filter.
+    reliable_change: Mapped[str | None] = mapped_column(String(20))
+    recovered: Mapped[bool | None] = mapped_column(Boolean)
     # The open episode's latest plan version, so clinic figures join plans without
     # searching every version for the latest.
     current_plan_version_id: Mapped[int | None] = mapped_column(
@@ -342,6 +345,17 @@ class Episode(Base):
     baseline_function: Mapped[float | None] = mapped_column(Float)
     discharge_function: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # Questionnaires (docs/OUTCOMES.md): the first total of the episode, the latest only when
+    # given at least twice; reliable change "improvement"/"deterioration"/"none" (None: no
+    # questionnaire given twice); recovered None unless at caseness at the start.
+    baseline_phq9: Mapped[int | None] = mapped_column(Integer)
+    discharge_phq9: Mapped[int | None] = mapped_column(Integer)
+    baseline_gad7: Mapped[int | None] = mapped_column(Integer)
+    discharge_gad7: Mapped[int | None] = mapped_column(Integer)
+    baseline_pss10: Mapped[int | None] = mapped_column(Integer)
+    discharge_pss10: Mapped[int | None] = mapped_column(Integer)
+    reliable_change: Mapped[str | None] = mapped_column(String(20))
+    recovered: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class RedFlagAnswer(Base):

@@ -139,7 +139,9 @@ def save_session(
     session.flush()
     _write_children(session, care, data)
     session.flush()
-    refresh_client_summary(session, client)
+    # A new session without questionnaires leaves the episode's first and latest totals
+    # as they were: their reliable change is not read again (most saves).
+    refresh_client_summary(session, client, questionnaires=bool(data.questionnaires))
     return care
 
 

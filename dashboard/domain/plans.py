@@ -258,5 +258,10 @@ def strategy_keys_text(keys: list[str] | tuple[str, ...]) -> str:
     return f",{','.join(unique)}," if unique else ""
 
 
+def strategy_keys_of(text: str | None) -> list[str]:
+    """The keys in a stored ",a,b," (the inverse of strategy_keys_text)."""
+    return [key for key in (text or "").split(",") if key]
+
+
 def uses_strategy_pattern(key: str) -> str:
     return f"%,{key},%"

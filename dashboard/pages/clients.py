@@ -23,6 +23,7 @@ from dashboard.db.handouts import (
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.ids import parse_id, parse_page
+from dashboard.domain.outcomes import FILTER_LABELS
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.domain.text import search_text
 from dashboard.handout.render import PAGE_SIZES
@@ -45,6 +46,13 @@ def _episode_filter(choice: object) -> str | None:
     return state if text.startswith("episode:") and state in EPISODE_STATE_LABELS else None
 
 
+def _questionnaire_filter(choice: object) -> str | None:
+    """... and "change:<key>" for the current episode's questionnaires (docs/OUTCOMES.md)."""
+    text = str(choice or "")
+    key = text.removeprefix("change:")
+    return key if text.startswith("change:") and key in FILTER_LABELS else None
+
+
 def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=id_),
                     dbc.Select(id=id_, options=options, value=value)], md=width)
@@ -57,6 +65,7 @@ def _filters(user, *, search, archived, status, due, sort, practitioner, page
         search=search_text(search), archived=archived == "archived",
         status=status if status in STATUS_LABELS else None,
         episode_state=_episode_filter(status),
+        questionnaires=_questionnaire_filter(status),
         due_only=due in (True, "1"),
         practitioner_id=parse_id(practitioner) if user.is_admin else None,
         sort=sort if sort in SORTS else "name", page=parse_page(page),
@@ -97,7 +106,9 @@ def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "
     status_options = [{"label": "Any status", "value": "any"}] + [
         {"label": label, "value": key} for key, label in STATUS_LABELS.items()] + [
         {"label": f"Episode: {EPISODE_STATE_LABELS[key].lower()}", "value": f"episode:{key}"}
-        for key in ("flagged", "discharged")]
+        for key in ("flagged", "discharged")] + [
+        {"label": f"Questionnaires: {label.lower()}", "value": f"change:{key}"}
+        for key, label in FILTER_LABELS.items()]
     chosen_practitioner = str(filters.practitioner_id) if filters.practitioner_id else "all"
     return html.Div([
         html.Div([

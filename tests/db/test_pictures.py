@@ -93,7 +93,7 @@ def test_upgrading_keeps_parts_and_plans_and_gives_the_catalogue_its_drawings(tm
     from dashboard.db.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0011")
+    upgrade(url, "0012")
     strategies, templates = read_catalogue(DATA_DIR)
     db = Database(url)
     with db.begin() as s:
