@@ -257,6 +257,7 @@ def create_demo(
                 plan_version_id=vid, part_id=part_id, part_revision=part.revision,
                 strategy_key=part_strategy[part_id].key, strategy_name=part_strategy[part_id].name,
                 part_name=part.name, instructions=part.instructions, cautions=part.cautions,
+                picture_sha256=part.picture_sha256, picture_alt=part.picture_alt,
                 position=position, **dose))
             item_owner.append(vid)
     item_ids = _bulk(session, PlanItem, item_rows)
@@ -448,7 +449,8 @@ def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
     items = [PlanItem(plan_version_id=version.id, **{
         c: getattr(item, c) for c in ("part_id", "part_revision", "strategy_key",
                                       "strategy_name", "part_name", "instructions",
-                                      "cautions", "position", *DOSE_KEYS)})
+                                      "cautions", "picture_sha256", "picture_alt",
+                                      "position", *DOSE_KEYS)})
         for item in (plan.items if plan else [])]
     session.add_all(items)
     for days_ago, pain, stress, done in ((14, 6, 6, 3), (7, 5, 5, 5)):

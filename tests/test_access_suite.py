@@ -23,7 +23,10 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  "/my/", "/my/<token>",
                  # Questionnaires completed at home: the same cookie is the key
                  # (tests/test_home_measures.py proves no cookie or another's gets nothing).
-                 "/my/measures/<key>", "/my/measures/<key>/done"}
+                 "/my/measures/<key>", "/my/measures/<key>/done",
+                 # Catalogue pictures by content hash, shown on that page too: no client data
+                 # (tests/test_handout_pictures.py: only a stored hash answers).
+                 "/pictures/<sha256>"}
 CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {
@@ -43,6 +46,10 @@ NOT_CLIENT_SCOPED = {
     "audit-file": "admin only (require_admin)",
     "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
     "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
+    "cat-picture-current": "admin only (require_admin); the catalogue holds no client data",
+    "cat-picture-file": "admin only (require_admin); echoes the chosen file's name",
+    "cat-picture-upload-error": "admin only (require_admin); the catalogue holds no client "
+                                "data",
     "tpl-name.value": "admin only (require_admin); templates hold no client data",
     "tpl-name-error": "admin only (require_admin); templates hold no client data",
     "data-file": "admin only (require_admin); the export of the whole clinic",

@@ -7,14 +7,31 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.audit import record_audit
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
-from dashboard.domain.catalogue import StrategySpec, TemplateSpec
+from dashboard.db.pictures import store_picture
+from dashboard.domain.catalogue import PartSpec, StrategySpec, TemplateSpec
 from dashboard.domain.catalogue_edit import PartEdit, name_taken, part_key
+
+
+def _give_drawing(session: Session, part: StrategyPart, spec: PartSpec) -> bool:
+    """Give a part the catalogue's drawing if it has no picture, or still has an earlier
+    catalogue drawing (a redrawn one ships). A clinic's own picture stays. Plan items
+    keep the picture they were given with, so no handout already given changes."""
+    if spec.picture is None or not (part.picture_sha256 is None
+                                    or part.picture_from_catalogue):
+        return False
+    sha = store_picture(session, data=spec.picture.data, media_type=spec.picture.media_type)
+    if part.picture_sha256 == sha:
+        return False
+    part.picture_sha256, part.picture_alt = sha, spec.picture.alt
+    part.picture_from_catalogue = True
+    return True
 
 
 def load_catalogue(
     session: Session, *, strategies: tuple[StrategySpec, ...], templates: tuple[TemplateSpec, ...]
 ) -> int:
-    """Insert what is missing, by key; leave what exists as admins keep it. Returns rows added."""
+    """Insert what is missing, by key; leave what exists as admins keep it (a part without a
+    picture is given the catalogue's drawing). Returns rows added or given a drawing."""
     added = 0
     existing_strategies = {s.key: s for s in session.scalars(select(Strategy))}
     existing_parts = {p.key: p for p in session.scalars(select(StrategyPart))}
@@ -28,11 +45,13 @@ def load_catalogue(
             added += 1
         for part_position, part in enumerate(spec.parts, start=1):
             if part.key in existing_parts:
+                added += _give_drawing(session, existing_parts[part.key], part)
                 continue
             row = StrategyPart(strategy_id=strategy.id, key=part.key, name=part.name,
                                instructions=part.instructions, cautions=part.cautions,
                                position=part_position, max_minutes=part.max_minutes,
                                **part.dose.as_columns())
+            _give_drawing(session, row, part)
             session.add(row)
             existing_parts[part.key] = row
             added += 1

@@ -392,6 +392,34 @@ class BreakGlassAccess(Base):
     valid_on: Mapped[dt.date] = mapped_column(Date)
 
 
+PICTURE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+class Picture(Base):
+    """A picture of a catalogue part, stored once under the SHA-256 of its bytes.
+
+    In the database, not on disk, so every app host behind a load balancer sees the same
+    pictures. Never changed or deleted: a plan version names the picture it was given with
+    by its hash, and its handout must print that picture for as long as the plan is kept.
+    """
+
+    __tablename__ = "pictures"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha_len"),
+        CheckConstraint(_in("media_type", PICTURE_TYPES), name="media_type"),
+        CheckConstraint("size_bytes > 0", name="size_pos"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class Strategy(Base):
     __tablename__ = "strategies"
 
@@ -427,6 +455,13 @@ class StrategyPart(DoseMixin, Base):
     # The safe ceiling of one application in minutes (heat 20, cold 15: the seed); plans
     # past it are refused. None: no ceiling beyond the dose limits.
     max_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Its picture (by content hash) and the words describing it for anyone who cannot see it.
+    picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
+    picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # True while the picture is the drawing the package ships: a redrawn one in a later
+    # release replaces it when the catalogue loads. A clinic's own picture is never replaced.
+    picture_from_catalogue: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         server_default=false())
 
     strategy: Mapped[Strategy] = relationship(back_populates="parts")
 
@@ -502,6 +537,10 @@ class PlanItem(DoseMixin, Base):
     instructions: Mapped[str] = mapped_column(Text)
     cautions: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer)
+    # The part's picture as given, like its wording: a later catalogue change never
+    # changes a handout already given. None for parts given before pictures existed.
+    picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
+    picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Goal(Base):
@@ -882,6 +921,7 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "MeasureAssignment",
+    "Picture",
     "PlanItem",
     "PlanTemplate",
     "PlanTemplateItem",

@@ -17,6 +17,7 @@ from dashboard.db.models import Strategy, StrategyPart
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 from dashboard.domain.ids import parse_id
+from dashboard.pages.catalogue_picture import picture_section
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
                    name="Catalogue")
@@ -79,6 +80,7 @@ def layout(**_query: str) -> html.Div:
             dbc.Button("Save", type="submit", color="primary", className="mt-2"),
         ]),
         html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        picture_section(),
     ], style={"maxWidth": "60rem"})
 
 

@@ -10,6 +10,7 @@ from dash import html
 from dashboard.db.models import Strategy, StrategyPart
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
+from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
 from dashboard.pages.client import ids
 
@@ -33,15 +34,25 @@ def _dose_inputs(part: StrategyPart, dose: Dose) -> list:
     return inputs
 
 
+def thumbnail(sha256: str | None, alt: str) -> html.Img | None:
+    """A part's picture, small, beside its name: the practitioner sees what the client will."""
+    ref = picture_ref(sha256, alt)
+    return html.Img(src=ref.url, alt=ref.alt, className="part-thumbnail",
+                    width=96, height=120) if ref else None
+
+
 def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
     dose = chosen or Dose.from_columns(part)
     return html.Div([
         dbc.Row([
-            dbc.Col([
-                dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
-                             value=chosen is not None, label_class_name="fw-semibold"),
-                html.Small(part.instructions, className="text-body-secondary d-block"),
-            ], lg=5),
+            dbc.Col(html.Div([
+                thumbnail(part.picture_sha256, part.picture_alt),
+                html.Div([
+                    dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
+                                 value=chosen is not None, label_class_name="fw-semibold"),
+                    html.Small(part.instructions, className="text-body-secondary d-block"),
+                ]),
+            ], className="d-flex gap-2 align-items-start"), lg=5),
             dbc.Col(html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"), lg=7),
         ]),
         html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
