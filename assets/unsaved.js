@@ -49,6 +49,11 @@
   }
 
   window.setInterval(check, 400);
+  // A save's report must be read against the values the form held when it arrived: waiting
+  // for the next tick would count an edit typed just after the save as saved. A mutation
+  // observer runs before the next input event can.
+  new MutationObserver(check).observe(document.body,
+                                      {childList: true, subtree: true, characterData: true});
   document.addEventListener("input", check, true);
   document.addEventListener("change", check, true);
 
