@@ -50,3 +50,9 @@ def test_plan_messages_only_after_save_and_unsaved_edits_are_guarded(
         page.close(run_before_unload=True)
     assert leaving.value.type == "beforeunload"
     assert asked == ["confirm"]
+    # Answer the prompt so the tab really closes: a tab left waiting on it cannot be torn down
+    # cleanly, and the browser context's close then fails (this was CI's only red).
+    leaving.value.accept()
+    if not page.is_closed():
+        page.wait_for_event("close")
+    assert page.is_closed()
