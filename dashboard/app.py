@@ -19,8 +19,9 @@ from dashboard.config import Settings
 from dashboard.context import DB_KEY, SETTINGS_KEY, IdConverter
 from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
+from dashboard.handout import outcomes_routes, summary_routes
+from dashboard.handout import pictures as picture_routes
 from dashboard.handout import routes as handout_routes
-from dashboard.handout import summary_routes
 from dashboard.jobs import job_cache
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.register_blueprint(handout_routes.blueprint)
     server.register_blueprint(fhir_routes.blueprint)
     server.register_blueprint(summary_routes.blueprint)
+    server.register_blueprint(picture_routes.blueprint)
+    server.register_blueprint(outcomes_routes.blueprint)
     init_client_page(server)
     app = Dash(
         "dashboard",

@@ -307,6 +307,41 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outcomes_report(settings: Settings, args: argparse.Namespace) -> int:
+    """The clinic outcomes report (PDF) for episodes discharged in a period: aggregates of
+    the whole clinic, no client named; the same PDF as the overview's button."""
+    from dashboard.auth.access import CurrentUser
+    from dashboard.db.audit import record_audit
+    from dashboard.domain.dates import parse_period
+    from dashboard.handout.outcomes_report import build_report, report_pdf
+
+    today = _today(settings)
+    period = parse_period(args.start, args.end, today)
+    if isinstance(period, str):
+        print(f"{period} (dates as YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    start, end = period
+    # The command line is the server's operator: it sees the whole clinic, as an admin.
+    operator = CurrentUser(0, "", "command line", "admin", 0, "")
+    started = time.perf_counter()
+    db = Database(settings.database_url)
+    try:
+        with db.read() as session:
+            report = build_report(session, operator, start=start, end=end, made_on=today)
+        pdf = report_pdf(report)
+        with db.begin() as session:
+            record_audit(session, user_id=None, action="outcomes_report_downloaded",
+                         entity="clinic", detail={"by": "command line",
+                                                  "from": start.isoformat(),
+                                                  "to": end.isoformat()})
+    finally:
+        db.dispose()
+    Path(args.output).write_bytes(pdf)
+    print(f"Wrote {args.output}: {report.clinic.discharged} episodes discharged from {start} "
+          f"to {end} ({len(pdf) // 1024} KB, {time.perf_counter() - started:.1f} s).")
+    return 0
+
+
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from dashboard.db.backup import BackupError, backup
 
@@ -378,6 +413,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="collection (a client's copy, the default) or transaction "
                            "(conditional creates a FHIR server can load repeatedly)")
     fhir.set_defaults(func=cmd_export_fhir)
+    outcomes = sub.add_parser("outcomes-report", help="the clinic outcomes report (PDF) for "
+                              "episodes discharged in a period")
+    outcomes.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    outcomes.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    outcomes.add_argument("-o", "--output", required=True, help="the PDF to write")
+    outcomes.set_defaults(func=cmd_outcomes_report)
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("path")
     backup.set_defaults(func=cmd_backup)

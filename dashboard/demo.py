@@ -35,6 +35,7 @@ from dashboard.db.models import (
     StrategyPart,
     User,
 )
+from dashboard.db.outcomes import refresh_all_questionnaire_outcomes
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import RED_FLAG_ITEMS, IntakeDraft, ScorePoint, outcome_of
@@ -211,6 +212,7 @@ def create_demo(
                     {eid for eid, d in zip(build.episode_ids, build.discharged, strict=True)
                      if d})
     session.flush()
+    refresh_all_questionnaire_outcomes(session)
     _rerefer(session, next(cid for cid, d in zip(build.client_ids, build.discharged,
                                                  strict=True) if d), today)
     _admit_with_red_flag(session, build.practitioner_ids[0], today)
@@ -338,6 +340,7 @@ def _add_plans(build: _Build) -> None:
                 plan_version_id=vid, part_id=part_id, part_revision=part.revision,
                 strategy_key=part_strategy[part_id].key, strategy_name=part_strategy[part_id].name,
                 part_name=part.name, instructions=part.instructions, cautions=part.cautions,
+                picture_sha256=part.picture_sha256, picture_alt=part.picture_alt,
                 position=position, **dose))
             item_owner.append(vid)
     item_ids = _bulk(build.session, PlanItem, item_rows)
@@ -523,7 +526,8 @@ def _rerefer(session: Session, client_id: int, today: dt.date) -> None:
     items = [PlanItem(plan_version_id=version.id, **{
         c: getattr(item, c) for c in ("part_id", "part_revision", "strategy_key",
                                       "strategy_name", "part_name", "instructions",
-                                      "cautions", "position", *DOSE_KEYS)})
+                                      "cautions", "picture_sha256", "picture_alt",
+                                      "position", *DOSE_KEYS)})
         for item in (plan.items if plan else [])]
     session.add_all(items)
     for days_ago, pain, stress, done in ((14, 6, 6, 3), (7, 5, 5, 5)):

@@ -10,6 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dashboard.domain.outcomes import (
+    RECOVERY,
+    RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    RELIABLE_RECOVERY,
+)
 from dashboard.domain.progress import (
     ClinicSummary,
     Progress,
@@ -38,10 +44,21 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+# Dates as the rest of the app writes them ("30 Nov 2026"), on axes and in hover labels.
+DAY_FORMAT = "%d %b %Y"
+DATE_AXIS = {"type": "date", "tickformat": DAY_FORMAT, "hoverformat": DAY_FORMAT}
+LEGEND_GAP_PX = 60  # room under the plot for the x axis's labels, even when tilted
+
+
 def _base_layout(height: int) -> dict[str, Any]:
-    return {"height": height, "margin": {"l": 60, "r": 20, "t": 30, "b": 40}, "font": FONT,
+    margin = {"l": 60, "r": 20, "t": 30, "b": 40}
+    return {"height": height, "margin": margin, "font": FONT,
             "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "x unified",
-            "legend": {"orientation": "h", "y": 1.08, "x": 0}}
+            # Below the plot and its axis labels: Plotly grows the bottom margin to fit a
+            # legend outside the plot. Inside or above the plot, on a phone it covers the
+            # lines, and on a tablet it sits under Plotly's toolbar.
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top",
+                       "y": -LEGEND_GAP_PX / max(100, height - margin["t"] - margin["b"])}}
 
 
 def _panel_domains(heights: list[float], gap: float = 0.05) -> list[list[float]]:
@@ -113,7 +130,7 @@ def timeline_figure(progress: Progress) -> Figure:
     annotations: list[dict[str, Any]] = []
     for row in range(rows):
         suffix = "" if row == 0 else str(row + 1)
-        layout[f"xaxis{suffix}"] = {"type": "date", "anchor": f"y{suffix}", "showgrid": False,
+        layout[f"xaxis{suffix}"] = {**DATE_AXIS, "anchor": f"y{suffix}", "showgrid": False,
                                     "matches": "x" if row else None,
                                     "showticklabels": row == rows - 1}
         layout[f"yaxis{suffix}"] = {"domain": domains[row], "anchor": f"x{suffix}",
@@ -177,8 +194,43 @@ def timeline_figure(progress: Progress) -> Figure:
                                 "y": low, "yanchor": "bottom", "xanchor": "left",
                                 "showarrow": False, "text": label,
                                 "font": {"size": 10, "color": "#495057"}})
+        _mark_reliable_change(progress, key, suffix, shapes, annotations)
     layout["shapes"], layout["annotations"] = shapes, annotations
     return {"data": data, "layout": layout}
+
+
+RELIABLE_COLOURS = {RELIABLE_DETERIORATION: VERMILLION, RELIABLE_RECOVERY: "#005a42",
+                    RELIABLE_IMPROVEMENT: "#005a42", RECOVERY: "#005a42"}
+
+
+def _mark_reliable_change(progress: Progress, key: str, suffix: str,
+                          shapes: list[dict[str, Any]], annotations: list[dict[str, Any]]
+                          ) -> None:
+    """On a questionnaire's panel: the band of measurement noise around the episode's first
+    score (a latest score inside it is no reliable change), the clinical cut-off, and the
+    episode's category written at the top right."""
+    measure = next(m for m in progress.questionnaires.measures if m.instrument == key)
+    top = INSTRUMENTS[key].max_total
+    yref = f"y{suffix}"
+    threshold = measure.threshold
+    if measure.first is not None:
+        # Integer totals: anything strictly between first ± reliable change is noise.
+        low = max(0.0, measure.first - threshold.reliable_change + 0.5)
+        high = min(float(top), measure.first + threshold.reliable_change - 0.5)
+        shapes.append({"type": "rect", "xref": f"x{suffix} domain", "yref": yref, "x0": 0,
+                       "x1": 1, "y0": low, "y1": high, "fillcolor": "rgba(86,180,233,0.18)",
+                       "line": {"width": 0}, "layer": "below"})
+    if threshold.caseness is not None:
+        shapes.append({**_hline(yref, threshold.caseness, "#000000", "dash"),
+                       "xref": f"x{suffix} domain"})
+        annotations.append({**_label(yref, threshold.caseness,
+                                     f"caseness {threshold.caseness}", "#000000"),
+                            "xref": f"x{suffix} domain", "x": 0.75})
+    annotations.append({"xref": f"x{suffix} domain", "yref": f"{yref} domain", "x": 1,
+                        "y": 1, "xanchor": "right", "yanchor": "top", "showarrow": False,
+                        "text": f"<b>{measure.label}</b>", "bgcolor": "rgba(255,255,255,0.8)",
+                        "font": {"size": 11,
+                                 "color": RELIABLE_COLOURS.get(measure.category, "#495057")}})
 
 
 def _hline(yref: str, y: float, colour: str, dash: str) -> dict[str, Any]:
@@ -197,15 +249,15 @@ def adherence_heatmap(progress: Progress) -> Figure:
     weeks, strategies, matrix = adherence_by_week(progress.adherence)
     text = [["—" if v is None else f"{v:.0%}" for v in row] for row in matrix]
     layout = _base_layout(120 + 40 * max(1, len(strategies)))
-    layout.update({"hovermode": "closest", "xaxis": {"type": "date", "title": {"text": "Week"}},
-                   "yaxis": {"automargin": True}, "margin": {"l": 160, "r": 20, "t": 20,
+    layout.update({"hovermode": "closest", "xaxis": {**DATE_AXIS, "title": {"text": "Week"}},
+                   "yaxis": {"automargin": True}, "margin": {"l": 10, "r": 20, "t": 20,
                                                              "b": 50}})
     return {"data": [{"type": "heatmap", "x": [_iso(w) for w in weeks], "y": strategies,
                       "z": matrix, "text": text, "zmin": 0, "zmax": 1,
                       "colorscale": "Cividis", "xgap": 2, "ygap": 2,
                       "colorbar": {"title": {"text": "done"}, "tickformat": ".0%"},
-                      "hovertemplate": "%{y}, week of %{x}: %{text} of prescribed days"
-                                       "<extra></extra>"}],
+                      "hovertemplate": f"%{{y}}, week of %{{x|{DAY_FORMAT}}}: %{{text}} of "
+                                       "prescribed days<extra></extra>"}],
             "layout": layout}
 
 
@@ -220,7 +272,7 @@ def adherence_scatter(progress: Progress) -> Figure:
                              "zeroline": True, "zerolinecolor": GREY}})
     return {"data": [{"type": "scatter", "mode": "markers", "name": "Session",
                       "x": [share for _, share, _ in pairs], "y": [c for _, _, c in pairs],
-                      "text": [_iso(day) for day, _, _ in pairs],
+                      "text": [f"{day:{DAY_FORMAT}}" for day, _, _ in pairs],
                       "marker": {"color": BLUE, "size": 10, "symbol": "circle"},
                       "hovertemplate": "%{text}: %{x:.0%} done, pain %{y:+d}<extra></extra>"}],
             "layout": layout}
@@ -232,7 +284,7 @@ def caseload_figure(summary: ClinicSummary) -> Figure:
     layout.update({"hovermode": "closest", "yaxis": {"automargin": True, "autorange":
                                                       "reversed"},
                    "xaxis": {"title": {"text": "Active clients"}},
-                   "margin": {"l": 140, "r": 20, "t": 20, "b": 40}})
+                   "margin": {"l": 10, "r": 20, "t": 20, "b": 40}})
     return {"data": [{"type": "bar", "orientation": "h", "y": names,
                       "x": [n for _, n in summary.caseload], "marker": {"color": BLUE},
                       "text": [n for _, n in summary.caseload], "textposition": "auto"}],
@@ -260,7 +312,7 @@ def pain_by_strategy_figure(summary: ClinicSummary) -> Figure:
     layout.update({"hovermode": "closest", "yaxis": {"automargin": True},
                    "xaxis": {"title": {"text": "Mean pain change since baseline (points)"},
                              "zeroline": True, "zerolinecolor": "#000000"},
-                   "margin": {"l": 180, "r": 20, "t": 20, "b": 50}})
+                   "margin": {"l": 10, "r": 20, "t": 20, "b": 50}})
     return {"data": [{"type": "bar", "orientation": "h", "y": [r[0] for r in rows],
                       "x": [r[1] for r in rows], "marker": {"color": ORANGE},
                       "text": [f"{r[1]:+.1f} (n={r[2]})" for r in rows],
@@ -270,10 +322,11 @@ def pain_by_strategy_figure(summary: ClinicSummary) -> Figure:
 
 def sessions_per_week_figure(summary: ClinicSummary) -> Figure:
     layout = _base_layout(260)
-    layout.update({"hovermode": "closest", "xaxis": {"type": "date"},
+    layout.update({"hovermode": "closest", "xaxis": DATE_AXIS,
                    "yaxis": {"title": {"text": "Sessions"}}})
     return {"data": [{"type": "bar", "x": [_iso(w) for w, _ in summary.sessions_per_week],
                       "y": [n for _, n in summary.sessions_per_week],
                       "marker": {"color": SKY},
-                      "hovertemplate": "Week of %{x}: %{y} sessions<extra></extra>"}],
+                      "hovertemplate": f"Week of %{{x|{DAY_FORMAT}}}: %{{y}} sessions"
+                                       "<extra></extra>"}],
             "layout": layout}

@@ -341,18 +341,24 @@ def gentle_movement() -> str:
 
 
 def heat() -> str:
-    shoulder, hip = (96, G - 2), (214, G - 2)
+    mat_top = F - 12
+    body = mat_top - 7  # the centre line of a limb lying on the mat
+    # Lying face down: the back rises over the shoulder blades, dips at the lower back
+    # (where the pack rests) and rises again over the buttocks.
+    back = (f'<path d="M104,{body - 3:g} Q150,{body - 17:g} 188,{body - 3:g} '
+            f'Q220,{body - 26:g} 252,{body - 3:g}" fill="none" stroke="#000" '
+            f'stroke-width="{TRUNK:g}" stroke-linecap="round"/>')
     return svg(
         "Heat: wrap the heat pack in a towel, then lie on your front and rest it on the sore "
         "part of your back", 2 * LOW,
         panel(0, step(1, "Wrap the pack in a towel"), _wrapping(cold=False)),
         panel(LOW, step(2, "Rest it on the sore area"),
-              limb(hip, (294, G), (370, G), (380, G - 14)),  # legs, toes down
-              '<rect x="18" y="166" width="74" height="24" rx="12" fill="#fff" '
-              'stroke="#000" stroke-width="4"/>',  # a pillow
-              trunk(shoulder, hip), neck(shoulder, (58, 146)), head((58, 146)),
-              towel(162, G - 50, 78, 38), heat_waves(201, G - 62, 40),
-              floor(F)),
+              f'<rect x="14" y="{mat_top:g}" width="372" height="12" rx="6" fill="#fff" '
+              f'stroke="#000" stroke-width="{THIN:g}"/>',  # a mat or a bed
+              limb((252, body - 3), (318, body), (374, body), (384, body - 13)),  # legs
+              limb((30, body), (98, body)),  # the forearms, folded under the head
+              back, neck((104, body - 3), (64, body - HEAD - 8)), head((64, body - HEAD - 8)),
+              towel(152, body - 48, 70, 34), heat_waves(187, body - 58, 40)),
     )
 
 

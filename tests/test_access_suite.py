@@ -20,7 +20,13 @@ from tests.factories import ALICE
 PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # The client's own page: the link's token is the key (tests/test_client_page.py
                  # proves an unknown, ended or other token gets nothing).
-                 "/my/", "/my/<token>"}
+                 "/my/", "/my/<token>",
+                 # Questionnaires completed at home: the same cookie is the key
+                 # (tests/test_home_measures.py proves no cookie or another's gets nothing).
+                 "/my/measures/<key>", "/my/measures/<key>/done",
+                 # Catalogue pictures by content hash, shown on that page too: no client data
+                 # (tests/test_handout_pictures.py: only a stored hash answers).
+                 "/pictures/<sha256>"}
 CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {
@@ -29,6 +35,7 @@ NOT_CLIENT_SCOPED = {
     "sess-q-collapse": "shows or hides questionnaire items; reads and returns no data",
     "new-client-given_name-error": "creates a client for the caller; no existing record",
     "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
+    "overview-report": "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     "alert-result": "takes an alert id, checked below on its own",
     "users-email-error": "admin only (require_admin); no client data",
@@ -39,6 +46,10 @@ NOT_CLIENT_SCOPED = {
     "audit-file": "admin only (require_admin)",
     "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
     "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
+    "cat-picture-current": "admin only (require_admin); the catalogue holds no client data",
+    "cat-picture-file": "admin only (require_admin); echoes the chosen file's name",
+    "cat-picture-upload-error": "admin only (require_admin); the catalogue holds no client "
+                                "data",
     "tpl-name.value": "admin only (require_admin); templates hold no client data",
     "tpl-name-error": "admin only (require_admin); templates hold no client data",
     "data-file": "admin only (require_admin); the export of the whole clinic",
@@ -163,7 +174,7 @@ def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
     deps = dependencies(http)
     values = {t: [({"type": t, "alert": alert_id}, v)] for t, v in (
         ("alert-ack", 1), ("alert-action", "Crisis line details given"), ("alert-note", "x"),
-        ("alert-result", None))}
+        ("alert-result", None), ("alert-box", None))}
     payload = build_payload(deps, "alert-result", values, triggered=json.dumps(
         {"alert": alert_id, "type": "alert-ack"}, separators=(",", ":")) + ".n_clicks")
     response = http.post("/_dash-update-component", json=payload)

@@ -282,8 +282,8 @@ def test_outcomes_at_discharge_by_practitioner_and_strategy(any_db, people):
     """Two of Alice's clients discharged: one improved on heat alone, one not on heat and
     stress management; Bob's client stays open. Figures as the overview shows them."""
     from dashboard.auth.access import CurrentUser
-    from dashboard.db.episodes import discharge_outcomes
     from dashboard.db.models import StrategyPart
+    from dashboard.db.outcomes import discharge_outcomes
     from dashboard.db.plans import save_plan_version
     from dashboard.domain.dose import Dose
     from dashboard.domain.plans import PlanDraft, PlanItemDraft

@@ -28,7 +28,8 @@ def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_pat
         client = s.get(Client, planned)
         handout = make_handout(s, client=client, version=1, page_size="a4", user_id=None)
     text = pdf_text(handout.pdf, tmp_path)
-    expected = ["Your home-care plan, Carol", "Your goals", "Pain at or below 3 by 1 March 2027",
+    expected = ["Your home-care plan, Carol", "Your goals",
+                "Pain at or below 3 out of 10 by 1 March 2027",
                 "Carry my shopping", "What to do", "Heat or cold therapy",
                 "Heat · 15-20 minutes, twice a day, every day",
                 "Never put heat directly on the skin",

@@ -47,6 +47,9 @@ PASSWORD_PATH = "/account/password"  # noqa: S105 - a route, not a secret
 # The client's own page: its token (or the cookie it was traded for) is the key, checked
 # by the page itself (dashboard/client_page/client.py).
 PUBLIC_PREFIXES = ("/assets/", "/my/")
+# Routes anyone may open, by the route matched (not by a path prefix, which
+# "/pictures/../clients" would also start with): catalogue pictures (handout/pictures.py).
+PUBLIC_ENDPOINTS = frozenset({"pictures.picture"})
 # Refreshing last-seen on every request would make every read a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
 
@@ -356,6 +359,8 @@ def _is_public() -> bool:
 
 def _refuse_anonymous() -> Response | None:
     if _is_public():
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:
         if current_user.must_change_password and request.path != PASSWORD_PATH:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dashboard.client_page import client, practitioner
+from dashboard.client_page import client, home_measures, practitioner
+
+__all__ = ["home_measures", "init_client_page"]  # home_measures adds its routes to client's
 
 
 def init_client_page(server: Flask) -> None:

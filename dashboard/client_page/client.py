@@ -31,9 +31,11 @@ from dashboard.db.client_links import (
     record_link_failure,
 )
 from dashboard.db.home_log import ClientPageData, client_page_data, save_day, tickable_item_ids
+from dashboard.db.measures import due_measures
 from dashboard.db.models import utcnow
 from dashboard.domain import throttle
 from dashboard.domain.home_log import parse_day_log, plausible_token
+from dashboard.domain.questionnaires import INSTRUMENTS, Instrument
 from dashboard.handout import content
 from dashboard.handout.render import TEMPLATES as PAPER_TEMPLATES
 
@@ -121,8 +123,9 @@ def open_link(token: str) -> Response:
 
 def _render(access: LinkAccess, data: ClientPageData, *, saved: dt.date | None = None,
             errors: dict[str, str] | None = None, error_day: dt.date | None = None,
-            form: MultiDict | None = None, status: int = 200) -> Response:
-    html = render_template("my_page.html", page=data, today=data.days[0].log_on,
+            form: MultiDict | None = None, status: int = 200,
+            todo: tuple[Instrument, ...] = ()) -> Response:
+    html = render_template("my_page.html", page=data, todo=todo, today=data.days[0].log_on,
                            one_day=dt.timedelta(days=1), saved=saved, errors=errors or {},
                            error_day=error_day, form=form,
                            urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
@@ -142,6 +145,8 @@ def page() -> Response:
         access, wait = _look_up(db, request.cookies.get(COOKIE), ip, now)
         data = client_page_data(db, client_id=access.client_id,
                                 episode_id=access.episode_id, today=today) if access else None
+        todo = tuple(INSTRUMENTS[key] for key in due_measures(
+            db, episode_id=access.episode_id, today=today)) if access else ()
     if access is None or data is None:
         if not wait:
             _count_failure(ip, now)
@@ -149,7 +154,8 @@ def page() -> Response:
     with current_db().begin() as db:
         record_audit(db, user_id=None, action="client_page_viewed", entity="client_link",
                      entity_id=access.link_id, client_id=access.client_id, ip=ip)
-    return _render(access, data, saved=_saved_day(request.args.get("saved", ""), today))
+    return _render(access, data, saved=_saved_day(request.args.get("saved", ""), today),
+                   todo=todo)
 
 
 def _saved_day(raw: str, today: dt.date) -> dt.date | None:

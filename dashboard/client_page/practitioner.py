@@ -1,6 +1,7 @@
 """The practitioner's side of a client's own link: show it (address, QR code, expiry),
-make a new one, end it. A plain Flask page reached from the client's page; every step
-checks on the server who asks, and is audited (never with the token)."""
+make a new one, end it; and the measures the client completes there at home. Plain Flask
+pages reached from the client's page; every step checks on the server who asks, and is
+audited (never with the token)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import link_url, qr_svg, short_link
-from dashboard.context import client_ip, current_db, current_settings
+from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.client_links import (
     NoOpenEpisode,
     clinic_link_days,
@@ -20,8 +21,17 @@ from dashboard.db.client_links import (
     live_link,
     revoke_links,
 )
+from dashboard.db.measures import assigned_measures, home_results, set_assignments
 from dashboard.db.models import utcnow
+from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import clean_link_days
+from dashboard.domain.measures import (
+    FREQUENCIES,
+    HOME_INSTRUMENTS,
+    NOT_ASSIGNED,
+    clean_frequencies,
+)
+from dashboard.domain.questionnaires import INSTRUMENTS
 
 blueprint = Blueprint("client_links", __name__, template_folder="templates")
 
@@ -103,3 +113,69 @@ def _change(db: Session, user: CurrentUser, client_id: int, *, action: str, days
     record_audit(db, user_id=user.id, action="client_link_created", entity="client_link",
                  entity_id=link.id, client_id=client.id, ip=client_ip(),
                  detail={"days": days, "expires_at": link.expires_at.isoformat()})
+
+
+# --- Measures the client completes at home ------------------------------------------------
+
+def _measures_page(client_id: int, *, chosen: dict[str, str] | None = None,
+                   problems: dict[str, str] | None = None, error: str = "",
+                   status: int = 200) -> Response:
+    user = require_user()
+    with current_db().begin() as db:
+        try:
+            client = authorize_client(db, user, client_id)
+        except AccessDenied:
+            abort(404)
+        episode = current_episode(db, client.id)
+        open_id = episode.id if episode is not None and episode.ended_on is None else None
+        open_episode = open_id is not None
+        assigned = assigned_measures(db, episode_id=open_id) if open_id is not None else {}
+        results = home_results(db, episode_id=open_id) if open_id is not None else []
+        record_audit(db, user_id=user.id, action="measures_viewed", entity="client",
+                     entity_id=client.id, client_id=client.id, ip=client_ip())
+        name = f"{client.given_name} {client.family_name}"
+    current = {key: assigned[key].every if key in assigned else NOT_ASSIGNED
+               for key in HOME_INSTRUMENTS}
+    html = render_template(
+        "measures.html", client_id=client_id, client_name=name, open_episode=open_episode,
+        instruments=[INSTRUMENTS[key] for key in HOME_INSTRUMENTS],
+        frequencies=FREQUENCIES, not_assigned=NOT_ASSIGNED, chosen=chosen or current,
+        problems=problems or {}, error=error, results=results,
+        saved=request.args.get("done") == "saved")
+    return Response(html, status=status, mimetype="text/html")
+
+
+@blueprint.get("/clients/<id:client_id>/measures")
+def measures(client_id: int) -> Response:
+    return _measures_page(client_id)
+
+
+@blueprint.post("/clients/<id:client_id>/measures")
+def assign_measures(client_id: int) -> Response:
+    """Assign, change or stop the client's home measures. The client comes from the
+    address and is checked against the caller; nothing else of the form names a record."""
+    user = require_user()
+    chosen, problems = clean_frequencies(request.form)
+    if problems:
+        shown = {key: request.form.get(f"every-{key}", NOT_ASSIGNED)[:10]
+                 for key in HOME_INSTRUMENTS}
+        return _measures_page(client_id, chosen=shown, problems=problems, status=400)
+    try:
+        with current_db().begin() as db:
+            client = authorize_client(db, user, client_id)
+            episode = current_episode(db, client.id)
+            if episode is None or episode.ended_on is not None:
+                raise NoOpenEpisode("The client has no open episode of care: open one first.")
+            changes = set_assignments(db, client_id=client.id, episode_id=episode.id,
+                                      chosen=chosen, user_id=user.id, today=clinic_today(),
+                                      now=utcnow())
+            if changes:
+                record_audit(db, user_id=user.id, action="measures_assigned",
+                             entity="episode", entity_id=episode.id, client_id=client.id,
+                             ip=client_ip(), detail={k: {"before": b, "after": a}
+                                                     for k, (b, a) in changes.items()})
+    except AccessDenied:
+        abort(404)
+    except NoOpenEpisode as exc:  # rolled back: nothing was written
+        return _measures_page(client_id, error=str(exc), status=400)
+    return redirect(f"/clients/{client_id}/measures?done=saved", code=303)  # type: ignore[return-value]

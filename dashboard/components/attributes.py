@@ -7,9 +7,10 @@ from typing import Any
 
 def aria(**attributes: str) -> dict[str, Any]:
     """``aria(label="Plan")`` -> ``{"aria-label": "Plan"}``, to pass as ``**aria(...)``."""
-    return {f"aria-{name}": value for name, value in attributes.items()}
+    return {f"aria-{name.replace('_', '-')}": value for name, value in attributes.items()}
 
 
 def data(**attributes: str) -> dict[str, Any]:
-    """``data(range="all")`` -> ``{"data-range": "all"}``, to pass as ``**data(...)``."""
-    return {f"data-{name}": value for name, value in attributes.items()}
+    """``data(range="all")`` -> ``{"data-range": "all"}``, to pass as ``**data(...)``; an
+    underscore in a name is a hyphen in the attribute (``unsaved_result``)."""
+    return {f"data-{name.replace('_', '-')}": value for name, value in attributes.items()}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, clientside_callback, html
 
 from dashboard.auth.access import CurrentUser
+from dashboard.components.attributes import aria
+
+TOGGLER = "navbar-toggler"
+MENU = "navbar-menu"
 
 
 def navbar(user: CurrentUser | None) -> dbc.Navbar:
@@ -29,7 +33,7 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
     if user is not None:
         role = "Admin" if user.is_admin else "Practitioner"
         right = [
-            html.Span(f"{user.name} · {role}", className="navbar-text text-white me-3",
+            html.Span(f"{user.name} · {role}", className="navbar-text text-white me-1",
                       id="navbar-user"),
             # The account pages in one menu, so an admin's bar fits a laptop's width. Full
             # page loads: they (and logout) are plain Flask routes.
@@ -38,18 +42,37 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
                 dbc.DropdownMenuItem("Two-step sign-in", href="/account/security",
                                      external_link=True, id="navbar-security"),
             ], label="Account", color="dark", size="sm", align_end=True,
-                toggle_class_name="btn-outline-light border-light", className="me-2",
+                toggle_class_name="btn-outline-light border-light",
                 id="navbar-account"),
             # Signing out is a POST from this page: a GET from another site cannot do it.
             html.Form(html.Button("Sign out", type="submit", id="navbar-logout",
                                   className="btn btn-outline-light btn-sm text-nowrap"),
                       action="/logout", method="POST", className="m-0"),
         ]
+    # Below the width where every link fits on one line (an admin has more links), the
+    # links fold into a menu button, so a phone or tablet never scrolls sideways.
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand("Back Pain Care", href="/"),
-            dbc.Nav(links, navbar=True, className="me-auto"),
-            html.Div(right, className="d-flex align-items-center"),
+            html.Button(html.Span(className="navbar-toggler-icon"), id=TOGGLER, type="button",
+                        className="navbar-toggler", **aria(label="Menu", controls=MENU,
+                                                         expanded="false")),
+            dbc.Collapse([
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                html.Div(right, className="d-flex flex-wrap align-items-center gap-2 py-1"),
+            ], id=MENU, navbar=True, is_open=False),
         ], fluid=True),
         color="dark", dark=True, className="mb-2 app-navbar", tag="nav",
+        expand="xl" if user is not None and user.is_admin else "lg",
     )
+
+
+# Opening and closing the menu happens in the browser: nothing to ask the server.
+clientside_callback(
+    """function (n, open) { const now = n ? !open : open; return [now, String(now)]; }""",
+    Output(MENU, "is_open"),
+    Output(TOGGLER, "aria-expanded"),
+    Input(TOGGLER, "n_clicks"),
+    State(MENU, "is_open"),
+    prevent_initial_call=True,
+)

@@ -7,11 +7,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import break_glass_on
-from dashboard.db.models import AuditEntry, User
+from dashboard.db.clients import escape_like
+from dashboard.db.models import AuditEntry, Client, User
 
 
 def record_audit(
@@ -46,6 +47,7 @@ def record_audit(
 class AuditFilters:
     user_id: int | None = None
     client_id: int | None = None
+    client_name: str | None = None  # any part of the client's given or family name
     action: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
@@ -63,17 +65,25 @@ class AuditRow:
     ip: str
     detail: str
     flagged: bool = False  # made under break-glass access
+    client_name: str = ""
 
 
 def _audit_query(filters: AuditFilters) -> Select:
     query = (select(AuditEntry.id, AuditEntry.at, User.email, AuditEntry.action,
                     AuditEntry.entity, AuditEntry.entity_id, AuditEntry.client_id,
-                    AuditEntry.ip, AuditEntry.detail, AuditEntry.flagged)
-             .outerjoin(User, User.id == AuditEntry.user_id))
+                    AuditEntry.ip, AuditEntry.detail, AuditEntry.flagged,
+                    func.coalesce(Client.given_name + " " + Client.family_name, ""))
+             .outerjoin(User, User.id == AuditEntry.user_id)
+             .outerjoin(Client, Client.id == AuditEntry.client_id))
     if filters.user_id is not None:
         query = query.where(AuditEntry.user_id == filters.user_id)
     if filters.client_id is not None:
         query = query.where(AuditEntry.client_id == filters.client_id)
+    for word in (filters.client_name or "").split()[:5]:
+        pattern = f"%{escape_like(word.lower())}%"
+        query = query.where(AuditEntry.client_id.in_(select(Client.id).where(or_(
+            func.lower(Client.given_name).like(pattern, escape="\\"),
+            func.lower(Client.family_name).like(pattern, escape="\\")))))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.start:
@@ -101,9 +111,10 @@ def audit_rows_for_export(session: Session, filters: AuditFilters,
 
 
 def _audit_row(row: Any) -> AuditRow:
-    entry_id, at, email, action, entity, entity_id, client_id, ip, detail, flagged = row
+    (entry_id, at, email, action, entity, entity_id, client_id, ip, detail, flagged,
+     client_name) = row
     return AuditRow(entry_id, at, email or "(system)", action, entity, entity_id, client_id,
-                    ip, detail, flagged)
+                    ip, detail, flagged, client_name)
 
 
 def audit_actions(session: Session) -> list[str]:

@@ -7,18 +7,36 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dashboard.db.audit import record_audit
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
-from dashboard.domain.catalogue import StrategySpec, TemplateSpec
-from dashboard.domain.catalogue_edit import PartEdit, part_key
+from dashboard.db.pictures import store_picture
+from dashboard.domain.catalogue import PartSpec, StrategySpec, TemplateSpec
+from dashboard.domain.catalogue_edit import PartEdit, name_taken, part_key
 from dashboard.domain.dose import Dose
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import PartInfo
 
 
+def _give_drawing(session: Session, part: StrategyPart, spec: PartSpec) -> bool:
+    """Give a part the catalogue's drawing if it has no picture, or still has an earlier
+    catalogue drawing (a redrawn one ships). A clinic's own picture stays. Plan items
+    keep the picture they were given with, so no handout already given changes."""
+    if spec.picture is None or not (part.picture_sha256 is None
+                                    or part.picture_from_catalogue):
+        return False
+    sha = store_picture(session, data=spec.picture.data, media_type=spec.picture.media_type)
+    if part.picture_sha256 == sha:
+        return False
+    part.picture_sha256, part.picture_alt = sha, spec.picture.alt
+    part.picture_from_catalogue = True
+    return True
+
+
 def load_catalogue(
     session: Session, *, strategies: tuple[StrategySpec, ...], templates: tuple[TemplateSpec, ...]
 ) -> int:
-    """Insert what is missing, by key; leave what exists as admins keep it. Returns rows added."""
+    """Insert what is missing, by key; leave what exists as admins keep it (a part without a
+    picture is given the catalogue's drawing). Returns rows added or given a drawing."""
     added = 0
     existing_strategies = {s.key: s for s in session.scalars(select(Strategy))}
     existing_parts = {p.key: p for p in session.scalars(select(StrategyPart))}
@@ -32,11 +50,13 @@ def load_catalogue(
             added += 1
         for part_position, part in enumerate(spec.parts, start=1):
             if part.key in existing_parts:
+                added += _give_drawing(session, existing_parts[part.key], part)
                 continue
             row = StrategyPart(strategy_id=strategy.id, key=part.key, name=part.name,
                                instructions=part.instructions, cautions=part.cautions,
                                position=part_position, max_minutes=part.max_minutes,
                                **part.dose.as_columns())
+            _give_drawing(session, row, part)
             session.add(row)
             existing_parts[part.key] = row
             added += 1
@@ -110,36 +130,41 @@ def template_doses(session: Session, *, template_id: object) -> TemplateDoses | 
                   for p in s.parts})
 
 
-class CatalogueError(Exception):
-    """The edit names a part or strategy that does not exist; the message says which."""
-
-
 def get_part(session: Session, *, part_id: int) -> StrategyPart | None:
     return session.get(StrategyPart, part_id)
 
 
-def save_part(session: Session, *, edit: PartEdit, part_id: int | None = None,
-              strategy_id: int | None = None) -> tuple[int, int]:
-    """Change a part (its revision goes up) or add one to a strategy; (part id, revision).
-    Raises CatalogueError for an unknown part or strategy."""
-    if part_id is not None:
-        part = session.get(StrategyPart, part_id)
-        if part is None:
-            raise CatalogueError("No such part.")
-        part.revision += 1
-    else:
-        strategy = session.get(Strategy, strategy_id) if strategy_id is not None else None
-        if strategy is None:
-            raise CatalogueError("No such strategy.")
+NAME_TAKEN = "This strategy already has a part of this name."
+
+
+def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
+              edit: PartEdit, user_id: int, ip: str) -> StrategyPart | str:
+    """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
+    or a message naming why nothing was written (no such part or strategy, a name taken)."""
+    part = session.get(StrategyPart, part_id) if part_id is not None else None
+    strategy = part.strategy if part is not None else \
+        session.get(Strategy, strategy_id) if strategy_id is not None else None
+    if part_id is not None and part is None:
+        return "No such part."
+    if strategy is None:
+        return "No such strategy."
+    if name_taken(edit.name, [p.name for p in strategy.parts if p is not part]):
+        return NAME_TAKEN
+    if part is None:
         taken = set(session.scalars(select(StrategyPart.key)))
         part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
-                            position=len(strategy.parts) + 1, revision=1,
-                            name=edit.name, instructions=edit.instructions,
-                            **edit.dose.as_columns())
+                            position=len(strategy.parts) + 1, revision=1, name=edit.name,
+                            instructions=edit.instructions)
         session.add(part)
+        action = "catalogue_part_added"
+    else:
+        part.revision += 1
+        action = "catalogue_part_updated"
     part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
     part.retired = edit.retired
     for key, value in edit.dose.as_columns().items():
         setattr(part, key, value)
     session.flush()
-    return part.id, part.revision
+    record_audit(session, user_id=user_id, action=action, entity="strategy_part",
+                 entity_id=part.id, ip=ip, detail={"revision": part.revision})
+    return part

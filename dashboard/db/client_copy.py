@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
@@ -125,8 +125,9 @@ def load_full_record(session: Session, client: Client, now: dt.datetime) -> Full
                               names.get(a.acknowledged_by_id, "") if a.acknowledged_by_id
                               else "", a.action, a.note)
                    for a, on in session.execute(
-                       select(SafetyAlert, CareSession.session_on)
-                       .join(CareSession, CareSession.id == SafetyAlert.session_id)
+                       select(SafetyAlert, func.coalesce(CareSession.session_on,
+                                                         SafetyAlert.raised_on))
+                       .outerjoin(CareSession, CareSession.id == SafetyAlert.session_id)
                        .where(SafetyAlert.client_id == client.id)
                        .order_by(SafetyAlert.raised_at)))
     activities = tuple(session.scalars(select(FunctionalActivity.name).where(

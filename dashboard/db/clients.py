@@ -12,6 +12,8 @@ from dashboard.db.access import visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
+from dashboard.domain.outcomes import FILTER_LABELS, RECOVERED
+from dashboard.domain.text import search_words
 
 SORTS = {
     "name": (Client.family_name, Client.given_name, Client.id),
@@ -27,6 +29,8 @@ class ClientFilters:
     archived: bool = False
     status: str | None = None
     episode_state: str | None = None
+    # The current episode's questionnaires: a FILTER_LABELS key of dashboard.domain.outcomes.
+    questionnaires: str | None = None
     due_only: bool = False
     practitioner_id: int | None = None
     sort: str = "name"
@@ -67,16 +71,24 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
              .where(visible_clients(user), Client.archived.is_(filters.archived),
                     # Erased clients are tombstones: never listed, whatever the filter.
                     Client.erased_at.is_(None)))
-    for word in filters.search.split()[:5]:
-        pattern = f"{escape_like(word.lower())}%"
-        query = query.where(or_(func.lower(Client.family_name).like(pattern, escape="\\"),
-                                func.lower(Client.given_name).like(pattern, escape="\\")))
+    # Each word anywhere in the given or family name ("an" finds Daniel); the words are
+    # tried as typed and without accents, commas dropped: "Taylor, Zoë" finds Zoe Taylor.
+    # (A name stored with an accent is found when typed with it: no folded column yet.)
+    for forms in search_words(filters.search):
+        patterns = [f"%{escape_like(form)}%" for form in forms]
+        query = query.where(or_(*[func.lower(column).like(pattern, escape="\\")
+                                  for column in (Client.family_name, Client.given_name)
+                                  for pattern in patterns]))
     if filters.status or filters.due_only:
         query = query.where(Client.episode_state.in_(ACTIVE_CARE_STATES))
     if filters.status:
         query = query.where(Client.status == filters.status)
     if filters.episode_state:
         query = query.where(Client.episode_state == filters.episode_state)
+    if filters.questionnaires == RECOVERED:
+        query = query.where(Client.recovered.is_(True))
+    elif filters.questionnaires in FILTER_LABELS:
+        query = query.where(Client.reliable_change == filters.questionnaires)
     if filters.due_only:
         query = query.where(Client.next_due_on <= today)
     if filters.practitioner_id:

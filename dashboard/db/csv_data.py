@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 import pandas as pd
@@ -16,6 +17,13 @@ from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVers
 from dashboard.db.sessions import check_within_episode, dates_of
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.clients import ClientInput
+from dashboard.domain.csv_import import (
+    check_client_rows,
+    check_session_rows,
+    client_key,
+    person_key,
+    session_key,
+)
 from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
 from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionInput
@@ -122,3 +130,63 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
     for client in clients.values():
         refresh_client_summary(session, client)
     return len(values)
+
+
+def clients_on_record(session: Session, keys: set[tuple[str, str, dt.date]]
+                      ) -> dict[tuple[str, str, dt.date], int | None]:
+    """Of these (given, family, date of birth) keys (see domain client_key), those a client
+    on record (not erased) already has, with its id: fetched by date of birth in chunks, the
+    names compared in Python by the same rule as the keys."""
+    births = sorted({k[2] for k in keys})
+    found: dict[tuple[str, str, dt.date], int | None] = {}
+    for start in range(0, len(births), 500):
+        for cid, given, family, born in session.execute(
+                select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth)
+                .where(Client.erased_at.is_(None),
+                       Client.date_of_birth.in_(births[start:start + 500]))):
+            key = person_key(given, family, born)
+            if key in keys:
+                found.setdefault(key, cid)
+    return found
+
+
+def sessions_on_record(session: Session, keys: set[tuple[int, dt.date]]
+                       ) -> dict[tuple[int, dt.date], int | None]:
+    """Of these (client id, date) keys, those with a session already recorded (not deleted)."""
+    client_ids = sorted({k[0] for k in keys})
+    found: dict[tuple[int, dt.date], int | None] = {}
+    for start in range(0, len(client_ids), 500):
+        for cid, day in session.execute(
+                select(CareSession.client_id, CareSession.session_on).distinct()
+                .where(CareSession.deleted_at.is_(None),
+                       CareSession.client_id.in_(client_ids[start:start + 500]))):
+            if (cid, day) in keys:
+                found[(cid, day)] = cid
+    return found
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An import file's rows as checked: the good ones, the problems, and what to match
+    likely duplicates on."""
+
+    good: list
+    problems: list
+    keys: list[tuple]
+    on_record: dict[tuple, int | None]
+    words: list[str]  # each good row in words, for the preview
+
+
+def check_file(session: Session, *, kind: str, rows: list[dict[str, str]],
+               today: dt.date) -> CheckedFile:
+    """Check every row of a clients or sessions file and find the records they may repeat."""
+    if kind == "clients":
+        clients, problems = check_client_rows(rows, today, practitioner_emails(session))
+        keys: list[tuple] = [client_key(data) for data, _ in clients]
+        return CheckedFile(clients, problems, keys, clients_on_record(session, set(keys)), [
+            f"{d.given_name} {d.family_name}, born {d.date_of_birth:%d %b %Y}"
+            for d, _ in clients])
+    sessions, problems = check_session_rows(rows, today, current_episode_dates(session))
+    keys = [session_key(cid, data) for cid, data in sessions]
+    return CheckedFile(sessions, problems, keys, sessions_on_record(session, set(keys)),
+                       [f"client #{cid} on {d.session_on:%d %b %Y}" for cid, d in sessions])

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboard.db.access import visible_clients
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import (
     CareSession,
@@ -21,13 +20,13 @@ from dashboard.db.models import (
     Goal,
     PlanVersion,
     RedFlagAnswer,
-    Strategy,
     User,
     utcnow,
 )
+from dashboard.db.outcomes import episode_questionnaires, frozen_questionnaires
+from dashboard.db.outcomes import outcome_columns as questionnaire_columns
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
-from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import (
     DISCHARGE_REASONS,
@@ -37,20 +36,19 @@ from dashboard.domain.episodes import (
     IntakeDraft,
     MeasurableGoal,
     Outcome,
-    OutcomeSummary,
     ScorePoint,
     episode_state,
     outcome_of,
     pain_goal_met,
 )
 from dashboard.domain.ids import parse_id
-from dashboard.domain.plans import uses_strategy_pattern
 from dashboard.domain.status import NOT_ENOUGH_DATA
 from dashboard.handout.discharge import (
     DischargeSummaryData,
     GoalRow,
     PlanLine,
     measure_rows,
+    questionnaire_rows,
     status_sentence,
 )
 
@@ -184,6 +182,9 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     episode.discharged_by_id = user_id
     for column, value in outcome_columns(outcome).items():
         setattr(episode, column, value)
+    for column, value in questionnaire_columns(
+            episode_questionnaires(session, episode.id)).items():
+        setattr(episode, column, value)
     plan = current_version(session, episode.id)
     episode.final_plan_version_id = plan.id if plan else None
     for goal in plan.goals if plan else []:
@@ -268,51 +269,6 @@ def user_names(session: Session, *user_ids: int | None) -> dict[int, str]:
     return dict(session.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())
 
 
-def discharge_outcomes(
-    session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
-    practitioner_id: int | None = None,
-) -> tuple[list[OutcomeSummary], list[OutcomeSummary]]:
-    """Episodes discharged in the range among the clients this user may see, summarised by
-    practitioner and by each strategy of the plan they ended on (an episode with three
-    strategies counts under each). Aggregated in SQL from the figures frozen at discharge."""
-    discharged = [Episode.ended_on.between(start, end), visible_clients(user)]
-    if practitioner_id:
-        discharged.append(Client.practitioner_id == practitioner_id)
-    change = Episode.discharge_pain - Episode.baseline_pain
-    improved = case((Episode.outcome == "improving", 1), else_=0)
-    by_practitioner = [
-        OutcomeSummary(name, n, int(better or 0), _mean(mean_change), _mean(mean_sessions))
-        for name, n, better, mean_change, mean_sessions in session.execute(
-            select(User.name, func.count(), func.sum(improved), func.avg(change),
-                   func.avg(Episode.sessions_attended))
-            .join(Client, Client.id == Episode.client_id)
-            .join(User, User.id == Client.practitioner_id)
-            .where(*discharged).group_by(User.id, User.name))]
-    strategies = session.execute(select(Strategy.key, Strategy.name)
-                                 .order_by(Strategy.position)).all()
-    columns = []
-    for key, _name in strategies:
-        uses = PlanVersion.strategy_keys.like(uses_strategy_pattern(key))
-        columns += [func.count(case((uses, 1))), func.sum(case((uses, improved))),
-                    func.avg(case((uses, change))),
-                    func.avg(case((uses, Episode.sessions_attended)))]
-    row = session.execute(
-        select(*columns).select_from(Episode)
-        .join(Client, Client.id == Episode.client_id)
-        .join(PlanVersion, PlanVersion.id == Episode.final_plan_version_id)
-        .where(*discharged)).one() if strategies else ()
-    by_strategy = [
-        OutcomeSummary(name, row[4 * i], int(row[4 * i + 1] or 0), _mean(row[4 * i + 2]),
-                       _mean(row[4 * i + 3]))
-        for i, (_key, name) in enumerate(strategies) if row[4 * i]]
-    order = lambda s: (-s.discharged, s.group)  # noqa: E731 - most discharges first
-    return sorted(by_practitioner, key=order), sorted(by_strategy, key=order)
-
-
-def _mean(value: object) -> float | None:
-    return None if value is None else round(float(value), 1)  # type: ignore[arg-type]
-
-
 def discharge_summary_data(session: Session, client: Client, episode: Episode,
                            audience: str) -> DischargeSummaryData:
     """What a discharged episode's summary says (raises EpisodeError if still open)."""
@@ -342,7 +298,8 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         referrer_name=episode.referrer_name, reason=episode.reason,
         started_on=episode.started_on, ended_on=episode.ended_on,
         discharge_reason=DISCHARGE_REASONS[episode.discharge_reason],
-        sessions_attended=outcome.sessions, measures=measure_rows(outcome),
+        sessions_attended=outcome.sessions,
+        measures=measure_rows(outcome) + questionnaire_rows(frozen_questionnaires(episode)),
         status_sentence=status_sentence(outcome, audience), goals=goals, plan=lines,
         plan_version=plan.version if plan else None,
         recommendations=episode.discharge_recommendations, red_flags=flags,

@@ -8,7 +8,9 @@ safety_alerts.note, handouts (rows and stored PDFs), audit_log.detail for the cl
 client_shares, break_glass_access.reason, client_links (the client's own links: deleted,
 so they open nothing). Scores stay, anonymised, if the admin chooses: that includes the
 days the client logged at home (home_log_entries and their ticks: scores and parts done,
-no text); otherwise those go too.
+no text), and the questionnaires they completed at home (home_measure_responses and
+their answers); otherwise those go too. The measures assigned to them (measure_assignments:
+which questionnaire, how often) hold no text and stay with the tombstone.
 
 On SQLite, ``PRAGMA secure_delete`` (set on every connection, engine.py) overwrites freed
 content with zeros, and ``checkpoint_sqlite`` afterwards empties the write-ahead log, so
@@ -40,6 +42,8 @@ from dashboard.db.models import (
     HandoutRecord,
     HomeLogEntry,
     HomeLogTick,
+    HomeMeasureAnswer,
+    HomeMeasureResponse,
     PlanVersion,
     QuestionnaireAnswer,
     SafetyAlert,
@@ -94,6 +98,8 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
     # entries lose the reference to the link they were sent through.
     session.execute(update(HomeLogEntry).where(HomeLogEntry.client_id == cid)
                     .values(link_id=None))
+    session.execute(update(HomeMeasureResponse).where(HomeMeasureResponse.client_id == cid)
+                    .values(link_id=None))
     session.execute(delete(ClientLink).where(ClientLink.client_id == cid))
     session.execute(update(BreakGlassAccess).where(BreakGlassAccess.client_id == cid)
                     .values(reason=ERASED_REASON))
@@ -119,6 +125,9 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
         kept, deleted = n_sessions, 0
     else:
         session.execute(delete(SafetyAlert).where(SafetyAlert.client_id == cid))
+        session.execute(delete(HomeMeasureAnswer).where(HomeMeasureAnswer.response_id.in_(
+            select(HomeMeasureResponse.id).where(HomeMeasureResponse.client_id == cid))))
+        session.execute(delete(HomeMeasureResponse).where(HomeMeasureResponse.client_id == cid))
         session.execute(delete(Adherence).where(Adherence.session_id.in_(session_ids)))
         session.execute(delete(FunctionalRating).where(
             FunctionalRating.session_id.in_(session_ids)))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
+from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
+from dashboard.domain.pictures import picture_ref
+from dashboard.domain.plans import goal_wording
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -49,18 +52,19 @@ def plan_version_for(session: Session, client: Client, version: int | None) -> P
 
 def handout_data(session: Session, client: Client, plan: PlanVersion, *,
                  own_link: str = "") -> HandoutData:
-    """What the handout says: the plan version's own wording, never today's catalogue;
-    ``own_link``, the client's live link to their own page, printed with its QR code."""
+    """What the handout says: the plan version's own wording and pictures, never today's
+    catalogue; ``own_link``, the client's live link to their own page, printed with its QR
+    code."""
     clinic = get_clinic(session)
     practitioner = session.get(User, client.practitioner_id)
     strategies: dict[str, list[HandoutPart]] = {}
     for item in plan.items:
         strategies.setdefault(item.strategy_name, []).append(HandoutPart(
             item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
-            item.cautions,
+            item.cautions, picture_ref(item.picture_sha256, item.picture_alt),
             ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None))
-    goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
-                  for g in plan.goals)
+    goals = tuple(goal_wording(g.description, g.pain_target)
+                  + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
     contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
                                      (practitioner.email if practitioner else "")) if x)
     return HandoutData(
@@ -88,7 +92,8 @@ class GivenHandout:
 
 @dataclass(frozen=True)
 class PreparedHandout:
-    """A handout ready to print: its HTML, and an identical earlier PDF if there is one."""
+    """A handout ready to print: its HTML, and an identical earlier PDF if there is one, or
+    else the pictures it prints (the HTML names them by content hash)."""
 
     client_id: int
     plan_version_id: int
@@ -97,6 +102,7 @@ class PreparedHandout:
     html: str
     html_sha256: str
     earlier_pdf: bytes | None
+    pictures: Mapping[str, PictureFile] = field(default_factory=dict)
 
 
 def prepare_handout(session: Session, *, client: Client, version: int | None,
@@ -107,12 +113,17 @@ def prepare_handout(session: Session, *, client: Client, version: int | None,
     html_sha = hashlib.sha256(html.encode()).hexdigest()
     earlier = session.scalar(select(HandoutRecord.pdf).where(
         HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
-    return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier)
+    # The pictures are read only when the PDF must be laid out: the HTML names them by
+    # hash, so an identical earlier PDF already holds the same pictures.
+    pictures = {} if earlier else pictures_by_hash(
+        session, (i.picture_sha256 for i in plan.items))
+    return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier,
+                           pictures)
 
 
 def render_prepared(prepared: PreparedHandout) -> bytes:
     """The PDF: the identical earlier one if any, else laid out now (outside any transaction)."""
-    return prepared.earlier_pdf or html_to_pdf(prepared.html)
+    return prepared.earlier_pdf or html_to_pdf(prepared.html, prepared.pictures)
 
 
 def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> None:
@@ -129,7 +140,7 @@ def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> N
             return
     if prepared.earlier_pdf is not None:
         return
-    pdf = html_to_pdf(prepared.html)
+    pdf = html_to_pdf(prepared.html, prepared.pictures)
     with database.begin() as db:
         db.add(HandoutRecord(client_id=prepared.client_id,
                              plan_version_id=prepared.plan_version_id, created_by_id=None,
@@ -186,7 +197,7 @@ def render_batch(prepared: list[PreparedHandout],
     """Each handout's own PDF and all of them in one file; no database, no lock held."""
     documents, singles = [], []
     for done, item in enumerate(prepared, start=1):
-        document = render_document(item.html)
+        document = render_document(item.html, item.pictures)
         singles.append(document.write_pdf(pdf_tags=True))
         documents.append(document)
         progress(done, len(prepared))

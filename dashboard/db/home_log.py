@@ -26,6 +26,7 @@ from dashboard.domain.home_log import (
     is_tickable,
     loggable_days,
 )
+from dashboard.domain.pictures import PictureRef, picture_ref
 from dashboard.domain.progress import AdherenceRecord
 
 
@@ -37,6 +38,7 @@ class PagePart:
     instructions: str
     cautions: str
     tickable: bool
+    picture: PictureRef | None = None  # the picture the plan was given with
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def client_page_data(session: Session, *, client_id: int, episode_id: int,
             dose = Dose.from_columns(item)
             strategies.setdefault(item.strategy_name, []).append(PagePart(
                 item.id, item.part_name, describe_dose(dose), item.instructions,
-                item.cautions, is_tickable(dose)))
+                item.cautions, is_tickable(dose),
+                picture_ref(item.picture_sha256, item.picture_alt)))
         goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
                       for g in plan.goals)
     days = loggable_days(today)

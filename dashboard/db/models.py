@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from dashboard.domain import dose, episodes, questionnaires, status
+from dashboard.domain import dose, episodes, measures, questionnaires, status
 from dashboard.domain import users as domain_users
 
 # Named constraints let Alembic's batch mode alter SQLite tables later.
@@ -53,6 +53,9 @@ EPISODE_STATES = tuple(episodes.EPISODE_STATE_LABELS)
 REFERRAL_SOURCES = tuple(episodes.REFERRAL_SOURCES)
 DISCHARGE_REASONS = tuple(episodes.DISCHARGE_REASONS)
 RED_FLAG_ANSWERS = tuple(episodes.ANSWERS)
+MEASURE_FREQUENCIES = tuple(measures.FREQUENCIES)
+# Where a home answer came from: only the client's own page so far (a database concern).
+HOME_MEASURE_SOURCES = ("client_home",)
 
 
 class Base(DeclarativeBase):
@@ -264,6 +267,9 @@ class Client(Base):
     last_session_on: Mapped[dt.date | None] = mapped_column(Date)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_enough_data")
+    # The current episode's questionnaires (as on Episode), for the client list's filter.
+    reliable_change: Mapped[str | None] = mapped_column(String(20))
+    recovered: Mapped[bool | None] = mapped_column(Boolean)
     # The open episode's latest plan version, so clinic figures join plans without
     # searching every version for the latest.
     current_plan_version_id: Mapped[int | None] = mapped_column(
@@ -348,6 +354,17 @@ class Episode(Base):
     baseline_function: Mapped[float | None] = mapped_column(Float)
     discharge_function: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # Questionnaires (docs/OUTCOMES.md): the first total of the episode, the latest only when
+    # given at least twice; reliable change "improvement"/"deterioration"/"none" (None: no
+    # questionnaire given twice); recovered None unless at caseness at the start.
+    baseline_phq9: Mapped[int | None] = mapped_column(Integer)
+    discharge_phq9: Mapped[int | None] = mapped_column(Integer)
+    baseline_gad7: Mapped[int | None] = mapped_column(Integer)
+    discharge_gad7: Mapped[int | None] = mapped_column(Integer)
+    baseline_pss10: Mapped[int | None] = mapped_column(Integer)
+    discharge_pss10: Mapped[int | None] = mapped_column(Integer)
+    reliable_change: Mapped[str | None] = mapped_column(String(20))
+    recovered: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class RedFlagAnswer(Base):
@@ -380,6 +397,34 @@ class BreakGlassAccess(Base):
     reason: Mapped[str] = mapped_column(Text)
     opened_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     valid_on: Mapped[dt.date] = mapped_column(Date)
+
+
+PICTURE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+
+
+class Picture(Base):
+    """A picture of a catalogue part, stored once under the SHA-256 of its bytes.
+
+    In the database, not on disk, so every app host behind a load balancer sees the same
+    pictures. Never changed or deleted: a plan version names the picture it was given with
+    by its hash, and its handout must print that picture for as long as the plan is kept.
+    """
+
+    __tablename__ = "pictures"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha_len"),
+        CheckConstraint(_in("media_type", PICTURE_TYPES), name="media_type"),
+        CheckConstraint("size_bytes > 0", name="size_pos"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Strategy(Base):
@@ -417,6 +462,13 @@ class StrategyPart(DoseMixin, Base):
     # The safe ceiling of one application in minutes (heat 20, cold 15: the seed); plans
     # past it are refused. None: no ceiling beyond the dose limits.
     max_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Its picture (by content hash) and the words describing it for anyone who cannot see it.
+    picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
+    picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # True while the picture is the drawing the package ships: a redrawn one in a later
+    # release replaces it when the catalogue loads. A clinic's own picture is never replaced.
+    picture_from_catalogue: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                         server_default=false())
 
     strategy: Mapped[Strategy] = relationship(back_populates="parts")
 
@@ -492,6 +544,10 @@ class PlanItem(DoseMixin, Base):
     instructions: Mapped[str] = mapped_column(Text)
     cautions: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer)
+    # The part's picture as given, like its wording: a later catalogue change never
+    # changes a handout already given. None for parts given before pictures existed.
+    picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
+    picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Goal(Base):
@@ -634,6 +690,10 @@ class HandoutRecord(Base):
 
 
 ALERT_KINDS = ("phq9_item9",)
+# Where the answer that raised an alert was given: at a session, or by the client at home
+# on their own page (``session_id`` is then empty and ``raised_on``/``answer`` say when
+# and what, even if the rest of that questionnaire was never completed).
+ALERT_SOURCES = ("session", "client_home")
 
 
 class SafetyAlert(Base):
@@ -643,12 +703,21 @@ class SafetyAlert(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", ALERT_KINDS), name="kind"),
         CheckConstraint("acknowledged_at IS NULL OR length(action) > 0", name="ack_action"),
+        CheckConstraint(_in("source", ALERT_SOURCES), name="source"),
+        CheckConstraint("(source = 'session') = (session_id IS NOT NULL)", name="source_ref"),
+        CheckConstraint("source = 'session' OR (raised_on IS NOT NULL AND answer BETWEEN 1 "
+                        "AND 3)", name="home_answer"),
         Index("ix_safety_alerts_open", "client_id", "acknowledged_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
-    session_id: Mapped[int] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("care_sessions.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="session",
+                                        server_default="session")
+    raised_on: Mapped[dt.date | None] = mapped_column(Date)
+    home_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("home_measure_responses.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="phq9_item9")
     raised_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
@@ -656,7 +725,8 @@ class SafetyAlert(Base):
     action: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     # The item 9 answer the alert was raised for: one alert per answer of a session (an
-    # edit keeping it raises nothing new); kept even when an incomplete PHQ-9 was not.
+    # edit keeping it raises nothing new); kept even when an incomplete PHQ-9 was not
+    # (at home, the only record of the answer: the incomplete questionnaire is not stored).
     answer: Mapped[int | None] = mapped_column(Integer)
 
 
@@ -743,6 +813,76 @@ class HomeLogTick(Base):
     plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_items.id"))
 
 
+class MeasureAssignment(Base):
+    """A questionnaire the practitioner asked the client to complete at home, and how often
+    (``domain.measures.FREQUENCIES``). Changing or stopping it ends the row (``ended_at``)
+    and a change starts a new one, so what was asked when stays on record."""
+
+    __tablename__ = "measure_assignments"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint(_in("every", MEASURE_FREQUENCIES), name="every"),
+        Index("uq_measure_assignments_live", "episode_id", "instrument", unique=True,
+              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    instrument: Mapped[str] = mapped_column(String(10))
+    every: Mapped[str] = mapped_column(String(10))
+    assigned_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class HomeMeasureResponse(Base):
+    """A questionnaire the client completed at home on their own page: every item answered
+    (``HomeMeasureAnswer``), scored by ``domain.questionnaires`` like a session's answers.
+    ``source`` says who gave it and where (the client, at home)."""
+
+    __tablename__ = "home_measure_responses"
+    __table_args__ = (
+        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint(_in("source", HOME_MEASURE_SOURCES), name="source"),
+        CheckConstraint("total >= 0 AND total <= 40", name="total_rng"),
+        Index("ix_home_measure_responses_episode", "episode_id", "instrument",
+              "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("measure_assignments.id"))
+    instrument: Mapped[str] = mapped_column(String(10))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    completed_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(20), default="client_home",
+                                        server_default="client_home")
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("client_links.id"))
+    total: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(30))
+
+
+class HomeMeasureAnswer(Base):
+    """One item's answer of a questionnaire completed at home."""
+
+    __tablename__ = "home_measure_answers"
+    __table_args__ = (
+        CheckConstraint("item BETWEEN 1 AND 10", name="item_rng"),
+        CheckConstraint("value BETWEEN 0 AND 4", name="value_rng"),
+        UniqueConstraint("response_id", "item", name="uq_home_measure_item"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("home_measure_responses.id"),
+                                             index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -783,8 +923,12 @@ __all__ = [
     "HandoutRecord",
     "HomeLogEntry",
     "HomeLogTick",
+    "HomeMeasureAnswer",
+    "HomeMeasureResponse",
     "LoginAttempt",
     "LoginSession",
+    "MeasureAssignment",
+    "Picture",
     "PlanItem",
     "PlanTemplate",
     "PlanTemplateItem",

@@ -65,7 +65,8 @@ def current_version(session: Session, episode_id: int) -> PlanVersion | None:
 def save_plan_version(
     session: Session, *, episode_id: int, draft: PlanDraft, user_id: int, today: dt.date
 ) -> PlanVersion:
-    """Add the next version, copying each part's current catalogue wording into the plan."""
+    """Add the next version, copying each part's current catalogue wording and picture (by
+    its hash) into the plan."""
     # Two saves of one episode's plan at once (two tabs, two practitioners): the episode row
     # is locked first, so the second waits and numbers its version after the first instead
     # of failing on the unique (episode, version) key. PostgreSQL; SQLite's BEGIN IMMEDIATE
@@ -84,6 +85,7 @@ def save_plan_version(
             part_id=part.id, part_revision=part.revision, strategy_key=part.strategy.key,
             strategy_name=part.strategy.name, part_name=part.name,
             instructions=part.instructions, cautions=part.cautions, position=position,
+            picture_sha256=part.picture_sha256, picture_alt=part.picture_alt,
             **item.dose.as_columns()))
     for goal in draft.goals:
         version.goals.append(Goal(description=goal.description.strip(),

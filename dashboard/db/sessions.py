@@ -140,7 +140,9 @@ def save_session(
     session.flush()
     _write_children(session, care, data)
     session.flush()
-    refresh_client_summary(session, client)
+    # A new session without questionnaires leaves the episode's first and latest totals
+    # as they were: their reliable change is not read again (most saves).
+    refresh_client_summary(session, client, questionnaires=bool(data.questionnaires))
     return care
 
 
@@ -294,6 +296,12 @@ class AlertRow:
     acknowledged_by: str
     action: str
     note: str
+    source: str = "session"  # or "client_home": answered on the client's own page
+
+    @property
+    def at_home(self) -> str:
+        """Words to add after the date when the client answered on their own page."""
+        return " at home, on their own page" if self.source == "client_home" else ""
 
 
 def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = None,
@@ -306,12 +314,16 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
     """
     acknowledger = select(User.name).where(User.id == SafetyAlert.acknowledged_by_id) \
         .scalar_subquery()
-    query = (select(SafetyAlert, Client.given_name, Client.family_name, CareSession.session_on,
+    # An alert raised at home (the client's own page) has no session: its day is on the
+    # alert itself.
+    query = (select(SafetyAlert, Client.given_name, Client.family_name,
+                    func.coalesce(CareSession.session_on, SafetyAlert.raised_on),
                     acknowledger, SafetyAlert.answer)
              .join(Client, Client.id == SafetyAlert.client_id)
-             .join(CareSession, CareSession.id == SafetyAlert.session_id)
+             .outerjoin(CareSession, CareSession.id == SafetyAlert.session_id)
              # Deleting the session does not hide an alert no one has acknowledged yet.
-             .where(CareSession.deleted_at.is_(None) | SafetyAlert.acknowledged_at.is_(None))
+             .where(SafetyAlert.session_id.is_(None) | CareSession.deleted_at.is_(None)
+                    | SafetyAlert.acknowledged_at.is_(None))
              .order_by(SafetyAlert.raised_at.desc()))
     if client_id is not None:
         query = query.where(SafetyAlert.client_id == client_id)
@@ -320,7 +332,7 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
     if open_only:
         query = query.where(SafetyAlert.acknowledged_at.is_(None))
     return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,
-                     a.acknowledged_at, by or "", a.action, a.note)
+                     a.acknowledged_at, by or "", a.action, a.note, a.source)
             for a, given, family, on, by, value in session.execute(query.limit(100))]
 
 

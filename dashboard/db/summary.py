@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
+from dashboard.db.outcomes import client_columns, episode_questionnaires
 from dashboard.domain.episodes import episode_state
+from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
 
 
@@ -21,7 +23,10 @@ def current_episode(session: Session, client_id: int) -> Episode | None:
         .limit(1))
 
 
-def refresh_client_summary(session: Session, client: Client) -> None:
+def refresh_client_summary(session: Session, client: Client, *,
+                           questionnaires: bool = True) -> None:
+    """``questionnaires=False`` when the change cannot have moved the current episode's
+    questionnaire totals (a new session without any): their outcome is kept."""
     episode = current_episode(session, client.id)
     pains: list[tuple[dt.date, int]] = []
     review_days = 14
@@ -42,6 +47,11 @@ def refresh_client_summary(session: Session, client: Client) -> None:
         ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
         flag_cleared=episode.flag_cleared_at is not None)
     client.current_plan_version_id = latest_plan.id if open_episode and latest_plan else None
+    if questionnaires:
+        outcome = episode_questionnaires(session, episode.id) if episode is not None \
+            else episode_outcome({})
+        for column, value in client_columns(outcome).items():
+            setattr(client, column, value)
     if not pains:
         client.baseline_pain = client.latest_pain = None
         client.baseline_on = client.last_session_on = None

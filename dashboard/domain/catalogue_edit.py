@@ -45,6 +45,18 @@ def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict
                     bool(raw.get("retired"))), {}
 
 
+def same_name(name: str) -> str:
+    """The form two part names are compared in: "Warm  bath" and "warm bath" are one name."""
+    return " ".join(name.split()).casefold()
+
+
+def name_taken(name: str, names_in_strategy: list[str]) -> bool:
+    """True if a strategy already has a part of this name (the part being edited is not in
+    ``names_in_strategy``): two parts of one name would be indistinguishable in the plan
+    builder and on the handout."""
+    return same_name(name) in {same_name(n) for n in names_in_strategy}
+
+
 def part_key(name: str, taken: set[str]) -> str:
     """A stable key for a new part, from its name."""
     base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:40] or "part"

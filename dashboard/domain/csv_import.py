@@ -77,3 +77,43 @@ def check_session_rows(rows: list[dict[str, str]], today: dt.date,
         else:
             good.append((client_id, data))
     return good, problems
+
+
+@dataclass(frozen=True)
+class LikelyDuplicate:
+    row: int  # as a spreadsheet numbers it
+    what: str  # the row in words, e.g. "Ann Lee, born 1980-01-02"
+    of_record: int | None  # the client already on record it matches, if any
+    of_row: int | None  # an earlier row of the same file it matches, if any
+
+
+def person_key(given: str, family: str,
+               born: dt.date | None) -> tuple[str, str, dt.date | None]:
+    """What makes two client records likely the same person: the name (case and spacing
+    aside) and the date of birth, the rule the new-client form warns on."""
+    return (" ".join(given.split()).casefold(), " ".join(family.split()).casefold(), born)
+
+
+def client_key(data: ClientInput) -> tuple[str, str, dt.date | None]:
+    return person_key(data.given_name, data.family_name, data.date_of_birth)
+
+
+def session_key(client_id: int, data: SessionInput) -> tuple[int, dt.date]:
+    """Two sessions of one client on one date are likely the same visit entered twice."""
+    return (client_id, data.session_on)
+
+
+def likely_duplicates(keys: list[tuple], on_record: dict[tuple, int | None],
+                      describe: list[str]) -> list[LikelyDuplicate]:
+    """Rows (checked rows, in file order from spreadsheet row 2) whose key matches a record
+    already held (``on_record``: key -> its id, or None when there is no one id to name) or
+    an earlier row of the same file."""
+    found: list[LikelyDuplicate] = []
+    first_row: dict[tuple, int] = {}
+    for number, (key, what) in enumerate(zip(keys, describe, strict=True), start=2):
+        if key in on_record:
+            found.append(LikelyDuplicate(number, what, on_record[key], None))
+        elif key in first_row:
+            found.append(LikelyDuplicate(number, what, None, first_row[key]))
+        first_row.setdefault(key, number)
+    return found

@@ -359,18 +359,3 @@ def pain_goal_met(target: int | None, final_pain: int | None) -> bool | None:
         return None
     return final_pain <= target
 
-
-@dataclass(frozen=True)
-class OutcomeSummary:
-    """Episodes discharged in one group (a practitioner, a strategy): how many, how many
-    meaningfully improved, the mean pain change and the mean number of sessions."""
-
-    group: str
-    discharged: int
-    improved: int
-    mean_pain_change: float | None
-    mean_sessions: float | None
-
-    @property
-    def improved_share(self) -> float:
-        return self.improved / self.discharged if self.discharged else 0.0

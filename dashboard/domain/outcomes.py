@@ -299,3 +299,44 @@ def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float] | No
     half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     # Clamp the rounding error at the ends (k = 0 gives exactly 0 in exact arithmetic).
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class GroupOutcomes:
+    """Episodes discharged in one group (a practitioner, a strategy): how many, each outcome
+    among the episodes it can be judged on (docs/OUTCOMES.md), and the group's case mix."""
+
+    group: str
+    discharged: int
+    improved: int  # meaningful pain improvement (2 points and 30%)
+    mean_pain_change: float | None
+    mean_sessions: float | None
+    pain_judged: int = 0  # at least two sessions
+    questionnaires_judged: int = 0  # a questionnaire given at least twice
+    reliably_improved: int = 0
+    reliably_deteriorated: int = 0
+    at_caseness: int = 0  # at caseness at the start (recovery's denominator)
+    recovered: int = 0
+    baseline_pain: float | None = None  # case mix: mean at the start
+    baseline_phq9: float | None = None
+
+    @property
+    def pain_improvement(self) -> Proportion:
+        return Proportion(self.improved, self.pain_judged)
+
+    @property
+    def reliable_improvement(self) -> Proportion:
+        return Proportion(self.reliably_improved, self.questionnaires_judged)
+
+    @property
+    def deterioration(self) -> Proportion:
+        return Proportion(self.reliably_deteriorated, self.questionnaires_judged)
+
+    @property
+    def recovery(self) -> Proportion:
+        return Proportion(self.recovered, self.at_caseness)
+
+    @property
+    def caseness(self) -> Proportion:
+        """Case mix: the share of judged episodes that were cases at the start."""
+        return Proportion(self.at_caseness, self.questionnaires_judged)

@@ -130,6 +130,13 @@ class PlanSnapshot:
     goals: tuple[GoalDraft, ...]
 
 
+def goal_wording(description: str, pain_target: int | None) -> str:
+    """What a goal says to the client (the handout): a pain goal names its scale, so "3" is
+    not a mystery; any other goal as the practitioner wrote it."""
+    return f"Pain at or below {pain_target} out of 10" if pain_target is not None \
+        else description
+
+
 def _goal_text(goal: GoalDraft) -> str:
     text = goal.description
     if goal.target_on:
@@ -249,6 +256,11 @@ def strategy_keys_text(keys: list[str] | tuple[str, ...]) -> str:
     unique; empty for none), so "uses strategy k" is a LIKE '%,k,%' on one column."""
     unique = sorted(set(keys))
     return f",{','.join(unique)}," if unique else ""
+
+
+def strategy_keys_of(text: str | None) -> list[str]:
+    """The keys in a stored ",a,b," (the inverse of strategy_keys_text)."""
+    return [key for key in (text or "").split(",") if key]
 
 
 def uses_strategy_pattern(key: str) -> str:

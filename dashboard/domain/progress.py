@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
 from dashboard.domain.home_log import HomePoint
+from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -65,6 +66,9 @@ class Progress:
     # Days the client logged at home (their own page): drawn as their own lighter series,
     # never mixed into the session scores, the baseline or the status.
     home: list[HomePoint] = field(default_factory=list)
+    # The questionnaires' reliable change over the whole episode (first and latest score),
+    # whatever range is drawn.
+    questionnaires: EpisodeOutcome = field(default_factory=lambda: episode_outcome({}))
 
     @property
     def pain_bands(self) -> list[Band]:
@@ -155,13 +159,23 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
     status, sentence = status_sentence(points)
     baseline = points[0] if points else None
     function_baseline = next((p.function for p in points if p.function is not None), None)
+    questionnaires = episode_outcome(questionnaire_totals(points))
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
         home = [h for h in home or [] if h.log_on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline, list(home or []))
+                    function_baseline, list(home or []), questionnaires)
+
+
+def questionnaire_totals(points: list[SessionPoint]) -> dict[str, list[int]]:
+    """Each questionnaire's totals in session order."""
+    totals: dict[str, list[int]] = {}
+    for point in points:
+        for key, total in point.totals.items():
+            totals.setdefault(key, []).append(total)
+    return totals
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ Refused rather than stored:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ALWAYS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e"
 _SINGLE_LINE = re.compile(f"[{_ALWAYS}\t\n\r\u200b-\u200f\u061c\u2060\u2066-\u2069\ufeff]")
@@ -41,3 +42,18 @@ def search_text(raw: object, *, limit: int = 100) -> str:
     if not isinstance(raw, str):
         return ""
     return " ".join(_SINGLE_LINE.sub("", raw).split())[:limit]
+
+
+def search_words(text: str, *, most: int = 5) -> list[tuple[str, ...]]:
+    """The words of a name search, each to be found anywhere in a name, as the forms to try:
+    the word as typed (lower case) and without its accents, punctuation around it dropped
+    ("Taylor, Zoë" -> [("taylor",), ("zoë", "zoe")]). "Zoë" then finds Zoe, and a name
+    stored with its accent is still found as typed."""
+    words: list[tuple[str, ...]] = []
+    for word in text.split():
+        typed = word.casefold().strip(",.;:()\"'")
+        plain = "".join(c for c in unicodedata.normalize("NFKD", typed)
+                        if not unicodedata.combining(c))
+        if typed:
+            words.append((typed,) if plain == typed else (typed, plain))
+    return words[:most]

@@ -19,3 +19,15 @@ NOT_A_REPLACEMENT = (
     "This plan supports, and does not replace, professional care. If your pain persists, "
     "or you are unsure about any part of it, see your practitioner."
 )
+# Shown to a client at once when they answer PHQ-9 item 9 above 0 on their own page (the
+# practitioner's alert is raised in the same moment). Wording after the NHS's "if you feel
+# you cannot keep yourself safe" advice: emergency services first, then a crisis line.
+SELF_HARM_URGENT = (
+    "If you feel you might act on these thoughts, or you cannot keep yourself safe right "
+    "now, call your local emergency number or go to the nearest emergency department now."
+)
+SELF_HARM_SEEN = (
+    "Thank you for telling us. Your practitioner is alerted to this answer and will see it "
+    "today, but this page is not watched around the clock: if you need help now, use the "
+    "numbers below."
+)

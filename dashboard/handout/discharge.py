@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dashboard.domain.episodes import Outcome
+from dashboard.domain.outcomes import NOT_ENOUGH_DATA, EpisodeOutcome
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT
 from dashboard.handout import content
 from dashboard.handout.render import TEMPLATE_ENV, TEMPLATES
@@ -128,6 +129,33 @@ def measure_rows(outcome: Outcome) -> tuple[MeasureRow, ...]:
                    _num(outcome.function_baseline), _num(outcome.function_final),
                    _signed(outcome.function_change), function_verdict),
     )
+
+
+QUESTIONNAIRE_SCALES = {"PHQ9": ("PHQ-9 (depression)", "0-27, lower is better"),
+                        "GAD7": ("GAD-7 (anxiety)", "0-21, lower is better"),
+                        "PSS10": ("PSS-10 (perceived stress)", "0-40, lower is better")}
+
+
+def questionnaire_rows(outcome: EpisodeOutcome) -> tuple[MeasureRow, ...]:
+    """Each questionnaire given in the episode, first against latest score, with its
+    category by the thresholds of docs/OUTCOMES.md."""
+    rows = []
+    for m in outcome.measures:
+        if m.first is None:
+            continue
+        name, scale = QUESTIONNAIRE_SCALES[m.instrument]
+        t = m.threshold
+        if m.category == NOT_ENOUGH_DATA:
+            verdict = "Given once: cannot be judged"
+        else:
+            rule = f"reliable change is {t.reliable_change} points or more"
+            if t.caseness is not None:
+                rule += f"; clinical cut-off {t.caseness}"
+            verdict = f"{m.label} ({rule})"
+        rows.append(MeasureRow(name, scale, _num(m.first),
+                               _num(m.latest) if m.change is not None else "Not given again",
+                               _signed(m.change), verdict))
+    return tuple(rows)
 
 
 def status_sentence(outcome: Outcome, audience: str) -> str:

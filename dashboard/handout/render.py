@@ -7,13 +7,17 @@ characters and is never interpreted, in the preview and in the PDF alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dashboard.db.pictures import PictureFile
+from dashboard.domain.pictures import PictureRef
 from dashboard.handout import content
+from dashboard.handout.pictures import PictureFetcher
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -43,6 +47,7 @@ class HandoutPart:
     instructions: str
     dose: str
     cautions: str
+    picture: PictureRef | None = None
     ticked: bool = True  # a row on the week's tracker (not for advice with no days)
 
 
@@ -84,19 +89,25 @@ def render_html(data: HandoutData, page_size: str = "a4") -> str:
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF (readable by screen readers) with title, author and language set."""
+NO_PICTURES: Mapping[str, PictureFile] = {}
+
+
+def html_to_pdf(html: str, pictures: Mapping[str, PictureFile] = NO_PICTURES) -> bytes:
+    """A tagged PDF (readable by screen readers) with title, author and language set; each
+    picture a Figure carrying its alt text."""
     # Imported here: WeasyPrint loads pango at import, which the rest of the app never needs.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_tags=True)
+    return HTML(string=html, base_url=str(TEMPLATES),
+                url_fetcher=PictureFetcher(pictures)).write_pdf(pdf_tags=True)
 
 
-def render_document(html: str) -> Any:
+def render_document(html: str, pictures: Mapping[str, PictureFile] = NO_PICTURES) -> Any:
     """A laid-out WeasyPrint document, to write alone or to merge with others."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(TEMPLATES)).render()
+    return HTML(string=html, base_url=str(TEMPLATES),
+                url_fetcher=PictureFetcher(pictures)).render()
 
 
 def write_documents(documents: list[Any]) -> bytes:
@@ -105,5 +116,6 @@ def write_documents(documents: list[Any]) -> bytes:
     return documents[0].copy(pages).write_pdf(pdf_tags=True)
 
 
-def render_pdf(data: HandoutData, page_size: str = "a4") -> bytes:
-    return html_to_pdf(render_html(data, page_size))
+def render_pdf(data: HandoutData, page_size: str = "a4",
+               pictures: Mapping[str, PictureFile] = NO_PICTURES) -> bytes:
+    return html_to_pdf(render_html(data, page_size), pictures)

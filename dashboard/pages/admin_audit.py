@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
+from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db.audit import (
     AuditFilters,
@@ -23,13 +24,16 @@ from dashboard.db.audit import (
     record_audit,
 )
 from dashboard.db.users import list_users
+from dashboard.domain.audit import action_words, detail_words
 from dashboard.domain.csvsafe import spreadsheet_safe
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int, parse_page
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 dash.register_page(__name__, path="/admin/audit", title="Audit log · Back Pain Care",
                    name="Audit log")
 
 P = "audit"
+MAX_CLIENT_TEXT = 100
 PAGE_SIZE = 50
 FILTERS = [State(f"{P}-user", "value"), State(f"{P}-client", "value"),
            State(f"{P}-action", "value"), State(f"{P}-start", "value"),
@@ -42,7 +46,8 @@ def layout(**_query: str) -> html.Div:
         return admins_only()
     with current_db().read() as db:
         users = [{"label": u.email, "value": str(u.id)} for u in list_users(db)]
-        actions = [{"label": a, "value": a} for a in audit_actions(db)]
+        actions = sorted(({"label": action_words(a), "value": a} for a in audit_actions(db)),
+                         key=lambda o: o["label"])
 
     def col(label: str, control, width: int = 2) -> dbc.Col:
         return dbc.Col([dbc.Label(label, html_for=control.id), control], md=width)
@@ -52,14 +57,14 @@ def layout(**_query: str) -> html.Div:
         dbc.Row([
             col("User", dbc.Select(id=f"{P}-user", value="any", options=[
                 {"label": "Anyone", "value": "any"}, *users]), 3),
-            col("Client id", dbc.Input(id=f"{P}-client", type="text", inputMode="numeric",
-                                       debounce=True)),
+            col("Client (name or id)", dbc.Input(id=f"{P}-client", type="search",
+                                                 debounce=True, maxLength=MAX_CLIENT_TEXT)),
             col("Action", dbc.Select(id=f"{P}-action", value="any", options=[
                 {"label": "Any action", "value": "any"}, *actions])),
             col("From", dbc.Input(id=f"{P}-start", type="date")),
             col("To", dbc.Input(id=f"{P}-end", type="date")),
             dbc.Col([dbc.Button("Export CSV", id=f"{P}-export", color="secondary",
-                                outline=True), dcc.Download(id=f"{P}-file")], md=1,
+                                outline=True), dcc.Download(id=f"{P}-file")], md="auto",
                     className="d-flex align-items-end"),
         ], className="g-2 mb-2"),
         html.Div(id=f"{P}-error", className="field-error", role="status"),
@@ -76,14 +81,19 @@ def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
         last = dt.date.fromisoformat(end) if end else None
     except (TypeError, ValueError):
         return "Enter real dates."
-    client = None
-    if str(client_id or "").strip():
-        client = parse_int(client_id, low=1, high=ID_MAX, strip=True)
-        if client is None:
-            return "A client id is a number."
+    client = str(client_id or "").strip()
+    if len(client) > MAX_CLIENT_TEXT:
+        return f"A client's name or id: at most {MAX_CLIENT_TEXT} characters."
+    if has_control(client, multiline=False):
+        return CONTROL_MESSAGE
+    # Digits are the client's id (the one id parser); anything else part of a name.
+    number = parse_int(client, low=1, high=ID_MAX, strip=True) if client else None
+    if client.isdigit() and number is None:  # digits of another script, or out of range
+        return "A client id is a number."
     return AuditFilters(
         user_id=parse_id(user_id),
-        client_id=client,
+        client_id=number,
+        client_name=client if client and number is None else None,
         action=action if isinstance(action, str) and action != "any" else None,
         start=first, end=last)
 
@@ -109,16 +119,16 @@ def show_log(user_id, client_id, action, start, end, page):
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)
     body = [html.Tr([
         html.Td(r.at.astimezone(tz).strftime("%d %b %Y %H:%M:%S")), html.Td(r.user),
-        html.Td([r.action, dbc.Badge("break glass", color="warning", text_color="dark",
-                                     className="ms-1") if r.flagged else None]),
-        html.Td(f"{r.entity} {r.entity_id or ''}".strip()),
-        html.Td(dcc.Link(str(r.client_id), href=f"/clients/{r.client_id}")
-                if r.client_id else ""),
-        html.Td(r.ip), html.Td(r.detail[:160], className="small text-break"),
+        html.Td([html.Span(action_words(r.action), title=r.action),
+                 dbc.Badge("break glass", color="warning", text_color="dark",
+                           className="ms-1") if r.flagged else None]),
+        html.Td(f"{r.entity.replace('_', ' ')} {r.entity_id or ''}".strip()),
+        html.Td(dcc.Link(r.client_name.strip() or f"#{r.client_id}",
+                         href=f"/clients/{r.client_id}") if r.client_id else ""),
+        html.Td(r.ip), html.Td(detail_words(r.detail), className="small text-break"),
     ]) for r in rows]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-        "When", "Who", "Action", "Record", "Client", "From", "Detail")])),
-        html.Tbody(body)], size="sm", striped=True, responsive=True, id=f"{P}-list")
+    table = stacked_table(["When", "Who", "Action", "Record", "Client", "From", "Detail"],
+                          body, size="sm", striped=True, id=f"{P}-list")
     pages = max(1, math.ceil(total / PAGE_SIZE))
     return table, f"{total} entries", pages, page, ""
 
@@ -138,10 +148,10 @@ def export_log(_n, user_id, client_id, action, start, end):
         rows = audit_rows_for_export(db, filters)
     frame = pd.DataFrame([r.__dict__ for r in rows],
                          columns=["id", "at", "user", "action", "entity", "entity_id",
-                                  "client_id", "ip", "detail", "flagged"])
+                                  "client_id", "client_name", "ip", "detail", "flagged"])
     # A cell starting with = + - @ would run as a formula in a spreadsheet (the detail can
     # hold what someone typed into the login form): such text is kept as text.
-    for column in ("user", "detail", "ip"):
+    for column in ("user", "detail", "ip", "client_name"):
         frame[column] = frame[column].map(spreadsheet_safe)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)

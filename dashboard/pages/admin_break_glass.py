@@ -11,6 +11,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
+from dashboard.components.tables import stacked_table
 from dashboard.context import current_db, current_settings
 from dashboard.db.break_glass import list_break_glass
 from dashboard.domain.ids import parse_page
@@ -58,7 +59,6 @@ def show_openings(page):
         html.Td(r.reason, className="text-break"),
         html.Td(r.valid_on.strftime("%d %b %Y")),
     ]) for r in rows]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-        "When", "Who", "Client", "Their practitioner", "Reason", "Valid on")])),
-        html.Tbody(body)], size="sm", striped=True, responsive=True, id=f"{P}-list")
+    table = stacked_table(["When", "Who", "Client", "Their practitioner", "Reason",
+                           "Valid on"], body, size="sm", striped=True, id=f"{P}-list")
     return table, f"{total} openings", max(1, math.ceil(total / PAGE_SIZE))

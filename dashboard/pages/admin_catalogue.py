@@ -9,13 +9,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
 from dashboard.auth.access import require_admin, require_user
-from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.catalogue import CatalogueError, get_part, list_strategies, save_part
+from dashboard.db.catalogue import NAME_TAKEN, get_part, list_strategies
+from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 from dashboard.domain.ids import parse_id
+from dashboard.pages.catalogue_picture import picture_section
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
                    name="Catalogue")
@@ -78,6 +79,7 @@ def layout(**_query: str) -> html.Div:
             dbc.Button("Save", type="submit", color="primary", className="mt-2"),
         ]),
         html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        picture_section(),
     ], style={"maxWidth": "60rem"})
 
 
@@ -104,14 +106,17 @@ def load_part(choice):
 @callback(
     output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)},
             "result": Output(f"{P}-result", "children"),
-            "options": Output(f"{P}-part", "options")},
+            "options": Output(f"{P}-part", "options"),
+            "choice": Output(f"{P}-part", "value")},
     inputs={"_submit": Input(f"{P}-form", "n_submit")},
     state={"choice": State(f"{P}-part", "value"), "kind": State(f"{P}-kind", "value"),
            "retired": State(f"{P}-retired", "value"),
            "fields": {n: State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)}},
     prevent_initial_call=True,
 )
-def save(_submit, choice, kind, retired, fields):
+def save_part(_submit, choice, kind, retired, fields):
+    """Save the part; a new part's editor then switches to it, so a second Save edits the
+    part just made instead of adding it again."""
     admin = require_admin()
     if kind not in DOSE_KINDS:
         kind = "advice"
@@ -125,16 +130,16 @@ def save(_submit, choice, kind, retired, fields):
     if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
         return {"errors": slots, "result": dbc.Alert(message, color="danger"),
-                "options": no_update}
+                "options": no_update, "choice": no_update}
     with current_db().begin() as db:
-        try:
-            saved_id, revision = save_part(db, edit=edit, part_id=part_id, strategy_id=new_in)
-        except CatalogueError as refused:
-            return {"errors": slots, "result": dbc.Alert(str(refused), color="danger"),
-                    "options": no_update}
-        record_audit(db, user_id=admin.id, action="catalogue_part_updated"
-                     if part_id is not None else "catalogue_part_added", entity="strategy_part",
-                     entity_id=saved_id, ip=client_ip(), detail={"revision": revision})
-        options = _options(list_strategies(db))
-    return {"errors": dict.fromkeys(slots, ""), "result": dbc.Alert("Saved.", color="success"),
-            "options": options}
+        saved = save_catalogue_part(db, part_id=part_id, strategy_id=new_in, edit=edit,
+                                    user_id=admin.id, ip=client_ip())
+        if isinstance(saved, str):
+            if saved == NAME_TAKEN:
+                slots["name"] = saved
+            return {"errors": slots, "result": dbc.Alert(f"Not saved: {saved}", color="danger"),
+                    "options": no_update, "choice": no_update}
+        options, saved_id, revision = _options(list_strategies(db)), str(saved.id), saved.revision
+    return {"errors": dict.fromkeys(slots, ""),
+            "result": dbc.Alert(f"Saved “{edit.name}” (revision {revision}).", color="success"),
+            "options": options, "choice": saved_id}

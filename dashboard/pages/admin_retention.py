@@ -5,12 +5,11 @@ link to erase it. The setting itself is on the clinic page."""
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth.access import require_user
 from dashboard.components.status import admins_only
-from dashboard.components.tables import day_text
+from dashboard.components.tables import day_text, stacked_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.retention import records_past_retention, retention_years
 
@@ -46,8 +45,6 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1("Records past retention", className="h3"), intro,
         html.P(f"{len(rows)} record{'s' if len(rows) != 1 else ''}", role="status"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            "Client", "Practitioner", "State", "Last activity", "Kept until", "")])),
-            html.Tbody(body)], size="sm", striped=True, responsive=True,
-            id="retention-list"),
+        stacked_table(["Client", "Practitioner", "State", "Last activity", "Kept until", ""],
+                      body, size="sm", striped=True, id="retention-list"),
     ])

@@ -13,6 +13,7 @@ from dashboard.auth.access import AccessDenied, require_admin, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.auth.passwords import hash_password
 from dashboard.components.status import admins_only
+from dashboard.components.tables import STACKED, header_row, labelled
 from dashboard.context import client_ip, current_db
 from dashboard.db.users import (
     active_admin_count,
@@ -36,9 +37,12 @@ dash.register_page(__name__, path="/admin/users", title="Users · Back Pain Care
 P = "users"
 
 
+HEADER = ["Name", "Email", "Role", "State", "Actions", ""]
+
+
 def _row(user: User, me: int) -> html.Tr:
     uid = user.id
-    return html.Tr([
+    return labelled(HEADER, html.Tr([
         html.Td([user.name, html.Span(" (you)", className="text-body-secondary")
                  if uid == me else None]),
         html.Td(user.email),
@@ -63,7 +67,7 @@ def _row(user: User, me: int) -> html.Tr:
                           className="small"),
                  html.Div(id={"type": f"{P}-totp-result", "user": uid}, role="status",
                           className="small")]),
-    ])
+    ]))
 
 
 def layout(**_query: str) -> html.Div:
@@ -93,10 +97,9 @@ def layout(**_query: str) -> html.Div:
             ])]),
             html.Div(id=f"{P}-created", role="status", className="mt-2"),
         ]), className="mb-3"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            "Name", "Email", "Role", "State", "Actions", "")])),
-            html.Tbody([_row(u, user.id) for u in users], id=f"{P}-rows")],
-            size="sm", responsive=True, id=f"{P}-table"),
+        dbc.Table([header_row(HEADER, "Result"),
+                   html.Tbody([_row(u, user.id) for u in users], id=f"{P}-rows")],
+                  size="sm", responsive=True, id=f"{P}-table", className=STACKED),
     ])
 
 

@@ -7,7 +7,7 @@ import secrets
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import require_user
 from dashboard.auth.audit import record_audit
@@ -23,6 +23,7 @@ from dashboard.db.handouts import (
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.ids import parse_id, parse_page
+from dashboard.domain.outcomes import FILTER_LABELS
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.domain.text import search_text
 from dashboard.handout.render import PAGE_SIZES
@@ -45,75 +46,34 @@ def _episode_filter(choice: object) -> str | None:
     return state if text.startswith("episode:") and state in EPISODE_STATE_LABELS else None
 
 
+def _questionnaire_filter(choice: object) -> str | None:
+    """... and "change:<key>" for the current episode's questionnaires (docs/OUTCOMES.md)."""
+    text = str(choice or "")
+    key = text.removeprefix("change:")
+    return key if text.startswith("change:") and key in FILTER_LABELS else None
+
+
 def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
     return dbc.Col([dbc.Label(label, html_for=id_),
                     dbc.Select(id=id_, options=options, value=value)], md=width)
 
 
-def layout(**_query: str) -> html.Div:
-    user = require_user()
-    # dbc.Select shows no option for an empty value, hence the "all"/"any" sentinels.
-    practitioners: list[dict] = [{"label": "All practitioners", "value": "all"}]
-    if user.is_admin:
-        with current_db().read() as db:
-            practitioners += [{"label": u.name, "value": str(u.id)}
-                              for u in list_practitioners(db)]
-    return html.Div([
-        html.Div([
-            html.H1("Clients", className="h3 me-auto"),
-            dcc.Link("New client", href="/new-client", className="btn btn-primary",
-                     id=f"{P}-new"),
-        ], className="d-flex align-items-center mb-3"),
-        dbc.Row([
-            dbc.Col([dbc.Label("Search by name", html_for=f"{P}-search"),
-                     dbc.Input(id=f"{P}-search", type="search", placeholder="Type a name…",
-                               debounce=0.25, autoComplete="off", maxLength=100)], md=3),
-            _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
-                                              {"label": "Archived clients", "value": "archived"}],
-                    "active", 2),
-            _select(f"{P}-status", "Status", [{"label": "Any status", "value": "any"}] + [
-                {"label": label, "value": key} for key, label in STATUS_LABELS.items()] + [
-                {"label": f"Episode: {EPISODE_STATE_LABELS[key].lower()}",
-                 "value": f"episode:{key}"} for key in ("flagged", "discharged")],
-                "any", 2),
-            _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
-                                             for k in SORTS], "name", 2),
-            # Practitioners see only their own clients: the control is there but hidden.
-            _select(f"{P}-practitioner", "Practitioner", practitioners, "all", 2)
-            if user.is_admin else html.Div(
-                dbc.Select(id=f"{P}-practitioner", options=practitioners, value="all"),
-                hidden=True),
-            dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only", value=False),
-                    md=1, className="d-flex align-items-end pb-2"),
-        ], className="g-2 mb-3"),
-        _batch_controls(),
-        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
-        dcc.Loading(html.Div(id=f"{P}-table"), delay_show=300),
-        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, fully_expanded=False,
-                       first_last=True, previous_next=True),
-    ])
-
-
-@callback(
-    Output(f"{P}-table", "children"),
-    Output(f"{P}-count", "children"),
-    Output(f"{P}-pages", "max_value"),
-    Output(f"{P}-pages", "active_page"),
-    *FILTER_INPUTS,
-    Input(f"{P}-pages", "active_page"),
-)
-def show_clients(search, archived, status, due, sort, practitioner, page):
-    user = require_user()
-    # A change of filter starts again at page 1; only the pager itself moves pages.
-    page = page if ctx.triggered_id == f"{P}-pages" else 1
-    filters = ClientFilters(
+def _filters(user, *, search, archived, status, due, sort, practitioner, page
+             ) -> ClientFilters:
+    """The list's filters from the controls or the URL (both come from the browser)."""
+    return ClientFilters(
         search=search_text(search), archived=archived == "archived",
         status=status if status in STATUS_LABELS else None,
         episode_state=_episode_filter(status),
-        due_only=bool(due),
+        questionnaires=_questionnaire_filter(status),
+        due_only=due in (True, "1"),
         practitioner_id=parse_id(practitioner) if user.is_admin else None,
         sort=sort if sort in SORTS else "name", page=parse_page(page),
         page_size=PAGE_SIZE)
+
+
+def _results(user, filters: ClientFilters) -> tuple:
+    """The table (or "no clients"), the count sentence, the number of pages, the page."""
     today = clinic_today()
     with current_db().read() as db:
         rows, total = list_clients(db, user, filters, today)
@@ -126,6 +86,109 @@ def show_clients(search, archived, status, due, sort, practitioner, page):
     table = client_table(rows, today=today, show_practitioner=user.is_admin,
                          table_id=f"{P}-list")
     return table, count, pages, filters.page
+
+
+def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "name",
+           due: str = "", practitioner: str = "all", page: str = "1", **_query: str
+           ) -> html.Div:
+    """The filters, sort and page come from the URL (so Back and reload keep them), and the
+    first page of results is drawn with the page: nothing moves when it arrives."""
+    user = require_user()
+    filters = _filters(user, search=q, archived=show, status=status, due=due, sort=sort,
+                       practitioner=practitioner, page=page)
+    table, count, pages, page_number = _results(user, filters)
+    # dbc.Select shows no option for an empty value, hence the "all"/"any" sentinels.
+    practitioners: list[dict] = [{"label": "All practitioners", "value": "all"}]
+    if user.is_admin:
+        with current_db().read() as db:
+            practitioners += [{"label": u.name, "value": str(u.id)}
+                              for u in list_practitioners(db)]
+    status_options = [{"label": "Any status", "value": "any"}] + [
+        {"label": label, "value": key} for key, label in STATUS_LABELS.items()] + [
+        {"label": f"Episode: {EPISODE_STATE_LABELS[key].lower()}", "value": f"episode:{key}"}
+        for key in ("flagged", "discharged")] + [
+        {"label": f"Questionnaires: {label.lower()}", "value": f"change:{key}"}
+        for key, label in FILTER_LABELS.items()]
+    chosen_practitioner = str(filters.practitioner_id) if filters.practitioner_id else "all"
+    return html.Div([
+        html.Div([
+            html.H1("Clients", className="h3 me-auto"),
+            dcc.Link("New client", href="/new-client", className="btn btn-primary",
+                     id=f"{P}-new"),
+        ], className="d-flex align-items-center mb-3"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Search by name", html_for=f"{P}-search"),
+                     dbc.Input(id=f"{P}-search", type="search", placeholder="Type a name…",
+                               debounce=0.25, autoComplete="off", maxLength=100,
+                               value=filters.search)], md=3),
+            _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
+                                              {"label": "Archived clients", "value": "archived"}],
+                    "archived" if filters.archived else "active", 2),
+            _select(f"{P}-status", "Status", status_options,
+                    status if any(o["value"] == status for o in status_options) else "any", 2),
+            _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
+                                             for k in SORTS], filters.sort, 2),
+            # Practitioners see only their own clients: the control is there but hidden.
+            _select(f"{P}-practitioner", "Practitioner", practitioners, chosen_practitioner, 2)
+            if user.is_admin else html.Div(
+                dbc.Select(id=f"{P}-practitioner", options=practitioners, value="all"),
+                hidden=True),
+            dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only",
+                                 value=filters.due_only),
+                    md=1, className="d-flex align-items-end pb-2"),
+        ], className="g-2 mb-3"),
+        _batch_controls(),
+        html.P(count, id=f"{P}-count", className="text-body-secondary", role="status"),
+        dcc.Loading(html.Div(table, id=f"{P}-table"), delay_show=300),
+        dbc.Pagination(id=f"{P}-pages", max_value=pages, active_page=page_number,
+                       fully_expanded=False, first_last=True, previous_next=True),
+        dcc.Store(id=f"{P}-url"),
+    ])
+
+
+@callback(
+    Output(f"{P}-table", "children"),
+    Output(f"{P}-count", "children"),
+    Output(f"{P}-pages", "max_value"),
+    Output(f"{P}-pages", "active_page"),
+    *FILTER_INPUTS,
+    Input(f"{P}-pages", "active_page"),
+    prevent_initial_call=True,  # the layout drew the first page
+)
+def show_clients(search, archived, status, due, sort, practitioner, page):
+    user = require_user()
+    # A change of filter starts again at page 1; only the pager itself moves pages.
+    page = page if ctx.triggered_id == f"{P}-pages" else 1
+    return _results(user, _filters(user, search=search, archived=archived, status=status,
+                                   due=bool(due), sort=sort, practitioner=practitioner,
+                                   page=str(page or 1)))
+
+
+# The filters, sort and page go into the address (replacing the history entry, so Back
+# leaves the list rather than stepping through each keystroke): Back from a client and a
+# reload come back to the same list. Only non-default values are written.
+clientside_callback(
+    """function (q, show, status, due, sort, practitioner, page) {
+        const values = {q: (q || "").trim(), show: show === "archived" ? show : "",
+                        status: status && status !== "any" ? status : "",
+                        due: due ? "1" : "", sort: sort && sort !== "name" ? sort : "",
+                        practitioner: practitioner && practitioner !== "all" ? practitioner : "",
+                        page: page && page > 1 ? String(page) : ""};
+        const params = new URLSearchParams();
+        for (const [key, value] of Object.entries(values)) {
+            if (value) { params.set(key, value); }
+        }
+        const search = params.toString() ? "?" + params.toString() : "";
+        if (window.location.pathname === "/clients" && window.location.search !== search) {
+            window.history.replaceState(window.history.state, "", "/clients" + search);
+        }
+        return search;
+    }""",
+    Output(f"{P}-url", "data"),
+    *FILTER_INPUTS,
+    Input(f"{P}-pages", "active_page"),
+    prevent_initial_call=True,
+)
 
 
 def _batch_controls() -> html.Details:

@@ -13,6 +13,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.access import AccessDenied, require_user
 from dashboard.auth.audit import record_audit
+from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db
 from dashboard.db.break_glass import find_clinic_clients
 from dashboard.domain.privacy import SEARCH_LIMIT, search_problem
@@ -66,7 +67,5 @@ def search(text):
     ]) for r in rows]
     more = html.P(f"Showing the first {SEARCH_LIMIT}: type more of the name.",
                   className="small") if len(rows) >= SEARCH_LIMIT else None
-    return html.Div([dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in
-                            ("Name", "Year of birth", "Practitioner")])),
-        html.Tbody(body)], size="sm", id=f"{P}-table"), more]), ""
+    return html.Div([stacked_table(["Name", "Year of birth", "Practitioner"], body, size="sm",
+                                   id=f"{P}-table"), more]), ""

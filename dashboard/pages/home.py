@@ -117,6 +117,6 @@ def alert_list(alerts: list[AlertRow]) -> html.Div | None:
         html.H2("Safety alerts to acknowledge", className="h5 alert-heading"),
         html.Ul([html.Li([
             dcc.Link(a.client_name, href=f"/clients/{a.client_id}", className="alert-link"),
-            f": PHQ-9 item 9 answered above 0 on {a.session_on:%d %b %Y}.",
+            f": PHQ-9 item 9 answered above 0 on {a.session_on:%d %b %Y}{a.at_home}.",
         ]) for a in alerts], className="mb-0"),
     ], color="danger", className="safety-alert")

@@ -7,6 +7,7 @@ only their own caseload, whatever the request asks for.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
@@ -16,11 +17,12 @@ from dashboard import figures
 from dashboard.auth.access import require_user
 from dashboard.components.attributes import aria
 from dashboard.context import clinic_today, current_db
-from dashboard.db.episodes import discharge_outcomes
+from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
 from dashboard.db.users import list_practitioners
-from dashboard.domain.episodes import OutcomeSummary
+from dashboard.domain.dates import parse_period
 from dashboard.domain.ids import parse_id
+from dashboard.domain.outcomes import GroupOutcomes, Proportion
 from dashboard.domain.status import STATUS_LABELS
 
 dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pain Care",
@@ -48,23 +50,29 @@ def layout(**_query: str) -> html.Div:
             dbc.Col([dbc.Label("Practitioner", html_for=f"{P}-practitioner"),
                      dbc.Select(id=f"{P}-practitioner", options=options, value="all",
                                 disabled=not user.is_admin)], md=3),
+            # The outcomes report is the whole clinic's: admins only (checked by its route).
+            dbc.Col(html.A("Outcomes report (PDF)", id=f"{P}-report", className=(
+                "btn btn-outline-primary"), href=_report_href(
+                    (today - dt.timedelta(days=182)).isoformat(), today.isoformat())),
+                    md=3, className="d-flex align-items-end",
+                    style=None if user.is_admin else {"display": "none"}),
         ], className="mb-3 no-print"),
         html.Div(id=f"{P}-error", className="field-error", role="status"),
         dcc.Loading(html.Div(id=f"{P}-body"), delay_show=200),
     ])
 
 
-def _parse_range(start: object, end: object, today: dt.date) -> tuple[dt.date, dt.date] | str:
-    try:
-        first = dt.date.fromisoformat(str(start))
-        last = dt.date.fromisoformat(str(end))
-    except ValueError:
-        return "Enter both dates."
-    if first > last:
-        return "The start date must be before the end date."
-    if (last - first).days > 3 * 366:
-        return "Choose a range of at most three years."
-    return first, min(last, today)
+def _report_href(start: object, end: object) -> str:
+    return "/overview/outcomes-report.pdf?" + urlencode({"from": str(start or ""),
+                                                         "to": str(end or "")})
+
+
+@callback(Output(f"{P}-report", "href"), Input(f"{P}-start", "value"),
+          Input(f"{P}-end", "value"), prevent_initial_call=True)
+def report_link(start, end):
+    """The report's link follows the chosen period (its route checks it and the caller)."""
+    require_user()
+    return _report_href(start, end)
 
 
 def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:
@@ -84,7 +92,7 @@ def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:
 )
 def show_overview(start, end, practitioner):
     user = require_user()
-    parsed = _parse_range(start, end, clinic_today())
+    parsed = parse_period(start, end, clinic_today())
     if isinstance(parsed, str):
         return dash.no_update, parsed
     first, last = parsed
@@ -121,20 +129,48 @@ def show_overview(start, end, practitioner):
     ]), ""
 
 
-def _outcome_table(title: str, group: str, rows: list[OutcomeSummary], table_id: str
+def _share(p: Proportion) -> html.Td:
+    """A share with its Wilson 95% interval and the count it comes from, as one string: a
+    cell of several components would cost the fifty-practitioner table 20 ms to build."""
+    if not p.n:
+        return html.Td("—", title="Nobody in this group could be counted")
+    low, high = p.interval or (0.0, 0.0)
+    return html.Td(f"{p.share:.0%} ({low * 100:.0f}–{high:.0%}) · {p.k} of {p.n}")
+
+
+def _mean(value: float | None, signed: bool = False) -> str:
+    return "—" if value is None else f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def _outcome_table(title: str, group: str, rows: list[GroupOutcomes], table_id: str
                    ) -> dbc.Col:
-    """Episodes discharged in the range: how many improved meaningfully (pain 2 points and
-    30% below baseline) and the mean change. Association, not cause."""
+    """Episodes discharged in the range, each outcome among those it can be judged on with
+    its Wilson 95% interval, beside the group's case mix (docs/OUTCOMES.md). Association,
+    not cause."""
     body = html.P("No episode was discharged in this range.") if not rows else dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            group, "Discharged", "Improved meaningfully", "Mean pain change",
-            "Mean sessions")])),
+        html.Thead([
+            html.Tr([html.Th(group, scope="col", rowSpan=2),
+                     html.Th("Discharged", scope="col", rowSpan=2),
+                     html.Th("Outcome (share, 95% interval)", scope="colgroup", colSpan=4),
+                     html.Th("Case mix at the start", scope="colgroup", colSpan=3)]),
+            html.Tr([html.Th(h, scope="col") for h in (
+                "Pain improved meaningfully", "Reliable improvement", "Recovery",
+                "Reliable deterioration", "Mean pain", "Mean PHQ-9", "At caseness")]),
+        ]),
         html.Tbody([html.Tr([
-            html.Td(r.group), html.Td(r.discharged),
-            html.Td(f"{r.improved} ({r.improved_share:.0%})"),
-            html.Td("—" if r.mean_pain_change is None else f"{r.mean_pain_change:+.1f}"),
-            html.Td("—" if r.mean_sessions is None else f"{r.mean_sessions:.1f}"),
+            html.Th(r.group, scope="row"), html.Td(r.discharged),
+            _share(r.pain_improvement), _share(r.reliable_improvement), _share(r.recovery),
+            _share(r.deterioration), html.Td(_mean(r.baseline_pain)),
+            html.Td(_mean(r.baseline_phq9)), _share(r.caseness),
         ]) for r in rows]),
-    ], size="sm", responsive=True, id=table_id)
-    return dbc.Col(html.Section([html.H2(title, className="h6"), body],
-                                **aria(label=title)), lg=6, className="mb-3")
+    ], size="sm", responsive=True, id=table_id, className="outcome-table")
+    return dbc.Col(html.Section([
+        html.H2(title, className="h6"), body,
+        html.P("Pain: 2 points and 30% below baseline, among episodes with two sessions or "
+               "more. Reliable improvement and deterioration: beyond measurement noise on "
+               "PHQ-9 (6 points), GAD-7 (4) or PSS-10 (9), among episodes with a "
+               "questionnaire given twice; recovery: from at or above the clinical cut-off "
+               "(PHQ-9 10, GAD-7 8) to below it, among those who started there. Wilson 95% "
+               "intervals: a small group has a wide one. Association, not cause.",
+               className="small text-body-secondary"),
+    ], **aria(label=title)), lg=12, className="mb-3")

@@ -63,3 +63,44 @@ def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, pla
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "heating pad" in text and "NEW WORDING" not in text
+
+
+def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
+        page: Page, server_url, db, sqlite_people, axe):
+    from sqlalchemy import func, select
+
+    from dashboard.db.models import StrategyPart
+
+    sign_in(page, server_url, ADMIN)
+    page.get_by_role("link", name="Catalogue").click()
+    part = page.get_by_label("Part", exact=True)
+    part.select_option(label="Heat or cold therapy: + a new part")
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Name", exact=True).fill("Warm bath")
+    page.get_by_label("Instructions for the client").fill("Soak for a while.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-result")).to_contain_text("Saved “Warm bath” (revision 1)")
+    # The editor now shows the saved part, so a second Save edits it instead of adding it again.
+    expect(part.locator("option:checked")).to_have_text("Heat or cold therapy: Warm bath")
+    page.wait_for_load_state("networkidle")  # the saved part has been loaded into the form
+    page.get_by_label("Instructions for the client").fill("Soak for ten minutes.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-result")).to_contain_text("Saved “Warm bath” (revision 2)")
+    with db.read() as session:
+        rows = session.execute(select(StrategyPart.instructions, StrategyPart.revision)
+                               .where(StrategyPart.name == "Warm bath")).all()
+    assert rows == [("Soak for ten minutes.", 2)]
+
+    # A name already used in the same strategy is refused beside the field, nothing written.
+    part.select_option(label="Heat or cold therapy: + a new part")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("")  # the form was emptied
+    page.wait_for_load_state("networkidle")
+    page.get_by_label("Name", exact=True).fill("warm  BATH")
+    page.get_by_label("Instructions for the client").fill("Again.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-name-error")).to_contain_text("already has a part of this name")
+    expect(page.locator("#cat-result")).to_contain_text("Not saved")
+    assert_accessible(axe, page)
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(StrategyPart)
+                              .where(StrategyPart.name.ilike("warm%bath"))) == 1

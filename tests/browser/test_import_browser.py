@@ -32,8 +32,42 @@ def test_one_bad_row_imports_nothing_then_a_good_file_imports(page: Page, server
     good = tmp_path / "good.csv"
     good.write_text(HEADER + GOOD)
     page.locator("#data-upload input[type=file]").set_input_files(str(good))
+    expect(page.locator("#data-preview")).to_contain_text("1 clients in good.csv are ready",
+                                                          timeout=30_000)
+    assert count(db) == 2
+    page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("#data-report")).to_contain_text("Imported 1 clients", timeout=30_000)
     assert count(db) == 3
     with db.read() as s:
         assert s.scalar(select(Client.phone).where(Client.given_name == "Ann")) == \
             "+44 7700 900123"
+
+
+def test_a_file_is_previewed_with_its_likely_duplicates_and_written_only_on_import(
+        page: Page, server_url, db, sqlite_people, axe, tmp_path):
+    with db.read() as s:
+        known = s.execute(select(Client.id, Client.given_name, Client.family_name,
+                                 Client.date_of_birth).order_by(Client.id)).first()
+    sign_in(page, server_url, ADMIN)
+    page.get_by_role("link", name="Data", exact=True).click()
+    again = f"{known.given_name.upper()},{known.family_name},{known.date_of_birth},,," \
+            "alice@test.clinic\n"
+    path = tmp_path / "clients.csv"
+    path.write_text(HEADER + GOOD + again + GOOD.replace("Ann,", " ann ,"))
+    page.locator("#data-upload input[type=file]").set_input_files(str(path))
+    preview = page.locator("#data-preview")
+    expect(preview).to_contain_text("3 clients in clients.csv are ready", timeout=30_000)
+    expect(preview).to_contain_text("2 of them look like duplicates")
+    duplicates = page.locator("#data-duplicates")
+    expect(duplicates).to_contain_text(f"Row 3: {known.given_name.upper()} {known.family_name}")
+    expect(duplicates.get_by_role("link", name=f"#{known.id}")).to_have_attribute(
+        "href", f"/clients/{known.id}")
+    expect(duplicates).to_contain_text("Row 4: ann Lee, born 02 Jan 1980, matches row 2")
+    assert_accessible(axe, page)
+    assert count(db) == 2  # a dropped file writes nothing
+
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#data-report")).to_contain_text(
+        "Imported 1 clients from clients.csv (2 likely duplicates skipped)", timeout=30_000)
+    expect(preview).to_be_hidden()
+    assert count(db) == 3

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from dashboard.db import models
-from dashboard.domain import dose, episodes, questionnaires, status, users
+from dashboard.domain import dose, episodes, measures, questionnaires, status, users
 
 # (table, column) -> the domain's list, the one owner of the allowed values
 OWNERS = {
@@ -25,6 +25,8 @@ OWNERS = {
     ("clients", "episode_state"): tuple(episodes.EPISODE_STATE_LABELS),
     ("episodes", "referral_source"): tuple(episodes.REFERRAL_SOURCES),
     ("episodes", "discharge_reason"): tuple(episodes.DISCHARGE_REASONS),
+    ("measure_assignments", "instrument"): tuple(questionnaires.INSTRUMENTS),
+    ("measure_assignments", "every"): tuple(measures.FREQUENCIES),
 }
 
 
@@ -49,6 +51,7 @@ def test_the_migrated_database_allows_what_the_domain_allows(db, table, column):
     (models.DISCHARGE_REASONS, episodes.DISCHARGE_REASONS),
     (models.RED_FLAG_ANSWERS, episodes.ANSWERS), (models.STATUSES, status.STATUS_LABELS),
     (models.EPISODE_STATES, episodes.EPISODE_STATE_LABELS),
+    (models.MEASURE_FREQUENCIES, measures.FREQUENCIES),
 ])
 def test_the_models_constraints_use_the_domains_lists(model_list, owner):
     assert model_list == tuple(owner)

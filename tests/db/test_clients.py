@@ -55,7 +55,7 @@ def test_sql_filter_agrees_with_the_rule_for_every_pair(any_db, people):
             assert listed == allowed
 
 
-def test_search_is_by_name_prefix_and_treats_wildcards_as_text(any_db, people):
+def test_search_is_by_name_and_treats_wildcards_as_text(any_db, people):
     admin = as_user(people.admin_id, "admin")
     with any_db.begin() as s:
         for i in range(30):

@@ -19,3 +19,11 @@ def test_bad_edits_name_each_field():
 def test_keys_are_unique_and_plain():
     assert part_key("Warm bath!", set()) == "warm_bath"
     assert part_key("Warm bath", {"warm_bath"}) == "warm_bath_2"
+
+
+def test_a_name_is_taken_whatever_its_case_or_spacing():
+    from dashboard.domain.catalogue_edit import name_taken
+
+    assert name_taken(" warm  BATH", ["Heat", "Warm bath"])
+    assert not name_taken("Warm bath", ["Heat", "Cold"])
+    assert not name_taken("Warm bath", [])

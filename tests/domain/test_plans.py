@@ -96,3 +96,10 @@ def test_diff_reads_like_a_sentence():
     ]
     assert diff_plans(old, old) == []
     assert diff_plans(None, old)[0].startswith("Added Heat")
+
+
+def test_a_pain_goal_names_its_scale_for_the_client():
+    from dashboard.domain.plans import goal_wording
+
+    assert goal_wording("Pain at or below 3", 3) == "Pain at or below 3 out of 10"
+    assert goal_wording("Carry my shopping", None) == "Carry my shopping"

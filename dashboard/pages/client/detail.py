@@ -67,30 +67,40 @@ dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
 
 
-def _details(client: Client, practitioner: str, today) -> html.Div:
+def _badges(client: Client) -> list:
+    return [status_badge(client.status), episode_badge(client.episode_state)]
+
+
+def _facts(client: Client, practitioner: str, today) -> list[str]:
     contact = " · ".join(x for x in (client.email, client.phone) if x) or "No contact details"
+    return [
+        f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
+        f" · {contact} · Practitioner: {practitioner}",
+        f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
+    ]
+
+
+def _details(client: Client, practitioner: str, today, record_tools: list) -> html.Div:
     return html.Div([
         html.Div([
             html.H1(f"{client.given_name} {client.family_name}", className="h3 me-3 mb-0"),
-            status_badge(client.status),
-            episode_badge(client.episode_state),
+            html.Span(_badges(client), id=ids.HEADER_BADGES),
             dbc.Badge("Archived", color="dark", className="ms-2", id=ids.ARCHIVED_BADGE,
                       style={} if client.archived else {"display": "none"}),
         ], className="d-flex align-items-center flex-wrap"),
-        html.P([
-            f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
-            f" · {contact} · Practitioner: {practitioner}",
-            f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
-        ], className="text-body-secondary mb-2"),
+        html.P(_facts(client, practitioner, today), id=ids.HEADER_FACTS,
+               className="text-body-secondary mb-2"),
+        # Every action on the record in one row of buttons.
         html.Div([
             dcc.Link("Edit details", href=f"/clients/{client.id}/edit",
-                     className="btn btn-outline-primary btn-sm me-2"),
+                     className="btn btn-outline-primary btn-sm"),
             dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
                        color="secondary", outline=True, size="sm"),
             html.A("Export record (FHIR)", href=f"/clients/{client.id}/fhir.json",
-                   className="btn btn-outline-secondary btn-sm ms-2", id="client-fhir"),
-            html.Span(id=ids.ARCHIVE_RESULT, className="ms-2 small", role="status"),
-        ], className="no-print"),
+                   className="btn btn-outline-secondary btn-sm", id="client-fhir"),
+            *record_tools,
+            html.Span(id=ids.ARCHIVE_RESULT, className="small", role="status"),
+        ], className="no-print d-flex flex-wrap align-items-center gap-2"),
     ], className="mb-3")
 
 
@@ -141,7 +151,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
-        details = _details(client, practitioner_name(db, client.practitioner_id), today)
+        details = _details(client, practitioner_name(db, client.practitioner_id), today,
+                           privacy_views.record_tools(client, user))
         current = versions[0] if versions else None
         context = session_context(db, client, today)
         history = session_views.history_table(
@@ -170,9 +181,14 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
                      entity_id=client.id, client_id=client.id, ip=client_ip())
     open_episode = episode is not None and episode.ended_on is None
     sessions_tab = html.Div([
+        # A client with no activities yet has them chosen first, above the form that scores
+        # them; afterwards the editor waits below, folded.
+        session_views.activities_editor(context)
+        if open_episode and not context.activities else None,
         html.Div(session_views.session_form(context, today), id=ids.SESSION_AREA)
         if open_episode else None,
-        session_views.activities_editor(context) if open_episode else None,
+        session_views.activities_editor(context)
+        if open_episode and context.activities else None,
         html.H2("Session history", className="h5 mt-4"),
         html.Div(history, id=ids.SESSION_HISTORY),
     ], className="pt-3")
@@ -191,7 +207,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         dcc.Store(id=ids.SESSION_EDITING, data=None),
         dcc.Link("← Clients", href="/clients", className="no-print"),
         details,
-        privacy_views.record_tools(client, user, covering),
+        privacy_views.covering_banner() if covering else None,
         team,
         html.Div(alerts, id=ids.ALERTS),
         dbc.Alert(["Intake has not been recorded for this episode. ",
@@ -204,7 +220,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             {"label": "Progress", "value": "progress"},
             {"label": "Episode", "value": "episode"}],
             name="client-view",
-            className="btn-group no-print", inputClassName="btn-check",
+            className="view-switch no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
                      **aria(label="Sessions")),
@@ -244,6 +260,40 @@ def toggle_archive(_n, client_id):
                if archived else "Restored to the client list.")
     return ("Restore" if archived else "Archive", {} if archived else {"display": "none"},
             message)
+
+
+def _header(client_id) -> dict[str, object]:
+    user = require_user()
+    with current_db().read() as db:
+        client = authorize_client(db, user, client_id)
+        return {"badges": _badges(client),
+                "facts": _facts(client, practitioner_name(db, client.practitioner_id),
+                                clinic_today())}
+
+
+# What a save changes in the header (status, latest pain, episode state) is shown at once:
+# whenever a session or plan save (or a session's deletion) reports, the header is read
+# again from the client's summary row, which the save has just refreshed.
+@callback(
+    output={"badges": Output(ids.HEADER_BADGES, "children"),
+            "facts": Output(ids.HEADER_FACTS, "children")},
+    inputs={"_result": Input(ids.SESSION_RESULT, "children")},
+    state={"client_id": State(ids.CLIENT_ID, "data")},
+    prevent_initial_call=True,
+)
+def header_after_session(_result, client_id):
+    return _header(client_id)
+
+
+@callback(
+    output={"badges": Output(ids.HEADER_BADGES, "children", allow_duplicate=True),
+            "facts": Output(ids.HEADER_FACTS, "children", allow_duplicate=True)},
+    inputs={"_result": Input(ids.SAVE_RESULT, "children")},
+    state={"client_id": State(ids.CLIENT_ID, "data")},
+    prevent_initial_call=True,
+)
+def header_after_plan(_result, client_id):
+    return _header(client_id)
 
 
 # Switching views happens in the browser: it shows or hides sections already on the page.

@@ -12,6 +12,7 @@ from dash.development.base_component import Component
 
 from dashboard.components.forms import field
 from dashboard.components.status import status_badge
+from dashboard.components.tables import stacked_table
 from dashboard.context import current_settings
 from dashboard.db.episodes import EpisodeInfo
 from dashboard.domain.episodes import (
@@ -212,11 +213,8 @@ def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> Component:
             html.Td(status_badge(e.outcome) if e.outcome else "—"),
             html.Td(summary_links(client_id, e.id) if e.ended_on else ""),
         ]))
-    return dbc.Table([
-        html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-            "Episode", "Dates", "State", "Sessions", "Pain", "Outcome", "Summaries")])),
-        html.Tbody(rows),
-    ], size="sm", responsive=True, className="align-middle")
+    return stacked_table(["Episode", "Dates", "State", "Sessions", "Pain", "Outcome",
+                          "Summaries"], rows, size="sm", className="align-middle")
 
 
 def answers_labels() -> list[dict[str, str]]:

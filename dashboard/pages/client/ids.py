@@ -8,6 +8,8 @@ CLIENT_ID = "client-id"
 ARCHIVE = "client-archive"
 ARCHIVE_RESULT = "client-archive-result"
 ARCHIVED_BADGE = "client-archived-badge"
+HEADER_BADGES = "client-header-badges"  # status and episode state, redrawn after a save
+HEADER_FACTS = "client-header-facts"  # age, contact, practitioner, latest pain
 
 TEMPLATE = "plan-template"
 APPLY_TEMPLATE = "plan-apply-template"
@@ -48,6 +50,7 @@ PLAN_AREA = "plan-area"
 PLAN_DRAWN = "plan-drawn"
 SAVE = "plan-save"
 SAVE_RESULT = "plan-save-result"
+PLAN_UNSAVED = "plan-unsaved"  # "Unsaved changes", shown by assets/unsaved.js
 HEADING = "plan-heading"
 HISTORY = "plan-history"
 VIEW = "plan-view"  # pattern: {"type": VIEW, "version": n}
@@ -61,9 +64,11 @@ ALERT_ACTION = "alert-action"  # pattern: {"type": ALERT_ACTION, "alert": id}
 ALERT_NOTE = "alert-note"
 ALERT_ACK = "alert-ack"
 ALERT_RESULT = "alert-result"
+ALERT_BOX = "alert-box"  # pattern: {"type": ALERT_BOX, "alert": id}
 
 SESSION_FORM = "sess-form"
 SESSION_AREA = "sess-area"
+SESSION_RATINGS = "sess-ratings"  # the function fieldset's rows, redrawn when activities change
 SESSION_HEADING = "sess-heading"
 SESSION_EDITING = "sess-editing"
 SESSION_CANCEL = "sess-cancel"
@@ -100,6 +105,7 @@ SESSION_ITEM_ERRORS: dict[str, dict[str, Any]] = {
     "answers": {"type": SESSION_Q_ERROR, "instrument": ALL},
 }
 SESSION_RESULT = "sess-result"
+SESSION_UNSAVED = "sess-unsaved"
 SESSION_HISTORY = "sess-history"
 SESSION_EDIT = "sess-edit"  # pattern: {"type": SESSION_EDIT, "session": id}
 SESSION_DELETE = "sess-delete"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import dash_bootstrap_components as dbc
 from dash import html
 from dash.development.base_component import Component
 
+from dashboard.components.attributes import data
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
+from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
 from dashboard.pages.client import ids
 
@@ -37,15 +39,25 @@ def _dose_inputs(part: StrategyPart, dose: Dose) -> list:
     return inputs
 
 
+def thumbnail(sha256: str | None, alt: str) -> html.Img | None:
+    """A part's picture, small, beside its name: the practitioner sees what the client will."""
+    ref = picture_ref(sha256, alt)
+    return html.Img(src=ref.url, alt=ref.alt, className="part-thumbnail",
+                    width=96, height=120) if ref else None
+
+
 def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
     dose = chosen or Dose.from_columns(part)
     return html.Div([
         dbc.Row([
-            dbc.Col([
-                dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
-                             value=chosen is not None, label_class_name="fw-semibold"),
-                html.Small(part.instructions, className="text-body-secondary d-block"),
-            ], lg=5),
+            dbc.Col(html.Div([
+                thumbnail(part.picture_sha256, part.picture_alt),
+                html.Div([
+                    dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
+                                 value=chosen is not None, label_class_name="fw-semibold"),
+                    html.Small(part.instructions, className="text-body-secondary d-block"),
+                ]),
+            ], className="d-flex gap-2 align-items-start"), lg=5),
             dbc.Col(html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"), lg=7),
         ]),
         html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
@@ -109,8 +121,20 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
             ]),
         ], className="mb-3"),
         dbc.Button("Save plan", id=ids.SAVE, color="primary", className="me-2"),
+        unsaved_marker(ids.PLAN_UNSAVED),
         html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status"),
-    ])
+    ], **unsaved_watch(ids.SAVE_RESULT, ids.PLAN_UNSAVED))
+
+
+def unsaved_watch(result_id: str, marker_id: str) -> dict[str, Any]:
+    """Attributes that let assets/unsaved.js compare a form with its saved values: it shows
+    the marker while they differ and asks before the page is left."""
+    return data(unsaved_result=result_id, unsaved_marker=marker_id)
+
+
+def unsaved_marker(marker_id: str) -> html.Span:
+    return html.Span("Unsaved changes", id=marker_id, hidden=True,
+                     className="badge text-bg-warning align-middle")
 
 
 def number_input(id_: str | dict, value: int | None, **kwargs: object) -> dbc.Input:

@@ -11,6 +11,7 @@ import threading
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
@@ -111,13 +112,17 @@ def _prerender_handout(client_id: int) -> None:
             "result": Output(ids.SAVE_RESULT, "children"),
             "history": Output(ids.HISTORY, "children"),
             "heading": Output(ids.HEADING, "children")},
-    inputs={"_save": Input(ids.SAVE, "n_clicks")},
+    inputs={"clicks": Input(ids.SAVE, "n_clicks")},
     state={"client_id": State(ids.CLIENT_ID, "data"),
            "form": {name: State(component, "value")
                     for name, component in ids.PLAN_FIELDS.items()}},
     prevent_initial_call=True,
 )
-def save_plan(_save, client_id, form):
+def save_plan(clicks, client_id, form):
+    if not clicks:
+        # The builder was just drawn (Dash calls a callback whose input appears on the page):
+        # nothing was saved, so nothing is said (issue 19, item 2).
+        raise PreventUpdate
     user = require_user()
     today = clinic_today()
     components = ctx.args_grouping["form"]

@@ -129,11 +129,11 @@ def covering_banner() -> dbc.Alert:
                      color="warning", className="py-2", id="covering-banner")
 
 
-def record_tools(client: Client, user: CurrentUser, covering: bool) -> html.Div:
-    """The covering banner; the client's copy (their practitioner and admins); erase (admins)."""
+def record_tools(client: Client, user: CurrentUser) -> list:
+    """Buttons for the record's row of buttons: the client's copy (their practitioner and
+    admins) and erase (admins)."""
     may_copy = user.is_admin or client.practitioner_id == user.id
-    return html.Div([
-        covering_banner() if covering else None,
+    return [
         html.Div([
             dbc.Button("Client's copy (ZIP)", id=COPY, color="secondary", outline=True,
                        size="sm", title="The complete record as a PDF, with the FHIR bundle "
@@ -141,11 +141,11 @@ def record_tools(client: Client, user: CurrentUser, covering: bool) -> html.Div:
             dcc.Loading(html.Span(id=COPY_STATUS, role="status", className="ms-2 small"),
                         type="dot", delay_show=100, parent_style={"display": "inline-block"}),
             dcc.Download(id=COPY_FILE),
-        ], className="d-inline-flex align-items-center me-2") if may_copy else None,
+        ], className="d-inline-flex align-items-center") if may_copy else None,
         dcc.Link("Erase this record…", href=f"/clients/{client.id}/erase",
                  className="btn btn-outline-danger btn-sm", id="client-erase-link")
         if user.is_admin else None,
-    ], className="mb-3 no-print")
+    ]
 
 
 @callback(

@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import figures
 from dashboard.components.attributes import data
 from dashboard.components.status import status_badge
+from dashboard.components.tables import stacked_table
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
 
@@ -31,6 +32,19 @@ def _graph(figure: dict, graph_id: str, caption: str) -> html.Figure:
     ], className="mb-3")
 
 
+def _reliable_change(progress: Progress) -> html.Div | None:
+    """Each questionnaire given in the episode: its category between the first and the
+    latest score, in words, with the threshold that decides it (docs/OUTCOMES.md)."""
+    given = [m for m in progress.questionnaires.measures if m.scores]
+    if not given:
+        return None
+    return html.Div([
+        html.H3("Questionnaires: change beyond measurement noise", className="h6"),
+        html.Ul([html.Li(m.sentence(), **data(category=m.category))
+                 for m in given], className="mb-0"),
+    ], id="progress-reliable-change", className="mb-3")
+
+
 def _data_table(progress: Progress) -> html.Details:
     instruments = [k for k in INSTRUMENTS if any(k in p.totals for p in progress.points)]
     header = ["Date", "Pain", "Stress", "Function"] + [
@@ -42,9 +56,8 @@ def _data_table(progress: Progress) -> html.Details:
             for p in progress.points]
     return html.Details([
         html.Summary("Scores as a table"),
-        dbc.Table([html.Caption("Scores at each session in the range shown"),
-                   html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                   html.Tbody(rows)], size="sm", striped=True, id="progress-table"),
+        stacked_table(header, rows, caption="Scores at each session in the range shown",
+                      size="sm", striped=True, id="progress-table"),
     ], className="mb-3")
 
 
@@ -104,9 +117,11 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                "pain and function with their baseline (the episode's first session, whatever "
                "the range shown) and their own bands of meaningful improvement and worsening; "
                "stress has no agreed threshold, so no band; the pain goal and each plan "
-               "version; questionnaire totals below with their bands; the scores the client "
-               "gave at home as lighter open markers, apart from the session's. "
+               "version; questionnaire totals below with their bands, the clinical cut-off and "
+               "the band of measurement noise around the episode's first score; the scores "
+               "the client gave at home as lighter open markers, apart from the session's. "
                + progress.sentence),
+        _reliable_change(progress),
         _data_table(progress),
         _home_table(progress),
         dbc.Row([

@@ -9,11 +9,12 @@ from dash import Patch, html
 from dash.development.base_component import Component
 
 from dashboard.components.attributes import data
+from dashboard.components.tables import labelled, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
-from dashboard.pages.client.plan_views import number_input
+from dashboard.pages.client.plan_views import number_input, unsaved_marker, unsaved_watch
 
 NEW_ALERT_ID = "safety-alert-new"  # assets/alert_focus.js moves the focus to it
 NO_CRISIS_LINE_STAFF = ("An admin must add it under Clinic details. Until then, give the "
@@ -61,11 +62,20 @@ def _questionnaire(key: str) -> dbc.Collapse:
         is_open=False)
 
 
-def session_form(context: SessionContext, today: dt.date) -> html.Div:
+def rating_fields(context: SessionContext) -> html.Div | html.P:
+    """One score box per activity of the client's PSFS, or a pointer to the editor. Redrawn
+    alone when the activities change: the rest of the session form, and what was typed in
+    it, stay as they are."""
     ratings = [
         _labelled(name, number_input({"type": ids.SESSION_RATING, "activity": aid}, None),
                   {"type": ids.SESSION_RATING_ERROR, "activity": aid}, width=4)
         for aid, name in context.activities]
+    return dbc.Row(ratings) if ratings else html.P(
+        "No activities chosen yet: add them above to score function.",
+        className="small text-body-secondary")
+
+
+def session_form(context: SessionContext, today: dt.date) -> html.Div:
     # Days done start from the client's own ticks when they logged (editable).
     adherence = [
         _labelled(f"{slot.part_name} (plan: {slot.prescribed})"
@@ -77,16 +87,16 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
         for slot in context.adherence]
     return html.Div([
         html.Div([
-            html.H3("Record a session", id=ids.SESSION_HEADING, className="h6 me-auto mb-0"),
+            # h2: the section's first heading under the client's name (heading order).
+            html.H2("Record a session", id=ids.SESSION_HEADING, className="h6 me-auto mb-0"),
             dbc.Button("Cancel editing", id=ids.SESSION_CANCEL, size="sm", color="link",
                        style={"display": "none"}),
         ], className="d-flex align-items-center mb-2"),
+        # The scores first, in the order they are asked; the date (today unless changed)
+        # after them, just above Save: the keyboard starts where the work is.
         dbc.Form(id=ids.SESSION_FORM, children=[
             dbc.Row([
-                _labelled("Date", dbc.Input(id=ids.SESSION_DATE, type="date",
-                                            value=today.isoformat()),
-                          ids.SESSION_ERRORS["date"]),
-                _labelled("Pain (0-10)", number_input(ids.SESSION_PAIN, None),
+                _labelled("Pain (0-10)", number_input(ids.SESSION_PAIN, None, autoFocus=True),
                           ids.SESSION_ERRORS["pain"]),
                 _labelled("Stress (0-10)", number_input(ids.SESSION_STRESS, None),
                           ids.SESSION_ERRORS["stress"]),
@@ -94,9 +104,7 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
             html.Fieldset([
                 html.Legend("Function: the client's activities (0 = unable, 10 = as before "
                             "the problem)", className="h6 small fw-semibold"),
-                dbc.Row(ratings) if ratings else html.P(
-                    "No activities chosen yet: add them below to score function.",
-                    className="small text-body-secondary"),
+                html.Div(rating_fields(context), id=ids.SESSION_RATINGS),
             ], className="mb-2"),
             html.Fieldset([
                 html.Legend("Days done in the past week (0-7), for each part of the plan",
@@ -118,11 +126,15 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
                 _error(ids.SESSION_ERRORS["questionnaires"]),
             ]),
             *[_questionnaire(k) for k in INSTRUMENTS],
+            dbc.Row(_labelled("Session date", dbc.Input(id=ids.SESSION_DATE, type="date",
+                                                        value=today.isoformat()),
+                              ids.SESSION_ERRORS["date"]), className="mt-2"),
             dbc.Button("Save session", id="sess-save", type="submit", color="primary",
-                       className="mt-2"),
+                       className="mt-2 me-2"),
+            unsaved_marker(ids.SESSION_UNSAVED),
             html.Div(id=ids.SESSION_RESULT, className="mt-2", role="status"),
         ]),
-    ])
+    ], **unsaved_watch(ids.SESSION_RESULT, ids.SESSION_UNSAVED))
 
 
 def activities_editor(context: SessionContext) -> html.Details:
@@ -138,15 +150,24 @@ def activities_editor(context: SessionContext) -> html.Details:
     ], className="mt-3 small", open=not context.activities)
 
 
+HISTORY_HEADER = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
+                  "By", ""]
+
+
 def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
     actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
                            size="sm", color="link")] if row.deleted and can_restore else
                [] if row.deleted else
                [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
                            size="sm", color="link", className="p-0 me-2"),
-                dbc.Button("Delete", id={"type": ids.SESSION_DELETE, "session": row.id},
-                           size="sm", color="link", className="p-0 text-danger")])
-    return html.Tr([
+                # Asked first, in the browser (assets/confirm.js): one slip of a finger
+                # on a tablet should not take a session out of the record.
+                html.Span(dbc.Button("Delete", id={"type": ids.SESSION_DELETE,
+                                                   "session": row.id},
+                                     size="sm", color="link", className="p-0 text-danger"),
+                          **data(confirm=f"Delete the session of {row.session_on:%d %b %Y}? "
+                                         "An admin can restore it."))])
+    return labelled(HISTORY_HEADER, html.Tr([
         html.Td([row.session_on.strftime("%d %b %Y"),
                  html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
         html.Td(row.pain), html.Td(row.stress),
@@ -156,7 +177,7 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
         html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""), className="small"),
         html.Td(row.practitioner, className="small"),
         html.Td(actions, className="text-nowrap"),
-    ], className="text-body-secondary" if row.deleted else None)
+    ], className="text-body-secondary" if row.deleted else None))
 
 
 def history_insert(row: SessionRow, position: int, *, rows_before: int, can_restore: bool
@@ -180,11 +201,9 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
     if not rows:
         return html.P("No sessions recorded yet.", className="text-body-secondary")
     body = [history_row(row, can_restore=can_restore) for row in rows]
-    header = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionnaires", "Notes",
-              "By", ""]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                       html.Tbody(body)], size="sm", hover=True, responsive=True,
-                      id="sess-history-table")
+    # history_insert patches this table's body: it is children[1] (no caption).
+    table = stacked_table(HISTORY_HEADER, body, size="sm", hover=True,
+                          id="sess-history-table")
     if len(rows) < HISTORY_LIMIT:
         return table
     return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
@@ -212,7 +231,8 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str,
             if 0 <= alert.answer < 4 else str(alert.answer)
         block = dbc.Alert([
             html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
-            html.P(f"On {alert.session_on:%d %b %Y} the client answered PHQ-9 item 9 "
+            html.P(f"On {alert.session_on:%d %b %Y}{alert.at_home} the client answered "
+                   "PHQ-9 item 9 "
                    f"(thoughts of being better off dead or of self-harm): {answer}. "
                    "Check on their safety today."),
             crisis_line(crisis_text),
@@ -224,11 +244,12 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str,
                 dbc.Col(label_around("Note", dbc.Input(
                     id={"type": ids.ALERT_NOTE, "alert": alert.id}, maxLength=2000)), md=5),
                 dbc.Col(dbc.Button("Acknowledge", id={"type": ids.ALERT_ACK, "alert": alert.id},
-                                   color="danger"), md=2, className="d-flex align-items-end"),
+                                   color="danger"), md="auto", className="d-flex align-items-end"),
             ]),
             html.Div(id={"type": ids.ALERT_RESULT, "alert": alert.id}, role="status",
                      className="mt-2"),
-        ], color="danger", className="safety-alert")
+        ], color="danger", className="safety-alert",
+            id={"type": ids.ALERT_BOX, "alert": alert.id})
         blocks.append(html.Div(block, id=NEW_ALERT_ID, tabIndex="-1",
                                className="safety-alert-new")
                       if alert.id == focus_alert else block)

@@ -383,7 +383,7 @@ def delete_or_restore(deletes, restores, client_id):
 
 
 @callback(
-    Output(ids.SESSION_AREA, "children"),
+    Output(ids.SESSION_RATINGS, "children"),
     Output(ids.ACTIVITIES_RESULT, "children"),
     Input(ids.ACTIVITIES_SAVE, "n_clicks"),
     State(ids.CLIENT_ID, "data"),
@@ -402,7 +402,9 @@ def save_activities(_n, client_id, text):
                      entity_id=client.id, client_id=client.id, ip=client_ip(),
                      detail={"count": len(names)})
         context = session_context(db, client)
-    return session_views.session_form(context, clinic_today()), "Activities saved."
+    # Only the rating boxes change: the session form is another form, its typing and its
+    # messages are left alone (issue 19, item 1).
+    return session_views.rating_fields(context), "Activities saved."
 
 
 def html_error(message: str) -> html.Span:
@@ -411,6 +413,8 @@ def html_error(message: str) -> html.Span:
 
 @callback(
     Output({"type": ids.ALERT_RESULT, "alert": MATCH}, "children"),
+    Output({"type": ids.ALERT_BOX, "alert": MATCH}, "children"),
+    Output({"type": ids.ALERT_BOX, "alert": MATCH}, "color"),
     Input({"type": ids.ALERT_ACK, "alert": MATCH}, "n_clicks"),
     State({"type": ids.ALERT_ACTION, "alert": MATCH}, "value"),
     State({"type": ids.ALERT_NOTE, "alert": MATCH}, "value"),
@@ -426,12 +430,18 @@ def acknowledge(_n, action, note):
             raise AccessDenied("no such alert")
         client = authorize_client(db, user, alert.client_id)
         if errors:
-            return html_error(" ".join(errors.values()))
+            return html_error(" ".join(errors.values())), no_update, no_update
         if alert.acknowledged_at is not None:
-            return "Already acknowledged."
+            # Someone else (or another tab) did it: the form goes, whatever this one says.
+            return no_update, _acknowledged("Already acknowledged."), "success"
         acknowledge_alert(db, alert, user_id=user.id, action=action, note=note)
         record_audit(db, user_id=user.id, action="alert_acknowledged", entity="safety_alert",
                      entity_id=alert.id, client_id=client.id, ip=client_ip(),
                      detail={"action": action, "note": note})
-    return dbc.Alert(f"Acknowledged by {user.name}: {action}.", color="success",
-                     className="mb-0")
+    # Acknowledged: the alert turns into a note of who did what, with no form left to press.
+    return no_update, _acknowledged(f"Acknowledged by {user.name}: {action}."), "success"
+
+
+def _acknowledged(what: str) -> list:
+    return [html.H2("Safety alert: thoughts of self-harm", className="h6 alert-heading"),
+            html.P(what, className="mb-0", role="status")]

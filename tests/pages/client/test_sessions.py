@@ -86,7 +86,8 @@ def test_item_9_raises_an_alert_until_acknowledged(http, db, setup):
     ack = {"alert-ack": [({"type": "alert-ack", "alert": alert.id}, 1)],
            "alert-action": [({"type": "alert-action", "alert": alert.id}, "not an action")],
            "alert-note": [({"type": "alert-note", "alert": alert.id}, "Called her")],
-           "alert-result": [({"type": "alert-result", "alert": alert.id}, None)]}
+           "alert-result": [({"type": "alert-result", "alert": alert.id}, None)],
+           "alert-box": [({"type": "alert-box", "alert": alert.id}, None)]}
     trigger = json.dumps({"alert": alert.id, "type": "alert-ack"}, separators=(",", ":"))
     response = invoke(http, "alert-result", ack, triggered=f"{trigger}.n_clicks")
     assert "Choose the action taken" in response.get_data(as_text=True)

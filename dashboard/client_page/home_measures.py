@@ -1,0 +1,156 @@
+"""Questionnaires the client completes at home on their own page (``/my/measures/``).
+
+The same rules as the rest of the client's page (client.py): the link's token, read from
+its cookie on every request, is the only key; the questionnaire must be one the
+practitioner assigned to the link's episode; nothing the browser sends names a client or
+an episode. A PHQ-9 item 9 above 0 raises the practitioner's safety alert in the same
+request, even when the rest of the questionnaire is left incomplete (which is refused,
+naming the missing items), and the client sees the crisis-line text and urgent-care
+advice at once.
+"""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from dashboard.auth.audit import record_audit
+from dashboard.client_page.client import (
+    COOKIE,
+    _ended,
+    _headers,
+    _live_link,
+    blueprint,
+    render_template,
+)
+from dashboard.client_page.links import CLIENT_PATH
+from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.db.client_links import LinkAccess
+from dashboard.db.clinic import get_clinic
+from dashboard.db.measures import (
+    home_alert_answer,
+    latest_home_response,
+    live_assignments,
+    raise_home_alert,
+    save_home_response,
+)
+from dashboard.db.models import utcnow
+from dashboard.domain.measures import HOME_INSTRUMENTS, PERIODS, HomeAnswers, parse_home_answers
+from dashboard.domain.questionnaires import INSTRUMENTS
+from dashboard.handout import content
+
+MEASURES_PATH = f"{CLIENT_PATH}measures/"
+
+
+def _not_on_list() -> Response:
+    html = render_template("my_measure_missing.html")
+    return _headers(Response(html, status=404, mimetype="text/html"))
+
+
+def _crisis_line(db) -> str:
+    clinic = get_clinic(db)
+    return clinic.crisis_line_text if clinic else ""
+
+
+def _form(key: str, *, answers: HomeAnswers | None = None, crisis_line_text: str = "",
+          self_harm: bool = False, status: int = 200) -> Response:
+    html = render_template(
+        "my_measure.html", instrument=INSTRUMENTS[key], period=PERIODS[key],
+        action=f"{MEASURES_PATH}{key}", answers=answers.answers if answers else {},
+        problems=answers.problems() if answers else {}, self_harm=self_harm,
+        crisis_line_text=crisis_line_text, self_harm_urgent=content.SELF_HARM_URGENT,
+        self_harm_seen=content.SELF_HARM_SEEN)
+    return _headers(Response(html, status=status, mimetype="text/html"))
+
+
+def _access() -> tuple[LinkAccess | None, Response | None]:
+    access, wait = _live_link(request.cookies.get(COOKIE), utcnow())
+    if access is None:
+        return None, _ended(status=429 if wait else 404, wait=wait)
+    return access, None
+
+
+@blueprint.get(f"{MEASURES_PATH}<key>")
+def measure_form(key: str) -> Response:
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    if key not in HOME_INSTRUMENTS:
+        return _not_on_list()
+    with current_db().begin() as db:
+        if key not in live_assignments(db, episode_id=access.episode_id):
+            return _not_on_list()
+        record_audit(db, user_id=None, action="home_measure_viewed", entity="client_link",
+                     entity_id=access.link_id, client_id=access.client_id, ip=client_ip(),
+                     detail={"instrument": key})
+    return _form(key)
+
+
+@blueprint.post(f"{MEASURES_PATH}<key>")
+def measure_save(key: str) -> Response:
+    """Cross-site posts are refused before this runs (auth/login.py) and the Strict cookie
+    is not sent with them; the answers are the only thing read from the form."""
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    if key not in HOME_INSTRUMENTS:
+        return _not_on_list()
+    today, now = clinic_today(), utcnow()
+    answers = parse_home_answers(key, request.form.to_dict(flat=False))
+    self_harm = (answers.self_harm_answer or 0) > 0
+    with current_db().begin() as db:
+        if key not in live_assignments(db, episode_id=access.episode_id):
+            return _not_on_list()
+        crisis = _crisis_line(db)
+        response_id = None
+        if answers.complete:
+            response = save_home_response(db, client_id=access.client_id,
+                                          episode_id=access.episode_id,
+                                          link_id=access.link_id, answers=answers,
+                                          today=today, now=now)
+            response_id = response.id
+            record_audit(db, user_id=None, action="home_measure_saved",
+                         entity="home_measure_response", entity_id=response.id,
+                         client_id=access.client_id, ip=client_ip(),
+                         detail={"instrument": key, "link": access.link_id})
+        else:
+            record_audit(db, user_id=None, action="home_measure_refused",
+                         entity="client_link", entity_id=access.link_id,
+                         client_id=access.client_id, ip=client_ip(),
+                         detail={"instrument": key, "missing": list(answers.missing),
+                                 "invalid": list(answers.invalid)})
+        if self_harm:
+            # At once, whatever else is missing: the answer itself is the risk signal.
+            alert = raise_home_alert(db, client_id=access.client_id,
+                                     answer=answers.self_harm_answer or 0, today=today,
+                                     response_id=response_id)
+            record_audit(db, user_id=None, action="safety_alert_raised",
+                         entity="safety_alert", entity_id=alert.id,
+                         client_id=access.client_id, ip=client_ip(),
+                         detail={"source": "client_home", "complete": answers.complete})
+    if not answers.complete:
+        return _form(key, answers=answers, crisis_line_text=crisis, self_harm=self_harm,
+                     status=400)
+    return _headers(Response(status=303, headers={"Location": f"{MEASURES_PATH}{key}/done"}))
+
+
+@blueprint.get(f"{MEASURES_PATH}<key>/done")
+def measure_done(key: str) -> Response:
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    if key not in HOME_INSTRUMENTS:
+        return _not_on_list()
+    with current_db().read() as db:
+        response = latest_home_response(db, episode_id=access.episode_id, instrument=key)
+        if response is None:
+            return _not_on_list()
+        self_harm = bool(home_alert_answer(db, response_id=response.id))
+        crisis = _crisis_line(db)
+        completed_on = response.completed_on
+    html = render_template(
+        "my_measure_done.html", instrument=INSTRUMENTS[key], completed_on=completed_on,
+        self_harm=self_harm, crisis_line_text=crisis,
+        self_harm_urgent=content.SELF_HARM_URGENT, self_harm_seen=content.SELF_HARM_SEEN,
+        urgent=content.URGENT_CARE, soon=content.SEE_DOCTOR_SOON,
+        not_a_replacement=content.NOT_A_REPLACEMENT)
+    return _headers(Response(html, mimetype="text/html"))

@@ -1,0 +1,214 @@
+"""Questionnaire outcomes in the database: each episode's totals read once, the categories
+from dashboard.domain.outcomes, frozen on the episode at discharge and kept on the client
+(for the client list's filter) whenever a session changes.
+
+Written with core SQL on named columns only, so the migration that added these columns can
+use the same code to fill them for the rows already there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, select
+from sqlalchemy.orm import Session
+
+from dashboard.db.access import visible_clients
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    Episode,
+    PlanVersion,
+    QuestionnaireAnswer,
+    Strategy,
+    User,
+)
+from dashboard.domain.access import CurrentUser
+from dashboard.domain.outcomes import (
+    DETERIORATION,
+    IMPROVEMENT,
+    EpisodeOutcome,
+    GroupOutcomes,
+    episode_outcome,
+)
+from dashboard.domain.plans import strategy_keys_of
+from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems, score
+from dashboard.domain.status import IMPROVING, NOT_ENOUGH_DATA
+
+# Instrument key -> the episode's column suffix.
+COLUMN_KEYS = {"PHQ9": "phq9", "GAD7": "gad7", "PSS10": "pss10"}
+
+
+def questionnaire_totals(session: Session, episode_ids: Iterable[int] | None = None
+                         ) -> dict[int, dict[str, list[int]]]:
+    """Episode -> instrument -> totals, oldest session first (deleted sessions left out).
+    None reads every episode (the demo and the migration)."""
+    cs, qa = CareSession.__table__.c, QuestionnaireAnswer.__table__.c
+    query = (select(cs.episode_id, cs.id, qa.instrument, qa.value)
+             .join_from(QuestionnaireAnswer.__table__, CareSession.__table__,
+                        cs.id == qa.session_id)
+             .where(cs.deleted_at.is_(None))
+             .order_by(cs.episode_id, cs.session_on, cs.id, qa.instrument, qa.item))
+    if episode_ids is not None:
+        wanted = list(episode_ids)
+        if not wanted:
+            return {}
+        query = query.where(cs.episode_id.in_(wanted))
+    answers: dict[tuple[int, int, str], list[int]] = {}
+    for episode_id, session_id, instrument, value in session.execute(query):
+        answers.setdefault((episode_id, session_id, instrument), []).append(value)
+    totals: dict[int, dict[str, list[int]]] = {}
+    for (episode_id, _sid, instrument), values in answers.items():  # insertion = time order
+        if answer_problems(INSTRUMENTS[instrument], values):
+            continue  # an incomplete questionnaire has no total
+        totals.setdefault(episode_id, {}).setdefault(instrument, []).append(
+            score(instrument, values).total)
+    return totals
+
+
+def outcome_columns(outcome: EpisodeOutcome) -> dict[str, object]:
+    """The episode's questionnaire figures as frozen at discharge: the first score, the
+    latest only when given at least twice (so a missing latest means 'not judged')."""
+    columns: dict[str, object] = {}
+    for measure in outcome.measures:
+        suffix = COLUMN_KEYS[measure.instrument]
+        columns[f"baseline_{suffix}"] = measure.first
+        columns[f"discharge_{suffix}"] = measure.latest if measure.change is not None else None
+    columns["reliable_change"] = outcome.reliable_change
+    columns["recovered"] = outcome.recovered
+    return columns
+
+
+def client_columns(outcome: EpisodeOutcome) -> dict[str, object]:
+    return {"reliable_change": outcome.reliable_change, "recovered": outcome.recovered}
+
+
+def episode_questionnaires(session: Session, episode_id: int) -> EpisodeOutcome:
+    return episode_outcome(questionnaire_totals(session, [episode_id]).get(episode_id, {}))
+
+
+def refresh_all_questionnaire_outcomes(session: Session) -> None:
+    """Every discharged episode's frozen questionnaire figures and every client's current
+    ones, from the answers (the demo after its bulk load; the migration)."""
+    totals = questionnaire_totals(session)
+    ep = Episode.__table__.c
+    episodes = session.execute(
+        select(ep.id, ep.client_id, ep.ended_on, ep.started_on)).all()
+    frozen: list[dict[str, object]] = []
+    current: dict[int, tuple[tuple, EpisodeOutcome]] = {}
+    for eid, client_id, ended_on, started_on in episodes:
+        outcome = episode_outcome(totals.get(eid, {}))
+        if ended_on is not None:
+            frozen.append({"episode": eid, **outcome_columns(outcome)})
+        # The client's current episode: the open one, else the latest (as summary.py).
+        rank = (ended_on is None, started_on, eid)
+        if client_id not in current or rank > current[client_id][0]:
+            current[client_id] = (rank, outcome)
+    table, clients = cast(Table, Episode.__table__), cast(Table, Client.__table__)
+    if frozen:
+        session.execute(table.update().where(table.c.id == bindparam("episode")), frozen)
+    if current:
+        session.execute(clients.update().where(clients.c.id == bindparam("client")),
+                        [{"client": cid, **client_columns(outcome)}
+                         for cid, (_rank, outcome) in current.items()])
+
+
+def frozen_questionnaires(episode: Episode) -> EpisodeOutcome:
+    """The questionnaires as frozen at discharge (what the clinic figures count)."""
+    totals = {}
+    for key, suffix in COLUMN_KEYS.items():
+        first = getattr(episode, f"baseline_{suffix}")
+        latest = getattr(episode, f"discharge_{suffix}")
+        totals[key] = [] if first is None else [first] if latest is None else [first, latest]
+    return episode_outcome(totals)
+
+
+def _sums() -> list[Any]:
+    """Additive columns (counts and sums, no averages) of one GroupOutcomes, so that groups
+    can be added up: the strategies are summed from the strategy mixes."""
+    e = Episode
+    change = e.discharge_pain - e.baseline_pain
+
+    def count(condition: ColumnElement[bool] | None = None) -> Any:
+        return func.count() if condition is None else func.count(case((condition, 1)))
+
+    return [count(), count(e.outcome == IMPROVING),
+            func.coalesce(func.sum(change), 0), func.count(change),
+            func.coalesce(func.sum(e.sessions_attended), 0), func.count(e.sessions_attended),
+            count(and_(e.outcome.is_not(None), e.outcome != NOT_ENOUGH_DATA)),
+            count(e.reliable_change.is_not(None)), count(e.reliable_change == IMPROVEMENT),
+            count(e.reliable_change == DETERIORATION), count(e.recovered.is_not(None)),
+            count(e.recovered.is_(True)),
+            func.coalesce(func.sum(e.baseline_pain), 0), func.count(e.baseline_pain),
+            func.coalesce(func.sum(e.baseline_phq9), 0), func.count(e.baseline_phq9)]
+
+
+def _add(totals: list[float] | None, row: Any) -> list[float]:
+    return [float(v) for v in row] if totals is None else \
+        [t + float(v) for t, v in zip(totals, row, strict=True)]
+
+
+def _group(name: str, totals: Any) -> GroupOutcomes:
+    (n, improved, change, changes, sessions, with_sessions, pain_judged, judged, better,
+     worse, cases, recovered, pain, pains, phq9, phq9s) = totals
+
+    def mean(total: float, count: float) -> float | None:
+        return round(total / count, 1) if count else None
+
+    return GroupOutcomes(name, int(n), int(improved), mean(change, changes),
+                         mean(sessions, with_sessions), int(pain_judged), int(judged),
+                         int(better), int(worse), int(cases), int(recovered),
+                         mean(pain, pains), mean(phq9, phq9s))
+
+
+def _discharged(user: CurrentUser, start: dt.date, end: dt.date,
+                practitioner_id: int | None) -> list[ColumnElement[bool]]:
+    conditions = [Episode.ended_on.between(start, end), visible_clients(user)]
+    if practitioner_id:
+        conditions.append(Client.practitioner_id == practitioner_id)
+    return conditions
+
+
+def clinic_outcomes(session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
+                    practitioner_id: int | None = None, label: str = "Whole clinic"
+                    ) -> GroupOutcomes:
+    """Every episode discharged in the range that this user may see, as one group."""
+    row = session.execute(
+        select(*_sums()).select_from(Episode)
+        .join(Client, Client.id == Episode.client_id)
+        .where(*_discharged(user, start, end, practitioner_id))).one()
+    return _group(label, row)
+
+
+def discharge_outcomes(
+    session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
+    practitioner_id: int | None = None,
+) -> tuple[list[GroupOutcomes], list[GroupOutcomes]]:
+    """Episodes discharged in the range among the clients this user may see, by practitioner
+    and by each strategy of the plan they ended on (an episode with three strategies counts
+    under each). Aggregated in SQL from the figures frozen at discharge: one GROUP BY for the
+    practitioners, one row of conditional aggregates for the strategies."""
+    discharged = _discharged(user, start, end, practitioner_id)
+    by_practitioner = [
+        _group(row[0], row[1:]) for row in session.execute(
+            select(User.name, *_sums())
+            .join(Client, Client.id == Episode.client_id)
+            .join(User, User.id == Client.practitioner_id)
+            .where(*discharged).group_by(User.id, User.name))]
+    # One GROUP BY per strategy mix (",heat,stretch,": a few dozen), added up per strategy
+    # here: each LIKE '%,key,%' per episode and figure cost ten times as much in SQLite.
+    by_mix = session.execute(
+        select(PlanVersion.strategy_keys, *_sums()).select_from(Episode)
+        .join(Client, Client.id == Episode.client_id)
+        .join(PlanVersion, PlanVersion.id == Episode.final_plan_version_id)
+        .where(*discharged).group_by(PlanVersion.strategy_keys)).all()
+    totals: dict[str, list[float]] = {}
+    for row in by_mix:
+        for key in strategy_keys_of(row[0]):
+            totals[key] = _add(totals.get(key), row[1:])
+    names = dict(session.execute(select(Strategy.key, Strategy.name)).all())
+    by_strategy = [_group(names[key], sums) for key, sums in totals.items() if key in names]
+    order = lambda g: (-g.discharged, g.group)  # noqa: E731 - most discharges first
+    return sorted(by_practitioner, key=order), sorted(by_strategy, key=order)
