@@ -33,7 +33,6 @@ from dashboard.config import Settings
 from dashboard.context import SETTINGS_KEY
 from dashboard.db.client_links import create_link, link_for_token
 from dashboard.db.engine import Database
-from dashboard.db.handouts import prepare_handout
 from dashboard.db.home_log import tickable_item_ids
 from dashboard.db.migrate import upgrade
 from dashboard.db.models import (
@@ -50,6 +49,7 @@ from dashboard.db.models import (
 from dashboard.db.pictures import pictures_by_hash
 from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
+from dashboard.handout.documents import prepare_handout
 from dashboard.handout.render import html_to_pdf
 from tests.dash_client import dependencies, invoke, open_page
 

@@ -190,8 +190,9 @@ def _own_link(session: object, settings: Settings, client_id: int) -> str:
 def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
     """The same PDF as the page; recorded as given (by the command line) and audited."""
     from dashboard.db.audit import record_audit
-    from dashboard.db.handouts import NoPlan, make_handout
+    from dashboard.db.handouts import NoPlan
     from dashboard.db.models import Client
+    from dashboard.handout.documents import make_handout
 
     db = Database(settings.database_url)
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dashboard.cli import main
-from dashboard.db.handouts import handout_data, make_handout, plan_version_for
+from dashboard.db.handouts import handout_data, plan_version_for
 from dashboard.db.models import (
     AuditEntry,
     Client,
@@ -16,6 +16,7 @@ from dashboard.db.models import (
     PlanVersion,
     StrategyPart,
 )
+from dashboard.handout.documents import make_handout
 from dashboard.handout.render import render_html
 from tests.conftest import login
 from tests.factories import ALICE, pdf_text
@@ -139,7 +140,8 @@ def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
 
 
 def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, planned):
-    from dashboard.db.handouts import handout_history, prerender_current
+    from dashboard.db.handouts import handout_history
+    from dashboard.handout.documents import prerender_current
 
     prerender_current(db, planned)  # what the thread does after a plan is saved
     prerender_current(db, planned)  # and never twice for the same content

@@ -7,10 +7,11 @@ import zlib
 
 from sqlalchemy import select
 
-from dashboard.db.handouts import handout_data, make_handout, plan_version_for
+from dashboard.db.handouts import handout_data, plan_version_for
 from dashboard.db.models import Client, StrategyPart
 from dashboard.db.pictures import store_picture
 from dashboard.domain.catalogue import DRAWINGS, content_hash
+from dashboard.handout.documents import make_handout
 from dashboard.handout.pictures import PictureFetcher
 from dashboard.handout.render import html_to_pdf, render_html
 from tests.conftest import login

@@ -20,7 +20,7 @@ FORBIDDEN = {
     "components": ("sqlalchemy", "dashboard.db.models", "dashboard.pages"),
     # The data layer answers to whoever calls it: no request, no login, no rendering.
     "db": ("dash", "flask", "flask_login", "dashboard.auth", "dashboard.context",
-           "dashboard.pages", "dashboard.components", "dashboard.fhir"),
+           "dashboard.pages", "dashboard.components", "dashboard.handout", "dashboard.fhir"),
     "domain": ("dash", "flask", "sqlalchemy", "dashboard.db", "dashboard.auth",
                "dashboard.pages", "dashboard.components", "dashboard.handout", "dashboard.fhir",
                "dashboard.context"),

@@ -20,7 +20,6 @@ from dashboard.db.audit import record_audit
 from dashboard.db.client_links import create_link
 from dashboard.db.clients import ClientFilters, list_clients
 from dashboard.db.erasure import checkpoint_sqlite, erase_client
-from dashboard.db.handouts import make_handout
 from dashboard.db.home_log import save_day
 from dashboard.db.models import (
     AuditEntry,
@@ -51,6 +50,7 @@ from dashboard.domain.dose import Dose
 from dashboard.domain.home_log import DayLog
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from dashboard.domain.privacy import add_years, clean_reason, confirmation_matches
+from dashboard.handout.documents import make_handout
 from dashboard.jobs import job_cache
 from tests.conftest import login
 from tests.dash_client import invoke, open_page

@@ -27,6 +27,14 @@ from dashboard.db.outcomes import episode_questionnaires, frozen_questionnaires
 from dashboard.db.outcomes import outcome_columns as questionnaire_columns
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.discharge import (
+    DischargeSummaryData,
+    GoalRow,
+    PlanLine,
+    measure_rows,
+    questionnaire_rows,
+    status_sentence,
+)
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import (
     DISCHARGE_REASONS,
@@ -43,14 +51,6 @@ from dashboard.domain.episodes import (
 )
 from dashboard.domain.ids import parse_id
 from dashboard.domain.status import NOT_ENOUGH_DATA
-from dashboard.handout.discharge import (
-    DischargeSummaryData,
-    GoalRow,
-    PlanLine,
-    measure_rows,
-    questionnaire_rows,
-    status_sentence,
-)
 
 
 class EpisodeError(ValueError):

@@ -1,37 +1,27 @@
 """Handouts: the data a handout shows (from a plan version's own copy of the wording), and
-the record of each handout given."""
+the record of each handout given. Laying them out is dashboard/handout/documents.py, which
+calls these; nothing here renders."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
-from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.handout import HandoutData, HandoutPart, HandoutStrategy
 from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import goal_wording
-from dashboard.handout.render import (
-    HandoutData,
-    HandoutPart,
-    HandoutStrategy,
-    html_to_pdf,
-    render_document,
-    render_html,
-    write_documents,
-)
 
 
 class NoPlan(LookupError):
@@ -81,94 +71,25 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
     )
 
 
-@dataclass(frozen=True)
-class GivenHandout:
-    id: int
-    version: int
-    sha256: str
-    pdf: bytes
-    reused: bool
+def earlier_pdf(session: Session, *, client_id: int, html_sha256: str) -> bytes | None:
+    """A PDF already laid out from exactly this HTML for this client, if there is one."""
+    return session.scalar(select(HandoutRecord.pdf).where(
+        HandoutRecord.client_id == client_id, HandoutRecord.html_sha256 == html_sha256)
+        .limit(1))
 
 
-@dataclass(frozen=True)
-class PreparedHandout:
-    """A handout ready to print: its HTML, and an identical earlier PDF if there is one, or
-    else the pictures it prints (the HTML names them by content hash)."""
-
-    client_id: int
-    plan_version_id: int
-    version: int
-    page_size: str
-    html: str
-    html_sha256: str
-    earlier_pdf: bytes | None
-    pictures: Mapping[str, PictureFile] = field(default_factory=dict)
-
-
-def prepare_handout(session: Session, *, client: Client, version: int | None,
-                    page_size: str, own_link: str = "") -> PreparedHandout:
-    """Read what the handout says (a read: no lock is held while the PDF is laid out)."""
-    plan = plan_version_for(session, client, version)
-    html = render_html(handout_data(session, client, plan, own_link=own_link), page_size)
-    html_sha = hashlib.sha256(html.encode()).hexdigest()
-    earlier = session.scalar(select(HandoutRecord.pdf).where(
-        HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
-    # The pictures are read only when the PDF must be laid out: the HTML names them by
-    # hash, so an identical earlier PDF already holds the same pictures.
-    pictures = {} if earlier else pictures_by_hash(
-        session, (i.picture_sha256 for i in plan.items))
-    return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier,
-                           pictures)
-
-
-def render_prepared(prepared: PreparedHandout) -> bytes:
-    """The PDF: the identical earlier one if any, else laid out now (outside any transaction)."""
-    return prepared.earlier_pdf or html_to_pdf(prepared.html, prepared.pictures)
-
-
-def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> None:
-    """Lay out the client's current handout ahead of time (run in a thread after a plan is
-    saved), so the download that usually follows finds it ready. A cache, keyed by the exact
-    HTML: if anything changes, the download lays out afresh."""
-    with database.read() as db:
-        client = db.get(Client, client_id)
-        if client is None:
-            return
-        try:
-            prepared = prepare_handout(db, client=client, version=None, page_size=page_size)
-        except NoPlan:
-            return
-    if prepared.earlier_pdf is not None:
-        return
-    pdf = html_to_pdf(prepared.html, prepared.pictures)
-    with database.begin() as db:
-        db.add(HandoutRecord(client_id=prepared.client_id,
-                             plan_version_id=prepared.plan_version_id, created_by_id=None,
-                             page_size=page_size, sha256=hashlib.sha256(pdf).hexdigest(),
-                             html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf,
-                             given=False))
-
-
-def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
-                 user_id: int | None) -> GivenHandout:
-    """Record the handout as given: client, plan version, who, when, the PDF, its SHA-256."""
-    record = HandoutRecord(client_id=prepared.client_id, plan_version_id=prepared.plan_version_id,
-                           created_by_id=user_id, page_size=prepared.page_size,
-                           sha256=hashlib.sha256(pdf).hexdigest(),
-                           html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf)
+def record_handout(session: Session, *, client_id: int, plan_version_id: int, page_size: str,
+                   html_sha256: str, pdf: bytes, user_id: int | None,
+                   given: bool = True) -> HandoutRecord:
+    """Keep a laid-out handout: given to the client (who, when, the PDF, its SHA-256), or,
+    with ``given=False``, laid out ahead of time for the download that usually follows."""
+    record = HandoutRecord(client_id=client_id, plan_version_id=plan_version_id,
+                           created_by_id=user_id, page_size=page_size,
+                           sha256=hashlib.sha256(pdf).hexdigest(), html_sha256=html_sha256,
+                           size_bytes=len(pdf), pdf=pdf, given=given)
     session.add(record)
     session.flush()
-    return GivenHandout(record.id, prepared.version, record.sha256, pdf,
-                        prepared.earlier_pdf is not None)
-
-
-def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
-                 user_id: int | None, own_link: str = "") -> GivenHandout:
-    """Prepare, render and record in one transaction: for the command line and tests, where
-    nobody else waits on the lock. The web routes run the three steps apart."""
-    prepared = prepare_handout(session, client=client, version=version, page_size=page_size,
-                               own_link=own_link)
-    return record_given(session, prepared, render_prepared(prepared), user_id)
+    return record
 
 
 def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Client]:
@@ -184,24 +105,6 @@ def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Cl
             continue
         result.append(client)
     return result
-
-
-def prepare_batch(session: Session, *, clients: list[Client],
-                  page_size: str) -> list[PreparedHandout]:
-    return [prepare_handout(session, client=c, version=None, page_size=page_size)
-            for c in clients]
-
-
-def render_batch(prepared: list[PreparedHandout],
-                 progress: Callable[[int, int], None]) -> tuple[list[bytes], bytes]:
-    """Each handout's own PDF and all of them in one file; no database, no lock held."""
-    documents, singles = [], []
-    for done, item in enumerate(prepared, start=1):
-        document = render_document(item.html, item.pictures)
-        singles.append(document.write_pdf(pdf_tags=True))
-        documents.append(document)
-        progress(done, len(prepared))
-    return singles, (write_documents(documents) if documents else b"")
 
 
 def handout_filename(client: Client, version: int) -> str:

@@ -6,16 +6,14 @@ characters and is never interpreted, in the preview and in the PDF alike.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dashboard.db.pictures import PictureFile
-from dashboard.domain.pictures import PictureRef
+from dashboard.domain.handout import HandoutData
 from dashboard.handout import content
 from dashboard.handout.pictures import PictureFetcher
 
@@ -39,43 +37,6 @@ def _groupby_in_order(items, attribute: str) -> list[tuple[object, list]]:
 
 
 TEMPLATE_ENV.filters["groupby_in_order"] = _groupby_in_order
-
-
-@dataclass(frozen=True)
-class HandoutPart:
-    name: str
-    instructions: str
-    dose: str
-    cautions: str
-    picture: PictureRef | None = None
-    ticked: bool = True  # a row on the week's tracker (not for advice with no days)
-
-
-@dataclass(frozen=True)
-class HandoutStrategy:
-    name: str
-    parts: tuple[HandoutPart, ...]
-
-
-@dataclass(frozen=True)
-class HandoutData:
-    clinic_name: str
-    clinic_phone: str
-    clinic_address: str
-    client_first_name: str
-    practitioner_name: str
-    practitioner_contact: str
-    given_on: dt.date
-    plan_version: int
-    strategies: tuple[HandoutStrategy, ...]
-    notes: str
-    goals: tuple[str, ...]
-    review_days: int
-    crisis_line_text: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-    # The client's live link to their own page, printed with its QR code when there is one.
-    own_link: str = ""
-    own_link_qr: str = ""
 
 
 def render_html(data: HandoutData, page_size: str = "a4") -> str:

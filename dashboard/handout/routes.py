@@ -14,11 +14,9 @@ from dashboard.db.handouts import (
     handout_data,
     handout_filename,
     plan_version_for,
-    prepare_handout,
-    record_given,
-    render_prepared,
 )
 from dashboard.domain.ids import parse_id
+from dashboard.handout.documents import prepare_handout, record_given, render_prepared
 from dashboard.handout.render import PAGE_SIZES, render_html
 
 blueprint = Blueprint("handout", __name__)

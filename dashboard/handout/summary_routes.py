@@ -9,7 +9,8 @@ from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, current_db
 from dashboard.db.episodes import EpisodeError, client_episode, discharge_summary_data
-from dashboard.handout.discharge import AUDIENCES, render_summary_html, summary_filename
+from dashboard.domain.discharge import AUDIENCES
+from dashboard.handout.discharge import render_summary_html, summary_filename
 from dashboard.handout.render import html_to_pdf
 
 blueprint = Blueprint("discharge_summary", __name__)

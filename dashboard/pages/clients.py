@@ -14,18 +14,14 @@ from dashboard.auth.audit import record_audit
 from dashboard.components.tables import client_table
 from dashboard.context import background_caller, clinic_today, current_db, job_database
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
-from dashboard.db.handouts import (
-    active_clients_with_plans,
-    prepare_batch,
-    record_given,
-    render_batch,
-)
+from dashboard.db.handouts import active_clients_with_plans
 from dashboard.db.users import list_practitioners
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.ids import parse_id, parse_page
 from dashboard.domain.outcomes import FILTER_LABELS
 from dashboard.domain.status import STATUS_LABELS
 from dashboard.domain.text import search_text
+from dashboard.handout.documents import prepare_batch, record_given, render_batch
 from dashboard.handout.render import PAGE_SIZES
 
 dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")

@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 
+from dashboard.domain.discharge import measure_rows
+from dashboard.domain.discharge import status_sentence as discharge_sentence
 from dashboard.domain.episodes import (
     RED_FLAG_ITEMS,
     MeasurableGoal,
@@ -18,8 +20,6 @@ from dashboard.domain.episodes import (
 )
 from dashboard.domain.plans import strategy_keys_text, uses_strategy_pattern
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT, function_change_meaning
-from dashboard.handout.discharge import measure_rows
-from dashboard.handout.discharge import status_sentence as discharge_sentence
 
 ALL_NO = {item.key: "no" for item in RED_FLAG_ITEMS}
 

@@ -14,10 +14,8 @@ from dashboard.db.handouts import (
     NoPlan,
     handout_filename,
     handout_history,
-    prepare_handout,
-    record_given,
-    render_prepared,
 )
+from dashboard.handout.documents import prepare_handout, record_given, render_prepared
 from dashboard.handout.render import PAGE_SIZES
 from dashboard.pages.client import ids
 

@@ -17,7 +17,6 @@ from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
 from dashboard.db.catalogue import active_parts, list_strategies, template_choices, template_doses
-from dashboard.db.handouts import prerender_current
 from dashboard.db.plans import (
     current_version,
     get_version,
@@ -28,6 +27,7 @@ from dashboard.db.plans import (
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import build_draft, diff_plans, parse_goals
+from dashboard.handout.documents import prerender_current
 from dashboard.pages.client import ids, plan_views
 
 TEMPLATE_FIELDS = ("include", "doses", "review")  # what applying a template fills in
