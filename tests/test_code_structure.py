@@ -8,6 +8,7 @@ render); one that grows past the limit, or that reads Dash's argument lists by p
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import dashboard
@@ -69,3 +70,35 @@ def test_no_callback_reads_its_arguments_by_position():
 def test_the_positional_check_would_catch_the_old_session_save():
     old = ast.parse("states = ctx.states_list\nx = states[9]\ny = ctx.outputs_list[12:]\n")
     assert _positional_reads(old) == [2, 3]
+
+
+def _literal_ids(tree: ast.AST) -> list[int]:
+    """Lines that give a component an id (or a label's html_for) written out as a string, or
+    keep an id-like string ("sess-save") in a module constant, instead of naming it from
+    the page's id registry."""
+    def literal(value: ast.expr) -> bool:
+        return ((isinstance(value, ast.Constant) and isinstance(value.value, str))
+                or (isinstance(value, ast.JoinedStr) and bool(value.values)
+                    and isinstance(value.values[0], ast.Constant)))
+    found = [node.value.lineno for node in ast.walk(tree) if isinstance(node, ast.keyword)
+             and node.arg in ("id", "html_for") and literal(node.value)]
+    found += [node.lineno for node in getattr(tree, "body", []) if isinstance(node, ast.Assign)
+              and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+              and re.fullmatch(r"[a-z]+(-[a-z]+)+", node.value.value)]
+    return sorted(found)
+
+
+def test_the_client_page_names_its_ids_from_one_registry():
+    """pages/client/ids.py holds every id of the client page; the callbacks, the layout
+    builders and the tests import it, so an id renamed there is renamed everywhere."""
+    client = PACKAGE / "pages" / "client"
+    found = {path.name: lines for path in sorted(client.glob("*.py")) if path.name != "ids.py"
+             and (lines := _literal_ids(ast.parse(path.read_text())))}
+    assert found == {}
+
+
+def test_the_id_check_would_catch_a_literal_id():
+    old = ast.parse('X = "sess-save"\nhtml.Div(id="progress-table")\n'
+                    'dbc.Label("Show", html_for="progress-range")\nhtml.A(id=f"summary-{n}")\n'
+                    'html.Div(id=ids.SESSION_RESULT)\nhtml.Div(id=f"{ids.TABS}-plan")\n')
+    assert _literal_ids(old) == [1, 2, 3, 4]

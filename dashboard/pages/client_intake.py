@@ -125,7 +125,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
             dbc.Button("Record intake", id=f"{P}-save", color="primary", n_clicks=0),
         ], id=f"{P}-form"),
         html.Div(id=f"{P}-result", className="mt-3", role="status"),
-        html.Div(id=episode_views.FLAG_AREA),
+        html.Div(id=ids.FLAG_AREA),
         episode_views.flag_feedback(),
     ], style={"maxWidth": "60rem"})
 
@@ -142,7 +142,7 @@ def _answer(errors: dict[str, str], flag_targets: list[dict], result, *, panel=n
     output={"errors": {key: Output(error_id, "children") for key, error_id in ERRORS.items()},
             "flag_errors": Output({"type": f"{FLAG}-error", "item": ALL}, "children"),
             "result": Output(f"{P}-result", "children"),
-            "panel": Output(episode_views.FLAG_AREA, "children", allow_duplicate=True),
+            "panel": Output(ids.FLAG_AREA, "children", allow_duplicate=True),
             "form_style": Output(f"{P}-form", "style"),
             "go": Output(f"{P}-go", "href")},
     inputs={"_save": Input(f"{P}-save", "n_clicks")},

@@ -97,7 +97,7 @@ def _details(client: Client, practitioner: str, today, record_tools: list) -> ht
             dbc.Button("Restore" if client.archived else "Archive", id=ids.ARCHIVE,
                        color="secondary", outline=True, size="sm"),
             html.A("Export record (FHIR)", href=f"/clients/{client.id}/fhir.json",
-                   className="btn btn-outline-secondary btn-sm", id="client-fhir"),
+                   className="btn btn-outline-secondary btn-sm", id=ids.FHIR_LINK),
             *record_tools,
             html.Span(id=ids.ARCHIVE_RESULT, className="small", role="status"),
         ], className="no-print d-flex flex-wrap align-items-center gap-2"),
@@ -120,7 +120,7 @@ def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
                 else f"Last episode: discharged {episode.ended_on:%d %b %Y}", className="h5"),
         html.Div(episode_views.flag_panel(
             episode, answers, names.get(episode.referral_recorded_by_id or 0, ""),
-            names.get(episode.flag_cleared_by_id or 0, "")), id=episode_views.FLAG_AREA),
+            names.get(episode.flag_cleared_by_id or 0, "")), id=ids.FLAG_AREA),
         episode_views.flag_feedback(),
         episode_views.see_doctor_note(episode, answers),
         episode_views.intake_summary(episode, answers, names),
@@ -128,7 +128,7 @@ def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
     if needs_intake(episode):
         current.append(dcc.Link("Start a new episode (re-referral)" if discharged else
                                 "Record intake", href=f"/clients/{client.id}/intake",
-                                className="btn btn-primary btn-sm mt-2", id="episode-intake"))
+                                className="btn btn-primary btn-sm mt-2", id=ids.INTAKE_LINK))
     if not discharged:
         current.append(episode_views.discharge_form(episode, discharge_goals(db, episode),
                                                     today))

@@ -24,30 +24,11 @@ from dashboard.domain.episodes import (
     SEE_DOCTOR,
     URGENT,
 )
+from dashboard.pages.client import ids
 
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
     from dashboard.db.models import Episode, Goal
 
-REFERRAL_NOTE = "episode-referral-note"
-REFERRAL_SAVE = "episode-referral-save"
-CLEAR_NOTE = "episode-clear-note"
-CLEAR_SAVE = "episode-clear-save"
-FLAG_AREA = "episode-flag-area"
-# Outside FLAG_AREA, so a refusal shows its message without redrawing the form (and
-# without touching what the practitioner has typed).
-FLAG_ERROR = "episode-flag-error"
-FLAG_EPISODE = "episode-flag-episode"
-DISCHARGE_REASON = "discharge-reason"
-DISCHARGE_DATE = "discharge-date"
-DISCHARGE_RECOMMENDATIONS = "discharge-recommendations"
-DISCHARGE_GOAL = "discharge-goal"  # pattern: {"type": DISCHARGE_GOAL, "goal": id}
-DISCHARGE_GOAL_REASON = "discharge-goal-reason"  # same pattern
-DISCHARGE_EPISODE = "discharge-episode"
-DISCHARGE_SAVE = "discharge-save"
-DISCHARGE_RESULT = "discharge-result"
-DISCHARGE_ERRORS = {"reason": "discharge-reason-error", "ended_on": "discharge-date-error",
-                    "recommendations": "discharge-recommendations-error"}
-DISCHARGE_GO = "discharge-go"
 
 
 def _when(at: dt.datetime | None) -> str:
@@ -63,7 +44,7 @@ def stop_message(urgent_questions: list[str]) -> dbc.Alert:
                "send them to an emergency department today, then record the referral "
                "below."),
         html.Ul([html.Li(q) for q in urgent_questions]),
-    ], color="danger", id="red-flag-stop", className="mb-3")
+    ], color="danger", id=ids.RED_FLAG_STOP, className="mb-3")
 
 
 def _note_field(label: str, control_id: str) -> dbc.Col:
@@ -72,39 +53,39 @@ def _note_field(label: str, control_id: str) -> dbc.Col:
 
 
 def flag_feedback() -> html.Div:
-    return html.Div(id=FLAG_ERROR, className="field-error mt-1", role="status")
+    return html.Div(id=ids.FLAG_ERROR, className="field-error mt-1", role="status")
 
 
 def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, cleared_by: str
                ) -> list:
     """An urgent flag's state: the referral form until it is recorded, then the clearing
-    form until a practitioner closes the flag. The children of ``FLAG_AREA``."""
+    form until a practitioner closes the flag. The children of ``ids.FLAG_AREA``."""
     if not episode.urgent_flag:
         return []
     if episode.flag_cleared_at is not None:
         return [dbc.Alert(
             f"Urgent red flag cleared {_when(episode.flag_cleared_at)} by {cleared_by}: "
             f"{episode.flag_cleared_note}", color="secondary", className="small",
-            id="red-flag-cleared")]
+            id=ids.RED_FLAG_CLEARED)]
     urgent = [i.question for i in RED_FLAG_ITEMS
               if i.level == URGENT and answers.get(i.key) == "yes"]
     if episode.referral_recorded_at is None:
         return [
-            dcc.Store(id=FLAG_EPISODE, data=episode.id),
+            dcc.Store(id=ids.FLAG_EPISODE, data=episode.id),
             stop_message(urgent),
-            _note_field("Record the urgent referral (where, to whom, when)", REFERRAL_NOTE),
-            dbc.Button("Record referral", id=REFERRAL_SAVE, color="danger"),
+            _note_field("Record the urgent referral (where, to whom, when)", ids.REFERRAL_NOTE),
+            dbc.Button("Record referral", id=ids.REFERRAL_SAVE, color="danger"),
         ]
     return [
-        dcc.Store(id=FLAG_EPISODE, data=episode.id),
+        dcc.Store(id=ids.FLAG_EPISODE, data=episode.id),
         dbc.Alert([html.Strong("Urgent red flag open: "),
                    "treatment waits until the client has been seen for urgent care. ",
                    f"Referral recorded {_when(episode.referral_recorded_at)} by "
                    f"{recorded_by}: {episode.referral_note}"],
-                  color="danger", id="red-flag-referred"),
+                  color="danger", id=ids.RED_FLAG_REFERRED),
         _note_field("Once the client has been seen and may go on, clear the flag (what the "
-                    "urgent assessment found)", CLEAR_NOTE),
-        dbc.Button("Clear the red flag", id=CLEAR_SAVE, color="secondary", outline=True),
+                    "urgent assessment found)", ids.CLEAR_NOTE),
+        dbc.Button("Clear the red flag", id=ids.CLEAR_SAVE, color="secondary", outline=True),
     ]
 
 
@@ -112,7 +93,7 @@ def plan_warning(episode: Episode | None) -> dbc.Alert | None:
     if episode is None or not episode.urgent_flag or episode.flag_cleared_at is not None:
         return None
     return dbc.Alert("Urgent red flag open: the client needs urgent care before any home "
-                     "plan. See the Episode view.", color="danger", id="plan-red-flag")
+                     "plan. See the Episode view.", color="danger", id=ids.PLAN_RED_FLAG)
 
 
 def intake_summary(episode: Episode, answers: dict[str, str], names: dict[int, str]
@@ -152,36 +133,36 @@ def discharge_form(episode: Episode, goals: list[tuple[Goal, bool | None]], toda
                    ) -> html.Div:
     goal_rows = []
     for g, met in goals:
-        goal_rows.append(dbc.Checkbox(id={"type": DISCHARGE_GOAL, "goal": g.id},
+        goal_rows.append(dbc.Checkbox(id={"type": ids.DISCHARGE_GOAL, "goal": g.id},
                                       value=bool(met), label=f"Met: {g.description}"))
         if g.pain_target is not None:  # judged from the scores; overriding needs a reason
             goal_rows.append(html.Label([
                 html.Span("Only to judge this goal against the scores: why",
                           className="d-block"),
-                dbc.Input(id={"type": DISCHARGE_GOAL_REASON, "goal": g.id}, maxLength=2000,
+                dbc.Input(id={"type": ids.DISCHARGE_GOAL_REASON, "goal": g.id}, maxLength=2000,
                           size="sm")], className="form-label w-100 ms-4 mb-2 small"))
     return html.Div([
-        dcc.Store(id=DISCHARGE_EPISODE, data=episode.id),
-        dcc.Location(id=DISCHARGE_GO, refresh=True),
+        dcc.Store(id=ids.DISCHARGE_EPISODE, data=episode.id),
+        dcc.Location(id=ids.DISCHARGE_GO, refresh=True),
         html.H3("Discharge", className="h6 mt-3"),
         dbc.Row([
-            field("Reason", dbc.Select(id=DISCHARGE_REASON, placeholder="Choose a reason",
+            field("Reason", dbc.Select(id=ids.DISCHARGE_REASON, placeholder="Choose a reason",
                                        options=[{"label": label, "value": key}
                                                 for key, label in DISCHARGE_REASONS.items()]),
-                error_id=DISCHARGE_ERRORS["reason"], width=6),
+                error_id=ids.DISCHARGE_ERRORS["reason"], width=6),
             field("Discharge date", dcc.DatePickerSingle(
-                id=DISCHARGE_DATE, date=today.isoformat(), display_format="D MMM YYYY",
+                id=ids.DISCHARGE_DATE, date=today.isoformat(), display_format="D MMM YYYY",
                 min_date_allowed=episode.started_on.isoformat(),
                 max_date_allowed=today.isoformat()),
-                error_id=DISCHARGE_ERRORS["ended_on"], width=6),
+                error_id=ids.DISCHARGE_ERRORS["ended_on"], width=6),
         ]),
         html.Fieldset([html.Legend("Goals of the final plan", className="form-label fs-6"),
                        *goal_rows], className="mb-3") if goal_rows else None,
         field("Recommendations (printed on both summaries)",
-              dbc.Textarea(id=DISCHARGE_RECOMMENDATIONS, rows=3, maxLength=2000),
-              error_id=DISCHARGE_ERRORS["recommendations"]),
-        dbc.Button("Discharge and make the summary", id=DISCHARGE_SAVE, color="primary"),
-        html.Div(id=DISCHARGE_RESULT, className="mt-2", role="status"),
+              dbc.Textarea(id=ids.DISCHARGE_RECOMMENDATIONS, rows=3, maxLength=2000),
+              error_id=ids.DISCHARGE_ERRORS["recommendations"]),
+        dbc.Button("Discharge and make the summary", id=ids.DISCHARGE_SAVE, color="primary"),
+        html.Div(id=ids.DISCHARGE_RESULT, className="mt-2", role="status"),
     ], className="border rounded p-3 no-print")
 
 
@@ -189,9 +170,9 @@ def summary_links(client_id: int, episode_id: int) -> html.Span:
     base = f"/clients/{client_id}/episodes/{episode_id}/summary.pdf"
     return html.Span([
         html.A("Summary for the client (PDF)", href=f"{base}?for=client",
-               className="me-3", id=f"summary-client-{episode_id}"),
+               className="me-3", id=f"{ids.SUMMARY_CLIENT}-{episode_id}"),
         html.A("Summary for the referrer (PDF)", href=f"{base}?for=referrer",
-               id=f"summary-referrer-{episode_id}"),
+               id=f"{ids.SUMMARY_REFERRER}-{episode_id}"),
     ])
 
 

@@ -55,11 +55,11 @@ def _flag_update(client_id: object, episode_id: object, raw_note: object, *, cle
 
 
 @callback(
-    Output(views.FLAG_AREA, "children", allow_duplicate=True),
-    Output(views.FLAG_ERROR, "children", allow_duplicate=True),
-    Input(views.REFERRAL_SAVE, "n_clicks"),
-    State(views.REFERRAL_NOTE, "value"),
-    State(views.FLAG_EPISODE, "data"),
+    Output(ids.FLAG_AREA, "children", allow_duplicate=True),
+    Output(ids.FLAG_ERROR, "children", allow_duplicate=True),
+    Input(ids.REFERRAL_SAVE, "n_clicks"),
+    State(ids.REFERRAL_NOTE, "value"),
+    State(ids.FLAG_EPISODE, "data"),
     State(ids.CLIENT_ID, "data"),
     prevent_initial_call=True,
 )
@@ -68,11 +68,11 @@ def save_referral(_n, note, episode_id, client_id):
 
 
 @callback(
-    Output(views.FLAG_AREA, "children", allow_duplicate=True),
-    Output(views.FLAG_ERROR, "children", allow_duplicate=True),
-    Input(views.CLEAR_SAVE, "n_clicks"),
-    State(views.CLEAR_NOTE, "value"),
-    State(views.FLAG_EPISODE, "data"),
+    Output(ids.FLAG_AREA, "children", allow_duplicate=True),
+    Output(ids.FLAG_ERROR, "children", allow_duplicate=True),
+    Input(ids.CLEAR_SAVE, "n_clicks"),
+    State(ids.CLEAR_NOTE, "value"),
+    State(ids.FLAG_EPISODE, "data"),
     State(ids.CLIENT_ID, "data"),
     prevent_initial_call=True,
 )
@@ -81,23 +81,23 @@ def save_clearing(_n, note, episode_id, client_id):
 
 
 def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update) -> dict:
-    return {"errors": {key: (errors or {}).get(key, "") for key in views.DISCHARGE_ERRORS},
+    return {"errors": {key: (errors or {}).get(key, "") for key in ids.DISCHARGE_ERRORS},
             "result": result, "go": go}
 
 
 @callback(
     output={"errors": {key: Output(error_id, "children")
-                       for key, error_id in views.DISCHARGE_ERRORS.items()},
-            "result": Output(views.DISCHARGE_RESULT, "children"),
-            "go": Output(views.DISCHARGE_GO, "href")},
-    inputs={"_save": Input(views.DISCHARGE_SAVE, "n_clicks")},
+                       for key, error_id in ids.DISCHARGE_ERRORS.items()},
+            "result": Output(ids.DISCHARGE_RESULT, "children"),
+            "go": Output(ids.DISCHARGE_GO, "href")},
+    inputs={"_save": Input(ids.DISCHARGE_SAVE, "n_clicks")},
     state={"client_id": State(ids.CLIENT_ID, "data"),
-           "episode_id": State(views.DISCHARGE_EPISODE, "data"),
-           "reason": State(views.DISCHARGE_REASON, "value"),
-           "ended_on": State(views.DISCHARGE_DATE, "date"),
-           "recommendations": State(views.DISCHARGE_RECOMMENDATIONS, "value"),
-           "goals": State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
-           "reasons": State({"type": views.DISCHARGE_GOAL_REASON, "goal": ALL}, "value")},
+           "episode_id": State(ids.DISCHARGE_EPISODE, "data"),
+           "reason": State(ids.DISCHARGE_REASON, "value"),
+           "ended_on": State(ids.DISCHARGE_DATE, "date"),
+           "recommendations": State(ids.DISCHARGE_RECOMMENDATIONS, "value"),
+           "goals": State({"type": ids.DISCHARGE_GOAL, "goal": ALL}, "value"),
+           "reasons": State({"type": ids.DISCHARGE_GOAL_REASON, "goal": ALL}, "value")},
     prevent_initial_call=True,
 )
 def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals,

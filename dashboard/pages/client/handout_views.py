@@ -46,7 +46,7 @@ def handout_card(client_id: int, rows: list[HandoutRow]) -> dbc.Card:
                className="small d-block mb-2"),
         html.A("The client's own page: link and QR code", id=ids.CLIENT_LINK,
                href=f"/clients/{client_id}/link", className="small d-block mb-2"),
-        html.A("Measures the client completes at home", id="client-measures-link",
+        html.A("Measures the client completes at home", id=ids.MEASURES_LINK,
                href=f"/clients/{client_id}/measures", className="small d-block mb-2"),
         dcc.Loading(html.Div(id=ids.HANDOUT_STATUS, role="status", className="small"),
                     type="dot", delay_show=100),

@@ -133,3 +133,59 @@ TEAM_SHARE_WITH = "team-share-with"
 TEAM_SHARE = "team-share"
 TEAM_UNSHARE = "team-unshare"  # pattern: {"type": TEAM_UNSHARE, "user": id}
 TEAM_RESULT = "team-result"
+
+# The episode view, intake's red-flag panel and the discharge form.
+REFERRAL_NOTE = "episode-referral-note"
+REFERRAL_SAVE = "episode-referral-save"
+CLEAR_NOTE = "episode-clear-note"
+CLEAR_SAVE = "episode-clear-save"
+FLAG_AREA = "episode-flag-area"
+# Outside FLAG_AREA, so a refusal shows its message without redrawing the form (and
+# without touching what the practitioner has typed).
+FLAG_ERROR = "episode-flag-error"
+FLAG_EPISODE = "episode-flag-episode"
+DISCHARGE_REASON = "discharge-reason"
+DISCHARGE_DATE = "discharge-date"
+DISCHARGE_RECOMMENDATIONS = "discharge-recommendations"
+DISCHARGE_GOAL = "discharge-goal"  # pattern: {"type": DISCHARGE_GOAL, "goal": id}
+DISCHARGE_GOAL_REASON = "discharge-goal-reason"  # same pattern
+DISCHARGE_EPISODE = "discharge-episode"
+DISCHARGE_SAVE = "discharge-save"
+DISCHARGE_RESULT = "discharge-result"
+DISCHARGE_ERRORS = {"reason": "discharge-reason-error", "ended_on": "discharge-date-error",
+                    "recommendations": "discharge-recommendations-error"}
+DISCHARGE_GO = "discharge-go"
+
+# Break glass and the client's copy.
+BG_CLIENT_ID = "bg-client-id"
+BG_REASON = "bg-reason"
+BG_REASON_ERROR = "bg-reason-error"
+BG_OPEN = "bg-open"
+BG_RESULT = "bg-result"
+BG_GO = "bg-go"
+COPY = "client-copy"
+COPY_FILE = "client-copy-file"
+COPY_STATUS = "client-copy-status"
+
+ALERT_NEW = "safety-alert-new"  # assets/alert_focus.js moves the focus to it
+
+# Parts of the page that callbacks do not address but tests and the browser look for.
+FHIR_LINK = "client-fhir"
+INTAKE_LINK = "episode-intake"
+MEASURES_LINK = "client-measures-link"
+COVERING_BANNER = "covering-banner"
+ERASE_LINK = "client-erase-link"
+RED_FLAG_STOP = "red-flag-stop"
+RED_FLAG_CLEARED = "red-flag-cleared"
+RED_FLAG_REFERRED = "red-flag-referred"
+PLAN_RED_FLAG = "plan-red-flag"
+SUMMARY_CLIENT = "summary-client"  # + "-<episode id>": the client's discharge summary link
+SUMMARY_REFERRER = "summary-referrer"  # + "-<episode id>"
+PROGRESS_RELIABLE_CHANGE = "progress-reliable-change"
+PROGRESS_TABLE = "progress-table"
+PROGRESS_HOME_TABLE = "progress-home-table"
+PROGRESS_SENTENCE = "progress-sentence"
+PROGRESS_ADHERENCE = "progress-adherence"
+PROGRESS_SCATTER = "progress-scatter"
+SESSION_SAVE = "sess-save"
+SESSION_HISTORY_TABLE = "sess-history-table"

@@ -37,15 +37,6 @@ from dashboard.pages.client import ids
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
     from dashboard.db.models import Client
 
-BG_CLIENT_ID = "bg-client-id"
-BG_REASON = "bg-reason"
-BG_REASON_ERROR = "bg-reason-error"
-BG_OPEN = "bg-open"
-BG_RESULT = "bg-result"
-BG_GO = "bg-go"
-COPY = "client-copy"
-COPY_FILE = "client-copy-file"
-COPY_STATUS = "client-copy-status"
 
 
 def erased_view(client: Client) -> html.Div:
@@ -64,18 +55,18 @@ def break_glass_form(client_id: int) -> html.Div:
         html.P("Covering for a colleague? You may open this client's record for today after "
                "giving your reason. The opening and everything you do in the record today "
                "are flagged in the audit log, and admins see the list of openings."),
-        dcc.Store(id=BG_CLIENT_ID, data=client_id),
-        dcc.Location(id=BG_GO, refresh=True),
-        dbc.Form(id=f"{BG_OPEN}-form", children=[
-            dbc.Label("Reason for opening this record", html_for=BG_REASON),
-            dbc.Textarea(id=BG_REASON, rows=3, maxLength=REASON_MAX,
+        dcc.Store(id=ids.BG_CLIENT_ID, data=client_id),
+        dcc.Location(id=ids.BG_GO, refresh=True),
+        dbc.Form(id=f"{ids.BG_OPEN}-form", children=[
+            dbc.Label("Reason for opening this record", html_for=ids.BG_REASON),
+            dbc.Textarea(id=ids.BG_REASON, rows=3, maxLength=REASON_MAX,
                          placeholder="For example: covering Sam's clinic today; the client "
                                      "rang with worse pain."),
-            html.Div(id=BG_REASON_ERROR, className="field-error", role="status"),
-            dbc.Button("Open the record for today", id=BG_OPEN, color="warning",
+            html.Div(id=ids.BG_REASON_ERROR, className="field-error", role="status"),
+            dbc.Button("Open the record for today", id=ids.BG_OPEN, color="warning",
                        className="mt-2"),
         ], style={"maxWidth": "40rem"}),
-        html.Div(id=BG_RESULT, role="status", className="mt-2"),
+        html.Div(id=ids.BG_RESULT, role="status", className="mt-2"),
         html.P(dcc.Link("Back to clients", href="/clients"), className="mt-3"),
     ])
 
@@ -92,12 +83,12 @@ def refused_view(db, user: CurrentUser, client_id: object) -> html.Div:
 
 
 @callback(
-    Output(BG_REASON_ERROR, "children"),
-    Output(BG_RESULT, "children"),
-    Output(BG_GO, "href"),
-    Input(BG_OPEN, "n_clicks"),
-    State(BG_REASON, "value"),
-    State(BG_CLIENT_ID, "data"),
+    Output(ids.BG_REASON_ERROR, "children"),
+    Output(ids.BG_RESULT, "children"),
+    Output(ids.BG_GO, "href"),
+    Input(ids.BG_OPEN, "n_clicks"),
+    State(ids.BG_REASON, "value"),
+    State(ids.BG_CLIENT_ID, "data"),
     prevent_initial_call=True,
 )
 def open_with_reason(_n, reason, client_id):
@@ -126,7 +117,7 @@ def covering_banner() -> dbc.Alert:
     return dbc.Alert([html.Strong("Covering a colleague. "),
                       "You opened this record with a reason; access ends with today. "
                       "Everything you do here is flagged in the audit log."],
-                     color="warning", className="py-2", id="covering-banner")
+                     color="warning", className="py-2", id=ids.COVERING_BANNER)
 
 
 def record_tools(client: Client, user: CurrentUser) -> list:
@@ -135,26 +126,26 @@ def record_tools(client: Client, user: CurrentUser) -> list:
     may_copy = user.is_admin or client.practitioner_id == user.id
     return [
         html.Div([
-            dbc.Button("Client's copy (ZIP)", id=COPY, color="secondary", outline=True,
+            dbc.Button("Client's copy (ZIP)", id=ids.COPY, color="secondary", outline=True,
                        size="sm", title="The complete record as a PDF, with the FHIR bundle "
                                         "and a CSV of sessions"),
-            dcc.Loading(html.Span(id=COPY_STATUS, role="status", className="ms-2 small"),
+            dcc.Loading(html.Span(id=ids.COPY_STATUS, role="status", className="ms-2 small"),
                         type="dot", delay_show=100, parent_style={"display": "inline-block"}),
-            dcc.Download(id=COPY_FILE),
+            dcc.Download(id=ids.COPY_FILE),
         ], className="d-inline-flex align-items-center") if may_copy else None,
         dcc.Link("Erase this record…", href=f"/clients/{client.id}/erase",
-                 className="btn btn-outline-danger btn-sm", id="client-erase-link")
+                 className="btn btn-outline-danger btn-sm", id=ids.ERASE_LINK)
         if user.is_admin else None,
     ]
 
 
 @callback(
-    Output(COPY_FILE, "data"),
-    Output(COPY_STATUS, "children"),
-    Input(COPY, "n_clicks"),
+    Output(ids.COPY_FILE, "data"),
+    Output(ids.COPY_STATUS, "children"),
+    Input(ids.COPY, "n_clicks"),
     State(ids.CLIENT_ID, "data"),
     prevent_initial_call=True,
-    running=[(Output(COPY, "disabled"), True, False)],
+    running=[(Output(ids.COPY, "disabled"), True, False)],
 )
 def make_copy(_n, client_id):
     """The whole record in one ZIP: a PDF for the person, FHIR and CSV for machines."""

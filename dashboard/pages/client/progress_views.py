@@ -13,6 +13,7 @@ from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
+from dashboard.pages.client import ids
 
 RANGES = {"all": "Whole episode", "90": "Last 3 months", "30": "Last 30 days"}
 GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True,
@@ -42,7 +43,7 @@ def _reliable_change(progress: Progress) -> html.Div | None:
         html.H3("Questionnaires: change beyond measurement noise", className="h6"),
         html.Ul([html.Li(m.sentence(), **data(category=m.category))
                  for m in given], className="mb-0"),
-    ], id="progress-reliable-change", className="mb-3")
+    ], id=ids.PROGRESS_RELIABLE_CHANGE, className="mb-3")
 
 
 def _data_table(progress: Progress) -> html.Details:
@@ -57,7 +58,7 @@ def _data_table(progress: Progress) -> html.Details:
     return html.Details([
         html.Summary("Scores as a table"),
         stacked_table(header, rows, caption="Scores at each session in the range shown",
-                      size="sm", striped=True, id="progress-table"),
+                      size="sm", striped=True, id=ids.PROGRESS_TABLE),
     ], className="mb-3")
 
 
@@ -74,7 +75,7 @@ def _home_table(progress: Progress) -> html.Details | None:
                                 "between sessions"),
                    html.Thead(html.Tr([html.Th(h, scope="col")
                                        for h in ("Date", "Pain at home", "Stress at home")])),
-                   html.Tbody(rows)], size="sm", striped=True, id="progress-home-table"),
+                   html.Tbody(rows)], size="sm", striped=True, id=ids.PROGRESS_HOME_TABLE),
     ], className="mb-3")
 
 
@@ -110,7 +111,7 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
     return html.Div([
         html.Div([
             status_badge(status),
-            html.P(progress.sentence, className="mb-0 ms-2 fs-5", id="progress-sentence"),
+            html.P(progress.sentence, className="mb-0 ms-2 fs-5", id=ids.PROGRESS_SENTENCE),
         ], className="d-flex align-items-center flex-wrap mb-3"),
         _graph(figures.timeline_figure(progress), "progress-timeline",
                "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
@@ -130,11 +131,11 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                      _graph(figures.adherence_heatmap(progress), "progress-adherence",
                             _adherence_text(progress)) if any(
                          a.days_done is not None for a in progress.adherence) else
-                     html.P(_adherence_text(progress), id="progress-adherence")], lg=7),
+                     html.P(_adherence_text(progress), id=ids.PROGRESS_ADHERENCE)], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
                      _graph(figures.adherence_scatter(progress), "progress-scatter",
                             _scatter_text(progress)) if comparable else
-                     html.P(_scatter_text(progress), id="progress-scatter")], lg=5),
+                     html.P(_scatter_text(progress), id=ids.PROGRESS_SCATTER)], lg=5),
         ]),
     ], **data(range=range_choice))
 
@@ -146,14 +147,14 @@ def range_control(value: str = "all",
     episodes = episodes or []
     return dbc.Row([
         dbc.Col([
-            dbc.Label("Show", html_for="progress-range"),
-            dbc.Select(id="progress-range", value=value,
+            dbc.Label("Show", html_for=ids.PROGRESS_RANGE),
+            dbc.Select(id=ids.PROGRESS_RANGE, value=value,
                        options=[{"label": label, "value": key}
                                 for key, label in RANGES.items()]),
         ], md=3),
         dbc.Col([
-            dbc.Label("Episode of care", html_for="progress-episode"),
-            dbc.Select(id="progress-episode", value=str(episodes[0][0]) if episodes else None,
+            dbc.Label("Episode of care", html_for=ids.PROGRESS_EPISODE),
+            dbc.Select(id=ids.PROGRESS_EPISODE, value=str(episodes[0][0]) if episodes else None,
                        options=[{"label": label, "value": str(eid)}
                                 for eid, label in episodes]),
         ], md=4, style={} if len(episodes) > 1 else {"display": "none"}),

@@ -16,7 +16,6 @@ from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
 from dashboard.pages.client.plan_views import number_input, unsaved_marker, unsaved_watch
 
-NEW_ALERT_ID = "safety-alert-new"  # assets/alert_focus.js moves the focus to it
 NO_CRISIS_LINE_STAFF = ("An admin must add it under Clinic details. Until then, give the "
                         "client the local emergency number and the advice to go to an "
                         "emergency department if they may act on these thoughts.")
@@ -129,7 +128,7 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
             dbc.Row(_labelled("Session date", dbc.Input(id=ids.SESSION_DATE, type="date",
                                                         value=today.isoformat()),
                               ids.SESSION_ERRORS["date"]), className="mt-2"),
-            dbc.Button("Save session", id="sess-save", type="submit", color="primary",
+            dbc.Button("Save session", id=ids.SESSION_SAVE, type="submit", color="primary",
                        className="mt-2 me-2"),
             unsaved_marker(ids.SESSION_UNSAVED),
             html.Div(id=ids.SESSION_RESULT, className="mt-2", role="status"),
@@ -203,7 +202,7 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
     body = [history_row(row, can_restore=can_restore) for row in rows]
     # history_insert patches this table's body: it is children[1] (no caption).
     table = stacked_table(HISTORY_HEADER, body, size="sm", hover=True,
-                          id="sess-history-table")
+                          id=ids.SESSION_HISTORY_TABLE)
     if len(rows) < HISTORY_LIMIT:
         return table
     return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
@@ -250,7 +249,7 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str,
                      className="mt-2"),
         ], color="danger", className="safety-alert",
             id={"type": ids.ALERT_BOX, "alert": alert.id})
-        blocks.append(html.Div(block, id=NEW_ALERT_ID, tabIndex="-1",
+        blocks.append(html.Div(block, id=ids.ALERT_NEW, tabIndex="-1",
                                className="safety-alert-new")
                       if alert.id == focus_alert else block)
     return html.Div(blocks)
