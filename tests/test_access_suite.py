@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
@@ -27,17 +28,17 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # Catalogue pictures by content hash, shown on that page too: no client data
                  # (tests/test_handout_pictures.py: only a stored hash answers).
                  "/pictures/<sha256>"}
-CLIENT_ID_STATES = {"client-id.data", "edit-client-client-id.data", "erase-client-id.data"}
+CLIENT_ID_STATES = {f"{ids.CLIENT_ID}.data", "edit-client-client-id.data", "erase-client-id.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {
     "clients-table": "lists through visible_clients(user): only the caller's clients",
     "clients-batch-file": "prints the caller's own clients; an admin's choice is re-checked",
-    "sess-q-collapse": "shows or hides questionnaire items; reads and returns no data",
+    ids.SESSION_Q_COLLAPSE: "shows or hides questionnaire items; reads and returns no data",
     "new-client-given_name-error": "creates a client for the caller; no existing record",
     "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
     "overview-report": "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
-    "alert-result": "takes an alert id, checked below on its own",
+    ids.ALERT_RESULT: "takes an alert id, checked below on its own",
     "users-email-error": "admin only (require_admin); no client data",
     "users-result": "admin only (require_admin); no client data",
     "users-totp-result": "admin only (require_admin); no client data",
@@ -54,7 +55,7 @@ NOT_CLIENT_SCOPED = {
     "tpl-name-error": "admin only (require_admin); templates hold no client data",
     "data-file": "admin only (require_admin); the export of the whole clinic",
     "data-report": "admin only (checked from the server-side caller in the background job)",
-    "bg-reason-error": "break glass: opens nothing and shows no client data until a reason "
+    ids.BG_REASON_ERROR: "break glass: opens nothing and shows no client data until a reason "
                        "is given; then it records the opening (tested in test_privacy.py)",
     "cover-results": "practitioners only; name, date of birth and practitioner, at most 20, "
                      "audited (tested in test_privacy.py)",
@@ -65,10 +66,10 @@ SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 
 
 def _callback_key(output: str) -> str:
-    return next(k for k in [*NOT_CLIENT_SCOPED, "client-archive", "handout-file",
-                            "sess-date-error", "sess-date.value", "sess-history",
-                            "sess-area", "plan-include", "plan-part-error",
-                            "plan-version-modal", "progress-area", "edit-client"]
+    return next(k for k in [*NOT_CLIENT_SCOPED, ids.ARCHIVE, ids.HANDOUT_FILE,
+                            "sess-date-error", f"{ids.SESSION_DATE}.value", ids.SESSION_HISTORY,
+                            ids.SESSION_AREA, ids.INCLUDE, ids.PART_ERROR,
+                            ids.VERSION_MODAL, ids.PROGRESS, "edit-client"]
                 if k in output)
 
 
@@ -173,10 +174,10 @@ def test_forged_alert_id_gets_nothing(http, db, sqlite_people):
     login(http, ALICE)
     deps = dependencies(http)
     values = {t: [({"type": t, "alert": alert_id}, v)] for t, v in (
-        ("alert-ack", 1), ("alert-action", "Crisis line details given"), ("alert-note", "x"),
-        ("alert-result", None), ("alert-box", None))}
-    payload = build_payload(deps, "alert-result", values, triggered=json.dumps(
-        {"alert": alert_id, "type": "alert-ack"}, separators=(",", ":")) + ".n_clicks")
+        (ids.ALERT_ACK, 1), (ids.ALERT_ACTION, "Crisis line details given"), (ids.ALERT_NOTE, "x"),
+        (ids.ALERT_RESULT, None), (ids.ALERT_BOX, None))}
+    payload = build_payload(deps, ids.ALERT_RESULT, values, triggered=json.dumps(
+        {"alert": alert_id, "type": ids.ALERT_ACK}, separators=(",", ":")) + ".n_clicks")
     response = http.post("/_dash-update-component", json=payload)
     assert response.status_code == 403
     with db.read() as s:

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from dashboard.db.models import AuditEntry, CareSession, QuestionnaireAnswer, SafetyAlert
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
@@ -38,27 +39,27 @@ def test_a_practitioner_calling_the_admin_import_is_refused_before_the_job(http,
 
 
 def _progress(http, client_id):
-    return invoke(http, "progress-area", {"client-tabs.value": "progress",
-                                          "progress-range.value": "all",
-                                          "client-id.data": client_id})
+    return invoke(http, ids.PROGRESS, {f"{ids.TABS}.value": "progress",
+                                          f"{ids.PROGRESS_RANGE}.value": "all",
+                                          f"{ids.CLIENT_ID}.data": client_id})
 
 
 def test_reads_through_callbacks_are_audited_once_each(http, db, setup, sqlite_people):
     login(http, ALICE)
     cid = setup["client"]
-    invoke(http, "sess-result", form(setup))
+    invoke(http, ids.SESSION_RESULT, form(setup))
     with db.read() as s:
         care_id = s.scalar(select(CareSession.id))
     assert _progress(http, cid).status_code == 200
-    response = invoke(http, "sess-date.value", {
-        "sess-edit": [({"type": "sess-edit", "session": care_id}, 1)],
-        "client-id.data": cid}, triggered=json.dumps(
-            {"session": care_id, "type": "sess-edit"}, separators=(",", ":")) + ".n_clicks")
+    response = invoke(http, f"{ids.SESSION_DATE}.value", {
+        ids.SESSION_EDIT: [({"type": ids.SESSION_EDIT, "session": care_id}, 1)],
+        f"{ids.CLIENT_ID}.data": cid}, triggered=json.dumps(
+            {"session": care_id, "type": ids.SESSION_EDIT}, separators=(",", ":")) + ".n_clicks")
     assert response.status_code == 200
     reads = _entries(db, "record_read")
     assert [(e.client_id, e.user_id, e.flagged) for e in reads] == [
         (cid, sqlite_people.alice_id, False)] * 2
-    assert "progress-area" in reads[0].detail and "sess-date" in reads[1].detail
+    assert ids.PROGRESS in reads[0].detail and ids.SESSION_DATE in reads[1].detail
     # A request that already writes its own entry (the save) adds no read entry; neither
     # does opening the page, which records client_viewed.
     open_page(http, f"/clients/{cid}")
@@ -69,8 +70,8 @@ def test_reads_through_callbacks_are_audited_once_each(http, db, setup, sqlite_p
 def test_reads_under_break_glass_and_by_admins_are_audited(http, db, sqlite_people):
     dave = sqlite_people.bob_client_id
     login(http, ALICE)
-    invoke(http, "bg-result", {"bg-open.n_clicks": 1, "bg-client-id.data": dave,
-                               "bg-reason.value": "Covering Bob; the client rang in pain"})
+    invoke(http, ids.BG_RESULT, {f"{ids.BG_OPEN}.n_clicks": 1, f"{ids.BG_CLIENT_ID}.data": dave,
+                               f"{ids.BG_REASON}.value": "Covering Bob; the client rang in pain"})
     for _ in range(3):
         assert _progress(http, dave).status_code == 200
     reads = _entries(db, "record_read")
@@ -93,9 +94,9 @@ def test_a_forged_session_save_writes_nothing_and_is_refused(http, db, setup):
     login(http, ALICE)
     before = table_counts(db, skip={"audit_log", "login_sessions"})
     forged = phq9([1, 1, 1, 1, 1, 1, 1, 1, 3]) + [
-        ({"type": "sess-q", "instrument": "PHQ9", "item": n}, 1) for n in (11, 12)]
-    response = invoke(http, "sess-result", form(setup, **{
-        "sess-q-include.value": ["PHQ9"], "sess-q": forged}))
+        ({"type": ids.SESSION_Q_ITEM, "instrument": "PHQ9", "item": n}, 1) for n in (11, 12)]
+    response = invoke(http, ids.SESSION_RESULT, form(setup, **{
+        f"{ids.SESSION_Q_INCLUDE}.value": ["PHQ9"], ids.SESSION_Q_ITEM: forged}))
     assert response.status_code == 403
     assert table_counts(db, skip={"audit_log", "login_sessions"}) == before
     with db.read() as s:
@@ -104,6 +105,7 @@ def test_a_forged_session_save_writes_nothing_and_is_refused(http, db, setup):
     (refusal,) = _entries(db, "access_denied")
     assert "malformed session form" in refusal.detail
     # The real form still saves.
-    response = invoke(http, "sess-result", form(setup, **{
-        "sess-q-include.value": ["PHQ9"], "sess-q": phq9([1, 1, 1, 1, 1, 1, 1, 1, 3])}))
+    response = invoke(http, ids.SESSION_RESULT, form(setup, **{
+        f"{ids.SESSION_Q_INCLUDE}.value": ["PHQ9"],
+        ids.SESSION_Q_ITEM: phq9([1, 1, 1, 1, 1, 1, 1, 1, 3])}))
     assert response.status_code == 200 and "saved" in response.get_data(as_text=True)

@@ -40,6 +40,7 @@ from dashboard.domain.plans import PartInfo, build_draft, parse_goals
 from dashboard.domain.sessions import MAX_NOTES, SessionForm, parse_session
 from dashboard.domain.text import has_control
 from dashboard.domain.users import ROLES, new_user_problems
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, session_form
@@ -289,14 +290,14 @@ def _bad_field(fields: dict[str, st.SearchStrategy]) -> st.SearchStrategy:
 
 
 SESSION_BAD = {
-    "sess-pain.value": bad_scores, "sess-stress.value": bad_scores,
-    "sess-date.value": st.one_of(future_dates, st.sampled_from(
+    f"{ids.SESSION_PAIN}.value": bad_scores, f"{ids.SESSION_STRESS}.value": bad_scores,
+    f"{ids.SESSION_DATE}.value": st.one_of(future_dates, st.sampled_from(
         ["2026-02-30", "1999-01-01", "", None, "soon", 20260201, ["2026-02-01"]])),
-    "sess-notes.value": st.sampled_from(["x" * 5001, "a\x00b", "\x1b[2J", "bell\x07"]),
+    f"{ids.SESSION_NOTES}.value": st.sampled_from(["x" * 5001, "a\x00b", "\x1b[2J", "bell\x07"]),
     # (True is not here: int(True) is 1, which authorize_client accepts as client 1; still
     # checked for access, so no leak; noted in docs/SECURITY.md.)
-    "client-id.data": st.sampled_from([None, "1 OR 1=1", [1], {"id": 1}, -1, 10**12, "2.0"]),
-    "sess-editing.data": st.sampled_from([10**9, "x", [1], -5]),
+    f"{ids.CLIENT_ID}.data": st.sampled_from([None, "1 OR 1=1", [1], {"id": 1}, -1, 10**12, "2.0"]),
+    f"{ids.SESSION_EDITING}.data": st.sampled_from([10**9, "x", [1], -5]),
 }
 
 
@@ -307,7 +308,7 @@ def test_forged_session_saves_change_nothing(alice_http, db, setup, bad):
     TRIED["session save (server)"] += 1
     before = snapshot(db)
     name, value = bad
-    _refused(invoke(http, "sess-result", session_form(setup, **{name: value})))
+    _refused(invoke(http, ids.SESSION_RESULT, session_form(setup, **{name: value})))
     assert snapshot(db) == before, (name, value)
 
 
@@ -331,9 +332,9 @@ def parts(db):
 
 
 PLAN_BAD = {
-    "plan-review.value": st.one_of(st.integers(366, 10**9), st.integers(-(10**9), 0),
+    f"{ids.REVIEW}.value": st.one_of(st.integers(366, 10**9), st.integers(-(10**9), 0),
                                    st.sampled_from(["two weeks", 7.5, [14], None])),
-    "plan-notes.value": st.sampled_from(["x" * 2001, "a\x00b", "\x1b]0;title\x07"]),
+    f"{ids.NOTES}.value": st.sampled_from(["x" * 2001, "a\x00b", "\x1b]0;title\x07"]),
 }
 
 
@@ -351,10 +352,10 @@ def test_forged_plan_saves_change_nothing(alice_http, db, sqlite_people, parts, 
     TRIED["plan save (server)"] += 1
     before = snapshot(db)
     values = plan_values(sqlite_people.alice_client_id, parts, **dict([bad]))
-    _refused(invoke(http, "plan-save-result", values))
+    _refused(invoke(http, ids.SAVE_RESULT, values))
     dose = plan_values(sqlite_people.alice_client_id, parts)
-    dose["plan-dose"][0] = (dose["plan-dose"][0][0], minutes)
-    _refused(invoke(http, "plan-save-result", dose))
+    dose[ids.DOSE][0] = (dose[ids.DOSE][0][0], minutes)
+    _refused(invoke(http, ids.SAVE_RESULT, dose))
     assert snapshot(db) == before
 
 

@@ -20,6 +20,7 @@ from dashboard.db.models import AuditEntry, CareSession, Client, Episode, Goal, 
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import RED_FLAG_ITEMS, DischargeDraft, IntakeDraft
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import dependencies, find_component, invoke, open_page, text_of
 from tests.factories import ALICE, BOB, add_sessions, pdf_text
@@ -87,7 +88,7 @@ def test_life_cycle_open_flag_clear_discharge_and_reopen(any_db, people):
 
 def intake_values(client_id, **overrides):
     values = {
-        "intake-save.n_clicks": 1, "client-id.data": client_id,
+        "intake-save.n_clicks": 1, f"{ids.CLIENT_ID}.data": client_id,
         "intake-source.value": "doctor", "intake-referrer.value": "Dr Helen Ward",
         "intake-reason.value": "Back pain <b>since</b> spring",
         "intake-consent-treatment.value": True, "intake-consent-data.value": False,
@@ -120,18 +121,18 @@ def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqli
         episode_id = episode.id
     # The plan builder warns while the flag is open.
     page = open_page(http, f"/clients/{cid}").get_data(as_text=True)
-    assert "plan-red-flag" in page and "Urgent red flag open" in page
+    assert ids.PLAN_RED_FLAG in page and "Urgent red flag open" in page
     referral = [d for d in dependencies(http)
-                if any(i["id"] == "episode-referral-save" for i in d["inputs"])]
+                if any(i["id"] == ids.REFERRAL_SAVE for i in d["inputs"])]
     clearing = [d for d in dependencies(http)
-                if any(i["id"] == "episode-clear-save" for i in d["inputs"])]
-    empty = invoke(http, "episode-flag-area", deps=referral, values={
-        "episode-referral-save.n_clicks": 1, "episode-referral-note.value": " ",
-        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+                if any(i["id"] == ids.CLEAR_SAVE for i in d["inputs"])]
+    empty = invoke(http, ids.FLAG_AREA, deps=referral, values={
+        f"{ids.REFERRAL_SAVE}.n_clicks": 1, f"{ids.REFERRAL_NOTE}.value": " ",
+        f"{ids.FLAG_EPISODE}.data": episode_id, f"{ids.CLIENT_ID}.data": cid})
     assert "Enter the referral" in empty.get_data(as_text=True)
-    done = invoke(http, "episode-flag-area", deps=referral, values={
-        "episode-referral-save.n_clicks": 1, "episode-referral-note.value": "Sent to A&E",
-        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+    done = invoke(http, ids.FLAG_AREA, deps=referral, values={
+        f"{ids.REFERRAL_SAVE}.n_clicks": 1, f"{ids.REFERRAL_NOTE}.value": "Sent to A&E",
+        f"{ids.FLAG_EPISODE}.data": episode_id, f"{ids.CLIENT_ID}.data": cid})
     assert "Referral recorded" in done.get_data(as_text=True)
     with db.read() as s:
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.client_id == cid)))
@@ -139,9 +140,9 @@ def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqli
     # Bob may not record anything on Alice's client, even with the right episode id.
     http.post("/logout")
     login(http, BOB)
-    forged = invoke(http, "episode-flag-area", deps=clearing, values={
-        "episode-clear-save.n_clicks": 1, "episode-clear-note.value": "cleared",
-        "episode-flag-episode.data": episode_id, "client-id.data": cid})
+    forged = invoke(http, ids.FLAG_AREA, deps=clearing, values={
+        f"{ids.CLEAR_SAVE}.n_clicks": 1, f"{ids.CLEAR_NOTE}.value": "cleared",
+        f"{ids.FLAG_EPISODE}.data": episode_id, f"{ids.CLIENT_ID}.data": cid})
     assert forged.status_code == 403
     with db.read() as s:
         assert s.get(Episode, episode_id).flag_cleared_at is None
@@ -149,12 +150,12 @@ def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqli
 
 def discharge_values(cid, episode_id, goals, **overrides):
     values = {
-        "discharge-save.n_clicks": 1, "client-id.data": cid,
-        "discharge-episode.data": episode_id, "discharge-reason.value": "goals_met",
-        "discharge-date.date": "2026-03-01",
-        "discharge-recommendations.value": "Keep up the bridges twice a week.",
-        "discharge-goal": [({"type": "discharge-goal", "goal": g}, True) for g in goals],
-        "discharge-goal-reason": [({"type": "discharge-goal-reason", "goal": g}, None)
+        f"{ids.DISCHARGE_SAVE}.n_clicks": 1, f"{ids.CLIENT_ID}.data": cid,
+        f"{ids.DISCHARGE_EPISODE}.data": episode_id, f"{ids.DISCHARGE_REASON}.value": "goals_met",
+        f"{ids.DISCHARGE_DATE}.date": "2026-03-01",
+        f"{ids.DISCHARGE_RECOMMENDATIONS}.value": "Keep up the bridges twice a week.",
+        ids.DISCHARGE_GOAL: [({"type": ids.DISCHARGE_GOAL, "goal": g}, True) for g in goals],
+        ids.DISCHARGE_GOAL_REASON: [({"type": ids.DISCHARGE_GOAL_REASON, "goal": g}, None)
                                   for g in goals],
     }
     values.update(overrides)
@@ -174,13 +175,13 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
         goals = list(s.scalars(select(Goal.id).where(Goal.plan_version_id == final.id)))
     login(http, ALICE)
     assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
-    bad = invoke(http, "discharge-result", discharge_values(
-        cid, episode_id, goals, **{"discharge-date.date": "2026-02-01",
-                                   "discharge-reason.value": None}))
+    bad = invoke(http, ids.DISCHARGE_RESULT, discharge_values(
+        cid, episode_id, goals, **{f"{ids.DISCHARGE_DATE}.date": "2026-02-01",
+                                   f"{ids.DISCHARGE_REASON}.value": None}))
     text = bad.get_data(as_text=True)
     assert "Not discharged" in text and "last session" in text and "Choose why" in text
-    good = invoke(http, "discharge-go", discharge_values(cid, episode_id, goals))
-    assert good.get_json()["response"]["discharge-go"]["href"] == f"/clients/{cid}?view=episode"
+    good = invoke(http, ids.DISCHARGE_GO, discharge_values(cid, episode_id, goals))
+    assert good.get_json()["response"][ids.DISCHARGE_GO]["href"] == f"/clients/{cid}?view=episode"
     with db.read() as s:
         episode = s.get(Episode, episode_id)
         assert (episode.ended_on, episode.discharge_reason) == (dt.date(2026, 3, 1),
@@ -205,7 +206,7 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
 
     # A discharged client takes no new session until a new episode is opened.
     page = open_page(http, f"/clients/{cid}").get_data(as_text=True)
-    assert "Start a new episode" in page and "sess-form" not in page
+    assert "Start a new episode" in page and ids.SESSION_FORM not in page
     http.post("/logout")
     login(http, BOB)
     assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
@@ -223,14 +224,14 @@ def test_a_pain_goal_is_judged_from_the_discharge_pain(http, db, planned, tmp_pa
         s.flush()
         goals = list(s.scalars(select(Goal.id).where(Goal.plan_version_id == final.id)))
     login(http, ALICE)
-    refused = invoke(http, "discharge-result", discharge_values(cid, episode_id, goals))
+    refused = invoke(http, ids.DISCHARGE_RESULT, discharge_values(cid, episode_id, goals))
     assert "Pain at discharge is 3" in refused.get_data(as_text=True)
     with db.read() as s:
         assert s.get(Episode, episode_id).ended_on is None
     reason = "Pain 3 only after a long drive; 1-2 otherwise"
-    invoke(http, "discharge-go", discharge_values(
-        cid, episode_id, goals, **{"discharge-goal-reason": [
-            ({"type": "discharge-goal-reason", "goal": g}, reason) for g in goals]}))
+    invoke(http, ids.DISCHARGE_GO, discharge_values(
+        cid, episode_id, goals, **{ids.DISCHARGE_GOAL_REASON: [
+            ({"type": ids.DISCHARGE_GOAL_REASON, "goal": g}, reason) for g in goals]}))
     with db.read() as s:
         assert s.get(Episode, episode_id).ended_on is not None
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "episode_discharged"))
@@ -254,16 +255,16 @@ def test_progress_of_an_earlier_episode_and_forged_episode_ids(http, db, sqlite_
                       today=dt.date(2026, 6, 1))
         bob_episode = current_episode(s, sqlite_people.bob_client_id).id
     login(http, ALICE)
-    values = {"client-tabs.value": "progress", "progress-range.value": "all",
-              "client-id.data": cid}
-    earlier = invoke(http, "progress-area", {**values, "progress-episode.value": str(first)})
+    values = {f"{ids.TABS}.value": "progress", f"{ids.PROGRESS_RANGE}.value": "all",
+              f"{ids.CLIENT_ID}.data": cid}
+    earlier = invoke(http, ids.PROGRESS, {**values, f"{ids.PROGRESS_EPISODE}.value": str(first)})
     assert earlier.status_code == 200
-    area = earlier.get_json()["response"]["progress-area"]["children"]
-    sentence = text_of(find_component(area, "progress-sentence"))
+    area = earlier.get_json()["response"][ids.PROGRESS]["children"]
+    sentence = text_of(find_component(area, ids.PROGRESS_SENTENCE))
     # The earlier episode's own sessions (9 then 7), not the new episode's empty record.
     assert sentence.startswith("Pain 9 → 7 since 1 February 2026"), sentence
-    forged = invoke(http, "progress-area", {**values,
-                                            "progress-episode.value": str(bob_episode)})
+    forged = invoke(http, ids.PROGRESS, {**values,
+                                            f"{ids.PROGRESS_EPISODE}.value": str(bob_episode)})
     assert forged.status_code == 403
 
 

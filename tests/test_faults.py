@@ -37,6 +37,7 @@ from dashboard.db.backup import backup, restore
 from dashboard.db.consistency import consistency_problems
 from dashboard.db.engine import Database
 from dashboard.db.models import CareSession, Client, PlanItem, PlanVersion, StrategyPart
+from dashboard.pages.client import ids
 from tests.conftest import PASSWORD, _prepare, login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, make_people
@@ -58,21 +59,23 @@ def _figures(name: str, **figures: object) -> None:
 
 
 def _session_values(client_id: int, note: str, day: dt.date) -> dict:
-    return {"sess-form.n_submit": 1, "client-id.data": client_id, "sess-editing.data": None,
-            "sess-date.value": day.isoformat(), "sess-pain.value": 5, "sess-stress.value": 4,
-            "sess-notes.value": note, "sess-q-include.value": [], "sess-q": [],
-            "sess-q-error": [({"type": "sess-q-error", "instrument": k}, None)
-                             for k in ("PSS10", "PHQ9", "GAD7")]}
+    return {f"{ids.SESSION_FORM}.n_submit": 1, f"{ids.CLIENT_ID}.data": client_id,
+            f"{ids.SESSION_EDITING}.data": None, f"{ids.SESSION_DATE}.value": day.isoformat(),
+            f"{ids.SESSION_PAIN}.value": 5, f"{ids.SESSION_STRESS}.value": 4,
+            f"{ids.SESSION_NOTES}.value": note, f"{ids.SESSION_Q_INCLUDE}.value": [],
+            ids.SESSION_Q_ITEM: [],
+            ids.SESSION_Q_ERROR: [({"type": ids.SESSION_Q_ERROR, "instrument": k}, None)
+                                  for k in ("PSS10", "PHQ9", "GAD7")]}
 
 
 def _plan_values(client_id: int, heat_id: int, note: str) -> dict:
-    return {"client-id.data": client_id, "plan-save.n_clicks": 1,
-            "plan-include": [({"type": "plan-include", "part": heat_id}, True)],
-            "plan-dose": [({"type": "plan-dose", "part": heat_id, "field": f}, v)
+    return {f"{ids.CLIENT_ID}.data": client_id, f"{ids.SAVE}.n_clicks": 1,
+            ids.INCLUDE: [({"type": ids.INCLUDE, "part": heat_id}, True)],
+            ids.DOSE: [({"type": ids.DOSE, "part": heat_id, "field": f}, v)
                           for f, v in (("minutes_min", 15), ("minutes_max", 20),
                                        ("times_per_day", 2), ("days_per_week", 7))],
-            "plan-part-error": [({"type": "plan-part-error", "part": heat_id}, None)],
-            "plan-review.value": 14, "plan-notes.value": note}
+            ids.PART_ERROR: [({"type": ids.PART_ERROR, "part": heat_id}, None)],
+            f"{ids.REVIEW}.value": 14, f"{ids.NOTES}.value": note}
 
 
 def _settle(database: Database) -> None:
@@ -130,11 +133,11 @@ def test_postgresql_restart_under_twenty_writers(app, password_hash):
             while time.monotonic() < deadline:
                 note = f"w{i}-{n}"
                 if n % 4 == 3:
-                    payload = build_payload(deps, "plan-save-result", _plan_values(
+                    payload = build_payload(deps, ids.SAVE_RESULT, _plan_values(
                         people.alice_client_id, heat, note))
                     expect = "Saved as version"
                 else:
-                    payload = build_payload(deps, "sess-result", _session_values(
+                    payload = build_payload(deps, ids.SESSION_RESULT, _session_values(
                         people.alice_client_id, note, dt.date(2026, 1, 6)
                         + dt.timedelta(days=n % 40)))
                     expect = "saved."
@@ -407,7 +410,7 @@ def test_a_worker_killed_mid_plan_save_leaves_no_half_version(gunicorn_app, db, 
         n = 0
         while not stop.is_set():
             note = f"g{i}-{n}"
-            payload = build_payload(deps, "plan-save-result", _plan_values(
+            payload = build_payload(deps, ids.SAVE_RESULT, _plan_values(
                 sqlite_people.alice_client_id, heat, note))
             try:
                 response = browser.post(f"{base}/_dash-update-component", json=payload,

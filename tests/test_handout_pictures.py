@@ -14,6 +14,7 @@ from dashboard.domain.catalogue import DRAWINGS, content_hash
 from dashboard.handout.documents import make_handout
 from dashboard.handout.pictures import PictureFetcher
 from dashboard.handout.render import html_to_pdf, render_html
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ALICE, make_client_link
@@ -122,10 +123,11 @@ def _images(node):
 
 def test_the_plan_builder_shows_a_thumbnail_with_its_words(http, db, sqlite_people):
     login(http, ALICE)
-    response = invoke(http, "plan-area", {"client-tabs.value": "plan", "plan-drawn.data": None,
-                                          "client-id.data": sqlite_people.alice_client_id})
+    response = invoke(http, ids.PLAN_AREA, {
+        f"{ids.TABS}.value": "plan", f"{ids.PLAN_DRAWN}.data": None,
+        f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id})
     assert response.status_code == 200
-    images = _images(response.get_json()["response"]["plan-area"]["children"])
+    images = _images(response.get_json()["response"][ids.PLAN_AREA]["children"])
     with db.read() as s:
         pictured = [p for p in s.scalars(select(StrategyPart).order_by(StrategyPart.id))
                     if p.picture_sha256]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from dashboard.context import content_disposition
 from dashboard.db.models import Client, HandoutRecord
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -73,10 +74,10 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
         ("clients-table", {"clients-practitioner.value": forged,
                            "clients-pages.active_page": forged}),
         ("overview-body", {"overview-practitioner.value": forged}),
-        ("team-area", {"team-reassign.n_clicks": 1, "team-practitioner.value": forged,
-                       "client-id.data": sqlite_people.alice_client_id}),
-        ("team-area", {"team-share.n_clicks": 1, "team-share-with.value": forged,
-                       "client-id.data": sqlite_people.alice_client_id}),
+        (ids.TEAM, {f"{ids.TEAM_REASSIGN}.n_clicks": 1, f"{ids.TEAM_PRACTITIONER}.value": forged,
+                       f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}),
+        (ids.TEAM, {f"{ids.TEAM_SHARE}.n_clicks": 1, f"{ids.TEAM_SHARE_WITH}.value": forged,
+                       f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}),
         ("bg-admin-table", {"bg-admin-pages.active_page": forged}),
     ]
     for output, values in calls:

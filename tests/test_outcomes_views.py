@@ -13,6 +13,7 @@ from dashboard.db.sessions import save_session, session_context
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import DischargeDraft
 from dashboard.domain.sessions import SessionInput
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ALICE
@@ -110,9 +111,9 @@ def test_progress_marks_reliable_change_and_says_it(http, db, sqlite_people):
         record(s, cid, 1, 6)
         record(s, cid, 2, 5, PHQ9=11, GAD7=7)
     login(http, ALICE)
-    values = {"client-tabs.value": "progress", "progress-range.value": "all",
-              "client-id.data": cid}
-    body = unescaped(invoke(http, "progress-area", values))
+    values = {f"{ids.TABS}.value": "progress", f"{ids.PROGRESS_RANGE}.value": "all",
+              f"{ids.CLIENT_ID}.data": cid}
+    body = unescaped(invoke(http, ids.PROGRESS, values))
     # The example: 14 -> 11 is noise, and the page says so in words.
     assert ("PHQ-9 14 → 11: no reliable change (a change of 3 is within measurement noise; "
             "reliable change is 6 points or more).") in body
@@ -122,8 +123,8 @@ def test_progress_marks_reliable_change_and_says_it(http, db, sqlite_people):
     assert "<b>No reliable change</b>" in body and "<b>Reliable recovery</b>" in body
     assert "caseness 10" in body and "caseness 8" in body
     # A narrower range (here: no session in it) still judges the whole episode.
-    values["progress-range.value"] = "30"
-    body = unescaped(invoke(http, "progress-area", values))
+    values[f"{ids.PROGRESS_RANGE}.value"] = "30"
+    body = unescaped(invoke(http, ids.PROGRESS, values))
     assert "PHQ-9 14 → 11: no reliable change" in body
 
 

@@ -52,6 +52,7 @@ from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from dashboard.domain.privacy import add_years, clean_reason, confirmation_matches
 from dashboard.handout.documents import make_handout
 from dashboard.jobs import job_cache
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE, BOB, make_client
@@ -70,8 +71,9 @@ def as_user(uid: int, role: str) -> CurrentUser:
 
 
 def _bg(http, client_id, reason):
-    return invoke(http, "bg-result", {"bg-open.n_clicks": 1, "bg-reason.value": reason,
-                                      "bg-client-id.data": client_id})
+    return invoke(http, ids.BG_RESULT, {f"{ids.BG_OPEN}.n_clicks": 1,
+                                        f"{ids.BG_REASON}.value": reason,
+                                        f"{ids.BG_CLIENT_ID}.data": client_id})
 
 
 def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_flagged(
@@ -93,12 +95,12 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
 
     answer = json.loads(_bg(http, dave, "Covering Bob's clinic; client rang in pain")
                         .get_data(as_text=True))
-    assert answer["response"]["bg-go"]["href"] == f"/clients/{dave}"
+    assert answer["response"][ids.BG_GO]["href"] == f"/clients/{dave}"
     body = open_page(http, f"/clients/{dave}").get_data(as_text=True)
     assert "Dave Bobson" in body and "Covering a colleague" in body
     # A write under break glass: archiving; flagged too.
-    assert invoke(http, "client-archive", {"client-archive.n_clicks": 1,
-                                           "client-id.data": dave}).status_code == 200
+    assert invoke(http, ids.ARCHIVE, {f"{ids.ARCHIVE}.n_clicks": 1,
+                                           f"{ids.CLIENT_ID}.data": dave}).status_code == 200
     # Lists stay the caller's own: break glass opens one record, deliberately.
     with db.read() as s:
         listed = {r.id for r in list_clients(s, as_user(sqlite_people.alice_id, "practitioner"),
@@ -217,12 +219,12 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
         save_day(s, client_id=planned, episode_id=episode.id, link_id=None,
                  day=DayLog(dt.date(2026, 3, 3), None, 2, frozenset()), now=utcnow())
     login(http, ALICE)
-    response = invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
-                                                 "client-id.data": planned})
+    response = invoke(http, ids.COPY_FILE, {f"{ids.COPY}.n_clicks": 1,
+                                                 f"{ids.CLIENT_ID}.data": planned})
     assert response.status_code == 200
     answer = json.loads(response.get_data(as_text=True))["response"]
-    assert "14 sessions" in json.dumps(answer["client-copy-status"])
-    data = answer["client-copy-file"]["data"]
+    assert "14 sessions" in json.dumps(answer[ids.COPY_STATUS])
+    data = answer[ids.COPY_FILE]["data"]
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(data["content"])))
     assert data["filename"].endswith(".zip")
     assert set(archive.namelist()) == {"README.txt", "record.pdf", "sessions.csv", "fhir.json",
@@ -263,8 +265,8 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
         s.add(ClientShare(client_id=planned, practitioner_id=sqlite_people.bob_id))
     http.post("/logout")
     login(http, BOB)
-    assert invoke(http, "client-copy-file", {"client-copy.n_clicks": 1,
-                                             "client-id.data": planned}).status_code == 403
+    assert invoke(http, ids.COPY_FILE, {f"{ids.COPY}.n_clicks": 1,
+                                             f"{ids.CLIENT_ID}.data": planned}).status_code == 403
 
 
 # --- Retention ----------------------------------------------------------------------------
@@ -294,18 +296,18 @@ def test_records_past_retention(any_db, people):
         erased = client("Erased", archived=True, archived_on=dt.date(2010, 1, 1),
                         erased_at=utcnow())
         s.flush()
-        ids = {c.given_name: c.id for c in (old_archive, recent_archive, discharged,
-                                              old_discharged, open_old, erased)}
+        by_name = {c.given_name: c.id for c in (old_archive, recent_archive, discharged,
+                                                  old_discharged, open_old, erased)}
     with any_db.read() as s:
         rows = records_past_retention(s, today, 8)  # longest overdue first
         assert [r.full_name for r in rows] == ["OldDischarged R", "OldArchive R"]
         assert [r.kept_until for r in rows] == [dt.date(2029, 3, 1), dt.date(2029, 5, 1)]
         assert [r.id for r in records_past_retention(s, today, 5)] == [
-            ids["OldDischarged"], ids["OldArchive"], ids["RecentArchive"]]
+            by_name["OldDischarged"], by_name["OldArchive"], by_name["RecentArchive"]]
         assert records_past_retention(s, today, 10) == []
-        assert ids["Discharged"] in [r.id for r in records_past_retention(s, today, 4)]
-        assert ids["OpenOld"] not in [r.id for r in records_past_retention(s, today, 1)]
-        assert ids["Erased"] not in [r.id for r in records_past_retention(s, today, 1)]
+        assert by_name["Discharged"] in [r.id for r in records_past_retention(s, today, 4)]
+        assert by_name["OpenOld"] not in [r.id for r in records_past_retention(s, today, 1)]
+        assert by_name["Erased"] not in [r.id for r in records_past_retention(s, today, 1)]
     assert add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
 
 
@@ -336,12 +338,12 @@ def test_retention_setting_is_validated_saved_audited_and_admins_only(http, db, 
 def test_archiving_sets_and_clears_the_archive_date(http, db, sqlite_people):
     login(http, ALICE)
     carol = sqlite_people.alice_client_id
-    values = {"client-archive.n_clicks": 1, "client-id.data": carol}
-    invoke(http, "client-archive", values)
+    values = {f"{ids.ARCHIVE}.n_clicks": 1, f"{ids.CLIENT_ID}.data": carol}
+    invoke(http, ids.ARCHIVE, values)
     with db.read() as s:
         client = s.get(Client, carol)
         assert client.archived and client.archived_on is not None
-    invoke(http, "client-archive", values)
+    invoke(http, ids.ARCHIVE, values)
     with db.read() as s:
         client = s.get(Client, carol)
         assert not client.archived and client.archived_on is None

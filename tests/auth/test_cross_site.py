@@ -4,6 +4,7 @@ a GET (a link, an image or a redirect from another site can make the browser sen
 from sqlalchemy import func, select
 
 from dashboard.db.models import AuditEntry, Client, HandoutRecord, LoginSession
+from dashboard.pages.client import ids
 from tests.conftest import PASSWORD, login
 from tests.factories import ALICE
 
@@ -11,10 +12,10 @@ NO_BROWSER_HEADERS = {"Sec-Fetch-Site": ""}  # overrides the test client's same-
 
 
 def _archive(http, client_id, headers):
-    values = {"client-id.data": client_id, "client-archive.n_clicks": 1}
+    values = {f"{ids.CLIENT_ID}.data": client_id, f"{ids.ARCHIVE}.n_clicks": 1}
     from tests.dash_client import build_payload, dependencies
 
-    payload = build_payload(dependencies(http), "client-archive-result", values)
+    payload = build_payload(dependencies(http), ids.ARCHIVE_RESULT, values)
     return http.post("/_dash-update-component", json=payload, headers=headers)
 
 

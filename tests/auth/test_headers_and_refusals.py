@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from dashboard.db.engine import Database
 from dashboard.db.models import AuditEntry, CareSession
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ALICE
@@ -68,8 +69,9 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
     with db.read() as s:
         before = s.scalar(select(func.count()).select_from(CareSession))
     response = invoke(http, "sess-date-error", {
-        "client-id.data": sqlite_people.bob_client_id, "sess-save.n_clicks": 1,
-        "sess-pain.value": 5, "sess-stress.value": 5, "sess-date.value": "2026-03-01"})
+        f"{ids.CLIENT_ID}.data": sqlite_people.bob_client_id, f"{ids.SESSION_SAVE}.n_clicks": 1,
+        f"{ids.SESSION_PAIN}.value": 5, f"{ids.SESSION_STRESS}.value": 5,
+        f"{ids.SESSION_DATE}.value": "2026-03-01"})
     assert response.status_code == 403
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(CareSession)) == before

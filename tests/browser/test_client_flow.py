@@ -3,6 +3,7 @@ a changed dose, version 2 in the history; bad input shows messages and saves not
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -41,38 +42,38 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     expect(heading).to_have_text("Maya <b>Stone</b>")
     expect(page.locator("#client-tabs-episode")).to_contain_text("Low back pain with work")
     page.get_by_text("Plan", exact=True).click()
-    expect(page.locator("#plan-heading")).to_contain_text("none yet")
+    expect(page.locator(f"#{ids.HEADING}")).to_contain_text("none yet")
 
     # Nothing chosen: refused with a message.
     page.get_by_role("button", name="Save plan").click()
-    expect(page.locator("#plan-items-error")).to_contain_text("Choose at least one part")
+    expect(page.locator(f"#{ids.ITEMS_ERROR}")).to_contain_text("Choose at least one part")
 
     page.get_by_label("Start from a template").select_option(label=(
         "Desk worker: Long hours seated: set up the desk, move and strengthen, ease tension."))
     page.get_by_role("button", name="Use template").click()
-    expect(page.locator("#plan-template-result")).to_contain_text("Desk worker")
+    expect(page.locator(f"#{ids.TEMPLATE_RESULT}")).to_contain_text("Desk worker")
     heat_row = page.locator(".plan-part").filter(has_text="Heat").first
     expect(heat_row.get_by_role("checkbox")).to_be_checked()
     expect(heat_row.get_by_label("Minutes (from)")).to_have_value("15")
     # Looking at another view and coming back keeps the unsaved plan as it was.
-    page.locator("#client-tabs").get_by_text("Sessions", exact=True).click()
-    page.locator("#client-tabs").get_by_text("Plan", exact=True).click()
+    page.locator(f"#{ids.TABS}").get_by_text("Sessions", exact=True).click()
+    page.locator(f"#{ids.TABS}").get_by_text("Plan", exact=True).click()
     expect(heat_row.get_by_role("checkbox")).to_be_checked()
     page.get_by_role("button", name="Save plan").click()
-    expect(page.locator("#plan-save-result")).to_contain_text("Saved as version 1")
+    expect(page.locator(f"#{ids.SAVE_RESULT}")).to_contain_text("Saved as version 1")
     assert_accessible(axe, page)
 
     # A dose out of range is refused next to the part.
     heat_row.get_by_label("Minutes (to)").fill("300")
     page.get_by_role("button", name="Save plan").click()
     expect(heat_row.locator(".field-error")).to_contain_text("between 1 and 240")
-    expect(page.locator("#plan-save-result")).to_contain_text("not saved")
+    expect(page.locator(f"#{ids.SAVE_RESULT}")).to_contain_text("not saved")
 
     heat_row.get_by_label("Minutes (to)").fill("20")
     heat_row.get_by_label("Times per day").fill("3")
     page.get_by_role("button", name="Save plan").click()
-    expect(page.locator("#plan-save-result")).to_contain_text("Saved as version 2")
-    history = page.locator("#plan-history")
+    expect(page.locator(f"#{ids.SAVE_RESULT}")).to_contain_text("Saved as version 2")
+    history = page.locator(f"#{ids.HISTORY}")
     expect(history).to_contain_text("Version 2")
     expect(history).to_contain_text(
         "Heat: 15-20 minutes, twice a day, every day → 15-20 minutes, 3 times a day, every day")

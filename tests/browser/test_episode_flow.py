@@ -7,6 +7,7 @@ import subprocess
 from playwright.sync_api import Page, expect
 
 from dashboard.db.summary import current_episode
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, add_sessions
 
@@ -39,14 +40,14 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
     assert_accessible(axe, page)
     page.get_by_role("button", name="Record intake").click()
 
-    stop = page.locator("#red-flag-stop")
+    stop = page.locator(f"#{ids.RED_FLAG_STOP}")
     expect(stop).to_contain_text("Stop: refer for urgent care now")
     expect(stop).to_contain_text("Numbness around the genitals")
     page.get_by_role("button", name="Record referral").click()
-    expect(page.locator("#episode-flag-error")).to_contain_text("Enter the referral")
+    expect(page.locator(f"#{ids.FLAG_ERROR}")).to_contain_text("Enter the referral")
     page.get_by_label("Record the urgent referral").fill("Sent to A&E at St Mary's, 10:40")
     page.get_by_role("button", name="Record referral").click()
-    expect(page.locator("#red-flag-referred")).to_contain_text("Sent to A&E at St Mary's")
+    expect(page.locator(f"#{ids.RED_FLAG_REFERRED}")).to_contain_text("Sent to A&E at St Mary's")
     assert_accessible(axe, page)
 
     # The home page lists the open red flag first.

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from dashboard.db.models import Client
 from dashboard.db.sessions import save_session, session_context
 from dashboard.domain.sessions import SessionInput
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -29,14 +30,14 @@ def test_the_header_and_the_alert_change_as_soon_as_a_save_is_done(
     cid = first_session(db, sqlite_people)
     sign_in(page, server_url, ALICE)
     page.goto(f"{server_url}/clients/{cid}")
-    badges, facts = page.locator("#client-header-badges"), page.locator("#client-header-facts")
+    badges, facts = page.locator(f"#{ids.HEADER_BADGES}"), page.locator(f"#{ids.HEADER_FACTS}")
     expect(badges).to_contain_text("Not enough data")
     expect(facts).to_contain_text("Latest pain 8")
 
     page.get_by_label("Pain (0-10)").fill("3")
     page.get_by_label("Stress (0-10)").fill("2")
     page.get_by_role("button", name="Save session").click()
-    expect(page.locator("#sess-result")).to_contain_text("saved")
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text("saved")
     expect(badges).to_contain_text("Improving")  # 8 -> 3: 5 points and 62% better
     expect(facts).to_contain_text("Latest pain 3 (-5)")
 

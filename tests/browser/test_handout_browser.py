@@ -2,6 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
 
@@ -20,7 +21,7 @@ def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlit
     path = tmp_path / "handout.pdf"
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
-    expect(page.locator("#handout-status")).to_contain_text("Handout ready: version 1")
+    expect(page.locator(f"#{ids.HANDOUT_STATUS}")).to_contain_text("Handout ready: version 1")
     expect(page.locator("#handout-history li")).to_have_count(1)
     assert_accessible(axe, page)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ADMIN, ALICE
 
@@ -23,13 +24,13 @@ def test_practitioner_breaks_glass_with_a_reason(page: Page, server_url, sqlite_
 
     expect(page.get_by_role("heading", name="This client is not in your care")).to_be_visible()
     page.get_by_role("button", name="Open the record for today").click()
-    expect(page.locator("#bg-reason-error")).to_contain_text("at least 10 characters")
+    expect(page.locator(f"#{ids.BG_REASON_ERROR}")).to_contain_text("at least 10 characters")
     assert_accessible(axe, page)
     page.get_by_label("Reason for opening this record").fill(
         "Covering Bob's clinic today; the client rang with worse pain.")
     page.get_by_role("button", name="Open the record for today").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dave Bobson")
-    expect(page.locator("#covering-banner")).to_contain_text("Covering a colleague")
+    expect(page.locator(f"#{ids.COVERING_BANNER}")).to_contain_text("Covering a colleague")
     # A colleague covering may not take the client's copy (their practitioner or an admin).
     expect(page.get_by_role("button", name="Client's copy (ZIP)")).to_have_count(0)
     assert_accessible(axe, page)
@@ -47,7 +48,7 @@ def test_admin_takes_a_copy_then_erases_a_client_typing_the_name(page: Page, ser
     path = tmp_path / "copy.zip"
     download.value.save_as(path)
     assert "record.pdf" in zipfile.ZipFile(path).namelist()
-    expect(page.locator("#client-copy-status")).to_contain_text("Ready")
+    expect(page.locator(f"#{ids.COPY_STATUS}")).to_contain_text("Ready")
 
     page.get_by_role("link", name="Erase this record…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Erase Carol Alison's record")

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -28,7 +29,7 @@ def test_progress_page_draws_the_timeline(page: Page, server_url, demo, axe):
     page.goto(f"{server_url}/clients/1")
     expect(page.locator(".safety-alert")).to_be_visible()  # the demo's item-9 alert
     page.get_by_text("Progress", exact=True).click()
-    sentence = page.locator("#progress-sentence")
+    sentence = page.locator(f"#{ids.PROGRESS_SENTENCE}")
     expect(sentence).to_contain_text("Pain")
     expect(page.locator("#progress-timeline .main-svg").first).to_be_visible()
     expect(page.locator("#progress-timeline .scatterlayer .trace").first).to_be_attached()

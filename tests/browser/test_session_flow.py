@@ -5,8 +5,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
+
+SAVED = re.compile(r"Session of .* saved")
 
 
 def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sqlite_people,
@@ -24,8 +27,8 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
         page.keyboard.press("Tab")
         page.keyboard.type(value)
     page.keyboard.press("Enter")
-    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
-    table = page.locator("#sess-history-table")
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text(SAVED)
+    table = page.locator(f"#{ids.SESSION_HISTORY_TABLE}")
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table.locator("tbody tr").first).to_contain_text("3/7 prescribed days (1 part)")
     expect(page.get_by_label("Pain (0-10)")).to_have_value("")  # ready for the next one
@@ -50,14 +53,14 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
         expect(checked).to_have_count(item)  # let Dash redraw before the next key
     page.get_by_label("Notes", exact=True).focus()
     page.keyboard.press("Control+Enter")
-    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text(SAVED)
     expect(table.locator("tbody tr")).to_have_count(2)
     # Issue 17, item 7: the alert is where the practitioner's eyes are, not a screen's
     # height above the form they were typing in: it takes the focus and is in view.
-    new_alert = page.locator("#safety-alert-new")
+    new_alert = page.locator(f"#{ids.ALERT_NEW}")
     expect(new_alert).to_be_focused()
     expect(new_alert).to_be_in_viewport()
-    expect(page.locator("#sess-result")).to_contain_text("A safety alert is open")
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text("A safety alert is open")
     alert = page.locator(".safety-alert")
     expect(alert).to_contain_text("Safety alert")
     expect(alert).to_contain_text("Call the crisis line on 116 123.")
@@ -100,7 +103,7 @@ def test_a_long_history_takes_the_new_session_on_top(page: Page, server_url, db,
         page.keyboard.press("Tab")
         page.keyboard.type(value)
     page.keyboard.press("Enter")
-    expect(page.locator("#sess-result")).to_contain_text(re.compile(r"Session of .* saved"))
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text(SAVED)
     expect(rows.first.locator("td").nth(1)).to_have_text("2")
     expect(rows).to_have_count(HISTORY_LIMIT)
     expect(rows.last).to_contain_text("17 Jan 2026")

@@ -11,6 +11,7 @@ from dashboard.db.plans import save_plan_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -44,12 +45,12 @@ def test_saving_activities_leaves_the_session_form_alone(page: Page, server_url,
     pain.fill("5")  # typed in the session form, not saved
     activities.fill("Lifting\nWalking the dog\nSitting through a film")
     page.get_by_role("button", name="Save activities").click()
-    expect(page.locator("#sess-activities-result")).to_have_text("Activities saved.")
+    expect(page.locator(f"#{ids.ACTIVITIES_RESULT}")).to_have_text("Activities saved.")
     expect(page.get_by_label("Walking the dog")).to_be_visible()
     expect(page.get_by_label("Lifting")).to_be_visible()
     page.wait_for_load_state("networkidle")
     # The session form neither complained nor lost what was typed.
-    expect(page.locator("#sess-result")).to_be_empty()
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_be_empty()
     expect(page.locator("#sess-pain-error")).to_be_empty()
     expect(pain).to_have_value("5")
     assert_accessible(axe, page)
@@ -66,11 +67,12 @@ def test_focus_starts_at_pain_the_date_comes_after_and_errors_are_announced(
     # Scores first, then the rest; the date (today) only after the scores.
     page.keyboard.type("12")  # out of range
     page.keyboard.press("Tab")
-    assert focused_id(page) == "sess-stress"
+    assert focused_id(page) == ids.SESSION_STRESS
     page.keyboard.type("4")
     order = page.evaluate("""() => [...document.querySelectorAll(
         '#sess-form input, #sess-form textarea')].filter(e => e.offsetParent).map(e => e.id)""")
-    assert order.index("sess-date") > order.index("sess-stress") > order.index("sess-pain")
+    assert (order.index(ids.SESSION_DATE) > order.index(ids.SESSION_STRESS)
+            > order.index(ids.SESSION_PAIN))
     expect(page.get_by_label("Session date")).to_have_value(dt.date.today().isoformat())
 
     page.keyboard.press("Enter")
@@ -85,7 +87,7 @@ def test_focus_starts_at_pain_the_date_comes_after_and_errors_are_announced(
 
     pain.fill("6")
     page.keyboard.press("Enter")
-    expect(page.locator("#sess-result")).to_contain_text("saved")
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text("saved")
     expect(pain).not_to_have_attribute("aria-invalid", "true")
 
 
@@ -102,18 +104,18 @@ def test_a_session_is_deleted_only_once_confirmed(page: Page, server_url, db, sq
                      data=SessionInput(dt.date.today(), 5, 4, {}, {}))
     sign_in(page, server_url, ALICE)
     page.goto(f"{server_url}/clients/{cid}")
-    delete = page.locator("#sess-history-table").get_by_role("button", name="Delete")
+    delete = page.locator(f"#{ids.SESSION_HISTORY_TABLE}").get_by_role("button", name="Delete")
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     delete.click()
     page.wait_for_load_state("networkidle")
     assert asked and asked[0].startswith("Delete the session of")
-    expect(page.locator("#sess-result")).to_be_empty()
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_be_empty()
     with db.read() as s:
         assert s.scalar(select(CareSession.deleted_at)) is None  # "Cancel" sent nothing
 
     page.once("dialog", lambda d: d.accept())
     delete.click()
-    expect(page.locator("#sess-result")).to_contain_text("Session deleted")
+    expect(page.locator(f"#{ids.SESSION_RESULT}")).to_contain_text("Session deleted")
     with db.read() as s:
         assert s.scalar(select(CareSession.deleted_at)) is not None

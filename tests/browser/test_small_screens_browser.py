@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -68,7 +69,7 @@ def test_a_phone_never_scrolls_sideways_and_the_navbar_folds_into_a_menu(
                 timeout=60_000)
         scroll, inner = page_width(page)
         assert scroll <= inner, f"{path} scrolls sideways at 390 px: {scroll} > {inner}"
-    history = page.locator("#sess-history-table")
+    history = page.locator(f"#{ids.SESSION_HISTORY_TABLE}")
     page.goto(f"{server_url}/clients/1")
     expect(history).to_be_visible()
     cell = history.locator("tbody tr").first.locator("td[data-label='By']").bounding_box()

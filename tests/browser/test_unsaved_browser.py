@@ -3,6 +3,7 @@ left behind (issue 19, item 2)."""
 
 from playwright.sync_api import Dialog, Page, expect
 
+from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -15,9 +16,9 @@ def test_plan_messages_only_after_save_and_unsaved_edits_are_guarded(
     save = page.get_by_role("button", name="Save plan")
     expect(save).to_be_visible()
     page.wait_for_load_state("networkidle")
-    result, marker = page.locator("#plan-save-result"), page.locator("#plan-unsaved")
+    result, marker = page.locator(f"#{ids.SAVE_RESULT}"), page.locator(f"#{ids.PLAN_UNSAVED}")
     expect(result).to_be_empty()  # nothing saved, nothing said
-    expect(page.locator("#plan-items-error")).to_be_empty()
+    expect(page.locator(f"#{ids.ITEMS_ERROR}")).to_be_empty()
     expect(marker).to_be_hidden()
 
     page.get_by_label("Heat", exact=True).check()

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 
 from dashboard.db.models import Clinic
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -82,20 +83,21 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
 
     carol = sqlite_people.alice_client_id
     login(http, ADMIN)
-    base = {"client-id.data": carol, "team-practitioner.value": str(sqlite_people.bob_id),
-            "team-share-with.value": str(sqlite_people.alice_id), "team-unshare": []}
-    assert "Reassigned" in invoke(http, "team-result", base,
-                                  triggered="team-reassign.n_clicks").get_data(as_text=True)
+    base = {f"{ids.CLIENT_ID}.data": carol,
+            f"{ids.TEAM_PRACTITIONER}.value": str(sqlite_people.bob_id),
+            f"{ids.TEAM_SHARE_WITH}.value": str(sqlite_people.alice_id), ids.TEAM_UNSHARE: []}
+    assert "Reassigned" in invoke(http, ids.TEAM_RESULT, base,
+                                  triggered=f"{ids.TEAM_REASSIGN}.n_clicks").get_data(as_text=True)
     alice = http.application.test_client()
     login(alice, ALICE)
     assert "not in your care" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
-    body = invoke(http, "team-result", base, triggered="team-share.n_clicks").get_data(
+    body = invoke(http, ids.TEAM_RESULT, base, triggered=f"{ids.TEAM_SHARE}.n_clicks").get_data(
         as_text=True)
     assert "Shared" in body and "Alice Practitioner" in body
     assert "Carol Alison" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
     trigger = f'{{"type":"team-unshare","user":{sqlite_people.alice_id}}}.n_clicks'
-    base["team-unshare"] = [({"type": "team-unshare", "user": sqlite_people.alice_id}, 1)]
-    assert "No longer shared" in invoke(http, "team-result", base,
+    base[ids.TEAM_UNSHARE] = [({"type": ids.TEAM_UNSHARE, "user": sqlite_people.alice_id}, 1)]
+    assert "No longer shared" in invoke(http, ids.TEAM_RESULT, base,
                                         triggered=trigger).get_data(as_text=True)
     assert "not in your care" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
     with db.read() as s:
@@ -104,8 +106,8 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
         assert {"client_reassigned", "client_shared", "client_unshared"} <= actions
         assert s.scalar(select(func.count()).select_from(AuditEntry)) > 3
     # A practitioner cannot do any of it.
-    assert invoke(alice, "team-result", base,
-                  triggered="team-share.n_clicks").status_code == 403
+    assert invoke(alice, ids.TEAM_RESULT, base,
+                  triggered=f"{ids.TEAM_SHARE}.n_clicks").status_code == 403
 
 
 def test_templates_are_created_edited_and_retired(http, db, sqlite_people):

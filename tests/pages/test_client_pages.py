@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
@@ -20,7 +21,7 @@ def parts(db):
 
 def test_saving_a_plan_makes_a_version_and_audits_it(http, db, sqlite_people, parts):
     login(http, ALICE)
-    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts))
+    response = invoke(http, ids.SAVE_RESULT, plan_values(sqlite_people.alice_client_id, parts))
     assert response.status_code == 200, response.data[:300]
     assert "Saved as version 1" in response.get_data(as_text=True)
     with db.read() as s:
@@ -31,7 +32,7 @@ def test_saving_a_plan_makes_a_version_and_audits_it(http, db, sqlite_people, pa
         audit = s.scalar(select(AuditEntry).where(AuditEntry.action == "plan_saved"))
         assert audit.client_id == sqlite_people.alice_client_id and audit.user_id is not None
     # Same plan again: nothing to save.
-    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts))
+    response = invoke(http, ids.SAVE_RESULT, plan_values(sqlite_people.alice_client_id, parts))
     assert "Nothing has changed" in response.get_data(as_text=True)
 
 
@@ -39,32 +40,32 @@ def test_bad_plan_input_is_refused_and_saves_nothing(http, db, sqlite_people, pa
     login(http, ALICE)
     heat = parts["heat"].id
     bad = plan_values(sqlite_people.alice_client_id, parts, **{
-        "plan-dose": [({"type": "plan-dose", "part": heat, "field": "minutes_min"}, 500)],
-        "plan-review.value": 0,
-        "plan-goal-pain.value": 3,
-        "plan-goal-pain-date.value": "2020-01-01",
+        ids.DOSE: [({"type": ids.DOSE, "part": heat, "field": "minutes_min"}, 500)],
+        f"{ids.REVIEW}.value": 0,
+        f"{ids.GOAL_PAIN}.value": 3,
+        f"{ids.GOAL_PAIN_DATE}.value": "2020-01-01",
     })
-    body = invoke(http, "plan-save-result", bad).get_data(as_text=True)
+    body = invoke(http, ids.SAVE_RESULT, bad).get_data(as_text=True)
     assert "was not saved" in body
     assert "between 1 and 240" in body and "between 1 and 365" in body
     assert "cannot be in the past" in body
-    nothing = plan_values(sqlite_people.alice_client_id, parts, **{"plan-include": []})
-    assert "Choose at least one part" in invoke(http, "plan-save-result", nothing).get_data(
+    nothing = plan_values(sqlite_people.alice_client_id, parts, **{ids.INCLUDE: []})
+    assert "Choose at least one part" in invoke(http, ids.SAVE_RESULT, nothing).get_data(
         as_text=True)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(PlanVersion)) == 0
 
 
-@pytest.mark.parametrize("output", ["plan-save-result", "client-archive-result",
-                                    "plan-template-result", "plan-version-body"])
+@pytest.mark.parametrize("output", [ids.SAVE_RESULT, ids.ARCHIVE_RESULT,
+                                    ids.TEMPLATE_RESULT, ids.VERSION_BODY])
 def test_forged_client_id_gets_403_and_no_data(http, db, sqlite_people, parts, output):
     login(http, ALICE)
     values = plan_values(sqlite_people.bob_client_id, parts, **{
-        "client-archive.n_clicks": 1, "plan-apply-template.n_clicks": 1,
-        "plan-template.value": "1",
-        "plan-view": [({"type": "plan-view", "version": 1}, 1)],
+        f"{ids.ARCHIVE}.n_clicks": 1, f"{ids.APPLY_TEMPLATE}.n_clicks": 1,
+        f"{ids.TEMPLATE}.value": "1",
+        ids.VIEW: [({"type": ids.VIEW, "version": 1}, 1)],
     })
-    triggered = '{"type":"plan-view","version":1}.n_clicks' if output == "plan-version-body" \
+    triggered = '{"type":"plan-view","version":1}.n_clicks' if output == ids.VERSION_BODY \
         else None
     response = invoke(http, output, values, triggered=triggered)
     assert response.status_code == 403
@@ -75,9 +76,9 @@ def test_forged_client_id_gets_403_and_no_data(http, db, sqlite_people, parts, o
 
 
 def test_anonymous_callback_is_refused(http, sqlite_people, parts):
-    response = invoke(http, "plan-save-result", plan_values(sqlite_people.alice_client_id, parts),
-                      deps=[{"output": "plan-save-result.children",
-                             "inputs": [{"id": "plan-save", "property": "n_clicks"}],
+    response = invoke(http, ids.SAVE_RESULT, plan_values(sqlite_people.alice_client_id, parts),
+                      deps=[{"output": f"{ids.SAVE_RESULT}.children",
+                             "inputs": [{"id": ids.SAVE, "property": "n_clicks"}],
                              "state": []}])
     assert response.status_code == 401
 
@@ -100,15 +101,15 @@ def test_opening_a_record_is_audited_once_and_others_are_not_found(http, db, sql
 def test_archive_hides_from_list_and_restore_brings_back(http, db, sqlite_people):
     login(http, ALICE)
     cid = sqlite_people.alice_client_id
-    values = {"client-id.data": cid, "client-archive.n_clicks": 1}
-    assert "Archived" in invoke(http, "client-archive-result", values).get_data(as_text=True)
+    values = {f"{ids.CLIENT_ID}.data": cid, f"{ids.ARCHIVE}.n_clicks": 1}
+    assert "Archived" in invoke(http, ids.ARCHIVE_RESULT, values).get_data(as_text=True)
     list_values = {"clients-archived.value": "active", "clients-pages.active_page": 1,
                    "clients-sort.value": "name"}
     assert "Carol" not in invoke(http, "clients-table", list_values).get_data(as_text=True)
     assert "Carol" in invoke(http, "clients-table", {**list_values,
                                                     "clients-archived.value": "archived"}
                              ).get_data(as_text=True)
-    invoke(http, "client-archive-result", values)
+    invoke(http, ids.ARCHIVE_RESULT, values)
     with db.read() as s:
         actions = list(s.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("client_%ed"), AuditEntry.action != "client_viewed")))

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from dashboard.demo import create_demo
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import (
     components_of_type,
@@ -19,13 +20,13 @@ TODAY = dt.date.today()
 
 def test_progress_callback_draws_for_own_client_and_refuses_others(http, db, sqlite_people):
     login(http, ALICE)
-    values = {"client-tabs.value": "progress", "progress-range.value": "all",
-              "client-id.data": sqlite_people.alice_client_id}
-    response = invoke(http, "progress-area", values)
+    values = {f"{ids.TABS}.value": "progress", f"{ids.PROGRESS_RANGE}.value": "all",
+              f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}
+    response = invoke(http, ids.PROGRESS, values)
     assert response.status_code == 200
     assert "No sessions recorded in this episode yet." in response.get_data(as_text=True)
-    values["client-id.data"] = sqlite_people.bob_client_id
-    response = invoke(http, "progress-area", values)
+    values[f"{ids.CLIENT_ID}.data"] = sqlite_people.bob_client_id
+    response = invoke(http, ids.PROGRESS, values)
     assert response.status_code == 403 and "Dave" not in response.get_data(as_text=True)
 
 

@@ -15,6 +15,7 @@ from dashboard.db.models import (
     SafetyAlert,
 )
 from dashboard.db.users import get_user_by_email
+from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import dependencies, invoke
 from tests.factories import ADMIN, ALICE
@@ -22,7 +23,7 @@ from tests.factories import session_form as form
 
 
 def phq9(answers):
-    return [({"type": "sess-q", "instrument": "PHQ9", "item": n}, v)
+    return [({"type": ids.SESSION_Q_ITEM, "instrument": "PHQ9", "item": n}, v)
             for n, v in enumerate(answers, start=1)]
 
 
@@ -33,7 +34,7 @@ def count(db, model):
 
 def test_a_session_is_saved_whole_and_updates_the_summary(http, db, setup):
     login(http, ALICE)
-    response = invoke(http, "sess-result", form(setup))
+    response = invoke(http, ids.SESSION_RESULT, form(setup))
     assert response.status_code == 200, response.data[:400]
     assert "saved" in response.get_data(as_text=True)
     with db.read() as s:
@@ -48,12 +49,13 @@ def test_a_session_is_saved_whole_and_updates_the_summary(http, db, setup):
 
 def test_one_bad_value_saves_nothing(http, db, setup):
     login(http, ALICE)
-    bad = form(setup, **{"sess-pain.value": "11",
-                         "sess-adh": [({"type": "sess-adh", "item": setup["items"][0]}, 9)]})
-    body = invoke(http, "sess-result", bad).get_data(as_text=True)
+    bad = form(setup, **{f"{ids.SESSION_PAIN}.value": "11",
+                         ids.SESSION_ADHERENCE: [
+                             ({"type": ids.SESSION_ADHERENCE, "item": setup["items"][0]}, 9)]})
+    body = invoke(http, ids.SESSION_RESULT, bad).get_data(as_text=True)
     assert "not saved" in body and "between 0 and 10" in body and "between 0 and 7" in body
-    future = form(setup, **{"sess-date.value": "2999-01-01"})
-    assert "future" in invoke(http, "sess-result", future).get_data(as_text=True)
+    future = form(setup, **{f"{ids.SESSION_DATE}.value": "2999-01-01"})
+    assert "future" in invoke(http, ids.SESSION_RESULT, future).get_data(as_text=True)
     assert count(db, CareSession) == 0
 
 
@@ -64,9 +66,10 @@ def test_one_bad_value_saves_nothing(http, db, setup):
 def test_malformed_requests_never_write_a_wrong_number(http, db, setup, pain, item9):
     login(http, ALICE)
     answers = [0] * 8 + [item9]
-    values = form(setup, **{"sess-pain.value": pain, "sess-q-include.value": ["PHQ9"],
-                            "sess-q": phq9(answers)})
-    response = invoke(http, "sess-result", values)
+    values = form(setup, **{f"{ids.SESSION_PAIN}.value": pain,
+                            f"{ids.SESSION_Q_INCLUDE}.value": ["PHQ9"],
+                            ids.SESSION_Q_ITEM: phq9(answers)})
+    response = invoke(http, ids.SESSION_RESULT, values)
     assert response.status_code == 200
     with db.read() as s:
         for care in s.scalars(select(CareSession)):
@@ -77,23 +80,24 @@ def test_malformed_requests_never_write_a_wrong_number(http, db, setup, pain, it
 
 def test_item_9_raises_an_alert_until_acknowledged(http, db, setup):
     login(http, ALICE)
-    values = form(setup, **{"sess-q-include.value": ["PHQ9"], "sess-q": phq9([1] * 9)})
-    body = invoke(http, "sess-result", values).get_data(as_text=True)
+    values = form(setup, **{f"{ids.SESSION_Q_INCLUDE}.value": ["PHQ9"],
+                            ids.SESSION_Q_ITEM: phq9([1] * 9)})
+    body = invoke(http, ids.SESSION_RESULT, values).get_data(as_text=True)
     assert "Safety alert" in body and "Call the crisis line on 116 123." in body
     with db.read() as s:
         alert = s.scalar(select(SafetyAlert))
         assert s.scalar(select(func.count()).select_from(QuestionnaireAnswer)) == 9
-    ack = {"alert-ack": [({"type": "alert-ack", "alert": alert.id}, 1)],
-           "alert-action": [({"type": "alert-action", "alert": alert.id}, "not an action")],
-           "alert-note": [({"type": "alert-note", "alert": alert.id}, "Called her")],
-           "alert-result": [({"type": "alert-result", "alert": alert.id}, None)],
-           "alert-box": [({"type": "alert-box", "alert": alert.id}, None)]}
-    trigger = json.dumps({"alert": alert.id, "type": "alert-ack"}, separators=(",", ":"))
-    response = invoke(http, "alert-result", ack, triggered=f"{trigger}.n_clicks")
+    ack = {ids.ALERT_ACK: [({"type": ids.ALERT_ACK, "alert": alert.id}, 1)],
+           ids.ALERT_ACTION: [({"type": ids.ALERT_ACTION, "alert": alert.id}, "not an action")],
+           ids.ALERT_NOTE: [({"type": ids.ALERT_NOTE, "alert": alert.id}, "Called her")],
+           ids.ALERT_RESULT: [({"type": ids.ALERT_RESULT, "alert": alert.id}, None)],
+           ids.ALERT_BOX: [({"type": ids.ALERT_BOX, "alert": alert.id}, None)]}
+    trigger = json.dumps({"alert": alert.id, "type": ids.ALERT_ACK}, separators=(",", ":"))
+    response = invoke(http, ids.ALERT_RESULT, ack, triggered=f"{trigger}.n_clicks")
     assert "Choose the action taken" in response.get_data(as_text=True)
-    ack["alert-action"] = [({"type": "alert-action", "alert": alert.id},
+    ack[ids.ALERT_ACTION] = [({"type": ids.ALERT_ACTION, "alert": alert.id},
                             "Crisis line details given")]
-    response = invoke(http, "alert-result", ack, triggered=f"{trigger}.n_clicks")
+    response = invoke(http, ids.ALERT_RESULT, ack, triggered=f"{trigger}.n_clicks")
     assert "Acknowledged by Alice Practitioner" in response.get_data(as_text=True)
     with db.read() as s:
         alert = s.scalar(select(SafetyAlert))
@@ -107,11 +111,11 @@ def setup_user(s, email):
 
 def test_edit_is_audited_with_old_and_new_values(http, db, setup):
     login(http, ALICE)
-    invoke(http, "sess-result", form(setup))
+    invoke(http, ids.SESSION_RESULT, form(setup))
     with db.read() as s:
         care_id = s.scalar(select(CareSession.id))
-    response = invoke(http, "sess-result", form(setup, **{"sess-editing.data": care_id,
-                                                          "sess-pain.value": 3}))
+    response = invoke(http, ids.SESSION_RESULT, form(setup, **{
+        f"{ids.SESSION_EDITING}.data": care_id, f"{ids.SESSION_PAIN}.value": 3}))
     assert "updated" in response.get_data(as_text=True)
     with db.read() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "session_updated"))
@@ -123,20 +127,20 @@ def test_edit_is_audited_with_old_and_new_values(http, db, setup):
 
 def test_delete_is_soft_and_only_an_admin_restores(http, db, setup):
     login(http, ALICE)
-    invoke(http, "sess-result", form(setup))
+    invoke(http, ids.SESSION_RESULT, form(setup))
     with db.read() as s:
         care_id = s.scalar(select(CareSession.id))
-    trigger = json.dumps({"session": care_id, "type": "sess-delete"}, separators=(",", ":"))
-    values = {"client-id.data": setup["client"],
-              "sess-delete": [({"type": "sess-delete", "session": care_id}, 1)],
-              "sess-restore": [({"type": "sess-restore", "session": care_id}, 1)]}
-    deps = [d for d in dependencies(http) if "sess-delete" in json.dumps(d["inputs"])]
+    trigger = json.dumps({"session": care_id, "type": ids.SESSION_DELETE}, separators=(",", ":"))
+    values = {f"{ids.CLIENT_ID}.data": setup["client"],
+              ids.SESSION_DELETE: [({"type": ids.SESSION_DELETE, "session": care_id}, 1)],
+              ids.SESSION_RESTORE: [({"type": ids.SESSION_RESTORE, "session": care_id}, 1)]}
+    deps = [d for d in dependencies(http) if ids.SESSION_DELETE in json.dumps(d["inputs"])]
     body = invoke(http, "", values, triggered=f"{trigger}.n_clicks", deps=deps)
     assert "Session deleted" in body.get_data(as_text=True)
     with db.read() as s:
         assert s.get(CareSession, care_id).deleted_at is not None
         assert s.get(Client, setup["client"]).latest_pain is None
-    restore = trigger.replace("sess-delete", "sess-restore")
+    restore = trigger.replace(ids.SESSION_DELETE, ids.SESSION_RESTORE)
     assert invoke(http, "", values, triggered=f"{restore}.n_clicks",
                   deps=deps).status_code == 403
     http.post("/logout")
@@ -149,26 +153,27 @@ def test_delete_is_soft_and_only_an_admin_restores(http, db, setup):
 
 def test_forged_ids_get_403(http, db, setup, sqlite_people):
     login(http, ALICE)
-    invoke(http, "sess-result", form(setup))
+    invoke(http, ids.SESSION_RESULT, form(setup))
     with db.read() as s:
         care_id = s.scalar(select(CareSession.id))
     # Another practitioner's client.
-    assert invoke(http, "sess-result", form(setup, **{
-        "client-id.data": sqlite_people.bob_client_id})).status_code == 403
+    assert invoke(http, ids.SESSION_RESULT, form(setup, **{
+        f"{ids.CLIENT_ID}.data": sqlite_people.bob_client_id})).status_code == 403
     # A session id that belongs to another client, smuggled in as "editing".
     with db.begin() as s:
         s.execute(CareSession.__table__.update().values(client_id=sqlite_people.bob_client_id))
-    assert invoke(http, "sess-result", form(setup, **{"sess-editing.data": care_id})
+    assert invoke(http, ids.SESSION_RESULT, form(setup, **{f"{ids.SESSION_EDITING}.data": care_id})
                   ).status_code == 403
 
 
 def test_a_new_session_travels_as_one_history_row_in_its_place(http, db, setup):
     """After the first session, saving another sends one row (a patch), inserted by date."""
     login(http, ALICE)
-    first = invoke(http, "sess-result", form(setup)).get_json()["response"]
-    assert first["sess-history"]["children"]["type"] == "Table"  # drawn whole
-    backdated = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-20"}))
-    history = backdated.get_json()["response"]["sess-history"]["children"]
+    first = invoke(http, ids.SESSION_RESULT, form(setup)).get_json()["response"]
+    assert first[ids.SESSION_HISTORY]["children"]["type"] == "Table"  # drawn whole
+    backdated = invoke(http, ids.SESSION_RESULT,
+                       form(setup, **{f"{ids.SESSION_DATE}.value": "2026-01-20"}))
+    history = backdated.get_json()["response"][ids.SESSION_HISTORY]["children"]
     (operation,) = history["operations"]
     assert operation["operation"] == "Insert"
     assert operation["location"] == ["props", "children", 1, "props", "children"]
@@ -185,14 +190,16 @@ def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, d
         add_sessions(s, setup["client"], [(5, 5, None)] * HISTORY_LIMIT,
                      start=dt.date(2026, 1, 10))  # weekly, up to 23 May 2026
     login(http, ALICE)
-    response = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-06-01"})
+    response = invoke(http, ids.SESSION_RESULT,
+                      form(setup, **{f"{ids.SESSION_DATE}.value": "2026-06-01"})
                       ).get_json()["response"]
-    insert, delete = response["sess-history"]["children"]["operations"]
+    insert, delete = response[ids.SESSION_HISTORY]["children"]["operations"]
     body = ["props", "children", 0, "props", "children", 1, "props", "children"]
     assert (insert["operation"], insert["location"], insert["params"]["index"]) == (
         "Insert", body, 0)
     assert (delete["operation"], delete["location"]) == ("Delete", [*body, HISTORY_LIMIT])
     # Older than every row shown: the table stays as it is.
-    old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
+    old = invoke(http, ids.SESSION_RESULT,
+                 form(setup, **{f"{ids.SESSION_DATE}.value": "2026-01-06"}))
     assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
-    assert "sess-history" not in old.get_json()["response"]
+    assert ids.SESSION_HISTORY not in old.get_json()["response"]
