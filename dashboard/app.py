@@ -12,7 +12,7 @@ from flask_compress import Compress
 
 from dashboard.auth.access import AccessDenied, current_user_or_none, is_admin_only
 from dashboard.auth.headers import CSP_KEY, content_security_policy
-from dashboard.auth.login import init_auth
+from dashboard.auth.setup import init_auth
 from dashboard.client_page import init_client_page
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings

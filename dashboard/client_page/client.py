@@ -169,7 +169,7 @@ def _saved_day(raw: str, today: dt.date) -> dt.date | None:
 
 @blueprint.post(CLIENT_PATH)
 def save() -> Response:
-    """Save one day. Cross-site posts are refused before this runs (auth/login.py), and the
+    """Save one day. Cross-site posts are refused before this runs (auth/guards.py), and the
     Strict cookie is not sent with them anyway; nothing in the form is trusted."""
     now = utcnow()
     access, wait = _live_link(request.cookies.get(COOKIE), now)

@@ -87,7 +87,7 @@ def measure_form(key: str) -> Response:
 
 @blueprint.post(f"{MEASURES_PATH}<key>")
 def measure_save(key: str) -> Response:
-    """Cross-site posts are refused before this runs (auth/login.py) and the Strict cookie
+    """Cross-site posts are refused before this runs (auth/guards.py) and the Strict cookie
     is not sent with them; the answers are the only thing read from the form."""
     access, refused = _access()
     if access is None:

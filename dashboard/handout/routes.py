@@ -53,7 +53,7 @@ def preview(client_id: int) -> Response:
 @blueprint.post("/clients/<id:client_id>/handout.pdf")
 def download(client_id: int) -> Response:
     """Gives the handout: records it as given, so only a POST from the app's own page (the
-    cross-site guard in auth/login.py) does it; a GET from anywhere is 405."""
+    cross-site guard in auth/guards.py) does it; a GET from anywhere is 405."""
     user = require_user()
     version, size = _args()
     with current_db().read() as db:
