@@ -175,6 +175,28 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """A Celery worker for the app's background work (REDIS_URL): batches of handouts, CSV
+    imports, handouts laid out ahead. It builds the app, so it knows every task the app
+    sends, and runs them in ``--concurrency`` processes."""
+    from dashboard.app import create_app
+    from dashboard.context import DB_KEY, JOBS_KEY
+    from dashboard.jobs import CeleryJobs
+
+    if not settings.redis_url:
+        print("REDIS_URL is not set: without it the app runs its background work itself "
+              "(nothing to start).", file=sys.stderr)
+        return 2
+    server = create_app(settings).server
+    jobs = server.extensions[JOBS_KEY]
+    assert isinstance(jobs, CeleryJobs)
+    # The worker's processes are forked from this one: no pooled connection crosses over.
+    server.extensions[DB_KEY].dispose()
+    jobs.celery.worker_main(["worker", "--loglevel", args.loglevel, "--concurrency",
+                             str(args.concurrency), "--hostname", args.hostname])
+    return 0
+
+
 def _own_link(session: object, settings: Settings, client_id: int) -> str:
     """The client's live link to their own page, for the handout ("" if none)."""
     from dashboard.client_page.links import link_url
@@ -436,6 +458,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="run background work from Redis (REDIS_URL)")
+    worker.add_argument("--concurrency", type=int, default=2,
+                        help="processes running tasks at once (default 2)")
+    worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--hostname", default="dashboard@%h",
+                        help="the worker's name (one per host)")
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

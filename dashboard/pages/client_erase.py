@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 
 from dashboard.auth.access import AccessDenied, parse_client_id, require_admin, require_user
 from dashboard.components.status import admins_only, client_not_found
-from dashboard.context import client_ip, current_db, current_settings
+from dashboard.context import client_ip, current_db, current_jobs
 from dashboard.db.audit import record_audit
 from dashboard.db.clients import practitioner_name
 from dashboard.db.erasure import checkpoint_sqlite, erase_client
 from dashboard.db.models import CareSession, Client, HandoutRecord, utcnow
 from dashboard.domain.privacy import confirmation_matches
-from dashboard.jobs import clear_job_results
 from dashboard.pages.client.privacy_views import erased_view
 
 # order: matched before "/clients/<client_id>", whose template would also match this path.
@@ -122,7 +121,7 @@ def erase(_n, client_id, keep, typed):
                              "sessions_deleted": result.sessions_deleted,
                              "handouts_deleted": result.handouts_deleted})
     checkpointed = checkpoint_sqlite(current_db())
-    clear_job_results(current_settings().data_dir)
+    current_jobs().clear_results()
     seconds = time.perf_counter() - started
     message = [html.H1("Record erased", className="h4"),
                html.P(f"Client #{cid} was erased ({seconds:.2f} s): "

@@ -6,8 +6,6 @@ client whose id the page holds: that id comes from the browser and is never trus
 
 from __future__ import annotations
 
-import threading
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
@@ -26,7 +24,13 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
+from dashboard.context import (
+    client_ip,
+    clinic_today,
+    current_db,
+    current_jobs,
+    current_settings,
+)
 from dashboard.db.audit import record_audit
 from dashboard.db.catalogue import list_strategies, template_choices
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
@@ -40,7 +44,7 @@ from dashboard.db.episodes import (
     red_flag_answers,
     user_names,
 )
-from dashboard.db.handouts import handout_history, prerender_current
+from dashboard.db.handouts import handout_history
 from dashboard.db.models import Client, PlanTemplate
 from dashboard.db.plans import (
     current_version,
@@ -403,9 +407,8 @@ def save_plan(n_clicks, client_id, _includes, _doses, review, notes, pain_target
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
     if saved and current_settings().prerender_handouts:
         # The handout usually follows a new plan: lay it out now, off the request, so the
-        # download finds it ready (a daemon thread; the engine is thread-safe).
-        threading.Thread(target=prerender_current, args=(current_db(), client.id),
-                         daemon=True).start()
+        # download finds it ready (the app's bounded pool, or a Celery worker).
+        current_jobs().lay_out_handout_ahead(current_db(), client.id)
 
     part_errors = [" ".join(v for k, v in sorted(errors.items())
                             if k.startswith(f"dose-{pid}-")) for pid in part_slots]
