@@ -172,17 +172,26 @@ class CeleryJobs:
         # The worker's own engine, made in the worker process that first needs it (a
         # connection pool must not cross a fork).
         self._worker_database: tuple[int, Database] | None = None
-        self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
-            self._lay_out_in_worker)
 
-    def _lay_out_in_worker(self, client_id: int) -> None:
+        def lay_out_in_worker(client_id: int) -> None:
+            prerender_current(self._database_in_worker(), client_id)
+
+        self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
+            lay_out_in_worker)
+
+    def _database_in_worker(self) -> Database:
         if self._worker_database is None or self._worker_database[0] != os.getpid():
             self._worker_database = (os.getpid(), Database(self._database_url))
-        prerender_current(self._worker_database[1], client_id)
+        return self._worker_database[1]
 
     def lay_out_handout_ahead(self, _database: Database, client_id: int) -> bool:
-        """Queue the task (only the client's id travels through Redis)."""
-        self._handout_ahead.delay(client_id)
+        """Queue the task (only the client's id travels through Redis). A Redis that cannot
+        be reached loses only the head start: the download lays the handout out."""
+        try:
+            self._handout_ahead.delay(client_id)
+        except Exception:  # kombu's and redis-py's connection errors have no common base
+            log.exception("could not queue the handout laid out ahead")
+            return False
         return True
 
     def clear_results(self) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
+import pytest
+from dash import CeleryManager
+from flask import Flask
 from sqlalchemy import select
 
 from dashboard.config import Settings
 from dashboard.db.models import HandoutRecord
-from dashboard.jobs import BoundedExecutor, LocalJobs
+from dashboard.jobs import BoundedExecutor, CeleryJobs, LocalJobs
 
 
 def test_the_pool_takes_a_few_tasks_and_declines_the_rest():
@@ -31,3 +35,45 @@ def test_a_handout_is_laid_out_ahead_on_the_apps_pool(db, planned, tmp_path):
     with db.read() as s:
         ahead = [(h.client_id, h.given, h.pdf[:4]) for h in s.scalars(select(HandoutRecord))]
     assert ahead == [(planned, False, b"%PDF")]
+
+
+# --- Celery on Redis (REDIS_URL) -------------------------------------------------------------
+
+@pytest.fixture
+def celery_jobs(redis_server, tmp_path):
+    """The app's Celery backend on its own Redis database, emptied before and after."""
+    redis_server.client(5).flushdb()
+    jobs = CeleryJobs(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite3", secret_key="k",
+                               data_dir=tmp_path, redis_url=redis_server.url(5)), Flask("t"))
+    yield jobs
+    jobs.close()
+    redis_server.client(5).flushdb()
+
+
+def test_a_job_finishing_between_a_polls_read_and_its_state_check_is_still_collected(
+        celery_jobs):
+    """plotly/dash#2808: the poll that read no result, then found the task finished, made
+    Dash answer 204 and the browser stop asking; the result stayed in Redis unread."""
+    manager, backend = celery_jobs.callback_manager, celery_jobs.celery.backend
+    key, job = "a" * 64, "job-2808"
+    backend.store_result(job, None, "STARTED")
+    assert manager.get_result(key, job) is manager.UNDEFINED  # the poll reads: not yet
+    backend.set(key, json.dumps(["12 handouts ready"]))  # the task finishes now: its result,
+    backend.store_result(job, None, "SUCCESS")  # then its state
+    assert not CeleryManager.job_running(manager, job)  # what Dash alone would conclude
+    assert manager.job_running(job)  # here: still to collect, so the browser asks again
+    assert manager.get_result(key, job) == ["12 handouts ready"]  # and the next poll has it
+    assert not manager.job_running(job)  # collected: nothing more to wait for
+
+
+def test_clearing_results_empties_redis_of_job_results_but_not_of_queued_work(
+        celery_jobs, redis_server):
+    redis = redis_server.client(5)
+    backend = celery_jobs.celery.backend
+    key = "b" * 64
+    for name in (key, f"{key}-progress", f"{key}-set_props"):
+        backend.set(name, json.dumps("Carol Alison's handout"))
+    backend.store_result("some-task", None, "SUCCESS")
+    redis.lpush("celery", "a queued task")  # the broker's queue: not a result
+    assert celery_jobs.clear_results() == 4
+    assert sorted(redis.keys()) == [b"celery"]
