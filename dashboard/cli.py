@@ -54,6 +54,11 @@ def _print_demo_logins() -> None:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from dashboard.demo import DemoRefused, create_demo, database_has_people
+    from dashboard.demo_xlarge import NotPostgres, grow_clinic
+
+    if args.size == "xlarge" and not settings.database_url.startswith("postgresql"):
+        print("Refused: the ten-times clinic needs PostgreSQL (DATABASE_URL).", file=sys.stderr)
+        return 2
 
     db = Database(settings.database_url)
     try:
@@ -62,10 +67,16 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 print("The database already holds data; demo clinic not added.")
                 return 0
             started = time.perf_counter()
-            counts = create_demo(session, today=_today(settings), size=args.size,
+            # The ten-times clinic is the large one copied nine more times in PostgreSQL.
+            counts = create_demo(session, today=_today(settings),
+                                 size="large" if args.size == "xlarge" else args.size,
                                  force=args.force)
+            if args.size == "xlarge":
+                grown = grow_clinic(session, times=10)
+                counts.update(users=grown["users"] + 1, clients=grown["clients"],
+                              sessions=grown["care_sessions"])
         db.refresh_statistics()
-    except DemoRefused as exc:
+    except (DemoRefused, NotPostgres) as exc:
         print(f"Refused: {exc}.", file=sys.stderr)
         return 2
     finally:
@@ -397,7 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("load-catalogue", help="load the strategy catalogue and templates") \
         .set_defaults(func=cmd_load_catalogue)
     demo = sub.add_parser("demo", help="create the demo clinic")
-    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--size", choices=["small", "large", "xlarge"], default="small",
+                      help="xlarge: ten times large, on PostgreSQL only")
     demo.add_argument("--force", action="store_true",
                       help="add the demo even though the database already holds data")
     demo.add_argument("--if-empty", action="store_true",
