@@ -92,7 +92,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     jobs = server.extensions[JOBS_KEY] = make_jobs(settings, server)
     if settings.trusted_proxies:
         # The client's address (throttles, audit log) from the load balancer's header.
-        server.wsgi_app = TrustedProxies(server.wsgi_app, settings.trusted_proxies)
+        server.wsgi_app = TrustedProxies(  # type: ignore[method-assign]  # Flask's documented way
+            server.wsgi_app, settings.trusted_proxies)
     # Every id in a route goes through the one parser: <id:client_id>, never <int:...>.
     server.url_map.converters["id"] = IdConverter
     init_auth(server)
@@ -113,12 +114,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         "dashboard",
         # A batch of handouts, a CSV import: in a process here, or on Celery (jobs.py).
         background_callback_manager=jobs.callback_manager,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask app; it takes one
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="Back Pain Care Dashboard",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None: no "Updating..." title; allowed
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
         external_stylesheets=[],

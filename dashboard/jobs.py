@@ -118,7 +118,7 @@ def make_celery(redis_url: str, server: Flask) -> Any:
     app's context, as a request's code does (settings, the database, the clinic's today)."""
     from celery import Celery, Task
 
-    class AppContextTask(Task):  # type: ignore[misc]
+    class AppContextTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with server.app_context():
                 return self.run(*args, **kwargs)

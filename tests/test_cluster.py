@@ -42,9 +42,10 @@ from dashboard.db.summary import current_episode
 from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
+from dashboard.pages.client import ids
 from tests.conftest import DATA_DIR, PASSWORD
 from tests.dash_client import build_payload
-from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, BOB, make_people
+from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, BOB, make_people, plan_form
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,25 +234,10 @@ def test_the_login_throttle_counts_across_hosts_by_the_address_behind_the_proxy(
     _sign_in(b, ALICE)
 
 
-def _plan_values(client_id: int, parts: dict[str, int], review: int) -> dict:
-    heat, cold = parts["heat"], parts["cold"]
-    return {
-        "client-id.data": client_id, "plan-save.n_clicks": 1,
-        "plan-include": [({"type": "plan-include", "part": heat}, True),
-                         ({"type": "plan-include", "part": cold}, False)],
-        "plan-dose": [({"type": "plan-dose", "part": heat, "field": f}, v)
-                      for f, v in (("minutes_min", 15), ("minutes_max", 20),
-                                   ("times_per_day", 2), ("days_per_week", 7))],
-        "plan-part-error": [({"type": "plan-part-error", "part": heat}, None),
-                            ({"type": "plan-part-error", "part": cold}, None)],
-        "plan-review.value": review, "plan-notes.value": "",
-    }
-
-
 def test_plans_saved_on_both_hosts_at_once_are_each_saved_once_in_order(cluster):
     client_id = cluster.people.alice_client_id
     with cluster.database.read() as s:
-        parts = {p.key: p.id for p in s.scalars(select(StrategyPart))}
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
     browsers = [_sign_in(host, ALICE) for host in cluster.hosts]
     said: list[str] = []
     for round_ in range(3):
@@ -259,8 +245,8 @@ def test_plans_saved_on_both_hosts_at_once_are_each_saved_once_in_order(cluster)
 
         def save(i: int, review: int, gate: threading.Barrier = gate) -> None:
             gate.wait()
-            said.append(_call(browsers[i], cluster.hosts[i], "plan-save-result",
-                              _plan_values(client_id, parts, review)).text)
+            said.append(_call(browsers[i], cluster.hosts[i], "plan-save-result", plan_form(
+                client_id, parts, **{f"{ids.REVIEW}.value": review})).text)
 
         threads = [threading.Thread(target=save, args=(i, 10 + 2 * round_ + i))
                    for i in range(2)]

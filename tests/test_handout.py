@@ -8,19 +8,19 @@ from sqlalchemy import func, select
 
 from dashboard.cli import main
 from dashboard.db.handouts import handout_data, make_handout, plan_version_for
-from dashboard.db.models import AuditEntry, Client, Goal, HandoutRecord, StrategyPart
-from dashboard.handout.render import render_html
+from dashboard.db.models import (
+    AuditEntry,
+    Client,
+    Goal,
+    HandoutRecord,
+    PlanVersion,
+    StrategyPart,
+)
+from dashboard.handout.render import html_to_pdf, render_html
 from tests.conftest import login
-from tests.factories import ALICE
+from tests.factories import ALICE, pdf_text
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "h.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_path):
@@ -69,7 +69,8 @@ def test_each_version_prints_its_own_content_and_letter_size(db, planned, tmp_pa
         current = make_handout(s, client=client, version=None, page_size="letter", user_id=None)
     text = " ".join(pdf_text(current.pdf, tmp_path).split())
     assert current.version == 2 and "Cold · 10-15 minutes" in text and "Bridge" not in text
-    path = tmp_path / "h.pdf"
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(current.pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "(letter)" in info
 
@@ -121,7 +122,17 @@ def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("DATABASE_URL", db.url)
     out = tmp_path / "out.pdf"
     assert main(["handout", str(planned), "-o", str(out), "--version", "1"]) == 0
-    assert out.read_bytes().startswith(b"%PDF")
+    pdf = out.read_bytes()
+    with db.read() as s:  # recorded as given, by the command line, as the page records it
+        record = s.scalars(select(HandoutRecord)).one()
+        version = s.get(PlanVersion, record.plan_version_id)
+        assert version.version == 1 and record.given and record.created_by_id is None
+        parts = [item.part_name for item in version.items]
+        assert record.sha256 == hashlib.sha256(pdf).hexdigest() and record.pdf == pdf
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Your home-care plan, Carol" in text
+    assert parts and all(f"{name} ·" in text for name in parts)  # version 1: heat, bridge
+    assert "Cold ·" not in text  # version 2's part
     assert main(["handout", "999", "-o", str(out)]) == 2
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Goal)) == 2
@@ -142,3 +153,19 @@ def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, pl
         rows = handout_history(s, planned)
         ahead = s.scalar(select(HandoutRecord.pdf).where(HandoutRecord.given.is_(False)))
     assert len(rows) == 1 and response.data == ahead  # the same bytes, not laid out again
+
+
+def test_the_clients_address_prints_whole_on_one_line_whatever_its_length(db, planned, tmp_path):
+    # Tokens are URL-safe base64, so they hold "-" and "_". A break inside the code at a "-"
+    # reads as a hyphen, and a client types the address without it.
+    token = "F-Uw35iLQmZ40KLtb9QjSLG-F8ZZjn_b"
+    for base in ("http://localhost", "https://physio-and-back-care.example-clinic.org.uk"):
+        with db.read() as s:
+            client = s.get(Client, planned)
+            data = handout_data(s, client, plan_version_for(s, client, 1),
+                                own_link=f"{base}/my/{token}")
+        lines = pdf_text(html_to_pdf(render_html(data)), tmp_path).splitlines()
+        assert any(token in line for line in lines), base
+        address = f"{base.split('://')[1]}/my/{token}"
+        assert address in "".join(line.strip() for line in lines), base
+        assert not any(line.rstrip().endswith("-") for line in lines if token[:4] in line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import replace
 
 import pytest
 from dash import CeleryManager
@@ -11,8 +12,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from dashboard.config import Settings
-from dashboard.db.models import HandoutRecord
+from dashboard.context import JOBS_KEY, SETTINGS_KEY
+from dashboard.db.models import HandoutRecord, StrategyPart
 from dashboard.jobs import BoundedExecutor, CeleryJobs, LocalJobs
+from dashboard.pages.client import ids
+from tests.conftest import login
+from tests.dash_client import invoke
+from tests.factories import ALICE, plan_form
 
 
 def test_the_pool_takes_a_few_tasks_and_declines_the_rest():
@@ -26,6 +32,31 @@ def test_the_pool_takes_a_few_tasks_and_declines_the_rest():
         gate.set()
         pool.shutdown(wait=True)
     assert pool.submit(print) is False  # a closed pool takes nothing
+
+
+def test_saving_plans_lays_out_the_handout_on_the_apps_pool_not_a_thread_per_save(
+        app, http, db, sqlite_people, tmp_path, monkeypatch):
+    """Before: each save started its own thread. Now the app's one pool thread lays out the
+    handouts, and a burst of saves leaves no other thread behind."""
+    settings = replace(app.server.extensions[SETTINGS_KEY], prerender_handouts=True)
+    jobs = LocalJobs(replace(settings, data_dir=tmp_path))
+    monkeypatch.setitem(app.server.extensions, SETTINGS_KEY, settings)
+    monkeypatch.setitem(app.server.extensions, JOBS_KEY, jobs)
+    with db.read() as s:
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+    login(http, ALICE)
+    before = set(threading.enumerate())
+    for review in (7, 14, 21):
+        response = invoke(http, "plan-save-result", plan_form(
+            sqlite_people.alice_client_id, parts, **{f"{ids.REVIEW}.value": review}))
+        assert "Saved as version" in response.get_data(as_text=True)
+    started = {t.name for t in set(threading.enumerate()) - before}
+    jobs.close(wait=True)
+    assert started <= {"handout-ahead_0"}, started
+    with db.read() as s:
+        ahead = s.scalars(select(HandoutRecord.plan_version_id).where(
+            HandoutRecord.given.is_(False))).all()
+    assert ahead  # laid out ahead, off the requests (a busy pool may skip some: a cache)
 
 
 def test_a_handout_is_laid_out_ahead_on_the_apps_pool(db, planned, tmp_path):
