@@ -74,7 +74,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                                  force=args.force)
             if args.size == "xlarge":
                 grown = grow_clinic(session, times=10)
-                counts.update(users=grown["users"] + 1, clients=grown["clients"],
+                counts.update(users=grown["users"], clients=grown["clients"],
                               sessions=grown["care_sessions"])
         db.refresh_statistics()
     except (DemoRefused, NotPostgres) as exc:
