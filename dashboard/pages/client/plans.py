@@ -7,15 +7,19 @@ ids from the browser are only used to look up what belongs to that client.
 
 from __future__ import annotations
 
-import threading
-
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
+from dashboard.context import (
+    client_ip,
+    clinic_today,
+    current_db,
+    current_jobs,
+    current_settings,
+)
 from dashboard.db.catalogue import active_parts, list_strategies, template_choices, template_doses
 from dashboard.db.plans import (
     current_version,
@@ -27,7 +31,6 @@ from dashboard.db.plans import (
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import build_draft, diff_plans, parse_goals
-from dashboard.handout.documents import prerender_current
 from dashboard.pages.client import ids, plan_views
 
 TEMPLATE_FIELDS = ("include", "doses", "review")  # what applying a template fills in
@@ -99,10 +102,9 @@ def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
 
 def _prerender_handout(client_id: int) -> None:
     """The handout usually follows a new plan: lay it out now, off the request, so the
-    download finds it ready (a daemon thread; the engine is thread-safe)."""
+    download finds it ready (the app's bounded pool, or a Celery worker: jobs.py)."""
     if current_settings().prerender_handouts:
-        threading.Thread(target=prerender_current, args=(current_db(), client_id),
-                         daemon=True).start()
+        current_jobs().lay_out_handout_ahead(current_db(), client_id)
 
 
 @callback(
