@@ -28,10 +28,12 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from dashboard.domain import dose, episodes, measures, questionnaires, status
 from dashboard.domain import users as domain_users
+from dashboard.domain.text import folded_name
 
 # Named constraints let Alembic's batch mode alter SQLite tables later.
 NAMING_CONVENTION = {
@@ -238,6 +240,11 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
 
 
+def _search_name_default(context: DefaultExecutionContext) -> str:
+    row = context.get_current_parameters()
+    return folded_name(row.get("given_name") or "", row.get("family_name") or "")
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
@@ -253,6 +260,10 @@ class Client(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # The name folded for search (domain.text.folded_name), kept in step with the two
+    # names: by the validator below for the ORM, by the default for bulk inserts.
+    search_name: Mapped[str] = mapped_column(String(201), default=_search_name_default,
+                                             server_default="")
     date_of_birth: Mapped[dt.date] = mapped_column(Date)
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
@@ -284,6 +295,13 @@ class Client(Base):
     erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     practitioner: Mapped[User] = relationship(lazy="raise", foreign_keys=[practitioner_id])
+
+    @validates("given_name", "family_name")
+    def _keep_search_name(self, key: str, value: str) -> str:
+        given = value if key == "given_name" else (self.given_name or "")
+        family = value if key == "family_name" else (self.family_name or "")
+        self.search_name = folded_name(given, family)
+        return value
 
 
 class ClientShare(Base):

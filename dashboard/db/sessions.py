@@ -278,6 +278,14 @@ def get_session(session: Session, session_id: object) -> CareSession | None:
     return None if session_id is None else session.get(CareSession, session_id)
 
 
+def other_sessions_on(session: Session, care: CareSession) -> int:
+    """How many of the client's other (not deleted) sessions share ``care``'s date: a second
+    one is allowed (two visits in a day happen) but is usually the same visit typed twice."""
+    return session.scalar(select(func.count()).where(
+        CareSession.client_id == care.client_id, CareSession.session_on == care.session_on,
+        CareSession.id != care.id, CareSession.deleted_at.is_(None))) or 0
+
+
 def is_current_plan(session: Session, care: CareSession) -> bool:
     latest = session.scalar(select(PlanVersion.id).where(PlanVersion.episode_id == care.episode_id)
                             .order_by(PlanVersion.version.desc()).limit(1))

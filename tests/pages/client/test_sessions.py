@@ -196,3 +196,18 @@ def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, d
     old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
     assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
     assert "sess-history" not in old.get_json()["response"]
+
+
+def test_a_second_session_on_the_same_date_is_saved_with_a_warning(http, db, setup):
+    login(http, ALICE)
+    first = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    assert "saved" in first and "Check:" not in first
+    second = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    # Warned, not refused: two visits in a day happen, but usually it is one typed twice.
+    assert "saved" in second and "2 sessions on 01 Feb 2026" in second
+    assert count(db, CareSession) == 2
+    with db.read() as s:
+        dup = s.scalars(select(CareSession.id).order_by(CareSession.id)).all()[-1]
+    edit = invoke(http, "sess-result", form(setup, **{
+        "sess-date.value": "2026-02-02", "sess-editing.data": dup})).get_data(as_text=True)
+    assert "updated" in edit and "Check:" not in edit  # moved to its own date: no warning
