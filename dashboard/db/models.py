@@ -48,6 +48,7 @@ NAMING_CONVENTION = {
 # constraints below are made from them, and tests/db/test_allowed_values.py checks that the
 # migrated database enforces the same.
 ROLES = tuple(domain_users.ROLES)
+PROFESSIONS = tuple(domain_users.PROFESSIONS)
 DOSE_KINDS = tuple(dose.DOSE_KINDS)
 STATUSES = tuple(status.STATUS_LABELS)
 INSTRUMENTS = tuple(questionnaires.INSTRUMENTS)
@@ -161,6 +162,7 @@ class User(Base):
         CheckConstraint(_in("role", ROLES), name="role"),
         CheckConstraint("length(email) BETWEEN 3 AND 254", name="email_len"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_len"),
+        CheckConstraint(_in("profession", ("", *PROFESSIONS)), name="profession"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +173,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(50), default="")
+    # The profile (issue 19): profession, and the name printed on handouts and summaries
+    # when it differs from the account's name ("" prints the account's name).
+    profession: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    handout_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     # Second factor (RFC 6238 time-based one-time codes). The secret is set when the user
     # enrols; the last accepted time step stops a code from being used twice.
@@ -180,6 +186,11 @@ class User(Base):
     # A one-time password set by an admin works until then (a leaked welcome message
     # cannot be used later to sign in and enrol someone else's phone).
     temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+    @property
+    def printed_name(self) -> str:
+        """The name on the client's paper and page: the profile's, else the account's."""
+        return self.handout_name or self.name
 
 
 class LoginSession(Base):
