@@ -38,10 +38,10 @@ def test_a_practitioner_edits_their_own_profile_and_it_is_audited(http, db, sqli
 
 def test_bad_input_is_named_beside_its_field_and_changes_nothing(http, db, sqlite_people):
     login(http, ALICE)
-    body = invoke(http, "profile-result", form(
-        sqlite_people.alice_id, **{"profile-phone.value": "call me; DROP",
-                                   "profile-profession.value": "surgeon",
-                                   "profile-handout_name.value": "A\u202eB"})).get_data(as_text=True)
+    bad = form(sqlite_people.alice_id, **{"profile-phone.value": "call me; DROP",
+                                          "profile-profession.value": "surgeon",
+                                          "profile-handout_name.value": "A\u202eB"})
+    body = invoke(http, "profile-result", bad).get_data(as_text=True)
     assert "Not saved" in body and "phone number" in body and "profession" in body
     assert "control characters" in body
     with db.read() as s:
