@@ -234,7 +234,8 @@ def history_position(session: Session, care: CareSession, *, include_deleted: bo
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
-                    limit: int = HISTORY_LIMIT, only: int | None = None) -> list[SessionRow]:
+                    limit: int | None = HISTORY_LIMIT, only: int | None = None
+                    ) -> list[SessionRow]:
     """The client's sessions, newest first, with adherence and questionnaire totals
     (``only``: just that session's row)."""
     query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
