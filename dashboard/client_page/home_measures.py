@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.client import (
     COOKIE,
     _ended,
@@ -23,7 +24,6 @@ from dashboard.client_page.client import (
 )
 from dashboard.client_page.links import CLIENT_PATH
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import LinkAccess
 from dashboard.db.clinic import get_clinic
 from dashboard.db.measures import (

@@ -194,7 +194,8 @@ def active_clients_with_plans(session: Session, practitioner_id: int
     clients = session.scalars(select(Client).where(
         Client.practitioner_id == practitioner_id, Client.archived.is_(False))
         .order_by(Client.family_name, Client.given_name, Client.id))
-    result, flagged = [], []
+    result: list[Client] = []
+    flagged: list[Client] = []
     for client in clients:
         try:
             plan_version_for(session, client, None)
