@@ -229,6 +229,18 @@ def planned(db, sqlite_people):
 
 
 @pytest.fixture
+def linked(app, planned, db, sqlite_people):
+    """Alice's client (plan version 2: cold) with a link Alice made; a fresh browser."""
+    from tests.factories import ALICE, make_client_link
+
+    practitioner = app.server.test_client()
+    login(practitioner, ALICE)
+    token = make_client_link(practitioner, planned)
+    return {"token": token, "client_id": planned, "practitioner": practitioner,
+            "browser": app.server.test_client()}
+
+
+@pytest.fixture
 def setup(db, sqlite_people):
     """Alice's client with two activities and a plan of heat and bridge."""
     cid = sqlite_people.alice_client_id

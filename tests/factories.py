@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from dashboard.db.sessions import set_activities
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.db.users import create_user
 from dashboard.domain.dose import Dose
+from dashboard.domain.home_log import loggable_days
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.pages.client import ids
 
@@ -132,3 +134,32 @@ def heat_plan_client(db, people) -> int:
             PlanItemDraft(heat.id, "Heat", "Heat", Dose.from_columns(heat)),)),
             user_id=people.alice_id, today=dt.date(2026, 1, 5))
     return cid
+
+
+def phq9_answers(answers):
+    """PHQ-9 answers as the session form posts them (item 1 first)."""
+    return [({"type": ids.SESSION_Q_ITEM, "instrument": "PHQ9", "item": n}, v)
+            for n, v in enumerate(answers, start=1)]
+
+
+def clinic_today() -> dt.date:
+    """Today in the test app's clinic time zone (the default, Europe/London)."""
+    from zoneinfo import ZoneInfo
+
+    return loggable_days(dt.datetime.now(ZoneInfo("Europe/London")).date())[0]
+
+
+TOKEN_RE = re.compile(r"/my/([A-Za-z0-9_-]{32})")
+
+
+def make_client_link(http, client_id: int, days: str = "90") -> str:
+    """A link to the client's own page made through the practitioner's form; its token."""
+    response = http.post(f"/clients/{client_id}/link", data={"action": "create", "days": days})
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    page = http.get(f"/clients/{client_id}/link").get_data(as_text=True)
+    return TOKEN_RE.search(page).group(1)
+
+
+def open_own_page(browser, token: str):
+    """The client opens their link (the token then lives in the page's cookie)."""
+    return browser.get(f"/my/{token}")
