@@ -137,6 +137,10 @@ def get_part(session: Session, *, part_id: int) -> StrategyPart | None:
 NAME_TAKEN = "This strategy already has a part of this name."
 
 
+class CeilingConflict(str):
+    """Why a ceiling was refused: a template gives the part a longer dose (the message)."""
+
+
 def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
               edit: PartEdit, user_id: int, ip: str) -> StrategyPart | str:
     """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
@@ -156,7 +160,7 @@ def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
                 .join(PlanTemplate, PlanTemplate.id == PlanTemplateItem.template_id)
                 .where(PlanTemplateItem.part_id == part.id,
                        PlanTemplate.retired.is_(False)))])):
-        return conflict
+        return CeilingConflict(conflict)
     before_ceiling = part.max_minutes if part is not None else None
     if part is None:
         taken = set(session.scalars(select(StrategyPart.key)))

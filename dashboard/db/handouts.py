@@ -236,18 +236,19 @@ class HandoutRow:
     by: str
     sha256: str
     size_bytes: int
+    red_flag_override: str = ""  # given while an urgent red flag was open: the reason
 
 
 def handout_history(session: Session, client_id: int, limit: int = 20) -> list[HandoutRow]:
     rows = session.execute(
         select(HandoutRecord.id, HandoutRecord.created_at, PlanVersion.version, User.name,
-               HandoutRecord.sha256, HandoutRecord.size_bytes)
+               HandoutRecord.sha256, HandoutRecord.size_bytes, HandoutRecord.red_flag_override)
         .join(PlanVersion, PlanVersion.id == HandoutRecord.plan_version_id)
         .outerjoin(User, User.id == HandoutRecord.created_by_id)
         .where(HandoutRecord.client_id == client_id, HandoutRecord.given.is_(True))
         .order_by(HandoutRecord.created_at.desc()).limit(limit)).all()
-    return [HandoutRow(i, at, v, by or "command line", sha, size)
-            for i, at, v, by, sha, size in rows]
+    return [HandoutRow(i, at, v, by or "command line", sha, size, override)
+            for i, at, v, by, sha, size, override in rows]
 
 
 def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> bytes | None:

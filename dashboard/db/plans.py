@@ -32,6 +32,7 @@ class VersionInfo:
     created_at: dt.datetime
     created_by: str
     snapshot: PlanSnapshot
+    red_flag_override: str = ""  # saved while an urgent red flag was open: the reason
 
 
 def snapshot_of(version: PlanVersion) -> PlanSnapshot:
@@ -53,8 +54,8 @@ def plan_history(session: Session, episode_id: int, limit: int | None = None,
     if version is not None:
         query = query.where(PlanVersion.version == version)
     rows = session.execute(query.limit(limit)).all()
-    return [VersionInfo(v.id, v.version, v.effective_on, v.created_at, name, snapshot_of(v))
-            for v, name in rows]
+    return [VersionInfo(v.id, v.version, v.effective_on, v.created_at, name, snapshot_of(v),
+                        v.red_flag_override) for v, name in rows]
 
 
 def get_version(session: Session, episode_id: int, version: int) -> PlanVersion | None:
