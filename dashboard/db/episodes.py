@@ -289,7 +289,9 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
     goals = tuple(GoalRow(g.description, "Not recorded" if g.met is None
                           else "Met" if g.met else "Not met", g.met_override)
                   for g in (plan.goals if plan else []))
-    lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i)))
+    lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i))
+                           + (f" (past the safe ceiling of {i.max_minutes} minutes a time: "
+                              f"{i.over_ceiling_reason})" if i.over_ceiling_reason else ""))
                   for i in (plan.items if plan else []))
     answers = red_flag_answers(session, episode.id)
     flags = tuple(item.question for item in RED_FLAG_ITEMS if answers.get(item.key) == "yes")

@@ -81,30 +81,21 @@ class FunctionChange:
         return function_change_meaning(change, activities=len(self.compared))
 
     def explanation(self) -> str | None:
-        """Why the change leaves activities out, in one or two plain sentences; None when the
-        client rated the same activities at both ends."""
+        """Why the change leaves activities out, in plain words; None when the client rated
+        the same activities at both ends."""
         if not self.activities_changed:
             return None
-        swapped = []
-        if self.replaced:
-            swapped.append(f"{_names(self.replaced)} rated at the first session "
-                           f"{'was' if len(self.replaced) == 1 else 'were'} not rated at the "
-                           "last")
-        if self.added:
-            swapped.append(f"{_names(self.added)} {'was' if len(self.added) == 1 else 'were'}"
-                           " added during the episode")
-        head = "The client's activities changed: " + "; ".join(swapped) + ". "
+        left = [f"{_names(self.replaced)} (first session only)" if self.replaced else "",
+                f"{_names(self.added)} (latest only)" if self.added else ""]
+        left_out = " and ".join(x for x in left if x)
         if not self.compared:
-            return head + ("No activity was rated at both the first and the last session, so "
-                           "no change in function can be read: a mean of different activities "
-                           "is not a change in the client.")
-        count = len(self.compared)
-        needed = "3 points (one activity)" if count == 1 else "2 points"
-        return head + (f"The change is read on the {count} "
-                       f"{'activity' if count == 1 else 'activities'} rated at both "
-                       f"({_names(tuple(a.name for a in self.compared))}), needing {needed}; "
-                       "a change of the mean across different activities is not a meaningful "
-                       "change.")
+            return (f"No activity was rated at both the first and the latest session "
+                    f"({left_out}), so no change in function can be read: a mean of "
+                    "different activities is not a change in the client.")
+        plural = len(self.replaced) + len(self.added) > 1
+        return (f"{left_out} {'were' if plural else 'was'} left out: the client's activities "
+                "changed during the episode, and a change of the mean across different "
+                "activities is not a meaningful change.")
 
 
 def _names(names: tuple[str, ...]) -> str:
@@ -126,11 +117,17 @@ def function_sentence(reading: FunctionChange) -> str:
     activity's own change, and why any activity is left out."""
     if reading.change is None:
         return "Function (PSFS): " + (reading.explanation() or "not measured.")
+    count = len(reading.compared)
     each = "; ".join(f"{a.name} {a.before} → {a.after}" for a in reading.compared)
     verdict = {IMPROVEMENT: "a meaningful improvement", DETERIORATION: "a meaningful worsening"
                }.get(reading.meaning or "", "not a meaningful change")
+    if count == 1:
+        verdict += " (a single activity needs 3 points)"
     change = f"{reading.change:+g}".replace("-", "−")
-    text = (f"Function (PSFS) {reading.baseline_mean:g} → {reading.latest_mean:g} ({change}) on "
-            f"the same activities ({each}): {verdict}.")
+    which = (f"the {'one activity' if count == 1 else f'{count} activities'} rated at both "
+             "the first and the latest session" if reading.activities_changed
+             else "the same activities")
+    text = (f"Function (PSFS) {reading.baseline_mean:g} → {reading.latest_mean:g} ({change}) "
+            f"on {which} ({each}): {verdict}.")
     explanation = reading.explanation()
     return f"{text} {explanation}" if explanation else text

@@ -31,9 +31,13 @@ def test_a_replaced_activity_is_left_out_of_the_change():
     assert [a.name for a in reading.compared] == ["Walking", "Lifting"]
     assert reading.replaced == ("Sitting",) and reading.added == ("Gardening",)
     assert reading.change == 1.5 and reading.meaning is None
-    text = reading.explanation()
-    assert "“Sitting”" in text and "“Gardening”" in text
-    assert "not a meaningful change" in text and "2 activities rated at both" in text
+    assert reading.explanation() == (
+        "“Sitting” (first session only) and “Gardening” (latest only) were left out: the "
+        "client's activities changed during the episode, and a change of the mean across "
+        "different activities is not a meaningful change.")
+    assert function_sentence(reading).startswith(
+        "Function (PSFS) 3.5 → 5 (+1.5) on the 2 activities rated at both the first and the "
+        "latest session (Walking 3 → 4; Lifting 4 → 6): not a meaningful change.")
 
 
 @pytest.mark.parametrize(("after", "meaning"), [
@@ -47,14 +51,17 @@ def test_one_activity_left_to_compare_needs_three_points(after, meaning):
                                    {"Walking": after, "Cycling": 9, "Reading": 9})
     assert len(reading.compared) == 1
     assert reading.meaning == meaning
-    assert "3 points (one activity)" in reading.explanation()
+    assert "on the one activity rated at both" in function_sentence(reading)
+    assert "(a single activity needs 3 points)" in function_sentence(reading)
 
 
 def test_no_activity_in_common_reads_no_change():
     reading = read_function_change(SAME, {"Running": 9, "Cycling": 9, "Swimming": 9})
     assert reading.change is None and reading.meaning is None
     assert "no change in function can be read" in reading.explanation()
-    assert function_sentence(reading).startswith("Function (PSFS): The client's activities")
+    assert function_sentence(reading).startswith(
+        "Function (PSFS): No activity was rated at both the first and the latest session "
+        "(“Walking”, “Lifting” and “Sitting” (first session only) and “Running”")
 
 
 def test_the_sentence_names_each_activity_and_the_verdict():

@@ -100,5 +100,6 @@ def test_the_progress_page_reads_function_on_the_same_activities_and_says_why(
         "client-tabs.value": "progress", "progress-range.value": "all",
         "client-id.data": cid}).get_json()["response"]["progress-area"]["children"]
     sentence = text_of(find_component(area, "progress-function-sentence"))
-    assert sentence.startswith("Function (PSFS) 2.5 → 3.5 (+1) on the same activities")
+    assert sentence.startswith("Function (PSFS) 2.5 → 3.5 (+1) on the 2 activities rated at "
+                               "both the first and the latest session")
     assert "not a meaningful change" in sentence and "“Sitting”" in sentence
