@@ -241,11 +241,12 @@ def print_all(set_progress, _n, practitioner, size, _token):
         with database.read() as db:
             clients, flagged = active_clients_with_plans(db, target)
             prepared = prepare_batch(db, clients=clients, page_size=size)
-        # A client with an urgent red flag open gets a handout only with a reason given for
-        # them, on their own page (issue 17, item 8): the batch leaves them out, by name.
-        skipped = (f" Left out, urgent red flag open: "
-                   f"{', '.join(f'{c.given_name} {c.family_name}' for c in flagged)}."
-                   if flagged else "")
+            # A client with an urgent red flag open gets a handout only with a reason given
+            # for them, on their own page (issue 17, item 8): the batch leaves them out, by
+            # name.
+            skipped = (f" Left out, urgent red flag open: "
+                       f"{', '.join(f'{c.given_name} {c.family_name}' for c in flagged)}."
+                       if flagged else "")
         if not prepared:
             return no_update, "No active client with a plan." + skipped
         # Laid out with no transaction open: other users' writes go on meanwhile.
