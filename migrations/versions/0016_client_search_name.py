@@ -4,8 +4,8 @@ One new column, filled for every existing client with the app's own folding
 (dashboard.domain.text.folded_name), so "Zoe" finds a stored "Zoë" on SQLite and
 PostgreSQL alike. Names themselves are unchanged.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-30 07:10:00
 """
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0015'
-down_revision: str | None = '0014'
+revision: str = '0016'
+down_revision: str | None = '0015'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
