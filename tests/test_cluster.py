@@ -245,7 +245,7 @@ def test_plans_saved_on_both_hosts_at_once_are_each_saved_once_in_order(cluster)
 
         def save(i: int, review: int, gate: threading.Barrier = gate) -> None:
             gate.wait()
-            said.append(_call(browsers[i], cluster.hosts[i], "plan-save-result", plan_form(
+            said.append(_call(browsers[i], cluster.hosts[i], ids.SAVE_RESULT, plan_form(
                 client_id, parts, **{f"{ids.REVIEW}.value": review})).text)
 
         threads = [threading.Thread(target=save, args=(i, 10 + 2 * round_ + i))

@@ -47,7 +47,7 @@ def test_saving_plans_lays_out_the_handout_on_the_apps_pool_not_a_thread_per_sav
     login(http, ALICE)
     before = set(threading.enumerate())
     for review in (7, 14, 21):
-        response = invoke(http, "plan-save-result", plan_form(
+        response = invoke(http, ids.SAVE_RESULT, plan_form(
             sqlite_people.alice_client_id, parts, **{f"{ids.REVIEW}.value": review}))
         assert "Saved as version" in response.get_data(as_text=True)
     started = {t.name for t in set(threading.enumerate()) - before}

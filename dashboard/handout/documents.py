@@ -22,6 +22,7 @@ from dashboard.db.handouts import (
 )
 from dashboard.db.models import Client
 from dashboard.db.pictures import PictureFile, pictures_by_hash
+from dashboard.db.summary import current_episode, red_flag_override
 from dashboard.handout.render import html_to_pdf, render_document, render_html, write_documents
 
 
@@ -32,6 +33,7 @@ class GivenHandout:
     sha256: str
     pdf: bytes
     reused: bool
+    red_flag_override: str = ""  # given while an urgent red flag was open: the reason
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,22 @@ class PreparedHandout:
     html_sha256: str
     earlier_pdf: bytes | None
     pictures: Mapping[str, PictureFile] = field(default_factory=dict)
+    # Given while an urgent red flag was open: the practitioner's reason ('' else).
+    red_flag_override: str = ""
 
 
 def prepare_handout(session: Session, *, client: Client, version: int | None,
-                    page_size: str, own_link: str = "",
-                    laid_out_anyway: bool = False) -> PreparedHandout:
+                    page_size: str, own_link: str = "", red_flag_reason: object = None,
+                    to_give: bool = True, laid_out_anyway: bool = False) -> PreparedHandout:
     """Read what the handout says (a read: no lock is held while the PDF is laid out).
     ``laid_out_anyway``: the caller lays the document out even when an identical PDF exists
-    (a batch joins the laid-out documents into one file), so it needs the pictures too."""
+    (a batch joins the laid-out documents into one file), so it needs the pictures too.
+
+    A handout to give while the client's urgent red flag is open is refused (RedFlagOpen)
+    unless ``red_flag_reason`` gives the practitioner's reason; ``to_give=False`` lays one
+    out ahead of time for the cache, which gives nothing to anyone."""
+    override = red_flag_override(session, current_episode(session, client.id),
+                                 red_flag_reason, "handout_given") if to_give else ""
     plan = plan_version_for(session, client, version)
     html = render_html(handout_data(session, client, plan, own_link=own_link), page_size)
     html_sha = hashlib.sha256(html.encode()).hexdigest()
@@ -64,7 +74,7 @@ def prepare_handout(session: Session, *, client: Client, version: int | None,
     pictures = {} if earlier and not laid_out_anyway else pictures_by_hash(
         session, (i.picture_sha256 for i in plan.items))
     return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier,
-                           pictures)
+                           pictures, override)
 
 
 def render_prepared(prepared: PreparedHandout) -> bytes:
@@ -81,7 +91,8 @@ def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> N
         if client is None:
             return
         try:
-            prepared = prepare_handout(db, client=client, version=None, page_size=page_size)
+            prepared = prepare_handout(db, client=client, version=None, page_size=page_size,
+                                       to_give=False)
         except NoPlan:
             return
     if prepared.earlier_pdf is not None:
@@ -99,17 +110,19 @@ def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
     record = record_handout(session, client_id=prepared.client_id,
                             plan_version_id=prepared.plan_version_id,
                             page_size=prepared.page_size, html_sha256=prepared.html_sha256,
-                            pdf=pdf, user_id=user_id)
+                            pdf=pdf, user_id=user_id,
+                            red_flag_override=prepared.red_flag_override)
     return GivenHandout(record.id, prepared.version, record.sha256, pdf,
-                        prepared.earlier_pdf is not None)
+                        prepared.earlier_pdf is not None, prepared.red_flag_override)
 
 
 def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
-                 user_id: int | None, own_link: str = "") -> GivenHandout:
+                 user_id: int | None, own_link: str = "",
+                 red_flag_reason: object = None) -> GivenHandout:
     """Prepare, render and record in one transaction: for the command line and tests, where
     nobody else waits on the lock. The web routes run the three steps apart."""
     prepared = prepare_handout(session, client=client, version=version, page_size=page_size,
-                               own_link=own_link)
+                               own_link=own_link, red_flag_reason=red_flag_reason)
     return record_given(session, prepared, render_prepared(prepared), user_id)
 
 
