@@ -272,9 +272,10 @@ def test_an_open_urgent_flag_needs_a_reason_to_save_a_plan_or_give_a_handout(any
     """Issue 17, item 8: while an urgent red flag is open, a plan was saved and a handout
     given with a warning line only. Now each needs the practitioner's reason, kept with what
     was saved or given; the data layer refuses without one, whatever path writes."""
-    from dashboard.db.handouts import active_clients_with_plans, make_handout
+    from dashboard.db.handouts import active_clients_with_plans
     from dashboard.db.models import HandoutRecord
     from dashboard.db.summary import RedFlagOpen
+    from dashboard.handout.documents import make_handout
 
     with any_db.begin() as s:
         client = s.get(Client, people.alice_client_id)

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from dashboard.domain.discharge import measure_rows
 from dashboard.domain.episodes import ScorePoint, outcome_of
 from dashboard.domain.psfs import function_sentence, read_function_change
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT
-from dashboard.handout.discharge import measure_rows
 
 SAME = {"Walking": 3, "Lifting": 4, "Sitting": 5}
 

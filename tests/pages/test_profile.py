@@ -5,9 +5,9 @@ import subprocess
 
 from sqlalchemy import select
 
-from dashboard.db.handouts import make_handout
 from dashboard.db.models import AuditEntry, Client, User
 from dashboard.domain.users import profile_problems
+from dashboard.handout.documents import make_handout
 from tests.conftest import login
 from tests.dash_client import call_callback, invoke
 from tests.factories import ADMIN, ALICE
