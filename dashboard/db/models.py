@@ -353,6 +353,11 @@ class Episode(Base):
     discharge_stress: Mapped[int | None] = mapped_column(Integer)
     baseline_function: Mapped[float | None] = mapped_column(Float)
     discharge_function: Mapped[float | None] = mapped_column(Float)
+    # The function figures are means of the activities rated at both the first and the last
+    # session (domain/psfs.py): how many were, and how many were rated at only one of them
+    # (replaced mid-episode, left out). None/0 for episodes discharged before this rule.
+    function_compared: Mapped[int | None] = mapped_column(Integer)
+    function_left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     outcome: Mapped[str | None] = mapped_column(String(20))
     # Questionnaires (docs/OUTCOMES.md): the first total of the episode, the latest only when
     # given at least twice; reliable change "improvement"/"deterioration"/"none" (None: no
@@ -521,6 +526,8 @@ class PlanVersion(Base):
     # changed): clinic figures by strategy test one column per client instead of grouping
     # every plan item in the clinic.
     strategy_keys: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Saved while an urgent red flag was open: the practitioner's reason (audited); '' else.
+    red_flag_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     items: Mapped[list[PlanItem]] = relationship(
         order_by="PlanItem.position", lazy="selectin", cascade="all, delete-orphan"
@@ -548,6 +555,10 @@ class PlanItem(DoseMixin, Base):
     # changes a handout already given. None for parts given before pictures existed.
     picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
     picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The part's safe ceiling of minutes a time as given, and the practitioner's reason for a
+    # dose past it ('' for none): printed on the handout beside the dose, and audited.
+    max_minutes: Mapped[int | None] = mapped_column(Integer)
+    over_ceiling_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Goal(Base):
@@ -687,6 +698,8 @@ class HandoutRecord(Base):
     # False for a rendering made ahead of time when the plan was saved (not given to anyone
     # yet); the history shows only handouts actually given.
     given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Given while an urgent red flag was open: the practitioner's reason (audited); '' else.
+    red_flag_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 ALERT_KINDS = ("phq9_item9",)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
 from dashboard.domain.home_log import HomePoint
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
+from dashboard.domain.psfs import FunctionChange, function_sentence, read_function_change
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -31,6 +32,8 @@ class SessionPoint:
     stress: int
     function: float | None
     totals: dict[str, int] = field(default_factory=dict)  # questionnaire -> total
+    # PSFS ratings, (activity name, 0-10) in the client's order (domain/psfs.py).
+    ratings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,14 @@ class Progress:
     # The questionnaires' reliable change over the whole episode (first and latest score),
     # whatever range is drawn.
     questionnaires: EpisodeOutcome = field(default_factory=lambda: episode_outcome({}))
+    # The change in function over the whole episode, on the activities rated at both its
+    # first and its latest rated session (None: no ratings), whatever range is drawn.
+    function_reading: FunctionChange | None = None
+
+    @property
+    def function_sentence(self) -> str | None:
+        return None if self.function_reading is None else \
+            function_sentence(self.function_reading)
 
     @property
     def pain_bands(self) -> list[Band]:
@@ -160,13 +171,16 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
     baseline = points[0] if points else None
     function_baseline = next((p.function for p in points if p.function is not None), None)
     questionnaires = episode_outcome(questionnaire_totals(points))
+    rated = [p for p in points if p.ratings]
+    function_reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings)) \
+        if len(rated) >= 2 else None
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
         home = [h for h in home or [] if h.log_on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline, list(home or []), questionnaires)
+                    function_baseline, list(home or []), questionnaires, function_reading)
 
 
 def questionnaire_totals(points: list[SessionPoint]) -> dict[str, list[int]]:

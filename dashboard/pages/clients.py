@@ -239,10 +239,16 @@ def print_all(set_progress, _n, practitioner, size, _token):
     size = size if size in PAGE_SIZES else "a4"
     with job_database() as database:
         with database.read() as db:
-            clients = active_clients_with_plans(db, target)
+            clients, flagged = active_clients_with_plans(db, target)
             prepared = prepare_batch(db, clients=clients, page_size=size)
+            # A client with an urgent red flag open gets a handout only with a reason given
+            # for them, on their own page (issue 17, item 8): the batch leaves them out, by
+            # name.
+            skipped = (f" Left out, urgent red flag open: "
+                       f"{', '.join(f'{c.given_name} {c.family_name}' for c in flagged)}."
+                       if flagged else "")
         if not prepared:
-            return no_update, "No active client with a plan."
+            return no_update, "No active client with a plan." + skipped
         # Laid out with no transaction open: other users' writes go on meanwhile.
         singles, pdf = render_batch(prepared, lambda done, total: set_progress(
             (done, total, f"{done} of {total}")))
@@ -252,4 +258,4 @@ def print_all(set_progress, _n, practitioner, size, _token):
             record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
                          entity_id=target, detail={"clients": len(prepared)})
     return (dcc.send_bytes(pdf, f"handouts-{clinic_today().isoformat()}.pdf"),
-            f"{len(prepared)} handouts ready ({len(pdf) // 1024} KB).")
+            f"{len(prepared)} handouts ready ({len(pdf) // 1024} KB).{skipped}")

@@ -200,7 +200,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
                  dcc.Loading(html.Div(id=ids.PLAN_AREA), delay_show=200)], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
                  html.Div(plan_views.history(versions), id=ids.HISTORY),
-                 handout_views.handout_card(client.id, handouts)], lg=4),
+                 handout_views.handout_card(client.id, handouts,
+                                            flag_open=plan_warning is not None)], lg=4),
     ], className="pt-3")
     return html.Div([
         dcc.Store(id=ids.CLIENT_ID, data=client.id),

@@ -196,3 +196,55 @@ def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, d
     old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
     assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
     assert "sess-history" not in old.get_json()["response"]
+
+
+def _edit_click(http, client_id, care_id):
+    """Press Edit on a session row, as the browser would (the load-for-editing callback)."""
+    deps = [d for d in dependencies(http) if any("sess-edit" in str(i["id"])
+                                                 for i in d["inputs"])]
+    return invoke(http, "sess-ratings", {
+        "sess-edit": [({"type": "sess-edit", "session": care_id}, 1)],
+        "client-id.data": client_id}, deps=deps, triggered=json.dumps(
+            {"session": care_id, "type": "sess-edit"}, separators=(",", ":")) + ".n_clicks")
+
+
+def test_the_edit_form_shows_the_activities_as_saved_now(http, db, setup):
+    """Issue 17, item 5: a form drawn before the activities changed (another tab, a
+    colleague) offered stale rating boxes when a session was opened to edit; now they are
+    read again, with the session's own ratings, and an activity added since may stay
+    unrated (a rating for that day would be made up). The activities editor shows the list
+    as saved."""
+    from dashboard.db.models import FunctionalActivity, FunctionalRating
+    from dashboard.db.sessions import set_activities
+
+    login(http, ALICE)
+    invoke(http, "sess-result", form(setup))
+    with db.begin() as s:
+        care_id = s.scalar(select(CareSession.id))
+        set_activities(s, setup["client"], ["Lifting", "Driving", "Walking"])
+        walking = s.scalar(select(FunctionalActivity.id).where(
+            FunctionalActivity.name == "Walking"))
+    response = _edit_click(http, setup["client"], care_id)
+    assert response.status_code == 200, response.data[:300]
+    boxes = response.get_json()["response"]["sess-ratings"]["children"]
+    text = json.dumps(boxes)
+    assert "Walking (added since: not rated that day)" in text
+    assert '"value": 4' in text and '"value": 6' in text  # the session's own ratings
+    # Saved with Walking left blank: updated, and no rating is made up for that day.
+    edited = form(setup, **{"sess-editing.data": care_id, "sess-rating": [
+        ({"type": "sess-rating", "activity": a}, v)
+        for a, v in [*zip(setup["activities"], (5, 6), strict=True), (walking, "")]]})
+    assert "updated" in invoke(http, "sess-result", edited).get_data(as_text=True)
+    with db.read() as s:
+        rated = set(s.scalars(select(FunctionalRating.activity_id).where(
+            FunctionalRating.session_id == care_id)))
+    assert rated == set(setup["activities"])
+    # A new session still rates every activity.
+    new = form(setup, **{"sess-date.value": "2026-02-08", "sess-rating": [
+        ({"type": "sess-rating", "activity": a}, v)
+        for a, v in [*zip(setup["activities"], (5, 6), strict=True), (walking, "")]]})
+    assert "not saved" in invoke(http, "sess-result", new).get_data(as_text=True)
+    saved = invoke(http, "sess-activities-result", {
+        "sess-activities-save.n_clicks": 1, "client-id.data": setup["client"],
+        "sess-activities.value": "  lifting \n\nDriving\nwalking\n"}).get_json()["response"]
+    assert saved["sess-activities"]["value"] == "Lifting\nDriving\nWalking"
