@@ -87,7 +87,14 @@ class Progress:
 
     @property
     def function_bands(self) -> list[Band]:
-        return [] if self.function_baseline is None else function_bands(self.function_baseline)
+        """The PSFS bands around the baseline's mean; none once the client's activities
+        changed: a later mean of other activities read against them would be a change of
+        the mean across different activities (domain/psfs.py), and the function sentence
+        says what was compared instead."""
+        if self.function_baseline is None or (
+                self.function_reading is not None and self.function_reading.activities_changed):
+            return []
+        return function_bands(self.function_baseline)
 
 
 def _day(on: dt.date) -> str:

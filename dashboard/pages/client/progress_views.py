@@ -119,7 +119,8 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
         _graph(figures.timeline_figure(progress), "progress-timeline",
                "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
                "pain and function with their baseline (the episode's first session, whatever "
-               "the range shown) and their own bands of meaningful improvement and worsening; "
+               "the range shown) and their own bands of meaningful improvement and worsening "
+               "(none for function once the client's activities changed); "
                "stress has no agreed threshold, so no band; the pain goal and each plan "
                "version; questionnaire totals below with their bands, the clinical cut-off and "
                "the band of measurement noise around the episode's first score; the scores "
