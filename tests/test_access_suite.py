@@ -24,6 +24,9 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # Questionnaires completed at home: the same cookie is the key
                  # (tests/test_home_measures.py proves no cookie or another's gets nothing).
                  "/my/measures/<key>", "/my/measures/<key>/done",
+                 # Stopping email reminders: the token in the reminder is the key, and it
+                 # names no one (tests/test_reminders.py proves forged tokens do nothing).
+                 "/my/unsubscribe/<token>",
                  # Catalogue pictures by content hash, shown on that page too: no client data
                  # (tests/test_handout_pictures.py: only a stored hash answers).
                  "/pictures/<sha256>"}

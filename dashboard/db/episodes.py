@@ -26,6 +26,7 @@ from dashboard.db.models import (
 from dashboard.db.outcomes import episode_questionnaires, frozen_questionnaires
 from dashboard.db.outcomes import outcome_columns as questionnaire_columns
 from dashboard.db.plans import current_version
+from dashboard.db.reminders import set_email_consent
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import (
@@ -85,6 +86,8 @@ def record_intake(session: Session, *, client: Client, draft: IntakeDraft, user_
     episode.consent_data = draft.consent_data
     episode.consent_recorded_by_id = user_id
     episode.consent_recorded_at = now
+    set_email_consent(session, episode=episode, given=draft.consent_email, user_id=user_id,
+                      now=now)
     episode.urgent_flag = bool(draft.urgent_yes)
     episode.see_doctor_flag = bool(draft.see_doctor_yes)
     session.add_all([RedFlagAnswer(episode_id=episode.id, item=key, answer=answer)
