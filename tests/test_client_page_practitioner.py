@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
-import pytest
 from sqlalchemy import select
 
 from dashboard.auth.access import CurrentUser
@@ -95,8 +94,6 @@ def test_home_lists_days_logged_and_flags_a_rise_of_two_over_the_last_session(
         assert home_log_overview(s, bob, today=TODAY) == []
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN BUG, open in #21: since pictures landed, the "
-                   "downloaded PDF intermittently lacks the link section (about 1 run in 3)")
 def test_the_handout_prints_the_qr_code_and_short_link_while_the_link_is_live(
         http, db, planned, sqlite_people, tmp_path):
     login(http, ALICE)
@@ -105,14 +102,17 @@ def test_the_handout_prints_the_qr_code_and_short_link_while_the_link_is_live(
                            user_id=sqlite_people.alice_id, now=utcnow())
     preview = http.get(f"/clients/{planned}/handout.html").get_data(as_text=True)
     assert "Your plan on your phone" in preview and "<svg" in preview
-    assert f"localhost/my/{link.token}" in preview
+    assert "localhost/my/" in preview and link.token in preview
     pdf = http.post(f"/clients/{planned}/handout.pdf")
     assert pdf.status_code == 200
     path = tmp_path / "h.pdf"
     path.write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Your plan on your phone" in text and link.token[:10] in text.replace("\n", "")
+    assert "Your plan on your phone" in text
+    # The code is printed whole on one line: a line break inside it (at a "-" it reads as a
+    # hyphen) made clients type a different address.
+    assert any(link.token in line for line in text.splitlines())
     with db.begin() as s:
         revoke_links(s, client_id=planned, user_id=None, now=utcnow())
     preview = http.get(f"/clients/{planned}/handout.html").get_data(as_text=True)

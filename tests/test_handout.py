@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from dashboard.cli import main
 from dashboard.db.handouts import handout_data, make_handout, plan_version_for
 from dashboard.db.models import AuditEntry, Client, Goal, HandoutRecord, StrategyPart
-from dashboard.handout.render import render_html
+from dashboard.handout.render import html_to_pdf, render_html
 from tests.conftest import login
 from tests.factories import ALICE
 
@@ -142,3 +142,19 @@ def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, pl
         rows = handout_history(s, planned)
         ahead = s.scalar(select(HandoutRecord.pdf).where(HandoutRecord.given.is_(False)))
     assert len(rows) == 1 and response.data == ahead  # the same bytes, not laid out again
+
+
+def test_the_clients_address_prints_whole_on_one_line_whatever_its_length(db, planned, tmp_path):
+    # Tokens are URL-safe base64, so they hold "-" and "_". A break inside the code at a "-"
+    # reads as a hyphen, and a client types the address without it.
+    token = "F-Uw35iLQmZ40KLtb9QjSLG-F8ZZjn_b"
+    for base in ("http://localhost", "https://physio-and-back-care.example-clinic.org.uk"):
+        with db.read() as s:
+            client = s.get(Client, planned)
+            data = handout_data(s, client, plan_version_for(s, client, 1),
+                                own_link=f"{base}/my/{token}")
+        lines = pdf_text(html_to_pdf(render_html(data)), tmp_path).splitlines()
+        assert any(token in line for line in lines), base
+        address = f"{base.split('://')[1]}/my/{token}"
+        assert address in "".join(line.strip() for line in lines), base
+        assert not any(line.rstrip().endswith("-") for line in lines if token[:4] in line)
