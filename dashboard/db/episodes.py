@@ -18,6 +18,7 @@ from dashboard.db.models import (
     Client,
     Episode,
     Goal,
+    HomeMeasureResponse,
     PlanVersion,
     RedFlagAnswer,
     User,
@@ -308,4 +309,6 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         recommendations=episode.discharge_recommendations, red_flags=flags,
         referral_note=episode.referral_note,
         crisis_line_text=clinic.crisis_line_text if clinic else "",
+        home_questionnaires=session.scalar(select(func.count(HomeMeasureResponse.id)).where(
+            HomeMeasureResponse.episode_id == episode.id)) or 0,
     )
