@@ -108,12 +108,12 @@ def create_app(settings: Settings | None = None) -> Dash:
         "dashboard",
         # Batch handouts run in a background process on this machine (one host only).
         background_callback_manager=DiskcacheManager(job_cache(settings.data_dir)),
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask app; it takes one
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(PROJECT_ROOT / "assets"),
         title="Back Pain Care Dashboard",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None: no "Updating..." title; allowed
         suppress_callback_exceptions=True,
         index_string=INDEX_STRING,
         external_stylesheets=[],

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dashboard.config import Settings
 from dashboard.db.engine import Database
+from dashboard.domain.users import ROLES
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -284,7 +285,8 @@ def cmd_export_fhir(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with db.begin() as session:
             if args.all:
-                clients = [session.get(Client, cid) for cid in exportable_client_ids(session)]
+                clients = [c for cid in exportable_client_ids(session)
+                           if (c := session.get(Client, cid)) is not None]
             else:
                 client = session.get(Client, args.client_id)
                 if client is None or client.erased_at is not None:
@@ -410,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "DASHBOARD_PASSWORD)")
     user.add_argument("--email", required=True)
     user.add_argument("--name", required=True)
-    user.add_argument("--role", choices=["admin", "practitioner"], required=True)
+    user.add_argument("--role", choices=ROLES, required=True)
     user.set_defaults(func=cmd_create_user)
     handout = sub.add_parser("handout", help="write a client's handout PDF")
     handout.add_argument("client_id", type=int)

@@ -19,11 +19,11 @@ from flask import Response, current_app, has_request_context, request
 from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, ValidationError
 
-from dashboard.auth.access import CurrentUser, NotAuthenticated
 from dashboard.config import Settings
 from dashboard.db.client_links import live_link
 from dashboard.db.engine import Database
 from dashboard.db.models import utcnow
+from dashboard.domain.access import CurrentUser, NotAuthenticated
 from dashboard.domain.home_log import client_link_url
 from dashboard.domain.ids import parse_id
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
@@ -48,9 +49,16 @@ DEMO_PRACTITIONERS = [
     ("sam.okafor@demo.clinic", "Sam Okafor"),
     ("jordan.lee@demo.clinic", "Jordan Lee"),
 ]
-SIZES = {  # gaps between sessions, in days: the large clinic sees its clients more often
-    "small": {"practitioners": 3, "clients": 40, "gaps": (7, 7, 10, 14)},
-    "large": {"practitioners": 50, "clients": 5000, "gaps": (5, 7, 7, 8)},
+@dataclass(frozen=True)
+class ClinicSize:
+    practitioners: int
+    clients: int
+    gaps: tuple[int, ...]  # between sessions, in days
+
+
+SIZES = {  # the large clinic sees its clients more often
+    "small": ClinicSize(practitioners=3, clients=40, gaps=(7, 7, 10, 14)),
+    "large": ClinicSize(practitioners=50, clients=5000, gaps=(5, 7, 7, 8)),
 }
 
 GIVEN = ["Amelia", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Isaac",
@@ -139,11 +147,43 @@ def _questionnaire_items(rng: random.Random, instrument: str, severity: float) -
     return values
 
 
+@dataclass
+class _Build:
+    """What the demo has made so far: one list per kind of row, in client order (the i-th
+    client's row, start, episode, activities and so on share the index i)."""
+
+    session: Session
+    rng: random.Random
+    spec: ClinicSize
+    today: dt.date
+    parts: dict[str, StrategyPart]
+    templates: list[PlanTemplate]
+    part_strategy: dict[int, Any] = field(default_factory=dict)
+    user_ids: list[int] = field(default_factory=list)
+    practitioner_ids: list[int] = field(default_factory=list)
+    client_rows: list[dict[str, Any]] = field(default_factory=list)
+    plans_per_client: list[tuple[dt.date, str]] = field(default_factory=list)  # start, path
+    client_ids: list[int] = field(default_factory=list)
+    episode_ids: list[int] = field(default_factory=list)
+    discharged: list[bool] = field(default_factory=list)
+    client_activities: list[int] = field(default_factory=list)  # how many each client has
+    activity_ids: list[int] = field(default_factory=list)
+    version_rows: list[dict[str, Any]] = field(default_factory=list)
+    version_ids: list[int] = field(default_factory=list)
+    items_by_version: dict[int, list[tuple[int, int | None]]] = field(default_factory=dict)
+    versions_by_client: dict[int, list[tuple[dt.date, int]]] = field(default_factory=dict)
+    session_rows: list[dict[str, Any]] = field(default_factory=list)
+    session_ids: list[int] = field(default_factory=list)
+
+
 def create_demo(
     session: Session, *, today: dt.date, size: str = "small", seed: int = 2026,
     force: bool = False, password: str = DEMO_PASSWORD,
 ) -> dict[str, int]:
-    """Make the demo clinic. Refuses a database that already has users or clients unless forced."""
+    """Make the demo clinic. Refuses a database that already has users or clients unless forced.
+
+    The steps run in this order, drawing from one seeded random generator, so a seed always
+    gives the same clinic."""
     if database_has_people(session) and not force:
         raise DemoRefused("the database already holds users or clients; pass --force to add "
                           "the demo clinic anyway")
@@ -154,8 +194,36 @@ def create_demo(
     templates = list(session.scalars(select(PlanTemplate).order_by(PlanTemplate.key)))
     if not parts or not templates:
         raise DemoRefused("load the strategy catalogue first (dashboard load-catalogue)")
-    part_strategy = {p.id: p.strategy for p in parts.values()}
+    build = _Build(session, rng, spec, today, parts, templates,
+                   part_strategy={p.id: p.strategy for p in parts.values()})
+    _add_staff(build, password=password, force=force, seed=seed)
+    _add_clients(build)
+    _open_episodes(build)
+    _add_activities(build)
+    _add_plans(build)
+    _add_sessions(build)
+    _discharge(session, [eid for eid, d in zip(build.episode_ids, build.discharged, strict=True)
+                         if d],
+               build.session_rows, {eid: row["practitioner_id"] for eid, row in
+                                    zip(build.episode_ids, build.client_rows, strict=True)},
+               build.version_rows, build.version_ids)
+    _fill_summaries(session, build.client_ids, build.episode_ids, build.session_rows,
+                    build.version_rows, build.version_ids,
+                    {eid for eid, d in zip(build.episode_ids, build.discharged, strict=True)
+                     if d})
+    session.flush()
+    refresh_all_questionnaire_outcomes(session)
+    _rerefer(session, next(cid for cid, d in zip(build.client_ids, build.discharged,
+                                                 strict=True) if d), today)
+    _admit_with_red_flag(session, build.practitioner_ids[0], today)
+    session.flush()
+    return {"users": len(build.user_ids), "clients": len(build.client_ids),
+            "sessions": len(build.session_ids), "admin_id": build.user_ids[0]}
 
+
+def _add_staff(build: _Build, *, password: str, force: bool, seed: int) -> None:
+    """The admin and the practitioners (the named ones first, then made-up ones)."""
+    rng = build.rng
     # One password hash for every demo account: argon2 is slow on purpose.
     shared_hash = hash_password(password)
     admin_email = DEMO_ADMIN[0] if not force else f"admin+{seed}@demo.clinic"
@@ -163,7 +231,7 @@ def create_demo(
                    password_hash=shared_hash, active=True, must_change_password=False,
                    phone="01632 960 001")]
     practitioners = list(DEMO_PRACTITIONERS)
-    for i in range(len(practitioners), spec["practitioners"]):
+    for i in range(len(practitioners), build.spec.practitioners):
         practitioners.append((f"practitioner{i + 1}@demo.clinic",
                               f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"))
     if force:
@@ -172,16 +240,18 @@ def create_demo(
         people.append(dict(email=email, name=name, role="practitioner", password_hash=shared_hash,
                            active=True, must_change_password=False,
                            phone=f"01632 960 {100 + i:03d}"))
-    user_ids = _bulk(session, User, people)
-    admin_id, practitioner_ids = user_ids[0], user_ids[1:]
+    build.user_ids = _bulk(build.session, User, people)
+    build.practitioner_ids = build.user_ids[1:]
 
-    # Clients and their plans of care.
-    n_clients = spec["clients"]
-    client_rows, plans_per_client = [], []
-    for i in range(n_clients):
-        start = today - dt.timedelta(days=rng.randint(120, 190))
+
+def _add_clients(build: _Build) -> None:
+    """Clients shared out among the practitioners, each on a path (improving, flat, worse)
+    from a start date; about one in seven has finished care and will be discharged."""
+    rng, practitioner_ids = build.rng, build.practitioner_ids
+    for i in range(build.spec.clients):
+        start = build.today - dt.timedelta(days=rng.randint(120, 190))
         kind = rng.choices(["improving", "flat", "worse"], weights=[60, 25, 15])[0]
-        client_rows.append(dict(
+        build.client_rows.append(dict(
             given_name=GIVEN[i % len(GIVEN)],
             family_name=FAMILY[(i * 11 + i // len(FAMILY)) % len(FAMILY)],
             date_of_birth=dt.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28)),
@@ -191,54 +261,66 @@ def create_demo(
             archived=i % 37 == 36,
             status="not_enough_data",
         ))
-        plans_per_client.append((start, kind))
-    client_ids = _bulk(session, Client, client_rows)
+        build.plans_per_client.append((start, kind))
+    build.client_ids = _bulk(build.session, Client, build.client_rows)
+    build.discharged = [i % 7 == 5 and i % 13 != 12 for i in range(build.spec.clients)]
 
+
+def _open_episodes(build: _Build) -> None:
+    """Each client's episode of care with its intake, consent and red-flag screen."""
     episode_rows = []
-    for i, (cid, (start, _kind)) in enumerate(zip(client_ids, plans_per_client, strict=True)):
+    for i, (cid, (start, _kind)) in enumerate(zip(build.client_ids, build.plans_per_client,
+                                                   strict=True)):
         source = REFERRALS[i % len(REFERRALS)]
         at = dt.datetime.combine(start, dt.time(10, 0), tzinfo=dt.UTC)
-        practitioner = client_rows[i]["practitioner_id"]
+        practitioner = build.client_rows[i]["practitioner_id"]
         episode_rows.append(dict(
             client_id=cid, started_on=start, reason=REASONS[i % len(REASONS)],
             opened_by_id=practitioner, referral_source=source[0], referrer_name=source[1],
             intake_recorded_at=at, consent_treatment=True, consent_data=i % 5 != 0,
             consent_recorded_by_id=practitioner, consent_recorded_at=at))
-    episode_ids = _bulk(session, Episode, episode_rows)
+    build.episode_ids = _bulk(build.session, Episode, episode_rows)
     flag_rows = []
-    for i, (eid, row) in enumerate(zip(episode_ids, client_rows, strict=True)):
-        age = (plans_per_client[i][0] - row["date_of_birth"]).days // 365
+    for i, (eid, row) in enumerate(zip(build.episode_ids, build.client_rows, strict=True)):
+        age = (build.plans_per_client[i][0] - row["date_of_birth"]).days // 365
         for item in RED_FLAG_ITEMS:
             answer = "not_asked" if item.key == "sexual" and i % 4 == 0 else "no"
             if item.key == "age" and not 20 <= age <= 55:
                 answer = "yes"  # the screen's own age rule, so the demo shows an advisory
             flag_rows.append(dict(episode_id=eid, item=item.key, answer=answer))
-    _insert_all(session, RedFlagAnswer, flag_rows)
-    # About one client in seven has finished care and been discharged.
-    discharged = [i % 7 == 5 and i % 13 != 12 for i in range(n_clients)]
+    _insert_all(build.session, RedFlagAnswer, flag_rows)
 
-    activity_rows, client_activities = [], []
-    for cid in client_ids:
+
+def _add_activities(build: _Build) -> None:
+    """Two or three functional activities (PSFS) per client."""
+    rng, activity_rows = build.rng, []
+    for cid in build.client_ids:
         chosen = rng.sample(ACTIVITIES, rng.randint(2, 3))
-        client_activities.append(len(chosen))
+        build.client_activities.append(len(chosen))
         activity_rows += [dict(client_id=cid, name=name, position=j + 1, active=True)
                           for j, name in enumerate(chosen)]
-    activity_ids = _bulk(session, FunctionalActivity, activity_rows)
+    build.activity_ids = _bulk(build.session, FunctionalActivity, activity_rows)
 
-    # Plan versions: version 1 from a template, then one or two changes along the way.
-    version_rows, version_items, version_meta = [], [], []
-    for idx, (eid, (start, _kind)) in enumerate(zip(episode_ids, plans_per_client, strict=True)):
-        template = templates[idx % len(templates)]
+
+def _add_plans(build: _Build) -> None:
+    """Plan versions: version 1 from a template, then one or two changes along the way;
+    their items (with the wording of the day) and a pain goal each."""
+    rng, parts, part_strategy = build.rng, build.parts, build.part_strategy
+    version_items: list[list[tuple[int, dict[str, Any]]]] = []
+    version_meta: list[tuple[int, dt.date]] = []  # (client index, effective on)
+    for idx, (eid, (start, _kind)) in enumerate(zip(build.episode_ids, build.plans_per_client,
+                                                     strict=True)):
+        template = build.templates[idx % len(build.templates)]
         items = [(it.part_id, {k: getattr(it, k) for k in DOSE_KEYS}) for it in template.items]
         changes = rng.choices([0, 1, 2], weights=[35, 45, 20])[0]
         changed_on = sorted(start + dt.timedelta(days=rng.randint(30, 110)) for _ in range(changes))
         effective = [start, *changed_on]
-        practitioner = client_rows[idx]["practitioner_id"]
+        practitioner = build.client_rows[idx]["practitioner_id"]
         for v, on in enumerate(effective, start=1):
             if v > 1:
                 items = _change_plan(rng, items, parts)
             keys = strategy_keys_text([part_strategy[pid].key for pid, _dose in items])
-            version_rows.append(dict(strategy_keys=keys,
+            build.version_rows.append(dict(strategy_keys=keys,
                 episode_id=eid, version=v, effective_on=on,
                 review_interval_days=template.review_interval_days,
                 notes="Little and often is better than a lot at once." if v == 1 else
@@ -247,10 +329,11 @@ def create_demo(
                 created_at=dt.datetime.combine(on, dt.time(10, 0), tzinfo=dt.UTC)))
             version_items.append(list(items))
             version_meta.append((idx, on))
-    version_ids = _bulk(session, PlanVersion, version_rows)
+    build.version_ids = _bulk(build.session, PlanVersion, build.version_rows)
 
-    item_rows, item_owner = [], []
-    for vid, items in zip(version_ids, version_items, strict=True):
+    item_rows: list[dict[str, Any]] = []
+    item_owner: list[int] = []
+    for vid, items in zip(build.version_ids, version_items, strict=True):
         for position, (part_id, dose) in enumerate(items, start=1):
             part = next(p for p in parts.values() if p.id == part_id)
             item_rows.append(dict(
@@ -260,61 +343,70 @@ def create_demo(
                 picture_sha256=part.picture_sha256, picture_alt=part.picture_alt,
                 position=position, **dose))
             item_owner.append(vid)
-    item_ids = _bulk(session, PlanItem, item_rows)
-    items_by_version: dict[int, list[tuple[int, int | None]]] = {}
+    item_ids = _bulk(build.session, PlanItem, item_rows)
     for item_id, vid, row in zip(item_ids, item_owner, item_rows, strict=True):
-        items_by_version.setdefault(vid, []).append((item_id, row["days_per_week"]))
+        build.items_by_version.setdefault(vid, []).append((item_id, row["days_per_week"]))
 
     goal_rows = []
-    for vid, (idx, _on) in zip(version_ids, version_meta, strict=True):
+    for vid, (idx, _on) in zip(build.version_ids, version_meta, strict=True):
         goal_rows.append(dict(plan_version_id=vid, description="Pain at or below 3",
-                              pain_target=3, target_on=plans_per_client[idx][0]
+                              pain_target=3, target_on=build.plans_per_client[idx][0]
                               + dt.timedelta(days=240)))
-    _insert_all(session, Goal, goal_rows)
+    _insert_all(build.session, Goal, goal_rows)
+    for vid, (idx, on) in zip(build.version_ids, version_meta, strict=True):
+        build.versions_by_client.setdefault(idx, []).append((on, vid))
 
-    versions_by_client: dict[int, list[tuple[dt.date, int]]] = {}
-    for vid, (idx, on) in zip(version_ids, version_meta, strict=True):
-        versions_by_client.setdefault(idx, []).append((on, vid))
 
-    # Sessions with scores that follow the client's path.
-    session_rows, session_extras = [], []
+def _add_sessions(build: _Build) -> None:
+    """Sessions whose scores follow each client's path, with ratings, adherence and (at the
+    first and every fourth) the questionnaires; one PHQ-9 item 9 above 0 for the alert."""
+    rng, today = build.rng, build.today
+    session_rows, session_extras = build.session_rows, []
     activity_cursor = 0
-    for idx, (cid, eid) in enumerate(zip(client_ids, episode_ids, strict=True)):
-        start, kind = plans_per_client[idx]
+    for idx, (cid, eid) in enumerate(zip(build.client_ids, build.episode_ids, strict=True)):
+        start, kind = build.plans_per_client[idx]
         dates, day = [], start
-        last_day = today - dt.timedelta(days=rng.randint(25, 60) if discharged[idx]
+        last_day = today - dt.timedelta(days=rng.randint(25, 60) if build.discharged[idx]
                                         else rng.randint(0, 21))
         while day <= last_day:
             dates.append(day)
-            day += dt.timedelta(days=rng.choice(spec["gaps"]))
+            day += dt.timedelta(days=rng.choice(build.spec.gaps))
         if idx % 13 == 12:
             dates = dates[:1]  # a few new clients with a single session so far
         pains = _pain_path(rng, len(dates), kind)
-        acts = activity_ids[activity_cursor:activity_cursor + client_activities[idx]]
-        activity_cursor += client_activities[idx]
-        practitioner = client_rows[idx]["practitioner_id"]
+        acts = build.activity_ids[activity_cursor:activity_cursor + build.client_activities[idx]]
+        activity_cursor += build.client_activities[idx]
+        practitioner = build.client_rows[idx]["practitioner_id"]
         for n, (on, pain) in enumerate(zip(dates, pains, strict=True)):
-            vid = max((v for v in versions_by_client[idx] if v[0] <= on), default=None)
+            version = max((v for v in build.versions_by_client[idx] if v[0] <= on), default=None)
             severity = pain / 10
             stress = int(min(10, max(0, round(pain * 0.8 + rng.gauss(1, 1)))))
             ratings = [int(min(10, max(0, round(10 - pain + rng.gauss(0, 1))))) for _ in acts]
             session_rows.append(dict(
                 client_id=cid, episode_id=eid, practitioner_id=practitioner,
-                plan_version_id=vid[1] if vid else None, session_on=on, pain=pain,
+                plan_version_id=version[1] if version else None, session_on=on, pain=pain,
                 stress=stress, function_score=round(sum(ratings) / len(ratings), 2),
                 notes="First assessment." if n == 0 else "",
                 created_at=dt.datetime.combine(on, dt.time(11, 0), tzinfo=dt.UTC)))
             adherence = [(item_id, min(7, max(0, round(rng.gauss(0.75, 0.2) * (days or 7)))))
-                         for item_id, days in items_by_version.get(vid[1], []) if days] if vid \
-                else []
+                         for item_id, days in build.items_by_version.get(version[1], [])
+                         if days] if version else []
             questionnaires = {}
             if n == 0 or n % 4 == 0:
                 questionnaires = {name: _questionnaire_items(rng, name, severity * 0.8)
                                   for name in ("PHQ9", "GAD7", "PSS10")}
             session_extras.append((list(zip(acts, ratings, strict=True)), adherence,
                                    questionnaires))
-    session_ids = _bulk(session, CareSession, session_rows)
+    build.session_ids = _bulk(build.session, CareSession, session_rows)
+    _add_session_details(build, session_extras)
 
+
+def _add_session_details(
+    build: _Build, session_extras: list[tuple[list[tuple[int, int]], list[tuple[int, int]],
+                                              dict[str, list[int]]]],
+) -> None:
+    """Each session's ratings, adherence and answers; the one safety alert."""
+    session_rows, session_ids, client_ids = build.session_rows, build.session_ids, build.client_ids
     adherence_rows, rating_rows, answer_rows = [], [], []
     # One client with a recent PHQ-9 item 9 above 0, so the safety alert shows in the demo.
     alert_row = max((i for i, row in enumerate(session_rows) if row["client_id"] == client_ids[0]
@@ -325,30 +417,15 @@ def create_demo(
         alert_rows.append(dict(client_id=client_ids[0], session_id=session_ids[alert_row],
                                kind="phq9_item9", raised_at=session_rows[alert_row]["created_at"],
                                action="", note=""))
-    for sid, (ratings, adherence, questionnaires) in zip(session_ids, session_extras, strict=True):
-        rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in ratings]
-        adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in adherence]
-        for instrument, values in questionnaires.items():
+    for sid, (scored, done, answered) in zip(session_ids, session_extras, strict=True):
+        rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in scored]
+        adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in done]
+        for instrument, values in answered.items():
             answer_rows += [dict(session_id=sid, instrument=instrument, item=k + 1, value=v)
                             for k, v in enumerate(values)]
     for model, rows in ((Adherence, adherence_rows), (FunctionalRating, rating_rows),
                         (QuestionnaireAnswer, answer_rows), (SafetyAlert, alert_rows)):
-        _insert_all(session, model, rows)
-
-    _discharge(session, [eid for eid, d in zip(episode_ids, discharged, strict=True) if d],
-               session_rows, {eid: row["practitioner_id"] for eid, row in
-                              zip(episode_ids, client_rows, strict=True)}, version_rows,
-               version_ids)
-    _fill_summaries(session, client_ids, episode_ids, session_rows, version_rows, version_ids,
-                    set(eid for eid, d in zip(episode_ids, discharged, strict=True) if d))
-    session.flush()
-    refresh_all_questionnaire_outcomes(session)
-    _rerefer(session, next(cid for cid, d in zip(client_ids, discharged, strict=True) if d),
-             today)
-    _admit_with_red_flag(session, practitioner_ids[0], today)
-    session.flush()
-    return {"users": len(user_ids), "clients": len(client_ids), "sessions": len(session_ids),
-            "admin_id": admin_id}
+        _insert_all(build.session, model, rows)
 
 
 REFERRALS = [("self", ""), ("doctor", "Dr Helen Ward, Riverside Surgery"),
@@ -417,10 +494,10 @@ def _discharge(
         if eid in final_version and outcome.final is not None:
             goal_updates.append(dict(version=final_version[eid],
                                      met=outcome.final.pain <= 3))
-    table = Episode.__table__
+    table = cast(Table, Episode.__table__)
     if updates:
         session.execute(table.update().where(table.c.id == bindparam("episode")), updates)
-    goals = Goal.__table__
+    goals = cast(Table, Goal.__table__)
     if goal_updates:
         session.execute(goals.update().where(goals.c.plan_version_id == bindparam("version")),
                         goal_updates)
@@ -507,6 +584,6 @@ def _fill_summaries(
             pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
             current_plan_version_id=latest[eid][1] if eid in latest and not closed else None,
             episode_state="discharged" if closed else "open"))
-    table = Client.__table__
+    table = cast(Table, Client.__table__)
     session.execute(table.update().where(table.c.id == bindparam("client_id")),
                     [{**u, "client_id": u.pop("id")} for u in updates])

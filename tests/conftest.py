@@ -28,8 +28,9 @@ from dashboard.db.catalogue import load_catalogue
 from dashboard.db.clinic import ensure_clinic
 from dashboard.db.engine import Database
 from dashboard.db.migrate import upgrade
-from dashboard.db.models import StrategyPart, User
+from dashboard.db.models import FunctionalActivity, StrategyPart, User
 from dashboard.db.plans import save_plan_version
+from dashboard.db.sessions import set_activities
 from dashboard.db.summary import current_episode
 from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose
@@ -225,3 +226,33 @@ def planned(db, sqlite_people):
         save_plan_version(s, episode_id=episode, draft=PlanDraft((item("cold"),), 7, "", ()),
                           user_id=sqlite_people.alice_id, today=dt.date(2026, 3, 1))
     return cid
+
+
+@pytest.fixture
+def linked(app, planned, db, sqlite_people):
+    """Alice's client (plan version 2: cold) with a link Alice made; a fresh browser."""
+    from tests.factories import ALICE, make_client_link
+
+    practitioner = app.server.test_client()
+    login(practitioner, ALICE)
+    token = make_client_link(practitioner, planned)
+    return {"token": token, "client_id": planned, "practitioner": practitioner,
+            "browser": app.server.test_client()}
+
+
+@pytest.fixture
+def setup(db, sqlite_people):
+    """Alice's client with two activities and a plan of heat and bridge."""
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        set_activities(s, cid, ["Lifting", "Driving"])
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        episode = current_episode(s, cid)
+        version = save_plan_version(s, episode_id=episode.id, draft=PlanDraft((
+            PlanItemDraft(parts["heat"].id, "Heat", "Heat", Dose.from_columns(parts["heat"])),
+            PlanItemDraft(parts["bridge"].id, "Bridge", "S", Dose.from_columns(parts["bridge"])),
+        )), user_id=sqlite_people.alice_id, today=dt.date(2026, 1, 5))
+        items = [i.id for i in version.items]
+        activities = list(s.scalars(select(FunctionalActivity.id).order_by(
+            FunctionalActivity.position)))
+    return {"client": cid, "items": items, "activities": activities}

@@ -92,3 +92,43 @@ def invoke(http: FlaskClient, output_contains: str, values: dict[str, Any],
     """Call a registered callback over HTTP as the browser would (see ``build_payload``)."""
     payload = build_payload(deps or dependencies(http), output_contains, values, triggered)
     return http.post("/_dash-update-component", json=payload)
+
+
+def page_layout(response: TestResponse) -> Any:
+    """The component tree a page callback (``open_page``) answered with."""
+    return response.get_json()["response"]["_pages_content"]["children"]
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, list):
+        return node
+    if isinstance(node, dict):
+        children = node.get("props", {}).get("children")
+        return children if isinstance(children, list) else [children]
+    return []
+
+
+def find_component(tree: Any, component_id: str) -> dict[str, Any] | None:
+    """The component with this id anywhere in a serialised layout."""
+    if isinstance(tree, dict) and tree.get("props", {}).get("id") == component_id:
+        return tree
+    for child in _children(tree):
+        found = find_component(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def components_of_type(tree: Any, type_name: str) -> list[dict[str, Any]]:
+    """Every component of this type ("Li", "Tr", ...) in a serialised layout."""
+    found = [tree] if isinstance(tree, dict) and tree.get("type") == type_name else []
+    for child in _children(tree):
+        found += components_of_type(child, type_name)
+    return found
+
+
+def text_of(tree: Any) -> str:
+    """The text a serialised layout shows (its strings and numbers, in order)."""
+    if isinstance(tree, str | int | float) and not isinstance(tree, bool):
+        return str(tree)
+    return " ".join(text_of(child) for child in _children(tree) if child is not None)

@@ -10,8 +10,9 @@ from dashboard.db.models import AuditEntry, CareSession, QuestionnaireAnswer, Sa
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
+from tests.factories import phq9_answers as phq9
+from tests.factories import session_form as form
 from tests.snapshots import table_counts
-from tests.test_session_pages import form, phq9, setup  # noqa: F401  (a fixture)
 
 
 def _entries(db, action):
@@ -42,7 +43,7 @@ def _progress(http, client_id):
                                           "client-id.data": client_id})
 
 
-def test_reads_through_callbacks_are_audited_once_each(http, db, setup, sqlite_people):  # noqa: F811
+def test_reads_through_callbacks_are_audited_once_each(http, db, setup, sqlite_people):
     login(http, ALICE)
     cid = setup["client"]
     invoke(http, "sess-result", form(setup))
@@ -86,7 +87,7 @@ def test_a_refused_read_is_not_recorded_as_a_read(http, db, sqlite_people):
     assert _entries(db, "record_read") == []
 
 
-def test_a_forged_session_save_writes_nothing_and_is_refused(http, db, setup):  # noqa: F811
+def test_a_forged_session_save_writes_nothing_and_is_refused(http, db, setup):
     """Answers for PHQ-9 items the form does not have (11, 12): the old code saved the
     session, its answers and a safety alert, then failed drawing the answer."""
     login(http, ALICE)

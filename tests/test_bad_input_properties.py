@@ -42,10 +42,8 @@ from dashboard.domain.text import has_control
 from dashboard.domain.users import ROLES, new_user_problems
 from tests.conftest import login
 from tests.dash_client import invoke
-from tests.factories import ADMIN, ALICE
-from tests.test_client_pages import plan_values
-from tests.test_session_pages import form as session_form
-from tests.test_session_pages import setup  # noqa: F401 - a fixture used below
+from tests.factories import ADMIN, ALICE, session_form
+from tests.factories import plan_form as plan_values
 
 TODAY = dt.date(2026, 3, 2)
 TRIED: Counter[str] = Counter()
@@ -304,7 +302,7 @@ SESSION_BAD = {
 
 @THROUGH_SERVER
 @given(bad=_bad_field(SESSION_BAD))
-def test_forged_session_saves_change_nothing(alice_http, db, setup, bad):  # noqa: F811
+def test_forged_session_saves_change_nothing(alice_http, db, setup, bad):
     http = alice_http
     TRIED["session save (server)"] += 1
     before = snapshot(db)

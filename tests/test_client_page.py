@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 from sqlalchemy import select, text, update
 
 from dashboard.cli import main
@@ -23,40 +22,10 @@ from dashboard.db.models import (
     utcnow,
 )
 from dashboard.db.summary import current_episode
-from dashboard.domain.home_log import loggable_days
 from tests.conftest import NOTE, login
-from tests.factories import ALICE, BOB
+from tests.factories import BOB, clinic_today, make_client_link, open_own_page
 
-
-def clinic_today() -> dt.date:
-    """Today in the test app's clinic time zone (the default, Europe/London)."""
-    from zoneinfo import ZoneInfo
-
-    return loggable_days(dt.datetime.now(ZoneInfo("Europe/London")).date())[0]
-
-
-TOKEN_RE = re.compile(r"/my/([A-Za-z0-9_-]{32})")
-
-
-def _make_link(http, client_id: int, days: str = "90") -> str:
-    response = http.post(f"/clients/{client_id}/link", data={"action": "create", "days": days})
-    assert response.status_code == 303, response.get_data(as_text=True)[:300]
-    page = http.get(f"/clients/{client_id}/link").get_data(as_text=True)
-    return TOKEN_RE.search(page).group(1)
-
-
-@pytest.fixture
-def linked(app, planned, db, sqlite_people):
-    """Alice's client (plan version 2: cold) with a link Alice made; a fresh browser."""
-    practitioner = app.server.test_client()
-    login(practitioner, ALICE)
-    token = _make_link(practitioner, planned)
-    return {"token": token, "client_id": planned, "practitioner": practitioner,
-            "browser": app.server.test_client()}
-
-
-def _open(browser, token: str):
-    return browser.get(f"/my/{token}")
+_make_link, _open = make_client_link, open_own_page
 
 
 def _items(db, client_id) -> list[int]:

@@ -8,19 +8,19 @@ from sqlalchemy import func, select
 
 from dashboard.cli import main
 from dashboard.db.handouts import handout_data, make_handout, plan_version_for
-from dashboard.db.models import AuditEntry, Client, Goal, HandoutRecord, StrategyPart
+from dashboard.db.models import (
+    AuditEntry,
+    Client,
+    Goal,
+    HandoutRecord,
+    PlanVersion,
+    StrategyPart,
+)
 from dashboard.handout.render import html_to_pdf, render_html
 from tests.conftest import login
-from tests.factories import ALICE
+from tests.factories import ALICE, pdf_text
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
-
-
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "h.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
 
 
 def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_path):
@@ -69,7 +69,8 @@ def test_each_version_prints_its_own_content_and_letter_size(db, planned, tmp_pa
         current = make_handout(s, client=client, version=None, page_size="letter", user_id=None)
     text = " ".join(pdf_text(current.pdf, tmp_path).split())
     assert current.version == 2 and "Cold · 10-15 minutes" in text and "Bridge" not in text
-    path = tmp_path / "h.pdf"
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(current.pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert "(letter)" in info
 
@@ -121,7 +122,17 @@ def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("DATABASE_URL", db.url)
     out = tmp_path / "out.pdf"
     assert main(["handout", str(planned), "-o", str(out), "--version", "1"]) == 0
-    assert out.read_bytes().startswith(b"%PDF")
+    pdf = out.read_bytes()
+    with db.read() as s:  # recorded as given, by the command line, as the page records it
+        record = s.scalars(select(HandoutRecord)).one()
+        version = s.get(PlanVersion, record.plan_version_id)
+        assert version.version == 1 and record.given and record.created_by_id is None
+        parts = [item.part_name for item in version.items]
+        assert record.sha256 == hashlib.sha256(pdf).hexdigest() and record.pdf == pdf
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "Your home-care plan, Carol" in text
+    assert parts and all(f"{name} ·" in text for name in parts)  # version 1: heat, bridge
+    assert "Cold ·" not in text  # version 2's part
     assert main(["handout", "999", "-o", str(out)]) == 2
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Goal)) == 2

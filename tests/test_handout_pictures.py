@@ -15,7 +15,7 @@ from dashboard.handout.pictures import PictureFetcher
 from dashboard.handout.render import html_to_pdf, render_html
 from tests.conftest import login
 from tests.dash_client import invoke
-from tests.factories import ALICE
+from tests.factories import ALICE, make_client_link
 
 PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -135,11 +135,9 @@ def test_the_plan_builder_shows_a_thumbnail_with_its_words(http, db, sqlite_peop
 
 def test_the_clients_own_page_shows_the_pictures_the_plan_was_given_with(app, planned, db,
                                                                          sqlite_people):
-    from tests.test_client_page import _make_link
-
     practitioner = app.server.test_client()
     login(practitioner, ALICE)
-    token = _make_link(practitioner, planned)
+    token = make_client_link(practitioner, planned)
     browser = app.server.test_client()  # the client: no login
     browser.get(f"/my/{token}")
     body = browser.get("/my/").get_data(as_text=True)

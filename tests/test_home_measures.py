@@ -31,11 +31,8 @@ from dashboard.db.summary import current_episode
 from dashboard.domain.questionnaires import PHQ9, score
 from dashboard.handout.content import SELF_HARM_URGENT
 from tests.conftest import login
-from tests.factories import BOB
-from tests.test_client_page import _open, clinic_today
-from tests.test_client_page import linked as linked_fixture
-
-linked = linked_fixture  # the client's page fixture: Alice's client, a link, a browser
+from tests.factories import BOB, clinic_today
+from tests.factories import open_own_page as _open
 
 CRISIS = "Call the crisis line on 116 123."
 

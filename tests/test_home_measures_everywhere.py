@@ -17,12 +17,8 @@ from dashboard.domain.episodes import DischargeDraft
 from dashboard.domain.measures import SOURCE_HOME, SOURCE_SESSION
 from dashboard.figures import timeline_figure
 from dashboard.handout.discharge import render_summary_html
+from tests.factories import assign_home_measures, clinic_today, home_phq9_form, open_own_page
 from tests.fhir_checks import check_bundle, resources
-from tests.test_client_page import _open, clinic_today
-from tests.test_client_page import linked as linked_fixture
-from tests.test_home_measures import _assign, _phq9
-
-linked = linked_fixture
 
 
 def _session_phq9(db, client_id: int, on: dt.date, value: int) -> None:
@@ -43,8 +39,8 @@ def _session_phq9(db, client_id: int, on: dt.date, value: int) -> None:
 
 def _home_phq9(linked, **items: int) -> None:
     browser = linked["browser"]
-    _open(browser, linked["token"])
-    assert browser.post("/my/measures/PHQ9", data=_phq9(**items)).status_code == 303
+    open_own_page(browser, linked["token"])
+    assert browser.post("/my/measures/PHQ9", data=home_phq9_form(**items)).status_code == 303
 
 
 def test_a_home_phq9_joins_the_sessions_series_and_counts_in_reliable_change(linked, db):
@@ -53,7 +49,7 @@ def test_a_home_phq9_joins_the_sessions_series_and_counts_in_reliable_change(lin
     _session_phq9(db, cid, session_day, 2)  # 18: moderately severe
     with db.read() as s:
         assert s.get(Client, cid).reliable_change is None  # given once: not judged
-    _assign(linked, PHQ9="1w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="1w")
     _home_phq9(linked, i1=1, i2=1)  # 2 at home today
     with db.read() as s:
         # The client list's filter reads the summary: it moved with the home answer.
@@ -82,7 +78,7 @@ def test_same_day_home_before_session_and_session_only_series_unchanged(linked, 
     """Asked for before the session: on the same day the home one comes first, so the
     session's is the latest."""
     cid = linked["client_id"]
-    _assign(linked, PHQ9="session")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="session")
     _home_phq9(linked)  # 0 at home
     _session_phq9(db, cid, clinic_today(), 3)  # 27 at the session the same day
     with db.read() as s:
@@ -96,7 +92,7 @@ def test_same_day_home_before_session_and_session_only_series_unchanged(linked, 
 def test_discharge_freezes_home_scores_and_the_summary_says_so(linked, db):
     cid = linked["client_id"]
     _session_phq9(db, cid, clinic_today() - dt.timedelta(days=10), 2)
-    _assign(linked, PHQ9="1w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="1w")
     _home_phq9(linked)
     with db.begin() as s:
         client = s.get(Client, cid)
@@ -117,7 +113,7 @@ def test_discharge_freezes_home_scores_and_the_summary_says_so(linked, db):
 
 
 def test_the_fhir_export_carries_home_questionnaires_as_the_client_s_report(linked, db):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _home_phq9(linked, i1=2, i9=1)
     data = check_bundle(linked["practitioner"].get(
         f"/clients/{linked['client_id']}/fhir.json").get_data(as_text=True))

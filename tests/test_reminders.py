@@ -37,13 +37,16 @@ from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import RED_FLAG_ITEMS, parse_intake
 from dashboard.domain.reminders import NO_LOG, reminder_reason
 from dashboard.reminders import send_reminders
-from tests.factories import ALICE, BOB, make_client
+from tests.factories import (
+    ALICE,
+    BOB,
+    assign_home_measures,
+    home_phq9_form,
+    make_client,
+    make_client_link,
+    open_own_page,
+)
 from tests.smtp_server import free_port, smtp_server
-from tests.test_client_page import _make_link, _open
-from tests.test_client_page import linked as linked_fixture
-from tests.test_home_measures import _assign, _phq9
-
-linked = linked_fixture
 
 PUBLIC = "https://care.example.org"
 CLIENT_EMAIL = "carol@example.org"
@@ -150,7 +153,7 @@ def test_reminder_rule_edges():
 
 def test_a_due_client_gets_one_reminder_a_day_with_no_health_data(
         linked, db, server, email_env, capsys):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"])
     email_env(server.url)
     code, out, _ = _run(capsys)
@@ -189,7 +192,7 @@ def test_who_is_not_reminded(linked, db, server, email_env, capsys, sqlite_peopl
     switch off: no message."""
     cid = linked["client_id"]
     email_env(server.url)
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     with db.begin() as s:
         s.get(Client, cid).email = CLIENT_EMAIL  # an address, but no consent
     assert _run(capsys)[1].startswith("Reminders: 0 due")
@@ -225,7 +228,7 @@ def test_three_days_without_a_log_is_reminded_and_a_day_logged_stops_it(
 
 def test_a_refused_connection_is_recorded_and_retried_by_the_next_run(
         linked, db, email_env, capsys):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"])
     port = free_port()  # nothing listens there yet
     email_env(f"smtp://127.0.0.1:{port}?tls=none")
@@ -248,7 +251,7 @@ def test_a_refused_connection_is_recorded_and_retried_by_the_next_run(
 
 def test_a_refused_recipient_is_a_bounce_and_not_tried_again(
         linked, db, server, email_env, capsys):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"], email="nobody@example.org")
     server.handler.refuse.add("nobody@example.org")
     email_env(server.url)
@@ -263,7 +266,7 @@ def test_a_refused_recipient_is_a_bounce_and_not_tried_again(
 def test_runs_at_once_send_each_reminder_once(linked, db, server, sqlite_people):
     """Two hosts (or an hourly cron overlapping a slow run) share the outbox: the unique
     key lets one claim each client's reminder for the day."""
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"])
     with db.begin() as s:
         others = [make_client(s, practitioner_id=sqlite_people.alice_id, given=f"Eve{n}",
@@ -271,7 +274,7 @@ def test_runs_at_once_send_each_reminder_once(linked, db, server, sqlite_people)
         other_ids = [c.id for c in others]
     practitioner = linked["practitioner"]
     for n, cid in enumerate(other_ids):
-        _make_link(practitioner, cid)
+        make_client_link(practitioner, cid)
         assert practitioner.post(f"/clients/{cid}/measures",
                                  data={"every-GAD7": "1w"}).status_code == 303
         _consenting(db, cid, email=f"eve{n}@example.org")
@@ -297,7 +300,7 @@ def test_runs_at_once_send_each_reminder_once(linked, db, server, sqlite_people)
 
 
 def test_without_smtp_url_reminders_are_off_and_say_so(linked, db, email_env, capsys):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"])
     email_env(None)
     code, _, err = _run(capsys)
@@ -308,7 +311,7 @@ def test_without_smtp_url_reminders_are_off_and_say_so(linked, db, email_env, ca
 # --- Unsubscribing ---------------------------------------------------------------------
 
 def _one_reminder(linked, db, server, email_env, capsys) -> str:
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     _consenting(db, linked["client_id"])
     email_env(server.url)
     _run(capsys)
@@ -382,9 +385,9 @@ def test_item_9_at_home_emails_the_practitioners_once_with_no_health_data(
         linked, db, server, app_with_email, sqlite_people):
     with db.begin() as s:
         s.add(ClientShare(client_id=linked["client_id"], practitioner_id=sqlite_people.bob_id))
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     browser = linked["browser"]
-    _open(browser, linked["token"])
+    open_own_page(browser, linked["token"])
     response = browser.post("/my/measures/PHQ9", data={"item-9": "1"})  # incomplete
     assert response.status_code == 400
     mails = server.wait_for(2)
@@ -396,7 +399,7 @@ def test_item_9_at_home_emails_the_practitioners_once_with_no_health_data(
         for word in (*HEALTH_WORDS, "item 9", "self-harm", "harm", "suicid"):
             assert word.lower() not in text, word
     # Completing it the same day is the same alert: no second notice.
-    assert browser.post("/my/measures/PHQ9", data=_phq9(i9=2)).status_code == 303
+    assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=2)).status_code == 303
     assert len(server.wait_for(3, timeout=1.0)) == 2
     rows = _messages(db)
     assert [(m.kind, m.status) for m in rows] == [("safety_alert", "sent")] * 2
@@ -409,10 +412,10 @@ def test_a_notice_that_failed_is_sent_by_the_next_run(linked, db, email_env, cap
     monkeypatch.setitem(app.server.extensions, SETTINGS_KEY, dataclasses.replace(
         settings, public_url=PUBLIC,
         smtp=parse_smtp_url(f"smtp://127.0.0.1:{port}?tls=none", SENDER)))
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     browser = linked["browser"]
-    _open(browser, linked["token"])
-    assert browser.post("/my/measures/PHQ9", data=_phq9(i9=1)).status_code == 303
+    open_own_page(browser, linked["token"])
+    assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=1)).status_code == 303
     deadline = time.monotonic() + 10
     while _messages(db)[0].status != "failed" and time.monotonic() < deadline:
         time.sleep(0.05)  # the notice is sent on a thread after the answer is saved
@@ -425,10 +428,10 @@ def test_a_notice_that_failed_is_sent_by_the_next_run(linked, db, email_env, cap
 
 
 def test_without_email_no_notice_is_queued(linked, db):
-    _assign(linked, PHQ9="2w")
+    assign_home_measures(linked["practitioner"], linked["client_id"], PHQ9="2w")
     browser = linked["browser"]
-    _open(browser, linked["token"])
-    assert browser.post("/my/measures/PHQ9", data=_phq9(i9=1)).status_code == 303
+    open_own_page(browser, linked["token"])
+    assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=1)).status_code == 303
     assert _messages(db) == []
 
 

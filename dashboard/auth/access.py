@@ -1,7 +1,8 @@
-"""Who may see which client: the one place that decides, used by every page and callback.
+"""Who may see which client, asked by every page, route and callback: the one gate.
 
-``can_see_client`` is the rule; ``visible_clients`` is the same rule as a SQL filter for
-lists, and the tests check that the two agree.
+The rule is ``can_see_client`` (dashboard/domain/access.py); ``visible_clients``
+(dashboard/db/access.py) is the same rule as a SQL filter for lists, and the tests check
+that the two agree. This module adds what needs the request: the caller, refusals.
 
 "Break glass": a practitioner covering a colleague may open a client who is not theirs
 after giving a reason (a ``BreakGlassAccess`` row, valid for the clinic's day). That is an
@@ -14,16 +15,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import g, has_app_context, has_request_context
 from flask_login import current_user
-from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from dashboard.db.models import BreakGlassAccess, Client, ClientShare
-from dashboard.domain.ids import parse_id
+from dashboard.context import clinic_today
+from dashboard.db.access import (
+    access_kind,
+    break_glass_on,
+    existing_client,
+    has_break_glass,
+    mark_break_glass,
+    visible_clients,
+)
+from dashboard.db.models import Client
+from dashboard.domain.access import (
+    CurrentUser,
+    NotAuthenticated,
+    can_see_client,
+    parse_client_id,
+)
+
+__all__ = [  # the rule and the caller's type live below this layer; used from here too
+    "AccessDenied", "CurrentUser", "NotAuthenticated", "access_kind", "authorize_client",
+    "break_glass_marks", "can_see_client", "existing_client", "has_break_glass",
+    "parse_client_id", "require_admin", "require_user", "visible_clients",
+]
 
 # Where authorize_client notes the clients reached by break glass: on the database session
 # (same transaction) and on Flask's ``g`` (the same request, when a page reads in one session
@@ -55,81 +74,6 @@ class AccessDenied(Exception):
                 g.setdefault(REFUSED_CLIENTS_KEY, []).append(client_id)
 
 
-class NotAuthenticated(Exception):
-    """No live login session; answered with 401 and no data."""
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    """The logged-in user as the request sees them, detached from any database session.
-
-    Flask-Login stores ``get_id()`` in the signed cookie: here it is the login-session
-    token, so ending that server-side record ends the login at once.
-    """
-
-    id: int
-    email: str
-    name: str
-    role: str
-    login_session_id: int
-    token: str
-    must_change_password: bool = False
-    # An admin who has not set up the second factor yet: nothing opens until they do.
-    needs_totp: bool = False
-
-    is_authenticated = True
-    is_active = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        return self.token
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-def can_see_client(
-    user: CurrentUser, *, practitioner_id: int, shared_with: frozenset[int] = frozenset()
-) -> bool:
-    """Admins see every client; a practitioner sees their own and those shared with them."""
-    if user.is_admin:
-        return True
-    return user.role == "practitioner" and (
-        practitioner_id == user.id or user.id in shared_with)
-
-
-def visible_clients(user: CurrentUser) -> ColumnElement[bool]:
-    """``can_see_client`` as a WHERE clause on ``Client``."""
-    if user.is_admin:
-        return true()
-    # IN rather than a correlated EXISTS: both sides of the OR can then use an index
-    # (SQLite and PostgreSQL), instead of testing every client in the clinic.
-    shared = select(ClientShare.client_id).where(ClientShare.practitioner_id == user.id)
-    return (Client.practitioner_id == user.id) | Client.id.in_(shared)
-
-
-def parse_client_id(client_id: object) -> int | None:
-    """A client id from the browser as an int, or None if it is not one."""
-    # The one id parser (domain/ids.py): a forged true, 1.9, "١" or a number past the
-    # database's range is refused rather than read as some other client's id.
-    return parse_id(client_id)
-
-
-def has_break_glass(session: Session, user_id: int, client_id: int, today: dt.date) -> bool:
-    """Whether this user gave a reason to open this client on this clinic day."""
-    return session.scalar(select(BreakGlassAccess.id).where(
-        BreakGlassAccess.user_id == user_id, BreakGlassAccess.client_id == client_id,
-        BreakGlassAccess.valid_on == today).limit(1)) is not None
-
-
-def _clinic_today() -> dt.date:
-    # Imported here: dashboard.context imports this module.
-    from dashboard.context import clinic_today
-
-    return clinic_today()
-
-
 def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
                      today: dt.date | None = None) -> Client:
     """The client, if this user may see them; AccessDenied otherwise (unknown ids too).
@@ -142,7 +86,7 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
     client = existing_client(session, client_id)
     if client is None:
         raise AccessDenied("no such client")
-    access = access_kind(session, user, client, today or _clinic_today())
+    access = access_kind(session, user, client, today or clinic_today())
     if access == "break_glass":
         _mark_break_glass(session, client.id)
     if access is None:
@@ -152,28 +96,8 @@ def authorize_client(session: Session, user: CurrentUser, client_id: object, *,
     return client
 
 
-def existing_client(session: Session, client_id: object) -> Client | None:
-    """The client with this id from the browser, unless unknown or erased (a tombstone)."""
-    cid = parse_client_id(client_id)
-    client = session.get(Client, cid) if cid is not None else None
-    return None if client is None or client.erased_at is not None else client
-
-
-def access_kind(session: Session, user: CurrentUser, client: Client, today: dt.date
-                ) -> str | None:
-    """How this user reaches this client: "care" (an admin, their own, shared with them),
-    "break_glass" (opened with a reason for ``today``), or None."""
-    shared_with = frozenset(session.scalars(
-        select(ClientShare.practitioner_id).where(ClientShare.client_id == client.id)))
-    if can_see_client(user, practitioner_id=client.practitioner_id, shared_with=shared_with):
-        return "care"
-    if user.role == "practitioner" and has_break_glass(session, user.id, client.id, today):
-        return "break_glass"
-    return None
-
-
 def _mark_break_glass(session: Session, client_id: int) -> None:
-    session.info.setdefault(BREAK_GLASS_KEY, set()).add(client_id)
+    mark_break_glass(session, {client_id})
     if has_app_context():
         marks = g.get(BREAK_GLASS_KEY)
         if marks is None:
@@ -184,7 +108,7 @@ def _mark_break_glass(session: Session, client_id: int) -> None:
 
 def break_glass_marks(session: Session) -> frozenset[int]:
     """The clients this request (or this database session) reached through break glass."""
-    marks = set(session.info.get(BREAK_GLASS_KEY, ()))
+    marks = set(break_glass_on(session))
     if has_app_context():
         marks |= g.get(BREAK_GLASS_KEY) or set()
     return frozenset(marks)
@@ -205,7 +129,7 @@ def is_admin_only(callback: object) -> bool:
 
 
 def current_user_or_none() -> CurrentUser | None:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     return user if isinstance(user, CurrentUser) else None
 
 

@@ -12,10 +12,10 @@ from flask_login import current_user
 
 from dashboard.auth import totp
 from dashboard.auth.access import CurrentUser
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
 from dashboard.db import throttle as throttle_queries
 from dashboard.db import users as user_queries
-from dashboard.db.audit import record_audit
 from dashboard.db.models import utcnow
 
 blueprint = Blueprint("account", __name__, template_folder="templates")
@@ -27,7 +27,7 @@ WRONG_CODE = ("That code is not right, or was already used. Enter the current co
 
 def _caller() -> CurrentUser:
     # The guard in login.py lets only a live login session reach this page.
-    return current_user._get_current_object()  # type: ignore[attr-defined, no-any-return]
+    return current_user._get_current_object()
 
 
 def _page(*, error: str = "", message: str = "", status: int = 200) -> Response:

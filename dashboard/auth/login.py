@@ -25,13 +25,13 @@ from dashboard.auth import totp
 from dashboard.auth.access import AccessDenied, CurrentUser, NotAuthenticated
 from dashboard.auth.account import SECURITY_PATH
 from dashboard.auth.account import blueprint as account_blueprint
+from dashboard.auth.audit import record_audit
 from dashboard.auth.headers import init_headers
 from dashboard.auth.passwords import hash_password, needs_rehash, verify_password
 from dashboard.auth.refusals import init_refusal_audit
 from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db import throttle as throttle_queries
 from dashboard.db import users as user_queries
-from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import LoginSession, User, utcnow
 from dashboard.domain.passwords import password_problem
@@ -123,7 +123,7 @@ def login_form() -> Response:
 
 
 def take_attempt(email: str, ip: str) -> int:
-    """Counts a password or code attempt before it is checked (auth/throttle.py): seconds
+    """Counts a password or code attempt before it is checked (domain/throttle.py): seconds
     to wait if this one may not be checked now, else 0. Its own short transaction, so the
     counting is in the database before argon2's 100 ms start."""
     with current_db().begin() as db:
@@ -280,7 +280,7 @@ def logout_form() -> Response:
 
 @blueprint.post("/logout")
 def logout() -> Response:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     if isinstance(user, CurrentUser):
         with current_db().begin() as db:
             user_queries.end_login_session(db, user.login_session_id)
@@ -292,7 +292,7 @@ def logout() -> Response:
 
 
 def _password_form(error: str = "", done: bool = False, status: int = 200) -> Response:
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     html = render_template("password.html", error=error, done=done,
                            required=not done and getattr(user, "must_change_password", False))
     return Response(html, status=status, mimetype="text/html")
@@ -306,7 +306,7 @@ def password_form() -> Response:
 @blueprint.post(PASSWORD_PATH)
 def password_submit() -> Response:
     """Every user changes their own password here; a temporary one must be changed first."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     current_pw = request.form.get("current") or ""
     new = request.form.get("new") or ""
     if new != (request.form.get("repeat") or ""):

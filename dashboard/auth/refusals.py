@@ -21,8 +21,8 @@ from dashboard.auth.access import (
     REFUSED_CLIENTS_KEY,
     current_user_or_none,
 )
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 
 log = logging.getLogger(__name__)
 MAX_DETAIL = 300

@@ -20,10 +20,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from dashboard.auth import throttle
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import CLIENT_PATH
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import (
     LinkAccess,
     link_for_token,
@@ -34,6 +33,7 @@ from dashboard.db.client_links import (
 from dashboard.db.home_log import ClientPageData, client_page_data, save_day, tickable_item_ids
 from dashboard.db.measures import due_measures
 from dashboard.db.models import utcnow
+from dashboard.domain import throttle
 from dashboard.domain.home_log import parse_day_log, plausible_token
 from dashboard.domain.questionnaires import INSTRUMENTS, Instrument
 from dashboard.handout import content

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.client import (
     COOKIE,
     _ended,
@@ -29,7 +30,6 @@ from dashboard.context import (
     current_settings,
     public_base_url,
 )
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import LinkAccess
 from dashboard.db.clinic import get_clinic
 from dashboard.db.measures import (

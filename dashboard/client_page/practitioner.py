@@ -11,9 +11,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import link_url, qr_svg, short_link
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import (
     NoOpenEpisode,
     clinic_link_days,
@@ -127,9 +127,10 @@ def _measures_page(client_id: int, *, chosen: dict[str, str] | None = None,
         except AccessDenied:
             abort(404)
         episode = current_episode(db, client.id)
-        open_episode = episode is not None and episode.ended_on is None
-        assigned = assigned_measures(db, episode_id=episode.id) if open_episode else {}
-        results = home_results(db, episode_id=episode.id) if open_episode else []
+        open_id = episode.id if episode is not None and episode.ended_on is None else None
+        open_episode = open_id is not None
+        assigned = assigned_measures(db, episode_id=open_id) if open_id is not None else {}
+        results = home_results(db, episode_id=open_id) if open_id is not None else []
         record_audit(db, user_id=user.id, action="measures_viewed", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip())
         name = f"{client.given_name} {client.family_name}"

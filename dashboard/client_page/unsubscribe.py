@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from flask import Response
 
-from dashboard.auth import throttle
+from dashboard.auth.audit import record_audit
 from dashboard.client_page.client import _headers, blueprint, render_template
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.client_links import recent_link_failures, record_link_failure
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import utcnow
 from dashboard.db.reminders import Unsubscribe, message_for_unsubscribe, unsubscribe
+from dashboard.domain import throttle
 from dashboard.domain.home_log import plausible_token
 from dashboard.domain.reminders import UNSUBSCRIBE_PATH
 

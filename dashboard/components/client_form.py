@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -20,7 +21,7 @@ def error_id(prefix: str, name: str) -> str:
     return f"{prefix}-{name}-error"
 
 
-def client_form(prefix: str, *, values: dict[str, object] | None = None, today: dt.date,
+def client_form(prefix: str, *, values: dict[str, Any] | None = None, today: dt.date,
                 submit_label: str, practitioners: list[tuple[int, str]],
                 can_assign: bool) -> dbc.Form:
     """The form; Enter in any field submits it (``n_submit`` on ``{prefix}-form``).

@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, clientside_callback, html
 
 from dashboard.auth.access import CurrentUser
+from dashboard.components.attributes import aria
 
 TOGGLER = "navbar-toggler"
 MENU = "navbar-menu"
@@ -54,9 +55,8 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
         dbc.Container([
             dbc.NavbarBrand("Back Pain Care", href="/"),
             html.Button(html.Span(className="navbar-toggler-icon"), id=TOGGLER, type="button",
-                        className="navbar-toggler", **{"aria-label": "Menu",
-                                                       "aria-controls": MENU,
-                                                       "aria-expanded": "false"}),
+                        className="navbar-toggler", **aria(label="Menu", controls=MENU,
+                                                         expanded="false")),
             dbc.Collapse([
                 dbc.Nav(links, navbar=True, className="me-auto"),
                 html.Div(right, className="d-flex flex-wrap align-items-center gap-2 py-1"),

@@ -7,11 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import AUDITED_CLIENTS_KEY, break_glass_marks
+from dashboard.db.access import break_glass_on
 from dashboard.db.clients import escape_like
 from dashboard.db.models import AuditEntry, Client, User
 
@@ -31,18 +30,16 @@ def record_audit(
     """Add an entry in the caller's transaction, so the entry and the change commit together.
 
     ``flagged`` marks an entry made under break-glass access; left as None, it is set when
-    this request reached ``client_id`` through break glass (see ``authorize_client``), so no
-    page has to remember to pass it.
+    this database session reached ``client_id`` through break glass (``mark_break_glass``).
+    Requests write through dashboard/auth/audit.py, which also counts the request's other
+    sessions, so no page has to remember to pass it.
     """
     if flagged is None:
-        flagged = client_id is not None and client_id in break_glass_marks(session)
+        flagged = client_id is not None and client_id in break_glass_on(session)
     entry = AuditEntry(user_id=user_id, action=action, entity=entity, entity_id=entity_id,
                        client_id=client_id, ip=ip[:64], flagged=flagged,
                        detail=json.dumps(detail, default=str, sort_keys=True) if detail else "")
     session.add(entry)
-    if client_id is not None and has_request_context():
-        # This request's read of the client is on record: no separate "record_read" entry.
-        g.setdefault(AUDITED_CLIENTS_KEY, set()).add(client_id)
     return entry
 
 
@@ -104,13 +101,20 @@ def list_audit(session: Session, filters: AuditFilters, *, page: int = 1,
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(AuditEntry.id.desc())
                            .limit(page_size).offset((max(1, page) - 1) * page_size)).all()
-    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows], total
+    return [_audit_row(row) for row in rows], total
 
 
 def audit_rows_for_export(session: Session, filters: AuditFilters,
                           limit: int = 100_000) -> list[AuditRow]:
     rows = session.execute(_audit_query(filters).order_by(AuditEntry.id).limit(limit)).all()
-    return [AuditRow(*(row[:2]), row[2] or "(system)", *row[3:]) for row in rows]
+    return [_audit_row(row) for row in rows]
+
+
+def _audit_row(row: Any) -> AuditRow:
+    (entry_id, at, email, action, entity, entity_id, client_id, ip, detail, flagged,
+     client_name) = row
+    return AuditRow(entry_id, at, email or "(system)", action, entity, entity_id, client_id,
+                    ip, detail, flagged, client_name)
 
 
 def audit_actions(session: Session) -> list[str]:

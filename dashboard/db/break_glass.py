@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.auth.access import CurrentUser
 from dashboard.db.clients import escape_like
 from dashboard.db.models import BreakGlassAccess, Client, User
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.privacy import SEARCH_LIMIT
 
 

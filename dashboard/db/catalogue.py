@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,9 @@ from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, Strate
 from dashboard.db.pictures import store_picture
 from dashboard.domain.catalogue import PartSpec, StrategySpec, TemplateSpec
 from dashboard.domain.catalogue_edit import PartEdit, name_taken, part_key
+from dashboard.domain.dose import Dose
+from dashboard.domain.ids import parse_id
+from dashboard.domain.plans import PartInfo
 
 
 def _give_drawing(session: Session, part: StrategyPart, spec: PartSpec) -> bool:
@@ -96,23 +101,53 @@ def list_templates(session: Session) -> list[PlanTemplate]:
         select(PlanTemplate).where(PlanTemplate.retired.is_(False)).order_by(PlanTemplate.name)))
 
 
+def active_parts(session: Session) -> dict[int, PartInfo]:
+    """The parts a new plan may use (not retired), by id."""
+    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind, p.max_minutes)
+            for s in list_strategies(session) for p in s.parts if not p.retired}
+
+
+@dataclass(frozen=True)
+class TemplateDoses:
+    """What applying a template fills in: its parts' doses and its review interval."""
+
+    name: str
+    review_interval_days: int
+    doses: dict[int, Dose]  # part id -> the template's dose
+    defaults: dict[int, Dose]  # part id -> the catalogue's dose, for parts it leaves out
+
+
+def template_doses(session: Session, *, template_id: object) -> TemplateDoses | None:
+    """A template in use, by an id from the browser (anything else: None)."""
+    parsed = parse_id(template_id)
+    template = session.get(PlanTemplate, parsed) if parsed is not None else None
+    if template is None or template.retired:
+        return None
+    return TemplateDoses(
+        name=template.name, review_interval_days=template.review_interval_days,
+        doses={item.part_id: Dose.from_columns(item) for item in template.items},
+        defaults={p.id: Dose.from_columns(p) for s in list_strategies(session)
+                  for p in s.parts})
+
+
+def get_part(session: Session, *, part_id: int) -> StrategyPart | None:
+    return session.get(StrategyPart, part_id)
+
+
 NAME_TAKEN = "This strategy already has a part of this name."
 
 
 def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
-              edit: PartEdit, user_id: int, ip: str | None) -> StrategyPart | str:
+              edit: PartEdit, user_id: int, ip: str) -> StrategyPart | str:
     """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
     or a message naming why nothing was written (no such part or strategy, a name taken)."""
-    if part_id is not None:
-        part = session.get(StrategyPart, part_id)
-        if part is None:
-            return "No such part."
-        strategy = part.strategy
-    else:
-        strategy = session.get(Strategy, strategy_id) if strategy_id is not None else None
-        if strategy is None:
-            return "No such strategy."
-        part = None
+    part = session.get(StrategyPart, part_id) if part_id is not None else None
+    strategy = part.strategy if part is not None else \
+        session.get(Strategy, strategy_id) if strategy_id is not None else None
+    if part_id is not None and part is None:
+        return "No such part."
+    if strategy is None:
+        return "No such strategy."
     if name_taken(edit.name, [p.name for p in strategy.parts if p is not part]):
         return NAME_TAKEN
     if part is None:

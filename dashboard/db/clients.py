@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.outcomes import FILTER_LABELS, RECOVERED
 from dashboard.domain.text import search_words
@@ -168,3 +169,26 @@ def share_client(session: Session, client_id: int, practitioner_id: int) -> bool
 def unshare_client(session: Session, client_id: int, practitioner_id: int) -> None:
     session.execute(delete(ClientShare).where(ClientShare.client_id == client_id,
                                               ClientShare.practitioner_id == practitioner_id))
+
+
+def reassign_client(session: Session, *, client: Client, practitioner_id: int) -> int:
+    """Make another practitioner responsible (no longer merely shared with them); returns
+    the practitioner who was."""
+    previous = client.practitioner_id
+    client.practitioner_id = practitioner_id
+    unshare_client(session, client.id, practitioner_id)
+    return previous
+
+
+def update_client(session: Session, *, client: Client, values: dict[str, object]) -> list[str]:
+    """Change a client's details; the names of the fields that changed."""
+    changed = sorted(k for k, v in values.items() if getattr(client, k) != v)
+    for key, value in values.items():
+        setattr(client, key, value)
+    session.flush()
+    return changed
+
+
+def client_by_id(session: Session, *, client_id: int | None) -> Client | None:
+    """Any client, erased ones too; the caller has checked the id and who is asking."""
+    return session.get(Client, client_id) if client_id is not None else None

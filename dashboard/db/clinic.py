@@ -21,3 +21,22 @@ def ensure_clinic(session: Session, *, name: str, address: str = "", phone: str 
         session.add(clinic)
         session.flush()
     return clinic
+
+
+def set_retention_years(session: Session, *, years: int) -> tuple[int, int] | None:
+    """Keep records this many years; (clinic id, the years before), or None before the
+    clinic's details are saved."""
+    clinic = get_clinic(session)
+    if clinic is None:
+        return None
+    before, clinic.retention_years = clinic.retention_years, years
+    return clinic.id, before
+
+
+def update_clinic(session: Session, *, details: dict[str, str]) -> tuple[int, list[str]]:
+    """Save the clinic's details (made if missing); (clinic id, the fields that changed)."""
+    clinic = ensure_clinic(session, name=details["name"])
+    changed = sorted(f for f, value in details.items() if getattr(clinic, f) != value)
+    for name, value in details.items():
+        setattr(clinic, name, value)
+    return clinic.id, changed

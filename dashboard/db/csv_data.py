@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clients import create_client
@@ -15,7 +17,13 @@ from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVers
 from dashboard.db.sessions import check_within_episode, dates_of
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.clients import ClientInput
-from dashboard.domain.csv_import import person_key
+from dashboard.domain.csv_import import (
+    check_client_rows,
+    check_session_rows,
+    client_key,
+    person_key,
+    session_key,
+)
 from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
 from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionInput
@@ -90,6 +98,8 @@ def current_episode_dates(session: Session) -> dict[int, EpisodeDates]:
 def import_clients(session: Session, rows: list[tuple[ClientInput, int]], today: dt.date,
                    progress: Callable[[int, int], None]) -> int:
     for done, (data, practitioner) in enumerate(rows, start=1):
+        if data.date_of_birth is None:
+            raise ValueError("import_clients takes checked rows (see domain/csv_import.py)")
         create_client(session, given_name=data.given_name, family_name=data.family_name,
                       date_of_birth=data.date_of_birth, email=data.email, phone=data.phone,
                       practitioner_id=practitioner, today=today)
@@ -115,7 +125,7 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
                            session_on=data.session_on, pain=data.pain, stress=data.stress,
                            function_score=None, notes=data.notes))
     for start in range(0, len(values), 5000):
-        session.execute(insert(CareSession.__table__), values[start:start + 5000])
+        session.execute(insert(cast(Table, CareSession.__table__)), values[start:start + 5000])
         progress(start + len(values[start:start + 5000]), len(values))
     for client in clients.values():
         refresh_client_summary(session, client)
@@ -153,3 +163,30 @@ def sessions_on_record(session: Session, keys: set[tuple[int, dt.date]]
             if (cid, day) in keys:
                 found[(cid, day)] = cid
     return found
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An import file's rows as checked: the good ones, the problems, and what to match
+    likely duplicates on."""
+
+    good: list
+    problems: list
+    keys: list[tuple]
+    on_record: dict[tuple, int | None]
+    words: list[str]  # each good row in words, for the preview
+
+
+def check_file(session: Session, *, kind: str, rows: list[dict[str, str]],
+               today: dt.date) -> CheckedFile:
+    """Check every row of a clients or sessions file and find the records they may repeat."""
+    if kind == "clients":
+        clients, problems = check_client_rows(rows, today, practitioner_emails(session))
+        keys: list[tuple] = [client_key(data) for data, _ in clients]
+        return CheckedFile(clients, problems, keys, clients_on_record(session, set(keys)), [
+            f"{d.given_name} {d.family_name}, born {d.date_of_birth:%d %b %Y}"
+            for d, _ in clients])
+    sessions, problems = check_session_rows(rows, today, current_episode_dates(session))
+    keys = [session_key(cid, data) for cid, data in sessions]
+    return CheckedFile(sessions, problems, keys, sessions_on_record(session, set(keys)),
+                       [f"client #{cid} on {d.session_on:%d %b %Y}" for cid, d in sessions])

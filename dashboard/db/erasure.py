@@ -48,6 +48,7 @@ from dashboard.db.models import (
     PlanVersion,
     QuestionnaireAnswer,
     SafetyAlert,
+    utcnow,
 )
 from dashboard.domain.privacy import (
     ERASED_DATE_OF_BIRTH,
@@ -70,14 +71,24 @@ class ErasureResult:
     audit_entries_redacted: int
 
 
+def stored_counts(session: Session, *, client_id: int) -> tuple[int, int]:
+    """How many sessions and stored handouts the client has: what erasing touches."""
+    sessions = session.scalar(select(func.count(CareSession.id))
+                              .where(CareSession.client_id == client_id)) or 0
+    handouts = session.scalar(select(func.count(HandoutRecord.id))
+                              .where(HandoutRecord.client_id == client_id)) or 0
+    return sessions, handouts
+
+
 def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scores: bool,
-                 now: dt.datetime) -> ErasureResult:
+                 now: dt.datetime | None = None) -> ErasureResult:
     """Remove the client's identifying data and free text everywhere.
 
     ``keep_scores``: sessions stay with their scores (notes blanked) for clinic figures, and
     episodes keep their outcome figures; otherwise sessions and everything hanging off them
     are deleted and the outcome figures cleared. The caller audits, in the same transaction.
     """
+    now = now or utcnow()
     cid = client.id
     session_ids = select(CareSession.id).where(CareSession.client_id == cid)
     episode_ids = select(Episode.id).where(Episode.client_id == cid)
@@ -161,7 +172,12 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
     session.flush()
     # The ORM's identity map may still hold the old values of rows changed in bulk above.
     session.expire_all()
-    return ErasureResult(cid, kept, deleted, handouts.rowcount or 0, audit.rowcount or 0)
+    return ErasureResult(cid, kept, deleted, _rowcount(handouts), _rowcount(audit))
+
+
+def _rowcount(result: object) -> int:
+    """Rows a bulk DELETE or UPDATE touched (a CursorResult's count)."""
+    return getattr(result, "rowcount", 0) or 0
 
 
 def checkpoint_sqlite(database: Database, attempts: int = 20) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_entries
 from dashboard.db.models import (
     CareSession,
@@ -22,6 +22,7 @@ from dashboard.db.models import (
     QuestionnaireAnswer,
 )
 from dashboard.db.summary import current_episode
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose
 from dashboard.domain.export_record import (
     ClientRecord,

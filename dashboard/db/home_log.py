@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
 from dashboard.db.plans import current_version
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.home_log import (
     LOG_DAYS,
@@ -218,7 +219,8 @@ def home_summaries(session: Session, *, client_ids: list[int],
                    HomeLogEntry.log_on > func.coalesce(Client.last_session_on,
                                                        dt.date(1900, 1, 1)))
             .order_by(HomeLogEntry.client_id, HomeLogEntry.log_on)):
-        latest[cid] = pain  # ordered by day: the last one wins
+        if pain is not None:  # (the query asks for pain given; this tells the type checker)
+            latest[cid] = pain  # ordered by day: the last one wins
     return {cid: HomeSummary(counts.get(cid, 0), latest.get(cid)) for cid in client_ids}
 
 

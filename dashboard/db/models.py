@@ -30,6 +30,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from dashboard.domain import dose, episodes, measures, questionnaires, status
+from dashboard.domain import users as domain_users
+
 # Named constraints let Alembic's batch mode alter SQLite tables later.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,15 +42,19 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("admin", "practitioner")
-DOSE_KINDS = ("timed", "exercise", "advice")
-STATUSES = ("improving", "stable", "worsening", "not_enough_data")
-INSTRUMENTS = ("PSS10", "PHQ9", "GAD7")
-EPISODE_STATES = ("open", "flagged", "discharged")
-REFERRAL_SOURCES = ("self", "doctor", "practitioner", "other")
-DISCHARGE_REASONS = ("goals_met", "plateau", "referred_on", "stopped_attending")
-RED_FLAG_ANSWERS = ("yes", "no", "not_asked")
-MEASURE_FREQUENCIES = ("session", "1w", "2w", "4w")  # domain.measures.FREQUENCIES
+# The allowed values of these columns are owned by the domain (one list each); the CHECK
+# constraints below are made from them, and tests/db/test_allowed_values.py checks that the
+# migrated database enforces the same.
+ROLES = tuple(domain_users.ROLES)
+DOSE_KINDS = tuple(dose.DOSE_KINDS)
+STATUSES = tuple(status.STATUS_LABELS)
+INSTRUMENTS = tuple(questionnaires.INSTRUMENTS)
+EPISODE_STATES = tuple(episodes.EPISODE_STATE_LABELS)
+REFERRAL_SOURCES = tuple(episodes.REFERRAL_SOURCES)
+DISCHARGE_REASONS = tuple(episodes.DISCHARGE_REASONS)
+RED_FLAG_ANSWERS = tuple(episodes.ANSWERS)
+MEASURE_FREQUENCIES = tuple(measures.FREQUENCIES)
+# Where a home answer came from: only the client's own page so far (a database concern).
 HOME_MEASURE_SOURCES = ("client_home",)
 
 
@@ -212,7 +219,7 @@ class PendingLogin(Base):
 
 class LoginThrottle(Base):
     """Failed sign-in attempts counted per account, per address and per pair of both
-    (auth/throttle.py), checked and counted in one locked step (db/throttle.py)."""
+    (domain/throttle.py), checked and counted in one locked step (db/throttle.py)."""
 
     __tablename__ = "login_throttle"
 

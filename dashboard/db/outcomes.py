@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.models import (
     CareSession,
     Client,
@@ -26,6 +26,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.measures import (
     SOURCE_HOME,
     SOURCE_SESSION,
@@ -121,7 +122,8 @@ def refresh_all_questionnaire_outcomes(session: Session, *, with_home: bool = Tr
     ep = Episode.__table__.c
     episodes = session.execute(
         select(ep.id, ep.client_id, ep.ended_on, ep.started_on)).all()
-    frozen, current = [], {}
+    frozen: list[dict[str, object]] = []
+    current: dict[int, tuple[tuple, EpisodeOutcome]] = {}
     for eid, client_id, ended_on, started_on in episodes:
         outcome = episode_outcome(totals.get(eid, {}))
         if ended_on is not None:
@@ -130,7 +132,7 @@ def refresh_all_questionnaire_outcomes(session: Session, *, with_home: bool = Tr
         rank = (ended_on is None, started_on, eid)
         if client_id not in current or rank > current[client_id][0]:
             current[client_id] = (rank, outcome)
-    table, clients = Episode.__table__, Client.__table__
+    table, clients = cast(Table, Episode.__table__), cast(Table, Client.__table__)
     if frozen:
         session.execute(table.update().where(table.c.id == bindparam("episode")), frozen)
     if current:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_points, provisional_adherence
 from dashboard.db.measures import home_scores
 from dashboard.db.models import (
@@ -26,6 +26,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.plans import uses_strategy_pattern

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -79,7 +78,8 @@ class ReminderDue:
     reason: str
 
 
-def _live_linked_episodes(now: dt.datetime) -> Select[Any]:
+def _live_linked_episodes(
+        now: dt.datetime) -> Select[int, str, int, str, str, dt.datetime]:
     """Clients who may be reminded: a live link to an open episode whose consent stands,
     an address, not archived or erased."""
     return (

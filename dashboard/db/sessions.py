@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.auth.access import CurrentUser, visible_clients
+from dashboard.db.access import visible_clients
 from dashboard.db.home_log import tick_days_by_item
 from dashboard.db.models import (
     Adherence,
@@ -27,6 +27,7 @@ from dashboard.db.models import (
 )
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
@@ -359,10 +360,16 @@ def set_activities(session: Session, client_id: int, names: list[str]) -> None:
     for activity in existing:
         activity.active = activity.name.lower() in {n.lower() for n in names}
     for position, name in enumerate(names, start=1):
-        activity = by_name.get(name.lower())
-        if activity is None:
+        kept = by_name.get(name.lower())
+        if kept is None:
             session.add(FunctionalActivity(client_id=client_id, name=name, position=position,
                                            active=True))
         else:
-            activity.position = position
+            kept.position = position
     session.flush()
+
+
+def get_alert(session: Session, alert_id: object) -> SafetyAlert | None:
+    """The safety alert with this id (from the browser); None for anything else."""
+    alert_id = parse_id(alert_id)
+    return None if alert_id is None else session.get(SafetyAlert, alert_id)

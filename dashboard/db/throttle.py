@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from dashboard.auth import throttle
 from dashboard.db.models import LoginThrottle
 from dashboard.db.users import normalise_email
+from dashboard.domain import throttle
 
 
 def _counters(session: Session, email: str, ip: str) -> dict[str, LoginThrottle]:

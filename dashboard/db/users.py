@@ -169,3 +169,9 @@ def clear_totp(session: Session, user_id: int) -> None:
     """Second factor off (the user disabled it, or an admin reset it for a lost phone)."""
     session.execute(update(User).where(User.id == user_id)
                     .values(totp_secret=None, totp_enabled_at=None, totp_last_step=None))
+
+
+def set_role_and_active(session: Session, *, user: User, role: str, active: bool) -> None:
+    """Change an account's role or whether it may sign in (the caller ends its sessions)."""
+    user.role, user.active = role, active
+    session.flush()

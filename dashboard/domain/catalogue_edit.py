@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from dashboard.domain.dose import Dose
-from dashboard.domain.plans import parse_dose
+from dashboard.domain.ids import parse_id
+from dashboard.domain.plans import NumberError, parse_dose, parse_whole_number
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 LIMITS = {"name": 100, "instructions": 2000, "cautions": 2000}
@@ -23,7 +24,7 @@ class PartEdit:
 
 def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    text = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k) or "", str) else ""
+    text = {k: value.strip() if isinstance(value := raw.get(k) or "", str) else ""
             for k in LIMITS}
     for key, limit in LIMITS.items():
         if len(text[key]) > limit:
@@ -63,3 +64,40 @@ def part_key(name: str, taken: set[str]) -> str:
     while key in taken:
         key, n = f"{base}_{n}", n + 1
     return key
+
+
+@dataclass(frozen=True)
+class TemplateEdit:
+    name: str
+    description: str
+    review_interval_days: int
+    retired: bool
+    part_ids: tuple[int, ...]  # in the order chosen
+
+
+def check_template(name: object, description: object, review: object, retired: object,
+                   part_ids: object) -> tuple[TemplateEdit | None, dict[str, str]]:
+    """A plan template as an admin typed it, or its problems keyed by field ("name",
+    "description", "review", "parts")."""
+    errors: dict[str, str] = {}
+    name = name.strip() if isinstance(name, str) else ""
+    if not 1 <= len(name) <= 100:
+        errors["name"] = "Give the template a name (up to 100 characters)."
+    elif has_control(name):
+        errors["name"] = CONTROL_MESSAGE
+    text = description.strip()[:300] if isinstance(description, str) else ""
+    if has_control(text, multiline=True):
+        errors["description"] = f"Description: {CONTROL_MESSAGE}"
+    try:
+        days = parse_whole_number(review, "Review interval")
+    except NumberError as exc:
+        days, errors["review"] = None, str(exc)
+    if "review" not in errors and (days is None or not 1 <= days <= 365):
+        errors["review"] = "The review interval is between 1 and 365 days."
+    chosen = tuple(p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
+                   if p is not None)
+    if not chosen:
+        errors["parts"] = "Choose at least one part."
+    if errors or days is None:
+        return None, errors
+    return TemplateEdit(name, text, days, bool(retired), chosen), {}

@@ -10,7 +10,7 @@ LIMITS = {"name": 200, "address": 500, "phone": 50, "crisis_line_text": 1000}
 
 def clinic_problems(raw: dict[str, object]) -> tuple[dict[str, str], dict[str, str]]:
     """Trimmed values, and problems keyed by field."""
-    cleaned = {k: (raw.get(k) or "").strip() if isinstance(raw.get(k) or "", str) else ""
+    cleaned = {k: value.strip() if isinstance(value := raw.get(k) or "", str) else ""
                for k in CLINIC_FIELDS}
     errors = {}
     for key, limit in LIMITS.items():

@@ -38,7 +38,7 @@ def check_client_rows(rows: list[dict[str, str]], today: dt.date,
         practitioner = practitioners.get(email)
         if practitioner is None:
             errors["practitioner_email"] = f"no active practitioner with email {email!r}"
-        if errors:
+        if errors or practitioner is None:
             problems.append(RowProblem(number, "; ".join(
                 f"{field}: {message}" for field, message in errors.items())))
         else:
@@ -87,13 +87,14 @@ class LikelyDuplicate:
     of_row: int | None  # an earlier row of the same file it matches, if any
 
 
-def person_key(given: str, family: str, born: dt.date) -> tuple[str, str, dt.date]:
+def person_key(given: str, family: str,
+               born: dt.date | None) -> tuple[str, str, dt.date | None]:
     """What makes two client records likely the same person: the name (case and spacing
     aside) and the date of birth, the rule the new-client form warns on."""
     return (" ".join(given.split()).casefold(), " ".join(family.split()).casefold(), born)
 
 
-def client_key(data: ClientInput) -> tuple[str, str, dt.date]:
+def client_key(data: ClientInput) -> tuple[str, str, dt.date | None]:
     return person_key(data.given_name, data.family_name, data.date_of_birth)
 
 
@@ -107,7 +108,8 @@ def likely_duplicates(keys: list[tuple], on_record: dict[tuple, int | None],
     """Rows (checked rows, in file order from spreadsheet row 2) whose key matches a record
     already held (``on_record``: key -> its id, or None when there is no one id to name) or
     an earlier row of the same file."""
-    found, first_row = [], {}
+    found: list[LikelyDuplicate] = []
+    first_row: dict[tuple, int] = {}
     for number, (key, what) in enumerate(zip(keys, describe, strict=True), start=2):
         if key in on_record:
             found.append(LikelyDuplicate(number, what, on_record[key], None))

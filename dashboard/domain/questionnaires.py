@@ -6,6 +6,7 @@ which has no official cut-offs, so it gets no band.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -85,7 +86,7 @@ class Score:
         return f"{name} {self.total}" + (f" ({self.band})" if self.band else "")
 
 
-def answer_problems(instrument: Instrument, answers: list[object]) -> dict[int, str]:
+def answer_problems(instrument: Instrument, answers: Sequence[object]) -> dict[int, str]:
     """Problems per 1-based item: every item answered with a whole number in range."""
     problems = {}
     for number in range(1, len(instrument.items) + 1):

@@ -49,7 +49,7 @@ def search_words(text: str, *, most: int = 5) -> list[tuple[str, ...]]:
     the word as typed (lower case) and without its accents, punctuation around it dropped
     ("Taylor, Zoë" -> [("taylor",), ("zoë", "zoe")]). "Zoë" then finds Zoe, and a name
     stored with its accent is still found as typed."""
-    words = []
+    words: list[tuple[str, ...]] = []
     for word in text.split():
         typed = word.casefold().strip(",.;:()\"'")
         plain = "".join(c for c in unicodedata.normalize("NFKD", typed)

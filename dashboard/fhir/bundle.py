@@ -165,10 +165,10 @@ def _add_careplan(b: _Builder, record: ClientRecord, plan: PlanRecord,
                   following: PlanRecord | None, previous: str | None, patient: str,
                   goal_refs: list[str]) -> str:
     episode = record.episode
-    discharged = episode is not None and episode.discharged
+    end: dt.date | None
     if following is not None:  # replaced by a later version
         status, activity_status, end = "revoked", "stopped", following.effective_on
-    elif discharged:
+    elif episode is not None and episode.discharged:
         status, activity_status, end = "completed", "completed", episode.ended_on
     else:
         status, activity_status, end = "active", "in-progress", None
@@ -305,13 +305,18 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
                            list(done.answers), patient, by_client=True)
 
 
+def _first_identifier(identifiers: list[Any] | None) -> str:
+    """The value of a resource's first identifier (the clinic's own resources have one)."""
+    return (identifiers or [])[0].value or ""
+
+
 def bundle_entries(records: list[ClientRecord], names: FhirNames) -> list[Entry]:
     """The clinic's CodeSystem and the Questionnaires once, then each client's resources."""
     b = _Builder(names)
     codes = code_system(names)
-    b.add_built(codes, codes.identifier[0].value)
+    b.add_built(codes, _first_identifier(codes.identifier))
     for questionnaire in questionnaires(names):
-        b.add_built(questionnaire, questionnaire.identifier[0].value)
+        b.add_built(questionnaire, _first_identifier(questionnaire.identifier))
     for record in records:
         _add_client(b, record)
     return b.entries

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.export import client_record, visible_client_ids
 from dashboard.db.models import Client, utcnow
 from dashboard.fhir.bundle import build_bundle, bundle_json
@@ -37,8 +37,8 @@ def client_bundle(client_id: int) -> Response:
 def clinic_bundle() -> Response:
     user = require_admin()
     with current_db().read() as db:
-        records = [client_record(db, client=db.get(Client, cid))
-                   for cid in visible_client_ids(db, user)]
+        records = [client_record(db, client=c) for cid in visible_client_ids(db, user)
+                   if (c := db.get(Client, cid)) is not None]
     with current_db().begin() as db:
         record_audit(db, user_id=user.id, action="fhir_exported_clinic", entity="clinic",
                      ip=client_ip(), detail={"clients": len(records)})

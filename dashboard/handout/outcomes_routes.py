@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from dashboard.auth.access import require_admin
+from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.domain.dates import parse_period
 from dashboard.handout.outcomes_report import build_report, report_filename, report_pdf
 

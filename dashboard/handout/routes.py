@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, current_db, own_link_url
-from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     NoPlan,
     get_handout_pdf,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import attachment, client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.episodes import EpisodeError, client_episode, discharge_summary_data
 from dashboard.handout.discharge import AUDIENCES, render_summary_html, summary_filename
 from dashboard.handout.render import html_to_pdf

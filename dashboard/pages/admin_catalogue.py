@@ -11,9 +11,8 @@ from dash import Input, Output, State, callback, html, no_update
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.catalogue import NAME_TAKEN, list_strategies
+from dashboard.db.catalogue import NAME_TAKEN, get_part, list_strategies
 from dashboard.db.catalogue import save_part as save_catalogue_part
-from dashboard.db.models import Strategy, StrategyPart
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 from dashboard.domain.ids import parse_id
@@ -27,7 +26,7 @@ NUMBERS = tuple(LIMITS)
 TEXTS = ("name", "instructions", "cautions")
 
 
-def _options(strategies: list[Strategy]) -> list[dict]:
+def _options(strategies: list) -> list[dict]:
     options = []
     for s in strategies:
         options += [{"label": f"{s.name}: {p.name}" + (" (retired)" if p.retired else ""),
@@ -97,7 +96,7 @@ def load_part(choice):
     if part_id is None:
         return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
     with current_db().read() as db:
-        part = db.get(StrategyPart, part_id)
+        part = get_part(db, part_id=part_id)
         if part is None:
             return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
         return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
@@ -105,40 +104,42 @@ def load_part(choice):
 
 
 @callback(
-    [Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)],
-    Output(f"{P}-result", "children"),
-    Output(f"{P}-part", "options"),
-    Output(f"{P}-part", "value"),
-    Input(f"{P}-form", "n_submit"),
-    State(f"{P}-part", "value"),
-    State(f"{P}-kind", "value"),
-    State(f"{P}-retired", "value"),
-    [State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)],
+    output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)},
+            "result": Output(f"{P}-result", "children"),
+            "options": Output(f"{P}-part", "options"),
+            "choice": Output(f"{P}-part", "value")},
+    inputs={"_submit": Input(f"{P}-form", "n_submit")},
+    state={"choice": State(f"{P}-part", "value"), "kind": State(f"{P}-kind", "value"),
+           "retired": State(f"{P}-retired", "value"),
+           "fields": {n: State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)}},
     prevent_initial_call=True,
 )
-def save_part(_n, choice, kind, retired, *values):
+def save_part(_submit, choice, kind, retired, fields):
     """Save the part; a new part's editor then switches to it, so a second Save edits the
     part just made instead of adding it again."""
     admin = require_admin()
-    raw = dict(zip((*TEXTS, *NUMBERS), values, strict=True)) | {"retired": bool(retired)}
     if kind not in DOSE_KINDS:
         kind = "advice"
-    edit, errors = check_part(kind, raw)
-    slots = [errors.get(n, "") for n in TEXTS] + [errors.get(f"dose-{n}", "") for n in NUMBERS]
+    edit, errors = check_part(kind, fields | {"retired": bool(retired)})
+    slots = {n: errors.get(n, "") for n in TEXTS} | {n: errors.get(f"dose-{n}", "")
+                                                      for n in NUMBERS}
     # A part's id, or "new-" and the id of the strategy a new part goes in.
     part_id = parse_id(choice)
     new_in = parse_id(choice[4:]) if isinstance(choice, str) and choice.startswith("new-") \
         else None
     if edit is None or (part_id is None and new_in is None):
         message = "Choose a part first." if edit is not None else "Not saved: see the messages."
-        return *slots, dbc.Alert(message, color="danger"), no_update, no_update
+        return {"errors": slots, "result": dbc.Alert(message, color="danger"),
+                "options": no_update, "choice": no_update}
     with current_db().begin() as db:
         saved = save_catalogue_part(db, part_id=part_id, strategy_id=new_in, edit=edit,
                                     user_id=admin.id, ip=client_ip())
         if isinstance(saved, str):
             if saved == NAME_TAKEN:
-                slots[TEXTS.index("name")] = saved
-            return *slots, dbc.Alert(f"Not saved: {saved}", color="danger"), no_update, no_update
+                slots["name"] = saved
+            return {"errors": slots, "result": dbc.Alert(f"Not saved: {saved}", color="danger"),
+                    "options": no_update, "choice": no_update}
         options, saved_id, revision = _options(list_strategies(db)), str(saved.id), saved.revision
-    return (*[""] * len(slots), dbc.Alert(
-        f"Saved “{edit.name}” (revision {revision}).", color="success"), options, saved_id)
+    return {"errors": dict.fromkeys(slots, ""),
+            "result": dbc.Alert(f"Saved “{edit.name}” (revision {revision}).", color="success"),
+            "options": options, "choice": saved_id}

@@ -7,10 +7,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.clinic import ensure_clinic, get_clinic
+from dashboard.db.clinic import get_clinic, set_retention_years, update_clinic
 from dashboard.db.retention import retention_years
 from dashboard.domain.clinic import CLINIC_FIELDS, clinic_problems
 from dashboard.domain.privacy import clean_retention_years
@@ -78,13 +78,12 @@ def save_retention(_n, raw):
     if problem:
         return problem, dbc.Alert("Not saved: see the message above.", color="danger")
     with current_db().begin() as db:
-        clinic = get_clinic(db)
-        if clinic is None:
+        saved = set_retention_years(db, years=years)
+        if saved is None:
             return "", dbc.Alert("Save the clinic's details first.", color="danger")
-        before = clinic.retention_years
-        clinic.retention_years = years
+        clinic_id, before = saved
         record_audit(db, user_id=admin.id, action="retention_updated", entity="clinic",
-                     entity_id=clinic.id, ip=client_ip(),
+                     entity_id=clinic_id, ip=client_ip(),
                      detail={"from": before, "to": years})
     return "", dbc.Alert(f"Saved: records are kept {years} years.", color="success")
 
@@ -104,10 +103,8 @@ def save_clinic(_n, *values):
         return *[errors.get(f, "") for f in CLINIC_FIELDS], dbc.Alert(
             "Not saved: see the messages above.", color="danger")
     with current_db().begin() as db:
-        clinic = ensure_clinic(db, name=cleaned["name"])
-        changed = sorted(f for f in CLINIC_FIELDS if getattr(clinic, f) != cleaned[f])
-        for name in CLINIC_FIELDS:
-            setattr(clinic, name, cleaned[name])
+        clinic_id, changed = update_clinic(
+            db, details={name: cleaned[name] for name in CLINIC_FIELDS})
         record_audit(db, user_id=admin.id, action="clinic_updated", entity="clinic",
-                     entity_id=clinic.id, ip=client_ip(), detail={"fields": changed})
+                     entity_id=clinic_id, ip=client_ip(), detail={"fields": changed})
     return *[""] * len(CLINIC_FIELDS), dbc.Alert("Saved.", color="success")

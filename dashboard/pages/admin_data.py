@@ -9,37 +9,30 @@ import base64
 import binascii
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.development.base_component import Component
 
 from dashboard.auth.access import NotAuthenticated, admin_only, require_admin, require_user
+from dashboard.auth.audit import record_audit
+from dashboard.components.attributes import aria
 from dashboard.components.status import admins_only
 from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
-from dashboard.db.audit import record_audit
-from dashboard.db.csv_data import (
-    clients_on_record,
-    current_episode_dates,
-    export_csv,
-    import_clients,
-    import_sessions,
-    practitioner_emails,
-    read_rows,
-    sessions_on_record,
-)
+from dashboard.db.csv_data import check_file, export_csv, import_clients, import_sessions, read_rows
 from dashboard.domain.csv_import import (
     CLIENT_COLUMNS,
     MAX_ROWS,
     SESSION_COLUMNS,
     LikelyDuplicate,
-    check_client_rows,
-    check_session_rows,
-    client_key,
     likely_duplicates,
     missing_columns,
-    session_key,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 dash.register_page(__name__, path="/admin/data", title="Data in and out · Back Pain Care",
                    name="Data")
@@ -77,7 +70,7 @@ def layout(**_query: str) -> html.Div:
                      style={"display": "none"}),
         html.Div(id=f"{P}-report", role="status", className="mt-2"),
         html.Section(id=f"{P}-preview", hidden=True, className="border rounded p-3 mt-2",
-                     **{"aria-labelledby": f"{P}-preview-title"}, children=[
+                     **aria(labelledby=f"{P}-preview-title"), children=[
             html.H3("Check before importing", id=f"{P}-preview-title", className="h6"),
             html.Div(id=f"{P}-preview-body"),
             html.Div(id=f"{P}-skip-wrap", hidden=True, children=dbc.Checkbox(
@@ -121,8 +114,9 @@ def _report(problems, total: int) -> dbc.Alert:
 def _describe_duplicate(d: LikelyDuplicate, kind: str) -> html.Li:
     if d.of_record is not None:
         noun = "client" if kind == "clients" else "a session of client"
-        match = [f"matches {noun} ", dcc.Link(f"#{d.of_record}", href=f"/clients/{d.of_record}"),
-                 " already on record"]
+        match: list[Component | str] = [
+            f"matches {noun} ", dcc.Link(f"#{d.of_record}", href=f"/clients/{d.of_record}"),
+            " already on record"]
     else:
         match = [f"matches row {d.of_row} of this file"]
     return html.Li([f"Row {d.row}: {d.what}, ", *match])
@@ -134,8 +128,9 @@ def _preview(kind: str, filename: str, count: int, duplicates: list[LikelyDuplic
     rule = ("the same name and date of birth" if kind == "clients"
             else "the same client and date")
     shown = duplicates[:SHOWN_PROBLEMS]
-    body = [html.P([html.Strong(f"{count} {noun}"), f" in {filename} are ready to import. "
-                    "Nothing has been written yet."], className="mb-1")]
+    body: list[Component | None] = [
+        html.P([html.Strong(f"{count} {noun}"), f" in {filename} are ready to import. "
+                "Nothing has been written yet."], className="mb-1")]
     if duplicates:
         body += [html.P(f"{len(duplicates)} of them look like duplicates ({rule}):",
                         className="mb-1 fw-semibold"),
@@ -150,20 +145,39 @@ def _fingerprint(contents: str, kind: str) -> str:
     return hashlib.sha256(f"{kind}:{contents}".encode()).hexdigest()
 
 
+def _read_file(contents: object, kind: str) -> list[dict[str, str]] | str:
+    """The rows of an uploaded CSV, or why they cannot be imported."""
+    try:
+        content = base64.b64decode(str(contents).split(",", 1)[1])
+        header, rows = read_rows(content)
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        return f"That file cannot be read as CSV ({exc})."
+    missing = missing_columns(header, CLIENT_COLUMNS if kind == "clients" else SESSION_COLUMNS)
+    if missing:
+        return f"Missing columns: {', '.join(missing)}. Nothing was imported."
+    if not rows or len(rows) > MAX_ROWS:
+        return f"The file must hold 1 to {MAX_ROWS} rows."
+    return rows
+
+
+def _import_report(report: Component | None = None) -> dict[str, object]:
+    """The import's outputs with no preview showing: only its report (if any)."""
+    return {"report": report, "preview_hidden": True, "preview": None, "skip_hidden": True,
+            "checked": None}
+
+
 @callback(
-    Output(f"{P}-report", "children"),
-    Output(f"{P}-preview", "hidden"),
-    Output(f"{P}-preview-body", "children"),
-    Output(f"{P}-skip-wrap", "hidden"),
-    Output(f"{P}-checked", "data"),
-    Input(f"{P}-upload", "contents"),
-    Input(f"{P}-kind", "value"),
-    Input(f"{P}-confirm", "n_clicks"),
-    State(f"{P}-upload", "filename"),
-    State(f"{P}-checked", "data"),
-    State(f"{P}-skip", "value"),
+    output={"report": Output(f"{P}-report", "children"),
+            "preview_hidden": Output(f"{P}-preview", "hidden"),
+            "preview": Output(f"{P}-preview-body", "children"),
+            "skip_hidden": Output(f"{P}-skip-wrap", "hidden"),
+            "checked": Output(f"{P}-checked", "data")},
+    inputs={"contents": Input(f"{P}-upload", "contents"), "kind": Input(f"{P}-kind", "value"),
+            "confirm": Input(f"{P}-confirm", "n_clicks")},
     # A token per page load keeps each request's job and result apart in the cache.
-    State(f"{P}-token", "data"),
+    state={"filename": State(f"{P}-upload", "filename"),
+           "checked": State(f"{P}-checked", "data"), "skip": State(f"{P}-skip", "value"),
+           "_token": State(f"{P}-token", "data")},
     background=True,
     progress=[Output(f"{P}-progress", "value"), Output(f"{P}-progress", "max"),
               Output(f"{P}-progress", "label")],
@@ -173,69 +187,50 @@ def _fingerprint(contents: str, kind: str) -> str:
 )
 @admin_only
 def import_file(set_progress, contents, kind, confirm, filename, checked, skip, _token):
-    """Choosing a file (or what it holds) only checks it and shows a preview: the row report
-    or the count and the likely duplicates. Only Import writes, and only the file and kind
-    that were previewed. Runs in a background process; the caller was identified on the
-    server (app.py)."""
+    """Choosing a file (or what it holds) only checks it and previews the row report, or the
+    count and the likely duplicates; only Import writes, only the file and kind previewed.
+    A background process: the caller was identified on the server (app.py)."""
     admin = background_caller()
     if not admin.is_admin:
         raise NotAuthenticated()
-    nothing = (True, None, True, None)
     if contents is None:
-        return None, *nothing
+        return _import_report()
     confirming = ctx.triggered_id == f"{P}-confirm" and bool(confirm)
     kind = kind if kind in ("clients", "sessions") else "clients"
     fingerprint = _fingerprint(str(contents), kind)
     if confirming and fingerprint != (checked or {}).get("fingerprint"):
-        return dbc.Alert("The file changed since it was checked: nothing was imported. "
-                         "Check the preview below.", color="warning"), *nothing
-    try:
-        content = base64.b64decode(str(contents).split(",", 1)[1])
-        header, rows = read_rows(content)
-    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        return dbc.Alert(f"That file cannot be read as CSV ({exc}).", color="danger"), *nothing
-    required = CLIENT_COLUMNS if kind == "clients" else SESSION_COLUMNS
-    missing = missing_columns(header, required)
-    if missing:
-        return dbc.Alert(f"Missing columns: {', '.join(missing)}. Nothing was imported.",
-                         color="danger"), *nothing
-    if not rows or len(rows) > MAX_ROWS:
-        return dbc.Alert(f"The file must hold 1 to {MAX_ROWS} rows.", color="danger"), *nothing
+        return _import_report(dbc.Alert("The file changed since it was checked: nothing was "
+                                        "imported. Check the preview below.", color="warning"))
+    rows = _read_file(contents, kind)
+    if isinstance(rows, str):
+        return _import_report(dbc.Alert(rows, color="danger"))
     today = clinic_today()
     set_progress((0, len(rows), "checking"))
     with job_database() as database:
         with database.read() as db:
-            if kind == "clients":
-                good, problems = check_client_rows(rows, today, practitioner_emails(db))
-                keys = [client_key(data) for data, _ in good]
-                on_record = clients_on_record(db, set(keys))
-                words = [f"{d.given_name} {d.family_name}, born {d.date_of_birth:%d %b %Y}"
-                         for d, _ in good]
-            else:
-                good, problems = check_session_rows(rows, today, current_episode_dates(db))
-                keys = [session_key(cid, data) for cid, data in good]
-                on_record = sessions_on_record(db, set(keys))
-                words = [f"client #{cid} on {d.session_on:%d %b %Y}" for cid, d in good]
-        if problems:
-            return _report(problems, len(rows)), *nothing
-        duplicates = likely_duplicates(keys, on_record, words)
+            found = check_file(db, kind=kind, rows=rows, today=today)
+        if found.problems:
+            return _import_report(_report(found.problems, len(rows)))
+        duplicates = likely_duplicates(found.keys, found.on_record, found.words)
         if not confirming:
-            return (None, False, _preview(kind, str(filename), len(good), duplicates),
-                    not duplicates, {"fingerprint": fingerprint})
-        if skip and duplicates:
-            skipped = {d.row - 2 for d in duplicates}
-            good = [row for index, row in enumerate(good) if index not in skipped]
+            return {"report": None, "preview_hidden": False, "skip_hidden": not duplicates,
+                    "preview": _preview(kind, str(filename), len(found.good), duplicates),
+                    "checked": {"fingerprint": fingerprint}}
+        skipped = {d.row - 2 for d in duplicates} if skip else set()
+        good = [row for index, row in enumerate(found.good) if index not in skipped]
         with database.begin() as db:
-            def report(done: int, total: int) -> None:
-                set_progress((done, total, f"{done} of {total}"))
+            count = _write_rows(db, kind, good, today, set_progress)
+            record_audit(db, user_id=admin.id, action="data_imported", entity=kind, detail={
+                "rows": count, "file": str(filename)[:200],
+                "likely_duplicates": len(duplicates), "duplicates_skipped": bool(skipped)})
+    skipped_words = f" ({len(duplicates)} likely duplicates skipped)" if skipped else ""
+    return _import_report(dbc.Alert(f"Imported {count} {kind} from {filename}{skipped_words}.",
+                                     color="success"))
 
-            count = (import_clients(db, good, today, report) if kind == "clients"
-                     else import_sessions(db, good, report))
-            record_audit(db, user_id=admin.id, action="data_imported", entity=kind,
-                         detail={"rows": count, "file": str(filename)[:200],
-                                 "likely_duplicates": len(duplicates),
-                                 "duplicates_skipped": bool(skip and duplicates)})
-    skipped_words = (f" ({len(duplicates)} likely duplicates skipped)"
-                     if skip and duplicates else "")
-    return (dbc.Alert(f"Imported {count} {kind} from {filename}{skipped_words}.",
-                      color="success"), *nothing)
+
+def _write_rows(db: Session, kind: str, good: list, today, set_progress) -> int:
+    def report(done: int, total: int) -> None:
+        set_progress((done, total, f"{done} of {total}"))
+
+    return (import_clients(db, good, today, report) if kind == "clients"
+            else import_sessions(db, good, report))

@@ -6,18 +6,20 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
-from sqlalchemy import select
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import DOSE_COLUMNS, list_strategies
-from dashboard.db.models import PlanTemplate, PlanTemplateItem, StrategyPart
-from dashboard.domain.catalogue_edit import part_key
+from dashboard.db.catalogue import list_strategies
+from dashboard.db.templates import (
+    TemplateError,
+    save_template,
+    template_options,
+    template_values,
+)
+from dashboard.domain.catalogue_edit import check_template
 from dashboard.domain.ids import parse_id
-from dashboard.domain.plans import NumberError, parse_whole_number
-from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 dash.register_page(__name__, path="/admin/templates", title="Templates · Back Pain Care",
                    name="Templates")
@@ -26,9 +28,9 @@ P = "tpl"
 
 
 def _options(db) -> list[dict]:
-    templates = db.scalars(select(PlanTemplate).order_by(PlanTemplate.name))
-    return [{"label": t.name + (" (retired)" if t.retired else ""), "value": str(t.id)}
-            for t in templates] + [{"label": "+ a new template", "value": "new"}]
+    return [{"label": name + (" (retired)" if retired else ""), "value": str(template_id)}
+            for template_id, name, retired in template_options(db)] + [
+        {"label": "+ a new template", "value": "new"}]
 
 
 def layout(**_query: str) -> html.Div:
@@ -78,83 +80,50 @@ def load_template(choice):
     if template_id is None:
         return "", "", 14, False, []
     with current_db().read() as db:
-        template = db.get(PlanTemplate, template_id)
-        if template is None:
-            return (no_update,) * 5
-        return (template.name, template.description, template.review_interval_days,
-                template.retired, [i.part_id for i in template.items])
+        template = template_values(db, template_id=template_id)
+    if template is None:
+        return (no_update,) * 5
+    return (template.name, template.description, template.review_interval_days,
+            template.retired, template.part_ids)
+
+
+ERRORS = ("name", "review", "parts")
 
 
 @callback(
-    Output(f"{P}-name-error", "children"), Output(f"{P}-review-error", "children"),
-    Output(f"{P}-parts-error", "children"), Output(f"{P}-result", "children"),
-    Output(f"{P}-choice", "options"), Output(f"{P}-choice", "value"),
-    Input(f"{P}-form", "n_submit"),
-    State(f"{P}-choice", "value"), State(f"{P}-name", "value"),
-    State(f"{P}-description", "value"), State(f"{P}-review", "value"),
-    State(f"{P}-retired", "value"), State(f"{P}-parts", "value"),
+    output={"errors": {key: Output(f"{P}-{key}-error", "children") for key in ERRORS},
+            "result": Output(f"{P}-result", "children"),
+            "options": Output(f"{P}-choice", "options"),
+            "choice": Output(f"{P}-choice", "value")},
+    inputs={"_submit": Input(f"{P}-form", "n_submit")},
+    state={"choice": State(f"{P}-choice", "value"), "name": State(f"{P}-name", "value"),
+           "description": State(f"{P}-description", "value"),
+           "review": State(f"{P}-review", "value"), "retired": State(f"{P}-retired", "value"),
+           "part_ids": State(f"{P}-parts", "value")},
     prevent_initial_call=True,
 )
-def save_template(_n, choice, name, description, review, retired, part_ids):
+def save(_submit, choice, name, description, review, retired, part_ids):
     admin = require_admin()
-    errors: dict[str, str] = {}
-    name = name.strip() if isinstance(name, str) else ""
-    if not 1 <= len(name) <= 100:
-        errors["name"] = "Give the template a name (up to 100 characters)."
-    elif has_control(name):
-        errors["name"] = CONTROL_MESSAGE
-    description = description.strip()[:300] if isinstance(description, str) else ""
-    if has_control(description, multiline=True):
-        errors["description"] = f"Description: {CONTROL_MESSAGE}"
-    try:
-        days = parse_whole_number(review, "Review interval")
-    except NumberError as exc:
-        days, errors["review"] = None, str(exc)
-    if "review" not in errors and (days is None or not 1 <= days <= 365):
-        errors["review"] = "The review interval is between 1 and 365 days."
-    chosen = [p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
-              if p is not None]
-    if not chosen:
-        errors["parts"] = "Choose at least one part."
+    edit, errors = check_template(name, description, review, retired, part_ids)
     template_id = parse_id(choice)
-    if not errors and template_id is None and choice != "new":
-        errors["name"] = "Choose a template, or a new one, first."
-    if errors:
-        return (errors.get("name", ""), errors.get("review", ""), errors.get("parts", ""),
-                dbc.Alert(errors.get("description", "Not saved: see the messages."),
-                          color="danger"), no_update, no_update)
+    if edit is not None and template_id is None and choice != "new":
+        edit, errors = None, {"name": "Choose a template, or a new one, first."}
+    if edit is None:
+        return _answer(errors, dbc.Alert(errors.get("description", "Not saved: see the messages."),
+                                         color="danger"))
     with current_db().begin() as db:
-        parts = {p.id: p for p in db.scalars(select(StrategyPart).where(
-            StrategyPart.id.in_(chosen), StrategyPart.retired.is_(False)))}
-        if len(parts) != len(set(chosen)):
-            return ("", "", "A chosen part is retired or gone; reload the page.",
-                    dbc.Alert("Not saved.", color="danger"), no_update, no_update)
-        if template_id is not None:
-            template = db.get(PlanTemplate, template_id)
-            if template is None:
-                return "", "", "", dbc.Alert("No such template.", color="danger"), \
-                    no_update, no_update
-        else:
-            taken = set(db.scalars(select(PlanTemplate.key)))
-            template = PlanTemplate(key=part_key(name, taken), name=name)
-            db.add(template)
-            db.flush()
-        kept = {i.part_id: i for i in template.items}
-        template.name, template.description = name, description
-        template.review_interval_days, template.retired = days, bool(retired)
-        for item in list(template.items):
-            if item.part_id not in parts:
-                db.delete(item)
-        for position, part_id in enumerate(chosen, start=1):
-            item = kept.get(part_id)
-            if item is None:
-                db.add(PlanTemplateItem(template_id=template.id, part_id=part_id,
-                                        position=position,
-                                        **{k: getattr(parts[part_id], k) for k in DOSE_COLUMNS}))
-            else:
-                item.position = position
+        try:
+            template_id = save_template(db, template_id=template_id, edit=edit)
+        except TemplateError as refused:
+            return (_answer({refused.field: str(refused)}, dbc.Alert("Not saved.", color="danger"))
+                    if refused.field else _answer({}, dbc.Alert(str(refused), color="danger")))
         record_audit(db, user_id=admin.id, action="template_saved", entity="plan_template",
-                     entity_id=template.id, ip=client_ip(), detail={"parts": len(chosen)})
-        db.flush()
-        options, value = _options(db), str(template.id)
-    return "", "", "", dbc.Alert("Saved.", color="success"), options, value
+                     entity_id=template_id, ip=client_ip(),
+                     detail={"parts": len(edit.part_ids)})
+        options = _options(db)
+    return _answer({}, dbc.Alert("Saved.", color="success"), options, str(template_id))
+
+
+def _answer(errors: dict[str, str], result, options=no_update, choice=no_update) -> dict:
+    return {"errors": {key: errors.get(key, "") for key in ERRORS}, "result": result,
+            "options": options, "choice": choice}

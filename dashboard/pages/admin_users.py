@@ -3,28 +3,34 @@ open sessions at once), reset passwords. The last active admin stays an active a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, html
 
 from dashboard.auth.access import AccessDenied, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.auth.passwords import hash_password
 from dashboard.components.status import admins_only
 from dashboard.components.tables import STACKED, header_row, labelled
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.models import User
 from dashboard.db.users import (
     active_admin_count,
     clear_totp,
     create_user,
     end_all_login_sessions,
+    get_user,
     get_user_by_email,
     list_users,
     set_password_hash,
+    set_role_and_active,
 )
 from dashboard.domain.ids import parse_id
 from dashboard.domain.users import account_problem, new_user_problems, temporary_password
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import User
 
 dash.register_page(__name__, path="/admin/users", title="Users · Back Pain Care", name="Users")
 
@@ -134,7 +140,7 @@ def add_user(_n, email, name, role):
 
 
 def _target(db, user_id: object) -> User:
-    user = db.get(User, parse_id(user_id)) if parse_id(user_id) else None
+    user = get_user(db, parse_id(user_id))
     if user is None:
         raise AccessDenied("no such user")
     return user
@@ -178,7 +184,7 @@ def change_account(role, _toggle, _reset):
         if new_role == user.role and new_active == user.active:
             return "", state, button, user.role
         changed = {"role": [user.role, new_role], "active": [user.active, new_active]}
-        user.role, user.active = new_role, new_active
+        set_role_and_active(db, user=user, role=new_role, active=new_active)
         # Deactivation or a new role ends every open session at once (logins carry the role).
         end_all_login_sessions(db, user.id)
         record_audit(db, user_id=admin.id, action="user_updated", entity="user",

@@ -12,10 +12,11 @@ import binascii
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.development.base_component import Component
 
 from dashboard.auth.access import require_admin
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.pictures import part_picture, set_part_picture
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import (
@@ -59,7 +60,7 @@ def picture_section() -> html.Section:
     ], id=f"{P}-section", style={"maxWidth": "60rem"})
 
 
-def _current(sha256: str | None, alt: str) -> html.Div:
+def _current(sha256: str | None, alt: str) -> Component:
     ref = picture_ref(sha256, alt)
     if ref is None:
         return html.P("This part has no picture.", className="small text-body-secondary")

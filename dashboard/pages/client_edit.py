@@ -6,11 +6,11 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
 from dashboard.components.status import client_not_found as not_found
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.clients import find_duplicates, practitioner_name
+from dashboard.db.clients import find_duplicates, practitioner_name, update_client
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint
 
@@ -81,9 +81,7 @@ def save(_n, client_id, given, family, dob, email, phone, practitioner_id, confi
                           date_of_birth=data.date_of_birth, email=data.email, phone=data.phone)
         if user.is_admin:
             new_values["practitioner_id"] = checked.practitioner_id
-        changed = sorted(k for k, v in new_values.items() if getattr(client, k) != v)
-        for key, value in new_values.items():
-            setattr(client, key, value)
+        changed = update_client(db, client=client, values=new_values)
         # Field names only: the values are health data and stay out of the audit detail.
         record_audit(db, user_id=user.id, action="client_updated", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip(),

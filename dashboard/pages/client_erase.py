@@ -9,15 +9,18 @@ import time
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy import func, select
 
 from dashboard.auth.access import AccessDenied, parse_client_id, require_admin, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only, client_not_found
 from dashboard.context import client_ip, current_db, current_settings
-from dashboard.db.audit import record_audit
-from dashboard.db.clients import practitioner_name
-from dashboard.db.erasure import checkpoint_sqlite, erase_client
-from dashboard.db.models import CareSession, Client, HandoutRecord, utcnow
+from dashboard.db.clients import client_by_id, practitioner_name
+from dashboard.db.erasure import (
+    ErasureResult,
+    checkpoint_sqlite,
+    erase_client,
+    stored_counts,
+)
 from dashboard.domain.privacy import confirmation_matches
 from dashboard.jobs import clear_job_results
 from dashboard.pages.client.privacy_views import erased_view
@@ -37,15 +40,12 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         return admins_only()
     cid = parse_client_id(client_id)
     with current_db().read() as db:
-        client = db.get(Client, cid) if cid is not None else None
+        client = client_by_id(db, client_id=cid)
         if client is None:
             return client_not_found()
         if client.erased_at is not None:
             return erased_view(client)
-        sessions = db.scalar(select(func.count(CareSession.id))
-                             .where(CareSession.client_id == client.id)) or 0
-        handouts = db.scalar(select(func.count(HandoutRecord.id))
-                             .where(HandoutRecord.client_id == client.id)) or 0
+        sessions, handouts = stored_counts(db, client_id=client.id)
         who = practitioner_name(db, client.practitioner_id)
         name = f"{client.given_name} {client.family_name}"
     body = html.Div(id=f"{P}-body", children=[
@@ -103,7 +103,7 @@ def erase(_n, client_id, keep, typed):
     started = time.perf_counter()
     cid = parse_client_id(client_id)
     with current_db().begin() as db:
-        client = db.get(Client, cid) if cid is not None else None
+        client = client_by_id(db, client_id=cid)
         if client is None:
             raise AccessDenied("no such client")
         if client.erased_at is not None:  # from another tab, a moment ago
@@ -112,8 +112,7 @@ def erase(_n, client_id, keep, typed):
         if not confirmation_matches(typed, client.given_name, client.family_name):
             return ("That is not the client's full name as shown: nothing was erased.", "",
                     "", no_update)
-        result = erase_client(db, client, by_user_id=admin.id, keep_scores=keep == "keep",
-                              now=utcnow())
+        result = erase_client(db, client, by_user_id=admin.id, keep_scores=keep == "keep")
         # After the redaction above, so this entry keeps its detail (which names no one).
         record_audit(db, user_id=admin.id, action="client_erased", entity="client",
                      entity_id=cid, client_id=cid, ip=client_ip(),
@@ -123,7 +122,11 @@ def erase(_n, client_id, keep, typed):
                              "handouts_deleted": result.handouts_deleted})
     checkpointed = checkpoint_sqlite(current_db())
     clear_job_results(current_settings().data_dir)
-    seconds = time.perf_counter() - started
+    return "", "", _erased(cid, result, time.perf_counter() - started, checkpointed), \
+        {"display": "none"}
+
+
+def _erased(cid: int, result: ErasureResult, seconds: float, checkpointed: bool) -> dbc.Alert:
     message = [html.H1("Record erased", className="h4"),
                html.P(f"Client #{cid} was erased ({seconds:.2f} s): "
                       f"{result.sessions_kept} sessions kept anonymised, "
@@ -134,4 +137,4 @@ def erase(_n, client_id, keep, typed):
         message.append(html.P("The database's write-ahead log was busy; it is emptied at "
                               "the next checkpoint.", className="mb-1"))
     message.append(dcc.Link("Back to records past retention", href="/admin/retention"))
-    return "", "", dbc.Alert(message, color="success"), {"display": "none"}
+    return dbc.Alert(message, color="success")

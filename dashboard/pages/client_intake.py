@@ -12,9 +12,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
+from dashboard.components.attributes import aria
 from dashboard.components.status import client_not_found
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.episodes import EpisodeError, needs_intake, record_intake
 from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import (
@@ -58,7 +59,7 @@ def _screen(age_answer: str) -> html.Fieldset:
                     id={"type": FLAG, "item": item.key},
                     value=age_answer if item.key == "age" else "not_asked", inline=True,
                     options=episode_views.answers_labels()),
-                    role="radiogroup", **{"aria-labelledby": f"{P}-q-{item.key}"}),
+                    role="radiogroup", **aria(labelledby=f"{P}-q-{item.key}")),
                     html.Div(id={"type": f"{FLAG}-error", "item": item.key},
                              className="field-error", role="status")]),
             ]))
@@ -129,44 +130,47 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
     ], style={"maxWidth": "60rem"})
 
 
+def _answer(errors: dict[str, str], flag_targets: list[dict], result, *, panel=no_update,
+            form_style=no_update, go=no_update) -> dict:
+    """The save callback's whole answer by output name; ``errors`` by field ("" clears)."""
+    return {"errors": {key: errors.get(key, "") for key in ERRORS},
+            "flag_errors": [errors.get(f"flag-{o['id']['item']}", "") for o in flag_targets],
+            "result": result, "panel": panel, "form_style": form_style, "go": go}
+
+
 @callback(
-    [Output(error_id, "children") for error_id in ERRORS.values()],
-    Output({"type": f"{FLAG}-error", "item": ALL}, "children"),
-    Output(f"{P}-result", "children"),
-    Output(episode_views.FLAG_AREA, "children", allow_duplicate=True),
-    Output(f"{P}-form", "style"),
-    Output(f"{P}-go", "href"),
-    Input(f"{P}-save", "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    State(f"{P}-source", "value"),
-    State(f"{P}-referrer", "value"),
-    State(f"{P}-reason", "value"),
-    State(f"{P}-consent-treatment", "value"),
-    State(f"{P}-consent-data", "value"),
-    State({"type": FLAG, "item": ALL}, "value"),
+    output={"errors": {key: Output(error_id, "children") for key, error_id in ERRORS.items()},
+            "flag_errors": Output({"type": f"{FLAG}-error", "item": ALL}, "children"),
+            "result": Output(f"{P}-result", "children"),
+            "panel": Output(episode_views.FLAG_AREA, "children", allow_duplicate=True),
+            "form_style": Output(f"{P}-form", "style"),
+            "go": Output(f"{P}-go", "href")},
+    inputs={"_save": Input(f"{P}-save", "n_clicks")},
+    state={"client_id": State(ids.CLIENT_ID, "data"), "source": State(f"{P}-source", "value"),
+           "referrer": State(f"{P}-referrer", "value"), "reason": State(f"{P}-reason", "value"),
+           "consent_treatment": State(f"{P}-consent-treatment", "value"),
+           "consent_data": State(f"{P}-consent-data", "value"),
+           "flags": State({"type": FLAG, "item": ALL}, "value")},
     prevent_initial_call=True,
 )
-def save_intake(_n, client_id, source, referrer, reason, consent_treatment, consent_data,
-                _answers):
+def save_intake(_save, client_id, source, referrer, reason, consent_treatment, consent_data,
+                flags):
     user = require_user()
-    answers = {s["id"].get("item"): s.get("value") for s in ctx.states_list[-1]}
-    flag_slots = [o["id"]["item"] for o in ctx.outputs_list[len(ERRORS)]]
+    answers = {s["id"].get("item"): s.get("value") for s in ctx.args_grouping["flags"]}
+    flag_targets = ctx.outputs_grouping["flag_errors"]
     draft, errors = parse_intake(referral_source=source, referrer_name=referrer, reason=reason,
                                  consent_treatment=consent_treatment,
                                  consent_data=consent_data, answers=answers)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)  # before anything else is answered
         if draft is None:
-            return (*[errors.get(k, "") for k in ERRORS],
-                    [errors.get(f"flag-{key}", "") for key in flag_slots],
-                    episode_views.refusal("The intake was not recorded: see the messages "
-                                          "above."), no_update, no_update, no_update)
+            return _answer(errors, flag_targets, episode_views.refusal(
+                "The intake was not recorded: see the messages above."))
         try:
             episode = record_intake(db, client=client, draft=draft, user_id=user.id,
                                     today=clinic_today())
         except EpisodeError as refused:
-            return (*[""] * len(ERRORS), [""] * len(flag_slots),
-                    episode_views.refusal(str(refused)), no_update, no_update, no_update)
+            return _answer({}, flag_targets, episode_views.refusal(str(refused)))
         record_audit(db, user_id=user.id, action="intake_recorded", entity="episode",
                      entity_id=episode.id, client_id=client.id, ip=client_ip(),
                      detail={"referral_source": draft.referral_source,
@@ -175,8 +179,8 @@ def save_intake(_n, client_id, source, referrer, reason, consent_treatment, cons
                              "red_flags_yes": [i.key for i in draft.urgent_yes
                                                + draft.see_doctor_yes]})
         panel = episode_views.flag_panel(episode, draft.answers, "", "")
-    cleared = (*[""] * len(ERRORS), [""] * len(flag_slots))
     if panel:  # an urgent flag: stay here, show the stop message and the referral form
-        return (*cleared, dbc.Alert("Intake recorded; the episode is flagged.",
-                                    color="secondary"), panel, {"display": "none"}, no_update)
-    return *cleared, "", no_update, no_update, f"/clients/{client.id}?view=episode"
+        return _answer({}, flag_targets, dbc.Alert("Intake recorded; the episode is flagged.",
+                                                   color="secondary"),
+                       panel=panel, form_style={"display": "none"})
+    return _answer({}, flag_targets, "", go=f"/clients/{client.id}?view=episode")

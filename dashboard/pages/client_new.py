@@ -6,9 +6,9 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import create_client, find_duplicates
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint

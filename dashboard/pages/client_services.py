@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from dashboard.auth.access import CurrentUser
 from dashboard.db.users import active_practitioner_id
 from dashboard.domain.clients import ClientInput, clean_client, validate_client
+
+if TYPE_CHECKING:  # annotations only
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard.auth.access import require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.tables import client_table
 from dashboard.context import background_caller, clinic_today, current_db, job_database
-from dashboard.db.audit import record_audit
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
 from dashboard.db.handouts import (
     active_clients_with_plans,

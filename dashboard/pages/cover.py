@@ -12,9 +12,9 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.auth.access import AccessDenied, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import find_clinic_clients
 from dashboard.domain.privacy import SEARCH_LIMIT, search_problem
 

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.auth.access import require_user
+from dashboard.components.attributes import aria
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.clients import ClientFilters, ClientRow, list_clients
@@ -68,7 +69,7 @@ def _section(title: str, section_id: str, body, more: bool = False) -> html.Sect
         html.H2(title, className="h5 mt-3"),
         body,
         dcc.Link("See all in the client list", href="/clients") if more else None,
-    ], id=section_id, **{"aria-label": title})
+    ], id=section_id, **aria(label=title))
 
 
 def _home_log_list(rows: list[HomeLogRow]) -> html.Ul | html.P:

@@ -15,6 +15,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import figures
 from dashboard.auth.access import require_user
+from dashboard.components.attributes import aria
 from dashboard.context import clinic_today, current_db
 from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
@@ -28,7 +29,7 @@ dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pa
                    name="Clinic overview")
 
 P = "overview"
-CONFIG = {"displaylogo": False, "responsive": True}
+CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
 
 
 def layout(**_query: str) -> html.Div:
@@ -172,4 +173,4 @@ def _outcome_table(title: str, group: str, rows: list[GroupOutcomes], table_id: 
                "(PHQ-9 10, GAD-7 8) to below it, among those who started there. Wilson 95% "
                "intervals: a small group has a wide one. Association, not cause.",
                className="small text-body-secondary"),
-    ], **{"aria-label": title}), lg=12, className="mb-3")
+    ], **aria(label=title)), lg=12, className="mb-3")

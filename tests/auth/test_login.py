@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from dashboard.db.models import AuditEntry, LoginAttempt, LoginSession, User
 from tests.conftest import PASSWORD, login
+from tests.dash_client import find_component, open_page, page_layout, text_of
 from tests.factories import ALICE, BOB
 
 
@@ -24,7 +25,12 @@ def test_login_shows_own_clients_only(http, sqlite_people):
     login(http, ALICE)
     layout = http.get("/_dash-layout")
     assert layout.status_code == 200
-    assert "Alice Practitioner" in layout.get_data(as_text=True)
+    assert "Alice Practitioner" in layout.get_data(as_text=True)  # the navbar knows her
+    home = open_page(http, "/")
+    assert home.status_code == 200
+    clients = text_of(find_component(page_layout(home), "home-clients"))
+    assert "Carol Alison" in clients  # her own client
+    assert "Dave Bobson" not in text_of(page_layout(home))  # Bob's, nowhere on the page
 
 
 def test_wrong_password_is_refused_and_recorded(http, db, sqlite_people):

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from dashboard.auth import login as login_module
-from dashboard.auth import throttle
 from dashboard.config import Settings, SettingsError
 from dashboard.db.models import AuditEntry, LoginAttempt, User
+from dashboard.domain import throttle
 from tests.conftest import PASSWORD, login, next_totp_code
 from tests.factories import ADMIN, ALICE
 

@@ -8,8 +8,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.db.summary import current_episode
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import ALICE
-from tests.test_episodes import add_sessions
+from tests.factories import ALICE, add_sessions
 
 
 def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, db,

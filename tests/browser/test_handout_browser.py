@@ -3,13 +3,12 @@
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_session_flow import prepare
-from tests.factories import ALICE
+from tests.factories import ALICE, heat_plan_client
 
 
 def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlite_people,
                                                axe, tmp_path):
-    cid = prepare(db, sqlite_people)
+    cid = heat_plan_client(db, sqlite_people)
     sign_in(page, server_url, ALICE)
     page.goto(f"{server_url}/clients/{cid}")
     page.get_by_text("Plan", exact=True).click()
@@ -28,7 +27,7 @@ def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlit
 
 def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sqlite_people,
                                                  tmp_path):
-    prepare(db, sqlite_people)
+    heat_plan_client(db, sqlite_people)
     sign_in(page, server_url, ALICE)
     page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_text("Print handouts for all active clients").click()

@@ -43,11 +43,11 @@ def test_plan_builder_thumbnails_and_handout_pictures_load(page: Page, server_ur
 
 def test_the_clients_page_shows_its_picture_on_a_phone(browser, server_url, app, planned):
     from tests.conftest import login
-    from tests.test_client_page import _make_link
+    from tests.factories import make_client_link
 
     practitioner = app.server.test_client()
     login(practitioner, ALICE)
-    token = _make_link(practitioner, planned)
+    token = make_client_link(practitioner, planned)
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page = phone.new_page()
     page.goto(f"{server_url}/my/{token}")

@@ -4,32 +4,14 @@ import datetime as dt
 import re
 
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from dashboard.db.models import StrategyPart
-from dashboard.db.plans import save_plan_version
-from dashboard.db.sessions import set_activities
-from dashboard.db.summary import current_episode
-from dashboard.domain.dose import Dose
-from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.factories import ALICE
-
-
-def prepare(db, people) -> int:
-    cid = people.alice_client_id
-    with db.begin() as s:
-        set_activities(s, cid, ["Lifting"])
-        heat = s.scalar(select(StrategyPart).where(StrategyPart.key == "heat"))
-        save_plan_version(s, episode_id=current_episode(s, cid).id, draft=PlanDraft((
-            PlanItemDraft(heat.id, "Heat", "Heat", Dose.from_columns(heat)),)),
-            user_id=people.alice_id, today=dt.date(2026, 1, 5))
-    return cid
+from tests.factories import ALICE, heat_plan_client
 
 
 def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sqlite_people,
                                                  axe):
-    cid = prepare(db, sqlite_people)
+    cid = heat_plan_client(db, sqlite_people)
     sign_in(page, server_url, ALICE)
     page.goto(f"{server_url}/clients/{cid}")
     expect(page.get_by_role("heading", name="Record a session")).to_be_visible()
@@ -102,9 +84,9 @@ def test_a_long_history_takes_the_new_session_on_top(page: Page, server_url, db,
     """At the history's limit the new row is patched in at the top and the oldest shown
     drops off, in the real browser."""
     from dashboard.db.sessions import HISTORY_LIMIT
-    from tests.test_episodes import add_sessions
+    from tests.factories import add_sessions
 
-    cid = prepare(db, sqlite_people)
+    cid = heat_plan_client(db, sqlite_people)
     with db.begin() as s:
         add_sessions(s, cid, [(7, 6, None)] * HISTORY_LIMIT, start=dt.date(2026, 1, 10))
     sign_in(page, server_url, ALICE)

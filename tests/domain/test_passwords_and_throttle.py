@@ -1,6 +1,6 @@
 import datetime as dt
 
-from dashboard.auth import throttle
+from dashboard.domain import throttle
 from dashboard.domain.passwords import password_problem
 from dashboard.domain.people import age_on
 

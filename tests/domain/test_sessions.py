@@ -1,7 +1,7 @@
 import datetime as dt
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dashboard.domain.episodes import EpisodeDates
@@ -68,7 +68,14 @@ JUNK = st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["²", "٣", " 
                  st.lists(st.integers(), max_size=2))
 
 
-@given(pain=JUNK, stress=JUNK, rating=JUNK, days=JUNK)
+# Values in range, as the form may send them: mixed in so that the accepted branch below runs
+# often, not only when four junk draws happen to be good at once.
+GOOD = st.one_of(st.integers(0, 7), st.sampled_from(["3", " 7 ", "07", 5.0, "0"]))
+
+
+@given(pain=GOOD | JUNK, stress=GOOD | JUNK, rating=GOOD | JUNK, days=GOOD | JUNK)
+@example(pain=6, stress="4", rating=" 7 ", days=5.0)  # accepted, whatever the draws
+@example(pain="٣", stress=4, rating=5, days=5)  # refused: not ASCII digits
 def test_any_malformed_or_out_of_range_value_is_refused(pain, stress, rating, days):
     data, errors = parse(pain=pain, stress=stress, ratings={1: rating, 2: 5},
                          adherence={10: days})
@@ -88,8 +95,11 @@ def test_any_malformed_or_out_of_range_value_is_refused(pain, stress, rating, da
     expected_ok = ok(pain, 10, True) and ok(stress, 10, True) and ok(rating, 10, True) \
         and ok(days, 7, False)
     assert (data is not None) == expected_ok, errors
-    if data is not None:
+    if data is not None:  # accepted: the numbers as given, as whole numbers
+        assert (data.pain, data.stress) == (int(str(pain).strip().split(".")[0]),
+                                           int(str(stress).strip().split(".")[0]))
         assert 0 <= data.pain <= 10 and 0 <= data.stress <= 10
+        assert data.ratings[1] == int(str(rating).strip().split(".")[0])
         assert all(0 <= v <= 7 for v in data.adherence.values())
 
 

@@ -1,4 +1,5 @@
-"""The client's page: details, archive, the plan builder and the plan's version history.
+"""The client's page: details, archive, the views' layout and the progress view; the
+views' own callbacks are in sessions.py, plans.py and episodes.py.
 
 Every callback starts by asking the server who is calling and whether they may see the
 client whose id the page holds: that id comes from the browser and is never trusted.
@@ -6,29 +7,26 @@ client whose id the page holds: that id comes from the browser and is never trus
 
 from __future__ import annotations
 
-import threading
+from typing import TYPE_CHECKING
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
-    ALL,
     Input,
     Output,
     State,
     callback,
     clientside_callback,
-    ctx,
     dcc,
     html,
     no_update,
 )
-from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, break_glass_marks, require_user
+from dashboard.auth.audit import record_audit
+from dashboard.components.attributes import aria
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
-from dashboard.db.catalogue import list_strategies, template_choices
+from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.clients import practitioner_name, set_archived, shared_with
 from dashboard.db.clinic import get_clinic
 from dashboard.db.episodes import (
@@ -40,22 +38,14 @@ from dashboard.db.episodes import (
     red_flag_answers,
     user_names,
 )
-from dashboard.db.handouts import handout_history, prerender_current
-from dashboard.db.models import Client, PlanTemplate
+from dashboard.db.handouts import handout_history
 from dashboard.db.plans import (
-    current_version,
-    get_version,
     plan_history,
-    save_plan_version,
-    snapshot_of,
 )
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
-from dashboard.db.summary import current_episode, refresh_client_summary
-from dashboard.domain.dose import Dose
-from dashboard.domain.ids import parse_id
+from dashboard.db.summary import current_episode
 from dashboard.domain.people import age_on
-from dashboard.domain.plans import PartInfo, build_draft, diff_plans, parse_goals
 from dashboard.pages.client import (
     episode_views,
     handout_views,
@@ -66,8 +56,12 @@ from dashboard.pages.client import (
     session_views,
 )
 from dashboard.pages.client import episodes as _episode_callbacks  # noqa: F401 (registers them)
+from dashboard.pages.client import plans as _plan_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import team as team_views
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Client
 
 dash.register_page(__name__, path_template="/clients/<client_id>",
                    title="Client · Back Pain Care")
@@ -229,15 +223,15 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             className="view-switch no-print", inputClassName="btn-check",
             labelClassName="btn btn-outline-primary", labelCheckedClassName="active"),
         html.Section(sessions_tab, id=f"{ids.TABS}-sessions", hidden=view != "sessions",
-                     **{"aria-label": "Sessions"}),
+                     **aria(label="Sessions")),
         html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=view != "plan",
-                     **{"aria-label": "Plan"}),
+                     **aria(label="Plan")),
         html.Section([progress_views.range_control(episodes=episode_choices),
                       dcc.Loading(html.Div(id=ids.PROGRESS), delay_show=200)],
                      id=f"{ids.TABS}-progress", hidden=view != "progress", className="pt-3",
-                     **{"aria-label": "Progress"}),
+                     **aria(label="Progress")),
         html.Section(episode_tab, id=f"{ids.TABS}-episode", hidden=view != "episode",
-                     **{"aria-label": "Episode"}),
+                     **aria(label="Episode")),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=ids.VERSION_TITLE)),
             dbc.ModalBody(id=ids.VERSION_BODY),
@@ -268,22 +262,23 @@ def toggle_archive(_n, client_id):
             message)
 
 
-def _header(client_id) -> tuple[list, list[str]]:
+def _header(client_id) -> dict[str, object]:
     user = require_user()
     with current_db().read() as db:
         client = authorize_client(db, user, client_id)
-        return (_badges(client),
-                _facts(client, practitioner_name(db, client.practitioner_id), clinic_today()))
+        return {"badges": _badges(client),
+                "facts": _facts(client, practitioner_name(db, client.practitioner_id),
+                                clinic_today())}
 
 
 # What a save changes in the header (status, latest pain, episode state) is shown at once:
 # whenever a session or plan save (or a session's deletion) reports, the header is read
 # again from the client's summary row, which the save has just refreshed.
 @callback(
-    Output(ids.HEADER_BADGES, "children"),
-    Output(ids.HEADER_FACTS, "children"),
-    Input(ids.SESSION_RESULT, "children"),
-    State(ids.CLIENT_ID, "data"),
+    output={"badges": Output(ids.HEADER_BADGES, "children"),
+            "facts": Output(ids.HEADER_FACTS, "children")},
+    inputs={"_result": Input(ids.SESSION_RESULT, "children")},
+    state={"client_id": State(ids.CLIENT_ID, "data")},
     prevent_initial_call=True,
 )
 def header_after_session(_result, client_id):
@@ -291,159 +286,14 @@ def header_after_session(_result, client_id):
 
 
 @callback(
-    Output(ids.HEADER_BADGES, "children", allow_duplicate=True),
-    Output(ids.HEADER_FACTS, "children", allow_duplicate=True),
-    Input(ids.SAVE_RESULT, "children"),
-    State(ids.CLIENT_ID, "data"),
+    output={"badges": Output(ids.HEADER_BADGES, "children", allow_duplicate=True),
+            "facts": Output(ids.HEADER_FACTS, "children", allow_duplicate=True)},
+    inputs={"_result": Input(ids.SAVE_RESULT, "children")},
+    state={"client_id": State(ids.CLIENT_ID, "data")},
     prevent_initial_call=True,
 )
 def header_after_plan(_result, client_id):
     return _header(client_id)
-
-
-def _part_infos(db) -> dict[int, PartInfo]:
-    return {p.id: PartInfo(p.id, p.name, s.name, p.dose_kind, p.max_minutes)
-            for s in list_strategies(db) for p in s.parts if not p.retired}
-
-
-@callback(
-    Output({"type": ids.INCLUDE, "part": ALL}, "value"),
-    Output({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
-    Output(ids.REVIEW, "value"),
-    Output(ids.TEMPLATE_RESULT, "children"),
-    Input(ids.APPLY_TEMPLATE, "n_clicks"),
-    State(ids.TEMPLATE, "value"),
-    State(ids.CLIENT_ID, "data"),
-    prevent_initial_call=True,
-)
-def apply_template(_n, template_id, client_id):
-    user = require_user()
-    include_ids, dose_ids = ctx.outputs_list[0], ctx.outputs_list[1]
-    with current_db().read() as db:
-        authorize_client(db, user, client_id)
-        template = db.get(PlanTemplate, parse_id(template_id)) if parse_id(template_id) else None
-        if template is None or template.retired:
-            return ([no_update] * len(include_ids), [no_update] * len(dose_ids), no_update,
-                    "Choose a template first.")
-        doses = {item.part_id: Dose.from_columns(item) for item in template.items}
-        defaults = {p.id: Dose.from_columns(p) for s in list_strategies(db) for p in s.parts}
-        name, review = template.name, template.review_interval_days
-    included = [o["id"]["part"] in doses for o in include_ids]
-    values = [getattr(doses.get(o["id"]["part"]) or defaults.get(o["id"]["part"]),
-                      o["id"]["field"], None) for o in dose_ids]
-    return included, values, review, plan_views.template_status(name)
-
-
-@callback(
-    Output({"type": ids.PART_ERROR, "part": ALL}, "children"),
-    Output(ids.ITEMS_ERROR, "children"),
-    Output(ids.REVIEW_ERROR, "children"),
-    Output(ids.NOTES_ERROR, "children"),
-    [Output(error_id, "children") for error_id in ids.GOAL_ERRORS.values()],
-    Output(ids.SAVE_RESULT, "children"),
-    Output(ids.HISTORY, "children"),
-    Output(ids.HEADING, "children"),
-    Input(ids.SAVE, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    State({"type": ids.INCLUDE, "part": ALL}, "value"),
-    State({"type": ids.DOSE, "part": ALL, "field": ALL}, "value"),
-    State(ids.REVIEW, "value"),
-    State(ids.NOTES, "value"),
-    State(ids.GOAL_PAIN, "value"),
-    State(ids.GOAL_PAIN_DATE, "value"),
-    State(ids.GOAL_ACTIVITY, "value"),
-    State(ids.GOAL_ACTIVITY_DATE, "value"),
-    prevent_initial_call=True,
-)
-def save_plan(n_clicks, client_id, _includes, _doses, review, notes, pain_target, pain_date,
-              activity, activity_date):
-    if not n_clicks:
-        # The builder was just drawn (Dash calls a callback whose input appears on the page):
-        # nothing was saved, so nothing is said (issue 19, item 2).
-        raise PreventUpdate
-    user = require_user()
-    today = clinic_today()
-    include_states, dose_states = ctx.states_list[1], ctx.states_list[2]
-    included = [s["id"]["part"] for s in include_states if s.get("value")]
-    raw_doses: dict[int, dict[str, object]] = {}
-    for s in dose_states:
-        raw_doses.setdefault(s["id"]["part"], {})[s["id"]["field"]] = s.get("value")
-    part_slots = [o["id"]["part"] for o in ctx.outputs_list[0]]
-
-    with current_db().begin() as db:
-        client = authorize_client(db, user, client_id)
-        episode = current_episode(db, client.id)
-        if episode is None or episode.ended_on is not None:
-            raise AccessDenied("no open episode")
-        saved = False
-        previous = current_version(db, episode.id)
-        goals, goal_errors = parse_goals(pain_target, pain_date, activity, activity_date)
-        draft, errors = build_draft(
-            _part_infos(db), included, raw_doses, review=review, notes=notes, goals=goals,
-            today=today, carried_goals=snapshot_of(previous).goals if previous else ())
-        errors = {**errors, **goal_errors}
-        changes = [] if errors else diff_plans(
-            snapshot_of(previous) if previous else None, draft)
-        if errors:
-            result = dbc.Alert("The plan was not saved: see the messages above.",
-                               color="danger", className="mb-0")
-        elif previous is not None and not changes:
-            result = dbc.Alert("Nothing has changed since the last version.", color="info",
-                               className="mb-0")
-        else:
-            version = save_plan_version(db, episode_id=episode.id, draft=draft,
-                                        user_id=user.id, today=today)
-            refresh_client_summary(db, client)
-            record_audit(db, user_id=user.id, action="plan_saved", entity="plan_version",
-                         entity_id=version.id, client_id=client.id, ip=client_ip(),
-                         detail={"version": version.version, "changes": changes})
-            result = dbc.Alert(f"Saved as version {version.version}.", color="success",
-                               className="mb-0")
-            saved = True
-        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
-    if saved and current_settings().prerender_handouts:
-        # The handout usually follows a new plan: lay it out now, off the request, so the
-        # download finds it ready (a daemon thread; the engine is thread-safe).
-        threading.Thread(target=prerender_current, args=(current_db(), client.id),
-                         daemon=True).start()
-
-    part_errors = [" ".join(v for k, v in sorted(errors.items())
-                            if k.startswith(f"dose-{pid}-")) for pid in part_slots]
-    return (part_errors, errors.get("items", ""), errors.get("review", ""),
-            errors.get("notes", ""), *[errors.get(k, "") for k in ids.GOAL_ERRORS], result,
-            plan_views.history(versions), plan_views.heading(versions[0] if versions else None))
-
-
-@callback(
-    Output(ids.VERSION_MODAL, "is_open"),
-    Output(ids.VERSION_TITLE, "children"),
-    Output(ids.VERSION_BODY, "children"),
-    Input({"type": ids.VIEW, "version": ALL}, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    prevent_initial_call=True,
-)
-def view_version(clicks, client_id):
-    if not any(clicks):  # the history was redrawn; nothing was clicked
-        return no_update, no_update, no_update
-    user = require_user()
-    number = ctx.triggered_id["version"]
-    with current_db().read() as db:
-        client = authorize_client(db, user, client_id)
-        episode = current_episode(db, client.id)
-        found = plan_history(db, episode.id, version=number) \
-            if episode and parse_id(number) else []
-        if not found:
-            return True, "Version not found", ""
-        version = get_version(db, episode.id, number)
-        wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
-        info = found[0]
-    # Giving a handout is a write: a POST from this page, never a link (a GET).
-    handout = html.Form(html.Button(f"Handout of version {number} (PDF)", type="submit",
-                                    className="btn btn-link p-0"),
-                        action=f"/clients/{client.id}/handout.pdf?version={number}",
-                        method="POST")
-    return (True, f"Plan version {number} (read-only)",
-            html.Div([plan_views.read_only(info, wording), handout]))
 
 
 # Switching views happens in the browser: it shows or hides sections already on the page.
@@ -458,30 +308,6 @@ clientside_callback(
     Output(f"{ids.TABS}-episode", "hidden"),
     Input(ids.TABS, "value"),
 )
-
-
-@callback(
-    Output(ids.PLAN_AREA, "children"),
-    Output(ids.PLAN_DRAWN, "data"),
-    Input(ids.TABS, "value"),
-    State(ids.PLAN_DRAWN, "data"),
-    State(ids.CLIENT_ID, "data"),
-)
-def show_plan_builder(view, drawn, client_id):
-    """Drawn once, when the Plan view first opens: switching views keeps what was typed."""
-    user = require_user()
-    with current_db().read() as db:
-        client = authorize_client(db, user, client_id)  # before anything, whatever the view
-        if view != "plan" or drawn is True:
-            return no_update, no_update
-        episode = current_episode(db, client.id)
-        if episode is None or episode.ended_on is not None:
-            return html.P("This client has no open episode of care, so the plan cannot "
-                          "change.", className="alert alert-secondary"), True
-        current = current_version(db, episode.id)
-        builder = plan_views.builder(list_strategies(db), template_choices(db),
-                                     snapshot_of(current) if current else None, clinic_today())
-    return builder, True
 
 
 @callback(

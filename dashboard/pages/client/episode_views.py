@@ -4,16 +4,17 @@ the episode card on the client page, the discharge form and the list of episodes
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components.forms import field
 from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
 from dashboard.context import current_settings
 from dashboard.db.episodes import EpisodeInfo
-from dashboard.db.models import Episode, Goal
 from dashboard.domain.episodes import (
     ANSWERS,
     DISCHARGE_REASONS,
@@ -23,6 +24,9 @@ from dashboard.domain.episodes import (
     SEE_DOCTOR,
     URGENT,
 )
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Episode, Goal
 
 REFERRAL_NOTE = "episode-referral-note"
 REFERRAL_SAVE = "episode-referral-save"
@@ -112,7 +116,7 @@ def plan_warning(episode: Episode | None) -> dbc.Alert | None:
 
 
 def intake_summary(episode: Episode, answers: dict[str, str], names: dict[int, str]
-                   ) -> html.Div:
+                   ) -> Component:
     if episode.intake_recorded_at is None:
         return html.P("No intake was recorded for this episode.", className="text-muted")
     yes = [i for i in RED_FLAG_ITEMS if answers.get(i.key) == "yes"]
@@ -191,7 +195,7 @@ def summary_links(client_id: int, episode_id: int) -> html.Span:
     ])
 
 
-def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> html.Div:
+def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> Component:
     if not episodes:
         return html.P("No episodes of care yet.")
     rows = []

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from dashboard.auth.access import authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.episodes import (
     EpisodeError,
     clear_flag,
@@ -80,33 +80,39 @@ def save_clearing(_n, note, episode_id, client_id):
     return _flag_update(client_id, episode_id, note, clearing=True)
 
 
+def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update) -> dict:
+    return {"errors": {key: (errors or {}).get(key, "") for key in views.DISCHARGE_ERRORS},
+            "result": result, "go": go}
+
+
 @callback(
-    [Output(error_id, "children") for error_id in views.DISCHARGE_ERRORS.values()],
-    Output(views.DISCHARGE_RESULT, "children"),
-    Output(views.DISCHARGE_GO, "href"),
-    Input(views.DISCHARGE_SAVE, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
-    State(views.DISCHARGE_EPISODE, "data"),
-    State(views.DISCHARGE_REASON, "value"),
-    State(views.DISCHARGE_DATE, "date"),
-    State(views.DISCHARGE_RECOMMENDATIONS, "value"),
-    State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
-    State({"type": views.DISCHARGE_GOAL_REASON, "goal": ALL}, "value"),
+    output={"errors": {key: Output(error_id, "children")
+                       for key, error_id in views.DISCHARGE_ERRORS.items()},
+            "result": Output(views.DISCHARGE_RESULT, "children"),
+            "go": Output(views.DISCHARGE_GO, "href")},
+    inputs={"_save": Input(views.DISCHARGE_SAVE, "n_clicks")},
+    state={"client_id": State(ids.CLIENT_ID, "data"),
+           "episode_id": State(views.DISCHARGE_EPISODE, "data"),
+           "reason": State(views.DISCHARGE_REASON, "value"),
+           "ended_on": State(views.DISCHARGE_DATE, "date"),
+           "recommendations": State(views.DISCHARGE_RECOMMENDATIONS, "value"),
+           "goals": State({"type": views.DISCHARGE_GOAL, "goal": ALL}, "value"),
+           "reasons": State({"type": views.DISCHARGE_GOAL_REASON, "goal": ALL}, "value")},
     prevent_initial_call=True,
 )
-def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations, _goals,
-                   _reasons):
+def save_discharge(_save, client_id, episode_id, reason, ended_on, recommendations, goals,
+                   reasons):
     user = require_user()
-    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-2]
+    goals_met = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["goals"]
                  if parse_id(s["id"].get("goal")) is not None}
-    goal_reasons = {s["id"]["goal"]: s.get("value") for s in ctx.states_list[-1]
+    goal_reasons = {s["id"]["goal"]: s.get("value") for s in ctx.args_grouping["reasons"]
                     if parse_id(s["id"].get("goal")) is not None}
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         try:
             episode = client_episode(db, client, episode_id)
         except EpisodeError as refused:
-            return "", "", "", views.refusal(str(refused)), no_update
+            return _discharge_answer(views.refusal(str(refused)))
         points = episode_points(db, episode.id)
         draft, errors = parse_discharge(
             reason=reason, ended_on=ended_on, recommendations=recommendations,
@@ -116,17 +122,16 @@ def save_discharge(_n, client_id, episode_id, reason, ended_on, recommendations,
             final_pain=points[-1].pain if points else None, goal_reasons=goal_reasons)
         if draft is None:
             goal_problems = " ".join(v for k, v in errors.items() if k.startswith("goal-"))
-            return (*[errors.get(k, "") for k in views.DISCHARGE_ERRORS],
-                    views.refusal(f"Not discharged: {goal_problems or 'see the messages above.'}"),
-                    no_update)
+            return _discharge_answer(views.refusal(
+                f"Not discharged: {goal_problems or 'see the messages above.'}"), errors)
         try:
             episode = discharge(db, client=client, episode_id=episode.id, draft=draft,
                                 user_id=user.id)
         except EpisodeError as refused:
-            return "", "", "", views.refusal(str(refused)), no_update
+            return _discharge_answer(views.refusal(str(refused)))
         record_audit(db, user_id=user.id, action="episode_discharged", entity="episode",
                      entity_id=episode.id, client_id=client.id, ip=client_ip(),
                      detail={"reason": draft.reason, "ended_on": draft.ended_on,
                              "goals_met": draft.goals_met,
                              "goals_judged_against_scores": draft.goal_overrides})
-    return "", "", "", "", f"/clients/{client.id}?view=episode"
+    return _discharge_answer("", go=f"/clients/{client.id}?view=episode")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.development.base_component import Component
 
 from dashboard.auth.access import authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db, own_link_url
-from dashboard.db.audit import record_audit
 from dashboard.db.handouts import (
     HandoutRow,
     NoPlan,
@@ -21,7 +22,7 @@ from dashboard.handout.render import PAGE_SIZES
 from dashboard.pages.client import ids
 
 
-def history_list(client_id: int, rows: list[HandoutRow]) -> html.Div:
+def history_list(client_id: int, rows: list[HandoutRow]) -> Component:
     if not rows:
         return html.P("No handout given yet.", className="small text-body-secondary")
     return html.Ul([html.Li([

@@ -1,5 +1,9 @@
 """Every component id of the client page, in one place."""
 
+from typing import Any
+
+from dash import ALL
+
 CLIENT_ID = "client-id"
 ARCHIVE = "client-archive"
 ARCHIVE_RESULT = "client-archive-result"
@@ -27,6 +31,20 @@ GOAL_ERRORS = {  # error key from the domain -> element id
     "goal-0-date": "plan-goal-pain-date-error",
     "goal-1-description": "plan-goal-activity-error",
     "goal-1-date": "plan-goal-activity-date-error",
+}
+# The plan builder's fields by name (the callbacks read and fill them by these names).
+PLAN_FIELDS: dict[str, str | dict[str, Any]] = {
+    "include": {"type": INCLUDE, "part": ALL},
+    "doses": {"type": DOSE, "part": ALL, "field": ALL},
+    "review": REVIEW,
+    "notes": NOTES,
+    "pain_target": GOAL_PAIN,
+    "pain_date": GOAL_PAIN_DATE,
+    "activity": GOAL_ACTIVITY,
+    "activity_date": GOAL_ACTIVITY_DATE,
+}
+PLAN_ERRORS = {  # error key from the domain -> element id (each part's doses: PART_ERROR)
+    "items": ITEMS_ERROR, "review": REVIEW_ERROR, "notes": NOTES_ERROR, **GOAL_ERRORS,
 }
 PLAN_AREA = "plan-area"
 PLAN_DRAWN = "plan-drawn"
@@ -69,6 +87,23 @@ SESSION_Q_ERROR = "sess-q-error"  # pattern: {"type": ..., "instrument": key}
 SESSION_ERRORS = {"date": "sess-date-error", "pain": "sess-pain-error",
                   "stress": "sess-stress-error", "notes": "sess-notes-error",
                   "adherence": "sess-adherence-error", "questionnaires": "sess-q-general-error"}
+# The session form's fields by name (the callbacks read and fill them by these names).
+SESSION_FIELDS: dict[str, str | dict[str, Any]] = {
+    "date": SESSION_DATE,
+    "pain": SESSION_PAIN,
+    "stress": SESSION_STRESS,
+    "notes": SESSION_NOTES,
+    "ratings": {"type": SESSION_RATING, "activity": ALL},
+    "adherence": {"type": SESSION_ADHERENCE, "item": ALL},
+    "questionnaires": SESSION_Q_INCLUDE,
+    "answers": {"type": SESSION_Q_ITEM, "instrument": ALL, "item": ALL},
+}
+# Each list of per-item fields' messages, by the name of the field it belongs to.
+SESSION_ITEM_ERRORS: dict[str, dict[str, Any]] = {
+    "ratings": {"type": SESSION_RATING_ERROR, "activity": ALL},
+    "adherence": {"type": SESSION_ADHERENCE_ERROR, "item": ALL},
+    "answers": {"type": SESSION_Q_ERROR, "instrument": ALL},
+}
 SESSION_RESULT = "sess-result"
 SESSION_UNSAVED = "sess-unsaved"
 SESSION_HISTORY = "sess-history"

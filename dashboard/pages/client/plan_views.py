@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
-from dashboard.db.models import Strategy, StrategyPart
+from dashboard.components.attributes import data
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
 from dashboard.pages.client import ids
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Strategy, StrategyPart
 
 FIELDS_BY_KIND = {
     "timed": ("minutes_min", "minutes_max", "times_per_day", "days_per_week"),
@@ -121,10 +126,10 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
     ], **unsaved_watch(ids.SAVE_RESULT, ids.PLAN_UNSAVED))
 
 
-def unsaved_watch(result_id: str, marker_id: str) -> dict[str, str]:
+def unsaved_watch(result_id: str, marker_id: str) -> dict[str, Any]:
     """Attributes that let assets/unsaved.js compare a form with its saved values: it shows
     the marker while they differ and asks before the page is left."""
-    return {"data-unsaved-result": result_id, "data-unsaved-marker": marker_id}
+    return data(unsaved_result=result_id, unsaved_marker=marker_id)
 
 
 def unsaved_marker(marker_id: str) -> html.Span:
@@ -160,7 +165,7 @@ def heading(current: VersionInfo | None) -> str:
 HISTORY_SHOWN = 20
 
 
-def history(versions: list[VersionInfo]) -> html.Div:
+def history(versions: list[VersionInfo]) -> Component:
     """Newest first; each with who, when, and what changed from the one before.
 
     ``versions`` holds one more than is shown when there are more, for the last diff.

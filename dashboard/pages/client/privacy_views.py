@@ -4,11 +4,12 @@ client's copy (a ZIP of the readable PDF, the FHIR bundle and a sessions CSV).""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from typing import TYPE_CHECKING
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy.orm import Session
 
 from dashboard.auth.access import (
     AccessDenied,
@@ -19,19 +20,22 @@ from dashboard.auth.access import (
     parse_client_id,
     require_user,
 )
+from dashboard.auth.audit import record_audit
 from dashboard.components.status import client_not_found
 from dashboard.context import client_ip, clinic_today, current_db, current_settings
-from dashboard.db.audit import record_audit
 from dashboard.db.break_glass import open_break_glass
 from dashboard.db.client_copy import load_full_record
+from dashboard.db.clients import client_by_id
 from dashboard.db.export import client_record
-from dashboard.db.models import Client, utcnow
 from dashboard.domain.privacy import REASON_MAX, clean_reason
 from dashboard.domain.record import copy_filename, copy_zip
 from dashboard.fhir.bundle import build_bundle, bundle_json
 from dashboard.fhir.naming import FhirNames
 from dashboard.handout.record import render_record_pdf
 from dashboard.pages.client import ids
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Client
 
 BG_CLIENT_ID = "bg-client-id"
 BG_REASON = "bg-reason"
@@ -76,10 +80,10 @@ def break_glass_form(client_id: int) -> html.Div:
     ])
 
 
-def refused_view(db: Session, user: CurrentUser, client_id: object) -> html.Div:
+def refused_view(db, user: CurrentUser, client_id: object) -> html.Div:
     """The page for a client this user may not see right now."""
     cid = parse_client_id(client_id)
-    client = db.get(Client, cid) if cid is not None else None
+    client = client_by_id(db, client_id=cid)
     if client is not None and client.erased_at is not None:
         return erased_view(client)
     if user.role == "practitioner" and cid is not None:
@@ -160,7 +164,7 @@ def make_copy(_n, client_id):
         client = authorize_client(db, user, client_id)
         if not (user.is_admin or client.practitioner_id == user.id):
             raise AccessDenied("the client's practitioner or an admin makes the copy")
-        now = utcnow()
+        now = dt.datetime.now(dt.UTC)
         record = load_full_record(db, client, now)
         fhir = bundle_json(build_bundle([client_record(db, client=client)], now,
                                          FhirNames.from_settings(current_settings())))

@@ -8,13 +8,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import figures
+from dashboard.components.attributes import data
 from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
 
 RANGES = {"all": "Whole episode", "90": "Last 3 months", "30": "Last 30 days"}
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -39,7 +40,7 @@ def _reliable_change(progress: Progress) -> html.Div | None:
         return None
     return html.Div([
         html.H3("Questionnaires: change beyond measurement noise", className="h6"),
-        html.Ul([html.Li(m.sentence(), **{"data-category": m.category})
+        html.Ul([html.Li(m.sentence(), **data(category=m.category))
                  for m in given], className="mb-0"),
     ], id="progress-reliable-change", className="mb-3")
 
@@ -135,7 +136,7 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                             _scatter_text(progress)) if comparable else
                      html.P(_scatter_text(progress), id="progress-scatter")], lg=5),
         ]),
-    ], **{"data-range": range_choice})
+    ], **data(range=range_choice))
 
 
 def range_control(value: str = "all",

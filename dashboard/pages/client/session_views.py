@@ -6,7 +6,9 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import Patch, html
+from dash.development.base_component import Component
 
+from dashboard.components.attributes import data
 from dashboard.components.tables import labelled, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -163,9 +165,8 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
                 html.Span(dbc.Button("Delete", id={"type": ids.SESSION_DELETE,
                                                    "session": row.id},
                                      size="sm", color="link", className="p-0 text-danger"),
-                          **{"data-confirm": f"Delete the session of "
-                                             f"{row.session_on:%d %b %Y}? An admin can "
-                                             "restore it."})])
+                          **data(confirm=f"Delete the session of {row.session_on:%d %b %Y}? "
+                                         "An admin can restore it."))])
     return labelled(HISTORY_HEADER, html.Tr([
         html.Td([row.session_on.strftime("%d %b %Y"),
                  html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
@@ -196,7 +197,7 @@ def history_insert(row: SessionRow, position: int, *, rows_before: int, can_rest
     return patch
 
 
-def history_table(rows: list[SessionRow], *, can_restore: bool) -> html.Div:
+def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
     if not rows:
         return html.P("No sessions recorded yet.", className="text-body-secondary")
     body = [history_row(row, can_restore=can_restore) for row in rows]
@@ -216,7 +217,7 @@ def crisis_line(crisis_text: str) -> html.P:
         return html.P(crisis_text, className="fw-semibold")
     return html.P([html.Strong("No crisis-line text is set for this clinic. "),
                    NO_CRISIS_LINE_STAFF], className="fw-semibold border border-danger p-2",
-                  **{"data-missing": "crisis-line"})
+                  **data(missing="crisis-line"))
 
 
 def alerts_area(alerts: list[AlertRow], crisis_text: str,

@@ -7,18 +7,21 @@ ids from the browser are looked up and checked to belong to that client.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, clinic_today, current_db
-from dashboard.db.audit import record_audit
 from dashboard.db.clinic import get_clinic
-from dashboard.db.models import Client, SafetyAlert
 from dashboard.db.sessions import (
     HISTORY_LIMIT,
     acknowledge_alert,
     alerts_for,
+    get_alert,
     get_session,
     history_position,
     is_current_plan,
@@ -42,49 +45,56 @@ from dashboard.domain.sessions import (
 )
 from dashboard.pages.client import ids, session_views
 
-FORM_OUTPUTS = [
-    Output(ids.SESSION_DATE, "value", allow_duplicate=True),
-    Output(ids.SESSION_PAIN, "value", allow_duplicate=True),
-    Output(ids.SESSION_STRESS, "value", allow_duplicate=True),
-    Output(ids.SESSION_NOTES, "value", allow_duplicate=True),
-    Output({"type": ids.SESSION_RATING, "activity": ALL}, "value", allow_duplicate=True),
-    Output({"type": ids.SESSION_ADHERENCE, "item": ALL}, "value", allow_duplicate=True),
-    Output(ids.SESSION_Q_INCLUDE, "value", allow_duplicate=True),
-    Output({"type": ids.SESSION_Q_ITEM, "instrument": ALL, "item": ALL}, "value",
-           allow_duplicate=True),
-    Output(ids.SESSION_EDITING, "data", allow_duplicate=True),
-    Output(ids.SESSION_HEADING, "children", allow_duplicate=True),
-    Output(ids.SESSION_CANCEL, "style", allow_duplicate=True),
-]
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import CareSession, Client
+
 HIDDEN = {"display": "none"}
+DISCHARGED = ("The session was not saved: this client has been discharged. Start a new "
+              "episode (intake) first.")
+NOT_SAVED = "The session was not saved: see the messages above."
 
 
-def _form_values(outputs: list, values: dict | None, today, editing: int | None) -> tuple:
-    """Values for FORM_OUTPUTS: a session's values to edit, or an empty form (None)."""
+def _form_fields(kind, **options) -> dict:
+    """The form's fields by name (ids.SESSION_FIELDS), as States to read or Outputs to fill."""
+    return {name: kind(component, "value", **options)
+            for name, component in ids.SESSION_FIELDS.items()}
+
+
+def _form_outputs() -> dict:
+    """Everything that shows which session the form holds: its fields, heading and Cancel."""
+    return {**_form_fields(Output, allow_duplicate=True),
+            "editing": Output(ids.SESSION_EDITING, "data", allow_duplicate=True),
+            "heading": Output(ids.SESSION_HEADING, "children", allow_duplicate=True),
+            "cancel": Output(ids.SESSION_CANCEL, "style", allow_duplicate=True)}
+
+
+def _form_values(targets: dict, values: dict | None, today, editing: int | None) -> dict:
+    """The form filled with a session's values to edit, or empty (``values`` None).
+    ``targets`` are the outputs Dash matched, by name: per-item fields list their ids."""
     values = values or {}
     ratings, adherence = values.get("ratings", {}), values.get("adherence", {})
     answers = values.get("questionnaires", {})
-    rating_ids, adherence_ids, item_ids = outputs[4], outputs[5], outputs[7]
     heading = (f"Editing the session of {values['date']}" if editing else "Record a session")
-    return (
-        values.get("date", today.isoformat()), values.get("pain"), values.get("stress"),
-        values.get("notes", ""),
-        [ratings.get(o["id"]["activity"]) for o in rating_ids],
-        [adherence.get(o["id"]["item"]) for o in adherence_ids],
-        sorted(answers),
-        [(answers.get(o["id"]["instrument"]) or [None] * 10)[o["id"]["item"] - 1]
-         for o in item_ids],
-        editing, heading, {} if editing else HIDDEN,
-    )
+    return {
+        "date": values.get("date", today.isoformat()), "pain": values.get("pain"),
+        "stress": values.get("stress"), "notes": values.get("notes", ""),
+        "ratings": [ratings.get(o["id"]["activity"]) for o in targets["ratings"]],
+        "adherence": [adherence.get(o["id"]["item"]) for o in targets["adherence"]],
+        "questionnaires": sorted(answers),
+        "answers": [(answers.get(o["id"]["instrument"]) or [None] * 10)[o["id"]["item"] - 1]
+                    for o in targets["answers"]],
+        "editing": editing, "heading": heading, "cancel": {} if editing else HIDDEN,
+    }
 
 
-def _form_shape_problem(outputs: list, states: list) -> str | None:
+def _form_shape_problem(targets: dict, components: dict) -> str | None:
     """Why the pattern ids of this request are not ones the form can have (a forged request):
     checked before anything is written, so a save never commits and then fails while its
     answer is drawn. Item ids name a known questionnaire and one of its items; activity and
-    plan-item ids are ids."""
-    items = [*outputs[19], *states[9]]  # questionnaire item outputs, then their states
-    for entry in items:
+    plan-item ids are ids. ``targets``: the outputs by name; ``components``: the form's
+    states by name (``ctx.args_grouping``)."""
+    form, item_errors = targets["form"], targets["errors"]["items"]
+    for entry in [*form["answers"], *components["answers"]]:
         component = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(component, dict):
             return "a questionnaire item without an id"
@@ -93,13 +103,13 @@ def _form_shape_problem(outputs: list, states: list) -> str | None:
             return "an unknown questionnaire"
         if parse_int(item, low=1, high=len(INSTRUMENTS[instrument].items)) is None:
             return "a questionnaire item the form does not have"
-    for entry in outputs[8]:  # a questionnaire's error line
+    for entry in item_errors["answers"]:  # a questionnaire's error line
         component = entry.get("id") if isinstance(entry, dict) else None
         instrument = component.get("instrument") if isinstance(component, dict) else None
         if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
             return "an unknown questionnaire"
-    for group, key in ((outputs[16], "activity"), (outputs[17], "item"),
-                       (outputs[6], "activity"), (outputs[7], "item")):
+    for group, key in ((form["ratings"], "activity"), (form["adherence"], "item"),
+                       (item_errors["ratings"], "activity"), (item_errors["adherence"], "item")):
         for entry in group:
             component = entry.get("id") if isinstance(entry, dict) else None
             if not isinstance(component, dict) or parse_id(component.get(key)) is None:
@@ -113,9 +123,57 @@ def _by_id(states: list[dict], key: str) -> dict[int, object]:
             if isinstance(s.get("id"), dict) and parse_id(s["id"].get(key)) is not None}
 
 
-def _unchanged(outputs: list) -> tuple:
+def _answers(chosen: object, items: list[dict]) -> dict[str, list[object]]:
+    """The questionnaires' answers item by item; a key that is no instrument is kept as "?"
+    so that the domain refuses it."""
+    chosen = chosen if isinstance(chosen, list) else []
+    answers: dict[str, list[object]] = {k: [None] * len(INSTRUMENTS[k].items)
+                                        for k in chosen if isinstance(k, str) and k in INSTRUMENTS}
+    for s in items:
+        key, item = s["id"].get("instrument"), s["id"].get("item")
+        if key in answers and isinstance(item, int) and 1 <= item <= len(answers[key]):
+            answers[key][item - 1] = s.get("value")
+    if any(not isinstance(k, str) or k not in INSTRUMENTS for k in chosen):
+        answers["?"] = []
+    return answers
+
+
+def _submitted(values: dict, components: dict) -> SessionForm:
+    """The form as the browser sent it: ``values`` by field name, and ``components``
+    (``ctx.args_grouping``) for the ids of per-item fields. Ids and values are checked by
+    the domain, never assumed."""
+    return SessionForm(
+        values["date"], values["pain"], values["stress"],
+        _by_id(components["ratings"], "activity"), _by_id(components["adherence"], "item"),
+        values["notes"], _answers(values["questionnaires"], components["answers"]))
+
+
+def _unchanged(targets: dict) -> dict:
     """no_update for each output; a wildcard output needs one per component it matched."""
-    return tuple([no_update] * len(o) if isinstance(o, list) else no_update for o in outputs)
+    return {name: [no_update] * len(t) if isinstance(t, list) else no_update
+            for name, t in targets.items()}
+
+
+def _field_errors(targets: dict, errors: dict[str, str]) -> dict:
+    """The messages beside each field ("" clears one), by the names of ids.SESSION_ERRORS and
+    ids.SESSION_ITEM_ERRORS."""
+    missing: dict[str, list[str]] = {}
+    for key in errors:
+        if key.startswith("q-"):
+            _, instrument, item = key.split("-", 2)
+            missing.setdefault(instrument, []).append(item)
+    items = targets["items"]
+    return {
+        "fields": {name: errors.get(name, "") for name in ids.SESSION_ERRORS},
+        "items": {
+            "ratings": [errors.get(f"rating-{o['id']['activity']}", "")
+                        for o in items["ratings"]],
+            "adherence": [errors.get(f"adherence-{o['id']['item']}", "")
+                          for o in items["adherence"]],
+            "answers": [_missing_items(missing.get(o["id"]["instrument"]))
+                        for o in items["answers"]],
+        },
+    }
 
 
 def _missing_items(items: list[str] | None) -> str:
@@ -171,130 +229,120 @@ def show_questionnaires(chosen):
     return [o["id"]["instrument"] in chosen for o in ctx.outputs_list]
 
 
+def _editable_session(db, client: Client, editing: object) -> CareSession | None:
+    """The session the form is editing (None for a new one); it must be the client's."""
+    if editing is None:
+        return None
+    care = get_session(db, editing)
+    if care is None or care.client_id != client.id or care.deleted_at is not None:
+        raise AccessDenied("no such session")
+    return care
+
+
+def _record_new(db, user, client: Client, context, data) -> tuple[CareSession, str, object]:
+    care = save_session(db, client=client, context=context, data=data, user_id=user.id)
+    record_audit(db, user_id=user.id, action="session_created", entity="session",
+                 entity_id=care.id, client_id=client.id, ip=client_ip())
+    return (care, f"Session of {data.session_on:%d %b %Y} saved.",
+            _history_with(db, care, user.is_admin))
+
+
+def _record_edit(db, user, client: Client, care: CareSession, data,
+                 keep_adherence: bool) -> tuple[str, object]:
+    before = session_values(db, care)
+    update_session(db, client=client, care=care, data=data, keep_adherence=keep_adherence)
+    record_audit(db, user_id=user.id, action="session_updated", entity="session",
+                 entity_id=care.id, client_id=client.id, ip=client_ip(),
+                 detail={"before": before, "after": session_values(db, care)})
+    return (f"Session of {data.session_on:%d %b %Y} updated.",
+            session_views.history_table(
+                session_history(db, client.id, include_deleted=user.is_admin),
+                can_restore=user.is_admin))
+
+
+def _save_answer(targets: dict, errors: dict[str, str], *, result, form: dict,
+                 history=no_update, alerts=no_update) -> dict:
+    """The save callback's whole answer, by the names of its outputs."""
+    return {"errors": _field_errors(targets["errors"], errors),
+            "result": result, "history": history, "alerts": alerts, "form": form}
+
+
 @callback(
-    [Output(error_id, "children") for error_id in ids.SESSION_ERRORS.values()],
-    Output({"type": ids.SESSION_RATING_ERROR, "activity": ALL}, "children"),
-    Output({"type": ids.SESSION_ADHERENCE_ERROR, "item": ALL}, "children"),
-    Output({"type": ids.SESSION_Q_ERROR, "instrument": ALL}, "children"),
-    Output(ids.SESSION_RESULT, "children"),
-    Output(ids.SESSION_HISTORY, "children"),
-    Output(ids.ALERTS, "children"),
-    *FORM_OUTPUTS,
-    Input(ids.SESSION_FORM, "n_submit"),
-    State(ids.CLIENT_ID, "data"),
-    State(ids.SESSION_EDITING, "data"),
-    State(ids.SESSION_DATE, "value"),
-    State(ids.SESSION_PAIN, "value"),
-    State(ids.SESSION_STRESS, "value"),
-    State({"type": ids.SESSION_RATING, "activity": ALL}, "value"),
-    State({"type": ids.SESSION_ADHERENCE, "item": ALL}, "value"),
-    State(ids.SESSION_NOTES, "value"),
-    State(ids.SESSION_Q_INCLUDE, "value"),
-    State({"type": ids.SESSION_Q_ITEM, "instrument": ALL, "item": ALL}, "value"),
+    output={
+        "errors": {"fields": {name: Output(error_id, "children")
+                              for name, error_id in ids.SESSION_ERRORS.items()},
+                   "items": {name: Output(pattern, "children")
+                             for name, pattern in ids.SESSION_ITEM_ERRORS.items()}},
+        "result": Output(ids.SESSION_RESULT, "children"),
+        "history": Output(ids.SESSION_HISTORY, "children"),
+        "alerts": Output(ids.ALERTS, "children"),
+        "form": _form_outputs(),
+    },
+    inputs={"_submit": Input(ids.SESSION_FORM, "n_submit")},
+    state={"client_id": State(ids.CLIENT_ID, "data"),
+           "editing": State(ids.SESSION_EDITING, "data"),
+           "form": _form_fields(State)},
     prevent_initial_call=True,
 )
-def save(_n, client_id, editing, date, pain, stress, _ratings, _adherence, notes, chosen,
-         _items):
+def save(_submit, client_id, editing, form):
     user = require_user()
     today = clinic_today()
-    states = ctx.states_list
-    # Everything below came from the browser: ids and values are checked, never assumed.
-    ratings = _by_id(states[5], "activity")
-    adherence = _by_id(states[6], "item")
-    chosen = chosen if isinstance(chosen, list) else []
-    answers: dict[str, list[object]] = {k: [None] * len(INSTRUMENTS[k].items)
-                                        for k in chosen if isinstance(k, str) and k in INSTRUMENTS}
-    for s in states[9]:
-        key, item = s["id"].get("instrument"), s["id"].get("item")
-        if key in answers and isinstance(item, int) and 1 <= item <= len(answers[key]):
-            answers[key][item - 1] = s.get("value")
-    if any(not isinstance(k, str) or k not in INSTRUMENTS for k in chosen):
-        answers["?"] = []
-    outputs = ctx.outputs_list
-    problem = _form_shape_problem(outputs, states)
+    submitted = _submitted(form, ctx.args_grouping["form"])
+    targets = ctx.outputs_grouping
+    problem = _form_shape_problem(targets, ctx.args_grouping["form"])
     if problem:
         raise AccessDenied(f"malformed session form: {problem}")
     # Drawn before anything is written: nothing can fail between the commit and the answer.
-    cleared_form = _form_values(outputs[12:], None, today, None)
+    cleared_form = _form_values(targets["form"], None, today, None)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         context = session_context(db, client)
-        care = None
-        if editing is not None:
-            care = get_session(db, editing)
-            if care is None or care.client_id != client.id or care.deleted_at is not None:
-                raise AccessDenied("no such session")
+        care = _editable_session(db, client, editing)
+        # An older plan's adherence is kept as it was recorded.
         keep_adherence = care is not None and not is_current_plan(db, care)
-        plan_items = {slot.plan_item_id for slot in context.adherence}
         data, errors = parse_session(
-            SessionForm(date, pain, stress, ratings, {} if keep_adherence else adherence,
-                        notes, answers),
+            replace(submitted, adherence={}) if keep_adherence else submitted,
             today=today,
             episode=context.episode_dates if care is None else session_episode_dates(db, care),
-            activity_ids={a for a, _ in context.activities}, plan_item_ids=plan_items)
-        refusal = "The session was not saved: see the messages above."
-        if care is None and context.episode_id is None:
-            data, refusal = None, ("The session was not saved: this client has been "
-                                   "discharged. Start a new episode (intake) first.")
-        if data is None:
-            q_errors: dict[str, list[str]] = {}
-            for key in errors:
-                if key.startswith("q-"):
-                    _, instrument, item = key.split("-", 2)
-                    q_errors.setdefault(instrument, []).append(item)
-            return (
-                *[errors.get(k, "") for k in ids.SESSION_ERRORS],
-                [errors.get(f"rating-{o['id']['activity']}", "") for o in outputs[6]],
-                [errors.get(f"adherence-{o['id']['item']}", "") for o in outputs[7]],
-                [_missing_items(q_errors.get(o["id"]["instrument"])) for o in outputs[8]],
-                dbc.Alert(refusal, color="danger"), no_update, no_update,
-                *_unchanged(outputs[12:]))
+            activity_ids={a for a, _ in context.activities},
+            plan_item_ids={slot.plan_item_id for slot in context.adherence})
+        discharged = care is None and context.episode_id is None
+        if data is None or discharged:
+            return _save_answer(
+                targets, errors, form=_unchanged(targets["form"]),
+                result=dbc.Alert(DISCHARGED if discharged else NOT_SAVED, color="danger"))
         if care is None:
-            care = save_session(db, client=client, context=context, data=data, user_id=user.id)
-            record_audit(db, user_id=user.id, action="session_created", entity="session",
-                         entity_id=care.id, client_id=client.id, ip=client_ip())
-            message = f"Session of {data.session_on:%d %b %Y} saved."
-            history = _history_with(db, care, user.is_admin)
+            care, message, history = _record_new(db, user, client, context, data)
         else:
-            before = session_values(db, care)
-            update_session(db, client=client, care=care, data=data,
-                           keep_adherence=keep_adherence)
-            record_audit(db, user_id=user.id, action="session_updated", entity="session",
-                         entity_id=care.id, client_id=client.id, ip=client_ip(),
-                         detail={"before": before, "after": session_values(db, care)})
-            message = f"Session of {data.session_on:%d %b %Y} updated."
-            history = session_views.history_table(
-                session_history(db, client.id, include_deleted=user.is_admin),
-                can_restore=user.is_admin)
+            message, history = _record_edit(db, user, client, care, data, keep_adherence)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-    return (*[""] * len(ids.SESSION_ERRORS), [""] * len(outputs[6]), [""] * len(outputs[7]),
-            [""] * len(outputs[8]), dbc.Alert(message, color="success"), history, alerts,
-            *cleared_form)
+    return _save_answer(targets, {}, result=dbc.Alert(message, color="success"),
+                        history=history, alerts=alerts, form=cleared_form)
 
 
 @callback(
-    *FORM_OUTPUTS,
-    Input({"type": ids.SESSION_EDIT, "session": ALL}, "n_clicks"),
-    Input(ids.SESSION_CANCEL, "n_clicks"),
-    State(ids.CLIENT_ID, "data"),
+    output=_form_outputs(),
+    inputs={"clicks": Input({"type": ids.SESSION_EDIT, "session": ALL}, "n_clicks"),
+            "_cancel": Input(ids.SESSION_CANCEL, "n_clicks")},
+    state={"client_id": State(ids.CLIENT_ID, "data")},
     prevent_initial_call=True,
 )
 def load_for_editing(clicks, _cancel, client_id):
     user = require_user()
     today = clinic_today()
-    trigger = ctx.triggered_id
+    trigger, targets = ctx.triggered_id, ctx.outputs_grouping
     if trigger == ids.SESSION_CANCEL:
-        return _form_values(ctx.outputs_list, None, today, None)
+        return _form_values(targets, None, today, None)
     if not any(clicks):  # the history was redrawn; nothing was clicked
-        return _unchanged(ctx.outputs_list)
+        return _unchanged(targets)
     with current_db().read() as db:
         client = authorize_client(db, user, client_id)
         care = get_session(db, trigger["session"])
         if care is None or care.client_id != client.id:
             raise AccessDenied("no such session")
         values = session_values(db, care)
-    return _form_values(ctx.outputs_list, values, today, care.id)
+    return _form_values(targets, values, today, care.id)
 
 
 @callback(
@@ -377,10 +425,10 @@ def acknowledge(_n, action, note):
     alert_id = ctx.triggered_id["alert"]
     action, note, errors = parse_acknowledgement(action, note)
     with current_db().begin() as db:
-        alert = db.get(SafetyAlert, parse_id(alert_id)) if parse_id(alert_id) else None
+        alert = get_alert(db, alert_id)
         if alert is None:
             raise AccessDenied("no such alert")
-        client: Client = authorize_client(db, user, alert.client_id)
+        client = authorize_client(db, user, alert.client_id)
         if errors:
             return html_error(" ".join(errors.values())), no_update, no_update
         if alert.acknowledged_at is not None:

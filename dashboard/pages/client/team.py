@@ -7,9 +7,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_admin
+from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
-from dashboard.db.audit import record_audit
-from dashboard.db.clients import share_client, shared_with, unshare_client
+from dashboard.db.clients import reassign_client, share_client, shared_with, unshare_client
 from dashboard.db.users import active_practitioner_id, list_practitioners
 from dashboard.domain.ids import parse_id
 from dashboard.pages.client import ids
@@ -47,57 +47,78 @@ def _shares(shares: list[tuple[int, str]]) -> html.Div:
         for uid, name in shares]])
 
 
+def _practitioner(db, raw: object) -> int | None:
+    """An active practitioner's id, from a picker's value (from the browser)."""
+    return active_practitioner_id(db, parse_id(raw))
+
+
+def _reassign(db, admin, client, practitioner: object) -> str:
+    target = _practitioner(db, practitioner)
+    if target is None:
+        raise TeamRefusal("Choose an active practitioner.")
+    if target == client.practitioner_id:
+        raise TeamRefusal("That practitioner is already responsible.")
+    old = reassign_client(db, client=client, practitioner_id=target)
+    record_audit(db, user_id=admin.id, action="client_reassigned", entity="client",
+                 entity_id=client.id, client_id=client.id, ip=client_ip(),
+                 detail={"from": old, "to": target})
+    return "Reassigned."
+
+
+def _share(db, admin, client, share_with: object) -> str:
+    target = _practitioner(db, share_with)
+    if target is None or target == client.practitioner_id:
+        raise TeamRefusal("Choose another active practitioner to share with.")
+    if not share_client(db, client.id, target):
+        raise TeamRefusal("Already shared with them.")
+    record_audit(db, user_id=admin.id, action="client_shared", entity="client",
+                 entity_id=client.id, client_id=client.id, ip=client_ip(),
+                 detail={"with": target})
+    return "Shared."
+
+
+def _unshare(db, admin, client, user_id: int) -> str:
+    unshare_client(db, client.id, user_id)
+    record_audit(db, user_id=admin.id, action="client_unshared", entity="client",
+                 entity_id=client.id, client_id=client.id, ip=client_ip(),
+                 detail={"with": user_id})
+    return "No longer shared."
+
+
+class TeamRefusal(Exception):
+    """The change was not made; the message says why."""
+
+
 @callback(
-    Output(ids.TEAM, "children"),
-    Output(ids.TEAM_RESULT, "children"),
-    Input(ids.TEAM_REASSIGN, "n_clicks"),
-    Input(ids.TEAM_SHARE, "n_clicks"),
-    Input({"type": ids.TEAM_UNSHARE, "user": ALL}, "n_clicks"),
-    State(ids.TEAM_PRACTITIONER, "value"),
-    State(ids.TEAM_SHARE_WITH, "value"),
-    State(ids.CLIENT_ID, "data"),
+    output={"shares": Output(ids.TEAM, "children"), "result": Output(ids.TEAM_RESULT, "children")},
+    inputs={"_reassign_clicks": Input(ids.TEAM_REASSIGN, "n_clicks"),
+            "_share_clicks": Input(ids.TEAM_SHARE, "n_clicks"),
+            "unshares": Input({"type": ids.TEAM_UNSHARE, "user": ALL}, "n_clicks")},
+    state={"practitioner": State(ids.TEAM_PRACTITIONER, "value"),
+           "share_with": State(ids.TEAM_SHARE_WITH, "value"),
+           "client_id": State(ids.CLIENT_ID, "data")},
     prevent_initial_call=True,
 )
-def change_team(_reassign, _share, unshares, practitioner, share_with, client_id):
+def change_team(_reassign_clicks, _share_clicks, unshares, practitioner, share_with, client_id):
     admin = require_admin()
     trigger = ctx.triggered_id
     if isinstance(trigger, dict) and not any(unshares or []):
-        return no_update, no_update  # the list was redrawn; nothing was clicked
+        return {"shares": no_update, "result": no_update}  # redrawn; nothing was clicked
     with current_db().begin() as db:
         client = authorize_client(db, admin, client_id)
-        if trigger == ids.TEAM_REASSIGN:
-            target = active_practitioner_id(db, parse_id(practitioner))
-            if target is None:
-                return no_update, "Choose an active practitioner."
-            if target == client.practitioner_id:
-                return no_update, "That practitioner is already responsible."
-            old = client.practitioner_id
-            client.practitioner_id = target
-            unshare_client(db, client.id, target)  # now theirs, no longer shared with them
-            record_audit(db, user_id=admin.id, action="client_reassigned", entity="client",
-                         entity_id=client.id, client_id=client.id, ip=client_ip(),
-                         detail={"from": old, "to": target})
-            message = "Reassigned."
-        elif trigger == ids.TEAM_SHARE:
-            target = active_practitioner_id(db, parse_id(share_with))
-            if target is None or target == client.practitioner_id:
-                return no_update, "Choose another active practitioner to share with."
-            if not share_client(db, client.id, target):
-                return no_update, "Already shared with them."
-            record_audit(db, user_id=admin.id, action="client_shared", entity="client",
-                         entity_id=client.id, client_id=client.id, ip=client_ip(),
-                         detail={"with": target})
-            message = "Shared."
-        elif isinstance(trigger, dict) and parse_id(trigger.get("user")) is not None:
-            unshare_client(db, client.id, trigger["user"])
-            record_audit(db, user_id=admin.id, action="client_unshared", entity="client",
-                         entity_id=client.id, client_id=client.id, ip=client_ip(),
-                         detail={"with": trigger["user"]})
-            message = "No longer shared."
-        else:
-            raise AccessDenied("unknown change")
+        try:
+            if trigger == ids.TEAM_REASSIGN:
+                message = _reassign(db, admin, client, practitioner)
+            elif trigger == ids.TEAM_SHARE:
+                message = _share(db, admin, client, share_with)
+            elif isinstance(trigger, dict) and parse_id(trigger.get("user")) is not None:
+                message = _unshare(db, admin, client, trigger["user"])
+            else:
+                raise AccessDenied("unknown change")
+        except TeamRefusal as refused:
+            return {"shares": no_update, "result": str(refused)}
         shares = shared_with(db, client.id)
-    return _shares(shares), message
+    return {"shares": _shares(shares), "result": message}
 
 
 def practitioners_for_card(db) -> list[tuple[int, str]]:

@@ -9,31 +9,13 @@ from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
+from tests.factories import plan_form as plan_values
 
 
 @pytest.fixture
 def parts(db):
     with db.read() as s:
         return {p.key: p for p in s.scalars(select(StrategyPart))}
-
-
-def plan_values(client_id, parts, **overrides):
-    heat = parts["heat"]
-    values = {
-        "client-id.data": client_id,
-        "plan-save.n_clicks": 1,
-        "plan-include": [({"type": "plan-include", "part": heat.id}, True),
-                         ({"type": "plan-include", "part": parts["cold"].id}, False)],
-        "plan-dose": [({"type": "plan-dose", "part": heat.id, "field": f}, v)
-                      for f, v in (("minutes_min", 15), ("minutes_max", 20),
-                                   ("times_per_day", 2), ("days_per_week", 7))],
-        "plan-part-error": [({"type": "plan-part-error", "part": heat.id}, None),
-                            ({"type": "plan-part-error", "part": parts["cold"].id}, None)],
-        "plan-review.value": 14,
-        "plan-notes.value": "Keep it gentle <script>alert(1)</script>",
-    }
-    values.update(overrides)
-    return values
 
 
 def test_saving_a_plan_makes_a_version_and_audits_it(http, db, sqlite_people, parts):

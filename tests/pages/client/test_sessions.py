@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -12,63 +11,14 @@ from dashboard.db.models import (
     AuditEntry,
     CareSession,
     Client,
-    FunctionalActivity,
     QuestionnaireAnswer,
     SafetyAlert,
-    StrategyPart,
 )
-from dashboard.db.plans import save_plan_version
-from dashboard.db.sessions import set_activities
-from dashboard.db.summary import current_episode
 from dashboard.db.users import get_user_by_email
-from dashboard.domain.dose import Dose
-from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from tests.conftest import login
 from tests.dash_client import dependencies, invoke
 from tests.factories import ADMIN, ALICE
-
-
-@pytest.fixture
-def setup(db, sqlite_people):
-    """Alice's client with two activities and a plan of heat and bridge."""
-    cid = sqlite_people.alice_client_id
-    with db.begin() as s:
-        set_activities(s, cid, ["Lifting", "Driving"])
-        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
-        episode = current_episode(s, cid)
-        version = save_plan_version(s, episode_id=episode.id, draft=PlanDraft((
-            PlanItemDraft(parts["heat"].id, "Heat", "Heat", Dose.from_columns(parts["heat"])),
-            PlanItemDraft(parts["bridge"].id, "Bridge", "S", Dose.from_columns(parts["bridge"])),
-        )), user_id=sqlite_people.alice_id, today=dt.date(2026, 1, 5))
-        items = [i.id for i in version.items]
-        activities = list(s.scalars(select(FunctionalActivity.id).order_by(
-            FunctionalActivity.position)))
-    return {"client": cid, "items": items, "activities": activities}
-
-
-def form(setup, **overrides):
-    values = {
-        "sess-form.n_submit": 1,
-        "client-id.data": setup["client"],
-        "sess-editing.data": None,
-        "sess-date.value": "2026-02-01",
-        "sess-pain.value": "6",
-        "sess-stress.value": 5,
-        "sess-rating": [({"type": "sess-rating", "activity": a}, v)
-                        for a, v in zip(setup["activities"], (4, 6), strict=True)],
-        "sess-rating-error": [({"type": "sess-rating-error", "activity": a}, None)
-                              for a in setup["activities"]],
-        "sess-adh": [({"type": "sess-adh", "item": i}, 5) for i in setup["items"]],
-        "sess-adh-error": [({"type": "sess-adh-error", "item": i}, None)
-                           for i in setup["items"]],
-        "sess-notes.value": "Felt better <script>x</script>",
-        "sess-q-include.value": [],
-        "sess-q": [],
-        "sess-q-error": [({"type": "sess-q-error", "instrument": k}, None)
-                         for k in ("PSS10", "PHQ9", "GAD7")],
-    }
-    values.update(overrides)
-    return values
+from tests.factories import session_form as form
 
 
 def phq9(answers):
@@ -229,7 +179,7 @@ def test_a_new_session_travels_as_one_history_row_in_its_place(http, db, setup):
 
 def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, db, setup):
     from dashboard.db.sessions import HISTORY_LIMIT
-    from tests.test_episodes import add_sessions
+    from tests.factories import add_sessions
 
     with db.begin() as s:
         add_sessions(s, setup["client"], [(5, 5, None)] * HISTORY_LIMIT,
