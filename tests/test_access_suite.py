@@ -63,6 +63,7 @@ NOT_CLIENT_SCOPED = {
                      "audited (tested in test_privacy.py)",
     "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
     "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
+    "clinic-reminders-result": "admin only (require_admin); the clinic's email switch",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

@@ -445,6 +445,7 @@ def test_consent_to_email_is_recorded_at_intake_with_who_and_when(db, sqlite_peo
     assert errors == {}
     with db.begin() as s:
         client = s.get(Client, sqlite_people.alice_client_id)
+        client.email = CLIENT_EMAIL
         episode = record_intake(s, client=client, draft=draft, user_id=sqlite_people.alice_id,
                                 today=_today())
         assert (episode.email_consent, episode.email_consent_by_id) == (
@@ -454,6 +455,15 @@ def test_consent_to_email_is_recorded_at_intake_with_who_and_when(db, sqlite_peo
                             consent_treatment=True, consent_data=True, answers=answers,
                             consent_email="yes")  # only True itself counts
     assert draft.consent_email is False
+    # Without an address there is nothing to consent to (the form does not offer it).
+    draft, _ = parse_intake(referral_source="self", referrer_name="", reason="Back pain",
+                            consent_treatment=True, consent_data=True, answers=answers,
+                            consent_email=True)
+    with db.begin() as s:
+        client = s.get(Client, sqlite_people.bob_client_id)
+        episode = record_intake(s, client=client, draft=draft, user_id=sqlite_people.bob_id,
+                                today=_today())
+        assert (episode.email_consent, episode.email_consent_at) == (False, None)
 
 
 def test_erasure_removes_the_emails_about_the_client(linked, db, server, email_env, capsys,

@@ -87,8 +87,9 @@ def record_intake(session: Session, *, client: Client, draft: IntakeDraft, user_
     episode.consent_data = draft.consent_data
     episode.consent_recorded_by_id = user_id
     episode.consent_recorded_at = now
-    set_email_consent(session, episode=episode, given=draft.consent_email, user_id=user_id,
-                      now=now)
+    # Only with an address to send to (the form offers it only then).
+    set_email_consent(session, episode=episode, given=draft.consent_email and bool(client.email),
+                      user_id=user_id, now=now)
     episode.urgent_flag = bool(draft.urgent_yes)
     episode.see_doctor_flag = bool(draft.see_doctor_yes)
     session.add_all([RedFlagAnswer(episode_id=episode.id, item=key, answer=answer)

@@ -29,6 +29,7 @@ from dashboard.db.models import (
     SafetyAlert,
     User,
 )
+from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import new_token_seed, token_hash
 from dashboard.domain.measures import is_due
 from dashboard.domain.reminders import (
@@ -297,6 +298,31 @@ def unsubscribe(session: Session, *, found: Unsubscribe, now: dt.datetime) -> li
 
 
 # --- What the client's page shows ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class EmailConsent:
+    """The open (or latest) episode's consent to email, for the practitioner's page."""
+
+    episode_id: int | None
+    open_episode: bool
+    given: bool
+    given_at: dt.datetime | None
+    given_by: str
+    withdrawn_at: dt.datetime | None
+    withdrawn_by: str  # "" with withdrawn_at: the client, by the unsubscribe link
+
+
+def email_consent(session: Session, *, client_id: int) -> EmailConsent:
+    episode = current_episode(session, client_id)
+    if episode is None:
+        return EmailConsent(None, False, False, None, "", None, "")
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(
+        [i for i in (episode.email_consent_by_id, episode.email_withdrawn_by_id) if i]))).all())
+    return EmailConsent(episode.id, episode.ended_on is None, episode.email_consent,
+                        episode.email_consent_at, names.get(episode.email_consent_by_id or 0, ""),
+                        episode.email_withdrawn_at,
+                        names.get(episode.email_withdrawn_by_id or 0, ""))
+
 
 @dataclass(frozen=True)
 class SentEmail:

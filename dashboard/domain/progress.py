@@ -16,6 +16,7 @@ from dashboard.domain.measures import (
     totals_by_instrument,
 )
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
+from dashboard.domain.questionnaires import band_of
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -183,7 +184,7 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
 
 def session_scores(points: list[SessionPoint]) -> list[QuestionnaireScore]:
     """The questionnaires given at sessions, in session order."""
-    return [QuestionnaireScore(p.session_on, key, total, SOURCE_SESSION)
+    return [QuestionnaireScore(p.session_on, key, total, SOURCE_SESSION, band_of(key, total))
             for p in points for key, total in p.totals.items()]
 
 
