@@ -64,7 +64,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 return 0
             started = time.perf_counter()
             counts = create_demo(session, today=_today(settings), size=args.size,
-                                 force=args.force)
+                                 force=args.force, secret_key=settings.secret_key)
         db.refresh_statistics()
     except DemoRefused as exc:
         print(f"Refused: {exc}.", file=sys.stderr)

@@ -31,6 +31,7 @@ from dashboard.db.reminders import (
     record_result,
     reminders_due,
     reminders_switched_on,
+    settled_today,
 )
 from dashboard.domain.home_log import client_link_url, link_token, token_hash
 from dashboard.domain.reminders import (
@@ -173,9 +174,13 @@ def send_reminders(database: Database, settings: Settings, *, today: dt.date) ->
             report.switched_off = not reminders_switched_on(session)
             due = [] if report.switched_off else reminders_due(
                 session, today=today, now=utcnow(), tz=settings.tz)
+            settled = settled_today(session, day=today)
         clinic_name = _clinic_name(database)
         report.due = len(due)
         for item in due:
+            if item.client_id in settled:
+                report.already += 1
+                continue
             page_url = _page_url(settings, item)
             if page_url is None:
                 report.due -= 1

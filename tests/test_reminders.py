@@ -475,3 +475,30 @@ def test_erasure_removes_the_emails_about_the_client(linked, db, server, email_e
     assert _messages(db) == []
     with db.read() as s:
         assert s.get(Episode, current_episode(s, linked["client_id"]).id) is not None
+
+
+def test_the_demo_clinic_has_clients_to_remind_once_each(db, server, email_env, capsys):
+    """Done when (issue 22): on the demo clinic `send-reminders` delivers one message per
+    due client to the SMTP server, and none on a second run."""
+    from dashboard.demo import create_demo
+
+    with db.begin() as s:
+        create_demo(s, today=_today(), secret_key="test-secret")
+    email_env(server.url)
+    code, out, _ = _run(capsys)
+    sent = int(re.search(r"(\d+) sent", out).group(1))
+    due = int(re.search(r"(\d+) due", out).group(1))
+    assert code == 0 and sent == due >= 2, out
+    mails = server.wait_for(sent)
+    recipients = [r for m in mails for r in m.recipients]
+    assert len(recipients) == len(set(recipients)) == sent
+    with db.read() as s:
+        reasons = set(s.scalars(select(EmailMessage.reason)))
+        consenting = set(s.scalars(select(Client.email).join(
+            Episode, Episode.client_id == Client.id).where(Episode.email_consent.is_(True))))
+    assert reasons == {"measure_due", "no_log"} and set(recipients) <= consenting
+    for mail in mails:
+        assert "Carol" not in mail.body and "PHQ" not in mail.body
+    code, out, _ = _run(capsys)
+    assert code == 0 and " 0 sent" in out and f"{sent} already done today" in out
+    assert len(server.wait_for(sent + 1, timeout=0.5)) == sent

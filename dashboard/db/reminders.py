@@ -164,6 +164,15 @@ def _take(session: Session, message_id: int, now: dt.datetime, *,
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def settled_today(session: Session, *, day: dt.date) -> set[int]:
+    """Clients whose reminder for the day needs no more tries (sent, bounced, being sent, or
+    failed MAX_ATTEMPTS times): one query, so a second run of the day skips them without a
+    claim each. The claim stays the arbiter when two runs overlap."""
+    return set(session.scalars(select(EmailMessage.client_id).where(
+        EmailMessage.kind == "reminder", EmailMessage.for_day == day,
+        or_(EmailMessage.status != FAILED, EmailMessage.attempts >= MAX_ATTEMPTS))))
+
+
 def claim_reminder(session: Session, *, due: ReminderDue, day: dt.date, secret_key: str,
                    now: dt.datetime) -> Claimed | None:
     """Today's reminder row for this client, claimed for sending, or None when it was sent,
