@@ -401,6 +401,10 @@ def test_item_9_at_home_emails_the_practitioners_once_with_no_health_data(
     # Completing it the same day is the same alert: no second notice.
     assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=2)).status_code == 303
     assert len(server.wait_for(3, timeout=1.0)) == 2
+    # The thread records each result after the server took it: wait for that too.
+    deadline = time.monotonic() + 10
+    while any(m.status != "sent" for m in _messages(db)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     rows = _messages(db)
     assert [(m.kind, m.status) for m in rows] == [("safety_alert", "sent")] * 2
 

@@ -12,13 +12,13 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db, current_settings
-from dashboard.db.models import Episode, utcnow
+from dashboard.db.models import utcnow
 from dashboard.db.reminders import (
     EmailConsent,
     client_emails,
     email_consent,
     reminders_switched_on,
-    set_email_consent,
+    set_current_email_consent,
 )
 from dashboard.domain.reminders import NO_LOG_DAYS
 
@@ -78,13 +78,13 @@ def change_consent(client_id: int) -> Response:
             abort(404)
         consent = email_consent(db, client_id=client.id)
         error = _refusal(consent, give=ACTIONS[action], address=client.email)
-        episode = db.get(Episode, consent.episode_id) if consent.episode_id else None
-        if not error and episode is not None and set_email_consent(
-                db, episode=episode, given=ACTIONS[action], user_id=user.id, now=utcnow()):
+        changed = None if error else set_current_email_consent(
+            db, client_id=client.id, given=ACTIONS[action], user_id=user.id, now=utcnow())
+        if changed is not None:
             record_audit(db, user_id=user.id,
                          action="email_consent_given" if ACTIONS[action]
                          else "email_consent_withdrawn", entity="episode",
-                         entity_id=episode.id, client_id=client.id, ip=client_ip(),
+                         entity_id=changed, client_id=client.id, ip=client_ip(),
                          detail={"by": "practitioner"})
     if error:  # nothing was written
         return _page(client_id, error=error, status=400)

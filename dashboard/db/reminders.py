@@ -62,6 +62,18 @@ def set_email_consent(session: Session, *, episode: Episode, given: bool,
     return True
 
 
+def set_current_email_consent(session: Session, *, client_id: int, given: bool,
+                              user_id: int, now: dt.datetime) -> int | None:
+    """Consent given or withdrawn by the practitioner on the client's open episode: the
+    episode's id if it changed, else None (no open episode, or no change)."""
+    episode = current_episode(session, client_id)
+    if episode is None or episode.ended_on is not None:
+        return None
+    changed = set_email_consent(session, episode=episode, given=given, user_id=user_id,
+                                now=now)
+    return episode.id if changed else None
+
+
 def reminders_switched_on(session: Session) -> bool:
     clinic = get_clinic(session)
     return bool(clinic is None or clinic.email_reminders)
