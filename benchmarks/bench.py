@@ -7,6 +7,8 @@ Dash's callback dispatch, the app's code, the database), as the browser would ca
 without the network. The bare query is the main SQL the interaction needs, run in the same
 process against the same database; the ratio shows what the app adds on top of it.
 Without --database-url, a large clinic is generated into var/bench.sqlite3 (once).
+With --ten-times-url (PostgreSQL), the large clinic and the ten-times clinic are measured in
+one run and the growth table is written (issue 24).
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import dash
 import pyotp
-from sqlalchemy import func, select, text, update
+from dash import Dash
+from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy.engine import make_url
 
 from dashboard.app import create_app
 from dashboard.auth.totp import new_secret
 from dashboard.cli import main as cli
 from dashboard.config import Settings
-from dashboard.context import SETTINGS_KEY
+from dashboard.context import DB_KEY, SETTINGS_KEY
 from dashboard.db.client_links import create_link, link_for_token
 from dashboard.db.engine import Database
 from dashboard.db.handouts import prepare_handout
@@ -50,6 +55,7 @@ from dashboard.db.models import (
 from dashboard.db.pictures import pictures_by_hash
 from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
+from dashboard.demo_xlarge import grow_clinic
 from dashboard.handout.render import html_to_pdf
 from tests.dash_client import dependencies, invoke, open_page
 
@@ -135,11 +141,15 @@ def _sign_in(db: Database, client, email: str) -> None:
         raise RuntimeError(f"cannot log in as {email}")
 
 
-def run(url: str, runs: int) -> tuple[list[Result], dict[str, int]]:
+def run(url: str, runs: int, app: Dash | None = None) -> tuple[list[Result], dict[str, int]]:
+    """Every interaction on the clinic at ``url``; ``app``: an app made earlier in this
+    process (pages register once per process), pointed at this database for the run."""
     settings = Settings(database_url=url, secret_key="bench", environment="test",  # noqa: S106
                         data_dir=ROOT / "var", prerender_handouts=True)
-    app = create_app(settings)
     db = Database(url)
+    if app is None:
+        app = create_app(settings)
+    app.server.extensions[DB_KEY] = db
     with db.read() as s:
         counts = {"practitioners": s.scalar(select(func.count()).select_from(User).where(
                       User.role == "practitioner")),
@@ -437,13 +447,91 @@ def write_report(path: Path, results: list[Result], counts: dict[str, int], url:
     print(json.dumps({r.name: round(r.median_ms, 1) for r in results}))
 
 
+# The median targets (ms) the issue sets for the ten-times clinic on PostgreSQL.
+TARGETS = {"Client list with search": 20, "Client progress (timeline and adherence)": 20,
+           "Practitioner home": 30, "Clinic overview (admin)": 60, "Saving a session": 15}
+GROWTH_TITLE = "Ten times the clinic (issue 24)"
+
+
+def ensure_xlarge_clinic(url: str, large_url: str) -> None:
+    """The ten-times clinic, made once: a copy of the large clinic's database (PostgreSQL's
+    CREATE DATABASE ... TEMPLATE, when both are on one server), grown as ``dashboard demo
+    --size xlarge`` grows it, so the two clinics differ only in size."""
+    db = Database(url)
+    try:
+        upgrade(url)
+        with db.read() as s:
+            clients = s.scalar(select(func.count()).select_from(Client)) or 0
+    finally:
+        db.dispose()
+    if clients >= 50000:
+        return
+    target, source = make_url(url), make_url(large_url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}" TEMPLATE "{source.database}"'))
+    server.dispose()
+    started = time.perf_counter()
+    db = Database(url)
+    try:
+        with db.begin() as s:
+            grow_clinic(s, times=10)
+        db.refresh_statistics()
+    finally:
+        db.dispose()
+    print(f"ten-times clinic grown from the large one in {time.perf_counter() - started:.0f} s")
+
+
+def write_growth(path: Path, large: list[Result], xlarge: list[Result],
+                 counts: tuple[dict[str, int], dict[str, int]], runs: int) -> None:
+    """The growth table: each interaction on the large and the ten-times clinic."""
+    at_ten = {r.name: r for r in xlarge}
+    lines = [
+        f"## {GROWTH_TITLE} · postgresql · {dt.date.today().isoformat()}",
+        "",
+        f"Machine: {machine()}, shared with other work while measured. The large clinic "
+        f"({counts[0]['practitioners']} practitioners, {counts[0]['clients']} clients, "
+        f"{counts[0]['sessions']} sessions) and the ten-times clinic "
+        f"({counts[1]['practitioners']}, {counts[1]['clients']}, {counts[1]['sessions']}) in "
+        f"one run, {runs} runs each after 3 warm-up runs, in-process (no network).",
+        "",
+        "| interaction | large median ms | ten times median ms | growth | target at ten times |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for r in large:
+        ten = at_ten[r.name]
+        target = TARGETS.get(r.name)
+        verdict = "" if target is None else (
+            f"{target} ms: {'met' if ten.median_ms <= target else 'missed'}")
+        lines.append(f"| {r.name} | {r.median_ms:.1f} | {ten.median_ms:.1f} | "
+                     f"{ten.median_ms / r.median_ms:.1f}× | {verdict} |")
+    section = "\n".join(lines) + "\n"
+    header = ("# Performance\n\nWritten by `python -m benchmarks.bench` "
+              "(see the README). Newest run per backend first.\n\n")
+    old = path.read_text() if path.exists() else header
+    body = old[len(header):] if old.startswith(header) else ""
+    kept = [part for part in body.split("\n## ") if part and GROWTH_TITLE not in
+            part.split("\n", 1)[0]]
+    path.write_text(header + section + "".join("\n## " + p.removeprefix("## ") for p in kept))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--out", default=str(ROOT / "docs" / "PERFORMANCE.md"))
+    parser.add_argument("--ten-times-url", default="",
+                        help="a second PostgreSQL database: the large clinic at "
+                             "--database-url and the ten-times clinic here, in one run")
     args = parser.parse_args()
     ensure_large_clinic(args.database_url)
+    if args.ten_times_url:
+        ensure_xlarge_clinic(args.ten_times_url, args.database_url)
+        large, large_counts = run(args.database_url, args.runs)
+        ten, ten_counts = run(args.ten_times_url, args.runs, app=dash.get_app())
+        write_growth(Path(args.out), large, ten, (large_counts, ten_counts), args.runs)
+        return
     results, counts = run(working_copy(args.database_url), args.runs)
     write_report(Path(args.out), results, counts, args.database_url, args.runs)
 

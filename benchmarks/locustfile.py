@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import random
 import re
 import sys
@@ -60,7 +61,13 @@ class Practitioner(HttpUser):
     wait_time = constant(THINK_SECONDS)
 
     def on_start(self) -> None:
-        email = EMAILS[next(_next_email) % len(EMAILS)]
+        number = next(_next_email)
+        email = EMAILS[number % len(EMAILS)]
+        # Several app hosts (benchmarks/cluster_load.py): each user works through one of
+        # them, as a load balancer would spread them.
+        hosts = [h for h in os.environ.get("LOAD_HOSTS", "").split(",") if h]
+        if hosts:
+            self.client.base_url = hosts[number % len(hosts)]
         # What a browser sends from the app's own page; other POSTs are refused as cross-site.
         self.client.headers["Sec-Fetch-Site"] = "same-origin"
         self.client.post("/login", data={"email": email, "password": PASSWORD},

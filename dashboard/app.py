@@ -6,13 +6,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 import dash
-from dash import Dash, DiskcacheManager, hooks, html
+from dash import Dash, hooks, html
 from flask import Flask, has_request_context, request
 from flask_compress import Compress
 
 from dashboard.auth.access import AccessDenied, current_user_or_none, is_admin_only
 from dashboard.auth.headers import CSP_KEY, content_security_policy
 from dashboard.auth.login import init_auth
+from dashboard.auth.proxies import TrustedProxies
 from dashboard.client_page import init_client_page
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings
@@ -22,7 +23,7 @@ from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import outcomes_routes, summary_routes
 from dashboard.handout import pictures as picture_routes
 from dashboard.handout import routes as handout_routes
-from dashboard.jobs import job_cache
+from dashboard.jobs import JOBS_KEY, make_jobs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -88,6 +89,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     server = Flask("dashboard")
     server.extensions[SETTINGS_KEY] = settings
     server.extensions[DB_KEY] = Database(settings.database_url)
+    jobs = server.extensions[JOBS_KEY] = make_jobs(settings, server)
+    if settings.trusted_proxies:
+        # The client's address (throttles, audit log) from the load balancer's header.
+        server.wsgi_app = TrustedProxies(  # type: ignore[method-assign]  # Flask's documented way
+            server.wsgi_app, settings.trusted_proxies)
     # Every id in a route goes through the one parser: <id:client_id>, never <int:...>.
     server.url_map.converters["id"] = IdConverter
     init_auth(server)
@@ -106,8 +112,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     init_client_page(server)
     app = Dash(
         "dashboard",
-        # Batch handouts run in a background process on this machine (one host only).
-        background_callback_manager=DiskcacheManager(job_cache(settings.data_dir)),
+        # A batch of handouts, a CSV import: in a process here, or on Celery (jobs.py).
+        background_callback_manager=jobs.callback_manager,
         server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask app; it takes one
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),

@@ -55,6 +55,11 @@ def _print_demo_logins() -> None:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from dashboard.demo import DemoRefused, create_demo, database_has_people
+    from dashboard.demo_xlarge import NotPostgres, grow_clinic
+
+    if args.size == "xlarge" and not settings.database_url.startswith("postgresql"):
+        print("Refused: the ten-times clinic needs PostgreSQL (DATABASE_URL).", file=sys.stderr)
+        return 2
 
     db = Database(settings.database_url)
     try:
@@ -63,10 +68,16 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 print("The database already holds data; demo clinic not added.")
                 return 0
             started = time.perf_counter()
-            counts = create_demo(session, today=_today(settings), size=args.size,
+            # The ten-times clinic is the large one copied nine more times in PostgreSQL.
+            counts = create_demo(session, today=_today(settings),
+                                 size="large" if args.size == "xlarge" else args.size,
                                  force=args.force, secret_key=settings.secret_key)
+            if args.size == "xlarge":
+                grown = grow_clinic(session, times=10)
+                counts.update(users=grown["users"], clients=grown["clients"],
+                              sessions=grown["care_sessions"])
         db.refresh_statistics()
-    except DemoRefused as exc:
+    except (DemoRefused, NotPostgres) as exc:
         print(f"Refused: {exc}.", file=sys.stderr)
         return 2
     finally:
@@ -173,6 +184,28 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """A Celery worker for the app's background work (REDIS_URL): batches of handouts, CSV
+    imports, handouts laid out ahead. It builds the app, so it knows every task the app
+    sends, and runs them in ``--concurrency`` processes."""
+    from dashboard.app import create_app
+    from dashboard.context import DB_KEY, JOBS_KEY
+    from dashboard.jobs import CeleryJobs
+
+    if not settings.redis_url:
+        print("REDIS_URL is not set: without it the app runs its background work itself "
+              "(nothing to start).", file=sys.stderr)
+        return 2
+    server = create_app(settings).server
+    jobs = server.extensions[JOBS_KEY]
+    assert isinstance(jobs, CeleryJobs)
+    # The worker's processes are forked from this one: no pooled connection crosses over.
+    server.extensions[DB_KEY].dispose()
+    jobs.celery.worker_main(["worker", "--loglevel", args.loglevel, "--concurrency",
+                             str(args.concurrency), "--hostname", args.hostname])
     return 0
 
 
@@ -400,7 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("load-catalogue", help="load the strategy catalogue and templates") \
         .set_defaults(func=cmd_load_catalogue)
     demo = sub.add_parser("demo", help="create the demo clinic")
-    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--size", choices=["small", "large", "xlarge"], default="small",
+                      help="xlarge: ten times large, on PostgreSQL only")
     demo.add_argument("--force", action="store_true",
                       help="add the demo even though the database already holds data")
     demo.add_argument("--if-empty", action="store_true",
@@ -464,6 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("send-reminders", help="email today's reminders to clients who consented "
                    "(idempotent: run it hourly from cron or a systemd timer)") \
         .set_defaults(func=cmd_send_reminders)
+    worker = sub.add_parser("worker", help="run background work from Redis (REDIS_URL)")
+    worker.add_argument("--concurrency", type=int, default=2,
+                        help="processes running tasks at once (default 2)")
+    worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--hostname", default="dashboard@%h",
+                        help="the worker's name (one per host)")
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

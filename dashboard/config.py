@@ -6,10 +6,10 @@ secret key, so a deployment can never sign cookies with a key that is public.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from ipaddress import ip_address
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -76,7 +76,7 @@ def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ip_address(host).is_loopback
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -137,8 +137,13 @@ class Settings:
     absolute_timeout_hours: int = 12
     secure_cookies: bool = False
     data_dir: Path = Path("var")
-    # Lay out a plan's handout in a background thread when the plan is saved.
+    # Lay out a plan's handout ahead, off the request, when the plan is saved (jobs.py).
     prerender_handouts: bool = True
+    # Redis for background work shared by several app hosts (Celery); empty: one machine.
+    redis_url: str = ""
+    # The addresses (or networks) of the proxies in front of the app: only a request from
+    # one of them has its X-Forwarded-For believed (auth/proxies.py). Empty: none is.
+    trusted_proxies: tuple[str, ...] = ()
     # The address clients open the app at ("https://care.example.clinic"): their own links
     # are made from it. Empty: the address the request came to (the CLI uses localhost).
     public_url: str = ""
@@ -200,6 +205,8 @@ class Settings:
             fhir_base_url=fhir_base_url,
             fhir_patient_id_system=patient_system,
             smtp=smtp,
+            redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
+            trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "")),
         )
 
 
@@ -212,3 +219,24 @@ def _fhir_url(name: str, value: str) -> str:
         raise SettingsError(f"{name} must be an absolute http(s) URL without a query, "
                             f"for example https://fhir.your-clinic.org")
     return value.rstrip("/")
+
+
+def _redis_url(value: str) -> str:
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise SettingsError("REDIS_URL must be a redis:// (or rediss://, unix://) URL, "
+                            "for example redis://127.0.0.1:6379/0")
+    return value
+
+
+def _networks(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated addresses or networks (``10.0.0.5, 10.1.0.0/16``), normalised."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise SettingsError(f"{name}: {item!r} is not an IP address or network "
+                                f"(for example 10.0.0.5 or 10.0.0.0/24)") from exc
+    return tuple(networks)

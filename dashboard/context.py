@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import dash
@@ -27,9 +28,13 @@ from dashboard.domain.access import CurrentUser, NotAuthenticated
 from dashboard.domain.home_log import client_link_url
 from dashboard.domain.ids import parse_id
 
+if TYPE_CHECKING:
+    from dashboard.jobs import Jobs
+
 LOCAL_URL = "http://127.0.0.1:8050"
 DB_KEY = "dashboard.db"
 SETTINGS_KEY = "dashboard.settings"
+JOBS_KEY = "dashboard.jobs"
 
 
 def current_db() -> Database:
@@ -40,8 +45,13 @@ def current_settings() -> Settings:
     return current_app.extensions[SETTINGS_KEY]
 
 
+def current_jobs() -> Jobs:
+    """The app's background work (jobs.py): an executor here, or Celery on Redis."""
+    return current_app.extensions[JOBS_KEY]
+
+
 def client_ip() -> str:
-    # Behind a proxy, gunicorn's --forwarded-allow-ips makes remote_addr the real address.
+    # Behind a trusted proxy (TRUSTED_PROXIES), auth/proxies.py made this the client's.
     return request.remote_addr or ""
 
 

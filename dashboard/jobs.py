@@ -1,32 +1,213 @@
-"""The background-callback job cache (diskcache, on this host's disk).
+"""Background work, owned by the app object (``app.server.extensions[JOBS_KEY]``).
 
-Dash keeps a job's result there until the browser fetches it, then deletes it: a batch of
-handouts (names and plans) passes through it. Its SQLite file zeroes deleted content
-(``secure_delete``); large results are separate files, unlinked on delete. Results never
-fetched (a browser closed mid-job) would stay, so an erasure clears the cache.
+Two kinds of work leave the request: Dash's background callbacks (a batch of handouts, a
+CSV import) and the handout laid out ahead after a plan is saved. Where they run depends
+on ``REDIS_URL``:
+
+- **Not set (one machine, the default).** Background callbacks run in a process on this
+  host (Dash's ``DiskcacheManager``, results in ``var/jobs``); handouts ahead run on a small
+  thread pool the app owns, bounded: when it is busy, a handout is simply not laid out
+  ahead (the download lays it out), so a burst of saves never piles up threads or work.
+- **Set (several hosts).** Both are Celery tasks through Redis, run by ``dashboard worker``
+  on any host; results live in Redis (Dash's ``CeleryManager``), so a job started through
+  one app host is collected through another.
+
+Dash keeps a job's result until the browser fetches it, then deletes it: a batch of
+handouts (names and plans) passes through it. Results never fetched (a browser closed
+mid-job) would stay, so an erasure clears them (``clear_results``) in either backend.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import diskcache
+from dash import CeleryManager, DiskcacheManager
+from flask import Flask
+
+from dashboard.config import Settings
+from dashboard.context import JOBS_KEY
+from dashboard.db.engine import Database
+from dashboard.db.handouts import prerender_current
 
 JOBS_DIR = "jobs"
+HANDOUT_AHEAD_TASK = "dashboard.lay_out_handout_ahead"
+# A result nobody fetched is dropped by Redis after this long (a closed browser's batch).
+RESULT_SECONDS = 3600
+# What Dash and Celery write in the result store: Dash's job results are SHA-256 keys
+# (with "-progress" and "-set_props" beside them), Celery's own task states
+# "celery-task-meta-<id>". Anything else there (the broker's queues) is not a result.
+RESULT_KEY = re.compile(rb"^(?:[0-9a-f]{64}(?:-progress|-set_props)?|celery-task-meta-.+)$")
+
+log = logging.getLogger(__name__)
 
 
 def job_cache(data_dir: Path) -> diskcache.Cache:
     directory = data_dir / JOBS_DIR
     directory.mkdir(parents=True, exist_ok=True)
     # A "sqlite_" setting is applied by diskcache as a PRAGMA on each of its connections.
+    # Its SQLite file zeroes deleted content (``secure_delete``); large results are
+    # separate files, unlinked on delete.
     return diskcache.Cache(str(directory), sqlite_secure_delete=1)
 
 
-def clear_job_results(data_dir: Path) -> int:
-    """Drop every stored job result and progress entry; a batch running now still delivers
-    (its result is written after this). Returns how many entries went."""
-    cache = job_cache(data_dir)
-    try:
-        return cache.clear()
-    finally:
-        cache.close()
+class BoundedExecutor:
+    """A thread pool with at most ``workers`` threads and ``waiting`` queued tasks; past that
+    ``submit`` declines (returns False) instead of queueing without end."""
+
+    def __init__(self, *, workers: int, waiting: int, name: str) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._slots = threading.BoundedSemaphore(workers + waiting)
+
+    def submit(self, fn: Callable[..., object], *args: object) -> bool:
+        if not self._slots.acquire(blocking=False):
+            return False
+        try:
+            future = self._pool.submit(fn, *args)
+        except RuntimeError:  # shut down
+            self._slots.release()
+            return False
+        future.add_done_callback(self._finished)
+        return True
+
+    def _finished(self, future: Future) -> None:
+        self._slots.release()
+        if future.exception() is not None:
+            log.error("background task failed", exc_info=future.exception())
+
+    def shutdown(self, *, wait: bool) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+class LocalJobs:
+    """One machine: background callbacks in a process here, handouts ahead on the app's pool."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._data_dir = settings.data_dir
+        self.callback_manager = DiskcacheManager(job_cache(settings.data_dir))
+        # One thread: laying out a PDF is CPU-bound, and a gunicorn worker's request threads
+        # must keep the CPU for requests. A few waiting saves are enough; more are dropped.
+        self._executor = BoundedExecutor(workers=1, waiting=4, name="handout-ahead")
+
+    def lay_out_handout_ahead(self, database: Database, client_id: int) -> bool:
+        """Queue the client's current handout to be laid out; False if the pool is full."""
+        return self._executor.submit(prerender_current, database, client_id)
+
+    def clear_results(self) -> int:
+        """Drop every stored job result and progress entry; a batch running now still
+        delivers (its result is written after this). Returns how many entries went."""
+        cache = job_cache(self._data_dir)
+        try:
+            return cache.clear()
+        finally:
+            cache.close()
+
+    def close(self, *, wait: bool = False) -> None:
+        self._executor.shutdown(wait=wait)
+
+
+def make_celery(redis_url: str, server: Flask) -> Any:
+    """A Celery app on Redis (broker and result store) whose tasks run inside the Flask
+    app's context, as a request's code does (settings, the database, the clinic's today)."""
+    from celery import Celery, Task
+
+    class AppContextTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with server.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery("dashboard", broker=redis_url, backend=redis_url, task_cls=AppContextTask,
+                    set_as_current=False)
+    celery.conf.update(
+        task_serializer="json", result_serializer="json", accept_content=["json"],
+        result_expires=RESULT_SECONDS,
+        # One task at a time per worker process: a batch of handouts is long, and a quick
+        # task should not wait behind it in a process's prefetched queue.
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
+    )
+    return celery
+
+
+class PollingCeleryManager(CeleryManager):
+    """Dash's ``CeleryManager`` without a lost result (plotly/dash#2808: background
+    callbacks on Celery "intermittently answer 204").
+
+    Each poll reads the result first and asks whether the task still runs second. A task
+    that finishes between the two has written its result after the read and reports
+    SUCCESS at the question: Dash then takes the job for cancelled and answers 204 (no
+    update), and the browser stops polling with the result left in Redis. Here a finished
+    task whose result is still waiting counts as running, so the next poll collects it."""
+
+    def __init__(self, celery_app: Any) -> None:
+        super().__init__(celery_app)
+        self._poll = threading.local()  # the result key this request's poll just read
+
+    def get_result(self, key: str, job: Any) -> Any:
+        self._poll.key = key
+        return super().get_result(key, job)
+
+    def job_running(self, job: Any) -> bool:
+        key = self._poll.__dict__.pop("key", None)
+        if super().job_running(job):
+            return True
+        return key is not None and self.handle.backend.get(key) is not None
+
+
+class CeleryJobs:
+    """Several hosts: Celery tasks through Redis, run by ``dashboard worker``."""
+
+    def __init__(self, settings: Settings, server: Flask) -> None:
+        self.celery = make_celery(settings.redis_url, server)
+        self.callback_manager = PollingCeleryManager(self.celery)
+        self._database_url = settings.database_url
+        # The worker's own engine, made in the worker process that first needs it (a
+        # connection pool must not cross a fork).
+        self._worker_database: tuple[int, Database] | None = None
+
+        def lay_out_in_worker(client_id: int) -> None:
+            prerender_current(self._database_in_worker(), client_id)
+
+        self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
+            lay_out_in_worker)
+
+    def _database_in_worker(self) -> Database:
+        if self._worker_database is None or self._worker_database[0] != os.getpid():
+            self._worker_database = (os.getpid(), Database(self._database_url))
+        return self._worker_database[1]
+
+    def lay_out_handout_ahead(self, _database: Database, client_id: int) -> bool:
+        """Queue the task (only the client's id travels through Redis). A Redis that cannot
+        be reached loses only the head start: the download lays the handout out."""
+        try:
+            self._handout_ahead.delay(client_id)
+        except Exception:  # kombu's and redis-py's connection errors have no common base
+            log.exception("could not queue the handout laid out ahead")
+            return False
+        return True
+
+    def clear_results(self) -> int:
+        """Delete every job result, progress entry and task state from Redis (the queues
+        stay). Returns how many keys went."""
+        client = self.celery.backend.client
+        stale = [key for key in client.scan_iter(count=500) if RESULT_KEY.match(key)]
+        return client.delete(*stale) if stale else 0
+
+    def close(self, *, wait: bool = False) -> None:
+        self.celery.close()
+
+
+Jobs = LocalJobs | CeleryJobs
+__all__ = ["JOBS_KEY", "Jobs", "make_jobs"]
+
+
+def make_jobs(settings: Settings, server: Flask) -> Jobs:
+    return CeleryJobs(settings, server) if settings.redis_url else LocalJobs(settings)

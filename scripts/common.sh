@@ -24,8 +24,9 @@ apt_install() {
 
 # WeasyPrint (handouts) needs pango; fonts so the PDF has real glyphs.
 RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-# Tests also drive Debian's Chromium, start a throwaway PostgreSQL, and read PDFs back.
-TEST_PACKAGES=(chromium postgresql poppler-utils)
+# Tests also drive Debian's Chromium, start a throwaway PostgreSQL and Redis (the cluster
+# test), and read PDFs back.
+TEST_PACKAGES=(chromium postgresql redis-server poppler-utils)
 
 ensure_venv() {
   local extras="$1" stamp="$VENV/.installed-$1"

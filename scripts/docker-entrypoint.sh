@@ -1,14 +1,36 @@
 #!/bin/sh
-# Apply migrations and load the catalogue, then start gunicorn with several workers.
+# The image's one entry point, by role (deploy/compose.yaml runs each):
+#   web (default)  migrate and load the catalogue (unless MIGRATE_ON_START=0), then gunicorn
+#   release        migrate and load the catalogue, then exit (the compose file's release step)
+#   worker         the Celery worker for background work (needs REDIS_URL)
+# Migrating on start is safe with several replicas: `dashboard migrate` holds a PostgreSQL
+# advisory lock, so one migrates and the others wait and find nothing to do.
 # Threads in each worker: a quick request is not queued behind a handout being laid out
 # (under 50 simulated users, p95 of the quick interactions 560-1100 ms -> 75-140 ms).
 set -eu
-dashboard migrate
-dashboard load-catalogue
-exec gunicorn dashboard.wsgi:server \
-  --bind 0.0.0.0:8000 \
-  --workers "${WEB_CONCURRENCY:-4}" \
-  --threads "${GUNICORN_THREADS:-4}" \
-  --timeout 60 \
-  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-  --access-logfile -
+role="${1:-web}"
+case "$role" in
+  release)
+    dashboard migrate
+    dashboard load-catalogue
+    ;;
+  worker)
+    exec dashboard worker --concurrency "${WORKER_CONCURRENCY:-2}"
+    ;;
+  web)
+    if [ "${MIGRATE_ON_START:-1}" = "1" ]; then
+      dashboard migrate
+      dashboard load-catalogue
+    fi
+    exec gunicorn dashboard.wsgi:server \
+      --bind 0.0.0.0:8000 \
+      --workers "${WEB_CONCURRENCY:-4}" \
+      --threads "${GUNICORN_THREADS:-4}" \
+      --timeout 60 \
+      --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
+      --access-logfile -
+    ;;
+  *)
+    exec "$@"
+    ;;
+esac

@@ -36,6 +36,7 @@ from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
 from tests.pg import PgCluster, find_pg_bin, start_cluster
+from tests.redis_server import RedisServer, find_redis, start_redis
 
 PASSWORD = "correct-horse-battery"
 NOTE = 'Go gently. <script>alert("x")</script> <b>not bold</b>'
@@ -75,6 +76,18 @@ def pg_cluster() -> Iterator[PgCluster | None]:
     engine.dispose()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """Debian's redis-server on loopback (the cluster test); the test command installs it."""
+    if find_redis() is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing in CI: the test command installs it")
+        pytest.skip("redis-server is not installed here (the test command installs it)")
+    server = start_redis()
+    yield server
+    server.stop()
 
 
 _counter = itertools.count()

@@ -106,8 +106,11 @@ class PreparedHandout:
 
 
 def prepare_handout(session: Session, *, client: Client, version: int | None,
-                    page_size: str, own_link: str = "") -> PreparedHandout:
-    """Read what the handout says (a read: no lock is held while the PDF is laid out)."""
+                    page_size: str, own_link: str = "",
+                    laid_out_anyway: bool = False) -> PreparedHandout:
+    """Read what the handout says (a read: no lock is held while the PDF is laid out).
+    ``laid_out_anyway``: the caller lays the document out even when an identical PDF exists
+    (a batch joins the laid-out documents into one file), so it needs the pictures too."""
     plan = plan_version_for(session, client, version)
     html = render_html(handout_data(session, client, plan, own_link=own_link), page_size)
     html_sha = hashlib.sha256(html.encode()).hexdigest()
@@ -115,7 +118,7 @@ def prepare_handout(session: Session, *, client: Client, version: int | None,
         HandoutRecord.client_id == client.id, HandoutRecord.html_sha256 == html_sha).limit(1))
     # The pictures are read only when the PDF must be laid out: the HTML names them by
     # hash, so an identical earlier PDF already holds the same pictures.
-    pictures = {} if earlier else pictures_by_hash(
+    pictures = {} if earlier and not laid_out_anyway else pictures_by_hash(
         session, (i.picture_sha256 for i in plan.items))
     return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier,
                            pictures)
@@ -188,8 +191,8 @@ def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Cl
 
 def prepare_batch(session: Session, *, clients: list[Client],
                   page_size: str) -> list[PreparedHandout]:
-    return [prepare_handout(session, client=c, version=None, page_size=page_size)
-            for c in clients]
+    return [prepare_handout(session, client=c, version=None, page_size=page_size,
+                            laid_out_anyway=True) for c in clients]
 
 
 def render_batch(prepared: list[PreparedHandout],

@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboard.auth.access import AccessDenied, parse_client_id, require_admin, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only, client_not_found
-from dashboard.context import client_ip, current_db, current_settings
+from dashboard.context import client_ip, current_db, current_jobs
 from dashboard.db.clients import client_by_id, practitioner_name
 from dashboard.db.erasure import (
     ErasureResult,
@@ -22,7 +22,6 @@ from dashboard.db.erasure import (
     stored_counts,
 )
 from dashboard.domain.privacy import confirmation_matches
-from dashboard.jobs import clear_job_results
 from dashboard.pages.client.privacy_views import erased_view
 
 # order: matched before "/clients/<client_id>", whose template would also match this path.
@@ -121,7 +120,7 @@ def erase(_n, client_id, keep, typed):
                              "sessions_deleted": result.sessions_deleted,
                              "handouts_deleted": result.handouts_deleted})
     checkpointed = checkpoint_sqlite(current_db())
-    clear_job_results(current_settings().data_dir)
+    current_jobs().clear_results()
     return "", "", _erased(cid, result, time.perf_counter() - started, checkpointed), \
         {"display": "none"}
 

@@ -7,17 +7,20 @@ ids from the browser are only used to look up what belongs to that client.
 
 from __future__ import annotations
 
-import threading
-
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
+from dashboard.context import (
+    client_ip,
+    clinic_today,
+    current_db,
+    current_jobs,
+    current_settings,
+)
 from dashboard.db.catalogue import active_parts, list_strategies, template_choices, template_doses
-from dashboard.db.handouts import prerender_current
 from dashboard.db.plans import (
     current_version,
     get_version,
@@ -99,10 +102,9 @@ def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
 
 def _prerender_handout(client_id: int) -> None:
     """The handout usually follows a new plan: lay it out now, off the request, so the
-    download finds it ready (a daemon thread; the engine is thread-safe)."""
+    download finds it ready (the app's bounded pool, or a Celery worker: jobs.py)."""
     if current_settings().prerender_handouts:
-        threading.Thread(target=prerender_current, args=(current_db(), client_id),
-                         daemon=True).start()
+        current_jobs().lay_out_handout_ahead(current_db(), client_id)
 
 
 @callback(

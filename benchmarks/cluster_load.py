@@ -1,0 +1,96 @@
+"""The load test against several app hosts: PostgreSQL and Redis (throwaway, on loopback),
+two gunicorn hosts and one ``dashboard worker`` (handouts laid out ahead and batches off
+the request path), the large clinic, and locust's simulated practitioners spread over both
+hosts (benchmarks/locustfile.py, LOAD_HOSTS). Everything listens on 127.0.0.1 only and
+stops when the run ends.
+
+Usage: .venv/bin/python -m benchmarks.cluster_load [USERS] [SECONDS]
+(benchmarks/load.sh installs locust in .venv-load; run it once first.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench import ensure_large_clinic  # noqa: E402
+from tests.pg import start_cluster  # noqa: E402
+from tests.redis_server import start_redis  # noqa: E402
+
+WORKERS = os.environ.get("WORKERS", "2")  # per host: two hosts share this machine's cores
+THREADS = os.environ.get("THREADS", "4")
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def main(users: int = 50, seconds: int = 60) -> int:
+    locust = ROOT / ".venv-load" / "bin" / "locust"
+    if not locust.exists():
+        print("Run bash benchmarks/load.sh once first (it installs locust).", file=sys.stderr)
+        return 2
+    pg, redis = start_cluster(), start_redis()
+    processes: list[subprocess.Popen] = []
+    try:
+        url = pg.url("postgres")
+        ensure_large_clinic(url)
+        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url(0),
+               "SECRET_KEY": "cluster-load-test-only", "DASHBOARD_DATA_DIR": str(ROOT / "var")}
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "worker", "--concurrency", "1",
+             "--loglevel", "WARNING"], env=env, cwd=ROOT, start_new_session=True))
+        hosts = []
+        for _ in range(2):
+            port = _port()
+            processes.append(subprocess.Popen(  # noqa: S603 - fixed commands, loopback
+                [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind",
+                 f"127.0.0.1:{port}", "--workers", WORKERS, "--threads", THREADS,
+                 "--timeout", "60", "--log-level", "warning"], env=env, cwd=ROOT,
+                start_new_session=True))
+            hosts.append(f"http://127.0.0.1:{port}")
+        for host in hosts:
+            _wait(f"{host}/healthz")
+        (ROOT / "test-results").mkdir(exist_ok=True)
+        return subprocess.run(  # noqa: S603 - fixed command, loopback
+            [str(locust), "-f", "benchmarks/locustfile.py", "--headless", "-u", str(users),
+             "-r", str(users), "-t", f"{seconds}s", "--host", hosts[0], "--only-summary",
+             "--csv", "test-results/cluster-load"],
+            env={**os.environ, "LOAD_HOSTS": ",".join(hosts)}, cwd=ROOT,
+            check=False).returncode
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        redis.stop()
+        pg.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(*(int(a) for a in sys.argv[1:3])))
