@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from dashboard.config import parse_smtp_url
 from dashboard.context import SETTINGS_KEY
-from dashboard.db.models import Client, User
+from dashboard.db.models import Client, Episode, User
 from dashboard.demo import DEMO_PASSWORD, create_demo
 from dashboard.reminders import send_reminders
 from tests.browser.conftest import assert_accessible, sign_in
@@ -56,10 +56,12 @@ def _at_widths(browser: Browser, axe, url: str, name: str, storage: dict | None 
 def test_consent_a_reminder_sent_and_unsubscribing_from_a_phone(
         page: Page, browser: Browser, server_url, demo, db, app, axe, monkeypatch):
     with db.read() as s:
-        # A demo client with an address and an open episode, and their practitioner.
-        client = s.scalars(select(Client).where(Client.email != "", Client.archived.is_(False),
-                                                Client.episode_state == "open")
-                           .order_by(Client.id)).first()
+        # A demo client with an address and an open episode, not yet asked about email
+        # (the demo gives some clients consent and a link already), and their practitioner.
+        client = s.scalars(select(Client).join(Episode, Episode.client_id == Client.id).where(
+            Client.email != "", Client.archived.is_(False), Client.episode_state == "open",
+            Episode.ended_on.is_(None), Episode.email_consent.is_(False))
+            .order_by(Client.id)).first()
         cid, practitioner = client.id, s.get(User, client.practitioner_id).email
     sign_in(page, server_url, practitioner, DEMO_PASSWORD)
     page.goto(f"{server_url}/clients/{cid}")
