@@ -208,10 +208,14 @@ def active_clients_with_plans(session: Session, practitioner_id: int
     return result, flagged
 
 
-def prepare_batch(session: Session, *, clients: list[Client],
-                  page_size: str) -> list[PreparedHandout]:
+def prepare_batch(session: Session, *, clients: list[Client], page_size: str,
+                  own_links: Mapping[int, str] | None = None) -> list[PreparedHandout]:
+    """Each client's handout, with their live link (``own_links``, by client id) printed as
+    on a handout downloaded one at a time."""
+    links = own_links or {}
     return [prepare_handout(session, client=c, version=None, page_size=page_size,
-                            laid_out_anyway=True) for c in clients]
+                            own_link=links.get(c.id, ""), laid_out_anyway=True)
+            for c in clients]
 
 
 def render_batch(prepared: list[PreparedHandout],
