@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 
 from dashboard.db.client_links import create_link
 from dashboard.db.models import utcnow
-
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
 
