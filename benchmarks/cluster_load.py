@@ -46,15 +46,18 @@ def _wait(url: str, seconds: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def main(users: int = 50, seconds: int = 60) -> int:
+def main(users: int = 50, seconds: int = 60, database_url: str = "") -> int:
+    """``database_url``: a PostgreSQL database holding the large clinic already (else a
+    throwaway cluster is started and the clinic made in it)."""
     locust = ROOT / ".venv-load" / "bin" / "locust"
     if not locust.exists():
         print("Run bash benchmarks/load.sh once first (it installs locust).", file=sys.stderr)
         return 2
-    pg, redis = start_cluster(), start_redis()
+    pg = None if database_url else start_cluster()
+    redis = start_redis()
     processes: list[subprocess.Popen] = []
     try:
-        url = pg.url("postgres")
+        url = database_url or pg.url("postgres")  # type: ignore[union-attr]
         ensure_large_clinic(url)
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url(0),
                "SECRET_KEY": "cluster-load-test-only", "DASHBOARD_DATA_DIR": str(ROOT / "var")}
@@ -89,7 +92,8 @@ def main(users: int = 50, seconds: int = 60) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         redis.stop()
-        pg.stop()
+        if pg is not None:
+            pg.stop()
 
 
 if __name__ == "__main__":

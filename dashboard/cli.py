@@ -225,6 +225,7 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
     from dashboard.db.audit import record_audit
     from dashboard.db.handouts import NoPlan, make_handout
     from dashboard.db.models import Client
+    from dashboard.db.summary import RedFlagOpen
 
     db = Database(settings.database_url)
     try:
@@ -236,14 +237,23 @@ def cmd_handout(settings: Settings, args: argparse.Namespace) -> int:
             try:
                 handout = make_handout(session, client=client, version=args.version,
                                        page_size=args.size, user_id=None,
-                                       own_link=_own_link(session, settings, client.id))
+                                       own_link=_own_link(session, settings, client.id),
+                                       red_flag_reason=args.red_flag_override)
             except NoPlan as exc:
                 print(str(exc), file=sys.stderr)
+                return 2
+            except RedFlagOpen as exc:
+                print(f"{exc} (--red-flag-override REASON)", file=sys.stderr)
                 return 2
             record_audit(session, user_id=None, action="handout_given", entity="handout",
                          entity_id=handout.id, client_id=client.id,
                          detail={"by": "command line", "sha256": handout.sha256,
                                  "version": handout.version})
+            if handout.red_flag_override:
+                record_audit(session, user_id=None, action="red_flag_overridden",
+                             entity="handout", entity_id=handout.id, client_id=client.id,
+                             detail={"for": "handout_given", "by": "command line",
+                                     "reason": handout.red_flag_override})
     finally:
         db.dispose()
     Path(args.output).write_bytes(handout.pdf)
@@ -453,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     handout.add_argument("-o", "--output", required=True)
     handout.add_argument("--version", type=int, help="an earlier plan version")
     handout.add_argument("--size", choices=["a4", "letter"], default="a4")
+    handout.add_argument("--red-flag-override", metavar="REASON",
+                         help="the reason to give it while an urgent red flag is open "
+                              "(recorded and audited)")
     handout.set_defaults(func=cmd_handout)
     link = sub.add_parser("client-link", help="print a new link to a client's own page "
                           "(ends any earlier one), or end it with --revoke")

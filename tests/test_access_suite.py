@@ -64,6 +64,9 @@ NOT_CLIENT_SCOPED = {
     "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
     "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
     "clinic-reminders-result": "admin only (require_admin); the clinic's email switch",
+    "clinic-link_days-error": "admin only (require_admin); the clinic's setting",
+    "profile-handout_name-error": "a user's own profile, or an admin's (checked on the "
+                                  "server for the user id; tests/pages/test_profile.py)",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 

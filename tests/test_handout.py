@@ -155,6 +155,60 @@ def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, pl
     assert len(rows) == 1 and response.data == ahead  # the same bytes, not laid out again
 
 
+def test_cli_gives_a_handout_with_a_flag_open_only_with_a_reason(db, planned, monkeypatch,
+                                                                  tmp_path, capsys):
+    """Issue 17, item 8: the command line is one more way to give a handout."""
+    from dashboard.db.summary import current_episode
+
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    with db.begin() as s:
+        current_episode(s, planned).urgent_flag = True
+    out = tmp_path / "out.pdf"
+    assert main(["handout", str(planned), "-o", str(out)]) == 2
+    assert "--red-flag-override" in capsys.readouterr().err and not out.exists()
+    assert main(["handout", str(planned), "-o", str(out), "--red-flag-override",
+                 "Seen in A&E, cleared"]) == 0
+    with db.read() as s:
+        assert s.scalar(select(HandoutRecord.red_flag_override)) == "Seen in A&E, cleared"
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "red_flag_overridden")) == 1
+
+
+def test_the_catalogue_editor_sets_a_ceiling_within_the_templates_doses(http, db,
+                                                                         sqlite_people):
+    """Issue 17, item 9: ceilings editable in the admin catalogue editor; a template with a
+    longer dose keeps the ceiling from falling below it; the change is audited."""
+    import json
+
+    from tests.dash_client import invoke
+    from tests.factories import ADMIN
+
+    with db.read() as s:  # the shipped "Desk worker" template gives heat 15-20 minutes
+        heat_id = s.scalar(select(StrategyPart.id).where(StrategyPart.key == "heat"))
+    login(http, ADMIN)
+    loaded = invoke(http, "cat-max_minutes", {"cat-part.value": str(heat_id)}).get_json()
+    assert loaded["response"]["cat-max_minutes"]["value"] == 20
+
+    def save(ceiling):
+        return invoke(http, "cat-result", {
+            "cat-form.n_submit": 1, "cat-part.value": str(heat_id), "cat-kind.value": "timed",
+            "cat-retired.value": False, "cat-name.value": "Heat",
+            "cat-instructions.value": "Warm, not hot.", "cat-minutes_min.value": "15",
+            "cat-max_minutes.value": ceiling}).get_json()["response"]
+
+    refused = save("19")
+    assert refused["cat-max_minutes-error"]["children"].startswith(
+        "The template “Desk worker” gives this part 20 minutes at a time")
+    assert "At most 12 minutes" in save("12")["cat-minutes_max-error"]["children"] + \
+        save("12")["cat-minutes_min-error"]["children"]
+    assert "Saved" in json.dumps(save("25")["cat-result"])
+    with db.read() as s:
+        assert s.get(StrategyPart, heat_id).max_minutes == 25
+        detail = json.loads(s.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "catalogue_part_updated")).all()[-1])
+    assert detail["max_minutes"] == {"before": 20, "after": 25}
+
+
 def test_the_clients_address_prints_whole_on_one_line_whatever_its_length(db, planned, tmp_path):
     # Tokens are URL-safe base64, so they hold "-" and "_". A break inside the code at a "-"
     # reads as a hyphen, and a client types the address without it.

@@ -11,7 +11,7 @@ from dashboard.db.audit import record_audit
 from dashboard.db.models import PlanTemplate, PlanTemplateItem, Strategy, StrategyPart
 from dashboard.db.pictures import store_picture
 from dashboard.domain.catalogue import PartSpec, StrategySpec, TemplateSpec
-from dashboard.domain.catalogue_edit import PartEdit, name_taken, part_key
+from dashboard.domain.catalogue_edit import PartEdit, ceiling_conflicts, name_taken, part_key
 from dashboard.domain.dose import Dose
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import PartInfo
@@ -137,6 +137,10 @@ def get_part(session: Session, *, part_id: int) -> StrategyPart | None:
 NAME_TAKEN = "This strategy already has a part of this name."
 
 
+class CeilingConflict(str):
+    """Why a ceiling was refused: a template gives the part a longer dose (the message)."""
+
+
 def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
               edit: PartEdit, user_id: int, ip: str) -> StrategyPart | str:
     """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
@@ -150,6 +154,14 @@ def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
         return "No such strategy."
     if name_taken(edit.name, [p.name for p in strategy.parts if p is not part]):
         return NAME_TAKEN
+    if part is not None and (conflict := ceiling_conflicts(edit.max_minutes, [
+            (name, Dose.from_columns(item)) for item, name in session.execute(
+                select(PlanTemplateItem, PlanTemplate.name)
+                .join(PlanTemplate, PlanTemplate.id == PlanTemplateItem.template_id)
+                .where(PlanTemplateItem.part_id == part.id,
+                       PlanTemplate.retired.is_(False)))])):
+        return CeilingConflict(conflict)
+    before_ceiling = part.max_minutes if part is not None else None
     if part is None:
         taken = set(session.scalars(select(StrategyPart.key)))
         part = StrategyPart(strategy_id=strategy.id, key=part_key(edit.name, taken),
@@ -162,9 +174,13 @@ def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
         action = "catalogue_part_updated"
     part.name, part.instructions, part.cautions = edit.name, edit.instructions, edit.cautions
     part.retired = edit.retired
+    part.max_minutes = edit.max_minutes
     for key, value in edit.dose.as_columns().items():
         setattr(part, key, value)
     session.flush()
+    detail: dict[str, object] = {"revision": part.revision}
+    if before_ceiling != edit.max_minutes:
+        detail["max_minutes"] = {"before": before_ceiling, "after": edit.max_minutes}
     record_audit(session, user_id=user_id, action=action, entity="strategy_part",
-                 entity_id=part.id, ip=ip, detail={"revision": part.revision})
+                 entity_id=part.id, ip=ip, detail=detail)
     return part

@@ -27,6 +27,7 @@ from dashboard.db.models import (
 from dashboard.db.outcomes import episode_questionnaires, frozen_questionnaires
 from dashboard.db.outcomes import outcome_columns as questionnaire_columns
 from dashboard.db.plans import current_version
+from dashboard.db.progress import session_ratings
 from dashboard.db.reminders import set_email_consent
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.dose import Dose, describe_dose
@@ -148,10 +149,13 @@ def client_episode(session: Session, client: Client, episode_id: object) -> Epis
 
 
 def episode_points(session: Session, episode_id: int) -> list[ScorePoint]:
-    return [ScorePoint(r.session_on, r.pain, r.stress, r.function_score)
+    """The episode's sessions oldest first, each with its PSFS ratings by activity name."""
+    ratings = session_ratings(session, episode_id)
+    return [ScorePoint(r.session_on, r.pain, r.stress, r.function_score,
+                       ratings.get(r.id, ()))
             for r in session.execute(
-                select(CareSession.session_on, CareSession.pain, CareSession.stress,
-                       CareSession.function_score)
+                select(CareSession.id, CareSession.session_on, CareSession.pain,
+                       CareSession.stress, CareSession.function_score)
                 .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
                 .order_by(CareSession.session_on, CareSession.id))]
 
@@ -209,7 +213,9 @@ def outcome_columns(outcome: Outcome) -> dict[str, object]:
                 baseline_stress=b.stress if b else None,
                 discharge_stress=f.stress if f else None,
                 baseline_function=outcome.function_baseline,
-                discharge_function=outcome.function_final, outcome=outcome.status)
+                discharge_function=outcome.function_final,
+                function_compared=outcome.function_compared,
+                function_left_out=outcome.function_left_out, outcome=outcome.status)
 
 
 def frozen_outcome(episode: Episode) -> Outcome:
@@ -224,7 +230,8 @@ def frozen_outcome(episode: Episode) -> Outcome:
                          episode.baseline_function),
                    point(episode.ended_on or episode.started_on, episode.discharge_pain,
                          episode.discharge_stress, episode.discharge_function),
-                   episode.outcome or NOT_ENOUGH_DATA)
+                   episode.outcome or NOT_ENOUGH_DATA, episode.function_compared,
+                   episode.function_left_out or 0)
 
 
 @dataclass(frozen=True)
@@ -287,7 +294,9 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
     goals = tuple(GoalRow(g.description, "Not recorded" if g.met is None
                           else "Met" if g.met else "Not met", g.met_override)
                   for g in (plan.goals if plan else []))
-    lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i)))
+    lines = tuple(PlanLine(i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i))
+                           + (f" (past the safe ceiling of {i.max_minutes} minutes a time: "
+                              f"{i.over_ceiling_reason})" if i.over_ceiling_reason else ""))
                   for i in (plan.items if plan else []))
     answers = red_flag_answers(session, episode.id)
     flags = tuple(item.question for item in RED_FLAG_ITEMS if answers.get(item.key) == "yes")
@@ -298,14 +307,15 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         clinic_address=clinic.address if clinic else "",
         client_name=f"{client.given_name} {client.family_name}",
         client_first_name=client.given_name, date_of_birth=client.date_of_birth,
-        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_name=practitioner.printed_name if practitioner else "",
         referral_source=REFERRAL_SOURCES[episode.referral_source],
         referrer_name=episode.referrer_name, reason=episode.reason,
         started_on=episode.started_on, ended_on=episode.ended_on,
         discharge_reason=DISCHARGE_REASONS[episode.discharge_reason],
         sessions_attended=outcome.sessions,
         measures=measure_rows(outcome) + questionnaire_rows(frozen_questionnaires(episode)),
-        status_sentence=status_sentence(outcome, audience), goals=goals, plan=lines,
+        status_sentence=status_sentence(outcome, audience),
+        function_note=outcome.function_note or "", goals=goals, plan=lines,
         plan_version=plan.version if plan else None,
         recommendations=episode.discharge_recommendations, red_flags=flags,
         referral_note=episode.referral_note,

@@ -16,13 +16,14 @@ from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
 from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.plans import current_version, get_version
-from dashboard.db.summary import current_episode
+from dashboard.db.summary import current_episode, red_flag_override
 from dashboard.domain.adherence import prescribed_days
-from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.dose import Dose, ceiling_note, describe_dose
 from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import goal_wording
+from dashboard.domain.users import printed_contact
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -59,19 +60,21 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
     practitioner = session.get(User, client.practitioner_id)
     strategies: dict[str, list[HandoutPart]] = {}
     for item in plan.items:
+        dose = Dose.from_columns(item)
         strategies.setdefault(item.strategy_name, []).append(HandoutPart(
-            item.part_name, item.instructions, describe_dose(Dose.from_columns(item)),
+            item.part_name, item.instructions, describe_dose(dose),
             item.cautions, picture_ref(item.picture_sha256, item.picture_alt),
-            ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None))
+            ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None,
+            ceiling_note=ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
     goals = tuple(goal_wording(g.description, g.pain_target)
                   + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
-    contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
-                                     (practitioner.email if practitioner else "")) if x)
+    contact = printed_contact(practitioner.profession, practitioner.phone,
+                              practitioner.email) if practitioner else ""
     return HandoutData(
         clinic_name=clinic.name if clinic else "", clinic_phone=clinic.phone if clinic else "",
         clinic_address=clinic.address if clinic else "",
         client_first_name=client.given_name,
-        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_name=practitioner.printed_name if practitioner else "",
         practitioner_contact=contact, given_on=plan.effective_on, plan_version=plan.version,
         strategies=tuple(HandoutStrategy(name, tuple(parts))
                          for name, parts in strategies.items()),
@@ -88,6 +91,7 @@ class GivenHandout:
     sha256: str
     pdf: bytes
     reused: bool
+    red_flag_override: str = ""  # given while an urgent red flag was open: the reason
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,22 @@ class PreparedHandout:
     html_sha256: str
     earlier_pdf: bytes | None
     pictures: Mapping[str, PictureFile] = field(default_factory=dict)
+    # Given while an urgent red flag was open: the practitioner's reason ('' else).
+    red_flag_override: str = ""
 
 
 def prepare_handout(session: Session, *, client: Client, version: int | None,
-                    page_size: str, own_link: str = "",
-                    laid_out_anyway: bool = False) -> PreparedHandout:
+                    page_size: str, own_link: str = "", red_flag_reason: object = None,
+                    to_give: bool = True, laid_out_anyway: bool = False) -> PreparedHandout:
     """Read what the handout says (a read: no lock is held while the PDF is laid out).
     ``laid_out_anyway``: the caller lays the document out even when an identical PDF exists
-    (a batch joins the laid-out documents into one file), so it needs the pictures too."""
+    (a batch joins the laid-out documents into one file), so it needs the pictures too.
+
+    A handout to give while the client's urgent red flag is open is refused (RedFlagOpen)
+    unless ``red_flag_reason`` gives the practitioner's reason; ``to_give=False`` lays one
+    out ahead of time for the cache, which gives nothing to anyone."""
+    override = red_flag_override(session, current_episode(session, client.id),
+                                 red_flag_reason, "handout_given") if to_give else ""
     plan = plan_version_for(session, client, version)
     html = render_html(handout_data(session, client, plan, own_link=own_link), page_size)
     html_sha = hashlib.sha256(html.encode()).hexdigest()
@@ -121,7 +133,7 @@ def prepare_handout(session: Session, *, client: Client, version: int | None,
     pictures = {} if earlier and not laid_out_anyway else pictures_by_hash(
         session, (i.picture_sha256 for i in plan.items))
     return PreparedHandout(client.id, plan.id, plan.version, page_size, html, html_sha, earlier,
-                           pictures)
+                           pictures, override)
 
 
 def render_prepared(prepared: PreparedHandout) -> bytes:
@@ -138,7 +150,8 @@ def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> N
         if client is None:
             return
         try:
-            prepared = prepare_handout(db, client=client, version=None, page_size=page_size)
+            prepared = prepare_handout(db, client=client, version=None, page_size=page_size,
+                                       to_give=False)
         except NoPlan:
             return
     if prepared.earlier_pdf is not None:
@@ -158,41 +171,51 @@ def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,
     record = HandoutRecord(client_id=prepared.client_id, plan_version_id=prepared.plan_version_id,
                            created_by_id=user_id, page_size=prepared.page_size,
                            sha256=hashlib.sha256(pdf).hexdigest(),
-                           html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf)
+                           html_sha256=prepared.html_sha256, size_bytes=len(pdf), pdf=pdf,
+                           red_flag_override=prepared.red_flag_override)
     session.add(record)
     session.flush()
     return GivenHandout(record.id, prepared.version, record.sha256, pdf,
-                        prepared.earlier_pdf is not None)
+                        prepared.earlier_pdf is not None, prepared.red_flag_override)
 
 
 def make_handout(session: Session, *, client: Client, version: int | None, page_size: str,
-                 user_id: int | None, own_link: str = "") -> GivenHandout:
+                 user_id: int | None, own_link: str = "",
+                 red_flag_reason: object = None) -> GivenHandout:
     """Prepare, render and record in one transaction: for the command line and tests, where
     nobody else waits on the lock. The web routes run the three steps apart."""
     prepared = prepare_handout(session, client=client, version=version, page_size=page_size,
-                               own_link=own_link)
+                               own_link=own_link, red_flag_reason=red_flag_reason)
     return record_given(session, prepared, render_prepared(prepared), user_id)
 
 
-def active_clients_with_plans(session: Session, practitioner_id: int) -> list[Client]:
-    """A practitioner's active clients whose open episode has a plan, by name."""
+def active_clients_with_plans(session: Session, practitioner_id: int
+                              ) -> tuple[list[Client], list[Client]]:
+    """A practitioner's active clients whose open episode has a plan, by name; and, apart,
+    those with an urgent red flag open (no handout is given them in a batch: giving one
+    needs a reason for each, on their own page)."""
     clients = session.scalars(select(Client).where(
         Client.practitioner_id == practitioner_id, Client.archived.is_(False))
         .order_by(Client.family_name, Client.given_name, Client.id))
-    result = []
+    result: list[Client] = []
+    flagged: list[Client] = []
     for client in clients:
         try:
             plan_version_for(session, client, None)
         except NoPlan:
             continue
-        result.append(client)
-    return result
+        (flagged if client.episode_state == "flagged" else result).append(client)
+    return result, flagged
 
 
-def prepare_batch(session: Session, *, clients: list[Client],
-                  page_size: str) -> list[PreparedHandout]:
+def prepare_batch(session: Session, *, clients: list[Client], page_size: str,
+                  own_links: Mapping[int, str] | None = None) -> list[PreparedHandout]:
+    """Each client's handout, with their live link (``own_links``, by client id) printed as
+    on a handout downloaded one at a time."""
+    links = own_links or {}
     return [prepare_handout(session, client=c, version=None, page_size=page_size,
-                            laid_out_anyway=True) for c in clients]
+                            own_link=links.get(c.id, ""), laid_out_anyway=True)
+            for c in clients]
 
 
 def render_batch(prepared: list[PreparedHandout],
@@ -220,18 +243,19 @@ class HandoutRow:
     by: str
     sha256: str
     size_bytes: int
+    red_flag_override: str = ""  # given while an urgent red flag was open: the reason
 
 
 def handout_history(session: Session, client_id: int, limit: int = 20) -> list[HandoutRow]:
     rows = session.execute(
         select(HandoutRecord.id, HandoutRecord.created_at, PlanVersion.version, User.name,
-               HandoutRecord.sha256, HandoutRecord.size_bytes)
+               HandoutRecord.sha256, HandoutRecord.size_bytes, HandoutRecord.red_flag_override)
         .join(PlanVersion, PlanVersion.id == HandoutRecord.plan_version_id)
         .outerjoin(User, User.id == HandoutRecord.created_by_id)
         .where(HandoutRecord.client_id == client_id, HandoutRecord.given.is_(True))
         .order_by(HandoutRecord.created_at.desc()).limit(limit)).all()
-    return [HandoutRow(i, at, v, by or "command line", sha, size)
-            for i, at, v, by, sha, size in rows]
+    return [HandoutRow(i, at, v, by or "command line", sha, size, override)
+            for i, at, v, by, sha, size, override in rows]
 
 
 def get_handout_pdf(session: Session, handout_id: object, client_id: int) -> bytes | None:

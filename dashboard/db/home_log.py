@@ -15,7 +15,7 @@ from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
 from dashboard.db.plans import current_version
 from dashboard.domain.access import CurrentUser
-from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.dose import Dose, ceiling_note, describe_dose
 from dashboard.domain.home_log import (
     LOG_DAYS,
     DayLog,
@@ -39,6 +39,7 @@ class PagePart:
     cautions: str
     tickable: bool
     picture: PictureRef | None = None  # the picture the plan was given with
+    ceiling_note: str = ""  # a dose past the part's safe ceiling: the limit and the reason
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,15 @@ def client_page_data(session: Session, *, client_id: int, episode_id: int,
             strategies.setdefault(item.strategy_name, []).append(PagePart(
                 item.id, item.part_name, describe_dose(dose), item.instructions,
                 item.cautions, is_tickable(dose),
-                picture_ref(item.picture_sha256, item.picture_alt)))
+                picture_ref(item.picture_sha256, item.picture_alt),
+                ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
         goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
                       for g in plan.goals)
     days = loggable_days(today)
     logged = logged_days(session, episode_id=episode_id, start=days[-1], end=days[0])
     return ClientPageData(
         first_name=client.given_name,
-        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_name=practitioner.printed_name if practitioner else "",
         clinic_name=clinic.name if clinic else "",
         clinic_phone=clinic.phone if clinic else "",
         crisis_line_text=clinic.crisis_line_text if clinic else "",

@@ -28,10 +28,12 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from dashboard.domain import dose, episodes, measures, questionnaires, status
 from dashboard.domain import users as domain_users
+from dashboard.domain.text import folded_name
 
 # Named constraints let Alembic's batch mode alter SQLite tables later.
 NAMING_CONVENTION = {
@@ -46,6 +48,7 @@ NAMING_CONVENTION = {
 # constraints below are made from them, and tests/db/test_allowed_values.py checks that the
 # migrated database enforces the same.
 ROLES = tuple(domain_users.ROLES)
+PROFESSIONS = tuple(domain_users.PROFESSIONS)
 DOSE_KINDS = tuple(dose.DOSE_KINDS)
 STATUSES = tuple(status.STATUS_LABELS)
 INSTRUMENTS = tuple(questionnaires.INSTRUMENTS)
@@ -162,6 +165,7 @@ class User(Base):
         CheckConstraint(_in("role", ROLES), name="role"),
         CheckConstraint("length(email) BETWEEN 3 AND 254", name="email_len"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_len"),
+        CheckConstraint(_in("profession", ("", *PROFESSIONS)), name="profession"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,6 +176,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(50), default="")
+    # The profile (issue 19): profession, and the name printed on handouts and summaries
+    # when it differs from the account's name ("" prints the account's name).
+    profession: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    handout_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     # Second factor (RFC 6238 time-based one-time codes). The secret is set when the user
     # enrols; the last accepted time step stops a code from being used twice.
@@ -181,6 +189,11 @@ class User(Base):
     # A one-time password set by an admin works until then (a leaked welcome message
     # cannot be used later to sign in and enrol someone else's phone).
     temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+    @property
+    def printed_name(self) -> str:
+        """The name on the client's paper and page: the profile's, else the account's."""
+        return self.handout_name or self.name
 
 
 class LoginSession(Base):
@@ -241,6 +254,11 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
 
 
+def _search_name_default(context: DefaultExecutionContext) -> str:
+    row = context.get_current_parameters()
+    return folded_name(row.get("given_name") or "", row.get("family_name") or "")
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
@@ -256,6 +274,10 @@ class Client(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # The name folded for search (domain.text.folded_name), kept in step with the two
+    # names: by the validator below for the ORM, by the default for bulk inserts.
+    search_name: Mapped[str] = mapped_column(String(201), default=_search_name_default,
+                                             server_default="")
     date_of_birth: Mapped[dt.date] = mapped_column(Date)
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
@@ -287,6 +309,13 @@ class Client(Base):
     erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     practitioner: Mapped[User] = relationship(lazy="raise", foreign_keys=[practitioner_id])
+
+    @validates("given_name", "family_name")
+    def _keep_search_name(self, key: str, value: str) -> str:
+        given = value if key == "given_name" else (self.given_name or "")
+        family = value if key == "family_name" else (self.family_name or "")
+        self.search_name = folded_name(given, family)
+        return value
 
 
 class ClientShare(Base):
@@ -364,6 +393,11 @@ class Episode(Base):
     discharge_stress: Mapped[int | None] = mapped_column(Integer)
     baseline_function: Mapped[float | None] = mapped_column(Float)
     discharge_function: Mapped[float | None] = mapped_column(Float)
+    # The function figures are means of the activities rated at both the first and the last
+    # session (domain/psfs.py): how many were, and how many were rated at only one of them
+    # (replaced mid-episode, left out). None/0 for episodes discharged before this rule.
+    function_compared: Mapped[int | None] = mapped_column(Integer)
+    function_left_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     outcome: Mapped[str | None] = mapped_column(String(20))
     # Questionnaires (docs/OUTCOMES.md): the first total of the episode, the latest only when
     # given at least twice; reliable change "improvement"/"deterioration"/"none" (None: no
@@ -532,6 +566,8 @@ class PlanVersion(Base):
     # changed): clinic figures by strategy test one column per client instead of grouping
     # every plan item in the clinic.
     strategy_keys: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Saved while an urgent red flag was open: the practitioner's reason (audited); '' else.
+    red_flag_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     items: Mapped[list[PlanItem]] = relationship(
         order_by="PlanItem.position", lazy="selectin", cascade="all, delete-orphan"
@@ -559,6 +595,10 @@ class PlanItem(DoseMixin, Base):
     # changes a handout already given. None for parts given before pictures existed.
     picture_sha256: Mapped[str | None] = mapped_column(ForeignKey("pictures.sha256"))
     picture_alt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The part's safe ceiling of minutes a time as given, and the practitioner's reason for a
+    # dose past it ('' for none): printed on the handout beside the dose, and audited.
+    max_minutes: Mapped[int | None] = mapped_column(Integer)
+    over_ceiling_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Goal(Base):
@@ -698,6 +738,8 @@ class HandoutRecord(Base):
     # False for a rendering made ahead of time when the plan was saved (not given to anyone
     # yet); the history shows only handouts actually given.
     given: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Given while an urgent red flag was open: the practitioner's reason (audited); '' else.
+    red_flag_override: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 ALERT_KINDS = ("phq9_item9",)

@@ -19,6 +19,8 @@ from dashboard.db.models import (
     Adherence,
     CareSession,
     Client,
+    FunctionalActivity,
+    FunctionalRating,
     Goal,
     PlanItem,
     PlanVersion,
@@ -42,6 +44,21 @@ from dashboard.domain.progress import (
 from dashboard.domain.questionnaires import score
 
 
+def session_ratings(session: Session, episode_id: int
+                    ) -> dict[int, tuple[tuple[str, int], ...]]:
+    """Each kept session's PSFS ratings, (activity name, score) in the client's order."""
+    ratings: dict[int, list[tuple[str, int]]] = {}
+    for sid, name, rating in session.execute(
+            select(FunctionalRating.session_id, FunctionalActivity.name, FunctionalRating.score)
+            .join(FunctionalActivity, FunctionalActivity.id == FunctionalRating.activity_id)
+            .join(CareSession, CareSession.id == FunctionalRating.session_id)
+            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
+            .order_by(FunctionalRating.session_id, FunctionalActivity.position,
+                      FunctionalActivity.id)):
+        ratings.setdefault(sid, []).append((name, rating))
+    return {sid: tuple(rows) for sid, rows in ratings.items()}
+
+
 def load_progress(session: Session, episode_id: int, since: dt.date | None = None) -> Progress:
     rows = session.execute(
         select(CareSession.id, CareSession.session_on, CareSession.pain, CareSession.stress,
@@ -57,8 +74,10 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
             .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
                       QuestionnaireAnswer.item)):
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
+    ratings = session_ratings(session, episode_id)
     points = [SessionPoint(r.session_on, r.pain, r.stress, r.function_score,
-                           {k: score(k, v).total for k, v in answers.get(r.id, {}).items()})
+                           {k: score(k, v).total for k, v in answers.get(r.id, {}).items()},
+                           ratings.get(r.id, ()))
               for r in rows]
     markers = [PlanMarker(v, on) for v, on in session.execute(
         select(PlanVersion.version, PlanVersion.effective_on)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
 from dashboard.db.outcomes import client_columns, episode_questionnaires
-from dashboard.domain.episodes import episode_state
+from dashboard.domain.episodes import episode_state, parse_override, urgent_flag_open
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
 
@@ -21,6 +21,25 @@ def current_episode(session: Session, client_id: int) -> Episode | None:
         select(Episode).where(Episode.client_id == client_id)
         .order_by(Episode.ended_on.is_not(None), Episode.started_on.desc(), Episode.id.desc())
         .limit(1))
+
+
+class RedFlagOpen(ValueError):
+    """An urgent red flag is open and no reason was given to act anyway (the message says
+    so, for the user)."""
+
+
+def red_flag_override(session: Session, episode: Episode | None, raw_reason: object,
+                      action: str) -> str:
+    """The reason to keep with a plan saved or a handout given in ``episode``: '' when no
+    urgent red flag is open; with one open, the practitioner's reason, or RedFlagOpen when
+    none is given (domain/episodes.parse_override)."""
+    flag_open = episode is not None and urgent_flag_open(
+        ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
+        flag_cleared=episode.flag_cleared_at is not None)
+    reason, problem = parse_override(flag_open, raw_reason, action)
+    if problem:
+        raise RedFlagOpen(problem)
+    return reason
 
 
 def refresh_client_summary(session: Session, client: Client, *,

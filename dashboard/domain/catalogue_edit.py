@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dashboard.domain.dose import Dose
+from dashboard.domain.dose import LIMITS as DOSE_LIMITS
+from dashboard.domain.dose import Dose, over_ceiling
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import NumberError, parse_dose, parse_whole_number
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
@@ -20,6 +21,8 @@ class PartEdit:
     cautions: str
     dose: Dose
     retired: bool
+    # The part's safe ceiling of minutes a time (None: none beyond the dose limits).
+    max_minutes: int | None = None
 
 
 def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict[str, str]]:
@@ -35,14 +38,47 @@ def check_part(kind: str, raw: dict[str, object]) -> tuple[PartEdit | None, dict
         errors["name"] = "Give the part a name."
     if not text["instructions"]:
         errors["instructions"] = "Write the instructions the client will read."
+    ceiling, problem = parse_ceiling(raw.get("max_minutes"), kind)
+    if problem:
+        errors["max_minutes"] = problem
+    # The default dose keeps within the ceiling: no reason can be given for a default.
     dose, dose_errors = parse_dose(kind, {k: raw.get(k) for k in (
         "minutes_min", "minutes_max", "sets", "reps", "hold_seconds", "times_per_day",
-        "days_per_week")})
+        "days_per_week")}, max_minutes=ceiling)
     errors.update({f"dose-{k}": v for k, v in dose_errors.items()})
     if errors or dose is None:
         return None, errors
     return PartEdit(text["name"], text["instructions"], text["cautions"], dose,
-                    bool(raw.get("retired"))), {}
+                    bool(raw.get("retired")), ceiling), {}
+
+
+def parse_ceiling(raw: object, kind: str) -> tuple[int | None, str | None]:
+    """A part's safe ceiling of minutes at a time, as an admin typed it: empty for none, or
+    a whole number within the dose limits. Only a timed part has minutes to limit."""
+    try:
+        value = parse_whole_number(raw, "The safe ceiling")
+    except NumberError as exc:
+        return None, str(exc)
+    if value is None:
+        return None, None
+    if kind != "timed":
+        return None, "Only a timed part has minutes to limit: leave the ceiling empty."
+    low, high = DOSE_LIMITS["minutes_max"]
+    if not low <= value <= high:
+        return None, f"The safe ceiling is between {low} and {high} minutes."
+    return value, None
+
+
+def ceiling_conflicts(max_minutes: int | None, template_doses: list[tuple[str, Dose]]
+                      ) -> str | None:
+    """Why a ceiling cannot be set while templates give this part a longer dose (a plan
+    made from the template would be refused), naming the first such template."""
+    for template, dose in template_doses:
+        if over_ceiling(dose, max_minutes):
+            longest = max(v for v in (dose.minutes_min, dose.minutes_max) if v is not None)
+            return (f"The template “{template}” gives this part {longest} minutes at a time: "
+                    f"change that template first, or set the ceiling to at least {longest}.")
+    return None
 
 
 def same_name(name: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from dashboard.domain.text import CONTROL_MESSAGE, has_control
+
 DOSE_KINDS = ("timed", "exercise", "advice")
 
 # (lowest, highest) accepted for each number; the database holds the same ranges.
@@ -53,12 +55,16 @@ class Dose:
         )
 
 
-def validate_dose(dose: Dose, *, max_minutes: int | None = None) -> dict[str, str]:
+def validate_dose(dose: Dose, *, max_minutes: int | None = None,
+                  ceiling_reason: str | None = None) -> dict[str, str]:
     """Problems with a dose, keyed by field name; empty when the dose is sound.
 
     ``max_minutes``: the part's own safe ceiling for one application, carried by the
     catalogue (heat at most 20 minutes at a time, cold at most 15: the seed's "heat 15-20
-    minutes", "cold 10-15 minutes"; longer risks burns or cold injury to the skin)."""
+    minutes", "cold 10-15 minutes"; longer risks burns or cold injury to the skin).
+    ``ceiling_reason``: where a practitioner may go past the ceiling (a client's plan, not
+    the catalogue's defaults or a template), their reason; a dose past the ceiling is
+    accepted only with one ("" asks for it, None offers no such path)."""
     errors: dict[str, str] = {}
     if dose.kind not in DOSE_KINDS:
         return {"kind": "Choose timed, exercise or advice."}
@@ -77,18 +83,52 @@ def validate_dose(dose: Dose, *, max_minutes: int | None = None) -> dict[str, st
             errors["minutes_min"] = "A timed dose needs a number of minutes."
         elif dose.minutes_max is not None and dose.minutes_max < dose.minutes_min:
             errors["minutes_max"] = "The upper number of minutes cannot be below the lower."
-        if max_minutes is not None:
+        if max_minutes is not None and over_ceiling(dose, max_minutes) and not ceiling_reason:
+            message = (f"At most {max_minutes} minutes at a time for this part: longer is not "
+                       "safe for the skin.")
+            if ceiling_reason is not None:
+                message += (" To go past it, give your reason (printed on the handout and "
+                            "recorded).")
             for name in ("minutes_min", "minutes_max"):
                 value = getattr(dose, name)
                 if value is not None and value > max_minutes:
-                    errors[name] = (f"At most {max_minutes} minutes at a time for this part: "
-                                    "longer is not safe for the skin.")
+                    errors[name] = message
     if dose.kind == "exercise":
         if dose.sets is None:
             errors["sets"] = "An exercise needs a number of sets."
         if dose.reps is None and dose.hold_seconds is None:
             errors["reps"] = "Give repetitions or a hold in seconds."
     return errors
+
+
+def over_ceiling(dose: Dose, max_minutes: int | None) -> bool:
+    """True when a timed dose goes past the part's ceiling of minutes a time."""
+    if max_minutes is None or dose.kind != "timed":
+        return False
+    return any(v is not None and v > max_minutes for v in (dose.minutes_min, dose.minutes_max))
+
+
+MAX_CEILING_REASON = 500
+
+
+def parse_ceiling_reason(raw: object) -> tuple[str, str | None]:
+    """The practitioner's reason for a dose past the part's ceiling: plain text, one line,
+    up to 500 characters ('' when none was given)."""
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if len(text) > MAX_CEILING_REASON:
+        return "", f"Keep the reason under {MAX_CEILING_REASON} characters ({len(text)} now)."
+    if has_control(text):
+        return "", CONTROL_MESSAGE
+    return text, None
+
+
+def ceiling_note(dose: Dose, max_minutes: int | None, reason: str) -> str:
+    """What the handout prints beside a dose past its ceiling, for the client and anyone
+    reading the plan: the usual limit and the practitioner's reason."""
+    if not reason or not over_ceiling(dose, max_minutes):
+        return ""
+    return (f"the usual safe limit is {max_minutes} minutes at a time; your practitioner "
+            f"advised longer because: {reason}")
 
 
 def describe_frequency(dose: Dose) -> str:

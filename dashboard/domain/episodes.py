@@ -9,9 +9,10 @@ and freezes its outcome; a returning client starts a new episode from a new base
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.psfs import read_function_change
 from dashboard.domain.status import (
     IMPROVEMENT,
     NOT_ENOUGH_DATA,
@@ -164,6 +165,38 @@ def parse_note(raw: object, label: str, *, required: bool = True) -> tuple[str, 
     return text, _check_text(text, label, NOTE_MAX, required=required)
 
 
+OVERRIDE_MAX = 1000
+OVERRIDE_ACTIONS = {"plan_saved": "save a plan", "handout_given": "give a handout"}
+
+
+def urgent_flag_open(*, ended_on: dt.date | None, urgent_flag: bool,
+                     flag_cleared: bool) -> bool:
+    """True while an urgent red flag stops treatment: flagged at intake, not yet cleared by a
+    practitioner who recorded what the urgent assessment found, episode not discharged."""
+    return episode_state(ended_on=ended_on, urgent_flag=urgent_flag,
+                         flag_cleared=flag_cleared) == "flagged"
+
+
+def parse_override(flag_open: bool, raw: object, action: str) -> tuple[str, str | None]:
+    """The practitioner's reason for going on while an urgent red flag is open (a plan
+    saved, a handout given). A suspected cauda equina syndrome needs same-day emergency
+    assessment, before any home programme (NICE NG59 1.1; GIRFT national suspected cauda
+    equina pathway, 2023): treatment waits, and a practitioner who acts anyway does so on
+    the record, with a reason (audited and kept with what was saved or given).
+
+    No flag open: no reason is needed and none is kept ('', None). Open: the reason, or a
+    message saying it is needed."""
+    if not flag_open:
+        return "", None
+    text = _text(raw)
+    if not text:
+        return "", (f"An urgent red flag is open: the client needs urgent care first. To "
+                    f"{OVERRIDE_ACTIONS[action]} anyway, give your reason (it is recorded "
+                    "with your name).")
+    problem = _check_text(text, "reason", OVERRIDE_MAX, required=True)
+    return ("", problem) if problem else (text, None)
+
+
 @dataclass(frozen=True)
 class EpisodeDates:
     """The days an episode of care covers: its start, and its discharge once it has one."""
@@ -202,6 +235,9 @@ class ScorePoint:
     pain: int
     stress: int
     function: float | None
+    # The session's PSFS ratings, (activity name, 0-10) in the client's order: the change in
+    # function is read on the activities rated at both ends (domain/psfs.py).
+    ratings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +248,12 @@ class Outcome:
     baseline: ScorePoint | None
     final: ScorePoint | None
     status: str
+    # How the function figures were read (domain/psfs.py): the number of activities rated at
+    # both the first and the last session (their means are the baseline and final function;
+    # None where the sessions carry no ratings, as in episodes discharged before this rule),
+    # and the number rated at only one of them, left out of the change.
+    function_compared: int | None = None
+    function_left_out: int = 0
 
     @property
     def pain_change(self) -> int | None:
@@ -250,7 +292,27 @@ class Outcome:
     def function_meaning(self) -> str | None:
         change = self.function_change
         return None if change is None or self.sessions < 2 else \
-            function_change_meaning(change)
+            function_change_meaning(change, activities=self.function_compared or 3)
+
+    @property
+    def function_note(self) -> str | None:
+        """Why the function change leaves activities out (the summary prints it); None when
+        the same activities were rated at both ends."""
+        if not self.function_left_out:
+            return None
+        left = self.function_left_out
+        left_words = f"{left} {'activity' if left == 1 else 'activities'}"
+        if not self.function_compared:
+            return (f"Function cannot be compared: the client's activities were replaced during "
+                    f"the episode ({left_words} rated at only the first or the last session), "
+                    "and a mean of different activities is not a change in the client.")
+        n = self.function_compared
+        return (f"Function is compared on the {n} {'activity' if n == 1 else 'activities'} "
+                f"rated at both the first and the last session"
+                f"{' (a single activity needs 3 points)' if n == 1 else ''}; {left_words} "
+                f"rated at only one of them (replaced during the episode) "
+                f"{'was' if left == 1 else 'were'} left out, since a change of the mean across "
+                "different activities is not a meaningful change.")
 
     @property
     def pain_meaningful(self) -> bool:
@@ -268,15 +330,22 @@ class Outcome:
 
 def outcome_of(points: list[ScorePoint]) -> Outcome:
     """``points`` oldest first. Function may be missing at either end: the first and last
-    sessions that have it stand for baseline and discharge."""
+    sessions that have it stand for baseline and discharge, compared on the activities
+    rated at both (their means; domain/psfs.py)."""
     if not points:
         return Outcome(0, None, None, NOT_ENOUGH_DATA)
     first, last = points[0], points[-1]
+    status = status_from(first.pain, last.pain, len(points)).status
+    rated = [p for p in points if p.ratings]
+    if rated:
+        reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings))
+        return Outcome(len(points), replace(first, function=reading.baseline_mean),
+                       replace(last, function=reading.latest_mean), status,
+                       len(reading.compared), len(reading.replaced) + len(reading.added))
     with_function = [p for p in points if p.function is not None]
     if with_function:
-        first = ScorePoint(first.session_on, first.pain, first.stress, with_function[0].function)
-        last = ScorePoint(last.session_on, last.pain, last.stress, with_function[-1].function)
-    status = status_from(first.pain, last.pain, len(points)).status
+        first = replace(first, function=with_function[0].function)
+        last = replace(last, function=with_function[-1].function)
     return Outcome(len(points), first, last, status)
 
 

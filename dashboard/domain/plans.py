@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass, field
 
 from dashboard.domain.dates import parse_iso_day
-from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose, validate_dose
+from dashboard.domain.dose import (
+    LABELS,
+    LIMITS,
+    Dose,
+    describe_dose,
+    over_ceiling,
+    parse_ceiling_reason,
+    validate_dose,
+)
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is True
@@ -22,6 +30,9 @@ class PlanItemDraft:
     part_name: str
     strategy_name: str
     dose: Dose
+    # The practitioner's reason for a dose past the part's safe ceiling ('' for none):
+    # printed on the handout beside the dose and audited (issue 17, item 9).
+    over_ceiling_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,10 +76,10 @@ def parse_whole_number(raw: object, label: str) -> int | None:
     raise NumberError(f"{label} must be a whole number.")
 
 
-def parse_dose(kind: str, raw: dict[str, object], *, max_minutes: int | None = None
-               ) -> tuple[Dose | None, dict[str, str]]:
-    """A dose from the builder's fields, within the part's own ceiling; errors keyed by
-    field name."""
+def parse_dose(kind: str, raw: dict[str, object], *, max_minutes: int | None = None,
+               ceiling_reason: str | None = None) -> tuple[Dose | None, dict[str, str]]:
+    """A dose from the builder's fields, within the part's own ceiling (or past it with
+    the practitioner's ``ceiling_reason``: see validate_dose); errors keyed by field name."""
     values: dict[str, int | None] = {}
     errors: dict[str, str] = {}
     for name in LIMITS:
@@ -79,7 +90,7 @@ def parse_dose(kind: str, raw: dict[str, object], *, max_minutes: int | None = N
     if errors:
         return None, errors
     dose = Dose(kind=kind, **values)
-    errors = validate_dose(dose, max_minutes=max_minutes)
+    errors = validate_dose(dose, max_minutes=max_minutes, ceiling_reason=ceiling_reason)
     return (None, errors) if errors else (dose, {})
 
 
@@ -159,6 +170,10 @@ def diff_plans(old: PlanSnapshot | PlanDraft | None, new: PlanSnapshot | PlanDra
         elif prior.dose != item.dose:
             lines.append(f"{item.part_name}: {describe_dose(prior.dose)} → "
                          f"{describe_dose(item.dose)}")
+        if item.over_ceiling_reason and (prior is None or prior.over_ceiling_reason
+                                         != item.over_ceiling_reason):
+            lines.append(f"{item.part_name}: past its safe ceiling because "
+                         f"{item.over_ceiling_reason}")
     lines += [f"Removed {i.part_name}" for i in old.items if i.part_id not in after]
     if old.review_interval_days != new.review_interval_days:
         lines.append(f"Review every {old.review_interval_days} → "
@@ -221,11 +236,14 @@ def parse_goals(
 def build_draft(
     parts: dict[int, PartInfo], included: list[int], raw_doses: dict[int, dict[str, object]],
     *, review: object, notes: object, goals: tuple[GoalDraft, ...], today: dt.date,
-    carried_goals: tuple[GoalDraft, ...] = (),
+    carried_goals: tuple[GoalDraft, ...] = (), raw_reasons: dict[int, object] | None = None,
 ) -> tuple[PlanDraft, dict[str, str]]:
     """The plan as the builder describes it, and every problem keyed by where it belongs.
 
     Only parts known to the catalogue count: ids from the browser are checked against it.
+    ``raw_reasons``: part id -> the practitioner's reason for a dose past the part's
+    ceiling; kept only where the dose is past it (a reason for a dose within it means
+    nothing and is not printed).
     """
     errors: dict[str, str] = {}
     items = []
@@ -234,11 +252,15 @@ def build_draft(
         if part is None:
             errors["items"] = "A chosen part is no longer in the catalogue; reload the page."
             continue
+        reason, problem = parse_ceiling_reason((raw_reasons or {}).get(part_id))
+        if problem:
+            errors[f"dose-{part_id}-reason"] = problem
         dose, dose_errors = parse_dose(part.dose_kind, raw_doses.get(part_id, {}),
-                                       max_minutes=part.max_minutes)
+                                       max_minutes=part.max_minutes, ceiling_reason=reason)
         errors.update({f"dose-{part_id}-{k}": v for k, v in dose_errors.items()})
         if dose is not None:
-            items.append(PlanItemDraft(part.id, part.name, part.strategy_name, dose))
+            items.append(PlanItemDraft(part.id, part.name, part.strategy_name, dose,
+                                       reason if over_ceiling(dose, part.max_minutes) else ""))
     try:
         review_days = parse_whole_number(review, "Review interval")
     except NumberError as exc:

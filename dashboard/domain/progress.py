@@ -16,6 +16,7 @@ from dashboard.domain.measures import (
     totals_by_instrument,
 )
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
+from dashboard.domain.psfs import FunctionChange, function_sentence, read_function_change
 from dashboard.domain.questionnaires import band_of
 from dashboard.domain.status import (
     IMPROVING,
@@ -38,6 +39,8 @@ class SessionPoint:
     stress: int
     function: float | None
     totals: dict[str, int] = field(default_factory=dict)  # questionnaire -> total
+    # PSFS ratings, (activity name, 0-10) in the client's order (domain/psfs.py).
+    ratings: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,14 @@ class Progress:
     # Every questionnaire total in the range drawn, given at a session or at home, in time
     # order (one series per questionnaire, each point marked by its source).
     scores: list[QuestionnaireScore] = field(default_factory=list)
+    # The change in function over the whole episode, on the activities rated at both its
+    # first and its latest rated session (None: no ratings), whatever range is drawn.
+    function_reading: FunctionChange | None = None
+
+    @property
+    def function_sentence(self) -> str | None:
+        return None if self.function_reading is None else \
+            function_sentence(self.function_reading)
 
     @property
     def pain_bands(self) -> list[Band]:
@@ -172,6 +183,9 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
     function_baseline = next((p.function for p in points if p.function is not None), None)
     scores = in_time_order([*session_scores(points), *(home_scores or [])])
     questionnaires = episode_outcome(totals_by_instrument(scores))
+    rated = [p for p in points if p.ratings]
+    function_reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings)) \
+        if len(rated) >= 2 else None
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
@@ -179,7 +193,8 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
         home = [h for h in home or [] if h.log_on >= since]
         scores = [s for s in scores if s.on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline, list(home or []), questionnaires, scores)
+                    function_baseline, list(home or []), questionnaires, scores=scores,
+                    function_reading=function_reading)
 
 
 def session_scores(points: list[SessionPoint]) -> list[QuestionnaireScore]:

@@ -81,10 +81,13 @@ def _score(raw: object, label: str, high: int, required: bool) -> tuple[int | No
 
 def parse_session(
     form: SessionForm, *, today: dt.date, episode: EpisodeDates,
-    activity_ids: set[int], plan_item_ids: set[int],
+    activity_ids: set[int], plan_item_ids: set[int], optional_activity_ids: set[int] | None = None,
 ) -> tuple[SessionInput | None, dict[str, str]]:
     """The session, or every problem keyed by field ("date", "pain", "rating-3", "q-PHQ9-9").
-    ``episode``: the episode of care the session belongs to; its date must fall within it."""
+    ``episode``: the episode of care the session belongs to; its date must fall within it.
+    ``optional_activity_ids``: activities that may be left blank. An edit of an old session
+    leaves unrated the client's activities added since: a rating for that day would be
+    made up, and a PSFS change is read only on activities rated at both ends."""
     errors: dict[str, str] = {}
     session_on = None
     if form.session_on in (None, ""):
@@ -107,7 +110,8 @@ def parse_session(
         errors["stress"] = problem
     ratings: dict[int, int] = {}
     for activity_id in sorted(activity_ids):
-        value, problem = _score(form.ratings.get(activity_id), "This rating", 10, True)
+        value, problem = _score(form.ratings.get(activity_id), "This rating", 10,
+                                activity_id not in (optional_activity_ids or set()))
         if problem:
             errors[f"rating-{activity_id}"] = problem
         elif value is not None:

@@ -69,6 +69,8 @@ class DischargeSummaryData:
     # Questionnaires the client completed at home on their own page: they count in the
     # first and latest scores above like those given at sessions, and the summary says so.
     home_questionnaires: int = 0
+    # Why the function change leaves activities out (replaced mid-episode); '' when none was.
+    function_note: str = ""
 
 
 def render_summary_html(data: DischargeSummaryData) -> str:
@@ -116,20 +118,27 @@ def measure_rows(outcome: Outcome) -> tuple[MeasureRow, ...]:
     pain_verdict = ("Too few sessions to judge" if few else
                     _verdict(outcome.pain_meaning, better="at least 2 points and 30% lower",
                              worse="2 points or more higher"))
-    if outcome.function_change is None:
+    replaced = bool(outcome.function_left_out)
+    function_scale = "activities 0-10, higher is better" + (
+        "; the same activities at both ends" if replaced else "")
+    function_values = (_num(outcome.function_baseline), _num(outcome.function_final))
+    if replaced and not outcome.function_compared:
+        function_values = ("Not comparable", "Not comparable")
+        function_verdict = "Cannot tell: the activities were replaced (see below)"
+    elif outcome.function_change is None:
         function_verdict = "Not measured"
     else:
+        needed = "3 points" if outcome.function_compared == 1 else "2 points"
         function_verdict = ("Too few sessions to judge" if few else
                             _verdict(outcome.function_meaning,
-                                     better="at least 2 points higher",
-                                     worse="2 points or more lower"))
+                                     better=f"at least {needed} higher",
+                                     worse=f"{needed} or more lower"))
     return (
         MeasureRow("Pain", "0-10, lower is better", _num(b.pain), _num(f.pain),
                    _signed(outcome.pain_change), pain_verdict),
         MeasureRow("Stress", "0-10, lower is better", _num(b.stress), _num(f.stress),
                    _signed(outcome.stress_change), "No agreed threshold"),
-        MeasureRow("Function", "activities 0-10, higher is better",
-                   _num(outcome.function_baseline), _num(outcome.function_final),
+        MeasureRow("Function", function_scale, *function_values,
                    _signed(outcome.function_change), function_verdict),
     )
 

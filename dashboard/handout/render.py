@@ -49,6 +49,8 @@ class HandoutPart:
     cautions: str
     picture: PictureRef | None = None
     ticked: bool = True  # a row on the week's tracker (not for advice with no days)
+    # A dose past the part's safe ceiling: the usual limit and the practitioner's reason.
+    ceiling_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dashboard.db.handouts import (
     record_given,
     render_prepared,
 )
+from dashboard.db.summary import RedFlagOpen
 from dashboard.domain.ids import parse_id
 from dashboard.handout.render import PAGE_SIZES, render_html
 
@@ -55,16 +56,21 @@ def preview(client_id: int) -> Response:
 @blueprint.post("/clients/<id:client_id>/handout.pdf")
 def download(client_id: int) -> Response:
     """Gives the handout: records it as given, so only a POST from the app's own page (the
-    cross-site guard in auth/login.py) does it; a GET from anywhere is 405."""
+    cross-site guard in auth/login.py) does it; a GET from anywhere is 405. While an urgent
+    red flag is open it needs the practitioner's reason (``red_flag_override``), else 409
+    with the message and nothing given."""
     user = require_user()
     version, size = _args()
     with current_db().read() as db:
         try:
             client = authorize_client(db, user, client_id)
             prepared = prepare_handout(db, client=client, version=version, page_size=size,
-                                       own_link=own_link_url(db, client.id))
+                                       own_link=own_link_url(db, client.id),
+                                       red_flag_reason=request.form.get("red_flag_override"))
         except (AccessDenied, NoPlan):
             abort(404)
+        except RedFlagOpen as exc:
+            return Response(str(exc), status=409, mimetype="text/plain")
         filename = handout_filename(client, prepared.version)
     pdf = render_prepared(prepared)  # laid out with no transaction open
     # The response first: a handout is recorded as given only once it can be sent.
@@ -74,6 +80,11 @@ def download(client_id: int) -> Response:
         record_audit(db, user_id=user.id, action="handout_given", entity="handout",
                      entity_id=given_handout.id, client_id=client_id, ip=client_ip(),
                      detail={"sha256": given_handout.sha256, "version": given_handout.version})
+        if given_handout.red_flag_override:
+            record_audit(db, user_id=user.id, action="red_flag_overridden", entity="handout",
+                         entity_id=given_handout.id, client_id=client_id, ip=client_ip(),
+                         detail={"for": "handout_given",
+                                 "reason": given_handout.red_flag_override})
     return response
 
 

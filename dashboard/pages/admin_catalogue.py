@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, html, no_update
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.catalogue import NAME_TAKEN, get_part, list_strategies
+from dashboard.db.catalogue import NAME_TAKEN, CeilingConflict, get_part, list_strategies
 from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
@@ -24,6 +24,8 @@ dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back P
 P = "cat"
 NUMBERS = tuple(LIMITS)
 TEXTS = ("name", "instructions", "cautions")
+CEILING = "max_minutes"  # the part's safe ceiling of minutes at a time (issue 17, item 9)
+FIELDS = (*TEXTS, *NUMBERS, CEILING)
 
 
 def _options(strategies: list) -> list[dict]:
@@ -76,6 +78,19 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=f"{P}-cautions-error", className="field-error"),
             html.Fieldset([html.Legend("Default dose", className="h6 mt-3"),
                            dbc.Row([number(n) for n in NUMBERS])]),
+            html.Fieldset([
+                html.Legend("Safe ceiling", className="h6 mt-3"),
+                html.P("For a timed part: the most minutes at a time that is safe (the seed: "
+                       "heat 20, cold 15). Empty for none. Plans past it need the "
+                       "practitioner's reason, printed on the handout; defaults and "
+                       "templates keep within it.", className="small text-body-secondary"),
+                dbc.Row(dbc.Col([
+                    dbc.Label("At most (minutes at a time)", html_for=f"{P}-{CEILING}",
+                              className="small"),
+                    dbc.Input(id=f"{P}-{CEILING}", type="text", inputMode="numeric",
+                              size="sm"),
+                    html.Div(id=f"{P}-{CEILING}-error", className="field-error")], md=3)),
+            ]),
             dbc.Button("Save", type="submit", color="primary", className="mt-2"),
         ]),
         html.Div(id=f"{P}-result", role="status", className="mt-2"),
@@ -84,7 +99,7 @@ def layout(**_query: str) -> html.Div:
 
 
 @callback(
-    [Output(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)],
+    [Output(f"{P}-{n}", "value") for n in FIELDS],
     Output(f"{P}-kind", "value"),
     Output(f"{P}-retired", "value"),
     Input(f"{P}-part", "value"),
@@ -94,24 +109,23 @@ def load_part(choice):
     require_admin()
     part_id = parse_id(choice)
     if part_id is None:
-        return *[""] * len(TEXTS), *[None] * len(NUMBERS), "advice", False
+        return *[""] * len(TEXTS), *[None] * (len(NUMBERS) + 1), "advice", False
     with current_db().read() as db:
         part = get_part(db, part_id=part_id)
         if part is None:
-            return (no_update,) * (len(TEXTS) + len(NUMBERS) + 2)
-        return (*[getattr(part, n) for n in TEXTS], *[getattr(part, n) for n in NUMBERS],
-                part.dose_kind, part.retired)
+            return (no_update,) * (len(FIELDS) + 2)
+        return (*[getattr(part, n) for n in FIELDS], part.dose_kind, part.retired)
 
 
 @callback(
-    output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in (*TEXTS, *NUMBERS)},
+    output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in FIELDS},
             "result": Output(f"{P}-result", "children"),
             "options": Output(f"{P}-part", "options"),
             "choice": Output(f"{P}-part", "value")},
     inputs={"_submit": Input(f"{P}-form", "n_submit")},
     state={"choice": State(f"{P}-part", "value"), "kind": State(f"{P}-kind", "value"),
            "retired": State(f"{P}-retired", "value"),
-           "fields": {n: State(f"{P}-{n}", "value") for n in (*TEXTS, *NUMBERS)}},
+           "fields": {n: State(f"{P}-{n}", "value") for n in FIELDS}},
     prevent_initial_call=True,
 )
 def save_part(_submit, choice, kind, retired, fields):
@@ -121,8 +135,8 @@ def save_part(_submit, choice, kind, retired, fields):
     if kind not in DOSE_KINDS:
         kind = "advice"
     edit, errors = check_part(kind, fields | {"retired": bool(retired)})
-    slots = {n: errors.get(n, "") for n in TEXTS} | {n: errors.get(f"dose-{n}", "")
-                                                      for n in NUMBERS}
+    slots = {n: errors.get(n, "") for n in (*TEXTS, CEILING)} | {
+        n: errors.get(f"dose-{n}", "") for n in NUMBERS}
     # A part's id, or "new-" and the id of the strategy a new part goes in.
     part_id = parse_id(choice)
     new_in = parse_id(choice[4:]) if isinstance(choice, str) and choice.startswith("new-") \
@@ -137,6 +151,8 @@ def save_part(_submit, choice, kind, retired, fields):
         if isinstance(saved, str):
             if saved == NAME_TAKEN:
                 slots["name"] = saved
+            elif isinstance(saved, CeilingConflict):
+                slots[CEILING] = saved
             return {"errors": slots, "result": dbc.Alert(f"Not saved: {saved}", color="danger"),
                     "options": no_update, "choice": no_update}
         options, saved_id, revision = _options(list_strategies(db)), str(saved.id), saved.revision

@@ -50,7 +50,11 @@ def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, pla
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#cat-maximum_minutes-error, #cat-minutes_max-error")).to_contain_text(
         "between 1 and 240")
+    # Heat's default keeps within its safe ceiling of 20 minutes (issue 17, item 9).
     page.get_by_label("Minutes (to)").fill("25")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#cat-minutes_max-error")).to_contain_text("At most 20 minutes")
+    page.get_by_label("Minutes (to)").fill("18")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#cat-result")).to_contain_text("Saved")
     assert_accessible(axe, page)

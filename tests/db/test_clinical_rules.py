@@ -203,3 +203,136 @@ def test_editing_an_old_session_keeps_the_ratings_it_was_saved_with(any_db, peop
                                  .where(FunctionalRating.session_id == care.id)).all())
         assert ratings == {old["Lifting"]: 2, old["Driving"]: 4, old["Gardening"]: 6}
         assert care.function_score == 4.0 and care.pain == 4
+
+
+def test_a_replaced_activity_is_read_on_the_same_activities_in_progress_and_summary(
+        any_db, people):
+    """Issue 17, item 5: an activity replaced mid-episode is not compared against a different
+    one. The swap made the mean rise 3 -> 5.67 ('meaningful') while the two activities kept
+    moved by 1; progress and the frozen discharge outcome now read +1 on those two and say
+    why on the page and the summary."""
+    from dashboard.db.episodes import discharge, discharge_summary_data
+    from dashboard.domain.episodes import DischargeDraft
+
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        set_activities(s, client.id, ["Walking", "Lifting", "Sitting"])
+        ids = {a.name: a.id for a in s.scalars(select(FunctionalActivity))}
+        save_session(s, client=client, context=session_context(s, client),
+                     user_id=people.alice_id, data=SessionInput(
+                         dt.date(2026, 2, 1), 6, 4,
+                         {ids["Walking"]: 2, ids["Lifting"]: 3, ids["Sitting"]: 4}, {}))
+        set_activities(s, client.id, ["Walking", "Lifting", "Gardening"])
+        ids = {a.name: a.id for a in s.scalars(select(FunctionalActivity))}
+        save_session(s, client=client, context=session_context(s, client),
+                     user_id=people.alice_id, data=SessionInput(
+                         dt.date(2026, 2, 15), 5, 4,
+                         {ids["Walking"]: 3, ids["Lifting"]: 4, ids["Gardening"]: 10}, {}))
+        episode = current_episode(s, client.id)
+        progress = load_progress(s, episode.id)
+        assert progress.points[-1].function - progress.points[0].function >= 2  # the old read
+        assert progress.function_reading.change == 1.0
+        assert progress.function_reading.meaning is None
+        assert "“Sitting”" in progress.function_sentence
+        assert "not a meaningful change" in progress.function_sentence
+        # A window that shows only the last session still reads the whole episode.
+        assert load_progress(s, episode.id, since=dt.date(2026, 2, 10)).function_reading \
+            == progress.function_reading
+        discharged = discharge(s, client=client, episode_id=episode.id,
+                               user_id=people.alice_id,
+                               draft=DischargeDraft("plateau", dt.date(2026, 2, 20), "x", {}))
+        assert (discharged.baseline_function, discharged.discharge_function) == (2.5, 3.5)
+        assert (discharged.function_compared, discharged.function_left_out) == (2, 2)
+        data = discharge_summary_data(s, client, discharged, "referrer")
+    row = next(m for m in data.measures if m.name == "Function")
+    assert (row.baseline, row.discharge, row.change, row.meaningful) == ("2.5", "3.5", "+1",
+                                                                         "No")
+    assert "compared on the 2 activities" in data.function_note
+
+
+def _flag_open(s, client: Client) -> Episode:
+    """The client's open episode, flagged at intake with no flag cleared yet."""
+    from dashboard.db.summary import refresh_client_summary
+
+    episode = current_episode(s, client.id)
+    episode.urgent_flag = True
+    s.flush()
+    refresh_client_summary(s, client)
+    return episode
+
+
+def _cold_draft(s, minutes: int = 10, reason: str = "") -> PlanDraft:
+    cold = s.scalar(select(StrategyPart).where(StrategyPart.key == "cold"))
+    return PlanDraft((PlanItemDraft(cold.id, cold.name, cold.strategy.name,
+                                    Dose("timed", minutes, None, times_per_day=2,
+                                         days_per_week=7), reason),), 14, "", ())
+
+
+def test_an_open_urgent_flag_needs_a_reason_to_save_a_plan_or_give_a_handout(any_db, people):
+    """Issue 17, item 8: while an urgent red flag is open, a plan was saved and a handout
+    given with a warning line only. Now each needs the practitioner's reason, kept with what
+    was saved or given; the data layer refuses without one, whatever path writes."""
+    from dashboard.db.handouts import active_clients_with_plans, make_handout
+    from dashboard.db.models import HandoutRecord
+    from dashboard.db.summary import RedFlagOpen
+
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        episode = current_episode(s, client.id)
+        save_plan_version(s, episode_id=episode.id, draft=_cold_draft(s),
+                          user_id=people.alice_id, today=dt.date(2026, 2, 1))
+        assert active_clients_with_plans(s, people.alice_id)[0] == [client]
+        _flag_open(s, client)
+        with pytest.raises(RedFlagOpen, match="give your reason"):
+            save_plan_version(s, episode_id=episode.id, draft=_cold_draft(s, 12),
+                              user_id=people.alice_id, today=dt.date(2026, 2, 2))
+        with pytest.raises(RedFlagOpen, match="give a handout anyway"):
+            make_handout(s, client=client, version=None, page_size="a4",
+                         user_id=people.alice_id)
+        with pytest.raises(RedFlagOpen):
+            make_handout(s, client=client, version=None, page_size="a4",
+                         user_id=people.alice_id, red_flag_reason="   ")
+        assert s.scalar(select(func.count()).select_from(HandoutRecord)) == 0
+        # The batch leaves the flagged client out, by name.
+        assert active_clients_with_plans(s, people.alice_id) == ([], [client])
+        version = save_plan_version(
+            s, episode_id=episode.id, draft=_cold_draft(s, 12), user_id=people.alice_id,
+            today=dt.date(2026, 2, 2),
+            red_flag_reason="Seen in A&E today, cleared by phone; the letter is awaited")
+        assert version.red_flag_override.startswith("Seen in A&E today")
+        given = make_handout(s, client=client, version=None, page_size="a4",
+                             user_id=people.alice_id, red_flag_reason="Same as the plan")
+        assert s.get(HandoutRecord, given.id).red_flag_override == "Same as the plan"
+        # Once the flag is cleared, nothing is asked and no reason is kept.
+        episode.flag_cleared_at = dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
+        s.flush()
+        later = save_plan_version(s, episode_id=episode.id, draft=_cold_draft(s, 14),
+                                  user_id=people.alice_id, today=dt.date(2026, 2, 3),
+                                  red_flag_reason="ignored")
+        assert later.red_flag_override == ""
+
+
+def test_a_dose_past_its_ceiling_needs_a_reason_printed_on_the_handout(any_db, people):
+    """Issue 17, item 9: a dose past the part's ceiling was only refused. With the
+    practitioner's reason it is kept, with the ceiling as given, and the handout and the
+    client's own page print the limit and the reason beside the dose."""
+    from dashboard.db.plans import DoseOverCeiling
+
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        episode = current_episode(s, client.id)
+        with pytest.raises(DoseOverCeiling):
+            save_plan_version(s, episode_id=episode.id, draft=_cold_draft(s, 20),
+                              user_id=people.alice_id, today=dt.date(2026, 2, 1))
+        version = save_plan_version(
+            s, episode_id=episode.id, draft=_cold_draft(s, 20, "Post-operative swelling, "
+                                                        "as the surgeon advised"),
+            user_id=people.alice_id, today=dt.date(2026, 2, 1))
+        (item,) = version.items
+        assert (item.max_minutes, item.minutes_min) == (15, 20)
+        # A later catalogue change does not change what this plan was given with.
+        s.scalar(select(StrategyPart).where(StrategyPart.key == "cold")).max_minutes = 25
+        s.flush()
+        html = render_html(handout_data(s, client, version), "a4")
+    assert ("the usual safe limit is 15 minutes at a time; your practitioner advised longer "
+            "because: Post-operative swelling, as the surgeon advised") in html

@@ -71,3 +71,35 @@ def test_the_seed_gives_heat_and_cold_their_ceilings_and_the_builder_keeps_them(
     draft, errors = build_draft({1: cold}, [1], {1: {"minutes_min": "15"}}, review="14",
                                 notes="", goals=(), today=dt.date(2026, 11, 25))
     assert errors == {} and draft.items[0].dose.minutes_min == 15
+
+
+def test_past_the_ceiling_only_with_a_reason_and_only_where_one_can_be_given():
+    """Issue 17, item 9: going past a part's ceiling is refused, or needs a reason."""
+    from dashboard.domain.dose import ceiling_note, over_ceiling, parse_ceiling_reason
+
+    cold = PartInfo(1, "Cold", "Heat or cold therapy", "timed", max_minutes=15)
+
+    def build(minutes, reason=None):
+        return build_draft({1: cold}, [1], {1: {"minutes_min": minutes}}, review="14",
+                           notes="", goals=(), today=dt.date(2026, 11, 25),
+                           raw_reasons={1: reason})
+
+    draft, errors = build("20")
+    assert "give your reason" in errors["dose-1-minutes_min"] and draft.items == ()
+    draft, errors = build("20", "  Post-operative   swelling ")
+    assert errors == {}
+    assert draft.items[0].over_ceiling_reason == "Post-operative swelling"
+    # A reason beside a dose within the ceiling means nothing: it is not kept or printed.
+    draft, errors = build("15", "just in case")
+    assert errors == {} and draft.items[0].over_ceiling_reason == ""
+    assert build("20", "x" * 501)[1]["dose-1-reason"].startswith("Keep the reason under")
+    assert build("20", "bad\u202etext")[1]["dose-1-reason"]
+    # The catalogue's defaults and templates offer no reason: the ceiling holds there.
+    assert "give your reason" not in validate_dose(Dose("timed", 20), max_minutes=15)[
+        "minutes_min"]
+    assert validate_dose(Dose("timed", 10, 20), max_minutes=15, ceiling_reason="swelling") == {}
+    assert over_ceiling(Dose("timed", 10, 16), 15) and not over_ceiling(Dose("timed", 15), 15)
+    assert not over_ceiling(Dose("exercise", sets=3, reps=10), 15)
+    assert parse_ceiling_reason(None) == ("", None)
+    assert ceiling_note(Dose("timed", 15), 15, "swelling") == ""
+    assert ceiling_note(Dose("timed", 16), 15, "swelling").endswith("because: swelling")

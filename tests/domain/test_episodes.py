@@ -195,3 +195,19 @@ def test_a_measurable_goal_is_judged_from_the_scores_or_overridden_with_a_reason
     assert errors == {}
     assert draft.goal_overrides == {7: "Pain 4 only on the day after a long drive"}
     assert discharge(None, True)[1] == {}  # no scores: the practitioner's tick stands
+
+
+def test_an_open_urgent_flag_asks_a_reason_and_only_then():
+    """Issue 17, item 8: the override of an open urgent red flag is explicit, with a reason."""
+    from dashboard.domain.episodes import parse_override, urgent_flag_open
+
+    assert urgent_flag_open(ended_on=None, urgent_flag=True, flag_cleared=False)
+    assert not urgent_flag_open(ended_on=None, urgent_flag=True, flag_cleared=True)
+    assert not urgent_flag_open(ended_on=dt.date(2026, 5, 1), urgent_flag=True,
+                                flag_cleared=False)
+    assert parse_override(False, "anything", "plan_saved") == ("", None)
+    reason, problem = parse_override(True, "  ", "plan_saved")
+    assert reason == "" and "To save a plan anyway, give your reason" in problem
+    assert "To give a handout anyway" in parse_override(True, None, "handout_given")[1]
+    assert parse_override(True, " Seen in A&E ", "plan_saved") == ("Seen in A&E", None)
+    assert "too long" in parse_override(True, "x" * 1001, "plan_saved")[1]

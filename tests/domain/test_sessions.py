@@ -113,3 +113,23 @@ def test_activities_one_per_line():
     assert clean_activities("a\nb\nc\nd\ne")[1] is None
     assert clean_activities("a\nb\nc\nd\ne\nf")[1]
     assert clean_activities("Walk\nwalk\nRun")[1]
+
+
+def test_an_edit_may_leave_unrated_an_activity_added_since():
+    """Issue 17, item 5: editing an old session shows the client's current activities; one
+    added after that session is not rated for that day (a made-up rating), unless given."""
+    import datetime as dt
+
+    from dashboard.domain.episodes import EpisodeDates
+    from dashboard.domain.sessions import SessionForm, parse_session
+
+    form = SessionForm("2026-02-01", 5, 4, {1: 6, 2: ""}, {})
+    args = dict(today=dt.date(2026, 3, 1), episode=EpisodeDates(dt.date(2026, 1, 1)),
+                activity_ids={1, 2}, plan_item_ids=set())
+    data, errors = parse_session(form, **args)
+    assert data is None and errors == {"rating-2": "This rating is required."}
+    data, errors = parse_session(form, **args, optional_activity_ids={2})
+    assert errors == {} and data.ratings == {1: 6}
+    data, _ = parse_session(SessionForm("2026-02-01", 5, 4, {1: 6, 2: 3}, {}), **args,
+                            optional_activity_ids={2})
+    assert data.ratings == {1: 6, 2: 3}

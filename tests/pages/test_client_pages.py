@@ -165,3 +165,97 @@ def test_edit_audits_field_names_not_values(http, db, sqlite_people):
         assert entry.detail == '{"fields": ["given_name"]}'
     form["edit-client-client-id.data"] = sqlite_people.bob_client_id
     assert invoke(http, "edit-client-go", form).status_code == 403
+
+
+def _flag(db, client_id):
+    """The client's open episode flagged at intake, the flag not cleared."""
+    from dashboard.db.summary import current_episode, refresh_client_summary
+
+    with db.begin() as s:
+        current_episode(s, client_id).urgent_flag = True
+        s.flush()
+        refresh_client_summary(s, s.get(Client, client_id))
+
+
+def _actions(db, action):
+    import json
+
+    with db.read() as s:
+        return [json.loads(e.detail) for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.action == action))]
+
+
+def test_a_dose_past_its_ceiling_is_saved_only_with_a_reason_audited(
+        http, db, sqlite_people, parts):
+    """Issue 17, item 9: heat for 30 minutes (ceiling 20) is refused with a way on; with the
+    practitioner's reason it is saved, the reason kept and audited."""
+    login(http, ALICE)
+    heat = parts["heat"].id
+    past = {"plan-dose": [({"type": "plan-dose", "part": heat, "field": f}, v)
+                          for f, v in (("minutes_min", 30), ("times_per_day", 2),
+                                       ("days_per_week", 7))]}
+    body = invoke(http, "plan-save-result", plan_values(
+        sqlite_people.alice_client_id, parts, **past)).get_data(as_text=True)
+    assert "was not saved" in body and "At most 20 minutes" in body
+    assert "give your reason" in body
+    reason = [({"type": "plan-ceiling-reason", "part": heat},
+               "Long-standing stiffness; skin checked, timer set")]
+    body = invoke(http, "plan-save-result", plan_values(
+        sqlite_people.alice_client_id, parts, **past,
+        **{"plan-ceiling-reason": reason})).get_data(as_text=True)
+    assert "Saved as version 1" in body
+    with db.read() as s:
+        (item,) = s.scalar(select(PlanVersion)).items
+        assert (item.minutes_min, item.max_minutes) == (30, 20)
+        assert item.over_ceiling_reason.startswith("Long-standing stiffness")
+    (audit,) = _actions(db, "dose_over_ceiling")
+    assert audit["parts"] == [{"part": "Heat", "dose": "30 minutes, twice a day, every day",
+                               "max_minutes": 20,
+                               "reason": "Long-standing stiffness; skin checked, timer set"}]
+
+
+def test_an_open_urgent_flag_needs_a_reason_to_save_the_plan(http, db, sqlite_people, parts):
+    """Issue 17, item 8: a warning line was all; now saving needs a reason, audited."""
+    cid = sqlite_people.alice_client_id
+    _flag(db, cid)
+    login(http, ALICE)
+    body = invoke(http, "plan-save-result", plan_values(cid, parts)).get_data(as_text=True)
+    assert "was not saved" in body and "To save a plan anyway, give your reason" in body
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(PlanVersion)) == 0
+    body = invoke(http, "plan-save-result", plan_values(cid, parts, **{
+        "plan-red-flag-reason.value": "A&E saw her this morning: no cauda equina; letter "
+                                      "to follow"})).get_data(as_text=True)
+    assert "Saved as version 1" in body
+    (audit,) = _actions(db, "red_flag_overridden")
+    assert audit["for"] == "plan_saved" and audit["reason"].startswith("A&E saw her")
+    with db.read() as s:
+        assert s.scalar(select(PlanVersion.red_flag_override)).startswith("A&E saw her")
+
+
+def test_an_open_urgent_flag_needs_a_reason_to_give_a_handout(http, db, sqlite_people, parts):
+    """Issue 17, item 8: the handout card's download and the version's POST route."""
+    from dashboard.db.models import HandoutRecord
+
+    cid = sqlite_people.alice_client_id
+    login(http, ALICE)
+    invoke(http, "plan-save-result", plan_values(cid, parts))
+    _flag(db, cid)
+    values = {"handout-download.n_clicks": 1, "handout-size.value": "a4",
+              "client-id.data": cid, "handout-red-flag-reason.value": ""}
+    answer = invoke(http, "handout-file", values).get_json()["response"]
+    assert answer["handout-file"]["data"] is None
+    assert "To give a handout anyway" in answer["handout-red-flag-reason-error"]["children"]
+    assert http.post(f"/clients/{cid}/handout.pdf?version=1").status_code == 409
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(HandoutRecord).where(
+            HandoutRecord.given.is_(True))) == 0
+    values["handout-red-flag-reason.value"] = "Seen in A&E; GP agrees to go on"
+    answer = invoke(http, "handout-file", values).get_json()["response"]
+    assert answer["handout-file"]["data"]["filename"].endswith(".pdf")
+    assert "given while an urgent red flag was open" in str(answer["handout-history"])
+    response = http.post(f"/clients/{cid}/handout.pdf?version=1",
+                         data={"red_flag_override": "Same: seen in A&E"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert [a["reason"] for a in _actions(db, "red_flag_overridden")] == [
+        "Seen in A&E; GP agrees to go on", "Same: seen in A&E"]

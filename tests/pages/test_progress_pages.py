@@ -70,3 +70,36 @@ def test_home_lists_due_worse_recent_and_alerts_on_the_demo(http, db):
     # 13 of the generated clients, and one admitted today with an urgent red flag.
     assert "Your clients (14)" in text_of(find_component(layout, "home-caseload"))
     assert "Sam Okafor" not in text_of(layout)  # another practitioner's sessions stay out
+
+
+def test_the_progress_page_reads_function_on_the_same_activities_and_says_why(
+        http, db, sqlite_people):
+    """Issue 17, item 5: the page says the function change is read on the activities rated
+    at both ends, and why a replaced one is left out."""
+    from sqlalchemy import select
+
+    from dashboard.db.models import Client, FunctionalActivity
+    from dashboard.db.sessions import save_session, session_context, set_activities
+    from dashboard.domain.sessions import SessionInput
+
+    cid = sqlite_people.alice_client_id
+    with db.begin() as s:
+        client = s.get(Client, cid)
+        for day, names, scores in ((dt.date(2026, 2, 1), ["Walking", "Lifting", "Sitting"],
+                                    (2, 3, 4)),
+                                   (dt.date(2026, 2, 15), ["Walking", "Lifting", "Gardening"],
+                                    (3, 4, 10))):
+            set_activities(s, cid, names)
+            by_name = {a.name: a.id for a in s.scalars(select(FunctionalActivity))}
+            save_session(s, client=client, context=session_context(s, client),
+                         user_id=sqlite_people.alice_id, data=SessionInput(
+                             day, 6, 4, dict(zip((by_name[n] for n in names), scores,
+                                                 strict=True)), {}))
+    login(http, ALICE)
+    area = invoke(http, "progress-area", {
+        "client-tabs.value": "progress", "progress-range.value": "all",
+        "client-id.data": cid}).get_json()["response"]["progress-area"]["children"]
+    sentence = text_of(find_component(area, "progress-function-sentence"))
+    assert sentence.startswith("Function (PSFS) 2.5 → 3.5 (+1) on the 2 activities rated at "
+                               "both the first and the latest session")
+    assert "not a meaningful change" in sentence and "“Sitting”" in sentence

@@ -189,7 +189,10 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         if open_episode else None,
         session_views.activities_editor(context)
         if open_episode and context.activities else None,
-        html.H2("Session history", className="h5 mt-4"),
+        html.Div([html.H2("Session history", className="h5 mb-0"),
+                  dcc.Link("Every session's note in full", href=f"/clients/{client.id}/notes",
+                           id="sess-notes-link", className="small")],
+                 className="d-flex flex-wrap align-items-baseline column-gap-3 mt-4 mb-2"),
         html.Div(history, id=ids.SESSION_HISTORY),
     ], className="pt-3")
     plan_tab = dbc.Row([
@@ -200,7 +203,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
                  dcc.Loading(html.Div(id=ids.PLAN_AREA), delay_show=200)], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
                  html.Div(plan_views.history(versions), id=ids.HISTORY),
-                 handout_views.handout_card(client.id, handouts)], lg=4),
+                 handout_views.handout_card(client.id, handouts,
+                                            flag_open=plan_warning is not None)], lg=4),
     ], className="pt-3")
     return html.Div([
         dcc.Store(id=ids.CLIENT_ID, data=client.id),

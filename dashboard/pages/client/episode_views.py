@@ -23,6 +23,7 @@ from dashboard.domain.episodes import (
     REFERRAL_SOURCES,
     SEE_DOCTOR,
     URGENT,
+    urgent_flag_open,
 )
 
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
@@ -109,10 +110,14 @@ def flag_panel(episode: Episode, answers: dict[str, str], recorded_by: str, clea
 
 
 def plan_warning(episode: Episode | None) -> dbc.Alert | None:
-    if episode is None or not episode.urgent_flag or episode.flag_cleared_at is not None:
+    if episode is None or not urgent_flag_open(
+            ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
+            flag_cleared=episode.flag_cleared_at is not None):
         return None
     return dbc.Alert("Urgent red flag open: the client needs urgent care before any home "
-                     "plan. See the Episode view.", color="danger", id="plan-red-flag")
+                     "plan. See the Episode view. Saving a plan or giving a handout now "
+                     "needs your reason, recorded with your name.", color="danger",
+                     id="plan-red-flag")
 
 
 def intake_summary(episode: Episode, answers: dict[str, str], names: dict[int, str]

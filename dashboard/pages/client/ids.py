@@ -17,6 +17,12 @@ TEMPLATE_RESULT = "plan-template-result"
 INCLUDE = "plan-include"  # pattern: {"type": INCLUDE, "part": id}
 DOSE = "plan-dose"  # pattern: {"type": DOSE, "part": id, "field": name}
 PART_ERROR = "plan-part-error"  # pattern: {"type": PART_ERROR, "part": id}
+# The reason for a dose past a part's safe ceiling: pattern {"type": CEILING_REASON, "part": id}
+CEILING_REASON = "plan-ceiling-reason"
+# The reason for saving while an urgent red flag is open (always drawn, shown only then).
+RED_FLAG_REASON = "plan-red-flag-reason"
+RED_FLAG_ERROR = "plan-red-flag-reason-error"
+RED_FLAG_AREA = "plan-red-flag-area"
 ITEMS_ERROR = "plan-items-error"
 REVIEW = "plan-review"
 REVIEW_ERROR = "plan-review-error"
@@ -36,6 +42,8 @@ GOAL_ERRORS = {  # error key from the domain -> element id
 PLAN_FIELDS: dict[str, str | dict[str, Any]] = {
     "include": {"type": INCLUDE, "part": ALL},
     "doses": {"type": DOSE, "part": ALL, "field": ALL},
+    "reasons": {"type": CEILING_REASON, "part": ALL},
+    "red_flag_reason": RED_FLAG_REASON,
     "review": REVIEW,
     "notes": NOTES,
     "pain_target": GOAL_PAIN,
@@ -45,6 +53,7 @@ PLAN_FIELDS: dict[str, str | dict[str, Any]] = {
 }
 PLAN_ERRORS = {  # error key from the domain -> element id (each part's doses: PART_ERROR)
     "items": ITEMS_ERROR, "review": REVIEW_ERROR, "notes": NOTES_ERROR, **GOAL_ERRORS,
+    "red_flag": RED_FLAG_ERROR,
 }
 PLAN_AREA = "plan-area"
 PLAN_DRAWN = "plan-drawn"
@@ -123,6 +132,8 @@ HANDOUT_DOWNLOAD = "handout-download"
 HANDOUT_FILE = "handout-file"
 HANDOUT_STATUS = "handout-status"
 HANDOUT_HISTORY = "handout-history"
+HANDOUT_RED_FLAG_REASON = "handout-red-flag-reason"  # drawn only while the flag is open
+HANDOUT_RED_FLAG_ERROR = "handout-red-flag-reason-error"
 HANDOUT_PREVIEW = "handout-preview"
 CLIENT_LINK = "client-own-link"
 

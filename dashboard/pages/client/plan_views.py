@@ -46,7 +46,24 @@ def thumbnail(sha256: str | None, alt: str) -> html.Img | None:
                     width=96, height=120) if ref else None
 
 
-def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
+def _ceiling(part: StrategyPart, reason: str) -> html.Div | None:
+    """A part with a safe ceiling says it, with a box for the reason to go past it (printed
+    on the handout beside the dose, and audited): issue 17, item 9."""
+    if part.max_minutes is None:
+        return None
+    return html.Div([
+        html.Small(f"Safe ceiling: at most {part.max_minutes} minutes at a time.",
+                   className="d-block fw-semibold"),
+        # A label wrapping its box: a pattern-matching id cannot be named in ``for``.
+        html.Label([html.Span("Only to go past it: your reason (printed on the handout)",
+                              className="d-block"),
+                    dbc.Input(id={"type": ids.CEILING_REASON, "part": part.id}, type="text",
+                              value=reason, maxLength=500, size="sm", autoComplete="off")],
+                   className="form-label w-100 mb-0"),
+    ], className="small mt-1")
+
+
+def part_row(part: StrategyPart, chosen: Dose | None, reason: str = "") -> html.Div:
     dose = chosen or Dose.from_columns(part)
     return html.Div([
         dbc.Row([
@@ -58,16 +75,31 @@ def part_row(part: StrategyPart, chosen: Dose | None) -> html.Div:
                     html.Small(part.instructions, className="text-body-secondary d-block"),
                 ]),
             ], className="d-flex gap-2 align-items-start"), lg=5),
-            dbc.Col(html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"), lg=7),
+            dbc.Col([html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"),
+                     _ceiling(part, reason)], lg=7),
         ]),
         html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
                  role="status"),
     ], className="border-bottom py-2 plan-part")
 
 
+def red_flag_field(flag_open: bool) -> html.Div:
+    """While an urgent red flag is open, saving needs the practitioner's reason (kept with
+    the version, audited): issue 17, item 8. Always drawn (the save reads it), shown only
+    then."""
+    return html.Div([
+        dbc.Label("An urgent red flag is open: to save a plan anyway, give your reason "
+                  "(recorded with your name)", html_for=ids.RED_FLAG_REASON,
+                  className="fw-semibold text-danger"),
+        dbc.Textarea(id=ids.RED_FLAG_REASON, rows=2, maxLength=1000, value=""),
+        html.Div(id=ids.RED_FLAG_ERROR, className="field-error", role="status"),
+    ], id=ids.RED_FLAG_AREA, hidden=not flag_open, className="mb-3")
+
+
 def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
-            current: PlanSnapshot | None, today: dt.date) -> html.Div:
+            current: PlanSnapshot | None, today: dt.date, flag_open: bool = False) -> html.Div:
     chosen = {i.part_id: i.dose for i in current.items} if current else {}
+    reasons = {i.part_id: i.over_ceiling_reason for i in current.items} if current else {}
     pain_goal = next((g for g in current.goals if g.pain_target is not None), None) \
         if current else None
     activity_goal = next((g for g in current.goals if g.pain_target is None), None) \
@@ -75,7 +107,8 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
     sections = [
         dbc.AccordionItem(
             [html.P(s.summary, className="small text-body-secondary")] +
-            [part_row(p, chosen.get(p.id)) for p in s.parts if not p.retired],
+            [part_row(p, chosen.get(p.id), reasons.get(p.id, "")) for p in s.parts
+             if not p.retired],
             title=f"{s.name} ({sum(1 for p in s.parts if p.id in chosen)} chosen)",
             item_id=s.key)
         for s in strategies
@@ -120,6 +153,7 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
                                                      today), "goal-1-date", 3),
             ]),
         ], className="mb-3"),
+        red_flag_field(flag_open),
         dbc.Button("Save plan", id=ids.SAVE, color="primary", className="me-2"),
         unsaved_marker(ids.PLAN_UNSAVED),
         html.Div(id=ids.SAVE_RESULT, className="mt-2", role="status"),
@@ -186,6 +220,8 @@ def history(versions: list[VersionInfo]) -> Component:
                            title=f"View version {info.version} as it was given"),
             ]),
             html.Ul([html.Li(line) for line in changes], className="small mb-2"),
+            html.P(f"Saved while an urgent red flag was open: {info.red_flag_override}",
+                   className="small text-danger mb-2") if info.red_flag_override else None,
         ], className="plan-version"))
     return html.Ol(rows, className="list-unstyled", reversed=True)
 
@@ -199,12 +235,16 @@ def read_only(version: VersionInfo, instructions: dict[int, tuple[str, str]]) ->
         items.append(html.Li([
             html.Strong(f"{item.strategy_name}: {item.part_name}"),
             html.Span(f" · {describe_dose(item.dose)}"),
+            html.P(f"Past its safe ceiling because: {item.over_ceiling_reason}",
+                   className="small fw-semibold mb-1") if item.over_ceiling_reason else None,
             html.P(text, className="small mb-1"),
             html.P(f"Caution: {cautions}", className="small fst-italic") if cautions else None,
         ]))
     return html.Div([
         html.P(f"Given {version.effective_on:%d %b %Y} by {version.created_by}. "
                f"Review every {snapshot.review_interval_days} days."),
+        html.P(f"Saved while an urgent red flag was open: {version.red_flag_override}",
+               className="text-danger") if version.red_flag_override else None,
         html.Ul(items),
         html.P(["Notes: ", snapshot.notes]) if snapshot.notes else None,
         html.Ul([html.Li(g.description + (f" by {g.target_on:%d %b %Y}" if g.target_on else ""))

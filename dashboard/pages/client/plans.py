@@ -28,7 +28,13 @@ from dashboard.db.plans import (
     save_plan_version,
     snapshot_of,
 )
-from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.db.summary import (
+    RedFlagOpen,
+    current_episode,
+    red_flag_override,
+    refresh_client_summary,
+)
+from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import build_draft, diff_plans, parse_goals
 from dashboard.pages.client import ids, plan_views
@@ -72,6 +78,11 @@ def _raw_doses(components: list[dict]) -> dict[int, dict[str, object]]:
     return raw
 
 
+def _by_part(components: list[dict]) -> dict[int, object]:
+    """Each part's reason to go past its ceiling as typed, by part id."""
+    return {s["id"]["part"]: s.get("value") for s in components}
+
+
 def _open_episode(db, client):
     episode = current_episode(db, client.id)
     if episode is None or episode.ended_on is not None:
@@ -79,15 +90,38 @@ def _open_episode(db, client):
     return episode
 
 
-def _record_version(db, user, client, episode, draft, changes, today) -> int:
-    """Save the draft as the next version, audited; its number."""
+def _record_version(db, user, client, episode, draft, changes, today, override) -> int:
+    """Save the draft as the next version, audited; its number. A save while an urgent red
+    flag is open, and each dose past its part's ceiling, are audited apart with their
+    reasons (issue 17, items 8 and 9)."""
     version = save_plan_version(db, episode_id=episode.id, draft=draft, user_id=user.id,
-                                today=today)
+                                today=today, red_flag_reason=override)
     refresh_client_summary(db, client)
-    record_audit(db, user_id=user.id, action="plan_saved", entity="plan_version",
-                 entity_id=version.id, client_id=client.id, ip=client_ip(),
+    past = [{"part": i.part_name, "dose": describe_dose(Dose.from_columns(i)),
+             "max_minutes": i.max_minutes, "reason": i.over_ceiling_reason}
+            for i in version.items if i.over_ceiling_reason]
+    audit = dict(user_id=user.id, entity="plan_version", entity_id=version.id,
+                 client_id=client.id, ip=client_ip())
+    record_audit(db, action="plan_saved", **audit,
                  detail={"version": version.version, "changes": changes})
+    if version.red_flag_override:
+        record_audit(db, action="red_flag_overridden", **audit, detail={
+            "for": "plan_saved", "version": version.version,
+            "reason": version.red_flag_override})
+    if past:
+        record_audit(db, action="dose_over_ceiling", **audit,
+                     detail={"version": version.version, "parts": past})
     return version.version
+
+
+def _override(db, episode, raw: object, errors: dict[str, str]) -> str:
+    """The reason to save while an urgent red flag is open ('' when none is); without one,
+    a message beside its box."""
+    try:
+        return red_flag_override(db, episode, raw, "plan_saved")
+    except RedFlagOpen as exc:
+        errors["red_flag"] = str(exc)
+        return ""
 
 
 def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
@@ -138,11 +172,13 @@ def save_plan(clicks, client_id, form):
         draft, errors = build_draft(
             active_parts(db), included, _raw_doses(components["doses"]), review=form["review"],
             notes=form["notes"], goals=goals, today=today,
-            carried_goals=snapshot_of(previous).goals if previous else ())
+            carried_goals=snapshot_of(previous).goals if previous else (),
+            raw_reasons=_by_part(components["reasons"]))
         errors = {**errors, **goal_errors}
+        override = _override(db, episode, form["red_flag_reason"], errors)
         changes = [] if errors else diff_plans(snapshot_of(previous) if previous else None,
                                                draft)
-        number = (_record_version(db, user, client, episode, draft, changes, today)
+        number = (_record_version(db, user, client, episode, draft, changes, today, override)
                   if not errors and (previous is None or changes) else None)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
     if number is not None:
@@ -180,9 +216,16 @@ def view_version(clicks, client_id):
         version = get_version(db, episode.id, number)
         wording = {i.part_id: (i.instructions, i.cautions) for i in version.items}
         info = found[0]
-    # Giving a handout is a write: a POST from this page, never a link (a GET).
-    handout = html.Form(html.Button(f"Handout of version {number} (PDF)", type="submit",
-                                    className="btn btn-link p-0"),
+    # Giving a handout is a write: a POST from this page, never a link (a GET). While an
+    # urgent red flag is open it carries the practitioner's reason (the route refuses it
+    # without one).
+    reason = html.Label(["An urgent red flag is open: your reason to give it anyway",
+                         html.Textarea(name="red_flag_override", required=True, rows=2,
+                                       maxLength=1000, className="form-control")],
+                        className="form-label w-100 small text-danger") \
+        if client.episode_state == "flagged" else None
+    handout = html.Form([reason, html.Button(f"Handout of version {number} (PDF)",
+                                             type="submit", className="btn btn-link p-0")],
                         action=f"/clients/{client.id}/handout.pdf?version={number}",
                         method="POST")
     return (True, f"Plan version {number} (read-only)",
@@ -209,5 +252,6 @@ def show_plan_builder(view, drawn, client_id):
                           "change.", className="alert alert-secondary"), True
         current = current_version(db, episode.id)
         builder = plan_views.builder(list_strategies(db), template_choices(db),
-                                     snapshot_of(current) if current else None, clinic_today())
+                                     snapshot_of(current) if current else None, clinic_today(),
+                                     flag_open=client.episode_state == "flagged")
     return builder, True

@@ -136,7 +136,11 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
         html.Div([
             status_badge(status),
             html.P(progress.sentence, className="mb-0 ms-2 fs-5", id="progress-sentence"),
-        ], className="d-flex align-items-center flex-wrap mb-3"),
+        ], className="d-flex align-items-center flex-wrap mb-2"),
+        # The change in function, read on the same activities (a replaced one is left out,
+        # and the sentence says why): issue 17, item 5.
+        html.P(progress.function_sentence, id="progress-function-sentence",
+               className="mb-3") if progress.function_sentence else None,
         _graph(figures.timeline_figure(progress), "progress-timeline",
                "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
                "pain and function with their baseline (the episode's first session, whatever "
@@ -147,7 +151,8 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
                "questionnaires the client completed at home as open markers on the same line; "
                "the pain and stress the client gave at home as lighter open markers, apart "
                "from the session's. "
-               + progress.sentence),
+               + progress.sentence + (f" {progress.function_sentence}"
+                                      if progress.function_sentence else "")),
         _reliable_change(progress),
         _data_table(progress),
         _home_table(progress),

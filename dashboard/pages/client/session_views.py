@@ -62,12 +62,18 @@ def _questionnaire(key: str) -> dbc.Collapse:
         is_open=False)
 
 
-def rating_fields(context: SessionContext) -> html.Div | html.P:
-    """One score box per activity of the client's PSFS, or a pointer to the editor. Redrawn
-    alone when the activities change: the rest of the session form, and what was typed in
-    it, stay as they are."""
+def rating_fields(context: SessionContext, values: dict[int, int] | None = None,
+                  optional: set[int] | frozenset[int] = frozenset()) -> html.Div | html.P:
+    """One score box per activity of the client's PSFS as saved now, or a pointer to the
+    editor. Redrawn alone when the activities change (the rest of the session form, and
+    what was typed in it, stay as they are) and when a session is opened to edit, with its
+    ratings (``values``); ``optional``: activities added after that session, which it did
+    not rate and need not."""
+    values = values or {}
     ratings = [
-        _labelled(name, number_input({"type": ids.SESSION_RATING, "activity": aid}, None),
+        _labelled(name + (" (added since: not rated that day)" if aid in optional else ""),
+                  number_input({"type": ids.SESSION_RATING, "activity": aid},
+                               values.get(aid)),
                   {"type": ids.SESSION_RATING_ERROR, "activity": aid}, width=4)
         for aid, name in context.activities]
     return dbc.Row(ratings) if ratings else html.P(
@@ -206,8 +212,10 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
                           id="sess-history-table")
     if len(rows) < HISTORY_LIMIT:
         return table
-    return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
-                                   "progress view has them all.", className="small")])
+    return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; "
+                                   "every session and its whole note are under \"Every "
+                                   "session's note in full\" above; the progress view "
+                                   "draws them all.", className="small")])
 
 
 def crisis_line(crisis_text: str) -> html.P:

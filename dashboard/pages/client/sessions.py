@@ -26,6 +26,7 @@ from dashboard.db.sessions import (
     history_position,
     is_current_plan,
     open_alert_for_session,
+    other_sessions_on,
     save_session,
     session_context,
     session_episode_dates,
@@ -93,7 +94,7 @@ def _form_shape_problem(targets: dict, components: dict) -> str | None:
     answer is drawn. Item ids name a known questionnaire and one of its items; activity and
     plan-item ids are ids. ``targets``: the outputs by name; ``components``: the form's
     states by name (``ctx.args_grouping``)."""
-    form, item_errors = targets["form"], targets["errors"]["items"]
+    form, item_errors = targets["form"] | {"ratings": []}, targets["errors"]["items"]
     for entry in [*form["answers"], *components["answers"]]:
         component = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(component, dict):
@@ -260,6 +261,30 @@ def _record_edit(db, user, client: Client, care: CareSession, data,
                 can_restore=user.is_admin))
 
 
+def _cleared_form(targets: dict, today, context) -> dict:
+    """The empty form, its rating boxes drawn again from the activities as saved now."""
+    answer = _form_values(targets | {"ratings": []}, None, today, None)
+    del answer["ratings"]
+    return answer | {"rating_fields": session_views.rating_fields(context)}
+
+
+def _added_since(db, context, care: CareSession | None) -> set[int]:
+    """The client's activities an edited session did not rate (added after it): left
+    blank, they stay unrated. None for a new session: every activity is rated."""
+    if care is None:
+        return set()
+    return {aid for aid, _ in context.activities} - set(session_values(db, care)["ratings"])
+
+
+def _load_outputs() -> dict:
+    """The form's outputs, with the rating boxes redrawn whole rather than filled: the
+    activities are read again, so a form drawn before they changed shows them as saved."""
+    outputs = _form_outputs()
+    del outputs["ratings"]
+    return outputs | {"rating_fields": Output(ids.SESSION_RATINGS, "children",
+                                              allow_duplicate=True)}
+
+
 def _save_answer(targets: dict, errors: dict[str, str], *, result, form: dict,
                  history=no_update, alerts=no_update) -> dict:
     """The save callback's whole answer, by the names of its outputs."""
@@ -276,7 +301,7 @@ def _save_answer(targets: dict, errors: dict[str, str], *, result, form: dict,
         "result": Output(ids.SESSION_RESULT, "children"),
         "history": Output(ids.SESSION_HISTORY, "children"),
         "alerts": Output(ids.ALERTS, "children"),
-        "form": _form_outputs(),
+        "form": _load_outputs(),
     },
     inputs={"_submit": Input(ids.SESSION_FORM, "n_submit")},
     state={"client_id": State(ids.CLIENT_ID, "data"),
@@ -292,11 +317,12 @@ def save(_submit, client_id, editing, form):
     problem = _form_shape_problem(targets, ctx.args_grouping["form"])
     if problem:
         raise AccessDenied(f"malformed session form: {problem}")
-    # Drawn before anything is written: nothing can fail between the commit and the answer.
-    cleared_form = _form_values(targets["form"], None, today, None)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         context = session_context(db, client)
+        # Drawn before anything is written: nothing can fail between the commit and the
+        # answer. The rating boxes are drawn again, as the activities are saved now.
+        cleared_form = _cleared_form(targets["form"], today, context)
         care = _editable_session(db, client, editing)
         # An older plan's adherence is kept as it was recorded.
         keep_adherence = care is not None and not is_current_plan(db, care)
@@ -305,7 +331,8 @@ def save(_submit, client_id, editing, form):
             today=today,
             episode=context.episode_dates if care is None else session_episode_dates(db, care),
             activity_ids={a for a, _ in context.activities},
-            plan_item_ids={slot.plan_item_id for slot in context.adherence})
+            plan_item_ids={slot.plan_item_id for slot in context.adherence},
+            optional_activity_ids=_added_since(db, context, care))
         discharged = care is None and context.episode_id is None
         if data is None or discharged:
             return _save_answer(
@@ -317,12 +344,23 @@ def save(_submit, client_id, editing, form):
             message, history = _record_edit(db, user, client, care, data, keep_adherence)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-    return _save_answer(targets, {}, result=dbc.Alert(message, color="success"),
+        twice = other_sessions_on(db, care)
+    return _save_answer(targets, {}, result=_saved_alert(message, data.session_on, twice),
                         history=history, alerts=alerts, form=cleared_form)
 
 
+def _saved_alert(message: str, session_on, others: int) -> dbc.Alert:
+    """Saved; with a warning, not a refusal, when the client already has a session that day."""
+    if not others:
+        return dbc.Alert(message, color="success")
+    return dbc.Alert([message, html.Br(), html.Strong("Check: "),
+                      f"this client has {others + 1} sessions on {session_on:%d %b %Y}. If the "
+                      "same visit was entered twice, delete one of them in the history below."],
+                     color="warning")
+
+
 @callback(
-    output=_form_outputs(),
+    output=_load_outputs(),
     inputs={"clicks": Input({"type": ids.SESSION_EDIT, "session": ALL}, "n_clicks"),
             "_cancel": Input(ids.SESSION_CANCEL, "n_clicks")},
     state={"client_id": State(ids.CLIENT_ID, "data")},
@@ -331,18 +369,22 @@ def save(_submit, client_id, editing, form):
 def load_for_editing(clicks, _cancel, client_id):
     user = require_user()
     today = clinic_today()
-    trigger, targets = ctx.triggered_id, ctx.outputs_grouping
-    if trigger == ids.SESSION_CANCEL:
-        return _form_values(targets, None, today, None)
-    if not any(clicks):  # the history was redrawn; nothing was clicked
-        return _unchanged(targets)
+    trigger, targets = ctx.triggered_id, ctx.outputs_grouping | {"ratings": []}
+    cancel = trigger == ids.SESSION_CANCEL
+    if not cancel and not any(clicks):  # the history was redrawn; nothing was clicked
+        return _unchanged(ctx.outputs_grouping)
     with current_db().read() as db:
         client = authorize_client(db, user, client_id)
-        care = get_session(db, trigger["session"])
-        if care is None or care.client_id != client.id:
+        context = session_context(db, client)
+        care = None if cancel else get_session(db, trigger["session"])
+        if not cancel and (care is None or care.client_id != client.id):
             raise AccessDenied("no such session")
-        values = session_values(db, care)
-    return _form_values(targets, values, today, care.id)
+        values = session_values(db, care) if care is not None else None
+        added = _added_since(db, context, care)
+    answer = _form_values(targets, values, today, care.id if care is not None else None)
+    del answer["ratings"]
+    return answer | {"rating_fields": session_views.rating_fields(
+        context, values["ratings"] if values else None, added)}
 
 
 @callback(
@@ -385,6 +427,7 @@ def delete_or_restore(deletes, restores, client_id):
 @callback(
     Output(ids.SESSION_RATINGS, "children"),
     Output(ids.ACTIVITIES_RESULT, "children"),
+    Output(ids.ACTIVITIES, "value"),
     Input(ids.ACTIVITIES_SAVE, "n_clicks"),
     State(ids.CLIENT_ID, "data"),
     State(ids.ACTIVITIES, "value"),
@@ -396,15 +439,17 @@ def save_activities(_n, client_id, text):
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)
         if problem:
-            return no_update, html_error(problem)
+            return no_update, html_error(problem), no_update
         set_activities(db, client.id, names)
         record_audit(db, user_id=user.id, action="activities_updated", entity="client",
                      entity_id=client.id, client_id=client.id, ip=client_ip(),
                      detail={"count": len(names)})
         context = session_context(db, client)
     # Only the rating boxes change: the session form is another form, its typing and its
-    # messages are left alone (issue 19, item 1).
-    return session_views.rating_fields(context), "Activities saved."
+    # messages are left alone (issue 19, item 1). The editor shows the activities as saved
+    # (a name typed in another case keeps the activity, and its ratings, as it was).
+    return (session_views.rating_fields(context), "Activities saved.",
+            "\n".join(name for _, name in context.activities))
 
 
 def html_error(message: str) -> html.Span:

@@ -16,8 +16,8 @@ from dashboard.db.models import (
 )
 from dashboard.db.users import get_user_by_email
 from tests.conftest import login
-from tests.dash_client import dependencies, invoke
-from tests.factories import ADMIN, ALICE
+from tests.dash_client import dependencies, invoke, open_page
+from tests.factories import ADMIN, ALICE, BOB
 from tests.factories import session_form as form
 
 
@@ -196,3 +196,91 @@ def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, d
     old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
     assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
     assert "sess-history" not in old.get_json()["response"]
+
+
+def test_a_second_session_on_the_same_date_is_saved_with_a_warning(http, db, setup):
+    login(http, ALICE)
+    first = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    assert "saved" in first and "Check:" not in first
+    second = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    # Warned, not refused: two visits in a day happen, but usually it is one typed twice.
+    assert "saved" in second and "2 sessions on 01 Feb 2026" in second
+    assert count(db, CareSession) == 2
+    with db.read() as s:
+        dup = s.scalars(select(CareSession.id).order_by(CareSession.id)).all()[-1]
+    edit = invoke(http, "sess-result", form(setup, **{
+        "sess-date.value": "2026-02-02", "sess-editing.data": dup})).get_data(as_text=True)
+    assert "updated" in edit and "Check:" not in edit  # moved to its own date: no warning
+
+
+def test_every_sessions_note_is_readable_in_full_by_whoever_may_see_the_client(
+        http, db, setup, sqlite_people):
+    long_note = "Walked to the shop and back. " * 12 + "\nSlept better."  # 350 characters
+    login(http, ALICE)
+    for day in range(1, 24):  # more than the history's 20
+        invoke(http, "sess-result", form(setup, **{
+            "sess-date.value": f"2026-01-{day + 5:02d}",
+            "sess-notes.value": long_note if day == 1 else f"Note {day}"}))
+    page = open_page(http, f"/clients/{setup['client']}/notes").get_data(as_text=True)
+    # The oldest session's note, outside the history's 20 and longer than its 120 characters.
+    assert json.dumps(long_note)[1:-1] in page and "06 Jan 2026" in page
+    assert "23 sessions" in page
+    with db.read() as s:
+        assert s.scalar(select(AuditEntry.action).where(
+            AuditEntry.action == "session_notes_viewed")) == "session_notes_viewed"
+    http.post("/logout")
+    login(http, BOB)
+    refused = open_page(http, f"/clients/{setup['client']}/notes").get_data(as_text=True)
+    assert "Walked to the shop" not in refused and "Note 2" not in refused
+
+
+def _edit_click(http, client_id, care_id):
+    """Press Edit on a session row, as the browser would (the load-for-editing callback)."""
+    deps = [d for d in dependencies(http) if any("sess-edit" in str(i["id"])
+                                                 for i in d["inputs"])]
+    return invoke(http, "sess-ratings", {
+        "sess-edit": [({"type": "sess-edit", "session": care_id}, 1)],
+        "client-id.data": client_id}, deps=deps, triggered=json.dumps(
+            {"session": care_id, "type": "sess-edit"}, separators=(",", ":")) + ".n_clicks")
+
+
+def test_the_edit_form_shows_the_activities_as_saved_now(http, db, setup):
+    """Issue 17, item 5: a form drawn before the activities changed (another tab, a
+    colleague) offered stale rating boxes when a session was opened to edit; now they are
+    read again, with the session's own ratings, and an activity added since may stay
+    unrated (a rating for that day would be made up). The activities editor shows the list
+    as saved."""
+    from dashboard.db.models import FunctionalActivity, FunctionalRating
+    from dashboard.db.sessions import set_activities
+
+    login(http, ALICE)
+    invoke(http, "sess-result", form(setup))
+    with db.begin() as s:
+        care_id = s.scalar(select(CareSession.id))
+        set_activities(s, setup["client"], ["Lifting", "Driving", "Walking"])
+        walking = s.scalar(select(FunctionalActivity.id).where(
+            FunctionalActivity.name == "Walking"))
+    response = _edit_click(http, setup["client"], care_id)
+    assert response.status_code == 200, response.data[:300]
+    boxes = response.get_json()["response"]["sess-ratings"]["children"]
+    text = json.dumps(boxes)
+    assert "Walking (added since: not rated that day)" in text
+    assert '"value": 4' in text and '"value": 6' in text  # the session's own ratings
+    # Saved with Walking left blank: updated, and no rating is made up for that day.
+    edited = form(setup, **{"sess-editing.data": care_id, "sess-rating": [
+        ({"type": "sess-rating", "activity": a}, v)
+        for a, v in [*zip(setup["activities"], (5, 6), strict=True), (walking, "")]]})
+    assert "updated" in invoke(http, "sess-result", edited).get_data(as_text=True)
+    with db.read() as s:
+        rated = set(s.scalars(select(FunctionalRating.activity_id).where(
+            FunctionalRating.session_id == care_id)))
+    assert rated == set(setup["activities"])
+    # A new session still rates every activity.
+    new = form(setup, **{"sess-date.value": "2026-02-08", "sess-rating": [
+        ({"type": "sess-rating", "activity": a}, v)
+        for a, v in [*zip(setup["activities"], (5, 6), strict=True), (walking, "")]]})
+    assert "not saved" in invoke(http, "sess-result", new).get_data(as_text=True)
+    saved = invoke(http, "sess-activities-result", {
+        "sess-activities-save.n_clicks": 1, "client-id.data": setup["client"],
+        "sess-activities.value": "  lifting \n\nDriving\nwalking\n"}).get_json()["response"]
+    assert saved["sess-activities"]["value"] == "Lifting\nDriving\nWalking"

@@ -3,8 +3,8 @@
 Every existing episode starts without consent to email (nobody was asked), every clinic
 with reminders on (they only go once SMTP_URL is set and a client has consented).
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-30 06:21:31.521312
 """
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0015'
-down_revision: str | None = '0014'
+revision: str = '0018'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
