@@ -38,6 +38,7 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
             # The account pages in one menu, so an admin's bar fits a laptop's width. Full
             # page loads: they (and logout) are plain Flask routes.
             dbc.DropdownMenu([
+                dbc.DropdownMenuItem("Profile", href="/profile", id="navbar-profile"),
                 dbc.DropdownMenuItem("Password", href="/account/password", external_link=True),
                 dbc.DropdownMenuItem("Two-step sign-in", href="/account/security",
                                      external_link=True, id="navbar-security"),

@@ -7,11 +7,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import break_glass_on
-from dashboard.db.clients import escape_like
+from dashboard.db.clients import name_matches
 from dashboard.db.models import AuditEntry, Client, User
 
 
@@ -79,11 +79,9 @@ def _audit_query(filters: AuditFilters) -> Select:
         query = query.where(AuditEntry.user_id == filters.user_id)
     if filters.client_id is not None:
         query = query.where(AuditEntry.client_id == filters.client_id)
-    for word in (filters.client_name or "").split()[:5]:
-        pattern = f"%{escape_like(word.lower())}%"
-        query = query.where(AuditEntry.client_id.in_(select(Client.id).where(or_(
-            func.lower(Client.given_name).like(pattern, escape="\\"),
-            func.lower(Client.family_name).like(pattern, escape="\\")))))
+    named = name_matches(filters.client_name or "")
+    if named:
+        query = query.where(AuditEntry.client_id.in_(select(Client.id).where(*named)))
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     if filters.start:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.db.clients import escape_like
+from dashboard.db.clients import name_matches
 from dashboard.db.models import BreakGlassAccess, Client, User
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.privacy import SEARCH_LIMIT
@@ -35,10 +35,7 @@ def find_clinic_clients(session: Session, user: CurrentUser, text: str,
                     User.name, Client.practitioner_id)
              .join(User, User.id == Client.practitioner_id)
              .where(Client.erased_at.is_(None)))
-    for word in text.split()[:5]:
-        pattern = f"{escape_like(word.lower())}%"
-        query = query.where(or_(func.lower(Client.family_name).like(pattern, escape="\\"),
-                                func.lower(Client.given_name).like(pattern, escape="\\")))
+    query = query.where(*name_matches(text, word_starts=True))
     rows = session.execute(query.order_by(Client.family_name, Client.given_name, Client.id)
                            .limit(limit)).all()
     return [CoverRow(cid, f"{given} {family}", dob, name, pid == user.id)

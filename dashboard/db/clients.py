@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -32,6 +32,9 @@ class ClientFilters:
     # The current episode's questionnaires: a FILTER_LABELS key of dashboard.domain.outcomes.
     questionnaires: str | None = None
     due_only: bool = False
+    # Leave out the clients the home page lists for attention (due or worsening), so its
+    # last list holds the others and nobody is listed twice.
+    not_due_or_worse: bool = False
     practitioner_id: int | None = None
     sort: str = "name"
     page: int = 1
@@ -62,6 +65,20 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def name_matches(text: str, *, word_starts: bool = False) -> list[ColumnElement[bool]]:
+    """The one name search (client list, cover search, audit log): each word typed must be
+    in the client's folded name; ``word_starts``: must start one of its words."""
+    conditions = []
+    for word in search_words(text):
+        pattern = escape_like(word)
+        if word_starts:
+            conditions.append(or_(Client.search_name.like(f"{pattern}%", escape="\\"),
+                                  Client.search_name.like(f"% {pattern}%", escape="\\")))
+        else:
+            conditions.append(Client.search_name.like(f"%{pattern}%", escape="\\"))
+    return conditions
+
+
 def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date) -> Select:
     query = (select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
                     User.name, Client.last_session_on, Client.baseline_pain,
@@ -71,14 +88,9 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
              .where(visible_clients(user), Client.archived.is_(filters.archived),
                     # Erased clients are tombstones: never listed, whatever the filter.
                     Client.erased_at.is_(None)))
-    # Each word anywhere in the given or family name ("an" finds Daniel); the words are
-    # tried as typed and without accents, commas dropped: "Taylor, Zoë" finds Zoe Taylor.
-    # (A name stored with an accent is found when typed with it: no folded column yet.)
-    for forms in search_words(filters.search):
-        patterns = [f"%{escape_like(form)}%" for form in forms]
-        query = query.where(or_(*[func.lower(column).like(pattern, escape="\\")
-                                  for column in (Client.family_name, Client.given_name)
-                                  for pattern in patterns]))
+    # Each word anywhere in the name, accents and case aside ("an" finds Daniel, "Zoë"
+    # finds Zoe and "zoe" Zoë, "Taylor, Zoe" works).
+    query = query.where(*name_matches(filters.search))
     if filters.status or filters.due_only:
         query = query.where(Client.episode_state.in_(ACTIVE_CARE_STATES))
     if filters.status:
@@ -91,6 +103,11 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
         query = query.where(Client.reliable_change == filters.questionnaires)
     if filters.due_only:
         query = query.where(Client.next_due_on <= today)
+    if filters.not_due_or_worse:
+        query = query.where(or_(
+            Client.episode_state.not_in(ACTIVE_CARE_STATES),
+            and_(or_(Client.next_due_on.is_(None), Client.next_due_on > today),
+                 Client.status != "worsening")))
     if filters.practitioner_id:
         query = query.where(Client.practitioner_id == filters.practitioner_id)
     return query

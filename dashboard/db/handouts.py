@@ -23,6 +23,7 @@ from dashboard.domain.home_log import link_qr_svg
 from dashboard.domain.ids import parse_id
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import goal_wording
+from dashboard.domain.users import printed_contact
 from dashboard.handout.render import (
     HandoutData,
     HandoutPart,
@@ -67,13 +68,13 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
             ceiling_note=ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
     goals = tuple(goal_wording(g.description, g.pain_target)
                   + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
-    contact = " · ".join(x for x in ((practitioner.phone if practitioner else ""),
-                                     (practitioner.email if practitioner else "")) if x)
+    contact = printed_contact(practitioner.profession, practitioner.phone,
+                              practitioner.email) if practitioner else ""
     return HandoutData(
         clinic_name=clinic.name if clinic else "", clinic_phone=clinic.phone if clinic else "",
         clinic_address=clinic.address if clinic else "",
         client_first_name=client.given_name,
-        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_name=practitioner.printed_name if practitioner else "",
         practitioner_contact=contact, given_on=plan.effective_on, plan_version=plan.version,
         strategies=tuple(HandoutStrategy(name, tuple(parts))
                          for name, parts in strategies.items()),
@@ -207,10 +208,14 @@ def active_clients_with_plans(session: Session, practitioner_id: int
     return result, flagged
 
 
-def prepare_batch(session: Session, *, clients: list[Client],
-                  page_size: str) -> list[PreparedHandout]:
+def prepare_batch(session: Session, *, clients: list[Client], page_size: str,
+                  own_links: Mapping[int, str] | None = None) -> list[PreparedHandout]:
+    """Each client's handout, with their live link (``own_links``, by client id) printed as
+    on a handout downloaded one at a time."""
+    links = own_links or {}
     return [prepare_handout(session, client=c, version=None, page_size=page_size,
-                            laid_out_anyway=True) for c in clients]
+                            own_link=links.get(c.id, ""), laid_out_anyway=True)
+            for c in clients]
 
 
 def render_batch(prepared: list[PreparedHandout],

@@ -124,7 +124,7 @@ def client_page_data(session: Session, *, client_id: int, episode_id: int,
     logged = logged_days(session, episode_id=episode_id, start=days[-1], end=days[0])
     return ClientPageData(
         first_name=client.given_name,
-        practitioner_name=practitioner.name if practitioner else "",
+        practitioner_name=practitioner.printed_name if practitioner else "",
         clinic_name=clinic.name if clinic else "",
         clinic_phone=clinic.phone if clinic else "",
         crisis_line_text=clinic.crisis_line_text if clinic else "",

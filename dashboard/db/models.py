@@ -28,10 +28,12 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from dashboard.domain import dose, episodes, measures, questionnaires, status
 from dashboard.domain import users as domain_users
+from dashboard.domain.text import folded_name
 
 # Named constraints let Alembic's batch mode alter SQLite tables later.
 NAMING_CONVENTION = {
@@ -46,6 +48,7 @@ NAMING_CONVENTION = {
 # constraints below are made from them, and tests/db/test_allowed_values.py checks that the
 # migrated database enforces the same.
 ROLES = tuple(domain_users.ROLES)
+PROFESSIONS = tuple(domain_users.PROFESSIONS)
 DOSE_KINDS = tuple(dose.DOSE_KINDS)
 STATUSES = tuple(status.STATUS_LABELS)
 INSTRUMENTS = tuple(questionnaires.INSTRUMENTS)
@@ -151,6 +154,9 @@ class Clinic(Base):
     retention_years: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     # How many days a client's own link stays valid unless the episode is discharged first.
     client_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # Email reminders to clients, clinic-wide (only when SMTP_URL is set, and only to
+    # clients who consented).
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -159,6 +165,7 @@ class User(Base):
         CheckConstraint(_in("role", ROLES), name="role"),
         CheckConstraint("length(email) BETWEEN 3 AND 254", name="email_len"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name_len"),
+        CheckConstraint(_in("profession", ("", *PROFESSIONS)), name="profession"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,6 +176,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(50), default="")
+    # The profile (issue 19): profession, and the name printed on handouts and summaries
+    # when it differs from the account's name ("" prints the account's name).
+    profession: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    handout_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
     # Second factor (RFC 6238 time-based one-time codes). The secret is set when the user
     # enrols; the last accepted time step stops a code from being used twice.
@@ -178,6 +189,11 @@ class User(Base):
     # A one-time password set by an admin works until then (a leaked welcome message
     # cannot be used later to sign in and enrol someone else's phone).
     temporary_password_expires_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+    @property
+    def printed_name(self) -> str:
+        """The name on the client's paper and page: the profile's, else the account's."""
+        return self.handout_name or self.name
 
 
 class LoginSession(Base):
@@ -238,6 +254,11 @@ class LoginAttempt(Base):
     at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
 
 
+def _search_name_default(context: DefaultExecutionContext) -> str:
+    row = context.get_current_parameters()
+    return folded_name(row.get("given_name") or "", row.get("family_name") or "")
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
@@ -253,6 +274,10 @@ class Client(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
+    # The name folded for search (domain.text.folded_name), kept in step with the two
+    # names: by the validator below for the ORM, by the default for bulk inserts.
+    search_name: Mapped[str] = mapped_column(String(201), default=_search_name_default,
+                                             server_default="")
     date_of_birth: Mapped[dt.date] = mapped_column(Date)
     email: Mapped[str] = mapped_column(String(254), default="")
     phone: Mapped[str] = mapped_column(String(50), default="")
@@ -284,6 +309,13 @@ class Client(Base):
     erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     practitioner: Mapped[User] = relationship(lazy="raise", foreign_keys=[practitioner_id])
+
+    @validates("given_name", "family_name")
+    def _keep_search_name(self, key: str, value: str) -> str:
+        given = value if key == "given_name" else (self.given_name or "")
+        family = value if key == "family_name" else (self.family_name or "")
+        self.search_name = folded_name(given, family)
+        return value
 
 
 class ClientShare(Base):
@@ -328,6 +360,14 @@ class Episode(Base):
     consent_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consent_recorded_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    # Consent to be reminded by email (at intake or later), who recorded it and when; it
+    # can be withdrawn by the practitioner or by the client's unsubscribe link (withdrawn
+    # by nobody: the client). ``email_consent`` is the state now.
+    email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    email_consent_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    email_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    email_withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Red-flag screen outcome: an urgent flag stays open until a practitioner clears it.
     urgent_flag: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     see_doctor_flag: Mapped[bool] = mapped_column(Boolean, default=False,
@@ -896,6 +936,52 @@ class HomeMeasureAnswer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+EMAIL_KINDS = ("reminder", "safety_alert")
+EMAIL_STATUSES = ("pending", "sending", "sent", "failed", "bounced")
+REMINDER_REASONS = ("measure_due", "no_log")
+
+
+class EmailMessage(Base):
+    """One email the app sends (or tried to): a reminder to a client, or a safety alert's
+    notice to a practitioner. Its ``dedupe_key`` is unique ("reminder:<client>:<day>",
+    "safety_alert:<alert>:<user>"), so however many hosts or cron runs try, one row is
+    claimed and at most one message goes. Never holds what the message said beyond its
+    reason: the messages carry no health data (domain/reminders.py)."""
+
+    __tablename__ = "email_messages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EMAIL_KINDS), name="kind"),
+        CheckConstraint(_in("status", EMAIL_STATUSES), name="status"),
+        CheckConstraint("reason IS NULL OR " + _in("reason", REMINDER_REASONS), name="reason"),
+        CheckConstraint("(kind = 'safety_alert') = (safety_alert_id IS NOT NULL)",
+                        name="alert_ref"),
+        Index("ix_email_messages_client_created", "client_id", "created_at"),
+        Index("ix_email_messages_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    safety_alert_id: Mapped[int | None] = mapped_column(ForeignKey("safety_alerts.id"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    for_day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    error: Mapped[str] = mapped_column(String(300), default="")
+    # The unsubscribe link's token is derived from the seed with the secret key (like a
+    # client link's); only its SHA-256 is looked up.
+    unsubscribe_seed: Mapped[str | None] = mapped_column(String(64))
+    unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -929,6 +1015,7 @@ __all__ = [
     "ClientLinkFailure",
     "ClientShare",
     "Clinic",
+    "EmailMessage",
     "Episode",
     "FunctionalActivity",
     "FunctionalRating",

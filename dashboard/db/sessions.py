@@ -234,7 +234,8 @@ def history_position(session: Session, care: CareSession, *, include_deleted: bo
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
-                    limit: int = HISTORY_LIMIT, only: int | None = None) -> list[SessionRow]:
+                    limit: int | None = HISTORY_LIMIT, only: int | None = None
+                    ) -> list[SessionRow]:
     """The client's sessions, newest first, with adherence and questionnaire totals
     (``only``: just that session's row)."""
     query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
@@ -276,6 +277,14 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
 def get_session(session: Session, session_id: object) -> CareSession | None:
     session_id = parse_id(session_id)
     return None if session_id is None else session.get(CareSession, session_id)
+
+
+def other_sessions_on(session: Session, care: CareSession) -> int:
+    """How many of the client's other (not deleted) sessions share ``care``'s date: a second
+    one is allowed (two visits in a day happen) but is usually the same visit typed twice."""
+    return session.scalar(select(func.count()).where(
+        CareSession.client_id == care.client_id, CareSession.session_on == care.session_on,
+        CareSession.id != care.id, CareSession.deleted_at.is_(None))) or 0
 
 
 def is_current_plan(session: Session, care: CareSession) -> bool:

@@ -175,3 +175,19 @@ def set_role_and_active(session: Session, *, user: User, role: str, active: bool
     """Change an account's role or whether it may sign in (the caller ends its sessions)."""
     user.role, user.active = role, active
     session.flush()
+
+
+PROFILE_FIELDS = ("handout_name", "phone", "profession")
+
+
+def update_profile(session: Session, *, user: User, handout_name: str, phone: str,
+                   profession: str) -> dict[str, dict[str, str]]:
+    """Set a user's profile; what changed, as {field: {"from": old, "to": new}} for the
+    audit log (empty when nothing did)."""
+    new = {"handout_name": handout_name, "phone": phone, "profession": profession}
+    changed = {f: {"from": getattr(user, f), "to": v} for f, v in new.items()
+               if getattr(user, f) != v}
+    for field, value in new.items():
+        setattr(user, field, value)
+    session.flush()
+    return changed

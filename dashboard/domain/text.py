@@ -44,16 +44,21 @@ def search_text(raw: object, *, limit: int = 100) -> str:
     return " ".join(_SINGLE_LINE.sub("", raw).split())[:limit]
 
 
-def search_words(text: str, *, most: int = 5) -> list[tuple[str, ...]]:
-    """The words of a name search, each to be found anywhere in a name, as the forms to try:
-    the word as typed (lower case) and without its accents, punctuation around it dropped
-    ("Taylor, Zoë" -> [("taylor",), ("zoë", "zoe")]). "Zoë" then finds Zoe, and a name
-    stored with its accent is still found as typed."""
-    words: list[tuple[str, ...]] = []
-    for word in text.split():
-        typed = word.casefold().strip(",.;:()\"'")
-        plain = "".join(c for c in unicodedata.normalize("NFKD", typed)
-                        if not unicodedata.combining(c))
-        if typed:
-            words.append((typed,) if plain == typed else (typed, plain))
-    return words[:most]
+def folded(text: str) -> str:
+    """Text as names are matched: lower case, accents dropped ("Zoë", "ZOE" -> "zoe")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def folded_name(given: str, family: str) -> str:
+    """The one searchable form of a person's name, kept beside it in the database (SQL's
+    ``lower`` neither folds accents nor, in SQLite, lowers anything but ASCII)."""
+    return folded(f"{given} {family}")
+
+
+def search_words(text: str, *, most: int = 5) -> list[str]:
+    """The words of a name search, folded as names are, punctuation around them dropped
+    ("Taylor, Zoë" -> ["taylor", "zoe"]): each is then looked for in the folded name, so
+    "Zoë" finds Zoe and "zoe" finds Zoë."""
+    words = [folded(word).strip(",.;:()\"'") for word in text.split()]
+    return [w for w in words if w][:most]

@@ -39,3 +39,36 @@ def new_user_problems(email: object, name: object, role: object) -> dict[str, st
 def temporary_password() -> str:
     """A one-time password for a new or reset account, changed at first sign-in."""
     return secrets.token_urlsafe(12)
+
+
+# A practitioner's profession, as printed on handouts (issue 19's profile).
+PROFESSIONS = {"physical_therapist": "physical therapist",
+               "mental_health_therapist": "mental-health therapist", "other": "other"}
+PHONE = re.compile(r"^[0-9+()\-. ]{5,30}$")
+
+
+def profile_problems(handout_name: object, phone: object, profession: object
+                     ) -> tuple[dict[str, str], dict[str, str]]:
+    """The profile as it will be saved (blank handout name: the account's name is printed;
+    blank profession: none printed), and a message per field that is refused."""
+    errors: dict[str, str] = {}
+    cleaned = {"handout_name": handout_name.strip() if isinstance(handout_name, str) else "",
+               "phone": " ".join(phone.split()) if isinstance(phone, str) else "",
+               "profession": profession if isinstance(profession, str) else ""}
+    if not isinstance(handout_name, str | None) or len(cleaned["handout_name"]) > 200:
+        errors["handout_name"] = "Enter the name to print (up to 200 characters)."
+    elif has_control(cleaned["handout_name"]):
+        errors["handout_name"] = CONTROL_MESSAGE
+    if not isinstance(phone, str | None) or (
+            cleaned["phone"] and not PHONE.match(cleaned["phone"])):
+        errors["phone"] = ("Enter a phone number with digits, spaces and + ( ) - only, "
+                           "or leave it empty.")
+    if cleaned["profession"] not in ("", *PROFESSIONS):
+        errors["profession"] = "Choose a profession from the list."
+    return cleaned, errors
+
+
+def printed_contact(profession: str, phone: str, email: str) -> str:
+    """What follows a practitioner's name on paper: profession, phone, email, as set."""
+    return " · ".join(x for x in (PROFESSIONS.get(profession, "") if profession != "other"
+                                  else "", phone, email) if x)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, ctx, html
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.auth.access import AccessDenied, require_admin, require_user
 from dashboard.auth.audit import record_audit
@@ -44,7 +44,9 @@ def _row(user: User, me: int) -> html.Tr:
     uid = user.id
     return labelled(HEADER, html.Tr([
         html.Td([user.name, html.Span(" (you)", className="text-body-secondary")
-                 if uid == me else None]),
+                 if uid == me else None, html.Br(),
+                 dcc.Link(["Profile", html.Span(f" of {user.name}", className="visually-hidden")],
+                          href=f"/profile?user={uid}", className="small")]),
         html.Td(user.email),
         html.Td(html.Label([html.Span(f"Role of {user.name}", className="visually-hidden"),
                             dbc.Select(id={"type": f"{P}-role", "user": uid}, value=user.role,

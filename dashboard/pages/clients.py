@@ -12,7 +12,14 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard.auth.access import require_user
 from dashboard.auth.audit import record_audit
 from dashboard.components.tables import client_table
-from dashboard.context import background_caller, clinic_today, current_db, job_database
+from dashboard.context import (
+    background_base_url,
+    background_caller,
+    clinic_today,
+    current_db,
+    job_database,
+    own_link_url,
+)
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
 from dashboard.db.handouts import (
     active_clients_with_plans,
@@ -54,8 +61,9 @@ def _questionnaire_filter(choice: object) -> str | None:
 
 
 def _select(id_: str, label: str, options: list[dict], value: object, width: int) -> dbc.Col:
+    # Three to a row on a tablet; one row of filters from a wide laptop up (``width``).
     return dbc.Col([dbc.Label(label, html_for=id_),
-                    dbc.Select(id=id_, options=options, value=value)], md=width)
+                    dbc.Select(id=id_, options=options, value=value)], md=4, xl=width)
 
 
 def _filters(user, *, search, archived, status, due, sort, practitioner, page
@@ -120,7 +128,7 @@ def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "
             dbc.Col([dbc.Label("Search by name", html_for=f"{P}-search"),
                      dbc.Input(id=f"{P}-search", type="search", placeholder="Type a name…",
                                debounce=0.25, autoComplete="off", maxLength=100,
-                               value=filters.search)], md=3),
+                               value=filters.search)], md=4, xl=3),
             _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
                                               {"label": "Archived clients", "value": "archived"}],
                     "archived" if filters.archived else "active", 2),
@@ -135,7 +143,7 @@ def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "
                 hidden=True),
             dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only",
                                  value=filters.due_only),
-                    md=1, className="d-flex align-items-end pb-2"),
+                    md=4, xl=1, className="d-flex align-items-end pb-2"),
         ], className="g-2 mb-3"),
         _batch_controls(),
         html.P(count, id=f"{P}-count", className="text-body-secondary", role="status"),
@@ -240,7 +248,9 @@ def print_all(set_progress, _n, practitioner, size, _token):
     with job_database() as database:
         with database.read() as db:
             clients, flagged = active_clients_with_plans(db, target)
-            prepared = prepare_batch(db, clients=clients, page_size=size)
+            base = background_base_url()
+            prepared = prepare_batch(db, clients=clients, page_size=size, own_links={
+                c.id: own_link_url(db, c.id, base) for c in clients})
             # A client with an urgent red flag open gets a handout only with a reason given
             # for them, on their own page (issue 17, item 8): the batch leaves them out, by
             # name.

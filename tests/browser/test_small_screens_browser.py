@@ -94,3 +94,18 @@ def test_graph_legends_sit_below_the_plot_clear_of_the_toolbar(page: Page, serve
     assert not overlaps(legend, box(page, f"{graph} .modebar")), "the toolbar covers the legend"
     figure = box(page, graph)
     assert figure["x"] + figure["width"] <= viewport["width"]
+
+
+def test_the_admins_client_filters_fit_a_tablet(page: Page, server_url, demo):
+    """An admin's filters (one more: the practitioner) wrap three to a row on a tablet
+    instead of squeezing "Due or overdue only" past the screen's edge."""
+    sign_in(page, server_url, "admin@demo.clinic", "backcare-demo-2026")
+    for viewport in (TABLET, {"width": 1366, "height": 768}):
+        page.set_viewport_size(viewport)
+        page.goto(f"{server_url}/clients")
+        expect(page.locator("#clients-table")).to_be_visible()
+        scroll, inner = page_width(page)
+        assert scroll <= inner, f"/clients scrolls sideways at {inner} px: {scroll}"
+        due = box(page, "label[for='clients-due']")
+        assert due["x"] + due["width"] <= inner
+        page.screenshot(path=f"test-results/clients-admin-{inner}.png")

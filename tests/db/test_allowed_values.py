@@ -16,6 +16,7 @@ from dashboard.domain import dose, episodes, measures, questionnaires, status, u
 # (table, column) -> the domain's list, the one owner of the allowed values
 OWNERS = {
     ("users", "role"): users.ROLES,
+    ("users", "profession"): ("", *users.PROFESSIONS),
     ("strategy_parts", "dose_kind"): dose.DOSE_KINDS,
     ("plan_template_items", "dose_kind"): dose.DOSE_KINDS,
     ("plan_items", "dose_kind"): dose.DOSE_KINDS,

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from dashboard.db.models import Clinic
+from dashboard.db.models import AuditEntry, Clinic
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -155,3 +155,29 @@ def test_audit_log_finds_a_client_by_any_part_of_the_name_and_reads_in_words(
     assert "1 entries" in invoke(http, "audit-table", values).get_data(as_text=True)
     values["audit-client.value"] = "Bobson"
     assert "0 entries" in invoke(http, "audit-table", values).get_data(as_text=True)
+
+
+def test_the_clinics_link_length_is_validated_saved_and_used_for_new_links(
+        http, db, sqlite_people):
+    from dashboard.db.client_links import clinic_link_days
+    login(http, ADMIN)
+    for bad in ("0", "366", "ninety", "", "12.5"):
+        body = invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
+                                                   "clinic-link_days.value": bad}
+                      ).get_data(as_text=True)
+        assert "Not saved" in body, bad
+    with db.read() as s:
+        assert clinic_link_days(s) == 90
+    body = invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
+                                               "clinic-link_days.value": " 30 "}
+                  ).get_data(as_text=True)
+    assert "new links last 30 days" in body
+    with db.read() as s:
+        assert clinic_link_days(s) == 30
+        entry = s.scalar(select(AuditEntry).where(
+            AuditEntry.action == "client_link_days_updated"))
+        assert json.loads(entry.detail) == {"from": 90, "to": 30}
+    http.post("/logout")
+    login(http, ALICE)
+    assert invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
+                                               "clinic-link_days.value": "10"}).status_code == 403

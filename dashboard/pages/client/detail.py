@@ -189,7 +189,10 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         if open_episode else None,
         session_views.activities_editor(context)
         if open_episode and context.activities else None,
-        html.H2("Session history", className="h5 mt-4"),
+        html.Div([html.H2("Session history", className="h5 mb-0"),
+                  dcc.Link("Every session's note in full", href=f"/clients/{client.id}/notes",
+                           id="sess-notes-link", className="small")],
+                 className="d-flex flex-wrap align-items-baseline column-gap-3 mt-4 mb-2"),
         html.Div(history, id=ids.SESSION_HISTORY),
     ], className="pt-3")
     plan_tab = dbc.Row([

@@ -212,8 +212,10 @@ def history_table(rows: list[SessionRow], *, can_restore: bool) -> Component:
                           id="sess-history-table")
     if len(rows) < HISTORY_LIMIT:
         return table
-    return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; the "
-                                   "progress view has them all.", className="small")])
+    return html.Div([table, html.P(f"The {HISTORY_LIMIT} most recent sessions are shown; "
+                                   "every session and its whole note are under \"Every "
+                                   "session's note in full\" above; the progress view "
+                                   "draws them all.", className="small")])
 
 
 def crisis_line(crisis_text: str) -> html.P:

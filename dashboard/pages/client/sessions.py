@@ -26,6 +26,7 @@ from dashboard.db.sessions import (
     history_position,
     is_current_plan,
     open_alert_for_session,
+    other_sessions_on,
     save_session,
     session_context,
     session_episode_dates,
@@ -343,8 +344,19 @@ def save(_submit, client_id, editing, form):
             message, history = _record_edit(db, user, client, care, data, keep_adherence)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-    return _save_answer(targets, {}, result=dbc.Alert(message, color="success"),
+        twice = other_sessions_on(db, care)
+    return _save_answer(targets, {}, result=_saved_alert(message, data.session_on, twice),
                         history=history, alerts=alerts, form=cleared_form)
+
+
+def _saved_alert(message: str, session_on, others: int) -> dbc.Alert:
+    """Saved; with a warning, not a refusal, when the client already has a session that day."""
+    if not others:
+        return dbc.Alert(message, color="success")
+    return dbc.Alert([message, html.Br(), html.Strong("Check: "),
+                      f"this client has {others + 1} sessions on {session_on:%d %b %Y}. If the "
+                      "same visit was entered twice, delete one of them in the history below."],
+                     color="warning")
 
 
 @callback(

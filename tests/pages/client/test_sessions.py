@@ -16,8 +16,8 @@ from dashboard.db.models import (
 )
 from dashboard.db.users import get_user_by_email
 from tests.conftest import login
-from tests.dash_client import dependencies, invoke
-from tests.factories import ADMIN, ALICE
+from tests.dash_client import dependencies, invoke, open_page
+from tests.factories import ADMIN, ALICE, BOB
 from tests.factories import session_form as form
 
 
@@ -196,6 +196,42 @@ def test_at_the_limit_the_new_row_goes_in_and_the_oldest_shown_drops_off(http, d
     old = invoke(http, "sess-result", form(setup, **{"sess-date.value": "2026-01-06"}))
     assert "Session of 06 Jan 2026 saved." in old.get_data(as_text=True)
     assert "sess-history" not in old.get_json()["response"]
+
+
+def test_a_second_session_on_the_same_date_is_saved_with_a_warning(http, db, setup):
+    login(http, ALICE)
+    first = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    assert "saved" in first and "Check:" not in first
+    second = invoke(http, "sess-result", form(setup)).get_data(as_text=True)
+    # Warned, not refused: two visits in a day happen, but usually it is one typed twice.
+    assert "saved" in second and "2 sessions on 01 Feb 2026" in second
+    assert count(db, CareSession) == 2
+    with db.read() as s:
+        dup = s.scalars(select(CareSession.id).order_by(CareSession.id)).all()[-1]
+    edit = invoke(http, "sess-result", form(setup, **{
+        "sess-date.value": "2026-02-02", "sess-editing.data": dup})).get_data(as_text=True)
+    assert "updated" in edit and "Check:" not in edit  # moved to its own date: no warning
+
+
+def test_every_sessions_note_is_readable_in_full_by_whoever_may_see_the_client(
+        http, db, setup, sqlite_people):
+    long_note = "Walked to the shop and back. " * 12 + "\nSlept better."  # 350 characters
+    login(http, ALICE)
+    for day in range(1, 24):  # more than the history's 20
+        invoke(http, "sess-result", form(setup, **{
+            "sess-date.value": f"2026-01-{day + 5:02d}",
+            "sess-notes.value": long_note if day == 1 else f"Note {day}"}))
+    page = open_page(http, f"/clients/{setup['client']}/notes").get_data(as_text=True)
+    # The oldest session's note, outside the history's 20 and longer than its 120 characters.
+    assert json.dumps(long_note)[1:-1] in page and "06 Jan 2026" in page
+    assert "23 sessions" in page
+    with db.read() as s:
+        assert s.scalar(select(AuditEntry.action).where(
+            AuditEntry.action == "session_notes_viewed")) == "session_notes_viewed"
+    http.post("/logout")
+    login(http, BOB)
+    refused = open_page(http, f"/clients/{setup['client']}/notes").get_data(as_text=True)
+    assert "Walked to the shop" not in refused and "Note 2" not in refused
 
 
 def _edit_click(http, client_id, care_id):
