@@ -17,7 +17,13 @@ from dashboard.auth.setup import init_auth
 from dashboard.client_page import init_client_page
 from dashboard.components.navbar import navbar
 from dashboard.config import Settings
-from dashboard.context import DB_KEY, SETTINGS_KEY, IdConverter
+from dashboard.context import (
+    DB_KEY,
+    SETTINGS_KEY,
+    IdConverter,
+    current_settings,
+    public_base_url,
+)
 from dashboard.db.engine import Database
 from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import outcomes_routes, summary_routes
@@ -68,6 +74,13 @@ def _requested_callback() -> object:
     output = body.get("output") if isinstance(body, dict) else None
     entry = dash.get_app().callback_map.get(output) if isinstance(output, str) else None
     return entry.get("callback") if isinstance(entry, dict) else None
+
+
+@hooks.custom_data("base_url")
+def _base_url_for_background_jobs(_context: object) -> str | None:
+    """The address the app was asked at, for links a background job prints (a batch of
+    handouts with each client's own link); a job has no request to read it from."""
+    return public_base_url(current_settings()) if has_request_context() else None
 
 
 @hooks.custom_data("auth")

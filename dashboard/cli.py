@@ -71,7 +71,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             # The ten-times clinic is the large one copied nine more times in PostgreSQL.
             counts = create_demo(session, today=_today(settings),
                                  size="large" if args.size == "xlarge" else args.size,
-                                 force=args.force)
+                                 force=args.force, secret_key=settings.secret_key)
             if args.size == "xlarge":
                 grown = grow_clinic(session, times=10)
                 counts.update(users=grown["users"], clients=grown["clients"],
@@ -414,6 +414,29 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_reminders(settings: Settings, _args: argparse.Namespace) -> int:
+    """Today's email reminders and any practitioners' notices still to go. Safe to run every
+    hour, from several hosts at once: a client gets at most one reminder a day."""
+    from dashboard.reminders import EMAIL_OFF, send_reminders
+
+    if settings.smtp is None:
+        print(EMAIL_OFF, file=sys.stderr)
+        return 0
+    if not settings.public_url:
+        print("PUBLIC_URL must be set: reminders carry the address clients open the app at "
+              "(https://care.your-clinic.org).", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        report = send_reminders(db, settings, today=_today(settings))
+    finally:
+        db.dispose()
+    print(report.summary())
+    for error in sorted(set(report.errors)):
+        print(f"  {error}", file=sys.stderr)
+    return 1 if report.failed or report.notices_failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -486,6 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("send-reminders", help="email today's reminders to clients who consented "
+                   "(idempotent: run it hourly from cron or a systemd timer)") \
+        .set_defaults(func=cmd_send_reminders)
     worker = sub.add_parser("worker", help="run background work from Redis (REDIS_URL)")
     worker.add_argument("--concurrency", type=int, default=2,
                         help="processes running tasks at once (default 2)")

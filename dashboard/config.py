@@ -9,10 +9,13 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dashboard.domain.text import has_control
+from dashboard.domain.users import EMAIL
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105
 # The demo's FHIR namespace: a reserved ".example" domain (RFC 2606) on purpose, so no
@@ -47,6 +50,79 @@ def secret_key_problem(key: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where email goes (``SMTP_URL``) and whom it is from (``SMTP_FROM``).
+
+    ``smtps://`` is TLS from the first byte (port 465); ``smtp://`` must upgrade with
+    STARTTLS (port 587) before any password or message is sent; ``smtp://...?tls=none``
+    sends in the clear and is accepted only for a relay on this machine's loopback (a local
+    Postfix, the test suite's server), never across a network.
+    """
+
+    host: str
+    port: int
+    security: str  # "tls" (implicit), "starttls" or "none" (loopback only)
+    username: str
+    password: str = field(repr=False)
+    from_address: str
+    timeout_seconds: float = 10.0
+
+
+SMTP_SECURITY = ("tls", "starttls", "none")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_smtp_url(url: str, from_address: str) -> SmtpSettings:
+    """``SMTP_URL`` and ``SMTP_FROM`` as settings, or SettingsError naming what is wrong.
+    The password is percent-decoded (a "@" or ":" in it is written %40, %3A)."""
+    example = "for example smtp://user:password@mail.example.org:587"
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise SettingsError(f"SMTP_URL must be smtp://... or smtps://..., {example}")
+    options = parse_qs(parts.query)
+    tls = options.pop("tls", [""])[-1]
+    if options or parts.fragment or parts.path not in ("", "/"):
+        raise SettingsError(f"SMTP_URL takes no path or options but ?tls=none, {example}")
+    if parts.scheme == "smtps":
+        security, default_port = "tls", 465
+    elif tls == "none":
+        if not _is_loopback(parts.hostname):
+            raise SettingsError("SMTP_URL ?tls=none (no encryption) is only allowed for a "
+                                "mail relay on this machine (localhost, 127.0.0.1, ::1)")
+        security, default_port = "none", 25
+    elif tls in ("", "starttls"):
+        security, default_port = "starttls", 587
+    else:
+        raise SettingsError("SMTP_URL ?tls= takes only none or starttls")
+    try:
+        port = parts.port or default_port
+    except ValueError as exc:
+        raise SettingsError("SMTP_URL has a port that is not a number") from exc
+    sender = from_address.strip()
+    if not _plain_address(sender):
+        raise SettingsError("SMTP_FROM must be set to the address reminders are sent from, "
+                            "for example reminders@your-clinic.org")
+    return SmtpSettings(host=parts.hostname, port=port, security=security,
+                        username=unquote(parts.username or ""),
+                        password=unquote(parts.password or ""), from_address=sender)
+
+
+def _plain_address(address: str) -> bool:
+    """One bare address, by the rule client and user addresses follow (no display name,
+    spaces or line breaks that could add a header; the clinic's name is added as the
+    display name when a message is made)."""
+    return bool(EMAIL.match(address)) and not has_control(address) and "," not in address
+
+
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'dashboard.sqlite3').resolve()}"
 
@@ -75,6 +151,9 @@ class Settings:
     # systems, and the system of its client identifiers (default: under the base).
     fhir_base_url: str = DEMO_FHIR_BASE_URL
     fhir_patient_id_system: str = ""
+    # Email (reminders to clients, safety alerts to practitioners): None is off, and the app
+    # says so where the feature would be.
+    smtp: SmtpSettings | None = None
 
     @property
     def fhir_patient_system(self) -> str:
@@ -111,6 +190,8 @@ class Settings:
         patient_system = env.get("FHIR_PATIENT_ID_SYSTEM", "")
         if patient_system:
             patient_system = _fhir_url("FHIR_PATIENT_ID_SYSTEM", patient_system)
+        smtp_url = env.get("SMTP_URL", "").strip()
+        smtp = parse_smtp_url(smtp_url, env.get("SMTP_FROM", "")) if smtp_url else None
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -123,6 +204,7 @@ class Settings:
             public_url=env.get("PUBLIC_URL", "").strip().rstrip("/"),
             fhir_base_url=fhir_base_url,
             fhir_patient_id_system=patient_system,
+            smtp=smtp,
             redis_url=_redis_url(env.get("REDIS_URL", "").strip()),
             trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES", "")),
         )

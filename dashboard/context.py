@@ -64,12 +64,20 @@ def public_base_url(settings: Settings) -> str:
     return LOCAL_URL
 
 
-def own_link_url(session: Session, client_id: int) -> str:
-    """The client's live link to their own page (to show or print), or "" if none."""
+def own_link_url(session: Session, client_id: int, base_url: str | None = None) -> str:
+    """The client's live link to their own page (to show or print), or "" if none;
+    ``base_url``: the address the app was asked at, for a background job with no request."""
     settings = current_settings()
     link = live_link(session, client_id=client_id, secret_key=settings.secret_key,
                      now=utcnow())
-    return client_link_url(public_base_url(settings), link.token) if link and link.token else ""
+    base = base_url or public_base_url(settings)
+    return client_link_url(base, link.token) if link and link.token else ""
+
+
+def background_base_url() -> str | None:
+    """In a background callback: the app's address as the request that started it saw it
+    (the custom_data hook in app.py)."""
+    return callback_context.custom_data.get("base_url")
 
 
 def clinic_today() -> dt.date:

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, text
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
@@ -22,10 +22,15 @@ from dashboard.db.models import (
     Adherence,
     CareSession,
     Client,
+    ClientLink,
     Episode,
     FunctionalActivity,
     FunctionalRating,
     Goal,
+    HomeLogEntry,
+    HomeMeasureAnswer,
+    HomeMeasureResponse,
+    MeasureAssignment,
     PlanItem,
     PlanTemplate,
     PlanVersion,
@@ -39,7 +44,9 @@ from dashboard.db.outcomes import refresh_all_questionnaire_outcomes
 from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import RED_FLAG_ITEMS, IntakeDraft, ScorePoint, outcome_of
+from dashboard.domain.home_log import DEFAULT_LINK_DAYS, link_token, new_token_seed, token_hash
 from dashboard.domain.plans import strategy_keys_text
+from dashboard.domain.questionnaires import score
 from dashboard.domain.status import status_from
 
 DEMO_PASSWORD = "backcare-demo-2026"  # noqa: S105 - documented demo login
@@ -178,12 +185,13 @@ class _Build:
 
 def create_demo(
     session: Session, *, today: dt.date, size: str = "small", seed: int = 2026,
-    force: bool = False, password: str = DEMO_PASSWORD,
+    force: bool = False, password: str = DEMO_PASSWORD, secret_key: str | None = None,
 ) -> dict[str, int]:
     """Make the demo clinic. Refuses a database that already has users or clients unless forced.
 
     The steps run in this order, drawing from one seeded random generator, so a seed always
-    gives the same clinic."""
+    gives the same clinic. ``secret_key`` (the app's): some clients get a live link to their
+    own page, made with it (without it, none: a link made under another key opens nothing)."""
     if database_has_people(session) and not force:
         raise DemoRefused("the database already holds users or clients; pass --force to add "
                           "the demo clinic anyway")
@@ -216,9 +224,75 @@ def create_demo(
     _rerefer(session, next(cid for cid, d in zip(build.client_ids, build.discharged,
                                                  strict=True) if d), today)
     _admit_with_red_flag(session, build.practitioner_ids[0], today)
+    home = _add_home_care(build, random.Random(seed + 22), secret_key)
+    session.flush()
+    # Their questionnaires at home count in their reliable change.
+    for client in session.scalars(select(Client).where(Client.id.in_(home))):
+        refresh_client_summary(session, client)
     session.flush()
     return {"users": len(build.user_ids), "clients": len(build.client_ids),
             "sessions": len(build.session_ids), "admin_id": build.user_ids[0]}
+
+
+# One open client with an email address in this many uses their own page: a link, consent
+# to email reminders, measures assigned (some due today), days logged at home.
+HOME_EVERY = 4
+
+
+def _add_home_care(build: _Build, rng: random.Random, secret_key: str | None) -> list[int]:
+    """Measures at home and reminders (issue 22) on part of the clinic, so a newcomer sees
+    them and ``dashboard send-reminders`` has someone to remind: a PHQ-9 every 2 weeks
+    (never done, done 14 days ago: due today; or done 5 days ago: not due), a GAD-7 before
+    every session for half of them, and days logged at home (the last one 4 days ago for
+    half: a reminder for no log). Returns the clients given home care."""
+    session, today = build.session, build.today
+    chosen = [(cid, eid, row["practitioner_id"]) for i, (cid, eid, row, discharged) in
+              enumerate(zip(build.client_ids, build.episode_ids, build.client_rows,
+                            build.discharged, strict=True))
+              if row["email"] and not row["archived"] and not discharged
+              and i % HOME_EVERY == 1]
+    start = today - dt.timedelta(days=20)
+    made_at = dt.datetime.combine(start, dt.time(9, 0), tzinfo=dt.UTC)
+    links, assignments, responses, answers, logs = [], [], [], [], []
+    for n, (cid, eid, practitioner) in enumerate(chosen):
+        if secret_key is not None:
+            seed = new_token_seed()
+            links.append(dict(episode_id=eid, client_id=cid, created_at=made_at,
+                              token_hash=token_hash(link_token(secret_key, seed)),
+                              token_seed=seed, created_by_id=practitioner,
+                              expires_at=made_at + dt.timedelta(days=DEFAULT_LINK_DAYS)))
+        session.execute(update(Episode).where(Episode.id == eid).values(
+            email_consent=True, email_consent_at=made_at, email_consent_by_id=practitioner))
+        assignments.append(dict(client_id=cid, episode_id=eid, instrument="PHQ9", every="2w",
+                                assigned_on=start, created_at=made_at,
+                                created_by_id=practitioner))
+        if n % 2 == 0:
+            assignments.append(dict(client_id=cid, episode_id=eid, instrument="GAD7",
+                                    every="session", assigned_on=start, created_at=made_at,
+                                    created_by_id=practitioner))
+        done_days_ago = (None, 14, 5)[n % 3]
+        if done_days_ago is not None:
+            values = _questionnaire_items(rng, "PHQ9", rng.uniform(0.1, 0.6))
+            result = score("PHQ9", values)
+            on = today - dt.timedelta(days=done_days_ago)
+            responses.append(dict(client_id=cid, episode_id=eid, instrument="PHQ9",
+                                  completed_on=on, source="client_home", total=result.total,
+                                  band=result.band, completed_at=dt.datetime.combine(
+                                      on, dt.time(19, 0), tzinfo=dt.UTC)))
+            answers.append(values)
+        last = 0 if n % 2 == 0 else 4
+        logs += [dict(episode_id=eid, client_id=cid, log_on=today - dt.timedelta(days=d),
+                      pain=rng.randint(2, 7), stress=rng.randint(2, 7), source="client",
+                      created_at=made_at) for d in range(last, last + 4)]
+    _insert_all(session, ClientLink, links)
+    _insert_all(session, MeasureAssignment, assignments)
+    response_ids = _bulk(session, HomeMeasureResponse, responses)
+    _insert_all(session, HomeMeasureAnswer, [
+        dict(response_id=rid, item=item, value=value)
+        for rid, values in zip(response_ids, answers, strict=True)
+        for item, value in enumerate(values, start=1)])
+    _insert_all(session, HomeLogEntry, logs)
+    return [cid for cid, _eid, _p in chosen]
 
 
 def _add_staff(build: _Build, *, password: str, force: bool, seed: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dashboard.domain.measures import SOURCE_LABELS
 from dashboard.domain.outcomes import (
     RECOVERY,
     RELIABLE_DETERIORATION,
@@ -110,6 +111,34 @@ def _home_series(progress: Progress, key: str, suffix: str) -> list[dict[str, An
              "hovertemplate": f"{label}: %{{y}}<extra></extra>"}]
 
 
+def _questionnaire_series(progress: Progress, key: str, suffix: str) -> list[dict[str, Any]]:
+    """One line through every total of a questionnaire, at sessions and at home, in time
+    order (the same series: the same instrument, scored by the same code); the ones the
+    client completed at home have open markers, repeated as a legend entry of their own,
+    and say so on hover."""
+    scores = [s for s in progress.scores if s.instrument == key]
+    short = INSTRUMENTS[key].name.split(" ")[0]
+    colour = QUESTIONNAIRE_COLOURS[key]
+    axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+    series = [{"type": "scatter", "mode": "lines+markers", "name": short,
+               "x": [_iso(s.on) for s in scores], "y": [s.total for s in scores], **axes,
+               "line": {"color": colour, "width": 2},
+               "marker": {"size": 7, "color": colour,
+                          "symbol": ["circle-open" if s.by_client else "circle"
+                                     for s in scores]},
+               "customdata": [SOURCE_LABELS[s.source] for s in scores],
+               "hovertemplate": f"{short}: %{{y}} %{{customdata}}<extra></extra>"}]
+    home = [s for s in scores if s.by_client]
+    if home:
+        series.append({"type": "scatter", "mode": "markers",
+                       "name": f"{short} at home (client)", **axes,
+                       "x": [_iso(s.on) for s in home], "y": [s.total for s in home],
+                       "marker": {"size": 9, "symbol": "circle-open", "color": colour,
+                                  "line": {"width": 2}},
+                       "hoverinfo": "skip"})
+    return series
+
+
 def timeline_figure(progress: Progress) -> Figure:
     """Pain, function (PSFS) and stress (0-10) each on its own panel with its own bands of
     meaningful change (pain: improvement and worsening from baseline; function: its own
@@ -118,7 +147,7 @@ def timeline_figure(progress: Progress) -> Figure:
     points = progress.points
     x = [_iso(p.session_on) for p in points]
     instruments = [k for k in ("PHQ9", "GAD7", "PSS10")
-                   if any(k in p.totals for p in points)]
+                   if any(s.instrument == k for s in progress.scores)]
     measures = ["pain"] + (["function"] if progress.function_baseline is not None or any(
         p.function is not None for p in points) else []) + ["stress"]
     rows = len(measures) + len(instruments)
@@ -174,14 +203,8 @@ def timeline_figure(progress: Progress) -> Figure:
     for row, key in enumerate(instruments, start=len(measures)):
         suffix = str(row + 1)
         instrument = INSTRUMENTS[key]
-        xs = [_iso(p.session_on) for p in points if key in p.totals]
-        ys = [p.totals[key] for p in points if key in p.totals]
-        colour = QUESTIONNAIRE_COLOURS[key]
+        data += _questionnaire_series(progress, key, suffix)
         short = instrument.name.split(" ")[0]
-        data.append({"type": "scatter", "mode": "lines+markers", "name": short, "x": xs,
-                     "y": ys, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
-                     "line": {"color": colour, "width": 2}, "marker": {"size": 7},
-                     "hovertemplate": f"{short}: %{{y}}<extra></extra>"})
         layout[f"yaxis{suffix}"].update({"range": [0, instrument.max_total],
                                          "title": {"text": short}})
         edges = [low for low, _ in instrument.bands] + [instrument.max_total]

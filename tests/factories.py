@@ -163,3 +163,15 @@ def make_client_link(http, client_id: int, days: str = "90") -> str:
 def open_own_page(browser, token: str):
     """The client opens their link (the token then lives in the page's cookie)."""
     return browser.get(f"/my/{token}")
+
+
+def assign_home_measures(http, client_id: int, **every: str) -> None:
+    """The practitioner assigns questionnaires at home (``PHQ9="2w"``) through their form."""
+    response = http.post(f"/clients/{client_id}/measures",
+                         data={f"every-{key}": value for key, value in every.items()})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+
+
+def home_phq9_form(**items: int) -> dict[str, str]:
+    """A complete PHQ-9 as the client's page posts it: every item 0 unless ``i<n>=v``."""
+    return {f"item-{n}": str(items.get(f"i{n}", 0)) for n in range(1, 10)}

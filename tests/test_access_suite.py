@@ -25,6 +25,9 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # Questionnaires completed at home: the same cookie is the key
                  # (tests/test_home_measures.py proves no cookie or another's gets nothing).
                  "/my/measures/<key>", "/my/measures/<key>/done",
+                 # Stopping email reminders: the token in the reminder is the key, and it
+                 # names no one (tests/test_reminders.py proves forged tokens do nothing).
+                 "/my/unsubscribe/<token>",
                  # Catalogue pictures by content hash, shown on that page too: no client data
                  # (tests/test_handout_pictures.py: only a stored hash answers).
                  "/pictures/<sha256>"}
@@ -61,6 +64,7 @@ NOT_CLIENT_SCOPED = {
                      "audited (tested in test_privacy.py)",
     "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
     "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
+    "clinic-reminders-result": "admin only (require_admin); the clinic's email switch",
     "clinic-link_days-error": "admin only (require_admin); the clinic's setting",
     "profile-handout_name-error": "a user's own profile, or an admin's (checked on the "
                                   "server for the user id; tests/pages/test_profile.py)",

@@ -23,7 +23,13 @@ from dashboard.client_page.client import (
     render_template,
 )
 from dashboard.client_page.links import CLIENT_PATH
-from dashboard.context import client_ip, clinic_today, current_db
+from dashboard.context import (
+    client_ip,
+    clinic_today,
+    current_db,
+    current_settings,
+    public_base_url,
+)
 from dashboard.db.client_links import LinkAccess
 from dashboard.db.clinic import get_clinic
 from dashboard.db.measures import (
@@ -34,9 +40,11 @@ from dashboard.db.measures import (
     save_home_response,
 )
 from dashboard.db.models import utcnow
+from dashboard.db.reminders import queue_alert_notices
 from dashboard.domain.measures import HOME_INSTRUMENTS, PERIODS, HomeAnswers, parse_home_answers
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.handout import content
+from dashboard.reminders import deliver_notices_soon
 
 MEASURES_PATH = f"{CLIENT_PATH}measures/"
 
@@ -97,6 +105,8 @@ def measure_save(key: str) -> Response:
     today, now = clinic_today(), utcnow()
     answers = parse_home_answers(key, request.form.to_dict(flat=False))
     self_harm = (answers.self_harm_answer or 0) > 0
+    settings = current_settings()
+    notices: list[int] = []
     with current_db().begin() as db:
         if key not in live_assignments(db, episode_id=access.episode_id):
             return _not_on_list()
@@ -127,6 +137,12 @@ def measure_save(key: str) -> Response:
                          entity="safety_alert", entity_id=alert.id,
                          client_id=access.client_id, ip=client_ip(),
                          detail={"source": "client_home", "complete": answers.complete})
+            if settings.smtp is not None:
+                notices = queue_alert_notices(db, alert=alert, day=today, now=now)
+    if notices:
+        # After the commit, on a thread: the client's page never waits on a mail server.
+        deliver_notices_soon(current_db(), settings, base_url=public_base_url(settings),
+                             message_ids=notices)
     if not answers.complete:
         return _form(key, answers=answers, crisis_line_text=crisis, self_harm=self_harm,
                      status=400)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.db.clients import ClientRow
@@ -50,25 +51,35 @@ def stacked_table(header: list[str], rows: list[html.Tr], *, caption: str | None
                      responsive=True, className=class_name, **table_props)
 
 
+CLIENT_COLUMNS = ("Name", "Age", "Practitioner", "Last session", "Pain (change)", "Status",
+                  "Next due")
+
+
+def _client_cell(column: str, row: ClientRow, today: dt.date) -> Component | str | int | list:
+    due = row.next_due_on
+    match column:
+        case "Name":
+            return dcc.Link(row.full_name, href=f"/clients/{row.id}")
+        case "Age":
+            return age_on(row.date_of_birth, today)
+        case "Practitioner":
+            return row.practitioner_name
+        case "Last session":
+            return day_text(row.last_session_on)
+        case "Pain (change)":
+            return pain_with_change(row.latest_pain, row.baseline_pain)
+        case "Status":
+            return [status_badge(row.status), episode_badge(row.episode_state)]
+        case _:  # "Next due"
+            return day_text(due) + (" · overdue" if due and due < today else "")
+
+
 def client_table(rows: list[ClientRow], *, today: dt.date, show_practitioner: bool,
-                 table_id: str) -> dbc.Table:
-    header = ["Name", "Age"] + (["Practitioner"] if show_practitioner else []) + [
-        "Last session", "Pain (change)", "Status", "Next due"]
-    body = []
-    for row in rows:
-        due = row.next_due_on
-        due_text = day_text(due) + (" · overdue" if due and due < today else "")
-        cells = [
-            html.Td(dcc.Link(row.full_name, href=f"/clients/{row.id}")),
-            html.Td(age_on(row.date_of_birth, today)),
-        ]
-        if show_practitioner:
-            cells.append(html.Td(row.practitioner_name))
-        cells += [
-            html.Td(day_text(row.last_session_on)),
-            html.Td(pain_with_change(row.latest_pain, row.baseline_pain)),
-            html.Td([status_badge(row.status), episode_badge(row.episode_state)]),
-            html.Td(due_text),
-        ]
-        body.append(html.Tr(cells))
+                 table_id: str, columns: tuple[str, ...] = CLIENT_COLUMNS) -> dbc.Table:
+    """Clients as a table; ``columns``, a choice from CLIENT_COLUMNS (a half-width table on
+    the home page keeps fewer, so each stays readable on a laptop)."""
+    header = [c for c in CLIENT_COLUMNS if c in columns
+              and (c != "Practitioner" or show_practitioner)]
+    body = [html.Tr([html.Td(_client_cell(column, row, today)) for column in header])
+            for row in rows]
     return stacked_table(header, body, hover=True, className="client-table", id=table_id)

@@ -23,10 +23,12 @@ def visible_clients(user: CurrentUser) -> ColumnElement[bool]:
     """``can_see_client`` as a WHERE clause on ``Client``."""
     if user.is_admin:
         return true()
-    # IN rather than a correlated EXISTS: both sides of the OR can then use an index
-    # (SQLite and PostgreSQL), instead of testing every client in the clinic.
+    # One IN over a UNION of two index lookups (own clients, shared ones): PostgreSQL
+    # cannot use an index for "practitioner = X OR id IN (...)" and read every client in
+    # the clinic for each list (17 ms at 50,000 clients, against 1 ms; issue 24).
+    own = select(Client.id).where(Client.practitioner_id == user.id)
     shared = select(ClientShare.client_id).where(ClientShare.practitioner_id == user.id)
-    return (Client.practitioner_id == user.id) | Client.id.in_(shared)
+    return Client.id.in_(own.union(shared))
 
 
 def has_break_glass(session: Session, user_id: int, client_id: int, today: dt.date) -> bool:

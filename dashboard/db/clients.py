@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -32,6 +32,9 @@ class ClientFilters:
     # The current episode's questionnaires: a FILTER_LABELS key of dashboard.domain.outcomes.
     questionnaires: str | None = None
     due_only: bool = False
+    # Leave out the clients the home page lists for attention (due or worsening), so its
+    # last list holds the others and nobody is listed twice.
+    not_due_or_worse: bool = False
     practitioner_id: int | None = None
     sort: str = "name"
     page: int = 1
@@ -100,6 +103,11 @@ def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date)
         query = query.where(Client.reliable_change == filters.questionnaires)
     if filters.due_only:
         query = query.where(Client.next_due_on <= today)
+    if filters.not_due_or_worse:
+        query = query.where(or_(
+            Client.episode_state.not_in(ACTIVE_CARE_STATES),
+            and_(or_(Client.next_due_on.is_(None), Client.next_due_on > today),
+                 Client.status != "worsening")))
     if filters.practitioner_id:
         query = query.where(Client.practitioner_id == filters.practitioner_id)
     return query

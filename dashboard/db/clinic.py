@@ -33,6 +33,16 @@ def set_retention_years(session: Session, *, years: int) -> tuple[int, int] | No
     return clinic.id, before
 
 
+def set_email_reminders(session: Session, *, on: bool) -> tuple[int, bool] | None:
+    """Turn the clinic's email reminders on or off; (clinic id, the setting before), or
+    None before the clinic's details are saved."""
+    clinic = get_clinic(session)
+    if clinic is None:
+        return None
+    before, clinic.email_reminders = clinic.email_reminders, on
+    return clinic.id, before
+
+
 def set_client_link_days(session: Session, *, days: int) -> tuple[int, int] | None:
     """Clients' own links last this many days by default; (clinic id, the days before), or
     None before the clinic's details are saved."""

@@ -18,6 +18,7 @@ from dashboard.db.models import (
     Client,
     Episode,
     Goal,
+    HomeMeasureResponse,
     PlanVersion,
     RedFlagAnswer,
     User,
@@ -27,6 +28,7 @@ from dashboard.db.outcomes import episode_questionnaires, frozen_questionnaires
 from dashboard.db.outcomes import outcome_columns as questionnaire_columns
 from dashboard.db.plans import current_version
 from dashboard.db.progress import session_ratings
+from dashboard.db.reminders import set_email_consent
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.discharge import (
     DischargeSummaryData,
@@ -86,6 +88,9 @@ def record_intake(session: Session, *, client: Client, draft: IntakeDraft, user_
     episode.consent_data = draft.consent_data
     episode.consent_recorded_by_id = user_id
     episode.consent_recorded_at = now
+    # Only with an address to send to (the form offers it only then).
+    set_email_consent(session, episode=episode, given=draft.consent_email and bool(client.email),
+                      user_id=user_id, now=now)
     episode.urgent_flag = bool(draft.urgent_yes)
     episode.see_doctor_flag = bool(draft.see_doctor_yes)
     session.add_all([RedFlagAnswer(episode_id=episode.id, item=key, answer=answer)
@@ -315,4 +320,6 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         recommendations=episode.discharge_recommendations, red_flags=flags,
         referral_note=episode.referral_note,
         crisis_line_text=clinic.crisis_line_text if clinic else "",
+        home_questionnaires=session.scalar(select(func.count(HomeMeasureResponse.id)).where(
+            HomeMeasureResponse.episode_id == episode.id)) or 0,
     )

@@ -35,6 +35,7 @@ from dashboard.db.models import (
     Client,
     ClientLink,
     ClientShare,
+    EmailMessage,
     Episode,
     FunctionalActivity,
     FunctionalRating,
@@ -92,6 +93,8 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
     session_ids = select(CareSession.id).where(CareSession.client_id == cid)
     episode_ids = select(Episode.id).where(Episode.client_id == cid)
 
+    # Emails about the client go whatever is kept: they hold an address and nothing else.
+    session.execute(delete(EmailMessage).where(EmailMessage.client_id == cid))
     handouts = session.execute(delete(HandoutRecord).where(HandoutRecord.client_id == cid))
     session.execute(delete(ClientShare).where(ClientShare.client_id == cid))
     # The client's links go whatever is kept: an erased record opens to nobody. Kept home

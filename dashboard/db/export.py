@@ -16,6 +16,8 @@ from dashboard.db.models import (
     FunctionalRating,
     HomeLogEntry,
     HomeLogTick,
+    HomeMeasureAnswer,
+    HomeMeasureResponse,
     PlanVersion,
     QuestionnaireAnswer,
 )
@@ -26,6 +28,7 @@ from dashboard.domain.export_record import (
     ClientRecord,
     EpisodeRecord,
     GoalRecord,
+    HomeQuestionnaireRecord,
     HomeReportRecord,
     PlanItemRecord,
     PlanRecord,
@@ -41,12 +44,14 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
     plans: list[PlanRecord] = []
     sessions: list[SessionRecord] = []
     home: tuple[HomeReportRecord, ...] = ()
+    home_questionnaires: tuple[HomeQuestionnaireRecord, ...] = ()
     episode_record = None
     if episode is not None:
         episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
                                        episode.discharge_reason, episode.discharge_pain)
         home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress)
                      for e in home_entries(session, client_id=client.id, episode_id=episode.id))
+        home_questionnaires = home_questionnaire_records(session, episode_id=episode.id)
         done_at_home: dict[int, list[dt.date]] = {}
         for item_id, day in session.execute(
                 select(HomeLogTick.plan_item_id, HomeLogEntry.log_on)
@@ -90,7 +95,25 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
                                           tuple(ratings.get(care.id, ()))))
     return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
                         client.email, client.phone, client.status, client.latest_pain,
-                        tuple(plans), tuple(sessions), episode_record, home)
+                        tuple(plans), tuple(sessions), episode_record, home,
+                        home_questionnaires)
+
+
+def home_questionnaire_records(session: Session, *,
+                               episode_id: int) -> tuple[HomeQuestionnaireRecord, ...]:
+    """The episode's questionnaires completed at home, oldest first, item by item."""
+    items: dict[int, list[int]] = {}
+    for response_id, value in session.execute(
+            select(HomeMeasureAnswer.response_id, HomeMeasureAnswer.value)
+            .join(HomeMeasureResponse, HomeMeasureResponse.id == HomeMeasureAnswer.response_id)
+            .where(HomeMeasureResponse.episode_id == episode_id)
+            .order_by(HomeMeasureAnswer.response_id, HomeMeasureAnswer.item)):
+        items.setdefault(response_id, []).append(value)
+    return tuple(HomeQuestionnaireRecord(r.id, r.instrument, r.completed_on,
+                                         tuple(items.get(r.id, ())))
+                 for r in session.scalars(select(HomeMeasureResponse).where(
+                     HomeMeasureResponse.episode_id == episode_id)
+                     .order_by(HomeMeasureResponse.completed_at, HomeMeasureResponse.id)))
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:

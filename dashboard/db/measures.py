@@ -12,12 +12,21 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.models import (
     CareSession,
+    Client,
     HomeMeasureAnswer,
     HomeMeasureResponse,
     MeasureAssignment,
     SafetyAlert,
 )
-from dashboard.domain.measures import HOME_INSTRUMENTS, NOT_ASSIGNED, HomeAnswers, is_due
+from dashboard.db.summary import refresh_client_summary
+from dashboard.domain.measures import (
+    HOME_INSTRUMENTS,
+    NOT_ASSIGNED,
+    SOURCE_HOME,
+    HomeAnswers,
+    QuestionnaireScore,
+    is_due,
+)
 from dashboard.domain.questionnaires import score
 
 
@@ -95,6 +104,17 @@ def due_measures(session: Session, *, episode_id: int, today: dt.date) -> list[s
         last_completed_on=last_done.get(key), last_session_on=last_session_on, today=today)]
 
 
+def home_scores(session: Session, *, episode_id: int) -> list[QuestionnaireScore]:
+    """The episode's questionnaires completed at home, oldest first, as scores marked by
+    their source (progress draws them in the sessions' series)."""
+    return [QuestionnaireScore(on, key, total, SOURCE_HOME, band)
+            for on, key, total, band in session.execute(
+                select(HomeMeasureResponse.completed_on, HomeMeasureResponse.instrument,
+                       HomeMeasureResponse.total, HomeMeasureResponse.band)
+                .where(HomeMeasureResponse.episode_id == episode_id)
+                .order_by(HomeMeasureResponse.completed_at, HomeMeasureResponse.id))]
+
+
 def home_results(session: Session, *, episode_id: int, limit: int = 20) -> list[HomeResult]:
     """The latest questionnaires completed at home in the episode, newest first."""
     return [HomeResult(r.instrument, r.completed_on, r.total, r.band)
@@ -141,6 +161,11 @@ def save_home_response(session: Session, *, client_id: int, episode_id: int,
     session.add_all(HomeMeasureAnswer(response_id=response.id, item=n, value=v)
                     for n, v in enumerate(values, start=1))
     session.flush()
+    # It counts in the episode's reliable change like a session's: the client list's
+    # filter reads the summary kept on the client.
+    client = session.get(Client, client_id)
+    if client is not None:
+        refresh_client_summary(session, client)
     return response
 
 

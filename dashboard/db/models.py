@@ -154,6 +154,9 @@ class Clinic(Base):
     retention_years: Mapped[int] = mapped_column(Integer, default=8, server_default="8")
     # How many days a client's own link stays valid unless the episode is discharged first.
     client_link_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # Email reminders to clients, clinic-wide (only when SMTP_URL is set, and only to
+    # clients who consented).
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -357,6 +360,14 @@ class Episode(Base):
     consent_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     consent_recorded_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    # Consent to be reminded by email (at intake or later), who recorded it and when; it
+    # can be withdrawn by the practitioner or by the client's unsubscribe link (withdrawn
+    # by nobody: the client). ``email_consent`` is the state now.
+    email_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    email_consent_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    email_consent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    email_withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Red-flag screen outcome: an urgent flag stays open until a practitioner clears it.
     urgent_flag: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     see_doctor_flag: Mapped[bool] = mapped_column(Boolean, default=False,
@@ -925,6 +936,52 @@ class HomeMeasureAnswer(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+EMAIL_KINDS = ("reminder", "safety_alert")
+EMAIL_STATUSES = ("pending", "sending", "sent", "failed", "bounced")
+REMINDER_REASONS = ("measure_due", "no_log")
+
+
+class EmailMessage(Base):
+    """One email the app sends (or tried to): a reminder to a client, or a safety alert's
+    notice to a practitioner. Its ``dedupe_key`` is unique ("reminder:<client>:<day>",
+    "safety_alert:<alert>:<user>"), so however many hosts or cron runs try, one row is
+    claimed and at most one message goes. Never holds what the message said beyond its
+    reason: the messages carry no health data (domain/reminders.py)."""
+
+    __tablename__ = "email_messages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EMAIL_KINDS), name="kind"),
+        CheckConstraint(_in("status", EMAIL_STATUSES), name="status"),
+        CheckConstraint("reason IS NULL OR " + _in("reason", REMINDER_REASONS), name="reason"),
+        CheckConstraint("(kind = 'safety_alert') = (safety_alert_id IS NOT NULL)",
+                        name="alert_ref"),
+        Index("ix_email_messages_client_created", "client_id", "created_at"),
+        Index("ix_email_messages_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id"))
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    safety_alert_id: Mapped[int | None] = mapped_column(ForeignKey("safety_alerts.id"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    for_day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+    error: Mapped[str] = mapped_column(String(300), default="")
+    # The unsubscribe link's token is derived from the seed with the secret key (like a
+    # client link's); only its SHA-256 is looked up.
+    unsubscribe_seed: Mapped[str | None] = mapped_column(String(64))
+    unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -958,6 +1015,7 @@ __all__ = [
     "ClientLinkFailure",
     "ClientShare",
     "Clinic",
+    "EmailMessage",
     "Episode",
     "FunctionalActivity",
     "FunctionalRating",

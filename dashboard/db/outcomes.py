@@ -20,12 +20,20 @@ from dashboard.db.models import (
     CareSession,
     Client,
     Episode,
+    HomeMeasureResponse,
     PlanVersion,
     QuestionnaireAnswer,
     Strategy,
     User,
 )
 from dashboard.domain.access import CurrentUser
+from dashboard.domain.measures import (
+    SOURCE_HOME,
+    SOURCE_SESSION,
+    QuestionnaireScore,
+    in_time_order,
+    totals_by_instrument,
+)
 from dashboard.domain.outcomes import (
     DETERIORATION,
     IMPROVEMENT,
@@ -41,31 +49,49 @@ from dashboard.domain.status import IMPROVING, NOT_ENOUGH_DATA
 COLUMN_KEYS = {"PHQ9": "phq9", "GAD7": "gad7", "PSS10": "pss10"}
 
 
-def questionnaire_totals(session: Session, episode_ids: Iterable[int] | None = None
-                         ) -> dict[int, dict[str, list[int]]]:
-    """Episode -> instrument -> totals, oldest session first (deleted sessions left out).
-    None reads every episode (the demo and the migration)."""
+def questionnaire_scores(session: Session, episode_ids: Iterable[int] | None = None, *,
+                         with_home: bool = True) -> dict[int, list[QuestionnaireScore]]:
+    """Episode -> every complete questionnaire given in it, at a session (deleted sessions
+    left out) or at home on the client's own page, in time order (domain.measures). None
+    reads every episode (the demo and the migration that added the outcome columns, which
+    runs before home questionnaires existed: ``with_home=False``)."""
     cs, qa = CareSession.__table__.c, QuestionnaireAnswer.__table__.c
-    query = (select(cs.episode_id, cs.id, qa.instrument, qa.value)
+    query = (select(cs.episode_id, cs.id, cs.session_on, qa.instrument, qa.value)
              .join_from(QuestionnaireAnswer.__table__, CareSession.__table__,
                         cs.id == qa.session_id)
              .where(cs.deleted_at.is_(None))
              .order_by(cs.episode_id, cs.session_on, cs.id, qa.instrument, qa.item))
+    hr = HomeMeasureResponse.__table__.c
+    home = (select(hr.episode_id, hr.completed_on, hr.instrument, hr.total, hr.band)
+            .order_by(hr.episode_id, hr.completed_at, hr.id))
     if episode_ids is not None:
         wanted = list(episode_ids)
         if not wanted:
             return {}
         query = query.where(cs.episode_id.in_(wanted))
-    answers: dict[tuple[int, int, str], list[int]] = {}
-    for episode_id, session_id, instrument, value in session.execute(query):
-        answers.setdefault((episode_id, session_id, instrument), []).append(value)
-    totals: dict[int, dict[str, list[int]]] = {}
-    for (episode_id, _sid, instrument), values in answers.items():  # insertion = time order
+        home = home.where(hr.episode_id.in_(wanted))
+    answers: dict[tuple[int, int, dt.date, str], list[int]] = {}
+    for episode_id, session_id, on, instrument, value in session.execute(query):
+        answers.setdefault((episode_id, session_id, on, instrument), []).append(value)
+    scores: dict[int, list[QuestionnaireScore]] = {}
+    for (episode_id, _sid, on, instrument), values in answers.items():  # in time order
         if answer_problems(INSTRUMENTS[instrument], values):
             continue  # an incomplete questionnaire has no total
-        totals.setdefault(episode_id, {}).setdefault(instrument, []).append(
-            score(instrument, values).total)
-    return totals
+        result = score(instrument, values)
+        scores.setdefault(episode_id, []).append(
+            QuestionnaireScore(on, instrument, result.total, SOURCE_SESSION, result.band))
+    if with_home:
+        for episode_id, on, instrument, total, band in session.execute(home):
+            scores.setdefault(episode_id, []).append(
+                QuestionnaireScore(on, instrument, total, SOURCE_HOME, band))
+    return {eid: in_time_order(found) for eid, found in scores.items()}
+
+
+def questionnaire_totals(session: Session, episode_ids: Iterable[int] | None = None, *,
+                         with_home: bool = True) -> dict[int, dict[str, list[int]]]:
+    """Episode -> instrument -> totals in time order, sessions and home together."""
+    return {eid: totals_by_instrument(found) for eid, found in questionnaire_scores(
+        session, episode_ids, with_home=with_home).items()}
 
 
 def outcome_columns(outcome: EpisodeOutcome) -> dict[str, object]:
@@ -89,10 +115,10 @@ def episode_questionnaires(session: Session, episode_id: int) -> EpisodeOutcome:
     return episode_outcome(questionnaire_totals(session, [episode_id]).get(episode_id, {}))
 
 
-def refresh_all_questionnaire_outcomes(session: Session) -> None:
+def refresh_all_questionnaire_outcomes(session: Session, *, with_home: bool = True) -> None:
     """Every discharged episode's frozen questionnaire figures and every client's current
-    ones, from the answers (the demo after its bulk load; the migration)."""
-    totals = questionnaire_totals(session)
+    ones, from the answers (the demo after its bulk load; the migrations)."""
+    totals = questionnaire_totals(session, with_home=with_home)
     ep = Episode.__table__.c
     episodes = session.execute(
         select(ep.id, ep.client_id, ep.ended_on, ep.started_on)).all()

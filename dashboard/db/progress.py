@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_points, provisional_adherence
+from dashboard.db.measures import home_scores
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -103,7 +104,8 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     adherence += provisional_adherence(session, episode_id=episode_id,
                                        last_session_on=rows[-1].session_on if rows else None)
     return build_progress(points, markers, adherence, goal, since,
-                          home=home_points(session, episode_id=episode_id))
+                          home=home_points(session, episode_id=episode_id),
+                          home_scores=home_scores(session, episode_id=episode_id))
 
 
 @dataclass(frozen=True)

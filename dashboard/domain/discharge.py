@@ -65,6 +65,9 @@ class DischargeSummaryData:
     red_flags: tuple[str, ...]  # screen items answered yes (referrer copy only)
     referral_note: str
     crisis_line_text: str = ""
+    # Questionnaires the client completed at home on their own page: they count in the
+    # first and latest scores above like those given at sessions, and the summary says so.
+    home_questionnaires: int = 0
     # Why the function change leaves activities out (replaced mid-episode); '' when none was.
     function_note: str = ""
 

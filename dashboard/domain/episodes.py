@@ -76,6 +76,9 @@ class IntakeDraft:
     consent_treatment: bool
     consent_data: bool
     answers: dict[str, str]  # item key -> yes / no / not_asked
+    # Consent to email reminders (issue 22): optional, and only asked where there is an
+    # address to send to; recorded with who and when like the others.
+    consent_email: bool = False
 
     @property
     def urgent_yes(self) -> list[RedFlagItem]:
@@ -105,6 +108,7 @@ def _check_text(text: str, label: str, limit: int, *, required: bool,
 def parse_intake(
     *, referral_source: object, referrer_name: object, reason: object,
     consent_treatment: object, consent_data: object, answers: dict[str, object],
+    consent_email: object = False,
 ) -> tuple[IntakeDraft | None, dict[str, str]]:
     """The intake form as typed: a draft, or messages keyed by field."""
     errors: dict[str, str] = {}
@@ -137,7 +141,7 @@ def parse_intake(
     if errors:
         return None, errors
     return IntakeDraft(source, name, why, True,
-                       consent_data is True, checked), {}
+                       consent_data is True, checked, consent_email=consent_email is True), {}
 
 
 AGE_FLAG_UNDER, AGE_FLAG_OVER = 20, 55  # product brief: new back pain under 20 or over 55

@@ -62,6 +62,16 @@ class HomeReportRecord:
 
 
 @dataclass(frozen=True)
+class HomeQuestionnaireRecord:
+    """A questionnaire the client completed at home on their own page, item by item."""
+
+    id: int
+    instrument: str
+    completed_on: dt.date
+    answers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     id: int
     started_on: dt.date
@@ -88,3 +98,4 @@ class ClientRecord:
     sessions: tuple[SessionRecord, ...]
     episode: EpisodeRecord | None = None
     home_reports: tuple[HomeReportRecord, ...] = ()
+    home_questionnaires: tuple[HomeQuestionnaireRecord, ...] = ()

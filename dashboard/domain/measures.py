@@ -11,7 +11,7 @@ which is why the choices stop at every 4 weeks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard.domain.questionnaires import INSTRUMENTS, SELF_HARM_ITEM, Instrument
@@ -71,6 +71,46 @@ def is_due(every: str, *, assigned_on: dt.date, last_completed_on: dt.date | Non
     if every == "session":
         return last_session_on is not None and last_session_on >= last_completed_on
     return today >= last_completed_on + dt.timedelta(weeks=_WEEKS[every])
+
+
+# Where a questionnaire was given: at a session (asked by the practitioner) or at home on
+# the client's own page. Both are the same instrument scored by the same code, so they are
+# one series (progress, reliable change, the discharge summary), each point marked.
+SOURCE_SESSION = "session"
+SOURCE_HOME = "client_home"
+SOURCE_LABELS = {SOURCE_SESSION: "at a session", SOURCE_HOME: "at home (client)"}
+
+
+@dataclass(frozen=True)
+class QuestionnaireScore:
+    """One questionnaire's total: which, when, and where it was given."""
+
+    on: dt.date
+    instrument: str
+    total: int
+    source: str = SOURCE_SESSION
+    band: str | None = None
+
+    @property
+    def by_client(self) -> bool:
+        return self.source == SOURCE_HOME
+
+
+def in_time_order(scores: Iterable[QuestionnaireScore]) -> list[QuestionnaireScore]:
+    """Sessions and home in one series, by day. On the same day the one completed at home
+    comes first: it is asked for before the session (a completion after a session on the
+    same day is rare, and its order then is a matter of hours). Otherwise the caller's
+    order is kept (sessions by date and id, home by when completed)."""
+    return sorted(scores, key=lambda s: (s.on, 0 if s.source == SOURCE_HOME else 1))
+
+
+def totals_by_instrument(scores: Iterable[QuestionnaireScore]) -> dict[str, list[int]]:
+    """Each questionnaire's totals in time order, whatever the source (for
+    ``domain.outcomes.episode_outcome``: first and latest)."""
+    totals: dict[str, list[int]] = {}
+    for s in in_time_order(scores):
+        totals.setdefault(s.instrument, []).append(s.total)
+    return totals
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,15 @@ from dataclasses import dataclass, field
 
 from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
 from dashboard.domain.home_log import HomePoint
+from dashboard.domain.measures import (
+    SOURCE_SESSION,
+    QuestionnaireScore,
+    in_time_order,
+    totals_by_instrument,
+)
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
 from dashboard.domain.psfs import FunctionChange, function_sentence, read_function_change
+from dashboard.domain.questionnaires import band_of
 from dashboard.domain.status import (
     IMPROVING,
     MIN_FRACTION,
@@ -70,8 +77,11 @@ class Progress:
     # never mixed into the session scores, the baseline or the status.
     home: list[HomePoint] = field(default_factory=list)
     # The questionnaires' reliable change over the whole episode (first and latest score),
-    # whatever range is drawn.
+    # whatever range is drawn, sessions and home together.
     questionnaires: EpisodeOutcome = field(default_factory=lambda: episode_outcome({}))
+    # Every questionnaire total in the range drawn, given at a session or at home, in time
+    # order (one series per questionnaire, each point marked by its source).
+    scores: list[QuestionnaireScore] = field(default_factory=list)
     # The change in function over the whole episode, on the activities rated at both its
     # first and its latest rated session (None: no ratings), whatever range is drawn.
     function_reading: FunctionChange | None = None
@@ -87,7 +97,14 @@ class Progress:
 
     @property
     def function_bands(self) -> list[Band]:
-        return [] if self.function_baseline is None else function_bands(self.function_baseline)
+        """The PSFS bands around the baseline's mean; none once the client's activities
+        changed: a later mean of other activities read against them would be a change of
+        the mean across different activities (domain/psfs.py), and the function sentence
+        says what was compared instead."""
+        if self.function_baseline is None or (
+                self.function_reading is not None and self.function_reading.activities_changed):
+            return []
+        return function_bands(self.function_baseline)
 
 
 def _day(on: dt.date) -> str:
@@ -163,14 +180,16 @@ def adherence_against_change(points: list[SessionPoint], records: list[Adherence
 def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
                    since: dt.date | None = None,
-                   home: list[HomePoint] | None = None) -> Progress:
+                   home: list[HomePoint] | None = None,
+                   home_scores: list[QuestionnaireScore] | None = None) -> Progress:
     """Everything the progress view shows. The status, the baseline and the bands always
     use the whole episode (its baseline is the first session); ``since`` only narrows what
-    is drawn."""
+    is drawn. Questionnaires completed at home join the sessions' in one series."""
     status, sentence = status_sentence(points)
     baseline = points[0] if points else None
     function_baseline = next((p.function for p in points if p.function is not None), None)
-    questionnaires = episode_outcome(questionnaire_totals(points))
+    scores = in_time_order([*session_scores(points), *(home_scores or [])])
+    questionnaires = episode_outcome(totals_by_instrument(scores))
     rated = [p for p in points if p.ratings]
     function_reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings)) \
         if len(rated) >= 2 else None
@@ -179,17 +198,16 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
         home = [h for h in home or [] if h.log_on >= since]
+        scores = [s for s in scores if s.on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
-                    function_baseline, list(home or []), questionnaires, function_reading)
+                    function_baseline, list(home or []), questionnaires, scores=scores,
+                    function_reading=function_reading)
 
 
-def questionnaire_totals(points: list[SessionPoint]) -> dict[str, list[int]]:
-    """Each questionnaire's totals in session order."""
-    totals: dict[str, list[int]] = {}
-    for point in points:
-        for key, total in point.totals.items():
-            totals.setdefault(key, []).append(total)
-    return totals
+def session_scores(points: list[SessionPoint]) -> list[QuestionnaireScore]:
+    """The questionnaires given at sessions, in session order."""
+    return [QuestionnaireScore(p.session_on, key, total, SOURCE_SESSION, band_of(key, total))
+            for p in points for key, total in p.totals.items()]
 
 
 @dataclass(frozen=True)

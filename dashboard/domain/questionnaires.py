@@ -108,11 +108,16 @@ def score(instrument_key: str, answers: list[int]) -> Score:
         raise ValueError(f"incomplete or out-of-range answers for {instrument_key}")
     total = sum(instrument.max_answer - value if number in instrument.reverse_items else value
                 for number, value in enumerate(answers, start=1))
+    return Score(instrument_key, total, band_of(instrument_key, total))
+
+
+def band_of(instrument_key: str, total: int) -> str | None:
+    """The severity band a total falls in (None for an instrument without bands)."""
     band = None
-    for lowest, label in instrument.bands:
+    for lowest, label in INSTRUMENTS[instrument_key].bands:
         if total >= lowest:
             band = label
-    return Score(instrument_key, total, band)
+    return band
 
 
 def self_harm_answer(instrument_key: str, answers: list[object]) -> int | None:

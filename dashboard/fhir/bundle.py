@@ -214,13 +214,29 @@ def _add_observation(b: _Builder, key: str, day: dt.date, code: dict[str, Any],
 
 def _add_response(b: _Builder, session: SessionRecord, slug: str, patient: str,
                   items: list[dict[str, Any]]) -> str:
-    return b.add(QuestionnaireResponse, f"{session.id}-{slug}", id=f"qr-{session.id}-{slug}",
+    return _add_answers(b, f"{session.id}-{slug}", session.session_on, slug, patient, items)
+
+
+def _add_answers(b: _Builder, key: str, day: dt.date, slug: str, patient: str,
+                 items: list[dict[str, Any]], by_client: bool = False) -> str:
+    # ``source``: who answered, when it was the client themselves (at home on their own
+    # page) rather than the practitioner recording a session.
+    return b.add(QuestionnaireResponse, key, id=f"qr-{key}",
                  questionnaire=b.names.questionnaire(slug), status="completed",
-                 subject={"reference": patient}, authored=session.session_on, item=items)
+                 subject={"reference": patient}, authored=day, item=items,
+                 source={"reference": patient} if by_client else None)
 
 
 def _add_scored(b: _Builder, session: SessionRecord, form: ScoredForm, answers: list[int],
                 patient: str) -> None:
+    _add_questionnaire(b, f"{session.id}-{form.slug}", session.session_on, form, answers,
+                       patient)
+
+
+def _add_questionnaire(b: _Builder, key: str, day: dt.date, form: ScoredForm,
+                       answers: list[int], patient: str, by_client: bool = False) -> None:
+    """A PHQ-9, GAD-7 or PSS-10 item by item, and its total as an Observation derived from
+    it; marked as the client's own report when completed at home."""
     total = score(form.instrument.key, answers)
     items: list[dict[str, Any]] = [
         {"linkId": form.link_id(number), "text": text,
@@ -229,10 +245,9 @@ def _add_scored(b: _Builder, session: SessionRecord, form: ScoredForm, answers: 
             zip(form.instrument.items, answers, strict=True), start=1)]
     items.append({"linkId": form.total_link_id, "text": form.total[1],
                   "answer": [{"valueInteger": total.total}]})
-    response = _add_response(b, session, form.slug, patient, items)
-    _add_observation(b, f"{session.id}-{form.slug}", session.session_on,
-                     concept("http://loinc.org", *form.total), total.total, patient, response,
-                     interpretation=total.band)
+    response = _add_answers(b, key, day, form.slug, patient, items, by_client)
+    _add_observation(b, key, day, concept("http://loinc.org", *form.total), total.total,
+                     patient, response, interpretation=total.band, by_client=by_client)
 
 
 def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
@@ -284,6 +299,10 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
             _add_observation(b, f"{key}-stress", report.log_on,
                              local_concept(b.names, "stress-0-10"), report.stress, patient,
                              None, by_client=True)
+    for done in record.home_questionnaires:
+        form = SCORED_FORMS[done.instrument]
+        _add_questionnaire(b, f"homeq-{done.id}-{form.slug}", done.completed_on, form,
+                           list(done.answers), patient, by_client=True)
 
 
 def _first_identifier(identifiers: list[Any] | None) -> str:

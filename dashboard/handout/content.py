@@ -26,8 +26,11 @@ SELF_HARM_URGENT = (
     "If you feel you might act on these thoughts, or you cannot keep yourself safe right "
     "now, call your local emergency number or go to the nearest emergency department now."
 )
+# No promise of when: the alert is on the practitioner's home page (and in their email when
+# the clinic has set email up), but nobody can promise it is read today (a day off, a
+# weekend, email not set up).
 SELF_HARM_SEEN = (
-    "Thank you for telling us. Your practitioner is alerted to this answer and will see it "
-    "today, but this page is not watched around the clock: if you need help now, use the "
-    "numbers below."
+    "Thank you for telling us. Your practitioner is alerted to this answer and will follow "
+    "it up, but may not see it straight away, and this page is not watched around the "
+    "clock: if you need help now, use the numbers below."
 )

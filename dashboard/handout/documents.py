@@ -126,10 +126,14 @@ def make_handout(session: Session, *, client: Client, version: int | None, page_
     return record_given(session, prepared, render_prepared(prepared), user_id)
 
 
-def prepare_batch(session: Session, *, clients: list[Client],
-                  page_size: str) -> list[PreparedHandout]:
+def prepare_batch(session: Session, *, clients: list[Client], page_size: str,
+                  own_links: Mapping[int, str] | None = None) -> list[PreparedHandout]:
+    """Each client's handout, with their live link (``own_links``, by client id) printed as
+    on a handout downloaded one at a time."""
+    links = own_links or {}
     return [prepare_handout(session, client=c, version=None, page_size=page_size,
-                            laid_out_anyway=True) for c in clients]
+                            own_link=links.get(c.id, ""), laid_out_anyway=True)
+            for c in clients]
 
 
 def render_batch(prepared: list[PreparedHandout],

@@ -9,11 +9,12 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.auth.access import require_admin, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.components.status import admins_only
-from dashboard.context import client_ip, current_db
+from dashboard.context import client_ip, current_db, current_settings
 from dashboard.db.client_links import clinic_link_days
 from dashboard.db.clinic import (
     get_clinic,
     set_client_link_days,
+    set_email_reminders,
     set_retention_years,
     update_clinic,
 )
@@ -38,6 +39,7 @@ def layout(**_query: str) -> html.Div:
         clinic = get_clinic(db)
         values = {f: getattr(clinic, f) if clinic else "" for f in CLINIC_FIELDS}
         years = retention_years(db)
+        reminders_on = bool(clinic.email_reminders) if clinic else True
         link_days = clinic_link_days(db)
     fields = []
     for name in CLINIC_FIELDS:
@@ -53,8 +55,46 @@ def layout(**_query: str) -> html.Div:
             *fields, dbc.Button("Save", type="submit", color="primary")]),
         html.Div(id=f"{P}-result", role="status", className="mt-2"),
         _retention_form(years),
+        _reminders_form(reminders_on, email_set_up=current_settings().smtp is not None),
         _link_days_form(link_days),
     ], style={"maxWidth": "48rem"})
+
+
+def _reminders_form(on: bool, *, email_set_up: bool) -> dbc.Form:
+    """Email reminders for the whole clinic: a form of its own, saved and audited apart."""
+    return dbc.Form(id=f"{P}-reminders-form", className="mt-4", children=[
+        html.H2("Email reminders", className="h5"),
+        html.P("Clients who agreed to email get at most one short reminder a day when a "
+               "questionnaire is due or they have not logged a day for 3 days: the clinic's "
+               "name and their link, no health data." + (
+                   "" if email_set_up else " Email is not set up on this server "
+                   "(SMTP_URL), so none are sent whatever this says."),
+               className="small", id=f"{P}-reminders-note"),
+        dbc.Checkbox(id=f"{P}-reminders", value=on,
+                     label="Send email reminders to clients who agreed"),
+        dbc.Button("Save reminders", type="submit", color="primary", className="mt-2"),
+        html.Div(id=f"{P}-reminders-result", role="status", className="mt-2"),
+    ])
+
+
+@callback(
+    output={"result": Output(f"{P}-reminders-result", "children")},
+    inputs={"_submit": Input(f"{P}-reminders-form", "n_submit")},
+    state={"on": State(f"{P}-reminders", "value")},
+    prevent_initial_call=True,
+)
+def save_reminders(_submit, on):
+    admin = require_admin()
+    with current_db().begin() as db:
+        saved = set_email_reminders(db, on=on is True)
+        if saved is None:
+            return {"result": dbc.Alert("Save the clinic's details first.", color="danger")}
+        clinic_id, before = saved
+        record_audit(db, user_id=admin.id, action="email_reminders_set", entity="clinic",
+                     entity_id=clinic_id, ip=client_ip(),
+                     detail={"from": before, "to": on is True})
+    return {"result": dbc.Alert("Saved: email reminders are on." if on is True else
+                                "Saved: email reminders are off.", color="success")}
 
 
 def _retention_form(years: int) -> dbc.Form:

@@ -85,6 +85,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
             ])
         returning = episode is not None and episode.ended_on is not None
         name = f"{client.given_name} {client.family_name}"
+        address = client.email
         age_answer = age_flag_answer(client.date_of_birth, clinic_today())
     title = f"New episode of care: {name}" if returning else f"Intake: {name}"
     return html.Div([
@@ -120,6 +121,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                 dbc.Checkbox(id=f"{P}-consent-data", value=False,
                              label="The client consents to their scores being used, "
                                    "anonymised, in clinic statistics"),
+                _email_consent(address),
             ], className="mb-3"),
             _screen(age_answer),
             dbc.Button("Record intake", id=f"{P}-save", color="primary", n_clicks=0),
@@ -128,6 +130,17 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         html.Div(id=ids.FLAG_AREA),
         episode_views.flag_feedback(),
     ], style={"maxWidth": "60rem"})
+
+
+def _email_consent(address: str) -> dbc.Checkbox:
+    """Optional: short reminders by email (no health data in them), only with an address."""
+    if not address:
+        return dbc.Checkbox(id=f"{P}-consent-email", value=False, disabled=True,
+                            label="Email reminders: no email address on the client's record "
+                                  "(add one with Edit client to offer them)")
+    return dbc.Checkbox(id=f"{P}-consent-email", value=False,
+                        label=f"The client agrees to short email reminders to {address} "
+                              "(a questionnaire due, or no day logged; no health data)")
 
 
 def _answer(errors: dict[str, str], flag_targets: list[dict], result, *, panel=no_update,
@@ -150,17 +163,19 @@ def _answer(errors: dict[str, str], flag_targets: list[dict], result, *, panel=n
            "referrer": State(f"{P}-referrer", "value"), "reason": State(f"{P}-reason", "value"),
            "consent_treatment": State(f"{P}-consent-treatment", "value"),
            "consent_data": State(f"{P}-consent-data", "value"),
+           "consent_email": State(f"{P}-consent-email", "value"),
            "flags": State({"type": FLAG, "item": ALL}, "value")},
     prevent_initial_call=True,
 )
 def save_intake(_save, client_id, source, referrer, reason, consent_treatment, consent_data,
-                flags):
+                consent_email, flags):
     user = require_user()
     answers = {s["id"].get("item"): s.get("value") for s in ctx.args_grouping["flags"]}
     flag_targets = ctx.outputs_grouping["flag_errors"]
     draft, errors = parse_intake(referral_source=source, referrer_name=referrer, reason=reason,
                                  consent_treatment=consent_treatment,
-                                 consent_data=consent_data, answers=answers)
+                                 consent_data=consent_data, answers=answers,
+                                 consent_email=consent_email)
     with current_db().begin() as db:
         client = authorize_client(db, user, client_id)  # before anything else is answered
         if draft is None:
@@ -176,6 +191,7 @@ def save_intake(_save, client_id, source, referrer, reason, consent_treatment, c
                      detail={"referral_source": draft.referral_source,
                              "consent_treatment": draft.consent_treatment,
                              "consent_data": draft.consent_data,
+                             "consent_email": episode.email_consent,
                              "red_flags_yes": [i.key for i in draft.urgent_yes
                                                + draft.see_doctor_yes]})
         panel = episode_views.flag_panel(episode, draft.answers, "", "")

@@ -12,7 +12,14 @@ from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, 
 from dashboard.auth.access import require_user
 from dashboard.auth.audit import record_audit
 from dashboard.components.tables import client_table
-from dashboard.context import background_caller, clinic_today, current_db, job_database
+from dashboard.context import (
+    background_base_url,
+    background_caller,
+    clinic_today,
+    current_db,
+    job_database,
+    own_link_url,
+)
 from dashboard.db.clients import SORTS, ClientFilters, list_clients
 from dashboard.db.handouts import active_clients_with_plans
 from dashboard.db.users import list_practitioners
@@ -237,7 +244,9 @@ def print_all(set_progress, _n, practitioner, size, _token):
     with job_database() as database:
         with database.read() as db:
             clients, flagged = active_clients_with_plans(db, target)
-            prepared = prepare_batch(db, clients=clients, page_size=size)
+            base = background_base_url()
+            prepared = prepare_batch(db, clients=clients, page_size=size, own_links={
+                c.id: own_link_url(db, c.id, base) for c in clients})
             # A client with an urgent red flag open gets a handout only with a reason given
             # for them, on their own page (issue 17, item 8): the batch leaves them out, by
             # name.

@@ -22,6 +22,12 @@ SECTION_LIMIT = 10
 CASELOAD_LIMIT = 25
 
 
+# The two half-width tables keep the columns their list is about, so each stays readable
+# beside the other on a laptop (all seven did not fit: "Next due" was cut off at 1366 px).
+DUE_COLUMNS = ("Name", "Practitioner", "Last session", "Next due")
+WORSE_COLUMNS = ("Name", "Practitioner", "Pain (change)", "Last session")
+
+
 def layout(**_query: str) -> html.Div:
     user = require_user()
     today = clinic_today()
@@ -37,8 +43,9 @@ def layout(**_query: str) -> html.Div:
             today)
         recent = recent_sessions(db, user, SECTION_LIMIT)
         home_logs = home_log_overview(db, user, today=today)
-        caseload, total = list_clients(db, user, ClientFilters(page_size=CASELOAD_LIMIT), today)
-    heading = "All clients" if admin else "Your clients"
+        others, total = list_clients(db, user, ClientFilters(
+            not_due_or_worse=True, page_size=CASELOAD_LIMIT), today)
+    heading = "Other clients" if admin else "Your other clients"
     return html.Div([
         html.H1(f"Welcome, {user.name}", className="h3"),
         alert_list(alerts),
@@ -46,21 +53,24 @@ def layout(**_query: str) -> html.Div:
         dbc.Row([
             dbc.Col(_section(f"Due or overdue ({due_total})", "home-due",
                              client_table(due, today=today, show_practitioner=admin,
-                                          table_id="home-due-table") if due else
+                                          table_id="home-due-table", columns=DUE_COLUMNS)
+                             if due else
                              html.P("Nobody is due for a session."), more=due_total > len(due)),
                     lg=6),
             dbc.Col(_section(f"Getting worse ({worse_total})", "home-worse",
                              client_table(worse, today=today, show_practitioner=admin,
-                                          table_id="home-worse-table") if worse else
+                                          table_id="home-worse-table", columns=WORSE_COLUMNS)
+                             if worse else
                              html.P("No client is meaningfully worse."),
                              more=worse_total > len(worse)), lg=6),
         ]),
         _section("Logged at home (last 7 days)", "home-logged", _home_log_list(home_logs)),
         _section("Recent sessions", "home-recent", _recent_list(recent)),
         _section(f"{heading} ({total})", "home-caseload",
-                 client_table(caseload, today=today, show_practitioner=admin,
-                              table_id="home-clients") if caseload else
-                 html.P("No clients yet.", id="home-empty"), more=total > len(caseload)),
+                 client_table(others, today=today, show_practitioner=admin,
+                              table_id="home-clients") if others else
+                 html.P("No other clients." if due or worse else "No clients yet.",
+                        id="home-empty"), more=total > len(others)),
     ])
 
 

@@ -32,7 +32,8 @@ def upgrade() -> None:
     # named columns, the scoring and the categories from the domain).
     from dashboard.db.outcomes import refresh_all_questionnaire_outcomes
     session = Session(bind=op.get_bind())
-    refresh_all_questionnaire_outcomes(session)
+    # Home questionnaires (0014) did not exist yet at this revision.
+    refresh_all_questionnaire_outcomes(session, with_home=False)
     session.flush()
 
 

@@ -1,7 +1,11 @@
 """Downloading the handout from the client's page in a real browser."""
 
+import subprocess
+
 from playwright.sync_api import Page, expect
 
+from dashboard.db.client_links import create_link
+from dashboard.db.models import utcnow
 from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
@@ -28,7 +32,11 @@ def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlit
 
 def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sqlite_people,
                                                  tmp_path):
-    heat_plan_client(db, sqlite_people)
+    cid = heat_plan_client(db, sqlite_people)
+    # A client with a live link gets it printed in the batch too, at the app's address.
+    with db.begin() as s:
+        link = create_link(s, client_id=cid, secret_key="test-secret",
+                           user_id=sqlite_people.alice_id, now=utcnow())
     sign_in(page, server_url, ALICE)
     page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_text("Print handouts for all active clients").click()
@@ -38,6 +46,11 @@ def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sql
     download_info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     expect(page.locator("#clients-batch-status")).to_contain_text("1 handouts ready")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    host = server_url.split("://", 1)[1]
+    assert "Your plan on your phone" in text and f"{host}/my/" in text.replace("\n", "")
+    assert any(link.token in line for line in text.splitlines())
 
 
 def test_fhir_export_downloads_from_the_client_page(page: Page, server_url, sqlite_people,

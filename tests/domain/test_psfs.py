@@ -100,3 +100,20 @@ def test_a_summary_with_every_activity_replaced_cannot_tell():
     assert row.baseline == row.discharge == "Not comparable"
     assert row.meaningful.startswith("Cannot tell")
     assert "cannot be compared" in outcome.function_note
+
+
+def test_no_function_bands_once_the_activities_changed():
+    """A band around the first session's mean cannot judge a later mean of other activities."""
+    from dashboard.domain.progress import SessionPoint, build_progress
+
+    def point(day, ratings):
+        return SessionPoint(dt.date(2026, 1, day), 5, 5,
+                            round(sum(ratings.values()) / len(ratings), 2), {},
+                            tuple(ratings.items()))
+
+    same = build_progress([point(1, SAME), point(8, {"Walking": 5, "Lifting": 6,
+                                                      "Sitting": 7})], [], [], None)
+    assert same.function_bands  # the same activities: bands around the baseline's mean
+    changed = build_progress([point(1, SAME), point(8, {"Walking": 5, "Lifting": 6,
+                                                         "Gardening": 10})], [], [], None)
+    assert changed.function_bands == [] and changed.function_baseline == 4.0

@@ -68,8 +68,18 @@ def test_home_lists_due_worse_recent_and_alerts_on_the_demo(http, db):
         assert len(components_of_type(component, row)) >= least, section
     alerts = components_of_type(layout, "Li")
     assert any("PHQ-9 item 9" in text_of(item) for item in alerts)
-    # 13 of the generated clients, and one admitted today with an urgent red flag.
-    assert "Your clients (14)" in text_of(find_component(layout, "home-caseload"))
+    # Nobody is listed twice: the last list holds the clients neither due nor worse.
+    def names(table_id):
+        return {text_of(components_of_type(row, "Td")[0]) for row in components_of_type(
+            find_component(layout, table_id), "Tr")[1:]}
+    others = names("home-clients")
+    assert others and not others & (names("home-due-table") | names("home-worse-table"))
+    assert f"Your other clients ({len(others)})" in text_of(
+        find_component(layout, "home-caseload"))
+    # Half-width tables keep the columns their list is about (readable at 1366 px).
+    due_header = text_of(components_of_type(find_component(layout, "home-due-table"),
+                                            "Thead")[0])
+    assert "Next due" in due_header and "Age" not in due_header
     assert "Sam Okafor" not in text_of(layout)  # another practitioner's sessions stay out
 
 

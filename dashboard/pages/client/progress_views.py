@@ -11,6 +11,7 @@ from dashboard import figures
 from dashboard.components.attributes import data
 from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
+from dashboard.domain.measures import SOURCE_LABELS
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.pages.client import ids
@@ -79,6 +80,30 @@ def _home_table(progress: Progress) -> html.Details | None:
     ], className="mb-3")
 
 
+def _questionnaire_table(progress: Progress) -> html.Details | None:
+    """Every questionnaire total in the range, at sessions and at home, each marked where it
+    was given (the graph's text alternative, and the questionnaires' history)."""
+    if not progress.scores:
+        return None
+    at_home = sum(1 for s in progress.scores if s.by_client)
+    rows = [html.Tr([html.Td(s.on.strftime("%d %b %Y")),
+                     html.Td(INSTRUMENTS[s.instrument].name.split(" ")[0]),
+                     html.Td(f"{s.total}" + (f" ({s.band})" if s.band else "")),
+                     html.Td(SOURCE_LABELS[s.source].capitalize())])
+            for s in reversed(progress.scores)]
+    return html.Details([
+        html.Summary(f"Questionnaires ({len(progress.scores)}, {at_home} completed at home "
+                     "by the client)"),
+        dbc.Table([html.Caption("Each questionnaire's total, newest first: given at a session "
+                                "or completed by the client at home on their own page (the "
+                                "same wording and scoring, one series)"),
+                   html.Thead(html.Tr([html.Th(h, scope="col") for h in
+                                       ("Date", "Questionnaire", "Total", "Where")])),
+                   html.Tbody(rows)], size="sm", striped=True,
+                  id="progress-questionnaire-table"),
+    ], className="mb-3")
+
+
 def _adherence_text(progress: Progress) -> str:
     weeks, strategies, matrix = adherence_by_week(progress.adherence)
     if not strategies:
@@ -120,16 +145,20 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
         _graph(figures.timeline_figure(progress), "progress-timeline",
                "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
                "pain and function with their baseline (the episode's first session, whatever "
-               "the range shown) and their own bands of meaningful improvement and worsening; "
+               "the range shown) and their own bands of meaningful improvement and worsening "
+               "(none for function once the client's activities changed); "
                "stress has no agreed threshold, so no band; the pain goal and each plan "
                "version; questionnaire totals below with their bands, the clinical cut-off and "
-               "the band of measurement noise around the episode's first score; the scores "
-               "the client gave at home as lighter open markers, apart from the session's. "
+               "the band of measurement noise around the episode's first score, with the "
+               "questionnaires the client completed at home as open markers on the same line; "
+               "the pain and stress the client gave at home as lighter open markers, apart "
+               "from the session's. "
                + progress.sentence + (f" {progress.function_sentence}"
                                       if progress.function_sentence else "")),
         _reliable_change(progress),
         _data_table(progress),
         _home_table(progress),
+        _questionnaire_table(progress),
         dbc.Row([
             # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
