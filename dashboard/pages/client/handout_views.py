@@ -66,7 +66,7 @@ def handout_card(client_id: int, rows: list[HandoutRow], flag_open: bool = False
                href=f"/clients/{client_id}/link", className="small d-block mb-2"),
         html.A("Measures the client completes at home", id=ids.MEASURES_LINK,
                href=f"/clients/{client_id}/measures", className="small d-block mb-2"),
-        html.A("Email reminders: consent and messages sent", id="client-reminders-link",
+        html.A("Email reminders: consent and messages sent", id=ids.REMINDERS_LINK,
                href=f"/clients/{client_id}/reminders", className="small d-block mb-2"),
         dcc.Loading(html.Div(id=ids.HANDOUT_STATUS, role="status", className="small"),
                     type="dot", delay_show=100),

@@ -100,7 +100,7 @@ def _questionnaire_table(progress: Progress) -> html.Details | None:
                    html.Thead(html.Tr([html.Th(h, scope="col") for h in
                                        ("Date", "Questionnaire", "Total", "Where")])),
                    html.Tbody(rows)], size="sm", striped=True,
-                  id="progress-questionnaire-table"),
+                  id=ids.PROGRESS_QUESTIONNAIRE_TABLE),
     ], className="mb-3")
 
 
