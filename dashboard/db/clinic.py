@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import Clinic
+
+T = TypeVar("T")
 
 
 def get_clinic(session: Session) -> Clinic | None:
@@ -23,34 +27,30 @@ def ensure_clinic(session: Session, *, name: str, address: str = "", phone: str 
     return clinic
 
 
-def set_retention_years(session: Session, *, years: int) -> tuple[int, int] | None:
-    """Keep records this many years; (clinic id, the years before), or None before the
-    clinic's details are saved."""
+def _set_setting(session: Session, field: str, value: T) -> tuple[int, T] | None:
+    """One clinic setting; (clinic id, the value before), or None before the clinic's
+    details are saved (there is no clinic row to hold it yet)."""
     clinic = get_clinic(session)
     if clinic is None:
         return None
-    before, clinic.retention_years = clinic.retention_years, years
+    before = getattr(clinic, field)
+    setattr(clinic, field, value)
     return clinic.id, before
+
+
+def set_retention_years(session: Session, *, years: int) -> tuple[int, int] | None:
+    """Keep records this many years."""
+    return _set_setting(session, "retention_years", years)
 
 
 def set_email_reminders(session: Session, *, on: bool) -> tuple[int, bool] | None:
-    """Turn the clinic's email reminders on or off; (clinic id, the setting before), or
-    None before the clinic's details are saved."""
-    clinic = get_clinic(session)
-    if clinic is None:
-        return None
-    before, clinic.email_reminders = clinic.email_reminders, on
-    return clinic.id, before
+    """Turn the clinic's email reminders on or off."""
+    return _set_setting(session, "email_reminders", on)
 
 
 def set_client_link_days(session: Session, *, days: int) -> tuple[int, int] | None:
-    """Clients' own links last this many days by default; (clinic id, the days before), or
-    None before the clinic's details are saved."""
-    clinic = get_clinic(session)
-    if clinic is None:
-        return None
-    before, clinic.client_link_days = clinic.client_link_days, days
-    return clinic.id, before
+    """Clients' own links last this many days by default."""
+    return _set_setting(session, "client_link_days", days)
 
 
 def update_clinic(session: Session, *, details: dict[str, str]) -> tuple[int, list[str]]:
