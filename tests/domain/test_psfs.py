@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.domain.discharge import measure_rows
+from dashboard.domain.discharge import function_note, measure_rows
 from dashboard.domain.episodes import ScorePoint, outcome_of
 from dashboard.domain.psfs import function_sentence, read_function_change
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT
@@ -100,6 +100,9 @@ def test_a_summary_with_every_activity_replaced_cannot_tell():
     assert row.baseline == row.discharge == "Not comparable"
     assert row.meaningful.startswith("Cannot tell")
     assert "cannot be compared" in outcome.function_note
+    assert function_note(outcome, "referrer") == outcome.function_note
+    assert function_note(outcome, "client").startswith("Your activities changed")
+    assert "the client" not in function_note(outcome, "client")
 
 
 def test_no_function_bands_once_the_activities_changed():
