@@ -48,5 +48,10 @@ def test_overview_draws_four_figures(page: Page, server_url, demo, axe):
     for graph in ("caseload", "status", "strategy", "sessions"):
         expect(page.locator(f"#overview-{graph} .main-svg").first).to_be_visible()
     expect(page.locator("#overview-status")).to_contain_text("Improving")
+    # The outcomes at discharge: one row a practitioner, each share with its interval (the
+    # rows travel as Dash's JSON, not as component objects: pages/overview._cell).
+    practitioners = page.locator("#overview-discharge-practitioner tbody tr")
+    expect(practitioners.first.locator("th[scope=row]")).to_be_visible()
+    expect(practitioners.first).to_contain_text(" of ")
     shot(page, "overview")
     assert_accessible(axe, page)

@@ -256,7 +256,7 @@ def test_two_sessions_saved_at_once_on_postgresql_are_both_counted(any_db, peopl
                 visit(s, client_id, 0, 6)
                 s.flush()
                 both_flushed.wait()  # neither has committed: both recount at once
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:  # reported by the test below
             errors.append(error)
 
     threads = [threading.Thread(target=save, args=(cid,))
