@@ -301,28 +301,40 @@ def note_client_rows(session: Session, client_id: int) -> None:
     pending = _pending(session)
     pending.days.update(session.scalars(select(CareSession.session_on).distinct().where(
         CareSession.client_id == client_id)))
-    _add_keys(session, pending, clients=[client_id], sessions=[], episodes=[])
+    _add_keys(session, pending, clients=[client_id], sessions=[], episodes=[], lock=True)
 
 
 def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
-              sessions: Iterable[int], episodes: Iterable[int]) -> None:
-    """The keys these rows count under, as stored now."""
-    for chunk in _chunks(set(sessions)):
-        pending.days.update(session.scalars(select(CareSession.session_on).where(
-            CareSession.id.in_(chunk or []))))
+              sessions: Iterable[int], episodes: Iterable[int], lock: bool = False) -> None:
+    """The keys these rows count under, as stored now. ``lock``: before the rows are changed,
+    read them under the row lock their UPDATE is about to take (PostgreSQL; in the order the
+    flush takes them: clients, episodes, sessions), so that a change another transaction
+    committed meanwhile is the one replaced: read without it, a client moved from day A to
+    B by another writer would be recounted on A and never on B."""
+
+    def locked(query: Any) -> Any:
+        # FOR NO KEY UPDATE: the lock an UPDATE takes, no stronger (FOR UPDATE would wait
+        # for every transaction holding a key-share lock on the row: one adding a session).
+        return query.with_for_update(key_share=True) if lock else query
+
     for chunk in _chunks(set(clients)):
-        for practitioner_id, last_on in session.execute(select(
+        for practitioner_id, last_on in session.execute(locked(select(
                 Client.practitioner_id, Client.last_session_on).where(
-                Client.id.in_(chunk or []))):
+                Client.id.in_(chunk or [])).order_by(Client.id))):
             pending.practitioners.add(practitioner_id)
             if last_on is not None:
                 pending.days.add(last_on)
-        # A discharged episode counts under its client's practitioner.
+        # A discharged episode counts under its client's practitioner (read after the
+        # client's lock: a discharge of the same client committed meanwhile is seen).
         pending.days.update(session.scalars(select(Episode.ended_on).where(
             Episode.client_id.in_(chunk or []), Episode.ended_on.is_not(None))))
     for chunk in _chunks(set(episodes)):
-        pending.days.update(session.scalars(select(Episode.ended_on).where(
-            Episode.id.in_(chunk or []), Episode.ended_on.is_not(None))))
+        pending.days.update(day for day in session.scalars(locked(select(Episode.ended_on)
+                            .where(Episode.id.in_(chunk or [])).order_by(Episode.id)))
+                            if day is not None)
+    for chunk in _chunks(set(sessions)):
+        pending.days.update(session.scalars(locked(select(CareSession.session_on).where(
+            CareSession.id.in_(chunk or [])).order_by(CareSession.id))))
 
 
 def _changed_ids(objects: Iterable[object]) -> tuple[set[int], set[int], set[int]]:
@@ -343,7 +355,7 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
     if clients or sessions or episodes:
         with session.no_autoflush:
             _add_keys(session, _pending(session), clients=clients, sessions=sessions,
-                      episodes=episodes)
+                      episodes=episodes, lock=True)
 
 
 def _after_flush(session: Session, _context: object) -> None:

@@ -269,3 +269,32 @@ def test_two_sessions_saved_at_once_on_postgresql_are_both_counted(any_db, peopl
     with any_db.read() as s:
         assert s.get(ClinicDay, START).sessions == 2
         assert clinic_figure_problems(s) == []
+
+
+@pytest.mark.postgres
+def test_four_writers_on_one_client_leave_the_figures_true_on_postgresql(any_db, people):
+    """Each writer moves the client's latest session to another day: a writer that waited
+    for another's row lock must recount the day the other one left, not the one it read
+    before waiting (the rows are read under that lock first)."""
+    if any_db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: nothing can overlap")
+    from tests.db.test_concurrency import _write_once
+
+    errors: list[str] = []
+
+    def writer(tag: str) -> None:
+        try:
+            for n in range(25):
+                _write_once(any_db, tag, n, people.alice_client_id, people.alice_id)
+        except Exception as error:  # reported by the test below
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=writer, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []  # no deadlock either
+    with any_db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CareSession)) == 4 * 20
+        assert clinic_figure_problems(s) == []
