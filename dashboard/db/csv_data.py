@@ -185,7 +185,8 @@ def check_file(session: Session, *, kind: str, rows: list[dict[str, str]],
         clients, problems = check_client_rows(rows, today, practitioner_emails(session))
         keys: list[tuple] = [client_key(data) for data, _ in clients]
         return CheckedFile(clients, problems, keys, clients_on_record(session, set(keys)), [
-            f"{d.given_name} {d.family_name}, born {format_day(d.date_of_birth)}"
+            f"{d.given_name} {d.family_name}, born "
+            + (format_day(d.date_of_birth) if d.date_of_birth else "on a day not given")
             for d, _ in clients])
     sessions, problems = check_session_rows(rows, today, current_episode_dates(session))
     keys = [session_key(cid, data) for cid, data in sessions]

@@ -43,8 +43,9 @@ if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes the
 def erased_view(client: Client) -> html.Div:
     return html.Div([
         html.H1("This record was erased", className="h3"),
-        html.P(f"Client #{client.id}'s identifying details and notes were erased on "
-               f"{format_day(client.erased_at)}. It cannot be restored in the app."),
+        html.P(f"Client #{client.id}'s identifying details and notes were erased"
+               + (f" on {format_day(client.erased_at)}" if client.erased_at else "")
+               + ". It cannot be restored in the app."),
         dcc.Link("Back to clients", href="/clients"),
     ])
 
