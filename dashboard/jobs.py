@@ -25,6 +25,7 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +96,14 @@ class LocalJobs:
         # One thread: laying out a PDF is CPU-bound, and a gunicorn worker's request threads
         # must keep the CPU for requests. A few waiting saves are enough; more are dropped.
         self._executor = BoundedExecutor(workers=1, waiting=4, name="handout-ahead")
+        self._secret_key = settings.secret_key
 
-    def lay_out_handout_ahead(self, database: Database, client_id: int) -> bool:
-        """Queue the client's current handout to be laid out; False if the pool is full."""
-        return self._executor.submit(prerender_current, database, client_id)
+    def lay_out_handout_ahead(self, database: Database, client_id: int, base_url: str) -> bool:
+        """Queue the client's current handout to be laid out, with their live link at
+        ``base_url`` (the app's address, as the download will see it); False if the pool
+        is full."""
+        return self._executor.submit(partial(prerender_current, database, client_id,
+                                             secret_key=self._secret_key, base_url=base_url))
 
     def clear_results(self) -> int:
         """Drop every stored job result and progress entry; a batch running now still
@@ -173,8 +178,11 @@ class CeleryJobs:
         # connection pool must not cross a fork).
         self._worker_database: tuple[int, Database] | None = None
 
-        def lay_out_in_worker(client_id: int) -> None:
-            prerender_current(self._database_in_worker(), client_id)
+        secret_key = settings.secret_key
+
+        def lay_out_in_worker(client_id: int, base_url: str) -> None:
+            prerender_current(self._database_in_worker(), client_id, secret_key=secret_key,
+                              base_url=base_url)
 
         self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
             lay_out_in_worker)
@@ -184,11 +192,12 @@ class CeleryJobs:
             self._worker_database = (os.getpid(), Database(self._database_url))
         return self._worker_database[1]
 
-    def lay_out_handout_ahead(self, _database: Database, client_id: int) -> bool:
-        """Queue the task (only the client's id travels through Redis). A Redis that cannot
-        be reached loses only the head start: the download lays the handout out."""
+    def lay_out_handout_ahead(self, _database: Database, client_id: int, base_url: str) -> bool:
+        """Queue the task (only the client's id and the app's address travel through Redis;
+        the worker derives the link itself). A Redis that cannot be reached loses only the
+        head start: the download lays the handout out."""
         try:
-            self._handout_ahead.delay(client_id)
+            self._handout_ahead.delay(client_id, base_url)
         except Exception:  # kombu's and redis-py's connection errors have no common base
             log.exception("could not queue the handout laid out ahead")
             return False
