@@ -54,4 +54,7 @@ def test_overview_draws_four_figures(page: Page, server_url, demo, axe):
     expect(practitioners.first.locator("th[scope=row]")).to_be_visible()
     expect(practitioners.first).to_contain_text(" of ")
     shot(page, "overview")
+    for width in (390, 820, 1366):  # looked at by eye (docs/PERFORMANCE.md, issue 23/24)
+        page.set_viewport_size({"width": width, "height": 900})
+        shot(page, f"overview-{width}")
     assert_accessible(axe, page)
