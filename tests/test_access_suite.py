@@ -14,7 +14,13 @@ import re
 import pytest
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
+from dashboard.pages.ids import admin_break_glass as bg_ids
+from dashboard.pages.ids import admin_catalogue as cat_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import admin_data as data_ids
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import admin_users as users_ids
 from tests.conftest import login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
@@ -43,30 +49,30 @@ NOT_CLIENT_SCOPED = {
     "overview-report": "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     ids.ALERT_RESULT: "takes an alert id, checked below on its own",
-    "users-email-error": "admin only (require_admin); no client data",
-    "users-result": "admin only (require_admin); no client data",
-    "users-totp-result": "admin only (require_admin); no client data",
-    "clinic-name-error": "admin only (require_admin); the clinic's own details",
-    "audit-table": "admin only (require_admin)",
-    "audit-file": "admin only (require_admin)",
-    "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
-    "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
-    "cat-picture-current": "admin only (require_admin); the catalogue holds no client data",
-    "cat-picture-file": "admin only (require_admin); echoes the chosen file's name",
-    "cat-picture-upload-error": "admin only (require_admin); the catalogue holds no client "
+    users_ids.EMAIL_ERROR: "admin only (require_admin); no client data",
+    users_ids.RESULT: "admin only (require_admin); no client data",
+    users_ids.TOTP_RESULT: "admin only (require_admin); no client data",
+    clinic_ids.NAME_ERROR: "admin only (require_admin); the clinic's own details",
+    audit_ids.TABLE: "admin only (require_admin)",
+    audit_ids.FILE: "admin only (require_admin)",
+    f"{cat_ids.NAME}.value": "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.NAME_ERROR: "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.PICTURE_CURRENT: "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.PICTURE_FILE: "admin only (require_admin); echoes the chosen file's name",
+    cat_ids.PICTURE_UPLOAD_ERROR: "admin only (require_admin); the catalogue holds no client "
                                 "data",
     f"{tpl_ids.NAME}.value": "admin only (require_admin); templates hold no client data",
     tpl_ids.NAME_ERROR: "admin only (require_admin); templates hold no client data",
-    "data-file": "admin only (require_admin); the export of the whole clinic",
-    "data-report": "admin only (checked from the server-side caller in the background job)",
+    data_ids.FILE: "admin only (require_admin); the export of the whole clinic",
+    data_ids.REPORT: "admin only (checked from the server-side caller in the background job)",
     ids.BG_REASON_ERROR: "break glass: opens nothing and shows no client data until a reason "
                        "is given; then it records the opening (tested in test_privacy.py)",
     "cover-results": "practitioners only; name, date of birth and practitioner, at most 20, "
                      "audited (tested in test_privacy.py)",
-    "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
-    "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
-    "clinic-reminders-result": "admin only (require_admin); the clinic's email switch",
-    "clinic-link_days-error": "admin only (require_admin); the clinic's setting",
+    bg_ids.TABLE: "admin only (require_admin): the list of break-glass openings",
+    clinic_ids.RETENTION_YEARS_ERROR: "admin only (require_admin); the clinic's setting",
+    clinic_ids.REMINDERS_RESULT: "admin only (require_admin); the clinic's email switch",
+    clinic_ids.LINK_DAYS_ERROR: "admin only (require_admin); the clinic's setting",
     "profile-handout_name-error": "a user's own profile, or an admin's (checked on the "
                                   "server for the user id; tests/pages/test_profile.py)",
 }

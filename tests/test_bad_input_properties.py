@@ -41,6 +41,8 @@ from dashboard.domain.sessions import MAX_NOTES, SessionForm, parse_session
 from dashboard.domain.text import has_control
 from dashboard.domain.users import ROLES, new_user_problems
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import admin_users as users_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, session_form
@@ -383,13 +385,14 @@ def test_forged_new_clients_change_nothing(alice_http, db, sqlite_people, bad):
 
 
 ADMIN_BAD = {
-    "users-email.value": st.sampled_from(["", "no-at-sign", "a\x00@b.co", "x" * 300 + "@a.io",
+    f"{users_ids.EMAIL}.value": st.sampled_from(["", "no-at-sign", "a\x00@b.co",
+                                                 "x" * 300 + "@a.io",
                                           None, ["a@b.co"]]),
-    "users-name.value": st.sampled_from(["", " ", "n" * 201, "\x00", None, 3]),
-    "users-new-role.value": st.sampled_from(["root", "", None, ["admin"], "Admin"]),
-    "clinic-name.value": st.sampled_from(["", "   ", "c" * 201, "a\x00b", None]),
-    "clinic-crisis_line_text.value": st.sampled_from(["", "k" * 1001, "\x1b[5m", None]),
-    "clinic-phone.value": st.sampled_from(["p" * 51, "0\x00"]),
+    f"{users_ids.NAME}.value": st.sampled_from(["", " ", "n" * 201, "\x00", None, 3]),
+    f"{users_ids.NEW_ROLE}.value": st.sampled_from(["root", "", None, ["admin"], "Admin"]),
+    f"{clinic_ids.NAME}.value": st.sampled_from(["", "   ", "c" * 201, "a\x00b", None]),
+    f"{clinic_ids.CRISIS_LINE_TEXT}.value": st.sampled_from(["", "k" * 1001, "\x1b[5m", None]),
+    f"{clinic_ids.PHONE}.value": st.sampled_from(["p" * 51, "0\x00"]),
 }
 
 
@@ -401,13 +404,15 @@ def test_forged_admin_forms_change_nothing(admin_http, db, sqlite_people, bad):
     before = snapshot(db)
     name, value = bad
     if name.startswith("users-"):
-        values = {"users-form.n_submit": 1, "users-email.value": "new@test.clinic",
-                  "users-name.value": "Nia New", "users-new-role.value": "practitioner",
+        values = {f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "new@test.clinic",
+                  f"{users_ids.NAME}.value": "Nia New",
+                  f"{users_ids.NEW_ROLE}.value": "practitioner",
                   name: value}
-        _refused(invoke(http, "users-created", values))
+        _refused(invoke(http, users_ids.CREATED, values))
     else:
-        values = {"clinic-form.n_submit": 1, "clinic-name.value": "Harbour Clinic",
-                  "clinic-address.value": "1 Quay", "clinic-phone.value": "01632 960 111",
-                  "clinic-crisis_line_text.value": "Call 116 123 at any time.", name: value}
-        _refused(invoke(http, "clinic-result", values))
+        values = {f"{clinic_ids.FORM}.n_submit": 1, f"{clinic_ids.NAME}.value": "Harbour Clinic",
+                  f"{clinic_ids.ADDRESS}.value": "1 Quay",
+                  f"{clinic_ids.PHONE}.value": "01632 960 111",
+                  f"{clinic_ids.CRISIS_LINE_TEXT}.value": "Call 116 123 at any time.", name: value}
+        _refused(invoke(http, clinic_ids.RESULT, values))
     assert snapshot(db) == before

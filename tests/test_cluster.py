@@ -43,6 +43,7 @@ from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_data as data_ids
 from tests.conftest import DATA_DIR, PASSWORD
 from tests.dash_client import build_payload
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, BOB, make_people, plan_form
@@ -319,10 +320,11 @@ def test_an_erasure_leaves_nothing_of_the_client_in_redis(cluster):
            f"Carol,Alison,1980-05-17,,,{ALICE}\n")
     contents = "data:text/csv;base64," + base64.b64encode(csv.encode()).decode()
     end_id = _end_id(admin, a)
-    handles = _call(admin, a, "data-report", {
-        "data-upload.contents": contents, "data-kind.value": "clients",
-        "data-confirm.n_clicks": None, "data-upload.filename": "again.csv",
-        "data-checked.data": None, "data-skip.value": [], "data-token.data": "t2"},
+    handles = _call(admin, a, data_ids.REPORT, {
+        f"{data_ids.UPLOAD}.contents": contents, f"{data_ids.KIND}.value": "clients",
+        f"{data_ids.CONFIRM}.n_clicks": None, f"{data_ids.UPLOAD}.filename": "again.csv",
+        f"{data_ids.CHECKED}.data": None, f"{data_ids.SKIP}.value": [],
+        f"{data_ids.PAGE_LOAD}.data": "t2"},
         endId=end_id).json()
     assert "cacheKey" in handles, handles
     deadline = time.monotonic() + 90

@@ -76,12 +76,10 @@ ID_ARGUMENTS = ("id", "html_for")  # keywords that name a component
 DEPENDENCIES = ("Input", "Output", "State")  # Dash's callback dependencies: the id comes first
 # Not yet moved to a registry of their own (issue 20, item 4): emptied page group by page group.
 PENDING = {
-    "pages/admin_audit.py", "pages/admin_break_glass.py", "pages/admin_catalogue.py",
-    "pages/admin_clinic.py", "pages/admin_data.py", "pages/admin_retention.py",
-    "pages/admin_users.py", "pages/catalogue_picture.py", "pages/client_edit.py",
-    "pages/client_erase.py", "pages/client_intake.py", "pages/client_new.py",
-    "pages/client_notes.py", "pages/clients.py", "pages/cover.py", "pages/home.py",
-    "pages/overview.py", "pages/profile.py", "components/navbar.py", "components/tables.py",
+    "pages/client_edit.py", "pages/client_erase.py", "pages/client_intake.py",
+    "pages/client_new.py", "pages/client_notes.py", "pages/clients.py", "pages/cover.py",
+    "pages/home.py", "pages/overview.py", "pages/profile.py", "components/navbar.py",
+    "components/tables.py",
 }
 
 
@@ -161,6 +159,8 @@ def _registered_ids() -> set[str]:
             for name, value in vars(module).items():
                 if name.isupper() and isinstance(value, str):
                     found.add(value)
+                elif name.isupper() and isinstance(value, dict):  # field -> id
+                    found.update(v for v in value.values() if isinstance(v, str))
     return found
 
 

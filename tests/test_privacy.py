@@ -53,6 +53,8 @@ from dashboard.domain.privacy import add_years, clean_reason, confirmation_match
 from dashboard.handout.documents import make_handout
 from dashboard.jobs import job_cache
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_break_glass as bg_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE, BOB, make_client
@@ -137,7 +139,7 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
 
 
 def _openings(http):
-    return invoke(http, "bg-admin-table", {"bg-admin-pages.active_page": 1})
+    return invoke(http, bg_ids.TABLE, {f"{bg_ids.PAGES}.active_page": 1})
 
 
 def test_break_glass_is_for_practitioners_and_unknown_ids_reveal_nothing(http, db,
@@ -313,8 +315,9 @@ def test_records_past_retention(any_db, people):
 
 def test_retention_setting_is_validated_saved_audited_and_admins_only(http, db, sqlite_people):
     def save(value):
-        return invoke(http, "clinic-retention-result", {"clinic-retention-form.n_submit": 1,
-                                                        "clinic-retention_years.value": value})
+        return invoke(http, clinic_ids.RETENTION_RESULT,
+                      {f"{clinic_ids.RETENTION_FORM}.n_submit": 1,
+                       f"{clinic_ids.RETENTION_YEARS}.value": value})
 
     login(http, ALICE)
     assert save("5").status_code == 403

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from dashboard.db.models import Client, PlanTemplate, User
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import admin_users as users_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -32,9 +33,9 @@ def test_a_new_client_s_name_is_refused_with_the_field_s_message(http, db, sqlit
 def test_admin_names_are_refused_too(http, db, sqlite_people, name):
     login(http, ADMIN)
     before = table_counts(db, skip={"audit_log", "login_sessions"})
-    user = invoke(http, "users-email-error", {
-        "users-form.n_submit": 1, "users-email.value": "new@test.clinic",
-        "users-name.value": name, "users-new-role.value": "practitioner"})
+    user = invoke(http, users_ids.EMAIL_ERROR, {
+        f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "new@test.clinic",
+        f"{users_ids.NAME}.value": name, f"{users_ids.NEW_ROLE}.value": "practitioner"})
     template = invoke(http, tpl_ids.NAME_ERROR, {
         f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": "new",
         f"{tpl_ids.NAME}.value": name,

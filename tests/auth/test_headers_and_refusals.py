@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from dashboard.db.engine import Database
 from dashboard.db.models import AuditEntry, CareSession
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ALICE
@@ -94,7 +95,7 @@ def test_opening_another_practitioner_s_client_is_audited(http, db, sqlite_peopl
 
 def test_an_admin_only_callback_refused_to_a_practitioner_is_audited(http, db, sqlite_people):
     login(http, ALICE)
-    response = invoke(http, "audit-table", {})
+    response = invoke(http, audit_ids.TABLE, {})
     assert response.status_code == 403
     (entry,) = _refusals(db)
     assert "admins only" in entry.detail

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.pages.ids import admin_users as users_ids
 from tests.browser.conftest import sign_in
 
 # Recorded in the page before any of its scripts run (Playwright's init scripts are not
@@ -73,7 +74,7 @@ def test_main_pages_render_with_no_policy_violation(page: Page, server_url, demo
     sign_in(page, server_url, "admin@demo.clinic", "backcare-demo-2026")
     check("admin enrolment and home")
     page.goto(f"{server_url}/admin/users")
-    expect(page.locator("#users-table")).to_contain_text("priya.patel@demo.clinic")
+    expect(page.locator(f"#{users_ids.TABLE}")).to_contain_text("priya.patel@demo.clinic")
     check("admin users")
     page.goto(f"{server_url}/admin/audit")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()

@@ -20,6 +20,7 @@ from dashboard.config import parse_smtp_url
 from dashboard.context import SETTINGS_KEY
 from dashboard.db.models import Client, Episode, User
 from dashboard.demo import DEMO_PASSWORD, create_demo
+from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.reminders import send_reminders
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import clinic_today
@@ -168,6 +169,6 @@ def test_consent_at_intake_and_the_clinic_switch_look_right(
     admin.goto(f"{server_url}/admin/clinic")
     admin.get_by_label("Send email reminders to clients who agreed").uncheck()
     admin.get_by_role("button", name="Save reminders").click()
-    expect(admin.locator("#clinic-reminders-result")).to_contain_text("reminders are off")
-    _at_widths(browser, axe, f"{server_url}/admin/clinic", "clinic-reminders",
+    expect(admin.locator(f"#{clinic_ids.REMINDERS_RESULT}")).to_contain_text("reminders are off")
+    _at_widths(browser, axe, f"{server_url}/admin/clinic", clinic_ids.REMINDERS,
                admin.context.storage_state())
