@@ -43,6 +43,7 @@ from dashboard.domain.users import ROLES, new_user_problems
 from dashboard.pages.client import ids
 from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.pages.ids import admin_users as users_ids
+from dashboard.pages.ids import client_new as new_client_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, session_form
@@ -362,12 +363,14 @@ def test_forged_plan_saves_change_nothing(alice_http, db, sqlite_people, parts, 
 
 
 CLIENT_BAD = {
-    "new-client-given_name.value": st.sampled_from(["", "   ", "x" * 101, "a\x00b", None, 5]),
-    "new-client-family_name.value": st.sampled_from(["", "\t", "y" * 500, "\x1b", ["Alison"]]),
-    "new-client-date_of_birth.value": st.one_of(future_dates, st.sampled_from(
+    f"{new_client_ids.GIVEN_NAME}.value": st.sampled_from(["", "   ", "x" * 101, "a\x00b", None,
+                                                           5]),
+    f"{new_client_ids.FAMILY_NAME}.value": st.sampled_from(["", "\t", "y" * 500, "\x1b",
+                                                            ["Alison"]]),
+    f"{new_client_ids.DATE_OF_BIRTH}.value": st.one_of(future_dates, st.sampled_from(
         ["1850-01-01", "2026-02-30", "", None, 19800517, "17/05/1980"])),
-    "new-client-email.value": st.sampled_from(["bad", "a@b", "<a@b.c>", "a\x00@b.co", 7]),
-    "new-client-phone.value": st.sampled_from(["12", "call me", "1" * 40, "<script>"]),
+    f"{new_client_ids.EMAIL}.value": st.sampled_from(["bad", "a@b", "<a@b.c>", "a\x00@b.co", 7]),
+    f"{new_client_ids.PHONE}.value": st.sampled_from(["12", "call me", "1" * 40, "<script>"]),
 }
 
 
@@ -377,10 +380,10 @@ def test_forged_new_clients_change_nothing(alice_http, db, sqlite_people, bad):
     http = alice_http
     TRIED["new client (server)"] += 1
     before = snapshot(db)
-    values = {"new-client-form.n_submit": 1, "new-client-given_name.value": "Erin",
-              "new-client-family_name.value": "Evans",
-              "new-client-date_of_birth.value": "1990-04-01", **dict([bad])}
-    _refused(invoke(http, "new-client-go", values))
+    values = {f"{new_client_ids.FORM}.n_submit": 1, f"{new_client_ids.GIVEN_NAME}.value": "Erin",
+              f"{new_client_ids.FAMILY_NAME}.value": "Evans",
+              f"{new_client_ids.DATE_OF_BIRTH}.value": "1990-04-01", **dict([bad])}
+    _refused(invoke(http, new_client_ids.GO, values))
     assert snapshot(db) == before
 
 

@@ -15,6 +15,8 @@ from dashboard.pages.ids import admin_break_glass as bg_ids
 from dashboard.pages.ids import admin_catalogue as cat_ids
 from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -77,9 +79,9 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
         (tpl_ids.NAME_ERROR, {f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": forged,
                             f"{tpl_ids.NAME}.value": "T", f"{tpl_ids.REVIEW}.value": 14,
                             f"{tpl_ids.PARTS}.value": [forged, 1]}),
-        ("clients-table", {"clients-practitioner.value": forged,
-                           "clients-pages.active_page": forged}),
-        ("overview-body", {"overview-practitioner.value": forged}),
+        (clients_ids.TABLE, {f"{clients_ids.PRACTITIONER}.value": forged,
+                           f"{clients_ids.PAGES}.active_page": forged}),
+        (overview_ids.BODY, {f"{overview_ids.PRACTITIONER}.value": forged}),
         (ids.TEAM, {f"{ids.TEAM_REASSIGN}.n_clicks": 1, f"{ids.TEAM_PRACTITIONER}.value": forged,
                        f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}),
         (ids.TEAM, {f"{ids.TEAM_SHARE}.n_clicks": 1, f"{ids.TEAM_SHARE_WITH}.value": forged,
@@ -87,7 +89,7 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
         (bg_ids.TABLE, {f"{bg_ids.PAGES}.active_page": forged}),
     ]
     for output, values in calls:
-        triggered = "clients-pages.active_page" if output == "clients-table" else None
+        triggered = f"{clients_ids.PAGES}.active_page" if output == clients_ids.TABLE else None
         response = invoke(http, output, values, triggered=triggered)
         assert response.status_code in (200, 204), (output, response.status_code)
     with db.read() as s:  # nothing reassigned or shared

@@ -14,6 +14,7 @@ from dashboard.context import SETTINGS_KEY
 from dashboard.db.models import AuditEntry, Client, Clinic, EmailMessage
 from dashboard.db.summary import current_episode
 from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import client_intake as intake_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, BOB, clinic_today
@@ -39,8 +40,8 @@ def test_consent_is_offered_at_intake_with_an_address_and_recorded_with_who_and_
     page = http.get(f"/clients/{cid}/intake")
     assert page.status_code == 200
     _with_address(db, cid)
-    response = invoke(http, "intake-result", intake_values(
-        cid, **{"intake-consent-email.value": True}))
+    response = invoke(http, intake_ids.RESULT, intake_values(
+        cid, **{f"{intake_ids.CONSENT_EMAIL}.value": True}))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     with db.read() as s:
         episode = current_episode(s, cid)

@@ -69,7 +69,7 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
     login(http, ALICE)
     with db.read() as s:
         before = s.scalar(select(func.count()).select_from(CareSession))
-    response = invoke(http, "sess-date-error", {
+    response = invoke(http, ids.SESSION_ERRORS["date"], {
         f"{ids.CLIENT_ID}.data": sqlite_people.bob_client_id, f"{ids.SESSION_SAVE}.n_clicks": 1,
         f"{ids.SESSION_PAIN}.value": 5, f"{ids.SESSION_STRESS}.value": 5,
         f"{ids.SESSION_DATE}.value": "2026-03-01"})
@@ -80,8 +80,8 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
     detail = json.loads(entry.detail)
     assert entry.user_id == sqlite_people.alice_id and entry.ip == "127.0.0.1"
     assert entry.at is not None and detail["status"] == 403
-    assert "sess-date-error" in detail["callback"]
-    assert f"'client-id': '{sqlite_people.bob_client_id}'" in detail["ids"]
+    assert ids.SESSION_ERRORS["date"] in detail["callback"]
+    assert f"'{ids.CLIENT_ID}': '{sqlite_people.bob_client_id}'" in detail["ids"]
 
 
 def test_opening_another_practitioner_s_client_is_audited(http, db, sqlite_people):

@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from dashboard.components import ids as component_ids
 from dashboard.pages.ids import admin_catalogue as cat_ids
 from dashboard.pages.ids import admin_users as users_ids
 from tests.browser.conftest import assert_accessible, sign_in
@@ -35,7 +36,7 @@ def test_admin_adds_a_practitioner_who_must_change_the_password(page: Page, serv
     expect(page.get_by_role("status")).to_contain_text("Your password has been changed")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Go to the dashboard").click()
-    expect(page.locator("#navbar-user")).to_contain_text("Nia New")
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_contain_text("Nia New")
 
 
 def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, planned, axe,

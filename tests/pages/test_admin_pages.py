@@ -99,7 +99,7 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
         as_text=True)
     assert "Shared" in body and "Alice Practitioner" in body
     assert "Carol Alison" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
-    trigger = f'{{"type":"team-unshare","user":{sqlite_people.alice_id}}}.n_clicks'
+    trigger = f'{{"type":"{ids.TEAM_UNSHARE}","user":{sqlite_people.alice_id}}}.n_clicks'
     base[ids.TEAM_UNSHARE] = [({"type": ids.TEAM_UNSHARE, "user": sqlite_people.alice_id}, 1)]
     assert "No longer shared" in invoke(http, ids.TEAM_RESULT, base,
                                         triggered=trigger).get_data(as_text=True)
