@@ -9,7 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components.forms import field
+from dashboard.components.forms import day_input, field
 from dashboard.components.ids import ClientFormIds
 
 CLIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "email", "phone")
@@ -44,9 +44,8 @@ def client_form(ids: ClientFormIds, *, values: dict[str, Any] | None = None, tod
                   error_id=ids.errors["family_name"], width=6),
         ]),
         dbc.Row([
-            field("Date of birth", dbc.Input(
-                id=ids.fields["date_of_birth"], type="date",
-                value=dob.isoformat() if isinstance(dob, dt.date) else None),
+            field("Date of birth", day_input(
+                ids.fields["date_of_birth"], dob if isinstance(dob, dt.date) else None),
                 error_id=ids.errors["date_of_birth"], width=4),
             field("Email (optional)", text_input("email", "email"),
                   error_id=ids.errors["email"], width=4),
