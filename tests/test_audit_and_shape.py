@@ -29,9 +29,9 @@ def test_a_practitioner_calling_the_admin_import_is_refused_before_the_job(http,
     before = table_counts(db, skip={"audit_log", "login_sessions"})
     csv = "data:text/csv;base64,Z2l2ZW5fbmFtZQpY"  # "given_name\nX"
     response = invoke(http, data_ids.REPORT, {f"{data_ids.UPLOAD}.contents": csv,
-                                            f"{data_ids.UPLOAD}.filename": "x.csv",
-                                            f"{data_ids.KIND}.value": "clients",
-                                            f"{data_ids.PAGE_LOAD}.data": "t1"})
+                                              f"{data_ids.UPLOAD}.filename": "x.csv",
+                                              f"{data_ids.KIND}.value": "clients",
+                                              f"{data_ids.PAGE_LOAD}.data": "t1"})
     assert response.status_code == 403
     assert "cacheKey" not in response.get_data(as_text=True)  # no background job started
     (refusal,) = _entries(db, "access_denied")

@@ -1,8 +1,10 @@
-"""The code's shape, checked over its source: callbacks stay thin and name their arguments.
+"""The code's shape, checked over its source: callbacks stay thin and name their arguments,
+and every page names its component ids from one registry.
 
 A callback reads like a sentence (who is asking, parse, call the domain or the data layer,
 render); one that grows past the limit, or that reads Dash's argument lists by position
-(``ctx.states_list[9]``), fails here instead of in the next engineer's hands.
+(``ctx.states_list[9]``), or an id written out beside its page's registry (in the page or
+in a test), fails here instead of in the next engineer's hands.
 """
 
 from __future__ import annotations
@@ -209,6 +211,48 @@ def test_every_page_names_its_ids_from_its_registry():
                            | set(_id_shaped(tree, registered))):
             found[name] = lines
     assert found == {}
+
+
+TESTS = PACKAGE.parent / "tests"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+
+
+def _ids_in_strings(tree: ast.AST, registered: set[str]) -> list[int]:
+    """Lines of a test that write a registered id out in a string ("sess-save",
+    "tpl-name.value", "#clients-list tbody tr") instead of importing it; a file name or a
+    URL that happens to contain one ("client-copy.pdf") is not a copy."""
+    spelled = re.compile(r"(?<![\w/.-])(" + "|".join(
+        re.escape(value) for value in sorted(registered, key=len, reverse=True))
+        + r")(?![\w-])(?!\.(?:pdf|png|csv|json|html)\b)")
+    docstrings = _docstrings(tree)
+    return sorted({node.lineno for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                   and isinstance(node.value, str) and id(node) not in docstrings
+                   and spelled.search(node.value)})
+
+
+def test_the_tests_import_the_ids_they_look_for():
+    """A test that looks for an id by its spelling keeps passing against an id the page no
+    longer has (one looked for "#cat-maximum_minutes-error"); imported, it cannot."""
+    registered = _registered_ids()
+    found = {str(path.relative_to(TESTS)): lines for path in sorted(TESTS.rglob("*.py"))
+             if path.name != "test_code_structure.py"
+             and (lines := _ids_in_strings(ast.parse(path.read_text()), registered))}
+    assert found == {}
+
+
+def test_the_test_check_would_catch_a_copied_id():
+    copies = ast.parse('invoke(http, "tpl-result", {"tpl-form.n_submit": 1})\n'
+                       'page.locator("#tpl-result li")\n'
+                       'f"{base}/sid/tpl-result"\n'
+                       'page.locator("#x").download("tpl-result.pdf")\n'
+                       'invoke(http, ids.RESULT, {f"{ids.FORM}.n_submit": 1})\n')
+    assert _ids_in_strings(copies, {"tpl-result", "tpl-form"}) == [1, 2]
 
 
 def test_the_id_check_would_catch_a_literal_id():

@@ -95,7 +95,7 @@ def intake_values(client_id, **overrides):
         f"{intake_ids.CONSENT_TREATMENT}.value": True, f"{intake_ids.CONSENT_DATA}.value": False,
         intake_ids.FLAG: [({"type": intake_ids.FLAG, "item": k}, v) for k, v in ALL_NO.items()],
         intake_ids.FLAG_ERROR: [({"type": intake_ids.FLAG_ERROR, "item": k}, None)
-                              for k in ALL_NO],
+                                for k in ALL_NO],
     }
     values.update(overrides)
     return values

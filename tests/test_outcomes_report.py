@@ -85,7 +85,7 @@ def test_the_overview_button_gives_admins_the_pdf_and_nobody_else(http, db, sqli
     assert "Outcomes report (PDF)" in open_page(http, "/overview").get_data(as_text=True)
     # The link follows the chosen period.
     link = invoke(http, overview_ids.REPORT, {f"{overview_ids.START}.value": "2026-01-01",
-                                            f"{overview_ids.END}.value": "2026-06-30"})
+                                              f"{overview_ids.END}.value": "2026-06-30"})
     assert link.get_json()["response"][overview_ids.REPORT]["href"] == \
         "/overview/outcomes-report.pdf?from=2026-01-01&to=2026-06-30"
     response = http.get(url)

@@ -56,7 +56,7 @@ def test_admin_names_are_refused_too(http, db, sqlite_people, name):
 def test_searching_with_a_lone_surrogate_is_not_a_server_error(http, db, sqlite_people):
     login(http, ALICE)
     response = invoke(http, clients_ids.TABLE, {f"{clients_ids.SEARCH}.value": "Car\ud800",
-                                              f"{clients_ids.ARCHIVED}.value": "active"})
+                                                f"{clients_ids.ARCHIVED}.value": "active"})
     assert response.status_code == 200
     response = invoke(http, cover_ids.RESULTS, {f"{cover_ids.SEARCH}.value": "Dav\ud800e"})
     assert response.status_code == 200

@@ -54,7 +54,7 @@ def _row(user: User, me: int) -> html.Tr:
                                            {"label": "Practitioner", "value": "practitioner"},
                                            {"label": "Admin", "value": "admin"}])])),
         html.Td("Active" if user.active else "Deactivated", id={"type": ids.STATE,
-                                                                 "user": uid}),
+                                                                "user": uid}),
         html.Td([
             dbc.Button("Deactivate" if user.active else "Activate",
                        id={"type": ids.TOGGLE, "user": uid}, size="sm", color="secondary",

@@ -126,12 +126,12 @@ def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "
                                debounce=0.25, autoComplete="off", maxLength=100,
                                value=filters.search)], md=4, xl=3),
             _select(ids.ARCHIVED, "Show", [{"label": "Active clients", "value": "active"},
-                                              {"label": "Archived clients", "value": "archived"}],
+                                           {"label": "Archived clients", "value": "archived"}],
                     "archived" if filters.archived else "active", 2),
             _select(ids.STATUS, "Status", status_options,
                     status if any(o["value"] == status for o in status_options) else "any", 2),
             _select(ids.SORT, "Sort by", [{"label": SORT_LABELS[k], "value": k}
-                                             for k in SORTS], filters.sort, 2),
+                                          for k in SORTS], filters.sort, 2),
             # Practitioners see only their own clients: the control is there but hidden.
             _select(ids.PRACTITIONER, "Practitioner", practitioners, chosen_practitioner, 2)
             if user.is_admin else html.Div(

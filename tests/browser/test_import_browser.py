@@ -33,8 +33,8 @@ def test_one_bad_row_imports_nothing_then_a_good_file_imports(page: Page, server
     good = tmp_path / "good.csv"
     good.write_text(HEADER + GOOD)
     page.locator(f"#{data_ids.UPLOAD} input[type=file]").set_input_files(str(good))
-    expect(page.locator(f"#{data_ids.PREVIEW}")).to_contain_text("1 clients in good.csv are ready",
-                                                          timeout=30_000)
+    expect(page.locator(f"#{data_ids.PREVIEW}")).to_contain_text(
+        "1 clients in good.csv are ready", timeout=30_000)
     assert count(db) == 2
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator(f"#{data_ids.REPORT}")).to_contain_text("Imported 1 clients",

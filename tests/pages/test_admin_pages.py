@@ -26,8 +26,8 @@ def clinic_form(**changes):
 
 def test_clinic_details_are_validated_saved_and_audited(http, db, sqlite_people):
     login(http, ADMIN)
-    body = invoke(http, clinic_ids.RESULT, clinic_form(**{f"{clinic_ids.NAME}.value": "  ",
-                                                        f"{clinic_ids.CRISIS_LINE_TEXT}.value": ""})
+    body = invoke(http, clinic_ids.RESULT, clinic_form(**{
+        f"{clinic_ids.NAME}.value": "  ", f"{clinic_ids.CRISIS_LINE_TEXT}.value": ""})
                   ).get_data(as_text=True)
     assert "needs a name" in body and "crisis line" in body and "Not saved" in body
     with db.read() as s:
@@ -172,13 +172,13 @@ def test_the_clinics_link_length_is_validated_saved_and_used_for_new_links(
     login(http, ADMIN)
     for bad in ("0", "366", "ninety", "", "12.5"):
         body = invoke(http, clinic_ids.LINK_RESULT, {f"{clinic_ids.LINK_FORM}.n_submit": 1,
-                                                   f"{clinic_ids.LINK_DAYS}.value": bad}
+                                                     f"{clinic_ids.LINK_DAYS}.value": bad}
                       ).get_data(as_text=True)
         assert "Not saved" in body, bad
     with db.read() as s:
         assert clinic_link_days(s) == 90
     body = invoke(http, clinic_ids.LINK_RESULT, {f"{clinic_ids.LINK_FORM}.n_submit": 1,
-                                               f"{clinic_ids.LINK_DAYS}.value": " 30 "}
+                                                 f"{clinic_ids.LINK_DAYS}.value": " 30 "}
                   ).get_data(as_text=True)
     assert "new links last 30 days" in body
     with db.read() as s:

@@ -110,7 +110,7 @@ def test_archive_hides_from_list_and_restore_brings_back(http, db, sqlite_people
                    f"{clients_ids.SORT}.value": "name"}
     assert "Carol" not in invoke(http, clients_ids.TABLE, list_values).get_data(as_text=True)
     assert "Carol" in invoke(http, clients_ids.TABLE, {**list_values,
-                                                    f"{clients_ids.ARCHIVED}.value": "archived"}
+                                                       f"{clients_ids.ARCHIVED}.value": "archived"}
                              ).get_data(as_text=True)
     invoke(http, ids.ARCHIVE_RESULT, values)
     with db.read() as s:
