@@ -204,8 +204,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     assert isinstance(jobs, CeleryJobs)
     # The worker's processes are forked from this one: no pooled connection crosses over.
     server.extensions[DB_KEY].dispose()
+    beat = (["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
+            if args.beat else [])
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     jobs.celery.worker_main(["worker", "--loglevel", args.loglevel, "--concurrency",
-                             str(args.concurrency), "--hostname", args.hostname])
+                             str(args.concurrency), "--hostname", args.hostname, *beat])
     return 0
 
 
@@ -417,18 +420,17 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_send_reminders(settings: Settings, _args: argparse.Namespace) -> int:
     """Today's email reminders and any practitioners' notices still to go. Safe to run every
     hour, from several hosts at once: a client gets at most one reminder a day."""
-    from dashboard.reminders import EMAIL_OFF, send_reminders
+    from dashboard.reminders import EMAIL_OFF, EmailOff, send_todays_reminders
 
     if settings.smtp is None:
         print(EMAIL_OFF, file=sys.stderr)
         return 0
-    if not settings.public_url:
-        print("PUBLIC_URL must be set: reminders carry the address clients open the app at "
-              "(https://care.your-clinic.org).", file=sys.stderr)
-        return 2
     db = Database(settings.database_url)
     try:
-        report = send_reminders(db, settings, today=_today(settings))
+        report = send_todays_reminders(db, settings)
+    except EmailOff as off:
+        print(off, file=sys.stderr)
+        return 2
     finally:
         db.dispose()
     print(report.summary())
@@ -518,6 +520,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--loglevel", default="INFO")
     worker.add_argument("--hostname", default="dashboard@%h",
                         help="the worker's name (one per host)")
+    worker.add_argument("--beat", action="store_true",
+                        help="also start the reminder run every hour from 8:15 to 20:15 "
+                             "(Celery beat; on one worker only, instead of cron)")
     worker.set_defaults(func=cmd_worker)
     return parser
 

@@ -1,6 +1,7 @@
-"""Sending what the outbox holds: today's reminders to clients (``dashboard send-reminders``,
-from cron or a systemd timer) and the practitioners' notices of safety alerts (right after
-the client's answer is saved, and again by every run for any that did not go).
+"""Sending what the outbox holds: today's reminders to clients (``dashboard send-reminders``
+from cron or a systemd timer, or the same run as a Celery task: jobs.py) and the
+practitioners' notices of safety alerts (right after the client's answer is saved, through
+the app's jobs, and again by every run for any that did not go).
 
 Each message is claimed in its own committed transaction before it is sent and its result
 recorded in another (db/reminders.py), so runs on several hosts, or overlapping runs, send
@@ -10,7 +11,6 @@ each reminder at most once a day. Nothing here holds state between runs but the 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,8 +46,12 @@ EMAIL_OFF = ("Email is not set up (SMTP_URL is not set): no reminders or notices
              "See README, Email reminders.")
 
 
+PUBLIC_URL_MISSING = ("PUBLIC_URL must be set: reminders carry the address clients open the "
+                      "app at (https://care.your-clinic.org).")
+
+
 class EmailOff(RuntimeError):
-    """SMTP_URL is not set."""
+    """SMTP_URL (or PUBLIC_URL, which every reminder carries) is not set."""
 
 
 @dataclass
@@ -137,21 +141,6 @@ def deliver_notices(database: Database, settings: Settings, *, base_url: str,
     return report
 
 
-def deliver_notices_soon(database: Database, settings: Settings, *, base_url: str,
-                         message_ids: Sequence[int]) -> threading.Thread | None:
-    """After the client's answer is committed: send the notices on a thread, so the client's
-    confirmation (with the crisis line) never waits on a mail server. Any that fail here
-    are sent by the next ``send-reminders`` run."""
-    if settings.smtp is None or not message_ids:
-        return None
-    thread = threading.Thread(
-        target=deliver_notices, args=(database, settings),
-        kwargs={"base_url": base_url, "message_ids": list(message_ids)},
-        name="safety-alert-notices", daemon=True)
-    thread.start()
-    return thread
-
-
 def _page_url(settings: Settings, due: ReminderDue) -> str | None:
     """The client's own link, made again from its seed; None if the secret key changed
     since it was made (the practitioner makes a new one)."""
@@ -208,3 +197,11 @@ def send_reminders(database: Database, settings: Settings, *, today: dt.date) ->
                 report.failed += 1
     report.seconds = time.perf_counter() - started
     return report
+
+
+def send_todays_reminders(database: Database, settings: Settings) -> RunReport:
+    """The run ``dashboard send-reminders`` and the Celery task make (jobs.py), "today"
+    being the clinic's. EmailOff if SMTP_URL or PUBLIC_URL is not set."""
+    if settings.smtp is not None and not settings.public_url:
+        raise EmailOff(PUBLIC_URL_MISSING)
+    return send_reminders(database, settings, today=dt.datetime.now(settings.tz).date())

@@ -27,6 +27,7 @@ from dashboard.context import (
     client_ip,
     clinic_today,
     current_db,
+    current_jobs,
     current_settings,
     public_base_url,
 )
@@ -44,7 +45,6 @@ from dashboard.db.reminders import queue_alert_notices
 from dashboard.domain.measures import HOME_INSTRUMENTS, PERIODS, HomeAnswers, parse_home_answers
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.handout import content
-from dashboard.reminders import deliver_notices_soon
 
 MEASURES_PATH = f"{CLIENT_PATH}measures/"
 
@@ -140,9 +140,11 @@ def measure_save(key: str) -> Response:
             if settings.smtp is not None:
                 notices = queue_alert_notices(db, alert=alert, day=today, now=now)
     if notices:
-        # After the commit, on a thread: the client's page never waits on a mail server.
-        deliver_notices_soon(current_db(), settings, base_url=public_base_url(settings),
-                             message_ids=notices)
+        # After the commit, through the app's jobs (its mail pool, or a Celery worker): the
+        # client's page never waits on a mail server. Any not sent go with the next run.
+        current_jobs().send_alert_notices(current_db(), settings,
+                                          base_url=public_base_url(settings),
+                                          message_ids=notices)
     if not answers.complete:
         return _form(key, answers=answers, crisis_line_text=crisis, self_harm=self_harm,
                      status=400)
