@@ -97,10 +97,19 @@ class Mailer:
             if s.security == "starttls":
                 # Refused, not skipped, when the server offers no STARTTLS: the password
                 # and the client's address never cross the network in the clear.
-                connection.starttls(context=context)
+                try:
+                    connection.starttls(context=context)
+                except smtplib.SMTPNotSupportedError as exc:
+                    raise SendFailure(FAILED, "the mail server does not offer STARTTLS: use "
+                                              "smtps:// or a server that encrypts") from exc
                 connection.ehlo()
             if s.username:
-                connection.login(s.username, s.password)
+                try:
+                    connection.login(s.username, s.password)
+                except smtplib.SMTPNotSupportedError as exc:
+                    raise SendFailure(FAILED, "the mail server offers no sign-in (AUTH) on "
+                                              "this connection: check SMTP_URL's port and "
+                                              "user name") from exc
         except BaseException:
             connection.close()
             raise
@@ -124,10 +133,6 @@ class Mailer:
             self.close()
             raise SendFailure(FAILED, "the mail server refused the user name or password "
                                       f"of SMTP_URL ({exc.smtp_code})") from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            self.close()
-            raise SendFailure(FAILED, "the mail server does not offer STARTTLS: use "
-                                      "smtps:// or a server that encrypts") from exc
         except (smtplib.SMTPException, OSError) as exc:
             # Unreachable, timed out, disconnected, a TLS failure: start afresh next time.
             self._drop()
