@@ -2,6 +2,8 @@
 # Load test of the client's own page: N clients of the large clinic, each with a link made
 # here, each opening their page then saving today's log, think time 5 s, against gunicorn
 # on 127.0.0.1 only. Usage: bash benchmarks/client_load.sh [CLIENTS] [SECONDS]
+# SPAWN_RATE (clients started a second; default all at once) and THINK_JITTER (seconds either
+# side of the 5 s think time; default 1, 0 for exactly 5 s) shape the arrivals.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -51,5 +53,5 @@ done
 
 mkdir -p test-results
 CLIENT_TOKENS=var/client-tokens.txt .venv-load/bin/locust -f benchmarks/client_locustfile.py \
-  --headless -u "$USERS" -r "$USERS" -t "${SECONDS_TO_RUN}s" --host "http://127.0.0.1:$PORT" \
+  --headless -u "$USERS" -r "${SPAWN_RATE:-$USERS}" -t "${SECONDS_TO_RUN}s" --host "http://127.0.0.1:$PORT" \
   --only-summary --csv test-results/client-load 2>&1 | tail -15

@@ -21,11 +21,10 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, ValidationError
 
 from dashboard.config import Settings
-from dashboard.db.client_links import live_link
+from dashboard.db.client_links import live_link_url
 from dashboard.db.engine import Database
 from dashboard.db.models import utcnow
 from dashboard.domain.access import CurrentUser, NotAuthenticated
-from dashboard.domain.home_log import client_link_url
 from dashboard.domain.ids import parse_id
 
 if TYPE_CHECKING:
@@ -68,10 +67,18 @@ def own_link_url(session: Session, client_id: int, base_url: str | None = None) 
     """The client's live link to their own page (to show or print), or "" if none;
     ``base_url``: the address the app was asked at, for a background job with no request."""
     settings = current_settings()
-    link = live_link(session, client_id=client_id, secret_key=settings.secret_key,
-                     now=utcnow())
-    base = base_url or public_base_url(settings)
-    return client_link_url(base, link.token) if link and link.token else ""
+    return live_link_url(session, client_id=client_id, secret_key=settings.secret_key,
+                         base_url=base_url or public_base_url(settings), now=utcnow())
+
+
+def lay_out_handout_ahead(client_id: int) -> None:
+    """The handout usually follows a new plan or a new link: lay it out now, off the
+    request (the app's bounded pool, or a Celery worker: jobs.py), with the client's live
+    link at the address this request came to, so the download finds the very same
+    document ready."""
+    settings = current_settings()
+    if settings.prerender_handouts:
+        current_jobs().lay_out_handout_ahead(current_db(), client_id, public_base_url(settings))
 
 
 def background_base_url() -> str | None:

@@ -197,7 +197,7 @@ def timeline_figure(progress: Progress) -> Figure:
         layout[f"yaxis{suffix}"].update({"range": [-0.3, 10.3], "dtick": 2 if row == 0 else 5,
                                          "title": {"text": name.split(" ")[0]}})
         baseline = progress.baseline.pain if key == "pain" and progress.baseline else \
-            progress.function_baseline if key == "function" else None
+            progress.function_baseline_line if key == "function" else None
         bands = progress.pain_bands if key == "pain" else \
             progress.function_bands if key == "function" else []
         more_shapes, more_annotations = _bands(suffix, bands)

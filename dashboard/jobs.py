@@ -114,10 +114,14 @@ class LocalJobs:
         # laid out never holds one back. Past its queue a notice stays in the outbox, and
         # the next reminder run sends it.
         self._mail = BoundedExecutor(workers=1, waiting=32, name="alert-notices")
+        self._secret_key = settings.secret_key
 
-    def lay_out_handout_ahead(self, database: Database, client_id: int) -> bool:
-        """Queue the client's current handout to be laid out; False if the pool is full."""
-        return self._executor.submit(prerender_current, database, client_id)
+    def lay_out_handout_ahead(self, database: Database, client_id: int, base_url: str) -> bool:
+        """Queue the client's current handout to be laid out, with their live link at
+        ``base_url`` (the app's address, as the download will see it); False if the pool
+        is full."""
+        return self._executor.submit(partial(prerender_current, database, client_id,
+                                             secret_key=self._secret_key, base_url=base_url))
 
     def send_alert_notices(self, database: Database, settings: Settings, *, base_url: str,
                            message_ids: Sequence[int]) -> bool:
@@ -210,8 +214,11 @@ class CeleryJobs:
         # connection pool must not cross a fork).
         self._worker_database: tuple[int, Database] | None = None
 
-        def lay_out_in_worker(client_id: int) -> None:
-            prerender_current(self._database_in_worker(), client_id)
+        secret_key = settings.secret_key
+
+        def lay_out_in_worker(client_id: int, base_url: str) -> None:
+            prerender_current(self._database_in_worker(), client_id, secret_key=secret_key,
+                              base_url=base_url)
 
         self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
             lay_out_in_worker)
@@ -240,11 +247,12 @@ class CeleryJobs:
             self._worker_database = (os.getpid(), Database(self._database_url))
         return self._worker_database[1]
 
-    def lay_out_handout_ahead(self, _database: Database, client_id: int) -> bool:
-        """Queue the task (only the client's id travels through Redis). A Redis that cannot
-        be reached loses only the head start: the download lays the handout out."""
+    def lay_out_handout_ahead(self, _database: Database, client_id: int, base_url: str) -> bool:
+        """Queue the task (only the client's id and the app's address travel through Redis;
+        the worker derives the link itself). A Redis that cannot be reached loses only the
+        head start: the download lays the handout out."""
         try:
-            self._handout_ahead.delay(client_id)
+            self._handout_ahead.delay(client_id, base_url)
         except Exception:  # kombu's and redis-py's connection errors have no common base
             log.exception("could not queue the handout laid out ahead")
             return False

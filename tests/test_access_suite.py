@@ -14,6 +14,7 @@ import re
 import pytest
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_templates as tpl_ids
 from tests.conftest import login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
@@ -56,8 +57,8 @@ NOT_CLIENT_SCOPED = {
     "cat-picture-file": "admin only (require_admin); echoes the chosen file's name",
     "cat-picture-upload-error": "admin only (require_admin); the catalogue holds no client "
                                 "data",
-    "tpl-name.value": "admin only (require_admin); templates hold no client data",
-    "tpl-name-error": "admin only (require_admin); templates hold no client data",
+    f"{tpl_ids.NAME}.value": "admin only (require_admin); templates hold no client data",
+    tpl_ids.NAME_ERROR: "admin only (require_admin); templates hold no client data",
     "data-file": "admin only (require_admin); the export of the whole clinic",
     "data-report": "admin only (checked from the server-side caller in the background job)",
     ids.BG_REASON_ERROR: "break glass: opens nothing and shows no client data until a reason "

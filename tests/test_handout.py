@@ -143,8 +143,9 @@ def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, pl
     from dashboard.db.handouts import handout_history
     from dashboard.handout.documents import prerender_current
 
-    prerender_current(db, planned)  # what the thread does after a plan is saved
-    prerender_current(db, planned)  # and never twice for the same content
+    ahead = {"secret_key": "k", "base_url": "http://localhost"}
+    prerender_current(db, planned, **ahead)  # what the job does after a plan is saved
+    prerender_current(db, planned, **ahead)  # and never twice for the same content
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(HandoutRecord)) == 1
         assert handout_history(s, planned) == []

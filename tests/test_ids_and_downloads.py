@@ -10,6 +10,7 @@ from dashboard.context import content_disposition
 from dashboard.db.models import Client, HandoutRecord
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_templates as tpl_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -67,10 +68,10 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
         ("cat-name-error", {"cat-form.n_submit": 1, "cat-part.value": forged,
                             "cat-kind.value": "advice", "cat-name.value": "A part",
                             "cat-instructions.value": "Do it."}),
-        ("tpl-name.value", {"tpl-choice.value": forged}),
-        ("tpl-name-error", {"tpl-form.n_submit": 1, "tpl-choice.value": forged,
-                            "tpl-name.value": "T", "tpl-review.value": 14,
-                            "tpl-parts.value": [forged, 1]}),
+        (f"{tpl_ids.NAME}.value", {f"{tpl_ids.CHOICE}.value": forged}),
+        (tpl_ids.NAME_ERROR, {f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": forged,
+                            f"{tpl_ids.NAME}.value": "T", f"{tpl_ids.REVIEW}.value": 14,
+                            f"{tpl_ids.PARTS}.value": [forged, 1]}),
         ("clients-table", {"clients-practitioner.value": forged,
                            "clients-pages.active_page": forged}),
         ("overview-body", {"overview-practitioner.value": forged}),

@@ -18,7 +18,7 @@ from dashboard.jobs import BoundedExecutor, CeleryJobs, LocalJobs
 from dashboard.pages.client import ids
 from tests.conftest import login
 from tests.dash_client import invoke
-from tests.factories import ALICE, plan_form
+from tests.factories import ALICE, make_client_link, pdf_text, plan_form
 
 
 def test_the_pool_takes_a_few_tasks_and_declines_the_rest():
@@ -61,7 +61,7 @@ def test_saving_plans_lays_out_the_handout_on_the_apps_pool_not_a_thread_per_sav
 
 def test_a_handout_is_laid_out_ahead_on_the_apps_pool(db, planned, tmp_path):
     jobs = LocalJobs(Settings(database_url=db.url, secret_key="k", data_dir=tmp_path))
-    assert jobs.lay_out_handout_ahead(db, planned)
+    assert jobs.lay_out_handout_ahead(db, planned, "http://127.0.0.1:8050")
     jobs.close(wait=True)
     with db.read() as s:
         ahead = [(h.client_id, h.given, h.pdf[:4]) for h in s.scalars(select(HandoutRecord))]
@@ -108,3 +108,57 @@ def test_clearing_results_empties_redis_of_job_results_but_not_of_queued_work(
     redis.lpush("celery", "a queued task")  # the broker's queue: not a result
     assert celery_jobs.clear_results() == 4
     assert sorted(redis.keys()) == [b"celery"]
+
+
+# --- The handout laid out ahead prints what the download prints (issue 21) ------------------
+
+@pytest.fixture
+def app_pool(app, tmp_path, monkeypatch):
+    """The app laying handouts out ahead on its own pool (the tests' default is off)."""
+    settings = replace(app.server.extensions[SETTINGS_KEY], prerender_handouts=True)
+    jobs = LocalJobs(replace(settings, data_dir=tmp_path))
+    monkeypatch.setitem(app.server.extensions, SETTINGS_KEY, settings)
+    monkeypatch.setitem(app.server.extensions, JOBS_KEY, jobs)
+    yield jobs
+    jobs.close(wait=True)
+
+
+def _ahead_pdfs(db, client_id: int) -> list[bytes]:
+    with db.read() as s:
+        return list(s.scalars(select(HandoutRecord.pdf).where(
+            HandoutRecord.client_id == client_id, HandoutRecord.given.is_(False))
+            .order_by(HandoutRecord.id)))
+
+
+def test_a_client_with_a_live_link_finds_the_handout_laid_out_ahead_with_the_link(
+        app_pool, linked, db, tmp_path):
+    """Before: the copy laid out ahead had no link, so for every client with a live link
+    (whose handout prints it) the download laid the PDF out again (430 ms on the large
+    clinic). Now the copy made after the plan save prints the link and is the one given."""
+    client_id, practitioner = linked["client_id"], linked["practitioner"]
+    with db.read() as s:
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+    response = invoke(practitioner, ids.SAVE_RESULT, plan_form(client_id, parts))
+    assert "Saved as version" in response.get_data(as_text=True)
+    app_pool.close(wait=True)  # the practitioner's moment between saving and printing
+    ahead = _ahead_pdfs(db, client_id)
+    assert ahead, "nothing was laid out ahead"
+    given = practitioner.post(f"/clients/{client_id}/handout.pdf")
+    assert given.status_code == 200
+    assert given.data == ahead[-1]  # the copy laid out ahead, not laid out again
+    text = pdf_text(given.data, tmp_path)
+    assert "/my/" in text and linked["token"][:8] in text.replace("\n", "")
+
+
+def test_creating_or_ending_a_link_lays_the_handout_out_ahead_again(app_pool, planned, db,
+                                                                      app, tmp_path):
+    """The link is printed on the handout, so a new link (or its end) changes the handout:
+    it is laid out again at once, and the download that follows finds it."""
+    practitioner = app.server.test_client()
+    login(practitioner, ALICE)
+    token = make_client_link(practitioner, planned)
+    app_pool.close(wait=True)
+    ahead = _ahead_pdfs(db, planned)
+    assert len(ahead) == 1 and token[:8] in pdf_text(ahead[0], tmp_path).replace("\n", "")
+    given = practitioner.post(f"/clients/{planned}/handout.pdf")
+    assert given.data == ahead[0]

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.db.models import Client, PlanTemplate, User
+from dashboard.pages.ids import admin_templates as tpl_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -34,9 +35,10 @@ def test_admin_names_are_refused_too(http, db, sqlite_people, name):
     user = invoke(http, "users-email-error", {
         "users-form.n_submit": 1, "users-email.value": "new@test.clinic",
         "users-name.value": name, "users-new-role.value": "practitioner"})
-    template = invoke(http, "tpl-name-error", {
-        "tpl-form.n_submit": 1, "tpl-choice.value": "new", "tpl-name.value": name,
-        "tpl-review.value": 14, "tpl-parts.value": [1]})
+    template = invoke(http, tpl_ids.NAME_ERROR, {
+        f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": "new",
+        f"{tpl_ids.NAME}.value": name,
+        f"{tpl_ids.REVIEW}.value": 14, f"{tpl_ids.PARTS}.value": [1]})
     for response in (user, template):
         assert response.status_code == 200
         assert "invisible control characters" in response.get_data(as_text=True)

@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from dashboard.auth.access import AccessDenied, CurrentUser, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.client_page.links import link_url, qr_svg, short_link
-from dashboard.context import client_ip, clinic_today, current_db, current_settings
+from dashboard.context import (
+    client_ip,
+    clinic_today,
+    current_db,
+    current_settings,
+    lay_out_handout_ahead,
+)
 from dashboard.db.client_links import (
     NoOpenEpisode,
     clinic_link_days,
@@ -102,6 +108,7 @@ def change(client_id: int) -> Response:
         abort(404)
     except NoOpenEpisode as exc:  # rolled back: nothing was written
         return _page(client_id, error=str(exc), status=400)
+    lay_out_handout_ahead(client_id)  # the handout prints the link (or no longer does)
     done = "revoked" if action == "revoke" else "created"
     return redirect(f"/clients/{client_id}/link?done={done}", code=303)  # type: ignore[return-value]
 

@@ -17,6 +17,7 @@ from dashboard.db.models import Client, ClientLink, ClientLinkFailure, Episode
 from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import (
     DEFAULT_LINK_DAYS,
+    client_link_url,
     link_expires_at,
     link_is_live,
     link_token,
@@ -96,6 +97,13 @@ def live_link(session: Session, *, client_id: int, secret_key: str,
                         episode_ended=ended_on is not None):
         return None
     return _as_live(link, secret_key)
+
+
+def live_link_url(session: Session, *, client_id: int, secret_key: str, base_url: str,
+                  now: dt.datetime) -> str:
+    """The client's live link as the address they open (``base_url``: the app's), or ""."""
+    link = live_link(session, client_id=client_id, secret_key=secret_key, now=now)
+    return client_link_url(base_url, link.token) if link and link.token else ""
 
 
 @dataclass(frozen=True)

@@ -174,3 +174,20 @@ def status_sentence(outcome: Outcome, audience: str) -> str:
                 "Pain worsened by 2 points or more over the episode.")
     return ("Your pain did not change by a meaningful amount." if you else
             "No meaningful change in pain over the episode.")
+
+
+def function_note(outcome: Outcome, audience: str) -> str:
+    """Why the function change leaves activities out ('' when the same activities were
+    rated at both ends): the clinical reason for the referrer and the record, plain words
+    for the client's own copy."""
+    if not outcome.function_left_out:
+        return ""
+    if audience != "client":
+        return outcome.function_note or ""
+    if not outcome.function_compared:
+        return ("Your activities changed during your care, so the function scores from the "
+                "start and the end are of different activities and cannot be compared.")
+    n = outcome.function_compared
+    return (f"Your activities changed during your care, so your function is compared on the "
+            f"{'one activity' if n == 1 else f'{n} activities'} you rated at both the first "
+            "and the last session.")

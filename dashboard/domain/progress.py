@@ -99,15 +99,24 @@ class Progress:
         return pain_bands(self.baseline.pain) if self.baseline else []
 
     @property
+    def function_baseline_line(self) -> float | None:
+        """The baseline drawn on the function panel: the first session's mean, but only
+        while the client rates the same activities. Once they changed, that mean is of
+        other activities than the later points (and than the sentence's baseline, read on
+        the activities rated at both ends): drawn, it would show a change that is not the
+        client's, so it goes with the bands."""
+        if self.function_reading is not None and self.function_reading.activities_changed:
+            return None
+        return self.function_baseline
+
+    @property
     def function_bands(self) -> list[Band]:
         """The PSFS bands around the baseline's mean; none once the client's activities
         changed: a later mean of other activities read against them would be a change of
         the mean across different activities (domain/psfs.py), and the function sentence
         says what was compared instead."""
-        if self.function_baseline is None or (
-                self.function_reading is not None and self.function_reading.activities_changed):
-            return []
-        return function_bands(self.function_baseline)
+        line = self.function_baseline_line
+        return [] if line is None else function_bands(line)
 
 
 def _day(on: dt.date) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from dashboard.db.client_links import live_link_url
 from dashboard.db.clients import client_by_id
 from dashboard.db.handouts import (
     NoPlan,
@@ -20,7 +21,7 @@ from dashboard.db.handouts import (
     plan_version_for,
     record_handout,
 )
-from dashboard.db.models import Client
+from dashboard.db.models import Client, utcnow
 from dashboard.db.pictures import PictureFile, pictures_by_hash
 from dashboard.db.summary import current_episode, red_flag_override
 from dashboard.handout.render import html_to_pdf, render_document, render_html, write_documents
@@ -82,17 +83,23 @@ def render_prepared(prepared: PreparedHandout) -> bytes:
     return prepared.earlier_pdf or html_to_pdf(prepared.html, prepared.pictures)
 
 
-def prerender_current(database: Any, client_id: int, page_size: str = "a4") -> None:
-    """Lay out the client's current handout ahead of time (run in a thread after a plan is
-    saved), so the download that usually follows finds it ready. A cache, keyed by the exact
-    HTML: if anything changes, the download lays out afresh."""
+def prerender_current(database: Any, client_id: int, *, secret_key: str, base_url: str,
+                      page_size: str = "a4") -> None:
+    """Lay out the client's current handout ahead of time (a background job after a plan is
+    saved or the client's link changes), so the download that usually follows finds it
+    ready. A cache, keyed by the exact HTML: if anything changes, the download lays out
+    afresh. So it prints what the download would: the client's live link, at ``base_url``
+    (the address the app was asked at, as the download sees it), derived with
+    ``secret_key``."""
     with database.read() as db:
         client = client_by_id(db, client_id=client_id)
         if client is None:
             return
+        own_link = live_link_url(db, client_id=client_id, secret_key=secret_key,
+                                 base_url=base_url, now=utcnow())
         try:
             prepared = prepare_handout(db, client=client, version=None, page_size=page_size,
-                                       to_give=False)
+                                       own_link=own_link, to_give=False)
         except NoPlan:
             return
     if prepared.earlier_pdf is not None:

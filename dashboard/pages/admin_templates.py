@@ -20,11 +20,10 @@ from dashboard.db.templates import (
 )
 from dashboard.domain.catalogue_edit import check_template
 from dashboard.domain.ids import parse_id
+from dashboard.pages.ids import admin_templates as ids
 
 dash.register_page(__name__, path="/admin/templates", title="Templates · Back Pain Care",
                    name="Templates")
-
-P = "tpl"
 
 
 def _options(db) -> list[dict]:
@@ -43,35 +42,35 @@ def layout(**_query: str) -> html.Div:
                  for s in list_strategies(db) for p in s.parts if not p.retired]
     return html.Div([
         html.H1("Plan templates", className="h3"),
-        dbc.Label("Template", html_for=f"{P}-choice"),
-        dbc.Select(id=f"{P}-choice", options=options, placeholder="Choose…", className="mb-3"),
-        dbc.Form(id=f"{P}-form", children=[
+        dbc.Label("Template", html_for=ids.CHOICE),
+        dbc.Select(id=ids.CHOICE, options=options, placeholder="Choose…", className="mb-3"),
+        dbc.Form(id=ids.FORM, children=[
             dbc.Row([
-                dbc.Col([dbc.Label("Name", html_for=f"{P}-name"),
-                         dbc.Input(id=f"{P}-name", maxLength=100),
-                         html.Div(id=f"{P}-name-error", className="field-error")], md=5),
-                dbc.Col([dbc.Label("Review every (days)", html_for=f"{P}-review"),
-                         dbc.Input(id=f"{P}-review", inputMode="numeric", value=14),
-                         html.Div(id=f"{P}-review-error", className="field-error")], md=3),
-                dbc.Col(dbc.Checkbox(id=f"{P}-retired", label="Retired", value=False), md=4,
+                dbc.Col([dbc.Label("Name", html_for=ids.NAME),
+                         dbc.Input(id=ids.NAME, maxLength=100),
+                         html.Div(id=ids.NAME_ERROR, className="field-error")], md=5),
+                dbc.Col([dbc.Label("Review every (days)", html_for=ids.REVIEW),
+                         dbc.Input(id=ids.REVIEW, inputMode="numeric", value=14),
+                         html.Div(id=ids.REVIEW_ERROR, className="field-error")], md=3),
+                dbc.Col(dbc.Checkbox(id=ids.RETIRED, label="Retired", value=False), md=4,
                         className="d-flex align-items-end"),
             ], className="mb-2"),
-            dbc.Label("Description", html_for=f"{P}-description"),
-            dbc.Input(id=f"{P}-description", maxLength=300, className="mb-2"),
+            dbc.Label("Description", html_for=ids.DESCRIPTION),
+            dbc.Input(id=ids.DESCRIPTION, maxLength=300, className="mb-2"),
             html.Fieldset([html.Legend("Parts", className="h6"),
-                           dbc.Checklist(id=f"{P}-parts", options=parts, value=[]),
-                           html.Div(id=f"{P}-parts-error", className="field-error")]),
+                           dbc.Checklist(id=ids.PARTS, options=parts, value=[]),
+                           html.Div(id=ids.PARTS_ERROR, className="field-error")]),
             dbc.Button("Save", type="submit", color="primary", className="mt-2"),
         ]),
-        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        html.Div(id=ids.RESULT, role="status", className="mt-2"),
     ], style={"maxWidth": "60rem"})
 
 
 @callback(
-    Output(f"{P}-name", "value"), Output(f"{P}-description", "value"),
-    Output(f"{P}-review", "value"), Output(f"{P}-retired", "value"),
-    Output(f"{P}-parts", "value"),
-    Input(f"{P}-choice", "value"),
+    Output(ids.NAME, "value"), Output(ids.DESCRIPTION, "value"),
+    Output(ids.REVIEW, "value"), Output(ids.RETIRED, "value"),
+    Output(ids.PARTS, "value"),
+    Input(ids.CHOICE, "value"),
     prevent_initial_call=True,
 )
 def load_template(choice):
@@ -87,19 +86,17 @@ def load_template(choice):
             template.retired, template.part_ids)
 
 
-ERRORS = ("name", "review", "parts")
-
-
 @callback(
-    output={"errors": {key: Output(f"{P}-{key}-error", "children") for key in ERRORS},
-            "result": Output(f"{P}-result", "children"),
-            "options": Output(f"{P}-choice", "options"),
-            "choice": Output(f"{P}-choice", "value")},
-    inputs={"_submit": Input(f"{P}-form", "n_submit")},
-    state={"choice": State(f"{P}-choice", "value"), "name": State(f"{P}-name", "value"),
-           "description": State(f"{P}-description", "value"),
-           "review": State(f"{P}-review", "value"), "retired": State(f"{P}-retired", "value"),
-           "part_ids": State(f"{P}-parts", "value")},
+    output={"errors": {key: Output(element, "children")
+                       for key, element in ids.ERRORS.items()},
+            "result": Output(ids.RESULT, "children"),
+            "options": Output(ids.CHOICE, "options"),
+            "choice": Output(ids.CHOICE, "value")},
+    inputs={"_submit": Input(ids.FORM, "n_submit")},
+    state={"choice": State(ids.CHOICE, "value"), "name": State(ids.NAME, "value"),
+           "description": State(ids.DESCRIPTION, "value"),
+           "review": State(ids.REVIEW, "value"), "retired": State(ids.RETIRED, "value"),
+           "part_ids": State(ids.PARTS, "value")},
     prevent_initial_call=True,
 )
 def save(_submit, choice, name, description, review, retired, part_ids):
@@ -125,5 +122,5 @@ def save(_submit, choice, name, description, review, retired, part_ids):
 
 
 def _answer(errors: dict[str, str], result, options=no_update, choice=no_update) -> dict:
-    return {"errors": {key: errors.get(key, "") for key in ERRORS}, "result": result,
+    return {"errors": {key: errors.get(key, "") for key in ids.ERRORS}, "result": result,
             "options": options, "choice": choice}

@@ -244,10 +244,15 @@ def test_a_replaced_activity_is_read_on_the_same_activities_in_progress_and_summ
         assert (discharged.baseline_function, discharged.discharge_function) == (2.5, 3.5)
         assert (discharged.function_compared, discharged.function_left_out) == (2, 2)
         data = discharge_summary_data(s, client, discharged, "referrer")
+        for_client = discharge_summary_data(s, client, discharged, "client")
     row = next(m for m in data.measures if m.name == "Function")
     assert (row.baseline, row.discharge, row.change, row.meaningful) == ("2.5", "3.5", "+1",
                                                                          "No")
     assert "compared on the 2 activities" in data.function_note
+    # The client's own copy says it in their words, not the record's (noticed in session 4).
+    assert for_client.function_note == (
+        "Your activities changed during your care, so your function is compared on the 2 "
+        "activities you rated at both the first and the last session.")
 
 
 def _flag_open(s, client: Client) -> Episode:

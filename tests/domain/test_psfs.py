@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard.domain.discharge import measure_rows
+from dashboard.domain.discharge import function_note, measure_rows
 from dashboard.domain.episodes import ScorePoint, outcome_of
 from dashboard.domain.psfs import function_sentence, read_function_change
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT
@@ -100,6 +100,9 @@ def test_a_summary_with_every_activity_replaced_cannot_tell():
     assert row.baseline == row.discharge == "Not comparable"
     assert row.meaningful.startswith("Cannot tell")
     assert "cannot be compared" in outcome.function_note
+    assert function_note(outcome, "referrer") == outcome.function_note
+    assert function_note(outcome, "client").startswith("Your activities changed")
+    assert "the client" not in function_note(outcome, "client")
 
 
 def test_no_function_bands_once_the_activities_changed():
@@ -117,3 +120,31 @@ def test_no_function_bands_once_the_activities_changed():
     changed = build_progress([point(1, SAME), point(8, {"Walking": 5, "Lifting": 6,
                                                          "Gardening": 10})], [], [], None)
     assert changed.function_bands == [] and changed.function_baseline == 4.0
+
+
+def test_no_function_baseline_line_once_the_activities_changed():
+    """Noticed in session 4: the panel drew "baseline 4.67" (the first session's mean of
+    Walking, Lifting and Sitting) while the sentence beside it read the change from 4.0
+    (Walking and Lifting, the activities rated at both ends). Once the activities changed,
+    neither the line nor the bands are drawn; the sentence says what was compared."""
+    from dashboard.domain.progress import SessionPoint, build_progress
+    from dashboard.figures import timeline_figure
+
+    def point(day, ratings):
+        return SessionPoint(dt.date(2026, 1, day), 5, 5,
+                            round(sum(ratings.values()) / len(ratings), 2), {},
+                            tuple(ratings.items()))
+
+    def function_labels(progress):
+        figure = timeline_figure(progress)
+        return [a["text"] for a in figure["layout"]["annotations"]
+                if a.get("yref") == "y2" and a["text"].startswith("baseline")]
+
+    first = {"Walking": 3, "Lifting": 4, "Sitting": 7}
+    same = build_progress([point(1, first), point(8, {"Walking": 5, "Lifting": 6,
+                                                       "Sitting": 7})], [], [], None)
+    assert function_labels(same) == ["baseline 4.67"]
+    changed = build_progress([point(1, first), point(8, {"Walking": 5, "Lifting": 6,
+                                                          "Gardening": 10})], [], [], None)
+    assert function_labels(changed) == []
+    assert "3.5 → 5.5" in changed.function_sentence

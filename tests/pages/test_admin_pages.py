@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from dashboard.db.models import AuditEntry, Clinic
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_templates as tpl_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -118,22 +119,24 @@ def test_templates_are_created_edited_and_retired(http, db, sqlite_people):
         heat, cold = (s.scalar(select(StrategyPart.id).where(StrategyPart.key == k))
                       for k in ("heat", "cold"))
     login(http, ADMIN)
-    form = {"tpl-form.n_submit": 1, "tpl-choice.value": "new", "tpl-name.value": "",
-            "tpl-description.value": "", "tpl-review.value": "0", "tpl-retired.value": False,
-            "tpl-parts.value": []}
-    body = invoke(http, "tpl-result", form).get_data(as_text=True)
+    form = {f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": "new",
+            f"{tpl_ids.NAME}.value": "",
+            f"{tpl_ids.DESCRIPTION}.value": "", f"{tpl_ids.REVIEW}.value": "0",
+            f"{tpl_ids.RETIRED}.value": False,
+            f"{tpl_ids.PARTS}.value": []}
+    body = invoke(http, tpl_ids.RESULT, form).get_data(as_text=True)
     assert "Give the template a name" in body and "between 1 and 365" in body
     assert "at least one part" in body
-    form.update({"tpl-name.value": "Night shift", "tpl-review.value": "10",
-                 "tpl-parts.value": [heat, cold]})
-    assert "Saved" in invoke(http, "tpl-result", form).get_data(as_text=True)
+    form.update({f"{tpl_ids.NAME}.value": "Night shift", f"{tpl_ids.REVIEW}.value": "10",
+                 f"{tpl_ids.PARTS}.value": [heat, cold]})
+    assert "Saved" in invoke(http, tpl_ids.RESULT, form).get_data(as_text=True)
     with db.read() as s:
         template = s.scalar(select(PlanTemplate).where(PlanTemplate.name == "Night shift"))
         assert [i.part_id for i in template.items] == [heat, cold]
         assert template.items[0].minutes_min == 15  # the catalogue's default dose
-    form.update({"tpl-choice.value": str(template.id), "tpl-parts.value": [cold],
-                 "tpl-retired.value": True})
-    assert "Saved" in invoke(http, "tpl-result", form).get_data(as_text=True)
+    form.update({f"{tpl_ids.CHOICE}.value": str(template.id), f"{tpl_ids.PARTS}.value": [cold],
+                 f"{tpl_ids.RETIRED}.value": True})
+    assert "Saved" in invoke(http, tpl_ids.RESULT, form).get_data(as_text=True)
     with db.read() as s:
         assert "Night shift" not in {t.name for t in list_templates(s)}  # retired: not offered
         template = s.get(PlanTemplate, template.id)

@@ -17,8 +17,7 @@ from dashboard.context import (
     client_ip,
     clinic_today,
     current_db,
-    current_jobs,
-    current_settings,
+    lay_out_handout_ahead,
 )
 from dashboard.db.catalogue import active_parts, list_strategies, template_choices, template_doses
 from dashboard.db.plans import (
@@ -134,13 +133,6 @@ def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
     return dbc.Alert(f"Saved as version {number}.", color="success", className="mb-0")
 
 
-def _prerender_handout(client_id: int) -> None:
-    """The handout usually follows a new plan: lay it out now, off the request, so the
-    download finds it ready (the app's bounded pool, or a Celery worker: jobs.py)."""
-    if current_settings().prerender_handouts:
-        current_jobs().lay_out_handout_ahead(current_db(), client_id)
-
-
 @callback(
     output={"errors": {key: Output(error_id, "children")
                        for key, error_id in ids.PLAN_ERRORS.items()},
@@ -182,7 +174,7 @@ def save_plan(clicks, client_id, form):
                   if not errors and (previous is None or changes) else None)
         versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
     if number is not None:
-        _prerender_handout(client.id)
+        lay_out_handout_ahead(client.id)
     return {
         "errors": {key: errors.get(key, "") for key in ids.PLAN_ERRORS},
         "part_errors": [" ".join(v for k, v in sorted(errors.items())

@@ -162,12 +162,12 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
         dbc.Row([
             # An empty graph (axes and nothing on them) says less than its sentence alone.
             dbc.Col([html.H3("Adherence by strategy and week", className="h6"),
-                     _graph(figures.adherence_heatmap(progress), "progress-adherence",
+                     _graph(figures.adherence_heatmap(progress), ids.PROGRESS_ADHERENCE,
                             _adherence_text(progress)) if any(
                          a.days_done is not None for a in progress.adherence) else
                      html.P(_adherence_text(progress), id=ids.PROGRESS_ADHERENCE)], lg=7),
             dbc.Col([html.H3("Adherence against change in pain", className="h6"),
-                     _graph(figures.adherence_scatter(progress), "progress-scatter",
+                     _graph(figures.adherence_scatter(progress), ids.PROGRESS_SCATTER,
                             _scatter_text(progress)) if comparable else
                      html.P(_scatter_text(progress), id=ids.PROGRESS_SCATTER)], lg=5),
         ]),
