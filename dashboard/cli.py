@@ -439,6 +439,34 @@ def cmd_send_reminders(settings: Settings, _args: argparse.Namespace) -> int:
     return 1 if report.failed or report.notices_failed else 0
 
 
+def cmd_read_bounces(settings: Settings, args: argparse.Namespace) -> int:
+    """Bounces that came back by mail: each delivery report (RFC 3464) in the clinic's
+    mailbox (a Maildir directory or an mbox file) about a message the app sent is recorded
+    on that message, once. The mailbox is only read; run it as often as you like."""
+    import mailbox
+
+    from dashboard.reminders import read_bounces
+
+    path = Path(args.path)
+    box: mailbox.Mailbox
+    if path.is_dir():
+        box = mailbox.Maildir(str(path), create=False)
+    elif path.is_file():
+        box = mailbox.mbox(str(path), create=False)
+    else:
+        print(f"No mailbox at {path}: give a Maildir directory or an mbox file.",
+              file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        report = read_bounces(db, settings, (message for _key, message in box.iteritems()))
+    finally:
+        db.dispose()
+        box.close()
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -514,6 +542,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("send-reminders", help="email today's reminders to clients who consented "
                    "(idempotent: run it hourly from cron or a systemd timer)") \
         .set_defaults(func=cmd_send_reminders)
+    bounces = sub.add_parser("read-bounces", help="record the bounces in the clinic's "
+                             "mailbox (a Maildir or an mbox) on the messages they are about")
+    bounces.add_argument("path", help="the Maildir directory or mbox file bounces arrive in")
+    bounces.set_defaults(func=cmd_read_bounces)
     worker = sub.add_parser("worker", help="run background work from Redis (REDIS_URL)")
     worker.add_argument("--concurrency", type=int, default=2,
                         help="processes running tasks at once (default 2)")

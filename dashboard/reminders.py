@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 
 from dashboard.config import Settings
 from dashboard.db.audit import record_audit
@@ -28,11 +28,13 @@ from dashboard.db.reminders import (
     claim_notice,
     claim_reminder,
     notices_to_send,
+    record_bounce,
     record_result,
     reminders_due,
     reminders_switched_on,
     settled_today,
 )
+from dashboard.domain.bounces import message_token, read_report
 from dashboard.domain.home_log import client_link_url, link_token, token_hash
 from dashboard.domain.reminders import (
     alert_letter,
@@ -87,10 +89,10 @@ def _clinic_name(database: Database) -> str:
 
 
 def _send(mailer: Mailer, database: Database, claimed: Claimed, message: EmailMessage,
-          report: RunReport, *, audit_action: str) -> str:
+          report: RunReport, *, audit_action: str, token: str) -> str:
     """Send a claimed message and record what became of it (and audit it)."""
     try:
-        mailer.send(message)
+        mailer.send(message, token=token)
         status, error = SENT, ""
     except SendFailure as failure:
         status, error = failure.status, failure.reason
@@ -127,10 +129,11 @@ def deliver_notices(database: Database, settings: Settings, *, base_url: str,
                 claimed = claim_notice(session, message_id=message_id, now=utcnow())
             if claimed is None:
                 continue
+            token = message_token(settings.secret_key, claimed.id)
             message = make_message(settings.smtp, to=claimed.to_address, letter=letter,
-                                   sender_name=clinic_name)
+                                   sender_name=clinic_name, token=token)
             status = _send(mailer, database, claimed, message, report,
-                           audit_action="alert_notice")
+                           audit_action="alert_notice", token=token)
             if status == SENT:
                 report.notices_sent += 1
             else:
@@ -185,10 +188,11 @@ def send_reminders(database: Database, settings: Settings, *, today: dt.date) ->
                                                      claimed.unsubscribe_seed or ""))
             letter = reminder_letter(clinic_name=clinic_name, page_url=page_url,
                                      unsubscribe=stop)
+            token = message_token(settings.secret_key, claimed.id)
             message = make_message(settings.smtp, to=claimed.to_address, letter=letter,
-                                   sender_name=clinic_name, unsubscribe=stop)
+                                   sender_name=clinic_name, unsubscribe=stop, token=token)
             status = _send(mailer, database, claimed, message, report,
-                           audit_action="reminder")
+                           audit_action="reminder", token=token)
             if status == SENT:
                 report.sent += 1
             elif status == "bounced":
@@ -205,3 +209,46 @@ def send_todays_reminders(database: Database, settings: Settings) -> RunReport:
     if settings.smtp is not None and not settings.public_url:
         raise EmailOff(PUBLIC_URL_MISSING)
     return send_reminders(database, settings, today=dt.datetime.now(settings.tz).date())
+
+
+
+@dataclass
+class BounceReport:
+    """What one ``read-bounces`` run found in the mailbox."""
+
+    read: int = 0
+    recorded: int = 0  # bounces recorded on their messages now
+    known: int = 0  # reported before, or about a message the app never sent
+    other: int = 0  # not a delivery report about a message of ours
+
+    def summary(self) -> str:
+        return (f"Read {self.read} messages: {self.recorded} bounces recorded, "
+                f"{self.known} already known or not ours, {self.other} not bounce reports "
+                "about the app's messages.")
+
+
+def read_bounces(database: Database, settings: Settings,
+                 messages: Iterable[Message]) -> BounceReport:
+    """Record each permanent failure reported by mail (DSN, RFC 3464) on the message it is
+    about, once: reading the same mailbox again records nothing twice."""
+    report = BounceReport()
+    for message in messages:
+        report.read += 1
+        bounces = read_report(message, settings.secret_key)
+        if not bounces:
+            report.other += 1
+            continue
+        for bounce in bounces:
+            with database.begin() as session:
+                bounced = record_bounce(session, message_id=bounce.message_id,
+                                        recipient=bounce.recipient, reason=bounce.reason)
+                if bounced is None:
+                    report.known += 1
+                    continue
+                kind = "reminder" if bounced.kind == "reminder" else "alert_notice"
+                record_audit(session, user_id=None, action=f"{kind}_bounced",
+                             entity="email_message", entity_id=bounced.id,
+                             client_id=bounced.client_id,
+                             detail={"by": "bounce report", "status": bounce.status})
+                report.recorded += 1
+    return report

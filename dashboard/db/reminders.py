@@ -288,6 +288,23 @@ def record_result(session: Session, *, message_id: int, status: str, error: str,
         status=status, error=error[:300], sent_at=now if status == SENT else None))
 
 
+BOUNCED = "bounced"
+
+
+def record_bounce(session: Session, *, message_id: int, recipient: str,
+                  reason: str) -> EmailMessage | None:
+    """A message the server took, reported back later as undeliverable to ``recipient``:
+    marked bounced with the reason. None (nothing changed) when no such message went to
+    that address, or its bounce is recorded already."""
+    message = session.get(EmailMessage, message_id)
+    if message is None or message.status != SENT or \
+            message.to_address.strip().lower() != recipient.strip().lower():
+        return None
+    message.status, message.error = BOUNCED, reason[:300]
+    session.flush()
+    return message
+
+
 # --- Unsubscribing -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
