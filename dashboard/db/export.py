@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_entries
-from dashboard.db.measures import home_function_ratings
+from dashboard.db.measures import home_function_responses
 from dashboard.db.models import (
     CareSession,
     Client,
     FunctionalActivity,
     FunctionalRating,
-    HomeFunctionResponse,
     HomeLogEntry,
     HomeLogTick,
     HomeMeasureAnswer,
@@ -124,12 +123,8 @@ def home_questionnaire_records(session: Session, *,
 def home_function_records(session: Session, *,
                           episode_id: int) -> tuple[HomeFunctionRecord, ...]:
     """The episode's PSFS ratings made at home, oldest first, activity by activity."""
-    rated = home_function_ratings(session, episode_id=episode_id)
-    ids = session.scalars(select(HomeFunctionResponse.id).where(
-        HomeFunctionResponse.episode_id == episode_id)
-        .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id)).all()
     return tuple(HomeFunctionRecord(rid, r.on, r.ratings, r.score or 0.0)
-                 for rid, r in zip(ids, rated, strict=True))
+                 for rid, r in home_function_responses(session, episode_id=episode_id))
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:

@@ -175,6 +175,12 @@ def save_home_ratings(session: Session, *, client_id: int, episode_id: int,
 def home_function_ratings(session: Session, *, episode_id: int) -> list[RatedSet]:
     """The episode's PSFS ratings made at home, oldest first, each by activity name in the
     client's order (progress and the discharge read them with the sessions')."""
+    return [rated for _id, rated in home_function_responses(session, episode_id=episode_id)]
+
+
+def home_function_responses(session: Session, *,
+                            episode_id: int) -> list[tuple[int, RatedSet]]:
+    """As ``home_function_ratings``, each with its response's id (the record export)."""
     by_response: dict[int, list[tuple[str, int]]] = {}
     for rid, name, value in session.execute(
             select(HomeFunctionRating.response_id, FunctionalActivity.name,
@@ -185,7 +191,7 @@ def home_function_ratings(session: Session, *, episode_id: int) -> list[RatedSet
             .order_by(HomeFunctionRating.response_id, FunctionalActivity.position,
                       FunctionalActivity.id)):
         by_response.setdefault(rid, []).append((name, value))
-    return [RatedSet(r.completed_on, tuple(by_response.get(r.id, ())), True, r.score)
+    return [(r.id, RatedSet(r.completed_on, tuple(by_response.get(r.id, ())), True, r.score))
             for r in session.scalars(
                 select(HomeFunctionResponse).where(HomeFunctionResponse.episode_id == episode_id)
                 .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id))]
