@@ -176,7 +176,9 @@ def test_any_bad_rating_through_the_server_changes_nothing(linked, db, bad, whic
     open_own_page(browser, linked["token"])
     before = _snapshot(db, "client_link_opened")
     form: dict[str, list[str]] = {f"rating-{a}": ["5"] for a in ids}
-    form[f"rating-{ids[which]}"] = ["5", bad] if twice else [bad]
+    # Twice: a second value beside a good one (an empty value is no value, as for a
+    # questionnaire's answer: then the rating is missing).
+    form[f"rating-{ids[which]}"] = ["5", bad] if twice and bad else [bad]
     response = browser.post("/my/measures/PSFS", data=form)
     assert response.status_code == 400
     assert "Not sent yet" in response.get_data(as_text=True)
