@@ -25,6 +25,7 @@ from dashboard.context import (
     public_base_url,
 )
 from dashboard.db.engine import Database
+from dashboard.domain.dates import template_filters
 from dashboard.fhir import routes as fhir_routes
 from dashboard.handout import outcomes_routes, summary_routes
 from dashboard.handout import pictures as picture_routes
@@ -100,6 +101,7 @@ def _caller_for_background_jobs(_context: object) -> dict | None:
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     server = Flask("dashboard")
+    server.jinja_env.filters.update(template_filters())
     server.extensions[SETTINGS_KEY] = settings
     server.extensions[DB_KEY] = Database(settings.database_url)
     jobs = server.extensions[JOBS_KEY] = make_jobs(settings, server)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dashboard.domain.dates import D3_DAY_FORMAT, format_day
 from dashboard.domain.measures import SOURCE_LABELS
 from dashboard.domain.outcomes import (
     RECOVERY,
@@ -46,7 +47,7 @@ def _iso(day: dt.date) -> str:
 
 
 # Dates as the rest of the app writes them ("30 Nov 2026"), on axes and in hover labels.
-DAY_FORMAT = "%d %b %Y"
+DAY_FORMAT = D3_DAY_FORMAT
 DATE_AXIS = {"type": "date", "tickformat": DAY_FORMAT, "hoverformat": DAY_FORMAT}
 LEGEND_GAP_PX = 60  # room under the plot for the x axis's labels, even when tilted
 
@@ -313,7 +314,7 @@ def adherence_scatter(progress: Progress) -> Figure:
                              "zeroline": True, "zerolinecolor": GREY}})
     return {"data": [{"type": "scatter", "mode": "markers", "name": "Session",
                       "x": [share for _, share, _ in pairs], "y": [c for _, _, c in pairs],
-                      "text": [f"{day:{DAY_FORMAT}}" for day, _, _ in pairs],
+                      "text": [format_day(day) for day, _, _ in pairs],
                       "marker": {"color": BLUE, "size": 10, "symbol": "circle"},
                       "hovertemplate": "%{text}: %{x:.0%} done, pain %{y:+d}<extra></extra>"}],
             "layout": layout}

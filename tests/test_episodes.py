@@ -152,7 +152,7 @@ def discharge_values(cid, episode_id, goals, **overrides):
     values = {
         f"{ids.DISCHARGE_SAVE}.n_clicks": 1, f"{ids.CLIENT_ID}.data": cid,
         f"{ids.DISCHARGE_EPISODE}.data": episode_id, f"{ids.DISCHARGE_REASON}.value": "goals_met",
-        f"{ids.DISCHARGE_DATE}.date": "2026-03-01",
+        f"{ids.DISCHARGE_DATE}.value": "2026-03-01",
         f"{ids.DISCHARGE_RECOMMENDATIONS}.value": "Keep up the bridges twice a week.",
         ids.DISCHARGE_GOAL: [({"type": ids.DISCHARGE_GOAL, "goal": g}, True) for g in goals],
         ids.DISCHARGE_GOAL_REASON: [({"type": ids.DISCHARGE_GOAL_REASON, "goal": g}, None)
@@ -176,7 +176,7 @@ def test_discharge_makes_both_summaries_and_ends_sessions(http, db, planned, tmp
     login(http, ALICE)
     assert http.get(f"/clients/{cid}/episodes/{episode_id}/summary.pdf").status_code == 404
     bad = invoke(http, ids.DISCHARGE_RESULT, discharge_values(
-        cid, episode_id, goals, **{f"{ids.DISCHARGE_DATE}.date": "2026-02-01",
+        cid, episode_id, goals, **{f"{ids.DISCHARGE_DATE}.value": "2026-02-01",
                                    f"{ids.DISCHARGE_REASON}.value": None}))
     text = bad.get_data(as_text=True)
     assert "Not discharged" in text and "last session" in text and "Choose why" in text

@@ -16,4 +16,4 @@ def test_the_legend_sits_below_the_plot_and_dates_read_30_nov_2026():
     legend = figure["layout"]["legend"]
     assert legend["yanchor"] == "top" and legend["y"] < 0  # under the plot, not over it
     dated = [v for k, v in figure["layout"].items() if k.startswith("xaxis")]
-    assert dated and all(a["tickformat"] == a["hoverformat"] == "%d %b %Y" for a in dated)
+    assert dated and all(a["tickformat"] == a["hoverformat"] == "%-d %b %Y" for a in dated)

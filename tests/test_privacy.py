@@ -46,6 +46,7 @@ from dashboard.db.models import (
 from dashboard.db.plans import save_plan_version
 from dashboard.db.retention import records_past_retention
 from dashboard.db.summary import current_episode
+from dashboard.domain.dates import format_day
 from dashboard.domain.dose import Dose
 from dashboard.domain.home_log import DayLog
 from dashboard.domain.plans import GoalDraft, PlanDraft, PlanItemDraft
@@ -243,10 +244,10 @@ def test_client_copy_holds_every_session_in_pdf_csv_and_fhir(http, db, planned, 
                                    capture_output=True, text=True, check=True).stdout.split())
     assert "Health record of Carol Alison" in text and "Sessions (14)" in text
     assert "GAD7 14" in text and "Pain at or below 3" in text
-    assert "Reported at home by you (2 days)" in text and "02 Mar 2026 8 — Cold" in text
+    assert "Reported at home by you (2 days)" in text and "2 Mar 2026 8 — Cold" in text
     assert "<script>" in text  # the plan's note, printed as text
     for _sid, on, pain, stress in expected:
-        assert f"{on:%d %b %Y} {pain} {stress}" in text, on
+        assert f"{format_day(on)} {pain} {stress}" in text, on
 
     rows = list(csv.DictReader(io.StringIO(archive.read("sessions.csv").decode())))
     assert [(int(r["session_id"]), r["date"], int(r["pain"]), int(r["stress"])) for r in rows] \

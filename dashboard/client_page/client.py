@@ -35,6 +35,7 @@ from dashboard.db.home_log import ClientPageData, client_page_data, save_day, ti
 from dashboard.db.measures import due_measures, own_activities
 from dashboard.db.models import utcnow
 from dashboard.domain import throttle
+from dashboard.domain.dates import template_filters
 from dashboard.domain.home_log import parse_day_log, plausible_token
 from dashboard.domain.measures import HOME_FUNCTION
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -48,6 +49,7 @@ PAGES = Environment(loader=ChoiceLoader([FileSystemLoader(Path(__file__).parent 
                                          FileSystemLoader(PAPER_TEMPLATES)]),
                     autoescape=select_autoescape(["html"]), trim_blocks=True,
                     lstrip_blocks=True)
+PAGES.filters.update(template_filters())
 
 
 def render_template(name: str, **context: object) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components.forms import field
+from dashboard.components.forms import day_input, field
 
 CLIENT_FIELDS = ("given_name", "family_name", "date_of_birth", "email", "phone")
 
@@ -50,9 +50,8 @@ def client_form(prefix: str, *, values: dict[str, Any] | None = None, today: dt.
                   error_id=error_id(prefix, "family_name"), width=6),
         ]),
         dbc.Row([
-            field("Date of birth", dbc.Input(
-                id=field_id(prefix, "date_of_birth"), type="date",
-                value=dob.isoformat() if isinstance(dob, dt.date) else None),
+            field("Date of birth", day_input(
+                field_id(prefix, "date_of_birth"), dob if isinstance(dob, dt.date) else None),
                 error_id=error_id(prefix, "date_of_birth"), width=4),
             field("Email (optional)", text_input("email", "email"),
                   error_id=error_id(prefix, "email"), width=4),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
+
+from dashboard.domain.dates import DAY_EXAMPLE, MAX_TYPED_DAY, format_day
 
 
 def field(label: str, control: Any, *, error_id: str | dict[str, Any], help_text: str = "",
@@ -27,3 +30,14 @@ def field(label: str, control: Any, *, error_id: str | dict[str, Any], help_text
 def errors_for(keys: list[str], errors: dict[str, str]) -> list[str]:
     """The messages for a list of error slots, empty strings where all is well."""
     return [errors.get(key, "") for key in keys]
+
+
+def day_input(id_: str | dict[str, Any], day: dt.date | None = None, **attrs: Any
+              ) -> dbc.Input:
+    """Every date field of the app: a text box holding the day as the app writes it
+    ("30 Nov 2026"), read back by ``dashboard.domain.dates.parse_day``. Not the browser's
+    date input, which shows the day in the order of the computer's language (11/30/2026 on
+    one, 30/11/2026 on the next): see dashboard/domain/dates.py."""
+    return dbc.Input(id=id_, type="text", value=format_day(day) if day else "",
+                     placeholder=f"e.g. {DAY_EXAMPLE}", maxLength=MAX_TYPED_DAY,
+                     autoComplete="off", **attrs)

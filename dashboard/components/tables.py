@@ -10,12 +10,13 @@ from dash.development.base_component import Component
 
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.db.clients import ClientRow
+from dashboard.domain.dates import format_day
 from dashboard.domain.people import age_on
 
 
 def day_text(value: dt.date | None) -> str:
     """A day as lists show it, or a dash for none."""
-    return value.strftime("%d %b %Y") if value else "—"
+    return format_day(value) if value else "—"
 
 
 STACKED = "table-stacked"

@@ -25,6 +25,7 @@ from dashboard.db.models import (
     User,
 )
 from dashboard.domain.adherence import prescribed_days
+from dashboard.domain.dates import format_day
 from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.questionnaires import score
 from dashboard.domain.record import (
@@ -58,7 +59,7 @@ def load_full_record(session: Session, client: Client, now: dt.datetime) -> Full
             plan.review_interval_days,
             tuple((i.strategy_name, i.part_name, describe_dose(Dose.from_columns(i)))
                   for i in plan.items),
-            tuple(g.description + (f" (by {g.target_on:%d %b %Y})" if g.target_on else "")
+            tuple(g.description + (f" (by {format_day(g.target_on)})" if g.target_on else "")
                   for g in plan.goals),
             plan.notes))
 

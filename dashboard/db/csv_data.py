@@ -25,6 +25,7 @@ from dashboard.domain.csv_import import (
     session_key,
 )
 from dashboard.domain.csvsafe import FORMULA_STARTS, spreadsheet_safe
+from dashboard.domain.dates import format_day
 from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionInput
 
@@ -184,9 +185,10 @@ def check_file(session: Session, *, kind: str, rows: list[dict[str, str]],
         clients, problems = check_client_rows(rows, today, practitioner_emails(session))
         keys: list[tuple] = [client_key(data) for data, _ in clients]
         return CheckedFile(clients, problems, keys, clients_on_record(session, set(keys)), [
-            f"{d.given_name} {d.family_name}, born {d.date_of_birth:%d %b %Y}"
+            f"{d.given_name} {d.family_name}, born "
+            + (format_day(d.date_of_birth) if d.date_of_birth else "on a day not given")
             for d, _ in clients])
     sessions, problems = check_session_rows(rows, today, current_episode_dates(session))
     keys = [session_key(cid, data) for cid, data in sessions]
     return CheckedFile(sessions, problems, keys, sessions_on_record(session, set(keys)),
-                       [f"client #{cid} on {d.session_on:%d %b %Y}" for cid, d in sessions])
+                       [f"client #{cid} on {format_day(d.session_on)}" for cid, d in sessions])

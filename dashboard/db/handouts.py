@@ -16,6 +16,7 @@ from dashboard.db.models import Client, HandoutRecord, PlanVersion, User
 from dashboard.db.plans import current_version, get_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.adherence import prescribed_days
+from dashboard.domain.dates import format_day_long
 from dashboard.domain.dose import Dose, ceiling_note, describe_dose
 from dashboard.domain.handout import HandoutData, HandoutPart, HandoutStrategy
 from dashboard.domain.home_log import link_qr_svg
@@ -57,7 +58,8 @@ def handout_data(session: Session, client: Client, plan: PlanVersion, *,
             ticked=prescribed_days(item.dose_kind, item.days_per_week) is not None,
             ceiling_note=ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
     goals = tuple(goal_wording(g.description, g.pain_target)
-                  + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "") for g in plan.goals)
+                  + (f" by {format_day_long(g.target_on)}" if g.target_on else "")
+                  for g in plan.goals)
     contact = printed_contact(practitioner.profession, practitioner.phone,
                               practitioner.email) if practitioner else ""
     return HandoutData(

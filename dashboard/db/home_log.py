@@ -15,6 +15,7 @@ from dashboard.db.clinic import get_clinic
 from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
 from dashboard.db.plans import current_version
 from dashboard.domain.access import CurrentUser
+from dashboard.domain.dates import format_day_long
 from dashboard.domain.dose import Dose, ceiling_note, describe_dose
 from dashboard.domain.home_log import (
     LOG_DAYS,
@@ -118,7 +119,7 @@ def client_page_data(session: Session, *, client_id: int, episode_id: int,
                 item.cautions, is_tickable(dose),
                 picture_ref(item.picture_sha256, item.picture_alt),
                 ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
-        goals = tuple(g.description + (f" by {g.target_on:%-d %B %Y}" if g.target_on else "")
+        goals = tuple(g.description + (f" by {format_day_long(g.target_on)}" if g.target_on else "")
                       for g in plan.goals)
     days = loggable_days(today)
     logged = logged_days(session, episode_id=episode_id, start=days[-1], end=days[0])

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.dates import DAY_HINT, parse_optional_day
 from dashboard.domain.people import age_on
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
@@ -26,10 +26,9 @@ class ClientInput:
 
 
 def parse_date(raw: object) -> dt.date | None:
-    """An ISO date (as the date picker sends it) or None; anything else raises ValueError."""
-    if raw is None or raw == "":
-        return None
-    return parse_iso_day(raw)
+    """A date as the field or a CSV file gives it ("14 Mar 1985", "14/03/1985" or ISO), or
+    None when empty; anything else raises ValueError."""
+    return parse_optional_day(raw)
 
 
 def clean_client(raw: dict[str, object]) -> tuple[ClientInput, dict[str, str]]:
@@ -49,7 +48,7 @@ def clean_client(raw: dict[str, object]) -> tuple[ClientInput, dict[str, str]]:
         dob = parse_date(raw.get("date_of_birth"))
     except ValueError:
         dob = None
-        errors["date_of_birth"] = "Enter a real date, for example 1985-03-14."
+        errors["date_of_birth"] = DAY_HINT
     data = ClientInput(text("given_name"), text("family_name"), dob, text("email").lower(),
                        text("phone"))
     return data, errors

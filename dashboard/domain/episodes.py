@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.dates import DAY_HINT, format_day, parse_optional_day
 from dashboard.domain.psfs import RatedSet, series_change
 from dashboard.domain.status import (
     IMPROVEMENT,
@@ -207,8 +207,8 @@ class EpisodeDates:
 
     def describe(self) -> str:
         if self.ended_on is None:
-            return f"began {self.started_on:%d %b %Y}, still open"
-        return f"{self.started_on:%d %b %Y} to {self.ended_on:%d %b %Y}"
+            return f"began {format_day(self.started_on)}, still open"
+        return f"{format_day(self.started_on)} to {format_day(self.ended_on)}"
 
 
 def session_date_problem(day: dt.date, episode: EpisodeDates) -> str | None:
@@ -405,17 +405,17 @@ def parse_discharge(
         errors["reason"] = "Choose why the episode ends."
     day: dt.date | None = None
     try:
-        day = parse_iso_day(ended_on) if ended_on else None
+        day = parse_optional_day(ended_on)
     except ValueError:
-        day = None
+        errors["ended_on"] = DAY_HINT
     if day is None:
-        errors["ended_on"] = "Enter the discharge date."
+        errors.setdefault("ended_on", "Enter the discharge date.")
     elif day > today:
         errors["ended_on"] = "The discharge date cannot be in the future."
     elif day < started_on:
-        errors["ended_on"] = f"The episode began on {started_on:%d %b %Y}: discharge after it."
+        errors["ended_on"] = f"The episode began on {format_day(started_on)}: discharge after it."
     elif last_session_on is not None and day < last_session_on:
-        errors["ended_on"] = (f"The last session was on {last_session_on:%d %b %Y}: "
+        errors["ended_on"] = (f"The last session was on {format_day(last_session_on)}: "
                               "discharge on or after it.")
     text = _text(recommendations)
     problem = _check_text(text, "recommendations", NOTE_MAX, required=True)

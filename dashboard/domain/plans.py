@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.dates import DAY_HINT, format_day, parse_optional_day
 from dashboard.domain.dose import (
     LABELS,
     LIMITS,
@@ -151,7 +151,7 @@ def goal_wording(description: str, pain_target: int | None) -> str:
 def _goal_text(goal: GoalDraft) -> str:
     text = goal.description
     if goal.target_on:
-        text += f" by {goal.target_on:%d %b %Y}"
+        text += f" by {format_day(goal.target_on)}"
     return text
 
 
@@ -198,12 +198,6 @@ class PartInfo:
     max_minutes: int | None = None  # the part's safe ceiling for one application
 
 
-def _parse_day(raw: object) -> dt.date | None:
-    if raw in (None, ""):
-        return None
-    return parse_iso_day(raw)
-
-
 def parse_goals(
     pain_target: object, pain_date: object, activity: object, activity_date: object
 ) -> tuple[tuple[GoalDraft, ...], dict[str, str]]:
@@ -213,10 +207,10 @@ def parse_goals(
     dates: list[dt.date | None] = []
     for i, raw in enumerate((pain_date, activity_date)):
         try:
-            dates.append(_parse_day(raw))
+            dates.append(parse_optional_day(raw))
         except ValueError:
             dates.append(None)
-            errors[f"goal-{i}-date"] = "Enter a real date."
+            errors[f"goal-{i}-date"] = DAY_HINT
     try:
         target = parse_whole_number(pain_target, "Pain target")
     except NumberError as exc:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dashboard.domain.adherence import PartAnswer, days_counted, read_adherence
+from dashboard.domain.dates import format_day_long
 from dashboard.domain.home_log import HomePoint
 from dashboard.domain.measures import (
     SOURCE_SESSION,
@@ -120,7 +121,7 @@ class Progress:
 
 
 def _day(on: dt.date) -> str:
-    return f"{on.day} {on:%B %Y}"
+    return format_day_long(on)
 
 
 def status_sentence(points: list[SessionPoint]) -> tuple[PainStatus, str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.adherence import days_counted
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.dates import format_day_long
 from dashboard.domain.home_log import HomeEntry
 
 
@@ -171,7 +172,7 @@ def copy_zip(record: FullRecord, *, pdf: bytes, fhir_json: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(
-            clinic=record.clinic_name, produced=f"{record.produced_at:%d %B %Y}",
+            clinic=record.clinic_name, produced=format_day_long(record.produced_at),
             name=record.full_name, client_id=record.client_id))
         archive.writestr("record.pdf", pdf)
         archive.writestr("sessions.csv", sessions_csv(record))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dashboard.domain.dates import parse_iso_day
+from dashboard.domain.dates import DAY_HINT, parse_day
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.plans import NumberError, parse_whole_number
 from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems, self_harm_answer
@@ -94,9 +94,9 @@ def parse_session(
         errors["date"] = "Give the date of the session."
     else:
         try:
-            session_on = parse_iso_day(form.session_on)
+            session_on = parse_day(form.session_on)
         except ValueError:
-            errors["date"] = "Enter a real date."
+            errors["date"] = DAY_HINT
     if session_on is not None:
         if session_on > today:
             errors["date"] = "The session date cannot be in the future."

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from dashboard.db.pictures import PictureFile
+from dashboard.domain.dates import template_filters
 from dashboard.domain.handout import HandoutData
 from dashboard.handout import content
 from dashboard.handout.pictures import PictureFetcher
@@ -25,6 +26,7 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TEMPLATE_ENV = Environment(loader=FileSystemLoader(TEMPLATES),
                            autoescape=select_autoescape(["html"]),
                            trim_blocks=True, lstrip_blocks=True)
+TEMPLATE_ENV.filters.update(template_filters())
 
 
 def _groupby_in_order(items, attribute: str) -> list[tuple[object, list]]:

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard.auth.access import require_admin, require_user
+from dashboard.components.forms import day_input
 from dashboard.components.status import admins_only
 from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db, current_settings
@@ -26,6 +27,7 @@ from dashboard.db.audit import (
 from dashboard.db.users import list_users
 from dashboard.domain.audit import action_words, detail_words
 from dashboard.domain.csvsafe import spreadsheet_safe
+from dashboard.domain.dates import DAY_HINT, format_day_time, parse_optional_day
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int, parse_page
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
@@ -61,8 +63,8 @@ def layout(**_query: str) -> html.Div:
                                                  debounce=True, maxLength=MAX_CLIENT_TEXT)),
             col("Action", dbc.Select(id=f"{P}-action", value="any", options=[
                 {"label": "Any action", "value": "any"}, *actions])),
-            col("From", dbc.Input(id=f"{P}-start", type="date")),
-            col("To", dbc.Input(id=f"{P}-end", type="date")),
+            col("From", day_input(f"{P}-start")),
+            col("To", day_input(f"{P}-end")),
             dbc.Col([dbc.Button("Export CSV", id=f"{P}-export", color="secondary",
                                 outline=True), dcc.Download(id=f"{P}-file")], md="auto",
                     className="d-flex align-items-end"),
@@ -77,10 +79,9 @@ def layout(**_query: str) -> html.Div:
 
 def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
     try:
-        first = dt.date.fromisoformat(start) if start else None
-        last = dt.date.fromisoformat(end) if end else None
-    except (TypeError, ValueError):
-        return "Enter real dates."
+        first, last = parse_optional_day(start), parse_optional_day(end)
+    except ValueError:
+        return DAY_HINT
     client = str(client_id or "").strip()
     if len(client) > MAX_CLIENT_TEXT:
         return f"A client's name or id: at most {MAX_CLIENT_TEXT} characters."
@@ -118,7 +119,7 @@ def show_log(user_id, client_id, action, start, end, page):
     with current_db().read() as db:
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)
     body = [html.Tr([
-        html.Td(r.at.astimezone(tz).strftime("%d %b %Y %H:%M:%S")), html.Td(r.user),
+        html.Td(format_day_time(r.at.astimezone(tz), seconds=True)), html.Td(r.user),
         html.Td([html.Span(action_words(r.action), title=r.action),
                  dbc.Badge("break glass", color="warning", text_color="dark",
                            className="ms-1") if r.flagged else None]),

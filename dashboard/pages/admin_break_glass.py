@@ -14,6 +14,7 @@ from dashboard.components.status import admins_only
 from dashboard.components.tables import stacked_table
 from dashboard.context import current_db, current_settings
 from dashboard.db.break_glass import list_break_glass
+from dashboard.domain.dates import format_day, format_day_time
 from dashboard.domain.ids import parse_page
 
 dash.register_page(__name__, path="/admin/break-glass", title="Break glass · Back Pain Care",
@@ -52,12 +53,12 @@ def show_openings(page):
     with current_db().read() as db:
         rows, total = list_break_glass(db, page=page, page_size=PAGE_SIZE)
     body = [html.Tr([
-        html.Td(r.opened_at.astimezone(tz).strftime("%d %b %Y %H:%M")),
+        html.Td(format_day_time(r.opened_at.astimezone(tz))),
         html.Td(r.user),
         html.Td(dcc.Link(f"{r.client_name} (#{r.client_id})", href=f"/clients/{r.client_id}")),
         html.Td(r.practitioner),
         html.Td(r.reason, className="text-break"),
-        html.Td(r.valid_on.strftime("%d %b %Y")),
+        html.Td(format_day(r.valid_on)),
     ]) for r in rows]
     table = stacked_table(["When", "Who", "Client", "Their practitioner", "Reason",
                            "Valid on"], body, size="sm", striped=True, id=f"{P}-list")

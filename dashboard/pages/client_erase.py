@@ -21,6 +21,7 @@ from dashboard.db.erasure import (
     erase_client,
     stored_counts,
 )
+from dashboard.domain.dates import format_day
 from dashboard.domain.privacy import confirmation_matches
 from dashboard.pages.client.privacy_views import erased_view
 
@@ -50,7 +51,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
     body = html.Div(id=f"{P}-body", children=[
         dcc.Link("← Back to the client", href=f"/clients/{client.id}"),
         html.H1(f"Erase {name}'s record", className="h3 mt-2"),
-        html.P(f"Born {client.date_of_birth:%d %b %Y} · practitioner {who} · {sessions} "
+        html.P(f"Born {format_day(client.date_of_birth)} · practitioner {who} · {sessions} "
                f"sessions · {handouts} stored handouts."),
         dbc.Alert([
             html.P("Erasing removes, everywhere in the database: the name, date of birth "

@@ -11,6 +11,7 @@ from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
 from dashboard.context import client_ip, current_db
 from dashboard.db.sessions import session_history
+from dashboard.domain.dates import format_day
 from dashboard.pages.client import privacy_views
 
 # order: matched before "/clients/<client_id>", whose template would also match this path.
@@ -33,7 +34,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         record_audit(db, user_id=user.id, action="session_notes_viewed", entity="client",
                      entity_id=cid, client_id=cid, ip=client_ip())
     entries: list[html.Article | html.P] = [html.Article([
-        html.H2([row.session_on.strftime("%d %b %Y"),
+        html.H2([format_day(row.session_on),
                  html.Span(f" · {row.practitioner}", className="fw-normal small")],
                 className="h6 mb-1"),
         html.P(f"Pain {row.pain} · stress {row.stress}"

@@ -15,6 +15,7 @@ from dashboard.db.clients import ClientFilters, ClientRow, list_clients
 from dashboard.db.home_log import HomeLogRow, home_log_overview
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
+from dashboard.domain.dates import format_day
 
 dash.register_page(__name__, path="/", title="Home · Back Pain Care", name="Home")
 
@@ -100,7 +101,7 @@ def _recent_list(rows: list[RecentSession]) -> html.Ul | html.P:
     if not rows:
         return html.P("No sessions recorded yet.")
     return html.Ul([html.Li([
-        f"{r.session_on:%d %b %Y} · ",
+        f"{format_day(r.session_on)} · ",
         dcc.Link(r.client_name, href=f"/clients/{r.client_id}"),
         f" · pain {r.pain} · {r.practitioner}",
     ]) for r in rows], className="list-unstyled")
@@ -127,6 +128,6 @@ def alert_list(alerts: list[AlertRow]) -> html.Div | None:
         html.H2("Safety alerts to acknowledge", className="h5 alert-heading"),
         html.Ul([html.Li([
             dcc.Link(a.client_name, href=f"/clients/{a.client_id}", className="alert-link"),
-            f": PHQ-9 item 9 answered above 0 on {a.session_on:%d %b %Y}{a.at_home}.",
+            f": PHQ-9 item 9 answered above 0 on {format_day(a.session_on)}{a.at_home}.",
         ]) for a in alerts], className="mb-0"),
     ], color="danger", className="safety-alert")

@@ -16,11 +16,12 @@ from dash import Input, Output, callback, dcc, html
 from dashboard import figures
 from dashboard.auth.access import require_user
 from dashboard.components.attributes import aria
+from dashboard.components.forms import day_input
 from dashboard.context import clinic_today, current_db
 from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
 from dashboard.db.users import list_practitioners
-from dashboard.domain.dates import parse_period
+from dashboard.domain.dates import format_day, parse_day, parse_period
 from dashboard.domain.ids import parse_id
 from dashboard.domain.outcomes import GroupOutcomes, Proportion
 from dashboard.domain.status import STATUS_LABELS
@@ -43,10 +44,9 @@ def layout(**_query: str) -> html.Div:
         html.H1("Clinic overview" if user.is_admin else "Your caseload", className="h3"),
         dbc.Row([
             dbc.Col([dbc.Label("From", html_for=f"{P}-start"),
-                     dbc.Input(id=f"{P}-start", type="date",
-                               value=(today - dt.timedelta(days=182)).isoformat())], md=3),
+                     day_input(f"{P}-start", today - dt.timedelta(days=182))], md=3),
             dbc.Col([dbc.Label("To", html_for=f"{P}-end"),
-                     dbc.Input(id=f"{P}-end", type="date", value=today.isoformat())], md=3),
+                     day_input(f"{P}-end", today)], md=3),
             dbc.Col([dbc.Label("Practitioner", html_for=f"{P}-practitioner"),
                      dbc.Select(id=f"{P}-practitioner", options=options, value="all",
                                 disabled=not user.is_admin)], md=3),
@@ -63,8 +63,14 @@ def layout(**_query: str) -> html.Div:
 
 
 def _report_href(start: object, end: object) -> str:
-    return "/overview/outcomes-report.pdf?" + urlencode({"from": str(start or ""),
-                                                         "to": str(end or "")})
+    """The report's link, its days in ISO (a link is for machines); a day that does not
+    read as one goes as typed, for the route to refuse with its message."""
+    def iso(raw: object) -> str:
+        try:
+            return parse_day(raw).isoformat()
+        except ValueError:
+            return str(raw or "")
+    return "/overview/outcomes-report.pdf?" + urlencode({"from": iso(start), "to": iso(end)})
 
 
 @callback(Output(f"{P}-report", "href"), Input(f"{P}-start", "value"),
@@ -120,7 +126,7 @@ def show_overview(start, end, practitioner):
                 "strategies count under each; this shows association, not cause.",
                 f"{P}-strategy"),
         _figure("Sessions per week", figures.sessions_per_week_figure(summary),
-                f"{sessions} sessions from {first:%d %b %Y} to {last:%d %b %Y}.",
+                f"{sessions} sessions from {format_day(first)} to {format_day(last)}.",
                 f"{P}-sessions"),
         _outcome_table("Outcomes at discharge, by practitioner", "Practitioner",
                        by_practitioner, f"{P}-discharge-practitioner"),

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.domain.dates import format_day
 from dashboard.pages.client import ids
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -90,7 +91,7 @@ def test_a_client_opens_their_link_on_a_phone_and_logs_three_days(
     for back, pain in ((2, 6), (1, 5), (0, 7)):
         day = today - dt.timedelta(days=back)
         expect(page.locator(f"#{ids.PROGRESS_HOME_TABLE}")).to_contain_text(
-            f"{day:%d %b %Y}{pain}")
+            f"{format_day(day)}{pain}")
     _shot(page, "client-page-progress")
     # ... and on home: logged on 3 of the last 7 days.
     page.goto(f"{server_url}/")

@@ -62,7 +62,7 @@ def test_a_file_is_previewed_with_its_likely_duplicates_and_written_only_on_impo
     expect(duplicates).to_contain_text(f"Row 3: {known.given_name.upper()} {known.family_name}")
     expect(duplicates.get_by_role("link", name=f"#{known.id}")).to_have_attribute(
         "href", f"/clients/{known.id}")
-    expect(duplicates).to_contain_text("Row 4: ann Lee, born 02 Jan 1980, matches row 2")
+    expect(duplicates).to_contain_text("Row 4: ann Lee, born 2 Jan 1980, matches row 2")
     assert_accessible(axe, page)
     assert count(db) == 2  # a dropped file writes nothing
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from dashboard.db.models import StrategyPart
 from dashboard.db.plans import save_plan_version
 from dashboard.db.summary import current_episode
+from dashboard.domain.dates import format_day
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.pages.client import ids
@@ -73,7 +74,7 @@ def test_focus_starts_at_pain_the_date_comes_after_and_errors_are_announced(
         '#sess-form input, #sess-form textarea')].filter(e => e.offsetParent).map(e => e.id)""")
     assert (order.index(ids.SESSION_DATE) > order.index(ids.SESSION_STRESS)
             > order.index(ids.SESSION_PAIN))
-    expect(page.get_by_label("Session date")).to_have_value(dt.date.today().isoformat())
+    expect(page.get_by_label("Session date")).to_have_value(format_day(dt.date.today()))
 
     page.keyboard.press("Enter")
     error = page.locator("#sess-pain-error")

@@ -4,6 +4,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from dashboard.domain.dates import DAY_HINT
 from dashboard.domain.episodes import EpisodeDates
 from dashboard.domain.sessions import SessionForm, clean_activities, parse_session
 
@@ -31,7 +32,7 @@ def test_a_good_session_and_its_function_score():
 def test_dates_must_be_real_past_and_within_the_record():
     assert "future" in parse(session_on="2026-11-26")[1]["date"]
     assert "within this episode of care" in parse(session_on="2026-05-31")[1]["date"]
-    assert parse(session_on="2026-02-30")[1]["date"] == "Enter a real date."
+    assert parse(session_on="2026-02-30")[1]["date"] == DAY_HINT
     assert parse(session_on=None)[1]["date"]
     assert parse(session_on="2026-11-25")[1] == {}
 
@@ -44,12 +45,12 @@ def test_a_session_falls_within_its_own_episode_first_and_last_day_included():
     assert parse(discharged, session_on="2026-05-29")[1] == {}
     message = parse(discharged, session_on="2026-03-01")[1]["date"]
     assert message == ("The session date must fall within this episode of care "
-                       "(02 Mar 2026 to 29 May 2026).")
+                       "(2 Mar 2026 to 29 May 2026).")
     assert "29 May 2026" in parse(discharged, session_on="2026-05-30")[1]["date"]
     # An open episode: from its first day to today, and not a day before it.
     assert parse(session_on="2026-06-01")[1] == {}
     assert parse(session_on="2026-05-31")[1]["date"].endswith(
-        "(began 01 Jun 2026, still open).")
+        "(began 1 Jun 2026, still open).")
 
 
 def test_every_bad_field_is_named_and_nothing_is_returned():

@@ -45,6 +45,7 @@ from dashboard.db.plans import (
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
 from dashboard.db.summary import current_episode
+from dashboard.domain.dates import format_day
 from dashboard.domain.people import age_on
 from dashboard.pages.client import (
     episode_views,
@@ -74,7 +75,7 @@ def _badges(client: Client) -> list:
 def _facts(client: Client, practitioner: str, today) -> list[str]:
     contact = " · ".join(x for x in (client.email, client.phone) if x) or "No contact details"
     return [
-        f"Age {age_on(client.date_of_birth, today)} (born {client.date_of_birth:%d %b %Y})",
+        f"Age {age_on(client.date_of_birth, today)} (born {format_day(client.date_of_birth)})",
         f" · {contact} · Practitioner: {practitioner}",
         f" · Latest pain {pain_with_change(client.latest_pain, client.baseline_pain)}",
     ]
@@ -116,8 +117,8 @@ def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
                        episode.flag_cleared_by_id)
     discharged = episode.ended_on is not None
     current = [
-        html.H2(f"Current episode, since {episode.started_on:%d %b %Y}" if not discharged
-                else f"Last episode: discharged {episode.ended_on:%d %b %Y}", className="h5"),
+        html.H2(f"Current episode, since {format_day(episode.started_on)}" if not discharged
+                else f"Last episode: discharged {format_day(episode.ended_on)}", className="h5"),
         html.Div(episode_views.flag_panel(
             episode, answers, names.get(episode.referral_recorded_by_id or 0, ""),
             names.get(episode.flag_cleared_by_id or 0, "")), id=ids.FLAG_AREA),
@@ -168,8 +169,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         episodes = list_episodes(db, client.id)
         episode_tab = _episode_tab(db, client, episode, episodes, today)
         episode_choices = [
-            (e.id, f"#{e.number}: {e.started_on:%d %b %Y} – "
-                   + (f"{e.ended_on:%d %b %Y}" if e.ended_on else "now"))
+            (e.id, f"#{e.number}: {format_day(e.started_on)} – "
+                   + (f"{format_day(e.ended_on)}" if e.ended_on else "now"))
             for e in episodes]
         intake_missing = episode is not None and episode.ended_on is None and \
             episode.intake_recorded_at is None

@@ -10,11 +10,12 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard.components.forms import field
+from dashboard.components.forms import day_input, field
 from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
 from dashboard.context import current_settings
 from dashboard.db.episodes import EpisodeInfo
+from dashboard.domain.dates import format_day, format_day_time
 from dashboard.domain.episodes import (
     ANSWERS,
     DISCHARGE_REASONS,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes the
 
 def _when(at: dt.datetime | None) -> str:
     """A moment in the clinic's time zone (stored in UTC)."""
-    return f"{at.astimezone(current_settings().tz):%d %b %Y %H:%M}" if at else ""
+    return f"{format_day_time(at.astimezone(current_settings().tz))}" if at else ""
 
 
 def stop_message(urgent_questions: list[str]) -> dbc.Alert:
@@ -155,10 +156,7 @@ def discharge_form(episode: Episode, goals: list[tuple[Goal, bool | None]], toda
                                        options=[{"label": label, "value": key}
                                                 for key, label in DISCHARGE_REASONS.items()]),
                 error_id=ids.DISCHARGE_ERRORS["reason"], width=6),
-            field("Discharge date", dcc.DatePickerSingle(
-                id=ids.DISCHARGE_DATE, date=today.isoformat(), display_format="D MMM YYYY",
-                min_date_allowed=episode.started_on.isoformat(),
-                max_date_allowed=today.isoformat()),
+            field("Discharge date", day_input(ids.DISCHARGE_DATE, today),
                 error_id=ids.DISCHARGE_ERRORS["ended_on"], width=6),
         ]),
         html.Fieldset([html.Legend("Goals of the final plan", className="form-label fs-6"),
@@ -190,8 +188,8 @@ def episode_list(client_id: int, episodes: list[EpisodeInfo]) -> Component:
                 f"{e.baseline_pain} → {e.latest_pain}")
         rows.append(html.Tr([
             html.Td(f"#{e.number}"),
-            html.Td(f"{e.started_on:%d %b %Y} – "
-                    + (f"{e.ended_on:%d %b %Y}" if e.ended_on else "now")),
+            html.Td(f"{format_day(e.started_on)} – "
+                    + (f"{format_day(e.ended_on)}" if e.ended_on else "now")),
             html.Td(EPISODE_STATE_LABELS[e.state]
                     + (f" ({DISCHARGE_REASONS[e.discharge_reason]})"
                        if e.discharge_reason else "")),

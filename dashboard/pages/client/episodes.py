@@ -94,7 +94,7 @@ def _discharge_answer(result, errors: dict[str, str] | None = None, go=no_update
     state={"client_id": State(ids.CLIENT_ID, "data"),
            "episode_id": State(ids.DISCHARGE_EPISODE, "data"),
            "reason": State(ids.DISCHARGE_REASON, "value"),
-           "ended_on": State(ids.DISCHARGE_DATE, "date"),
+           "ended_on": State(ids.DISCHARGE_DATE, "value"),
            "recommendations": State(ids.DISCHARGE_RECOMMENDATIONS, "value"),
            "goals": State({"type": ids.DISCHARGE_GOAL, "goal": ALL}, "value"),
            "reasons": State({"type": ids.DISCHARGE_GOAL_REASON, "goal": ALL}, "value")},

@@ -16,6 +16,7 @@ from dashboard.db.handouts import (
     handout_history,
 )
 from dashboard.db.summary import RedFlagOpen
+from dashboard.domain.dates import format_day_time
 from dashboard.handout.documents import prepare_handout, record_given, render_prepared
 from dashboard.handout.render import PAGE_SIZES
 from dashboard.pages.client import ids
@@ -25,7 +26,7 @@ def history_list(client_id: int, rows: list[HandoutRow]) -> Component:
     if not rows:
         return html.P("No handout given yet.", className="small text-body-secondary")
     return html.Ul([html.Li([
-        html.A(f"{r.created_at:%d %b %Y %H:%M}", href=f"/clients/{client_id}/handouts/{r.id}.pdf"),
+        html.A(format_day_time(r.created_at), href=f"/clients/{client_id}/handouts/{r.id}.pdf"),
         f" · version {r.version} · {r.by} · {r.size_bytes // 1024} KB · SHA-256 {r.sha256[:12]}…",
         html.Span(f" · given while an urgent red flag was open: {r.red_flag_override}",
                   className="text-danger") if r.red_flag_override else None,

@@ -10,7 +10,9 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.components.attributes import data
+from dashboard.components.forms import day_input
 from dashboard.db.plans import VersionInfo
+from dashboard.domain.dates import format_day, format_day_time
 from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
@@ -143,14 +145,14 @@ def builder(strategies: list[Strategy], templates: list[tuple[int, str]],
                 _goal_field("Pain at or below (0-10)", number_input(
                     ids.GOAL_PAIN, pain_goal.pain_target if pain_goal else None),
                     "goal-0-target", 3),
-                _goal_field("by (date)", _date_input(ids.GOAL_PAIN_DATE, pain_goal, today),
+                _goal_field("by (date)", _date_input(ids.GOAL_PAIN_DATE, pain_goal),
                             "goal-0-date", 3),
                 _goal_field("Activity to get back", dbc.Input(
                     id=ids.GOAL_ACTIVITY, type="text", maxLength=500,
                     value=activity_goal.description if activity_goal else "",
                     placeholder="e.g. Lift my daughter"), "goal-1-description", 3),
-                _goal_field("by (date)", _date_input(ids.GOAL_ACTIVITY_DATE, activity_goal,
-                                                     today), "goal-1-date", 3),
+                _goal_field("by (date)", _date_input(ids.GOAL_ACTIVITY_DATE, activity_goal),
+                            "goal-1-date", 3),
             ]),
         ], className="mb-3"),
         red_flag_field(flag_open),
@@ -178,9 +180,8 @@ def number_input(id_: str | dict, value: int | None, **kwargs: object) -> dbc.In
                      autoComplete="off", **kwargs)
 
 
-def _date_input(id_: str, goal, today: dt.date) -> dbc.Input:
-    value = goal.target_on.isoformat() if goal and goal.target_on else None
-    return dbc.Input(id=id_, type="date", value=value, min=today.isoformat())
+def _date_input(id_: str, goal) -> dbc.Input:
+    return day_input(id_, goal.target_on if goal else None)
 
 
 def _goal_field(label: str, control, error_key: str, width: int) -> dbc.Col:
@@ -193,7 +194,7 @@ def heading(current: VersionInfo | None) -> str:
     if current is None:
         return "Home-care plan: none yet"
     return (f"Home-care plan: version {current.version}, from "
-            f"{current.effective_on:%d %b %Y} by {current.created_by}")
+            f"{format_day(current.effective_on)} by {current.created_by}")
 
 
 HISTORY_SHOWN = 20
@@ -213,7 +214,7 @@ def history(versions: list[VersionInfo]) -> Component:
         rows.append(html.Li([
             html.Div([
                 html.Strong(f"Version {info.version}"),
-                html.Span(f" · {info.created_at:%d %b %Y %H:%M} · {info.created_by}",
+                html.Span(f" · {format_day_time(info.created_at)} · {info.created_by}",
                           className="text-body-secondary"),
                 dbc.Button("View", id={"type": ids.VIEW, "version": info.version}, size="sm",
                            color="link", className="ms-2 p-0 align-baseline",
@@ -241,13 +242,13 @@ def read_only(version: VersionInfo, instructions: dict[int, tuple[str, str]]) ->
             html.P(f"Caution: {cautions}", className="small fst-italic") if cautions else None,
         ]))
     return html.Div([
-        html.P(f"Given {version.effective_on:%d %b %Y} by {version.created_by}. "
+        html.P(f"Given {format_day(version.effective_on)} by {version.created_by}. "
                f"Review every {snapshot.review_interval_days} days."),
         html.P(f"Saved while an urgent red flag was open: {version.red_flag_override}",
                className="text-danger") if version.red_flag_override else None,
         html.Ul(items),
         html.P(["Notes: ", snapshot.notes]) if snapshot.notes else None,
-        html.Ul([html.Li(g.description + (f" by {g.target_on:%d %b %Y}" if g.target_on else ""))
+        html.Ul([html.Li(g.description + (f" by {format_day(g.target_on)}" if g.target_on else ""))
                  for g in snapshot.goals]) if snapshot.goals else None,
     ])
 

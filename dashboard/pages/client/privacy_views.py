@@ -27,6 +27,7 @@ from dashboard.db.break_glass import open_break_glass
 from dashboard.db.client_copy import load_full_record
 from dashboard.db.clients import client_by_id
 from dashboard.db.export import client_record
+from dashboard.domain.dates import format_day
 from dashboard.domain.privacy import REASON_MAX, clean_reason
 from dashboard.domain.record import copy_filename, copy_zip
 from dashboard.fhir.bundle import build_bundle, bundle_json
@@ -42,8 +43,9 @@ if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes the
 def erased_view(client: Client) -> html.Div:
     return html.Div([
         html.H1("This record was erased", className="h3"),
-        html.P(f"Client #{client.id}'s identifying details and notes were erased on "
-               f"{client.erased_at:%d %b %Y}. It cannot be restored in the app."),
+        html.P(f"Client #{client.id}'s identifying details and notes were erased"
+               + (f" on {format_day(client.erased_at)}" if client.erased_at else "")
+               + ". It cannot be restored in the app."),
         dcc.Link("Back to clients", href="/clients"),
     ])
 

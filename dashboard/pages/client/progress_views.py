@@ -11,6 +11,7 @@ from dashboard import figures
 from dashboard.components.attributes import data
 from dashboard.components.status import status_badge
 from dashboard.components.tables import stacked_table
+from dashboard.domain.dates import format_day
 from dashboard.domain.measures import SOURCE_LABELS
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -51,7 +52,7 @@ def _data_table(progress: Progress) -> html.Details:
     instruments = [k for k in INSTRUMENTS if any(k in p.totals for p in progress.points)]
     header = ["Date", "Pain", "Stress", "Function"] + [
         INSTRUMENTS[k].name.split(" ")[0] for k in instruments]
-    rows = [html.Tr([html.Td(p.session_on.strftime("%d %b %Y")), html.Td(p.pain),
+    rows = [html.Tr([html.Td(format_day(p.session_on)), html.Td(p.pain),
                      html.Td(p.stress),
                      html.Td("—" if p.function is None else f"{p.function:.1f}"),
                      *[html.Td(p.totals.get(k, "—")) for k in instruments]])
@@ -67,7 +68,7 @@ def _home_table(progress: Progress) -> html.Details | None:
     """The days the client logged at home, reported by the client (their own page)."""
     if not progress.home:
         return None
-    rows = [html.Tr([html.Td(h.log_on.strftime("%d %b %Y")),
+    rows = [html.Tr([html.Td(format_day(h.log_on)),
                      html.Td("—" if h.pain is None else h.pain),
                      html.Td("—" if h.stress is None else h.stress)]) for h in progress.home]
     return html.Details([
@@ -86,7 +87,7 @@ def _questionnaire_table(progress: Progress) -> html.Details | None:
     if not progress.scores:
         return None
     at_home = sum(1 for s in progress.scores if s.by_client)
-    rows = [html.Tr([html.Td(s.on.strftime("%d %b %Y")),
+    rows = [html.Tr([html.Td(format_day(s.on)),
                      html.Td(INSTRUMENTS[s.instrument].name.split(" ")[0]),
                      html.Td(f"{s.total}" + (f" ({s.band})" if s.band else "")),
                      html.Td(SOURCE_LABELS[s.source].capitalize())])

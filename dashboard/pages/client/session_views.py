@@ -9,8 +9,10 @@ from dash import Patch, html
 from dash.development.base_component import Component
 
 from dashboard.components.attributes import data
+from dashboard.components.forms import day_input
 from dashboard.components.tables import labelled, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
+from dashboard.domain.dates import format_day
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import ALERT_ACTIONS
 from dashboard.pages.client import ids
@@ -131,8 +133,7 @@ def session_form(context: SessionContext, today: dt.date) -> html.Div:
                 _error(ids.SESSION_ERRORS["questionnaires"]),
             ]),
             *[_questionnaire(k) for k in INSTRUMENTS],
-            dbc.Row(_labelled("Session date", dbc.Input(id=ids.SESSION_DATE, type="date",
-                                                        value=today.isoformat()),
+            dbc.Row(_labelled("Session date", day_input(ids.SESSION_DATE, today),
                               ids.SESSION_ERRORS["date"]), className="mt-2"),
             dbc.Button("Save session", id=ids.SESSION_SAVE, type="submit", color="primary",
                        className="mt-2 me-2"),
@@ -170,10 +171,10 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
                 html.Span(dbc.Button("Delete", id={"type": ids.SESSION_DELETE,
                                                    "session": row.id},
                                      size="sm", color="link", className="p-0 text-danger"),
-                          **data(confirm=f"Delete the session of {row.session_on:%d %b %Y}? "
+                          **data(confirm=f"Delete the session of {format_day(row.session_on)}? "
                                          "An admin can restore it."))])
     return labelled(HISTORY_HEADER, html.Tr([
-        html.Td([row.session_on.strftime("%d %b %Y"),
+        html.Td([format_day(row.session_on),
                  html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
         html.Td(row.pain), html.Td(row.stress),
         html.Td("—" if row.function_score is None else f"{row.function_score:.1f}"),
@@ -238,7 +239,7 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str,
             if 0 <= alert.answer < 4 else str(alert.answer)
         block = dbc.Alert([
             html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
-            html.P(f"On {alert.session_on:%d %b %Y}{alert.at_home} the client answered "
+            html.P(f"On {format_day(alert.session_on)}{alert.at_home} the client answered "
                    "PHQ-9 item 9 "
                    f"(thoughts of being better off dead or of self-harm): {answer}. "
                    "Check on their safety today."),

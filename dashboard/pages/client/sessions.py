@@ -7,6 +7,7 @@ ids from the browser are looked up and checked to belong to that client.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from dashboard.db.sessions import (
     set_deleted,
     update_session,
 )
+from dashboard.domain.dates import format_day
 from dashboard.domain.ids import parse_id, parse_int
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.sessions import (
@@ -75,9 +77,10 @@ def _form_values(targets: dict, values: dict | None, today, editing: int | None)
     values = values or {}
     ratings, adherence = values.get("ratings", {}), values.get("adherence", {})
     answers = values.get("questionnaires", {})
-    heading = (f"Editing the session of {values['date']}" if editing else "Record a session")
+    day = dt.date.fromisoformat(values["date"]) if "date" in values else today
+    heading = f"Editing the session of {format_day(day)}" if editing else "Record a session"
     return {
-        "date": values.get("date", today.isoformat()), "pain": values.get("pain"),
+        "date": format_day(day), "pain": values.get("pain"),
         "stress": values.get("stress"), "notes": values.get("notes", ""),
         "ratings": [ratings.get(o["id"]["activity"]) for o in targets["ratings"]],
         "adherence": [adherence.get(o["id"]["item"]) for o in targets["adherence"]],
@@ -244,7 +247,7 @@ def _record_new(db, user, client: Client, context, data) -> tuple[CareSession, s
     care = save_session(db, client=client, context=context, data=data, user_id=user.id)
     record_audit(db, user_id=user.id, action="session_created", entity="session",
                  entity_id=care.id, client_id=client.id, ip=client_ip())
-    return (care, f"Session of {data.session_on:%d %b %Y} saved.",
+    return (care, f"Session of {format_day(data.session_on)} saved.",
             _history_with(db, care, user.is_admin))
 
 
@@ -255,7 +258,7 @@ def _record_edit(db, user, client: Client, care: CareSession, data,
     record_audit(db, user_id=user.id, action="session_updated", entity="session",
                  entity_id=care.id, client_id=client.id, ip=client_ip(),
                  detail={"before": before, "after": session_values(db, care)})
-    return (f"Session of {data.session_on:%d %b %Y} updated.",
+    return (f"Session of {format_day(data.session_on)} updated.",
             session_views.history_table(
                 session_history(db, client.id, include_deleted=user.is_admin),
                 can_restore=user.is_admin))
@@ -354,7 +357,7 @@ def _saved_alert(message: str, session_on, others: int) -> dbc.Alert:
     if not others:
         return dbc.Alert(message, color="success")
     return dbc.Alert([message, html.Br(), html.Strong("Check: "),
-                      f"this client has {others + 1} sessions on {session_on:%d %b %Y}. If the "
+                      f"this client has {others + 1} sessions on {format_day(session_on)}. If the "
                       "same visit was entered twice, delete one of them in the history below."],
                      color="warning")
 
