@@ -153,18 +153,18 @@ def _strings(value: object) -> set[str]:
     return set()
 
 
+def _registries() -> list[tuple[str, dict[str, object]]]:
+    return [(str(path.relative_to(PACKAGE)), vars(importlib.import_module(
+                ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts))))
+            for path in [*sorted((PACKAGE / "pages").rglob("*.py")),
+                         *sorted((PACKAGE / "components").glob("*.py"))]
+            if _registry(path) and path.name != "__init__.py"]
+
+
 def _registered_ids() -> set[str]:
     """Every id string the registries hold (pattern ids' types included)."""
-    found: set[str] = set()
-    for path in sorted((PACKAGE / "pages").rglob("*.py")) + sorted(
-            (PACKAGE / "components").glob("*.py")):
-        if _registry(path) and path.name != "__init__.py":
-            module = importlib.import_module(
-                ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts))
-            for name, value in vars(module).items():
-                if name.isupper():
-                    found |= _strings(value)
-    return found
+    return {value for _module, registry in _registries() for name, held in registry.items()
+            if name.isupper() for value in _strings(held)}
 
 
 def _copied_ids(tree: ast.AST, registered: set[str]) -> list[int]:
@@ -253,6 +253,37 @@ def test_the_test_check_would_catch_a_copied_id():
                        'page.locator("#x").download("tpl-result.pdf")\n'
                        'invoke(http, ids.RESULT, {f"{ids.FORM}.n_submit": 1})\n')
     assert _ids_in_strings(copies, {"tpl-result", "tpl-form"}) == [1, 2]
+
+
+def _unpaired_errors(registry: dict[str, object]) -> dict[str, object]:
+    """A field's message whose id is not the field's and "-error" (X_ERROR beside X)."""
+    return {name: value for name, value in registry.items()
+            if name.endswith("_ERROR") and isinstance(registry.get(name[:-6]), str)
+            and value != f"{registry[name[:-6]]}-error"}
+
+
+def test_each_message_is_named_after_its_field():
+    """assets/form-errors.js marks a field invalid and described by its message by their
+    ids alone (the message's is the field's and "-error"); a message named otherwise is
+    shown but never tied to its field for a screen reader (the intake form's consent,
+    referral source and referrer were)."""
+    found = {module: unpaired for module, registry in _registries()
+             if (unpaired := _unpaired_errors(registry))}
+    assert found == {}
+    old = {"CONSENT_TREATMENT": "intake-consent-treatment",
+           "CONSENT_TREATMENT_ERROR": "intake-consent_treatment-error"}
+    assert _unpaired_errors(old) == {"CONSENT_TREATMENT_ERROR": "intake-consent_treatment-error"}
+
+
+def test_the_scripts_look_for_registered_ids():
+    """The browser scripts in assets/ that find an element by its id find one a registry
+    holds (assets/alert_focus.js: the client page's ALERT_NEW)."""
+    registered = _registered_ids()
+    looked_for = {(path.name, found) for path in sorted((PACKAGE.parent / "assets").glob("*.js"))
+                  for found in re.findall(r"getElementById\(\s*[\"']([^\"']+)[\"']",
+                                          path.read_text())}
+    assert looked_for
+    assert {(script, name) for script, name in looked_for if name not in registered} == set()
 
 
 def test_the_id_check_would_catch_a_literal_id():

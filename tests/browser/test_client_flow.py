@@ -35,6 +35,10 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     page.get_by_label("Reason for referral").fill("Low back pain with work stress")
     page.get_by_role("button", name="Record intake").click()
     expect(page.locator(f"#{intake_ids.CONSENT_TREATMENT_ERROR}")).to_contain_text("consent")
+    # The checkbox itself says it is in error, and which message explains it.
+    consent = page.locator(f"#{intake_ids.CONSENT_TREATMENT}")
+    expect(consent).to_have_attribute("aria-invalid", "true")
+    expect(consent).to_have_attribute("aria-describedby", intake_ids.CONSENT_TREATMENT_ERROR)
     page.get_by_label("The client consents to assessment and treatment").check()
     # Every urgent-care red-flag question must be answered (issue 17, item 8).
     for question in ("New difficulty passing urine", "Numbness around the genitals",

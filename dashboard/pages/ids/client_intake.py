@@ -11,12 +11,14 @@ CONSENT_DATA = "intake-consent-data"
 CONSENT_EMAIL = "intake-consent-email"
 SAVE = "intake-save"
 RESULT = "intake-result"
-REFERRAL_SOURCE_ERROR = "intake-referral_source-error"
-REFERRER_NAME_ERROR = "intake-referrer_name-error"
+# Each message's id is its field's and "-error": assets/form-errors.js pairs them by that
+# name to mark the field invalid and described by the message.
+SOURCE_ERROR = "intake-source-error"
+REFERRER_ERROR = "intake-referrer-error"
 REASON_ERROR = "intake-reason-error"
-CONSENT_TREATMENT_ERROR = "intake-consent_treatment-error"
+CONSENT_TREATMENT_ERROR = "intake-consent-treatment-error"
 ERRORS = {  # error key from domain/episodes.parse_intake -> the element its message goes in
-    "referral_source": REFERRAL_SOURCE_ERROR, "referrer_name": REFERRER_NAME_ERROR,
+    "referral_source": SOURCE_ERROR, "referrer_name": REFERRER_ERROR,
     "reason": REASON_ERROR, "consent_treatment": CONSENT_TREATMENT_ERROR,
 }
 # The red-flag screen: one row per question (domain/episodes.RED_FLAG_ITEMS).
