@@ -207,7 +207,7 @@ def test_the_consistency_check_finds_a_figure_that_drifted(any_db, people):
 
 def test_the_migration_fills_the_figures_of_the_rows_already_there(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0018")
+    upgrade(url, "0020")
     from dashboard.db.engine import Database
 
     db = Database(url)

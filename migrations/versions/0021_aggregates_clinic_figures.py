@@ -4,8 +4,8 @@ Four tables of figures per day, strategy and practitioner (dashboard/db/clinic_f
 filled here from the rows already there; the indexes let a day's figures be recomputed
 from the clients last seen and the episodes discharged that day.
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-30 09:39:21.459324
 """
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from alembic import op
 from sqlalchemy.orm import Session
 
 
-revision: str = '0019'
-down_revision: str | None = '0018'
+revision: str = '0021'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
