@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
+from dashboard.components.dose_fields import doses_typed
 from dashboard.context import (
     client_ip,
     clinic_today,
@@ -72,14 +73,6 @@ def apply_template(_apply, template_id, client_id):
         "review": template.review_interval_days,
         "result": plan_views.template_status(template.name),
     }
-
-
-def _raw_doses(components: list[dict]) -> dict[int, dict[str, object]]:
-    """Each part's dose fields as typed, by part id (``ctx.args_grouping`` entries)."""
-    raw: dict[int, dict[str, object]] = {}
-    for s in components:
-        raw.setdefault(s["id"]["part"], {})[s["id"]["field"]] = s.get("value")
-    return raw
 
 
 def _by_part(components: list[dict]) -> dict[int, object]:
@@ -167,7 +160,7 @@ def save_plan(clicks, client_id, form):
         episode = _open_episode(db, client)
         previous = current_version(db, episode.id)
         draft, errors = build_draft(
-            active_parts(db), included, _raw_doses(components["doses"]), review=form["review"],
+            active_parts(db), included, doses_typed(components["doses"]), review=form["review"],
             notes=form["notes"], goals=goals, today=today,
             carried_goals=snapshot_of(previous).goals if previous else (),
             raw_reasons=_by_part(components["reasons"]))
