@@ -204,8 +204,11 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     assert isinstance(jobs, CeleryJobs)
     # The worker's processes are forked from this one: no pooled connection crosses over.
     server.extensions[DB_KEY].dispose()
+    beat = (["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
+            if args.beat else [])
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     jobs.celery.worker_main(["worker", "--loglevel", args.loglevel, "--concurrency",
-                             str(args.concurrency), "--hostname", args.hostname])
+                             str(args.concurrency), "--hostname", args.hostname, *beat])
     return 0
 
 
@@ -417,24 +420,51 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_send_reminders(settings: Settings, _args: argparse.Namespace) -> int:
     """Today's email reminders and any practitioners' notices still to go. Safe to run every
     hour, from several hosts at once: a client gets at most one reminder a day."""
-    from dashboard.reminders import EMAIL_OFF, send_reminders
+    from dashboard.reminders import EMAIL_OFF, EmailOff, send_todays_reminders
 
     if settings.smtp is None:
         print(EMAIL_OFF, file=sys.stderr)
         return 0
-    if not settings.public_url:
-        print("PUBLIC_URL must be set: reminders carry the address clients open the app at "
-              "(https://care.your-clinic.org).", file=sys.stderr)
-        return 2
     db = Database(settings.database_url)
     try:
-        report = send_reminders(db, settings, today=_today(settings))
+        report = send_todays_reminders(db, settings)
+    except EmailOff as off:
+        print(off, file=sys.stderr)
+        return 2
     finally:
         db.dispose()
     print(report.summary())
     for error in sorted(set(report.errors)):
         print(f"  {error}", file=sys.stderr)
     return 1 if report.failed or report.notices_failed else 0
+
+
+def cmd_read_bounces(settings: Settings, args: argparse.Namespace) -> int:
+    """Bounces that came back by mail: each delivery report (RFC 3464) in the clinic's
+    mailbox (a Maildir directory or an mbox file) about a message the app sent is recorded
+    on that message, once. The mailbox is only read; run it as often as you like."""
+    import mailbox
+
+    from dashboard.reminders import read_bounces
+
+    path = Path(args.path)
+    box: mailbox.Mailbox
+    if path.is_dir():
+        box = mailbox.Maildir(str(path), create=False)
+    elif path.is_file():
+        box = mailbox.mbox(str(path), create=False)
+    else:
+        print(f"No mailbox at {path}: give a Maildir directory or an mbox file.",
+              file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        report = read_bounces(db, settings, (message for _key, message in box.iteritems()))
+    finally:
+        db.dispose()
+        box.close()
+    print(report.summary())
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -512,12 +542,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("send-reminders", help="email today's reminders to clients who consented "
                    "(idempotent: run it hourly from cron or a systemd timer)") \
         .set_defaults(func=cmd_send_reminders)
+    bounces = sub.add_parser("read-bounces", help="record the bounces in the clinic's "
+                             "mailbox (a Maildir or an mbox) on the messages they are about")
+    bounces.add_argument("path", help="the Maildir directory or mbox file bounces arrive in")
+    bounces.set_defaults(func=cmd_read_bounces)
     worker = sub.add_parser("worker", help="run background work from Redis (REDIS_URL)")
     worker.add_argument("--concurrency", type=int, default=2,
                         help="processes running tasks at once (default 2)")
     worker.add_argument("--loglevel", default="INFO")
     worker.add_argument("--hostname", default="dashboard@%h",
                         help="the worker's name (one per host)")
+    worker.add_argument("--beat", action="store_true",
+                        help="also start the reminder run every hour from 8:15 to 20:15 "
+                             "(Celery beat; on one worker only, instead of cron)")
     worker.set_defaults(func=cmd_worker)
     return parser
 

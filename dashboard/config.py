@@ -67,6 +67,10 @@ class SmtpSettings:
     password: str = field(repr=False)
     from_address: str
     timeout_seconds: float = 10.0
+    # SMTP_VERP=1: each message's envelope sender (Return-Path) is a sub-address of
+    # from_address naming it (domain/bounces.py), for the clinic's mailbox to receive
+    # bounces at; off, the Return-Path is from_address itself.
+    verp: bool = False
 
 
 SMTP_SECURITY = ("tls", "starttls", "none")
@@ -81,7 +85,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def parse_smtp_url(url: str, from_address: str) -> SmtpSettings:
+def parse_smtp_url(url: str, from_address: str, *, verp: bool = False) -> SmtpSettings:
     """``SMTP_URL`` and ``SMTP_FROM`` as settings, or SettingsError naming what is wrong.
     The password is percent-decoded (a "@" or ":" in it is written %40, %3A)."""
     example = "for example smtp://user:password@mail.example.org:587"
@@ -113,7 +117,8 @@ def parse_smtp_url(url: str, from_address: str) -> SmtpSettings:
                             "for example reminders@your-clinic.org")
     return SmtpSettings(host=parts.hostname, port=port, security=security,
                         username=unquote(parts.username or ""),
-                        password=unquote(parts.password or ""), from_address=sender)
+                        password=unquote(parts.password or ""), from_address=sender,
+                        verp=verp)
 
 
 def _plain_address(address: str) -> bool:
@@ -191,7 +196,8 @@ class Settings:
         if patient_system:
             patient_system = _fhir_url("FHIR_PATIENT_ID_SYSTEM", patient_system)
         smtp_url = env.get("SMTP_URL", "").strip()
-        smtp = parse_smtp_url(smtp_url, env.get("SMTP_FROM", "")) if smtp_url else None
+        smtp = parse_smtp_url(smtp_url, env.get("SMTP_FROM", ""),
+                              verp=env.get("SMTP_VERP", "0") == "1") if smtp_url else None
         return cls(
             database_url=database_url,
             secret_key=secret_key,

@@ -112,6 +112,22 @@ def _home_series(progress: Progress, key: str, suffix: str) -> list[dict[str, An
              "hovertemplate": f"{label}: %{{y}}<extra></extra>"}]
 
 
+def _home_function_series(progress: Progress, suffix: str) -> list[dict[str, Any]]:
+    """The client's PSFS ratings made at home: their means as open markers beside the
+    sessions' (the same scale, the same activities), named as the client's own."""
+    rated = [r for r in progress.home_function if r.score is not None]
+    if not rated:
+        return []
+    name, colour, symbol, _dash = SERIES["function"]
+    label = f"{name} at home (client)"
+    return [{"type": "scatter", "mode": "markers", "name": label,
+             "x": [_iso(r.on) for r in rated], "y": [r.score for r in rated],
+             "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+             "marker": {"symbol": f"{symbol}-open", "size": 9, "color": colour,
+                        "line": {"width": 2}},
+             "hovertemplate": f"{label}: %{{y}}<extra></extra>"}]
+
+
 def _questionnaire_series(progress: Progress, key: str, suffix: str) -> list[dict[str, Any]]:
     """One line through every total of a questionnaire, at sessions and at home, in time
     order (the same series: the same instrument, scored by the same code); the ones the
@@ -150,7 +166,7 @@ def timeline_figure(progress: Progress) -> Figure:
     instruments = [k for k in ("PHQ9", "GAD7", "PSS10")
                    if any(s.instrument == k for s in progress.scores)]
     measures = ["pain"] + (["function"] if progress.function_baseline is not None or any(
-        p.function is not None for p in points) else []) + ["stress"]
+        p.function is not None for p in points) or progress.home_function else []) + ["stress"]
     rows = len(measures) + len(instruments)
     heights = [1.6] + [1.0] * (rows - 1)
     domains = _panel_domains(heights)
@@ -177,6 +193,8 @@ def timeline_figure(progress: Progress) -> Figure:
                      "hovertemplate": f"{name}: %{{y}}<extra></extra>"})
         if key in ("pain", "stress"):
             data += _home_series(progress, key, suffix)
+        else:
+            data += _home_function_series(progress, suffix)
         layout[f"yaxis{suffix}"].update({"range": [-0.3, 10.3], "dtick": 2 if row == 0 else 5,
                                          "title": {"text": name.split(" ")[0]}})
         baseline = progress.baseline.pain if key == "pain" and progress.baseline else \

@@ -1,16 +1,21 @@
 """Background work, owned by the app object (``app.server.extensions[JOBS_KEY]``).
 
-Two kinds of work leave the request: Dash's background callbacks (a batch of handouts, a
-CSV import) and the handout laid out ahead after a plan is saved. Where they run depends
-on ``REDIS_URL``:
+Work that leaves the request: Dash's background callbacks (a batch of handouts, a CSV
+import), the handout laid out ahead after a plan is saved, and the practitioners' notices
+of a safety alert raised on the client's own page; besides these, today's email reminders
+(reminders.py) run from cron or, on Celery, as a task. Where they run depends on
+``REDIS_URL``:
 
 - **Not set (one machine, the default).** Background callbacks run in a process on this
-  host (Dash's ``DiskcacheManager``, results in ``var/jobs``); handouts ahead run on a small
-  thread pool the app owns, bounded: when it is busy, a handout is simply not laid out
-  ahead (the download lays it out), so a burst of saves never piles up threads or work.
-- **Set (several hosts).** Both are Celery tasks through Redis, run by ``dashboard worker``
+  host (Dash's ``DiskcacheManager``, results in ``var/jobs``); handouts ahead and notices
+  run on small thread pools the app owns (one each, so a PDF being laid out never delays a
+  safety notice), bounded: when a pool is busy, a handout is simply not laid out ahead (the
+  download lays it out) and a notice waits in the outbox for the next ``send-reminders``
+  run, so a burst of requests never piles up threads or work. Reminders: cron.
+- **Set (several hosts).** All are Celery tasks through Redis, run by ``dashboard worker``
   on any host; results live in Redis (Dash's ``CeleryManager``), so a job started through
-  one app host is collected through another.
+  one app host is collected through another. Reminders: the same task, from cron
+  (``send-reminders``) or Celery beat (``dashboard worker --beat``) every hour.
 
 Dash keeps a job's result until the browser fetches it, then deletes it: a batch of
 handouts (names and plans) passes through it. Results never fetched (a browser closed
@@ -23,7 +28,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -37,9 +42,18 @@ from dashboard.config import Settings
 from dashboard.context import JOBS_KEY
 from dashboard.db.engine import Database
 from dashboard.handout.documents import prerender_current
+from dashboard.reminders import EmailOff, deliver_notices, send_todays_reminders
 
 JOBS_DIR = "jobs"
 HANDOUT_AHEAD_TASK = "dashboard.lay_out_handout_ahead"
+ALERT_NOTICES_TASK = "dashboard.send_alert_notices"
+REMINDERS_TASK = "dashboard.send_reminders"
+# Celery beat (``dashboard worker --beat``): a reminder run at 15 past every hour from 8 to
+# 20, the clinic's time (the README's cron line). A run not started within the hour is
+# dropped (the next one does its work): a worker back after an outage runs one, not ten.
+REMINDER_HOURS = "8-20"
+REMINDER_MINUTE = 15
+REMINDER_EXPIRES_SECONDS = 3000
 # A result nobody fetched is dropped by Redis after this long (a closed browser's batch).
 RESULT_SECONDS = 3600
 # What Dash and Celery write in the result store: Dash's job results are SHA-256 keys
@@ -96,6 +110,10 @@ class LocalJobs:
         # One thread: laying out a PDF is CPU-bound, and a gunicorn worker's request threads
         # must keep the CPU for requests. A few waiting saves are enough; more are dropped.
         self._executor = BoundedExecutor(workers=1, waiting=4, name="handout-ahead")
+        # Notices wait on a mail server, not the CPU: their own thread, so a handout being
+        # laid out never holds one back. Past its queue a notice stays in the outbox, and
+        # the next reminder run sends it.
+        self._mail = BoundedExecutor(workers=1, waiting=32, name="alert-notices")
         self._secret_key = settings.secret_key
 
     def lay_out_handout_ahead(self, database: Database, client_id: int, base_url: str) -> bool:
@@ -104,6 +122,13 @@ class LocalJobs:
         is full."""
         return self._executor.submit(partial(prerender_current, database, client_id,
                                              secret_key=self._secret_key, base_url=base_url))
+
+    def send_alert_notices(self, database: Database, settings: Settings, *, base_url: str,
+                           message_ids: Sequence[int]) -> bool:
+        """Queue the practitioners' notices (already in the outbox, committed) to be sent;
+        False if the pool is full (the next ``send-reminders`` run sends them)."""
+        return self._mail.submit(partial(deliver_notices, database, settings,
+                                         base_url=base_url, message_ids=list(message_ids)))
 
     def clear_results(self) -> int:
         """Drop every stored job result and progress entry; a batch running now still
@@ -116,6 +141,7 @@ class LocalJobs:
 
     def close(self, *, wait: bool = False) -> None:
         self._executor.shutdown(wait=wait)
+        self._mail.shutdown(wait=wait)
 
 
 def make_celery(redis_url: str, server: Flask) -> Any:
@@ -128,9 +154,17 @@ def make_celery(redis_url: str, server: Flask) -> Any:
             with server.app_context():
                 return self.run(*args, **kwargs)
 
+    from celery.schedules import crontab
+
     celery = Celery("dashboard", broker=redis_url, backend=redis_url, task_cls=AppContextTask,
                     set_as_current=False)
     celery.conf.update(
+        # Only a worker started with --beat reads this (one host is enough; a second beat
+        # would only find every reminder claimed already).
+        beat_schedule={"send-reminders": {
+            "task": REMINDERS_TASK,
+            "schedule": crontab(minute=str(REMINDER_MINUTE), hour=REMINDER_HOURS),
+            "options": {"expires": REMINDER_EXPIRES_SECONDS}}},
         task_serializer="json", result_serializer="json", accept_content=["json"],
         result_expires=RESULT_SECONDS,
         # One task at a time per worker process: a batch of handouts is long, and a quick
@@ -172,7 +206,9 @@ class CeleryJobs:
 
     def __init__(self, settings: Settings, server: Flask) -> None:
         self.celery = make_celery(settings.redis_url, server)
+        self.celery.conf.timezone = settings.timezone  # beat's hours are the clinic's
         self.callback_manager = PollingCeleryManager(self.celery)
+        self._settings = settings
         self._database_url = settings.database_url
         # The worker's own engine, made in the worker process that first needs it (a
         # connection pool must not cross a fork).
@@ -187,6 +223,25 @@ class CeleryJobs:
         self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
             lay_out_in_worker)
 
+        def send_notices_in_worker(base_url: str, message_ids: list[int]) -> None:
+            deliver_notices(self._database_in_worker(), self._settings, base_url=base_url,
+                            message_ids=message_ids)
+
+        self._alert_notices = self.celery.task(name=ALERT_NOTICES_TASK, ignore_result=True)(
+            send_notices_in_worker)
+
+        def remind_in_worker() -> str:
+            """The same run as ``dashboard send-reminders``; its summary (counts only) is
+            the task's result."""
+            try:
+                return send_todays_reminders(self._database_in_worker(),
+                                             self._settings).summary()
+            except EmailOff as off:  # this worker has no email set up: say so, every run
+                log.warning("%s", off)
+                return str(off)
+
+        self.send_reminders_task = self.celery.task(name=REMINDERS_TASK)(remind_in_worker)
+
     def _database_in_worker(self) -> Database:
         if self._worker_database is None or self._worker_database[0] != os.getpid():
             self._worker_database = (os.getpid(), Database(self._database_url))
@@ -200,6 +255,18 @@ class CeleryJobs:
             self._handout_ahead.delay(client_id, base_url)
         except Exception:  # kombu's and redis-py's connection errors have no common base
             log.exception("could not queue the handout laid out ahead")
+            return False
+        return True
+
+    def send_alert_notices(self, _database: Database, _settings: Settings, *, base_url: str,
+                           message_ids: Sequence[int]) -> bool:
+        """Queue the task (only the messages' ids and the app's address travel through
+        Redis; the worker sends with its own settings). A Redis that cannot be reached
+        leaves the notices in the outbox for the next reminder run."""
+        try:
+            self._alert_notices.delay(base_url, list(message_ids))
+        except Exception:  # kombu's and redis-py's connection errors have no common base
+            log.exception("could not queue the practitioners' notices")
             return False
         return True
 

@@ -4,8 +4,8 @@ One connection serves a whole run (``Mailer`` is a context manager) and is opene
 after a failure. Every failure is classed for the caller's record: ``bounced`` when the
 server refused the message or its recipient for good (a 5xx reply: retrying cannot help),
 ``failed`` otherwise (the server unreachable, a 4xx reply, a broken connection: tried again
-by the next run). Bounces that arrive later as mail to the sender's address are not read
-here: the clinic's mailbox receives them.
+by the next run). Bounces that arrive later as mail are read from the clinic's mailbox by
+``dashboard read-bounces`` (reminders.py, domain/bounces.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from types import TracebackType
 
 from dashboard.config import SmtpSettings
 from dashboard.db.models import utcnow
+from dashboard.domain.bounces import message_id_header, verp_address
 from dashboard.domain.reminders import Letter
 
 FAILED, BOUNCED = "failed", "bounced"
@@ -36,17 +37,19 @@ class SendFailure(Exception):
 
 
 def make_message(smtp: SmtpSettings, *, to: str, letter: Letter, sender_name: str,
-                 unsubscribe: str = "") -> EmailMessage:
+                 unsubscribe: str = "", token: str = "") -> EmailMessage:
     """The message as it goes out: the clinic's name as the sender's display name, and for
     a reminder the unsubscribe headers mail programs show as a button (RFC 2369, and RFC
-    8058 one-click: a POST to the same address)."""
+    8058 one-click: a POST to the same address). ``token`` names the message in its
+    Message-ID, for a bounce returned later (domain/bounces.py)."""
     message = EmailMessage()
     local, _, domain = smtp.from_address.rpartition("@")
     message["From"] = Address(display_name=sender_name, username=local, domain=domain)
     message["To"] = to
     message["Subject"] = letter.subject
     message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=domain)
+    message["Message-ID"] = message_id_header(token, domain) if token else \
+        make_msgid(domain=domain)
     # Automatic mail: no out-of-office replies to it (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
@@ -97,21 +100,33 @@ class Mailer:
             if s.security == "starttls":
                 # Refused, not skipped, when the server offers no STARTTLS: the password
                 # and the client's address never cross the network in the clear.
-                connection.starttls(context=context)
+                try:
+                    connection.starttls(context=context)
+                except smtplib.SMTPNotSupportedError as exc:
+                    raise SendFailure(FAILED, "the mail server does not offer STARTTLS: use "
+                                              "smtps:// or a server that encrypts") from exc
                 connection.ehlo()
             if s.username:
-                connection.login(s.username, s.password)
+                try:
+                    connection.login(s.username, s.password)
+                except smtplib.SMTPNotSupportedError as exc:
+                    raise SendFailure(FAILED, "the mail server offers no sign-in (AUTH) on "
+                                              "this connection: check SMTP_URL's port and "
+                                              "user name") from exc
         except BaseException:
             connection.close()
             raise
         return connection
 
-    def send(self, message: EmailMessage) -> None:
-        """Deliver one message to the server, or raise SendFailure."""
+    def send(self, message: EmailMessage, *, token: str = "") -> None:
+        """Deliver one message to the server, or raise SendFailure. With SMTP_VERP its
+        envelope sender is the sub-address ``token`` names (bounces come back to it)."""
+        envelope_from = verp_address(self.smtp.from_address, token) \
+            if token and self.smtp.verp else None
         try:
             if self._connection is None:
                 self._connection = self._connect()
-            refused = self._connection.send_message(message)
+            refused = self._connection.send_message(message, from_addr=envelope_from)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise _code_failure(code, text, "the recipient was refused") from exc
@@ -124,10 +139,6 @@ class Mailer:
             self.close()
             raise SendFailure(FAILED, "the mail server refused the user name or password "
                                       f"of SMTP_URL ({exc.smtp_code})") from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            self.close()
-            raise SendFailure(FAILED, "the mail server does not offer STARTTLS: use "
-                                      "smtps:// or a server that encrypts") from exc
         except (smtplib.SMTPException, OSError) as exc:
             # Unreachable, timed out, disconnected, a TLS failure: start afresh next time.
             self._drop()

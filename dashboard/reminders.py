@@ -1,6 +1,7 @@
-"""Sending what the outbox holds: today's reminders to clients (``dashboard send-reminders``,
-from cron or a systemd timer) and the practitioners' notices of safety alerts (right after
-the client's answer is saved, and again by every run for any that did not go).
+"""Sending what the outbox holds: today's reminders to clients (``dashboard send-reminders``
+from cron or a systemd timer, or the same run as a Celery task: jobs.py) and the
+practitioners' notices of safety alerts (right after the client's answer is saved, through
+the app's jobs, and again by every run for any that did not go).
 
 Each message is claimed in its own committed transaction before it is sent and its result
 recorded in another (db/reminders.py), so runs on several hosts, or overlapping runs, send
@@ -10,11 +11,10 @@ each reminder at most once a day. Nothing here holds state between runs but the 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 
 from dashboard.config import Settings
 from dashboard.db.audit import record_audit
@@ -28,11 +28,13 @@ from dashboard.db.reminders import (
     claim_notice,
     claim_reminder,
     notices_to_send,
+    record_bounce,
     record_result,
     reminders_due,
     reminders_switched_on,
     settled_today,
 )
+from dashboard.domain.bounces import message_token, read_report
 from dashboard.domain.home_log import client_link_url, link_token, token_hash
 from dashboard.domain.reminders import (
     alert_letter,
@@ -46,8 +48,12 @@ EMAIL_OFF = ("Email is not set up (SMTP_URL is not set): no reminders or notices
              "See README, Email reminders.")
 
 
+PUBLIC_URL_MISSING = ("PUBLIC_URL must be set: reminders carry the address clients open the "
+                      "app at (https://care.your-clinic.org).")
+
+
 class EmailOff(RuntimeError):
-    """SMTP_URL is not set."""
+    """SMTP_URL (or PUBLIC_URL, which every reminder carries) is not set."""
 
 
 @dataclass
@@ -83,10 +89,10 @@ def _clinic_name(database: Database) -> str:
 
 
 def _send(mailer: Mailer, database: Database, claimed: Claimed, message: EmailMessage,
-          report: RunReport, *, audit_action: str) -> str:
+          report: RunReport, *, audit_action: str, token: str) -> str:
     """Send a claimed message and record what became of it (and audit it)."""
     try:
-        mailer.send(message)
+        mailer.send(message, token=token)
         status, error = SENT, ""
     except SendFailure as failure:
         status, error = failure.status, failure.reason
@@ -123,10 +129,11 @@ def deliver_notices(database: Database, settings: Settings, *, base_url: str,
                 claimed = claim_notice(session, message_id=message_id, now=utcnow())
             if claimed is None:
                 continue
+            token = message_token(settings.secret_key, claimed.id)
             message = make_message(settings.smtp, to=claimed.to_address, letter=letter,
-                                   sender_name=clinic_name)
+                                   sender_name=clinic_name, token=token)
             status = _send(mailer, database, claimed, message, report,
-                           audit_action="alert_notice")
+                           audit_action="alert_notice", token=token)
             if status == SENT:
                 report.notices_sent += 1
             else:
@@ -135,21 +142,6 @@ def deliver_notices(database: Database, settings: Settings, *, base_url: str,
         if own:
             mailer.close()
     return report
-
-
-def deliver_notices_soon(database: Database, settings: Settings, *, base_url: str,
-                         message_ids: Sequence[int]) -> threading.Thread | None:
-    """After the client's answer is committed: send the notices on a thread, so the client's
-    confirmation (with the crisis line) never waits on a mail server. Any that fail here
-    are sent by the next ``send-reminders`` run."""
-    if settings.smtp is None or not message_ids:
-        return None
-    thread = threading.Thread(
-        target=deliver_notices, args=(database, settings),
-        kwargs={"base_url": base_url, "message_ids": list(message_ids)},
-        name="safety-alert-notices", daemon=True)
-    thread.start()
-    return thread
 
 
 def _page_url(settings: Settings, due: ReminderDue) -> str | None:
@@ -196,10 +188,11 @@ def send_reminders(database: Database, settings: Settings, *, today: dt.date) ->
                                                      claimed.unsubscribe_seed or ""))
             letter = reminder_letter(clinic_name=clinic_name, page_url=page_url,
                                      unsubscribe=stop)
+            token = message_token(settings.secret_key, claimed.id)
             message = make_message(settings.smtp, to=claimed.to_address, letter=letter,
-                                   sender_name=clinic_name, unsubscribe=stop)
+                                   sender_name=clinic_name, unsubscribe=stop, token=token)
             status = _send(mailer, database, claimed, message, report,
-                           audit_action="reminder")
+                           audit_action="reminder", token=token)
             if status == SENT:
                 report.sent += 1
             elif status == "bounced":
@@ -207,4 +200,55 @@ def send_reminders(database: Database, settings: Settings, *, today: dt.date) ->
             else:
                 report.failed += 1
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def send_todays_reminders(database: Database, settings: Settings) -> RunReport:
+    """The run ``dashboard send-reminders`` and the Celery task make (jobs.py), "today"
+    being the clinic's. EmailOff if SMTP_URL or PUBLIC_URL is not set."""
+    if settings.smtp is not None and not settings.public_url:
+        raise EmailOff(PUBLIC_URL_MISSING)
+    return send_reminders(database, settings, today=dt.datetime.now(settings.tz).date())
+
+
+
+@dataclass
+class BounceReport:
+    """What one ``read-bounces`` run found in the mailbox."""
+
+    read: int = 0
+    recorded: int = 0  # bounces recorded on their messages now
+    known: int = 0  # reported before, or about a message the app never sent
+    other: int = 0  # not a delivery report about a message of ours
+
+    def summary(self) -> str:
+        return (f"Read {self.read} messages: {self.recorded} bounces recorded, "
+                f"{self.known} already known or not ours, {self.other} not bounce reports "
+                "about the app's messages.")
+
+
+def read_bounces(database: Database, settings: Settings,
+                 messages: Iterable[Message]) -> BounceReport:
+    """Record each permanent failure reported by mail (DSN, RFC 3464) on the message it is
+    about, once: reading the same mailbox again records nothing twice."""
+    report = BounceReport()
+    for message in messages:
+        report.read += 1
+        bounces = read_report(message, settings.secret_key)
+        if not bounces:
+            report.other += 1
+            continue
+        for bounce in bounces:
+            with database.begin() as session:
+                bounced = record_bounce(session, message_id=bounce.message_id,
+                                        recipient=bounce.recipient, reason=bounce.reason)
+                if bounced is None:
+                    report.known += 1
+                    continue
+                kind = "reminder" if bounced.kind == "reminder" else "alert_notice"
+                record_audit(session, user_id=None, action=f"{kind}_bounced",
+                             entity="email_message", entity_id=bounced.id,
+                             client_id=bounced.client_id,
+                             detail={"by": "bounce report", "status": bounce.status})
+                report.recorded += 1
     return report

@@ -2,7 +2,8 @@
 # The image's one entry point, by role (deploy/compose.yaml runs each):
 #   web (default)  migrate and load the catalogue (unless MIGRATE_ON_START=0), then gunicorn
 #   release        migrate and load the catalogue, then exit (the compose file's release step)
-#   worker         the Celery worker for background work (needs REDIS_URL)
+#   worker         the Celery worker for background work (needs REDIS_URL); with
+#                  WORKER_BEAT=1 (one worker only) it also starts the hourly reminder run
 # Migrating on start is safe with several replicas: `dashboard migrate` holds a PostgreSQL
 # advisory lock, so one migrates and the others wait and find nothing to do.
 # Threads in each worker: a quick request is not queued behind a handout being laid out
@@ -15,6 +16,9 @@ case "$role" in
     dashboard load-catalogue
     ;;
   worker)
+    if [ "${WORKER_BEAT:-0}" = "1" ]; then
+      exec dashboard worker --concurrency "${WORKER_CONCURRENCY:-2}" --beat
+    fi
     exec dashboard worker --concurrency "${WORKER_CONCURRENCY:-2}"
     ;;
   web)

@@ -26,6 +26,8 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # Questionnaires completed at home: the same cookie is the key
                  # (tests/test_home_measures.py proves no cookie or another's gets nothing).
                  "/my/measures/<key>", "/my/measures/<key>/done",
+                 # PSFS ratings at home: the same cookie (tests/test_home_function.py).
+                 "/my/measures/PSFS", "/my/measures/PSFS/done",
                  # Stopping email reminders: the token in the reminder is the key, and it
                  # names no one (tests/test_reminders.py proves forged tokens do nothing).
                  "/my/unsubscribe/<token>",

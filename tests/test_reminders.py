@@ -401,7 +401,7 @@ def test_item_9_at_home_emails_the_practitioners_once_with_no_health_data(
     # Completing it the same day is the same alert: no second notice.
     assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=2)).status_code == 303
     assert len(server.wait_for(3, timeout=1.0)) == 2
-    # The thread records each result after the server took it: wait for that too.
+    # The mail pool records each result after the server took it: wait for that too.
     deadline = time.monotonic() + 10
     while any(m.status != "sent" for m in _messages(db)) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -422,7 +422,7 @@ def test_a_notice_that_failed_is_sent_by_the_next_run(linked, db, email_env, cap
     assert browser.post("/my/measures/PHQ9", data=home_phq9_form(i9=1)).status_code == 303
     deadline = time.monotonic() + 10
     while _messages(db)[0].status != "failed" and time.monotonic() < deadline:
-        time.sleep(0.05)  # the notice is sent on a thread after the answer is saved
+        time.sleep(0.05)  # the notice is sent by the app's mail pool after the answer is saved
     assert _messages(db)[0].status == "failed"
     email_env(f"smtp://127.0.0.1:{port}?tls=none")
     with smtp_server(port) as server:

@@ -13,6 +13,7 @@ the link's id, never the token.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, request
@@ -31,12 +32,13 @@ from dashboard.db.client_links import (
     record_link_failure,
 )
 from dashboard.db.home_log import ClientPageData, client_page_data, save_day, tickable_item_ids
-from dashboard.db.measures import due_measures
+from dashboard.db.measures import due_measures, own_activities
 from dashboard.db.models import utcnow
 from dashboard.domain import throttle
 from dashboard.domain.dates import template_filters
 from dashboard.domain.home_log import parse_day_log, plausible_token
-from dashboard.domain.questionnaires import INSTRUMENTS, Instrument
+from dashboard.domain.measures import HOME_FUNCTION
+from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.handout import content
 from dashboard.handout.render import TEMPLATES as PAPER_TEMPLATES
 
@@ -123,10 +125,34 @@ def open_link(token: str) -> Response:
     return _headers(response)
 
 
+@dataclass(frozen=True)
+class ToDo:
+    """A measure due on the client's page: where it is, what it is, how long it is."""
+
+    key: str
+    name: str
+    size: str
+
+
+def _todo(db: Session, access: LinkAccess, today: dt.date) -> tuple[ToDo, ...]:
+    todo = []
+    for key in due_measures(db, episode_id=access.episode_id, today=today):
+        if key == HOME_FUNCTION:
+            count = len(own_activities(db, client_id=access.client_id))
+            if count:  # nothing to rate: not shown
+                todo.append(ToDo(key, "Your activities: how able you are today",
+                                 f"{count} {'activity' if count == 1 else 'activities'} "
+                                 "to rate"))
+        else:
+            instrument = INSTRUMENTS[key]
+            todo.append(ToDo(key, instrument.name, f"{len(instrument.items)} questions"))
+    return tuple(todo)
+
+
 def _render(access: LinkAccess, data: ClientPageData, *, saved: dt.date | None = None,
             errors: dict[str, str] | None = None, error_day: dt.date | None = None,
             form: MultiDict | None = None, status: int = 200,
-            todo: tuple[Instrument, ...] = ()) -> Response:
+            todo: tuple[ToDo, ...] = ()) -> Response:
     html = render_template("my_page.html", page=data, todo=todo, today=data.days[0].log_on,
                            one_day=dt.timedelta(days=1), saved=saved, errors=errors or {},
                            error_day=error_day, form=form,
@@ -147,8 +173,7 @@ def page() -> Response:
         access, wait = _look_up(db, request.cookies.get(COOKIE), ip, now)
         data = client_page_data(db, client_id=access.client_id,
                                 episode_id=access.episode_id, today=today) if access else None
-        todo = tuple(INSTRUMENTS[key] for key in due_measures(
-            db, episode_id=access.episode_id, today=today)) if access else ()
+        todo = _todo(db, access, today) if access else ()
     if access is None or data is None:
         if not wait:
             _count_failure(ip, now)

@@ -1,4 +1,5 @@
-"""Questionnaires the client completes at home on their own page (``/my/measures/``).
+"""Questionnaires the client completes at home on their own page (``/my/measures/``), and
+the PSFS ratings of their own activities (``/my/measures/PSFS``).
 
 The same rules as the rest of the client's page (client.py): the link's token, read from
 its cookie on every request, is the only key; the questionnaire must be one the
@@ -6,7 +7,8 @@ practitioner assigned to the link's episode; nothing the browser sends names a c
 an episode. A PHQ-9 item 9 above 0 raises the practitioner's safety alert in the same
 request, even when the rest of the questionnaire is left incomplete (which is refused,
 naming the missing items), and the client sees the crisis-line text and urgent-care
-advice at once.
+advice at once. The activities rated are the client's own, read on the server; a rating of
+anything else is not read, and a missing or wrong one is refused with the activity named.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dashboard.context import (
     client_ip,
     clinic_today,
     current_db,
+    current_jobs,
     current_settings,
     public_base_url,
 )
@@ -34,17 +37,33 @@ from dashboard.db.client_links import LinkAccess
 from dashboard.db.clinic import get_clinic
 from dashboard.db.measures import (
     home_alert_answer,
+    latest_home_ratings,
     latest_home_response,
     live_assignments,
+    own_activities,
     raise_home_alert,
+    save_home_ratings,
     save_home_response,
 )
 from dashboard.db.models import utcnow
 from dashboard.db.reminders import queue_alert_notices
-from dashboard.domain.measures import HOME_INSTRUMENTS, PERIODS, HomeAnswers, parse_home_answers
+from dashboard.domain.measures import (
+    HOME_FUNCTION,
+    HOME_INSTRUMENTS,
+    PERIODS,
+    HomeAnswers,
+    parse_home_answers,
+)
+from dashboard.domain.psfs import (
+    HOME_QUESTION,
+    RATING_HIGH,
+    RATING_LOW,
+    RATING_MAX,
+    HomeRatings,
+    parse_home_ratings,
+)
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.handout import content
-from dashboard.reminders import deliver_notices_soon
 
 MEASURES_PATH = f"{CLIENT_PATH}measures/"
 
@@ -76,6 +95,88 @@ def _access() -> tuple[LinkAccess | None, Response | None]:
         return None, _ended(status=429 if wait else 404, wait=wait)
     return access, None
 
+
+# --- PSFS: the client's own activities, rated at home -------------------------------------
+
+FUNCTION_PATH = f"{MEASURES_PATH}{HOME_FUNCTION}"
+
+
+def _function_form(activities: list[tuple[int, str]], *, ratings: HomeRatings | None = None,
+                   status: int = 200) -> Response:
+    html = render_template(
+        "my_function.html", activities=activities, action=FUNCTION_PATH,
+        question=HOME_QUESTION, low=RATING_LOW, high=RATING_HIGH,
+        values=range(RATING_MAX + 1), ratings=ratings.ratings if ratings else {},
+        problems=ratings.problems() if ratings else {})
+    return _headers(Response(html, status=status, mimetype="text/html"))
+
+
+@blueprint.get(FUNCTION_PATH)
+def function_form() -> Response:
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    with current_db().begin() as db:
+        activities = own_activities(db, client_id=access.client_id)
+        if HOME_FUNCTION not in live_assignments(db, episode_id=access.episode_id) \
+                or not activities:
+            return _not_on_list()
+        record_audit(db, user_id=None, action="home_measure_viewed", entity="client_link",
+                     entity_id=access.link_id, client_id=access.client_id, ip=client_ip(),
+                     detail={"instrument": HOME_FUNCTION})
+    return _function_form(activities)
+
+
+@blueprint.post(FUNCTION_PATH)
+def function_save() -> Response:
+    """Only ``rating-<id>`` for the client's own activities is read: an id of anyone
+    else's activity in the form is ignored, one of theirs left out is refused."""
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    today, now = clinic_today(), utcnow()
+    form = request.form.to_dict(flat=False)
+    with current_db().begin() as db:
+        activities = own_activities(db, client_id=access.client_id)
+        if HOME_FUNCTION not in live_assignments(db, episode_id=access.episode_id) \
+                or not activities:
+            return _not_on_list()
+        ratings = parse_home_ratings(activities, form)
+        if ratings.complete:
+            response = save_home_ratings(db, client_id=access.client_id,
+                                         episode_id=access.episode_id, link_id=access.link_id,
+                                         ratings=ratings, today=today, now=now)
+            record_audit(db, user_id=None, action="home_measure_saved",
+                         entity="home_function_response", entity_id=response.id,
+                         client_id=access.client_id, ip=client_ip(),
+                         detail={"instrument": HOME_FUNCTION, "link": access.link_id})
+        else:
+            record_audit(db, user_id=None, action="home_measure_refused",
+                         entity="client_link", entity_id=access.link_id,
+                         client_id=access.client_id, ip=client_ip(),
+                         detail={"instrument": HOME_FUNCTION,
+                                 "missing": list(ratings.missing),
+                                 "invalid": list(ratings.invalid)})
+    if not ratings.complete:
+        return _function_form(activities, ratings=ratings, status=400)
+    return _headers(Response(status=303, headers={"Location": f"{FUNCTION_PATH}/done"}))
+
+
+@blueprint.get(f"{FUNCTION_PATH}/done")
+def function_done() -> Response:
+    access, refused = _access()
+    if access is None:
+        return refused  # type: ignore[return-value]
+    with current_db().read() as db:
+        response = latest_home_ratings(db, episode_id=access.episode_id)
+        if response is None:
+            return _not_on_list()
+        completed_on = response.completed_on
+    html = render_template("my_function_done.html", completed_on=completed_on)
+    return _headers(Response(html, mimetype="text/html"))
+
+
+# --- Questionnaires ------------------------------------------------------------------------
 
 @blueprint.get(f"{MEASURES_PATH}<key>")
 def measure_form(key: str) -> Response:
@@ -140,9 +241,11 @@ def measure_save(key: str) -> Response:
             if settings.smtp is not None:
                 notices = queue_alert_notices(db, alert=alert, day=today, now=now)
     if notices:
-        # After the commit, on a thread: the client's page never waits on a mail server.
-        deliver_notices_soon(current_db(), settings, base_url=public_base_url(settings),
-                             message_ids=notices)
+        # After the commit, through the app's jobs (its mail pool, or a Celery worker): the
+        # client's page never waits on a mail server. Any not sent go with the next run.
+        current_jobs().send_alert_notices(current_db(), settings,
+                                          base_url=public_base_url(settings),
+                                          message_ids=notices)
     if not answers.complete:
         return _form(key, answers=answers, crisis_line_text=crisis, self_harm=self_harm,
                      status=400)

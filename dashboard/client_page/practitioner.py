@@ -27,15 +27,22 @@ from dashboard.db.client_links import (
     live_link,
     revoke_links,
 )
-from dashboard.db.measures import assigned_measures, home_results, set_assignments
+from dashboard.db.measures import (
+    assigned_measures,
+    home_results,
+    own_activities,
+    set_assignments,
+)
 from dashboard.db.models import utcnow
 from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import clean_link_days
 from dashboard.domain.measures import (
-    FREQUENCIES,
-    HOME_INSTRUMENTS,
+    ASSIGNABLE,
+    ASSIGNABLE_NAMES,
+    HOME_FUNCTION,
     NOT_ASSIGNED,
     clean_frequencies,
+    frequencies_for,
 )
 from dashboard.domain.questionnaires import INSTRUMENTS
 
@@ -124,6 +131,14 @@ def _change(db: Session, user: CurrentUser, client_id: int, *, action: str, days
 
 # --- Measures the client completes at home ------------------------------------------------
 
+NO_ACTIVITIES = ("The client has no activities to rate yet: name them at a session "
+                 "(Function, PSFS) first.")
+
+
+class NoActivities(Exception):
+    """PSFS at home asked for a client with no activities of their own to rate."""
+
+
 def _measures_page(client_id: int, *, chosen: dict[str, str] | None = None,
                    problems: dict[str, str] | None = None, error: str = "",
                    status: int = 200) -> Response:
@@ -142,11 +157,12 @@ def _measures_page(client_id: int, *, chosen: dict[str, str] | None = None,
                      entity_id=client.id, client_id=client.id, ip=client_ip())
         name = f"{client.given_name} {client.family_name}"
     current = {key: assigned[key].every if key in assigned else NOT_ASSIGNED
-               for key in HOME_INSTRUMENTS}
+               for key in ASSIGNABLE}
+    measures = [(key, INSTRUMENTS[key].name if key in INSTRUMENTS else ASSIGNABLE_NAMES[key],
+                 frequencies_for(key)) for key in ASSIGNABLE]
     html = render_template(
         "measures.html", client_id=client_id, client_name=name, open_episode=open_episode,
-        instruments=[INSTRUMENTS[key] for key in HOME_INSTRUMENTS],
-        frequencies=FREQUENCIES, not_assigned=NOT_ASSIGNED, chosen=chosen or current,
+        measures=measures, not_assigned=NOT_ASSIGNED, chosen=chosen or current,
         problems=problems or {}, error=error, results=results,
         saved=request.args.get("done") == "saved")
     return Response(html, status=status, mimetype="text/html")
@@ -163,9 +179,8 @@ def assign_measures(client_id: int) -> Response:
     address and is checked against the caller; nothing else of the form names a record."""
     user = require_user()
     chosen, problems = clean_frequencies(request.form)
+    shown = {key: request.form.get(f"every-{key}", NOT_ASSIGNED)[:10] for key in ASSIGNABLE}
     if problems:
-        shown = {key: request.form.get(f"every-{key}", NOT_ASSIGNED)[:10]
-                 for key in HOME_INSTRUMENTS}
         return _measures_page(client_id, chosen=shown, problems=problems, status=400)
     try:
         with current_db().begin() as db:
@@ -173,6 +188,9 @@ def assign_measures(client_id: int) -> Response:
             episode = current_episode(db, client.id)
             if episode is None or episode.ended_on is not None:
                 raise NoOpenEpisode("The client has no open episode of care: open one first.")
+            if chosen.get(HOME_FUNCTION, NOT_ASSIGNED) != NOT_ASSIGNED and not own_activities(
+                    db, client_id=client.id):
+                raise NoActivities(NO_ACTIVITIES)
             changes = set_assignments(db, client_id=client.id, episode_id=episode.id,
                                       chosen=chosen, user_id=user.id, today=clinic_today(),
                                       now=utcnow())
@@ -185,4 +203,7 @@ def assign_measures(client_id: int) -> Response:
         abort(404)
     except NoOpenEpisode as exc:  # rolled back: nothing was written
         return _measures_page(client_id, error=str(exc), status=400)
+    except NoActivities as exc:  # rolled back: nothing was written
+        return _measures_page(client_id, chosen=shown, problems={HOME_FUNCTION: str(exc)},
+                              status=400)
     return redirect(f"/clients/{client_id}/measures?done=saved", code=303)  # type: ignore[return-value]

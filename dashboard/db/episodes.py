@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic import get_clinic
+from dashboard.db.measures import home_function_ratings
 from dashboard.db.models import (
     CareSession,
     Client,
     Episode,
     Goal,
+    HomeFunctionResponse,
     HomeMeasureResponse,
     PlanVersion,
     RedFlagAnswer,
@@ -185,7 +187,8 @@ def discharge(session: Session, *, client: Client, episode_id: object, draft: Di
     episode = client_episode(session, client, episode_id)
     if episode.ended_on is not None:
         raise EpisodeError("This episode has already been discharged.")
-    outcome = outcome_of(episode_points(session, episode.id))
+    outcome = outcome_of(episode_points(session, episode.id),
+                         home_function_ratings(session, episode_id=episode.id))
     episode.ended_on = draft.ended_on
     episode.discharge_reason = draft.reason
     episode.discharge_recommendations = draft.recommendations
@@ -323,4 +326,6 @@ def discharge_summary_data(session: Session, client: Client, episode: Episode,
         crisis_line_text=clinic.crisis_line_text if clinic else "",
         home_questionnaires=session.scalar(select(func.count(HomeMeasureResponse.id)).where(
             HomeMeasureResponse.episode_id == episode.id)) or 0,
+        home_function=session.scalar(select(func.count(HomeFunctionResponse.id)).where(
+            HomeFunctionResponse.episode_id == episode.id)) or 0,
     )

@@ -8,9 +8,11 @@ safety_alerts.note, handouts (rows and stored PDFs), audit_log.detail for the cl
 client_shares, break_glass_access.reason, client_links (the client's own links: deleted,
 so they open nothing). Scores stay, anonymised, if the admin chooses: that includes the
 days the client logged at home (home_log_entries and their ticks: scores and parts done,
-no text), and the questionnaires they completed at home (home_measure_responses and
-their answers); otherwise those go too. The measures assigned to them (measure_assignments:
-which questionnaire, how often) hold no text and stay with the tombstone.
+no text), the questionnaires they completed at home (home_measure_responses and
+their answers) and the PSFS ratings they made at home (home_function_responses and
+home_function_ratings: their activities renamed as above); otherwise those go too.
+The measures assigned to them (measure_assignments: which questionnaire, how often) hold
+no text and stay with the tombstone.
 
 On SQLite, ``PRAGMA secure_delete`` (set on every connection, engine.py) overwrites freed
 content with zeros, and ``checkpoint_sqlite`` afterwards empties the write-ahead log, so
@@ -41,6 +43,8 @@ from dashboard.db.models import (
     FunctionalRating,
     Goal,
     HandoutRecord,
+    HomeFunctionRating,
+    HomeFunctionResponse,
     HomeLogEntry,
     HomeLogTick,
     HomeMeasureAnswer,
@@ -103,6 +107,8 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
                     .values(link_id=None))
     session.execute(update(HomeMeasureResponse).where(HomeMeasureResponse.client_id == cid)
                     .values(link_id=None))
+    session.execute(update(HomeFunctionResponse).where(HomeFunctionResponse.client_id == cid)
+                    .values(link_id=None))
     session.execute(delete(ClientLink).where(ClientLink.client_id == cid))
     session.execute(update(BreakGlassAccess).where(BreakGlassAccess.client_id == cid)
                     .values(reason=ERASED_REASON))
@@ -131,6 +137,10 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
         session.execute(delete(HomeMeasureAnswer).where(HomeMeasureAnswer.response_id.in_(
             select(HomeMeasureResponse.id).where(HomeMeasureResponse.client_id == cid))))
         session.execute(delete(HomeMeasureResponse).where(HomeMeasureResponse.client_id == cid))
+        session.execute(delete(HomeFunctionRating).where(HomeFunctionRating.response_id.in_(
+            select(HomeFunctionResponse.id).where(HomeFunctionResponse.client_id == cid))))
+        session.execute(delete(HomeFunctionResponse).where(
+            HomeFunctionResponse.client_id == cid))
         session.execute(delete(Adherence).where(Adherence.session_id.in_(session_ids)))
         session.execute(delete(FunctionalRating).where(
             FunctionalRating.session_id.in_(session_ids)))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_entries
+from dashboard.db.measures import home_function_responses
 from dashboard.db.models import (
     CareSession,
     Client,
@@ -28,6 +29,7 @@ from dashboard.domain.export_record import (
     ClientRecord,
     EpisodeRecord,
     GoalRecord,
+    HomeFunctionRecord,
     HomeQuestionnaireRecord,
     HomeReportRecord,
     PlanItemRecord,
@@ -39,12 +41,13 @@ from dashboard.domain.export_record import (
 def client_record(session: Session, *, client: Client) -> ClientRecord:
     """The client's current episode (the open one, else the latest): its state, every plan
     version, every session kept (not deleted) with its questionnaires and PSFS ratings, and
-    the days the client logged at home."""
+    what the client did at home: days logged, questionnaires, PSFS ratings."""
     episode = current_episode(session, client.id)
     plans: list[PlanRecord] = []
     sessions: list[SessionRecord] = []
     home: tuple[HomeReportRecord, ...] = ()
     home_questionnaires: tuple[HomeQuestionnaireRecord, ...] = ()
+    home_function: tuple[HomeFunctionRecord, ...] = ()
     episode_record = None
     if episode is not None:
         episode_record = EpisodeRecord(episode.id, episode.started_on, episode.ended_on,
@@ -52,6 +55,7 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
         home = tuple(HomeReportRecord(e.log_on, e.pain, e.stress)
                      for e in home_entries(session, client_id=client.id, episode_id=episode.id))
         home_questionnaires = home_questionnaire_records(session, episode_id=episode.id)
+        home_function = home_function_records(session, episode_id=episode.id)
         done_at_home: dict[int, list[dt.date]] = {}
         for item_id, day in session.execute(
                 select(HomeLogTick.plan_item_id, HomeLogEntry.log_on)
@@ -96,7 +100,7 @@ def client_record(session: Session, *, client: Client) -> ClientRecord:
     return ClientRecord(client.id, client.given_name, client.family_name, client.date_of_birth,
                         client.email, client.phone, client.status, client.latest_pain,
                         tuple(plans), tuple(sessions), episode_record, home,
-                        home_questionnaires)
+                        home_questionnaires, home_function)
 
 
 def home_questionnaire_records(session: Session, *,
@@ -114,6 +118,13 @@ def home_questionnaire_records(session: Session, *,
                  for r in session.scalars(select(HomeMeasureResponse).where(
                      HomeMeasureResponse.episode_id == episode_id)
                      .order_by(HomeMeasureResponse.completed_at, HomeMeasureResponse.id)))
+
+
+def home_function_records(session: Session, *,
+                          episode_id: int) -> tuple[HomeFunctionRecord, ...]:
+    """The episode's PSFS ratings made at home, oldest first, activity by activity."""
+    return tuple(HomeFunctionRecord(rid, r.on, r.ratings, r.score or 0.0)
+                 for rid, r in home_function_responses(session, episode_id=episode_id))
 
 
 def visible_client_ids(session: Session, user: CurrentUser) -> list[int]:

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 from dashboard.db.models import (
     CareSession,
     Client,
+    FunctionalActivity,
+    HomeFunctionRating,
+    HomeFunctionResponse,
     HomeMeasureAnswer,
     HomeMeasureResponse,
     MeasureAssignment,
@@ -20,14 +23,17 @@ from dashboard.db.models import (
 )
 from dashboard.db.summary import refresh_client_summary
 from dashboard.domain.measures import (
-    HOME_INSTRUMENTS,
+    ASSIGNABLE,
+    HOME_FUNCTION,
     NOT_ASSIGNED,
     SOURCE_HOME,
     HomeAnswers,
     QuestionnaireScore,
     is_due,
 )
+from dashboard.domain.psfs import HomeRatings, RatedSet
 from dashboard.domain.questionnaires import score
+from dashboard.domain.sessions import psfs_score
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,12 @@ class Assigned:
 
 @dataclass(frozen=True)
 class HomeResult:
-    """A questionnaire completed at home, as the practitioner's page lists it."""
+    """A questionnaire (or PSFS rating) completed at home, as the practitioner's page lists
+    it: a questionnaire's total, or the PSFS mean of the activities rated."""
 
     instrument: str
     completed_on: dt.date
-    total: int
+    total: float
     band: str | None
 
 
@@ -66,7 +73,7 @@ def set_assignments(session: Session, *, client_id: int, episode_id: int,
     ``{instrument: (before, after)}``, for the caller's audit entry."""
     live = live_assignments(session, episode_id=episode_id)
     changes: dict[str, tuple[str, str]] = {}
-    for key in HOME_INSTRUMENTS:
+    for key in ASSIGNABLE:
         after = chosen.get(key, NOT_ASSIGNED)
         current = live.get(key)
         before = current.every if current else NOT_ASSIGNED
@@ -94,12 +101,16 @@ def due_measures(session: Session, *, episode_id: int, today: dt.date) -> list[s
     live = live_assignments(session, episode_id=episode_id)
     if not live:
         return []
-    last_done = dict(session.execute(
+    last_done: dict[str, dt.date | None] = dict(session.execute(
         select(HomeMeasureResponse.instrument, func.max(HomeMeasureResponse.completed_on))
         .where(HomeMeasureResponse.episode_id == episode_id)
         .group_by(HomeMeasureResponse.instrument)).all())
+    if HOME_FUNCTION in live:
+        last_done[HOME_FUNCTION] = session.scalar(
+            select(func.max(HomeFunctionResponse.completed_on))
+            .where(HomeFunctionResponse.episode_id == episode_id))
     last_session_on = _last_session_on(session, episode_id)
-    return [key for key in HOME_INSTRUMENTS if key in live and is_due(
+    return [key for key in ASSIGNABLE if key in live and is_due(
         live[key].every, assigned_on=live[key].assigned_on,
         last_completed_on=last_done.get(key), last_session_on=last_session_on, today=today)]
 
@@ -116,11 +127,80 @@ def home_scores(session: Session, *, episode_id: int) -> list[QuestionnaireScore
 
 
 def home_results(session: Session, *, episode_id: int, limit: int = 20) -> list[HomeResult]:
-    """The latest questionnaires completed at home in the episode, newest first."""
-    return [HomeResult(r.instrument, r.completed_on, r.total, r.band)
+    """The latest questionnaires and PSFS ratings completed at home in the episode, newest
+    first."""
+    found = [(r.completed_at, HomeResult(r.instrument, r.completed_on, r.total, r.band))
+             for r in session.scalars(
+                 select(HomeMeasureResponse).where(HomeMeasureResponse.episode_id == episode_id)
+                 .order_by(HomeMeasureResponse.completed_at.desc()).limit(limit))]
+    found += [(r.completed_at, HomeResult(HOME_FUNCTION, r.completed_on, r.score, None))
+              for r in session.scalars(
+                  select(HomeFunctionResponse).where(HomeFunctionResponse.episode_id == episode_id)
+                  .order_by(HomeFunctionResponse.completed_at.desc()).limit(limit))]
+    return [result for _at, result in sorted(found, key=lambda f: f[0], reverse=True)][:limit]
+
+
+def own_activities(session: Session, *, client_id: int) -> list[tuple[int, str]]:
+    """The client's current PSFS activities, (id, name) in their order: what a session
+    rates, and what the client rates at home."""
+    return [(a.id, a.name) for a in session.scalars(
+        select(FunctionalActivity).where(FunctionalActivity.client_id == client_id,
+                                         FunctionalActivity.active.is_(True))
+        .order_by(FunctionalActivity.position, FunctionalActivity.id))]
+
+
+def save_home_ratings(session: Session, *, client_id: int, episode_id: int,
+                      link_id: int | None, ratings: HomeRatings, today: dt.date,
+                      now: dt.datetime) -> HomeFunctionResponse:
+    """Store the client's PSFS ratings made at home, activity by activity, with their mean
+    (``psfs_score``, as a session's). The caller has checked ``ratings.complete``."""
+    if not ratings.complete:
+        raise ValueError("incomplete PSFS ratings")
+    mean = psfs_score(ratings.ratings)
+    assert mean is not None  # complete: at least one activity rated
+    assignment = live_assignments(session, episode_id=episode_id).get(HOME_FUNCTION)
+    response = HomeFunctionResponse(
+        client_id=client_id, episode_id=episode_id,
+        assignment_id=assignment.id if assignment else None, completed_on=today,
+        completed_at=now, source="client_home", link_id=link_id, score=mean)
+    session.add(response)
+    session.flush()
+    session.add_all(HomeFunctionRating(response_id=response.id, activity_id=activity_id,
+                                       score=value)
+                    for activity_id, value in ratings.ratings.items())
+    session.flush()
+    return response
+
+
+def home_function_ratings(session: Session, *, episode_id: int) -> list[RatedSet]:
+    """The episode's PSFS ratings made at home, oldest first, each by activity name in the
+    client's order (progress and the discharge read them with the sessions')."""
+    return [rated for _id, rated in home_function_responses(session, episode_id=episode_id)]
+
+
+def home_function_responses(session: Session, *,
+                            episode_id: int) -> list[tuple[int, RatedSet]]:
+    """As ``home_function_ratings``, each with its response's id (the record export)."""
+    by_response: dict[int, list[tuple[str, int]]] = {}
+    for rid, name, value in session.execute(
+            select(HomeFunctionRating.response_id, FunctionalActivity.name,
+                   HomeFunctionRating.score)
+            .join(FunctionalActivity, FunctionalActivity.id == HomeFunctionRating.activity_id)
+            .join(HomeFunctionResponse, HomeFunctionResponse.id == HomeFunctionRating.response_id)
+            .where(HomeFunctionResponse.episode_id == episode_id)
+            .order_by(HomeFunctionRating.response_id, FunctionalActivity.position,
+                      FunctionalActivity.id)):
+        by_response.setdefault(rid, []).append((name, value))
+    return [(r.id, RatedSet(r.completed_on, tuple(by_response.get(r.id, ())), True, r.score))
             for r in session.scalars(
-                select(HomeMeasureResponse).where(HomeMeasureResponse.episode_id == episode_id)
-                .order_by(HomeMeasureResponse.completed_at.desc()).limit(limit))]
+                select(HomeFunctionResponse).where(HomeFunctionResponse.episode_id == episode_id)
+                .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id))]
+
+
+def latest_home_ratings(session: Session, *, episode_id: int) -> HomeFunctionResponse | None:
+    return session.scalar(select(HomeFunctionResponse).where(
+        HomeFunctionResponse.episode_id == episode_id)
+        .order_by(HomeFunctionResponse.completed_at.desc()).limit(1))
 
 
 def raise_home_alert(session: Session, *, client_id: int, answer: int, today: dt.date,

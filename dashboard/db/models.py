@@ -57,6 +57,7 @@ REFERRAL_SOURCES = tuple(episodes.REFERRAL_SOURCES)
 DISCHARGE_REASONS = tuple(episodes.DISCHARGE_REASONS)
 RED_FLAG_ANSWERS = tuple(episodes.ANSWERS)
 MEASURE_FREQUENCIES = tuple(measures.FREQUENCIES)
+ASSIGNABLE_MEASURES = tuple(measures.ASSIGNABLE)
 # Where a home answer came from: only the client's own page so far (a database concern).
 HOME_MEASURE_SOURCES = ("client_home",)
 
@@ -868,12 +869,13 @@ class HomeLogTick(Base):
 
 class MeasureAssignment(Base):
     """A questionnaire the practitioner asked the client to complete at home, and how often
-    (``domain.measures.FREQUENCIES``). Changing or stopping it ends the row (``ended_at``)
-    and a change starts a new one, so what was asked when stays on record."""
+    (``domain.measures.FREQUENCIES``), or the PSFS ratings of their own activities (weekly).
+    Changing or stopping it ends the row (``ended_at``) and a change starts a new one, so
+    what was asked when stays on record."""
 
     __tablename__ = "measure_assignments"
     __table_args__ = (
-        CheckConstraint(_in("instrument", INSTRUMENTS), name="instrument"),
+        CheckConstraint(_in("instrument", ASSIGNABLE_MEASURES), name="instrument"),
         CheckConstraint(_in("every", MEASURE_FREQUENCIES), name="every"),
         Index("uq_measure_assignments_live", "episode_id", "instrument", unique=True,
               sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
@@ -934,6 +936,46 @@ class HomeMeasureAnswer(Base):
                                              index=True)
     item: Mapped[int] = mapped_column(Integer)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class HomeFunctionResponse(Base):
+    """The client's PSFS ratings of their own activities, made at home on their own page
+    (``HomeFunctionRating``, one per activity), with their mean scored by the same code as
+    a session's (``domain.sessions.psfs_score``)."""
+
+    __tablename__ = "home_function_responses"
+    __table_args__ = (
+        CheckConstraint(_in("source", HOME_MEASURE_SOURCES), name="source"),
+        CheckConstraint("score >= 0 AND score <= 10", name="score_rng"),
+        Index("ix_home_function_responses_episode", "episode_id", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"))
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("measure_assignments.id"))
+    completed_on: Mapped[dt.date] = mapped_column(Date)
+    completed_at: Mapped[dt.datetime] = mapped_column(TZDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(20), default="client_home",
+                                        server_default="client_home")
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("client_links.id"))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class HomeFunctionRating(Base):
+    """One activity's rating (0-10) in a PSFS rating made at home."""
+
+    __tablename__ = "home_function_ratings"
+    __table_args__ = (
+        CheckConstraint("score BETWEEN 0 AND 10", name="score_rng"),
+        UniqueConstraint("response_id", "activity_id", name="uq_home_function_rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("home_function_responses.id"),
+                                             index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("functional_activities.id"))
+    score: Mapped[int] = mapped_column(Integer)
 
 
 EMAIL_KINDS = ("reminder", "safety_alert")
@@ -1021,6 +1063,8 @@ __all__ = [
     "FunctionalRating",
     "Goal",
     "HandoutRecord",
+    "HomeFunctionRating",
+    "HomeFunctionResponse",
     "HomeLogEntry",
     "HomeLogTick",
     "HomeMeasureAnswer",

@@ -115,13 +115,20 @@ def episode_questionnaires(session: Session, episode_id: int) -> EpisodeOutcome:
     return episode_outcome(questionnaire_totals(session, [episode_id]).get(episode_id, {}))
 
 
-def refresh_all_questionnaire_outcomes(session: Session, *, with_home: bool = True) -> None:
+def refresh_all_questionnaire_outcomes(session: Session, *, with_home: bool = True,
+                                       home_clients_only: bool = False) -> None:
     """Every discharged episode's frozen questionnaire figures and every client's current
-    ones, from the answers (the demo after its bulk load; the migrations)."""
-    totals = questionnaire_totals(session, with_home=with_home)
+    ones, from the answers (the demo after its bulk load; the migrations).
+    ``home_clients_only``: only clients with a questionnaire completed at home."""
     ep = Episode.__table__.c
-    episodes = session.execute(
-        select(ep.id, ep.client_id, ep.ended_on, ep.started_on)).all()
+    query = select(ep.id, ep.client_id, ep.ended_on, ep.started_on)
+    if home_clients_only:
+        query = query.where(ep.client_id.in_(select(HomeMeasureResponse.__table__.c.client_id)))
+    episodes = session.execute(query).all()
+    if not episodes:
+        return
+    totals = questionnaire_totals(session, [e.id for e in episodes] if home_clients_only
+                                  else None, with_home=with_home)
     frozen: list[dict[str, object]] = []
     current: dict[int, tuple[tuple, EpisodeOutcome]] = {}
     for eid, client_id, ended_on, started_on in episodes:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_points, provisional_adherence
-from dashboard.db.measures import home_scores
+from dashboard.db.measures import home_function_ratings, home_scores
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -105,7 +105,8 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
                                        last_session_on=rows[-1].session_on if rows else None)
     return build_progress(points, markers, adherence, goal, since,
                           home=home_points(session, episode_id=episode_id),
-                          home_scores=home_scores(session, episode_id=episode_id))
+                          home_scores=home_scores(session, episode_id=episode_id),
+                          home_function=home_function_ratings(session, episode_id=episode_id))
 
 
 @dataclass(frozen=True)

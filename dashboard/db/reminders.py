@@ -23,6 +23,7 @@ from dashboard.db.models import (
     ClientShare,
     EmailMessage,
     Episode,
+    HomeFunctionResponse,
     HomeLogEntry,
     HomeMeasureResponse,
     MeasureAssignment,
@@ -31,7 +32,7 @@ from dashboard.db.models import (
 )
 from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import new_token_seed, token_hash
-from dashboard.domain.measures import is_due
+from dashboard.domain.measures import HOME_FUNCTION, is_due
 from dashboard.domain.reminders import (
     MAX_ATTEMPTS,
     STALE_CLAIM,
@@ -108,7 +109,7 @@ def _live_linked_episodes(
 
 def reminders_due(session: Session, *, today: dt.date, now: dt.datetime,
                   tz: dt.tzinfo) -> list[ReminderDue]:
-    """Everyone to remind today and why (domain.reminders.reminder_reason), in five queries
+    """Everyone to remind today and why (domain.reminders.reminder_reason), in six queries
     whatever the size of the clinic. Those already reminded today are left to the claim."""
     rows = session.execute(_live_linked_episodes(now)).all()
     if not rows:
@@ -125,6 +126,10 @@ def reminders_due(session: Session, *, today: dt.date, now: dt.datetime,
                func.max(HomeMeasureResponse.completed_on))
         .where(HomeMeasureResponse.episode_id.in_(episodes))
         .group_by(HomeMeasureResponse.episode_id, HomeMeasureResponse.instrument))}
+    last_done.update({(e, HOME_FUNCTION): d for e, d in session.execute(
+        select(HomeFunctionResponse.episode_id, func.max(HomeFunctionResponse.completed_on))
+        .where(HomeFunctionResponse.episode_id.in_(episodes))
+        .group_by(HomeFunctionResponse.episode_id))})
     last_session = dict(session.execute(
         select(CareSession.episode_id, func.max(CareSession.session_on))
         .where(CareSession.episode_id.in_(episodes), CareSession.deleted_at.is_(None))
@@ -281,6 +286,23 @@ def record_result(session: Session, *, message_id: int, status: str, error: str,
     """What became of a claimed message: sent, failed (tried again next run) or bounced."""
     session.execute(update(EmailMessage).where(EmailMessage.id == message_id).values(
         status=status, error=error[:300], sent_at=now if status == SENT else None))
+
+
+BOUNCED = "bounced"
+
+
+def record_bounce(session: Session, *, message_id: int, recipient: str,
+                  reason: str) -> EmailMessage | None:
+    """A message the server took, reported back later as undeliverable to ``recipient``:
+    marked bounced with the reason. None (nothing changed) when no such message went to
+    that address, or its bounce is recorded already."""
+    message = session.get(EmailMessage, message_id)
+    if message is None or message.status != SENT or \
+            message.to_address.strip().lower() != recipient.strip().lower():
+        return None
+    message.status, message.error = BOUNCED, reason[:300]
+    session.flush()
+    return message
 
 
 # --- Unsubscribing -------------------------------------------------------------------------

@@ -68,6 +68,9 @@ class DischargeSummaryData:
     # Questionnaires the client completed at home on their own page: they count in the
     # first and latest scores above like those given at sessions, and the summary says so.
     home_questionnaires: int = 0
+    # PSFS ratings the client made at home: they count in the function figures above (the
+    # first and the latest rating of the same activities, wherever made), and it says so.
+    home_function: int = 0
     # Why the function change leaves activities out (replaced mid-episode); '' when none was.
     function_note: str = ""
 

@@ -9,10 +9,11 @@ and freezes its outcome; a returning client starts a new episode from a new base
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from dashboard.domain.dates import DAY_HINT, format_day, parse_optional_day
-from dashboard.domain.psfs import read_function_change
+from dashboard.domain.psfs import RatedSet, series_change
 from dashboard.domain.status import (
     IMPROVEMENT,
     NOT_ENOUGH_DATA,
@@ -328,17 +329,18 @@ class Outcome:
         return STATUS_LABELS[self.status]
 
 
-def outcome_of(points: list[ScorePoint]) -> Outcome:
+def outcome_of(points: list[ScorePoint], home: Sequence[RatedSet] = ()) -> Outcome:
     """``points`` oldest first. Function may be missing at either end: the first and last
-    sessions that have it stand for baseline and discharge, compared on the activities
-    rated at both (their means; domain/psfs.py)."""
+    ratings stand for baseline and discharge, at a session or by the client at home
+    (``home``: one series, domain/psfs.py), compared on the activities rated at both
+    (their means)."""
     if not points:
         return Outcome(0, None, None, NOT_ENOUGH_DATA)
     first, last = points[0], points[-1]
     status = status_from(first.pain, last.pain, len(points)).status
-    rated = [p for p in points if p.ratings]
-    if rated:
-        reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings))
+    reading = series_change([*(RatedSet(p.session_on, p.ratings) for p in points
+                               if p.ratings), *home])
+    if reading is not None:
         return Outcome(len(points), replace(first, function=reading.baseline_mean),
                        replace(last, function=reading.latest_mean), status,
                        len(reading.compared), len(reading.replaced) + len(reading.added))

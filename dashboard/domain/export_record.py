@@ -72,6 +72,17 @@ class HomeQuestionnaireRecord:
 
 
 @dataclass(frozen=True)
+class HomeFunctionRecord:
+    """The client's PSFS ratings of their own activities made at home on their own page:
+    (activity name, 0-10) in the client's order, and their mean."""
+
+    id: int
+    completed_on: dt.date
+    ratings: tuple[tuple[str, int], ...]
+    score: float
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     id: int
     started_on: dt.date
@@ -99,3 +110,4 @@ class ClientRecord:
     episode: EpisodeRecord | None = None
     home_reports: tuple[HomeReportRecord, ...] = ()
     home_questionnaires: tuple[HomeQuestionnaireRecord, ...] = ()
+    home_function: tuple[HomeFunctionRecord, ...] = ()

@@ -30,6 +30,22 @@ FREQUENCIES: dict[str, str] = {
 NOT_ASSIGNED = "none"
 _WEEKS = {"1w": 1, "2w": 2, "4w": 4}
 
+# The client's own PSFS activities (domain/psfs.py) rated at home: weekly only (issue 22).
+# The PSFS asks about function "today" and its change is read between two ratings of the
+# same activities (Stratford et al. 1995): a week apart gives the practitioner a reading
+# between sessions without asking the client more often than function moves.
+HOME_FUNCTION = "PSFS"
+FUNCTION_FREQUENCIES: dict[str, str] = {"1w": "Every week"}
+# Everything a practitioner can assign for home, in the pages' order.
+ASSIGNABLE: tuple[str, ...] = (*HOME_INSTRUMENTS, HOME_FUNCTION)
+ASSIGNABLE_NAMES: dict[str, str] = {
+    HOME_FUNCTION: "Patient-Specific Functional Scale (PSFS): the client's own activities"}
+
+
+def frequencies_for(key: str) -> dict[str, str]:
+    """The frequencies a practitioner may choose for this home measure."""
+    return FUNCTION_FREQUENCIES if key == HOME_FUNCTION else FREQUENCIES
+
 # What each questionnaire asks about, as its published instructions word it.
 PERIODS: dict[str, str] = {
     "PHQ9": "Over the last 2 weeks, how often have you been bothered by any of the "
@@ -41,14 +57,14 @@ PERIODS: dict[str, str] = {
 
 
 def clean_frequencies(form: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The frequency chosen for each home instrument (``none`` when not assigned), from the
+    """The frequency chosen for each home measure (``none`` when not assigned), from the
     practitioner's form fields ``every-<KEY>``; problems by instrument key. A missing field
     means not assigned; anything else not offered is refused."""
     chosen: dict[str, str] = {}
     problems: dict[str, str] = {}
-    for key in HOME_INSTRUMENTS:
+    for key in ASSIGNABLE:
         value = form.get(f"every-{key}", NOT_ASSIGNED)
-        if value != NOT_ASSIGNED and value not in FREQUENCIES:
+        if value != NOT_ASSIGNED and value not in frequencies_for(key):
             problems[key] = "Choose how often from the list."
         else:
             chosen[key] = value

@@ -17,7 +17,7 @@ from dashboard.domain.measures import (
     totals_by_instrument,
 )
 from dashboard.domain.outcomes import EpisodeOutcome, episode_outcome
-from dashboard.domain.psfs import FunctionChange, function_sentence, read_function_change
+from dashboard.domain.psfs import FunctionChange, RatedSet, function_sentence, series_change
 from dashboard.domain.questionnaires import band_of
 from dashboard.domain.status import (
     IMPROVING,
@@ -86,6 +86,9 @@ class Progress:
     # The change in function over the whole episode, on the activities rated at both its
     # first and its latest rated session (None: no ratings), whatever range is drawn.
     function_reading: FunctionChange | None = None
+    # The client's ratings of their own activities at home, in the range drawn: their means
+    # beside the sessions' (open markers); they count in ``function_reading``.
+    home_function: list[RatedSet] = field(default_factory=list)
 
     @property
     def function_sentence(self) -> str | None:
@@ -191,7 +194,8 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
                    adherence: list[AdherenceRecord], pain_goal: int | None,
                    since: dt.date | None = None,
                    home: list[HomePoint] | None = None,
-                   home_scores: list[QuestionnaireScore] | None = None) -> Progress:
+                   home_scores: list[QuestionnaireScore] | None = None,
+                   home_function: list[RatedSet] | None = None) -> Progress:
     """Everything the progress view shows. The status, the baseline and the bands always
     use the whole episode (its baseline is the first session); ``since`` only narrows what
     is drawn. Questionnaires completed at home join the sessions' in one series."""
@@ -200,18 +204,20 @@ def build_progress(points: list[SessionPoint], markers: list[PlanMarker],
     function_baseline = next((p.function for p in points if p.function is not None), None)
     scores = in_time_order([*session_scores(points), *(home_scores or [])])
     questionnaires = episode_outcome(totals_by_instrument(scores))
-    rated = [p for p in points if p.ratings]
-    function_reading = read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings)) \
-        if len(rated) >= 2 else None
+    home_function = list(home_function or [])
+    function_reading = series_change(
+        [*(RatedSet(p.session_on, p.ratings) for p in points if p.ratings), *home_function],
+        at_least=2)
     if since is not None:
         points = [p for p in points if p.session_on >= since]
         markers = [m for m in markers if m.effective_on >= since]
         adherence = [a for a in adherence if a.session_on >= since]
         home = [h for h in home or [] if h.log_on >= since]
         scores = [s for s in scores if s.on >= since]
+        home_function = [r for r in home_function if r.on >= since]
     return Progress(points, markers, adherence, pain_goal, status, sentence, baseline,
                     function_baseline, list(home or []), questionnaires, scores=scores,
-                    function_reading=function_reading)
+                    function_reading=function_reading, home_function=home_function)
 
 
 def session_scores(points: list[SessionPoint]) -> list[QuestionnaireScore]:

@@ -12,7 +12,8 @@ out are said (product brief: "change read on the same activities").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard.domain.status import DETERIORATION, IMPROVEMENT, function_change_meaning
@@ -131,3 +132,83 @@ def function_sentence(reading: FunctionChange) -> str:
             f"on {which} ({each}): {verdict}.")
     explanation = reading.explanation()
     return f"{text} {explanation}" if explanation else text
+
+
+# --- Rated at home, on the client's own page --------------------------------------------
+
+RATING_MAX = 10
+# The published scale's anchors (Stratford et al. 1995), asked about "today".
+HOME_QUESTION = ("Today, how able are you to do each of your activities? 0 means unable to "
+                 "do it; 10 means able to do it as well as before your back problem.")
+RATING_LOW = "unable to do it"
+RATING_HIGH = "as well as before"
+
+
+@dataclass(frozen=True)
+class RatedSet:
+    """One rating of the client's activities: at a session, or by the client at home."""
+
+    on: dt.date
+    ratings: tuple[tuple[str, int], ...]  # (activity name, 0-10) in the client's order
+    by_client: bool = False
+    score: float | None = None  # the mean, as stored (the same code: domain/sessions.py)
+
+
+def rated_in_time_order(sets: Iterable[RatedSet]) -> list[RatedSet]:
+    """Sessions and home in one series, by day; on the same day the rating made at home
+    comes first, as for questionnaires (domain/measures.in_time_order): it is asked for
+    before the session. Otherwise the caller's order is kept."""
+    return sorted(sets, key=lambda r: (r.on, 0 if r.by_client else 1))
+
+
+def series_change(sets: Iterable[RatedSet], *, at_least: int = 1) -> FunctionChange | None:
+    """The change from the first rating of the series to the latest (at a session or at
+    home, the same rules: on the activities rated at both); None with fewer than
+    ``at_least`` ratings."""
+    rated = rated_in_time_order(s for s in sets if s.ratings)
+    if len(rated) < max(at_least, 1):
+        return None
+    return read_function_change(dict(rated[0].ratings), dict(rated[-1].ratings))
+
+
+@dataclass(frozen=True)
+class HomeRatings:
+    """The client's ratings as sent from their page: by activity id, those left unrated,
+    and those that were not a whole number from 0 to 10."""
+
+    activities: tuple[tuple[int, str], ...]  # (id, name) in the client's order
+    ratings: dict[int, int]
+    missing: tuple[int, ...]
+    invalid: tuple[int, ...]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.activities) and not self.missing and not self.invalid
+
+    def problems(self) -> dict[int, str]:
+        """A message per activity, naming it, for the page."""
+        names = dict(self.activities)
+        messages = {a: f"“{names[a]}” is not rated." for a in self.missing}
+        messages.update({a: f"“{names[a]}”: choose a number from 0 to {RATING_MAX}."
+                         for a in self.invalid})
+        return {a: messages[a] for a, _name in self.activities if a in messages}
+
+
+def parse_home_ratings(activities: Sequence[tuple[int, str]],
+                       form: Mapping[str, Sequence[str]]) -> HomeRatings:
+    """The ratings from form fields ``rating-<activity id>``, for the activities the server
+    read as the client's own (nothing else of the form is read); each must be one plain
+    whole number 0-10, sent once."""
+    allowed = {str(v): v for v in range(RATING_MAX + 1)}
+    ratings: dict[int, int] = {}
+    missing: list[int] = []
+    invalid: list[int] = []
+    for activity_id, _name in activities:
+        values = [v for v in form.get(f"rating-{activity_id}", []) if v != ""]
+        if not values:
+            missing.append(activity_id)
+        elif len(values) > 1 or values[0] not in allowed:
+            invalid.append(activity_id)
+        else:
+            ratings[activity_id] = allowed[values[0]]
+    return HomeRatings(tuple(activities), ratings, tuple(missing), tuple(invalid))

@@ -250,6 +250,17 @@ def _add_questionnaire(b: _Builder, key: str, day: dt.date, form: ScoredForm,
                      patient, response, interpretation=total.band, by_client=by_client)
 
 
+def _add_psfs(b: _Builder, key: str, day: dt.date, ratings: tuple[tuple[str, int], ...],
+              patient: str, by_client: bool = False) -> str:
+    """The PSFS activity by activity (name and 0-10), at a session or by the client at
+    home (then ``source`` is the Patient)."""
+    return _add_answers(b, key, day, PSFS_FORM[0], patient, [
+        {"linkId": PSFS_ACTIVITY, "item": [
+            {"linkId": "activity-name", "answer": [{"valueString": name}]},
+            {"linkId": "activity-score", "answer": [{"valueInteger": rating}]}]}
+        for name, rating in ratings], by_client)
+
+
 def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
     names = b.names
     pain = _add_response(b, session, PAIN_FORM[0], patient, [
@@ -261,13 +272,8 @@ def _add_session(b: _Builder, session: SessionRecord, patient: str) -> None:
          "answer": [{"valueInteger": session.stress}]}])
     _add_observation(b, f"{session.id}-stress", session.session_on,
                      local_concept(names, "stress-0-10"), session.stress, patient, stress)
-    psfs = None
-    if session.ratings:
-        psfs = _add_response(b, session, PSFS_FORM[0], patient, [
-            {"linkId": PSFS_ACTIVITY, "item": [
-                {"linkId": "activity-name", "answer": [{"valueString": name}]},
-                {"linkId": "activity-score", "answer": [{"valueInteger": rating}]}]}
-            for name, rating in session.ratings])
+    psfs = _add_psfs(b, f"{session.id}-{PSFS_FORM[0]}", session.session_on,
+                     session.ratings, patient) if session.ratings else None
     if session.function is not None:
         _add_observation(b, f"{session.id}-function", session.session_on,
                          local_concept(names, "psfs-mean"), session.function, patient, psfs)
@@ -303,6 +309,14 @@ def _add_client(b: _Builder, record: ClientRecord) -> None:
         form = SCORED_FORMS[done.instrument]
         _add_questionnaire(b, f"homeq-{done.id}-{form.slug}", done.completed_on, form,
                            list(done.answers), patient, by_client=True)
+    for rated in record.home_function:
+        # The mean as an Observation performed by the client, derived from the ratings.
+        key = f"homef-{rated.id}"
+        psfs = _add_psfs(b, f"{key}-{PSFS_FORM[0]}", rated.completed_on, rated.ratings,
+                         patient, by_client=True)
+        _add_observation(b, f"{key}-function", rated.completed_on,
+                         local_concept(b.names, "psfs-mean"), rated.score, patient, psfs,
+                         by_client=True)
 
 
 def _first_identifier(identifiers: list[Any] | None) -> str:

@@ -85,3 +85,56 @@ def test_a_phq9_completed_at_home_with_item_9_alerts_the_practitioner(
     expect(alerts).to_contain_text(name)
     expect(alerts).to_contain_text("at home, on their own page")
     _shot(page, "home-measure-alert-home")
+
+
+def test_psfs_rated_at_home_on_a_320px_phone_without_script(
+        page: Page, browser: Browser, server_url, demo, axe):
+    """The practitioner assigns the client's own activities weekly; on the narrowest phone,
+    script off, the client rates each 0-10 from "To do"; the practitioner's list shows the
+    mean. Nothing scrolls sideways at 320, 390, 820 or 1366 px; axe finds nothing."""
+    sign_in(page, server_url, "priya.patel@demo.clinic", "backcare-demo-2026")
+    page.goto(f"{server_url}/clients/1/measures")
+    page.get_by_label(re.compile("Patient-Specific Functional Scale")).select_option(
+        label="Every week")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#measures-message")).to_contain_text("Saved")
+    page.goto(f"{server_url}/clients/1/link")
+    page.get_by_role("button", name=re.compile("Make (the|a new) link")).click()
+    url = page.locator("#link-url").inner_text()
+
+    phone = browser.new_context(viewport={"width": 320, "height": 640},
+                                device_scale_factor=1, is_mobile=True,
+                                java_script_enabled=False)
+    client = phone.new_page()
+    client.goto(url)
+    client.wait_for_url(f"{server_url}/my/")
+    client.get_by_role("link", name=re.compile("Your activities")).click()
+    expect(client.get_by_text("Today, how able are you")).to_be_visible()
+    assert client.evaluate("document.documentElement.scrollWidth") <= 320
+    _shot(client, "home-psfs-320")
+    activities = client.locator("fieldset.item")
+    count = activities.count()
+    assert count >= 1
+    client.get_by_role("button", name="Send my ratings").click()  # nothing rated
+    expect(client.locator("#measure-errors")).to_contain_text("is not rated")
+    for n in range(count):
+        activities.nth(n).get_by_label(str(n + 5), exact=True).check()
+    client.get_by_role("button", name="Send my ratings").click()
+    expect(client.locator("#measure-sent")).to_contain_text("ratings sent")
+    phone.close()
+
+    for width in (320, 390, 820, 1366):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        look = context.new_page()
+        look.goto(url)
+        look.wait_for_url(f"{server_url}/my/")
+        look.goto(f"{server_url}/my/measures/PSFS")
+        assert look.evaluate("document.documentElement.scrollWidth") <= width
+        if width == 320:
+            assert_accessible(axe, look)
+        _shot(look, f"home-psfs-{width}")
+        context.close()
+
+    page.goto(f"{server_url}/clients/1/measures")
+    mean = sum(range(5, 5 + count)) / count
+    expect(page.locator("#measures-results")).to_contain_text(f"{mean:g}")

@@ -26,7 +26,7 @@ OWNERS = {
     ("clients", "episode_state"): tuple(episodes.EPISODE_STATE_LABELS),
     ("episodes", "referral_source"): tuple(episodes.REFERRAL_SOURCES),
     ("episodes", "discharge_reason"): tuple(episodes.DISCHARGE_REASONS),
-    ("measure_assignments", "instrument"): tuple(questionnaires.INSTRUMENTS),
+    ("measure_assignments", "instrument"): tuple(measures.ASSIGNABLE),
     ("measure_assignments", "every"): tuple(measures.FREQUENCIES),
 }
 

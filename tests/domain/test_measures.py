@@ -76,7 +76,13 @@ def test_missing_and_invalid_items_are_named_and_item_9_is_read_alone():
 
 def test_the_practitioner_s_choices_are_only_those_offered():
     chosen, problems = clean_frequencies({"every-PHQ9": "2w", "every-GAD7": "none"})
-    assert chosen == {"PHQ9": "2w", "GAD7": "none", "PSS10": "none"} and not problems
+    assert chosen == {"PHQ9": "2w", "GAD7": "none", "PSS10": "none", "PSFS": "none"} \
+        and not problems
     _chosen, problems = clean_frequencies({"every-PHQ9": "3w", "every-PSS10": "1 OR 1"})
     assert set(problems) == {"PHQ9", "PSS10"}
+    # The client's own activities (PSFS) at home: every week, nothing else.
+    assert clean_frequencies({"every-PSFS": "1w"}) == (
+        {"PHQ9": "none", "GAD7": "none", "PSS10": "none", "PSFS": "1w"}, {})
+    for every in ("session", "2w", "4w"):
+        assert set(clean_frequencies({"every-PSFS": every})[1]) == {"PSFS"}
     assert set(HOME_INSTRUMENTS) <= set(INSTRUMENTS)
