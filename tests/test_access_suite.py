@@ -14,7 +14,20 @@ import re
 import pytest
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
+from dashboard.pages.ids import admin_break_glass as bg_ids
+from dashboard.pages.ids import admin_catalogue as cat_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import admin_data as data_ids
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import admin_users as users_ids
+from dashboard.pages.ids import client_edit as edit_client_ids
+from dashboard.pages.ids import client_erase as erase_ids
+from dashboard.pages.ids import client_new as new_client_ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import cover as cover_ids
+from dashboard.pages.ids import overview as overview_ids
+from dashboard.pages.ids import profile as profile_ids
 from tests.conftest import login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ALICE
@@ -34,42 +47,43 @@ PUBLIC_ROUTES = {"/login", "/logout", "/healthz", "/assets/<path:filename>",
                  # Catalogue pictures by content hash, shown on that page too: no client data
                  # (tests/test_handout_pictures.py: only a stored hash answers).
                  "/pictures/<sha256>"}
-CLIENT_ID_STATES = {f"{ids.CLIENT_ID}.data", "edit-client-client-id.data", "erase-client-id.data"}
+CLIENT_ID_STATES = {f"{ids.CLIENT_ID}.data", f"{edit_client_ids.CLIENT_ID}.data",
+                    f"{erase_ids.CLIENT_ID}.data"}
 # Callbacks without a client id, and why they cannot leak another practitioner's client.
 NOT_CLIENT_SCOPED = {
-    "clients-table": "lists through visible_clients(user): only the caller's clients",
-    "clients-batch-file": "prints the caller's own clients; an admin's choice is re-checked",
+    clients_ids.TABLE: "lists through visible_clients(user): only the caller's clients",
+    clients_ids.BATCH_FILE: "prints the caller's own clients; an admin's choice is re-checked",
     ids.SESSION_Q_COLLAPSE: "shows or hides questionnaire items; reads and returns no data",
-    "new-client-given_name-error": "creates a client for the caller; no existing record",
-    "overview-body": "aggregates over visible_clients(user); a practitioner's own caseload",
-    "overview-report": "builds a link from the two dates; the PDF route checks the caller",
+    new_client_ids.GIVEN_NAME_ERROR: "creates a client for the caller; no existing record",
+    overview_ids.BODY: "aggregates over visible_clients(user); a practitioner's own caseload",
+    overview_ids.REPORT: "builds a link from the two dates; the PDF route checks the caller",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     ids.ALERT_RESULT: "takes an alert id, checked below on its own",
-    "users-email-error": "admin only (require_admin); no client data",
-    "users-result": "admin only (require_admin); no client data",
-    "users-totp-result": "admin only (require_admin); no client data",
-    "clinic-name-error": "admin only (require_admin); the clinic's own details",
-    "audit-table": "admin only (require_admin)",
-    "audit-file": "admin only (require_admin)",
-    "cat-name.value": "admin only (require_admin); the catalogue holds no client data",
-    "cat-name-error": "admin only (require_admin); the catalogue holds no client data",
-    "cat-picture-current": "admin only (require_admin); the catalogue holds no client data",
-    "cat-picture-file": "admin only (require_admin); echoes the chosen file's name",
-    "cat-picture-upload-error": "admin only (require_admin); the catalogue holds no client "
+    users_ids.EMAIL_ERROR: "admin only (require_admin); no client data",
+    users_ids.RESULT: "admin only (require_admin); no client data",
+    users_ids.TOTP_RESULT: "admin only (require_admin); no client data",
+    clinic_ids.NAME_ERROR: "admin only (require_admin); the clinic's own details",
+    audit_ids.TABLE: "admin only (require_admin)",
+    audit_ids.FILE: "admin only (require_admin)",
+    f"{cat_ids.NAME}.value": "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.NAME_ERROR: "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.PICTURE_CURRENT: "admin only (require_admin); the catalogue holds no client data",
+    cat_ids.PICTURE_FILE: "admin only (require_admin); echoes the chosen file's name",
+    cat_ids.PICTURE_UPLOAD_ERROR: "admin only (require_admin); the catalogue holds no client "
                                 "data",
     f"{tpl_ids.NAME}.value": "admin only (require_admin); templates hold no client data",
     tpl_ids.NAME_ERROR: "admin only (require_admin); templates hold no client data",
-    "data-file": "admin only (require_admin); the export of the whole clinic",
-    "data-report": "admin only (checked from the server-side caller in the background job)",
+    data_ids.FILE: "admin only (require_admin); the export of the whole clinic",
+    data_ids.REPORT: "admin only (checked from the server-side caller in the background job)",
     ids.BG_REASON_ERROR: "break glass: opens nothing and shows no client data until a reason "
                        "is given; then it records the opening (tested in test_privacy.py)",
-    "cover-results": "practitioners only; name, date of birth and practitioner, at most 20, "
+    cover_ids.RESULTS: "practitioners only; name, date of birth and practitioner, at most 20, "
                      "audited (tested in test_privacy.py)",
-    "bg-admin-table": "admin only (require_admin): the list of break-glass openings",
-    "clinic-retention_years-error": "admin only (require_admin); the clinic's setting",
-    "clinic-reminders-result": "admin only (require_admin); the clinic's email switch",
-    "clinic-link_days-error": "admin only (require_admin); the clinic's setting",
-    "profile-handout_name-error": "a user's own profile, or an admin's (checked on the "
+    bg_ids.TABLE: "admin only (require_admin): the list of break-glass openings",
+    clinic_ids.RETENTION_YEARS_ERROR: "admin only (require_admin); the clinic's setting",
+    clinic_ids.REMINDERS_RESULT: "admin only (require_admin); the clinic's email switch",
+    clinic_ids.LINK_DAYS_ERROR: "admin only (require_admin); the clinic's setting",
+    profile_ids.HANDOUT_NAME_ERROR: "a user's own profile, or an admin's (checked on the "
                                   "server for the user id; tests/pages/test_profile.py)",
 }
 SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
@@ -77,9 +91,10 @@ SECRET_NAMES = ("Dave", "Bobson")  # Bob's client in the test clinic
 
 def _callback_key(output: str) -> str:
     return next(k for k in [*NOT_CLIENT_SCOPED, ids.ARCHIVE, ids.HANDOUT_FILE,
-                            "sess-date-error", f"{ids.SESSION_DATE}.value", ids.SESSION_HISTORY,
+                            ids.SESSION_ERRORS["date"], f"{ids.SESSION_DATE}.value",
+                            ids.SESSION_HISTORY,
                             ids.SESSION_AREA, ids.INCLUDE, ids.PART_ERROR,
-                            ids.VERSION_MODAL, ids.PROGRESS, "edit-client"]
+                            ids.VERSION_MODAL, ids.PROGRESS, edit_client_ids.GO]
                 if k in output)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from dashboard.db.models import AuditEntry, CareSession, QuestionnaireAnswer, SafetyAlert
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_data as data_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
@@ -27,10 +28,10 @@ def test_a_practitioner_calling_the_admin_import_is_refused_before_the_job(http,
     login(http, ALICE)
     before = table_counts(db, skip={"audit_log", "login_sessions"})
     csv = "data:text/csv;base64,Z2l2ZW5fbmFtZQpY"  # "given_name\nX"
-    response = invoke(http, "data-report", {"data-upload.contents": csv,
-                                            "data-upload.filename": "x.csv",
-                                            "data-kind.value": "clients",
-                                            "data-token.data": "t1"})
+    response = invoke(http, data_ids.REPORT, {f"{data_ids.UPLOAD}.contents": csv,
+                                              f"{data_ids.UPLOAD}.filename": "x.csv",
+                                              f"{data_ids.KIND}.value": "clients",
+                                              f"{data_ids.PAGE_LOAD}.data": "t1"})
     assert response.status_code == 403
     assert "cacheKey" not in response.get_data(as_text=True)  # no background job started
     (refusal,) = _entries(db, "access_denied")

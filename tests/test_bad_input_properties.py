@@ -41,6 +41,9 @@ from dashboard.domain.sessions import MAX_NOTES, SessionForm, parse_session
 from dashboard.domain.text import has_control
 from dashboard.domain.users import ROLES, new_user_problems
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import admin_users as users_ids
+from dashboard.pages.ids import client_new as new_client_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, session_form
@@ -360,12 +363,14 @@ def test_forged_plan_saves_change_nothing(alice_http, db, sqlite_people, parts, 
 
 
 CLIENT_BAD = {
-    "new-client-given_name.value": st.sampled_from(["", "   ", "x" * 101, "a\x00b", None, 5]),
-    "new-client-family_name.value": st.sampled_from(["", "\t", "y" * 500, "\x1b", ["Alison"]]),
-    "new-client-date_of_birth.value": st.one_of(future_dates, st.sampled_from(
+    f"{new_client_ids.GIVEN_NAME}.value": st.sampled_from(["", "   ", "x" * 101, "a\x00b", None,
+                                                           5]),
+    f"{new_client_ids.FAMILY_NAME}.value": st.sampled_from(["", "\t", "y" * 500, "\x1b",
+                                                            ["Alison"]]),
+    f"{new_client_ids.DATE_OF_BIRTH}.value": st.one_of(future_dates, st.sampled_from(
         ["1850-01-01", "2026-02-30", "", None, 19800517, "17/05/1980"])),
-    "new-client-email.value": st.sampled_from(["bad", "a@b", "<a@b.c>", "a\x00@b.co", 7]),
-    "new-client-phone.value": st.sampled_from(["12", "call me", "1" * 40, "<script>"]),
+    f"{new_client_ids.EMAIL}.value": st.sampled_from(["bad", "a@b", "<a@b.c>", "a\x00@b.co", 7]),
+    f"{new_client_ids.PHONE}.value": st.sampled_from(["12", "call me", "1" * 40, "<script>"]),
 }
 
 
@@ -375,21 +380,21 @@ def test_forged_new_clients_change_nothing(alice_http, db, sqlite_people, bad):
     http = alice_http
     TRIED["new client (server)"] += 1
     before = snapshot(db)
-    values = {"new-client-form.n_submit": 1, "new-client-given_name.value": "Erin",
-              "new-client-family_name.value": "Evans",
-              "new-client-date_of_birth.value": "1990-04-01", **dict([bad])}
-    _refused(invoke(http, "new-client-go", values))
+    values = {f"{new_client_ids.FORM}.n_submit": 1, f"{new_client_ids.GIVEN_NAME}.value": "Erin",
+              f"{new_client_ids.FAMILY_NAME}.value": "Evans",
+              f"{new_client_ids.DATE_OF_BIRTH}.value": "1990-04-01", **dict([bad])}
+    _refused(invoke(http, new_client_ids.GO, values))
     assert snapshot(db) == before
 
 
 ADMIN_BAD = {
-    "users-email.value": st.sampled_from(["", "no-at-sign", "a\x00@b.co", "x" * 300 + "@a.io",
-                                          None, ["a@b.co"]]),
-    "users-name.value": st.sampled_from(["", " ", "n" * 201, "\x00", None, 3]),
-    "users-new-role.value": st.sampled_from(["root", "", None, ["admin"], "Admin"]),
-    "clinic-name.value": st.sampled_from(["", "   ", "c" * 201, "a\x00b", None]),
-    "clinic-crisis_line_text.value": st.sampled_from(["", "k" * 1001, "\x1b[5m", None]),
-    "clinic-phone.value": st.sampled_from(["p" * 51, "0\x00"]),
+    f"{users_ids.EMAIL}.value": st.sampled_from(["", "no-at-sign", "a\x00@b.co",
+                                                 "x" * 300 + "@a.io", None, ["a@b.co"]]),
+    f"{users_ids.NAME}.value": st.sampled_from(["", " ", "n" * 201, "\x00", None, 3]),
+    f"{users_ids.NEW_ROLE}.value": st.sampled_from(["root", "", None, ["admin"], "Admin"]),
+    f"{clinic_ids.NAME}.value": st.sampled_from(["", "   ", "c" * 201, "a\x00b", None]),
+    f"{clinic_ids.CRISIS_LINE_TEXT}.value": st.sampled_from(["", "k" * 1001, "\x1b[5m", None]),
+    f"{clinic_ids.PHONE}.value": st.sampled_from(["p" * 51, "0\x00"]),
 }
 
 
@@ -401,13 +406,15 @@ def test_forged_admin_forms_change_nothing(admin_http, db, sqlite_people, bad):
     before = snapshot(db)
     name, value = bad
     if name.startswith("users-"):
-        values = {"users-form.n_submit": 1, "users-email.value": "new@test.clinic",
-                  "users-name.value": "Nia New", "users-new-role.value": "practitioner",
+        values = {f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "new@test.clinic",
+                  f"{users_ids.NAME}.value": "Nia New",
+                  f"{users_ids.NEW_ROLE}.value": "practitioner",
                   name: value}
-        _refused(invoke(http, "users-created", values))
+        _refused(invoke(http, users_ids.CREATED, values))
     else:
-        values = {"clinic-form.n_submit": 1, "clinic-name.value": "Harbour Clinic",
-                  "clinic-address.value": "1 Quay", "clinic-phone.value": "01632 960 111",
-                  "clinic-crisis_line_text.value": "Call 116 123 at any time.", name: value}
-        _refused(invoke(http, "clinic-result", values))
+        values = {f"{clinic_ids.FORM}.n_submit": 1, f"{clinic_ids.NAME}.value": "Harbour Clinic",
+                  f"{clinic_ids.ADDRESS}.value": "1 Quay",
+                  f"{clinic_ids.PHONE}.value": "01632 960 111",
+                  f"{clinic_ids.CRISIS_LINE_TEXT}.value": "Call 116 123 at any time.", name: value}
+        _refused(invoke(http, clinic_ids.RESULT, values))
     assert snapshot(db) == before

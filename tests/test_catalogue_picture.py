@@ -15,20 +15,21 @@ from dashboard.db.plans import save_plan_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
+from dashboard.pages.ids import admin_catalogue as cat_ids
 from tests.conftest import login
 from tests.dash_client import dependencies, invoke
 from tests.domain.test_picture_upload import jpeg_with_exif, png
 from tests.factories import ADMIN, ALICE
 
-SAVE = "cat-picture-alt-error.children...cat-picture-result.children"
+SAVE = f"{cat_ids.PICTURE_ALT_ERROR}.children...{cat_ids.PICTURE_RESULT}.children"
 WORDS = "A clinic photo: a person on hands and knees, back rounded up."
 
 
 def upload(part_id, data, declared="image/png", alt=WORDS):
-    return {"cat-picture-save.n_clicks": 1, "cat-part.value": str(part_id),
-            "cat-picture-upload.contents":
+    return {f"{cat_ids.PICTURE_SAVE}.n_clicks": 1, f"{cat_ids.PART}.value": str(part_id),
+            f"{cat_ids.PICTURE_UPLOAD}.contents":
                 f"data:{declared};base64,{base64.b64encode(data).decode()}",
-            "cat-picture-alt.value": alt}
+            f"{cat_ids.PICTURE_ALT}.value": alt}
 
 
 def _cat_cow(s):
@@ -85,19 +86,19 @@ def test_bad_files_are_refused_next_to_the_field_and_change_nothing(http, db, sq
         (upload(part_id, b"\x89PNG\r\n\x1a\n" + b"x" * 300), "could not be read"),
         (upload(part_id, big), "pictures may be at most 2 MB"),
         (upload(part_id, bomb), "too many pixels"),
-        ({**upload(part_id, png()), "cat-picture-upload.contents": None},
+        ({**upload(part_id, png()), f"{cat_ids.PICTURE_UPLOAD}.contents": None},
          "Choose a PNG or JPEG file"),
         (upload(part_id, png(), alt="   "), None),
     ]
     login(http, ADMIN)
     for values, message in cases:
         answer = _answer(invoke(http, SAVE, values))
-        upload_error = answer["cat-picture-upload-error"]["children"]
+        upload_error = answer[cat_ids.PICTURE_UPLOAD_ERROR]["children"]
         if message is None:  # a good file without words: the words' field says so
-            assert "Describe the picture" in answer["cat-picture-alt-error"]["children"]
+            assert "Describe the picture" in answer[cat_ids.PICTURE_ALT_ERROR]["children"]
         else:
             assert message in upload_error, (message, upload_error)
-        assert "Not saved" in json.dumps(answer["cat-picture-result"])
+        assert "Not saved" in json.dumps(answer[cat_ids.PICTURE_RESULT])
     with db.read() as s:
         part = _cat_cow(s)
         assert (part.picture_sha256, part.picture_alt, part.revision) == before

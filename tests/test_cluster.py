@@ -43,6 +43,9 @@ from dashboard.domain.catalogue import read_catalogue
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_data as data_ids
+from dashboard.pages.ids import client_erase as erase_ids
+from dashboard.pages.ids import clients as clients_ids
 from tests.conftest import DATA_DIR, PASSWORD
 from tests.dash_client import build_payload
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, BOB, make_people, plan_form
@@ -281,15 +284,15 @@ def test_plans_saved_on_both_hosts_at_once_are_each_saved_once_in_order(cluster)
 def test_a_batch_started_on_one_host_is_collected_through_the_other_with_no_204(cluster):
     a, b = cluster.hosts
     browser = _sign_in(a, BOB)
-    values = {"clients-batch.n_clicks": 1, "clients-practitioner.value": None,
-              "clients-batch-size.value": "a4", "clients-batch-token.data": "t1"}
+    values = {f"{clients_ids.BATCH}.n_clicks": 1, f"{clients_ids.PRACTITIONER}.value": None,
+              f"{clients_ids.BATCH_SIZE}.value": "a4", f"{clients_ids.BATCH_PAGE_LOAD}.data": "t1"}
     for attempt in range(3):
-        values["clients-batch.n_clicks"] = attempt + 1
-        answer, statuses = _background(browser, a, (b, a), "clients-batch-file", values)
+        values[f"{clients_ids.BATCH}.n_clicks"] = attempt + 1
+        answer, statuses = _background(browser, a, (b, a), clients_ids.BATCH_FILE, values)
         assert set(statuses) == {200}, statuses  # never a 204 that would end the polling
-        pdf = base64.b64decode(answer["clients-batch-file"]["data"]["content"])
+        pdf = base64.b64decode(answer[clients_ids.BATCH_FILE]["data"]["content"])
         assert pdf.startswith(b"%PDF")
-        assert "1 handouts ready" in json.dumps(answer["clients-batch-status"])
+        assert "1 handouts ready" in json.dumps(answer[clients_ids.BATCH_STATUS])
 
 
 def _redis_holds(redis_client, needle: bytes) -> list[bytes]:
@@ -319,10 +322,11 @@ def test_an_erasure_leaves_nothing_of_the_client_in_redis(cluster):
            f"Carol,Alison,1980-05-17,,,{ALICE}\n")
     contents = "data:text/csv;base64," + base64.b64encode(csv.encode()).decode()
     end_id = _end_id(admin, a)
-    handles = _call(admin, a, "data-report", {
-        "data-upload.contents": contents, "data-kind.value": "clients",
-        "data-confirm.n_clicks": None, "data-upload.filename": "again.csv",
-        "data-checked.data": None, "data-skip.value": [], "data-token.data": "t2"},
+    handles = _call(admin, a, data_ids.REPORT, {
+        f"{data_ids.UPLOAD}.contents": contents, f"{data_ids.KIND}.value": "clients",
+        f"{data_ids.CONFIRM}.n_clicks": None, f"{data_ids.UPLOAD}.filename": "again.csv",
+        f"{data_ids.CHECKED}.data": None, f"{data_ids.SKIP}.value": [],
+        f"{data_ids.PAGE_LOAD}.data": "t2"},
         endId=end_id).json()
     assert "cacheKey" in handles, handles
     deadline = time.monotonic() + 90
@@ -330,9 +334,9 @@ def test_an_erasure_leaves_nothing_of_the_client_in_redis(cluster):
         time.sleep(0.3)
     assert _redis_holds(redis_client, b"Alison"), "the preview never reached Redis"
 
-    response = _call(admin, b, "erase-result", {
-        "erase-submit.n_clicks": 1, "erase-client-id.data": client_id,
-        "erase-keep.value": "keep", "erase-confirm.value": "Carol Alison"})
+    response = _call(admin, b, erase_ids.RESULT, {
+        f"{erase_ids.SUBMIT}.n_clicks": 1, f"{erase_ids.CLIENT_ID}.data": client_id,
+        f"{erase_ids.KEEP}.value": "keep", f"{erase_ids.CONFIRM}.value": "Carol Alison"})
     assert "was erased" in response.text, response.text[:500]
     with cluster.database.read() as s:
         assert s.get(Client, client_id).erased_at is not None

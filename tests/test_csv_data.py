@@ -16,6 +16,7 @@ from dashboard.db.csv_data import (
 )
 from dashboard.db.models import CareSession, Client
 from dashboard.domain.csv_import import check_client_rows, check_session_rows
+from dashboard.pages.ids import admin_data as data_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -72,14 +73,14 @@ def test_exports_are_admin_only_and_formula_safe(http, db, sqlite_people):
     with db.begin() as s:
         s.get(Client, sqlite_people.alice_client_id).given_name = "=HYPERLINK(1)"
     login(http, ADMIN)
-    values = {"data-export": [({"type": "data-export", "kind": "clients"}, 1)]}
-    trigger = '{"kind":"clients","type":"data-export"}.n_clicks'
-    body = json.loads(invoke(http, "data-file", values, triggered=trigger).get_data(
+    values = {data_ids.EXPORT: [({"type": data_ids.EXPORT, "kind": "clients"}, 1)]}
+    trigger = f'{{"kind":"clients","type":"{data_ids.EXPORT}"}}.n_clicks'
+    body = json.loads(invoke(http, data_ids.FILE, values, triggered=trigger).get_data(
         as_text=True))
-    rows = list(csv.DictReader(io.StringIO(body["response"]["data-file"]["data"]["content"])))
+    rows = list(csv.DictReader(io.StringIO(body["response"][data_ids.FILE]["data"]["content"])))
     assert {r["given_name"] for r in rows} == {"'=HYPERLINK(1)", "Dave"}
     with db.read() as s:
         assert export_csv(s, "sessions").splitlines()[0].startswith("id,client_id,session_on")
     http.post("/logout")
     login(http, ALICE)
-    assert invoke(http, "data-file", values, triggered=trigger).status_code == 403
+    assert invoke(http, data_ids.FILE, values, triggered=trigger).status_code == 403

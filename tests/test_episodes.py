@@ -21,6 +21,7 @@ from dashboard.db.plans import current_version
 from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import RED_FLAG_ITEMS, DischargeDraft, IntakeDraft
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_intake as intake_ids
 from tests.conftest import login
 from tests.dash_client import dependencies, find_component, invoke, open_page, text_of
 from tests.factories import ALICE, BOB, add_sessions, pdf_text
@@ -88,13 +89,13 @@ def test_life_cycle_open_flag_clear_discharge_and_reopen(any_db, people):
 
 def intake_values(client_id, **overrides):
     values = {
-        "intake-save.n_clicks": 1, f"{ids.CLIENT_ID}.data": client_id,
-        "intake-source.value": "doctor", "intake-referrer.value": "Dr Helen Ward",
-        "intake-reason.value": "Back pain <b>since</b> spring",
-        "intake-consent-treatment.value": True, "intake-consent-data.value": False,
-        "intake-flag": [({"type": "intake-flag", "item": k}, v) for k, v in ALL_NO.items()],
-        "intake-flag-error": [({"type": "intake-flag-error", "item": k}, None)
-                              for k in ALL_NO],
+        f"{intake_ids.SAVE}.n_clicks": 1, f"{ids.CLIENT_ID}.data": client_id,
+        f"{intake_ids.SOURCE}.value": "doctor", f"{intake_ids.REFERRER}.value": "Dr Helen Ward",
+        f"{intake_ids.REASON}.value": "Back pain <b>since</b> spring",
+        f"{intake_ids.CONSENT_TREATMENT}.value": True, f"{intake_ids.CONSENT_DATA}.value": False,
+        intake_ids.FLAG: [({"type": intake_ids.FLAG, "item": k}, v) for k, v in ALL_NO.items()],
+        intake_ids.FLAG_ERROR: [({"type": intake_ids.FLAG_ERROR, "item": k}, None)
+                                for k in ALL_NO],
     }
     values.update(overrides)
     return values
@@ -103,14 +104,14 @@ def intake_values(client_id, **overrides):
 def test_intake_with_an_urgent_yes_stops_and_records_the_referral(http, db, sqlite_people):
     cid = sqlite_people.alice_client_id
     login(http, ALICE)
-    flags = [({"type": "intake-flag", "item": k}, "yes" if k == "bowel" else v)
+    flags = [({"type": intake_ids.FLAG, "item": k}, "yes" if k == "bowel" else v)
              for k, v in ALL_NO.items()]
-    refused = invoke(http, "intake-result", intake_values(
-        cid, **{"intake-consent-treatment.value": False}))
+    refused = invoke(http, intake_ids.RESULT, intake_values(
+        cid, **{f"{intake_ids.CONSENT_TREATMENT}.value": False}))
     assert "not recorded" in refused.get_data(as_text=True)
     with db.read() as s:
         assert s.get(Episode, current_episode(s, cid).id).intake_recorded_at is None
-    body = invoke(http, "intake-result", intake_values(cid, **{"intake-flag": flags}))
+    body = invoke(http, intake_ids.RESULT, intake_values(cid, **{intake_ids.FLAG: flags}))
     text = body.get_data(as_text=True)
     assert "Stop: refer for urgent care now" in text and "Loss of bowel control" in text
     assert "New difficulty passing urine" not in text  # only the items answered yes

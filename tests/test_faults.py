@@ -38,6 +38,7 @@ from dashboard.db.consistency import consistency_problems
 from dashboard.db.engine import Database
 from dashboard.db.models import CareSession, Client, PlanItem, PlanVersion, StrategyPart
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_data as data_ids
 from tests.conftest import PASSWORD, _prepare, login
 from tests.dash_client import build_payload, dependencies
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, make_people
@@ -464,9 +465,9 @@ def test_a_worker_killed_mid_csv_import_imports_all_or_nothing(gunicorn_app, db,
     contents = "data:text/csv;base64," + base64.b64encode(body.encode()).decode()
     with db.read() as s:
         clients_before = s.scalar(select(func.count()).select_from(Client))
-    payload = build_payload(deps, "data-report", {
-        "data-upload.contents": contents, "data-upload.filename": "clients.csv",
-        "data-kind.value": "clients", "data-token.data": "fault-suite"})
+    payload = build_payload(deps, data_ids.REPORT, {
+        f"{data_ids.UPLOAD}.contents": contents, f"{data_ids.UPLOAD}.filename": "clients.csv",
+        f"{data_ids.KIND}.value": "clients", f"{data_ids.PAGE_LOAD}.data": "fault-suite"})
     started = browser.post(f"{base}/_dash-update-component", json=payload, timeout=60)
     assert started.status_code in (200, 202), started.text[:300]
     time.sleep(1.0)  # the background job is checking and writing its rows

@@ -18,6 +18,7 @@ from dashboard.db.models import (
 )
 from dashboard.handout.documents import make_handout
 from dashboard.handout.render import html_to_pdf, render_html
+from dashboard.pages.ids import admin_catalogue as cat_ids
 from tests.conftest import login
 from tests.factories import ALICE, pdf_text
 
@@ -189,22 +190,23 @@ def test_the_catalogue_editor_sets_a_ceiling_within_the_templates_doses(http, db
     with db.read() as s:  # the shipped "Desk worker" template gives heat 15-20 minutes
         heat_id = s.scalar(select(StrategyPart.id).where(StrategyPart.key == "heat"))
     login(http, ADMIN)
-    loaded = invoke(http, "cat-max_minutes", {"cat-part.value": str(heat_id)}).get_json()
-    assert loaded["response"]["cat-max_minutes"]["value"] == 20
+    loaded = invoke(http, cat_ids.MAX_MINUTES, {f"{cat_ids.PART}.value": str(heat_id)}).get_json()
+    assert loaded["response"][cat_ids.MAX_MINUTES]["value"] == 20
 
     def save(ceiling):
-        return invoke(http, "cat-result", {
-            "cat-form.n_submit": 1, "cat-part.value": str(heat_id), "cat-kind.value": "timed",
-            "cat-retired.value": False, "cat-name.value": "Heat",
-            "cat-instructions.value": "Warm, not hot.", "cat-minutes_min.value": "15",
-            "cat-max_minutes.value": ceiling}).get_json()["response"]
+        return invoke(http, cat_ids.RESULT, {
+            f"{cat_ids.FORM}.n_submit": 1, f"{cat_ids.PART}.value": str(heat_id),
+            f"{cat_ids.KIND}.value": "timed",
+            f"{cat_ids.RETIRED}.value": False, f"{cat_ids.NAME}.value": "Heat",
+            f"{cat_ids.INSTRUCTIONS}.value": "Warm, not hot.", f"{cat_ids.MINUTES_MIN}.value": "15",
+            f"{cat_ids.MAX_MINUTES}.value": ceiling}).get_json()["response"]
 
     refused = save("19")
-    assert refused["cat-max_minutes-error"]["children"].startswith(
+    assert refused[cat_ids.MAX_MINUTES_ERROR]["children"].startswith(
         "The template “Desk worker” gives this part 20 minutes at a time")
-    assert "At most 12 minutes" in save("12")["cat-minutes_max-error"]["children"] + \
-        save("12")["cat-minutes_min-error"]["children"]
-    assert "Saved" in json.dumps(save("25")["cat-result"])
+    assert "At most 12 minutes" in save("12")[cat_ids.MINUTES_MAX_ERROR]["children"] + \
+        save("12")[cat_ids.MINUTES_MIN_ERROR]["children"]
+    assert "Saved" in json.dumps(save("25")[cat_ids.RESULT])
     with db.read() as s:
         assert s.get(StrategyPart, heat_id).max_minutes == 25
         detail = json.loads(s.scalars(select(AuditEntry.detail).where(

@@ -10,7 +10,13 @@ from dashboard.context import content_disposition
 from dashboard.db.models import Client, HandoutRecord
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
+from dashboard.pages.ids import admin_break_glass as bg_ids
+from dashboard.pages.ids import admin_catalogue as cat_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -58,31 +64,32 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
         http, db, sqlite_people, forged):
     login(http, ADMIN)
     calls = [
-        ("audit-table", {"audit-user.value": forged, "audit-client.value": forged,
-                         "audit-action.value": "any", "audit-pages.active_page": forged}),
-        ("audit-file", {"audit-export.n_clicks": 1, "audit-user.value": forged,
-                        "audit-client.value": forged, "audit-action.value": "any"}),
-        ("clinic-retention_years-error", {"clinic-retention-form.n_submit": 1,
-                                          "clinic-retention_years.value": forged}),
-        ("cat-name.value", {"cat-part.value": forged}),
-        ("cat-name-error", {"cat-form.n_submit": 1, "cat-part.value": forged,
-                            "cat-kind.value": "advice", "cat-name.value": "A part",
-                            "cat-instructions.value": "Do it."}),
+        (audit_ids.TABLE, {f"{audit_ids.USER}.value": forged, f"{audit_ids.CLIENT}.value": forged,
+                           f"{audit_ids.ACTION}.value": "any",
+                           f"{audit_ids.PAGES}.active_page": forged}),
+        (audit_ids.FILE, {f"{audit_ids.EXPORT}.n_clicks": 1, f"{audit_ids.USER}.value": forged,
+                          f"{audit_ids.CLIENT}.value": forged, f"{audit_ids.ACTION}.value": "any"}),
+        (clinic_ids.RETENTION_YEARS_ERROR, {f"{clinic_ids.RETENTION_FORM}.n_submit": 1,
+                                            f"{clinic_ids.RETENTION_YEARS}.value": forged}),
+        (f"{cat_ids.NAME}.value", {f"{cat_ids.PART}.value": forged}),
+        (cat_ids.NAME_ERROR, {f"{cat_ids.FORM}.n_submit": 1, f"{cat_ids.PART}.value": forged,
+                              f"{cat_ids.KIND}.value": "advice", f"{cat_ids.NAME}.value": "A part",
+                              f"{cat_ids.INSTRUCTIONS}.value": "Do it."}),
         (f"{tpl_ids.NAME}.value", {f"{tpl_ids.CHOICE}.value": forged}),
         (tpl_ids.NAME_ERROR, {f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": forged,
-                            f"{tpl_ids.NAME}.value": "T", f"{tpl_ids.REVIEW}.value": 14,
-                            f"{tpl_ids.PARTS}.value": [forged, 1]}),
-        ("clients-table", {"clients-practitioner.value": forged,
-                           "clients-pages.active_page": forged}),
-        ("overview-body", {"overview-practitioner.value": forged}),
+                              f"{tpl_ids.NAME}.value": "T", f"{tpl_ids.REVIEW}.value": 14,
+                              f"{tpl_ids.PARTS}.value": [forged, 1]}),
+        (clients_ids.TABLE, {f"{clients_ids.PRACTITIONER}.value": forged,
+                             f"{clients_ids.PAGES}.active_page": forged}),
+        (overview_ids.BODY, {f"{overview_ids.PRACTITIONER}.value": forged}),
         (ids.TEAM, {f"{ids.TEAM_REASSIGN}.n_clicks": 1, f"{ids.TEAM_PRACTITIONER}.value": forged,
                        f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}),
         (ids.TEAM, {f"{ids.TEAM_SHARE}.n_clicks": 1, f"{ids.TEAM_SHARE_WITH}.value": forged,
                        f"{ids.CLIENT_ID}.data": sqlite_people.alice_client_id}),
-        ("bg-admin-table", {"bg-admin-pages.active_page": forged}),
+        (bg_ids.TABLE, {f"{bg_ids.PAGES}.active_page": forged}),
     ]
     for output, values in calls:
-        triggered = "clients-pages.active_page" if output == "clients-table" else None
+        triggered = f"{clients_ids.PAGES}.active_page" if output == clients_ids.TABLE else None
         response = invoke(http, output, values, triggered=triggered)
         assert response.status_code in (200, 204), (output, response.status_code)
     with db.read() as s:  # nothing reassigned or shared
@@ -92,11 +99,12 @@ def test_admin_callbacks_refuse_forged_numbers_without_a_server_error(
 
 def test_a_forged_audit_filter_gets_the_field_s_message(http, db, sqlite_people):
     login(http, ADMIN)
-    body = invoke(http, "audit-table", {"audit-client.value": "١٢", "audit-action.value": "any"}
+    body = invoke(http, audit_ids.TABLE, {f"{audit_ids.CLIENT}.value": "١٢",
+                                          f"{audit_ids.ACTION}.value": "any"}
                   ).get_data(as_text=True)
     assert "A client id is a number" in body
-    body = invoke(http, "clinic-retention_years-error", {
-        "clinic-retention-form.n_submit": 1, "clinic-retention_years.value": "²"}
+    body = invoke(http, clinic_ids.RETENTION_YEARS_ERROR, {
+        f"{clinic_ids.RETENTION_FORM}.n_submit": 1, f"{clinic_ids.RETENTION_YEARS}.value": "²"}
                   ).get_data(as_text=True)
     assert "whole number of years" in body
 

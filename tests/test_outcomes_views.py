@@ -14,6 +14,8 @@ from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.episodes import DischargeDraft
 from dashboard.domain.sessions import SessionInput
 from dashboard.pages.client import ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ALICE
@@ -92,16 +94,16 @@ def test_the_client_list_filter_through_its_callback(http, db, sqlite_people):
         record(s, cid, 0, 7, PHQ9=16)
         record(s, cid, 1, 4, PHQ9=9)
     login(http, ALICE)
-    values = {"clients-search.value": "", "clients-archived.value": "active",
-              "clients-status.value": "change:recovered", "clients-due.value": False,
-              "clients-sort.value": "name", "clients-practitioner.value": "all",
-              "clients-pages.active_page": 1}
-    body = invoke(http, "clients-table", values).get_data(as_text=True)
+    values = {f"{clients_ids.SEARCH}.value": "", f"{clients_ids.ARCHIVED}.value": "active",
+              f"{clients_ids.STATUS}.value": "change:recovered", f"{clients_ids.DUE}.value": False,
+              f"{clients_ids.SORT}.value": "name", f"{clients_ids.PRACTITIONER}.value": "all",
+              f"{clients_ids.PAGES}.active_page": 1}
+    body = invoke(http, clients_ids.TABLE, values).get_data(as_text=True)
     assert "1 client" in body
-    values["clients-status.value"] = "change:deterioration"
-    assert "No clients match." in invoke(http, "clients-table", values).get_data(as_text=True)
-    values["clients-status.value"] = "change:nonsense"  # forged: ignored, not an error
-    assert invoke(http, "clients-table", values).status_code == 200
+    values[f"{clients_ids.STATUS}.value"] = "change:deterioration"
+    assert "No clients match." in invoke(http, clients_ids.TABLE, values).get_data(as_text=True)
+    values[f"{clients_ids.STATUS}.value"] = "change:nonsense"  # forged: ignored, not an error
+    assert invoke(http, clients_ids.TABLE, values).status_code == 200
 
 
 def test_progress_marks_reliable_change_and_says_it(http, db, sqlite_people):
@@ -219,13 +221,14 @@ def test_overview_shows_clinic_outcomes_with_intervals_and_case_mix(http, db, sq
                   user_id=sqlite_people.alice_id,
                   draft=DischargeDraft("goals_met", dt.date(2026, 3, 1), "x", {}))
     login(http, ALICE)
-    values = {"overview-start.value": "2026-01-01", "overview-end.value": "2026-06-30",
-              "overview-practitioner.value": "all"}
-    body = unescaped(invoke(http, "overview-body", values))
+    values = {f"{overview_ids.START}.value": "2026-01-01",
+              f"{overview_ids.END}.value": "2026-06-30",
+              f"{overview_ids.PRACTITIONER}.value": "all"}
+    body = unescaped(invoke(http, overview_ids.BODY, values))
     for text in ("Reliable improvement", "Recovery", "Reliable deterioration",
                  "Case mix at the start", "Mean PHQ-9", "1 of 1", "16.0",
                  "(21–100%)"):
         assert text in body, text
-    values["overview-start.value"] = "2026-04-01"  # discharged before the range
-    body = invoke(http, "overview-body", values).get_data(as_text=True)
+    values[f"{overview_ids.START}.value"] = "2026-04-01"  # discharged before the range
+    body = invoke(http, overview_ids.BODY, values).get_data(as_text=True)
     assert "No episode was discharged in this range." in body

@@ -54,6 +54,10 @@ from dashboard.domain.privacy import add_years, clean_reason, confirmation_match
 from dashboard.handout.documents import make_handout
 from dashboard.jobs import job_cache
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_break_glass as bg_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import client_erase as erase_ids
+from dashboard.pages.ids import cover as cover_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE, BOB, make_client
@@ -138,7 +142,7 @@ def test_break_glass_needs_a_reason_then_lets_in_for_the_day_with_every_entry_fl
 
 
 def _openings(http):
-    return invoke(http, "bg-admin-table", {"bg-admin-pages.active_page": 1})
+    return invoke(http, bg_ids.TABLE, {f"{bg_ids.PAGES}.active_page": 1})
 
 
 def test_break_glass_is_for_practitioners_and_unknown_ids_reveal_nothing(http, db,
@@ -157,7 +161,7 @@ def test_clinic_search_shows_little_needs_three_letters_and_is_audited(http, db,
     login(http, ALICE)
 
     def search(text):
-        return invoke(http, "cover-results", {"cover-search.value": text}).get_data(
+        return invoke(http, cover_ids.RESULTS, {f"{cover_ids.SEARCH}.value": text}).get_data(
             as_text=True)
 
     assert "at least 3 letters" in search("bo")
@@ -179,7 +183,7 @@ def test_clinic_search_shows_little_needs_three_letters_and_is_audited(http, db,
     assert not any("bobs" in d.lower() for d in details)  # the words typed are not kept
     http.post("/logout")
     login(http, ADMIN)
-    assert invoke(http, "cover-results", {"cover-search.value": "bobs"}).status_code == 403
+    assert invoke(http, cover_ids.RESULTS, {f"{cover_ids.SEARCH}.value": "bobs"}).status_code == 403
 
 
 def test_reason_rules():
@@ -314,8 +318,9 @@ def test_records_past_retention(any_db, people):
 
 def test_retention_setting_is_validated_saved_audited_and_admins_only(http, db, sqlite_people):
     def save(value):
-        return invoke(http, "clinic-retention-result", {"clinic-retention-form.n_submit": 1,
-                                                        "clinic-retention_years.value": value})
+        return invoke(http, clinic_ids.RETENTION_RESULT,
+                      {f"{clinic_ids.RETENTION_FORM}.n_submit": 1,
+                       f"{clinic_ids.RETENTION_YEARS}.value": value})
 
     login(http, ALICE)
     assert save("5").status_code == 403
@@ -504,9 +509,9 @@ def test_erasure_through_the_page_asks_for_the_exact_name(http, db, sqlite_peopl
     cache.close()
 
     def erase(typed, keep="keep", client_id=info["id"]):
-        return invoke(http, "erase-result", {
-            "erase-submit.n_clicks": 1, "erase-client-id.data": client_id,
-            "erase-keep.value": keep, "erase-confirm.value": typed})
+        return invoke(http, erase_ids.RESULT, {
+            f"{erase_ids.SUBMIT}.n_clicks": 1, f"{erase_ids.CLIENT_ID}.data": client_id,
+            f"{erase_ids.KEEP}.value": keep, f"{erase_ids.CONFIRM}.value": typed})
 
     login(http, ALICE)
     assert erase(f"{GIVEN} {FAMILY}").status_code == 403

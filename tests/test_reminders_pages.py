@@ -13,6 +13,8 @@ from dashboard.config import parse_smtp_url
 from dashboard.context import SETTINGS_KEY
 from dashboard.db.models import AuditEntry, Client, Clinic, EmailMessage
 from dashboard.db.summary import current_episode
+from dashboard.pages.ids import admin_clinic as clinic_ids
+from dashboard.pages.ids import client_intake as intake_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE, BOB, clinic_today
@@ -38,8 +40,8 @@ def test_consent_is_offered_at_intake_with_an_address_and_recorded_with_who_and_
     page = http.get(f"/clients/{cid}/intake")
     assert page.status_code == 200
     _with_address(db, cid)
-    response = invoke(http, "intake-result", intake_values(
-        cid, **{"intake-consent-email.value": True}))
+    response = invoke(http, intake_ids.RESULT, intake_values(
+        cid, **{f"{intake_ids.CONSENT_EMAIL}.value": True}))
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     with db.read() as s:
         episode = current_episode(s, cid)
@@ -125,18 +127,19 @@ def test_with_email_set_up_the_page_does_not_say_it_is_off_and_the_clinic_switch
 
 def test_the_admin_turns_the_clinic_s_reminders_off_and_on(http, db, sqlite_people):
     login(http, ADMIN)
-    values = {"clinic-reminders-form.n_submit": 1, "clinic-reminders.value": False}
-    response = invoke(http, "clinic-reminders-result", values)
+    values = {f"{clinic_ids.REMINDERS_FORM}.n_submit": 1, f"{clinic_ids.REMINDERS}.value": False}
+    response = invoke(http, clinic_ids.REMINDERS_RESULT, values)
     assert "email reminders are off" in response.get_data(as_text=True)
     with db.read() as s:
         assert s.scalar(select(Clinic.email_reminders)) is False
-    response = invoke(http, "clinic-reminders-result", {**values, "clinic-reminders.value": True})
+    response = invoke(http, clinic_ids.REMINDERS_RESULT, {**values,
+                                                          f"{clinic_ids.REMINDERS}.value": True})
     assert "email reminders are on" in response.get_data(as_text=True)
     assert _actions(db).count("email_reminders_set") == 2
     # A practitioner cannot.
     http.post("/logout")
     login(http, ALICE)
-    refused = invoke(http, "clinic-reminders-result", values)
+    refused = invoke(http, clinic_ids.REMINDERS_RESULT, values)
     assert "email reminders are off" not in refused.get_data(as_text=True)
     with db.read() as s:
         assert s.scalar(select(Clinic.email_reminders)) is True

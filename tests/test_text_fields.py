@@ -7,6 +7,10 @@ from sqlalchemy import select
 
 from dashboard.db.models import Client, PlanTemplate, User
 from dashboard.pages.ids import admin_templates as tpl_ids
+from dashboard.pages.ids import admin_users as users_ids
+from dashboard.pages.ids import client_new as new_client_ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import cover as cover_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -20,9 +24,10 @@ def test_a_new_client_s_name_is_refused_with_the_field_s_message(http, db, sqlit
                                                                   name):
     login(http, ALICE)
     before = table_counts(db, skip={"audit_log", "login_sessions"})
-    response = invoke(http, "new-client-go", {
-        "new-client-form.n_submit": 1, "new-client-given_name.value": name,
-        "new-client-family_name.value": "Adams", "new-client-date_of_birth.value": "1980-01-02"})
+    response = invoke(http, new_client_ids.GO, {
+        f"{new_client_ids.FORM}.n_submit": 1, f"{new_client_ids.GIVEN_NAME}.value": name,
+        f"{new_client_ids.FAMILY_NAME}.value": "Adams",
+        f"{new_client_ids.DATE_OF_BIRTH}.value": "1980-01-02"})
     assert response.status_code == 200
     assert "invisible control characters" in response.get_data(as_text=True)
     assert table_counts(db, skip={"audit_log", "login_sessions"}) == before
@@ -32,9 +37,9 @@ def test_a_new_client_s_name_is_refused_with_the_field_s_message(http, db, sqlit
 def test_admin_names_are_refused_too(http, db, sqlite_people, name):
     login(http, ADMIN)
     before = table_counts(db, skip={"audit_log", "login_sessions"})
-    user = invoke(http, "users-email-error", {
-        "users-form.n_submit": 1, "users-email.value": "new@test.clinic",
-        "users-name.value": name, "users-new-role.value": "practitioner"})
+    user = invoke(http, users_ids.EMAIL_ERROR, {
+        f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "new@test.clinic",
+        f"{users_ids.NAME}.value": name, f"{users_ids.NEW_ROLE}.value": "practitioner"})
     template = invoke(http, tpl_ids.NAME_ERROR, {
         f"{tpl_ids.FORM}.n_submit": 1, f"{tpl_ids.CHOICE}.value": "new",
         f"{tpl_ids.NAME}.value": name,
@@ -50,10 +55,10 @@ def test_admin_names_are_refused_too(http, db, sqlite_people, name):
 
 def test_searching_with_a_lone_surrogate_is_not_a_server_error(http, db, sqlite_people):
     login(http, ALICE)
-    response = invoke(http, "clients-table", {"clients-search.value": "Car\ud800",
-                                              "clients-archived.value": "active"})
+    response = invoke(http, clients_ids.TABLE, {f"{clients_ids.SEARCH}.value": "Car\ud800",
+                                                f"{clients_ids.ARCHIVED}.value": "active"})
     assert response.status_code == 200
-    response = invoke(http, "cover-results", {"cover-search.value": "Dav\ud800e"})
+    response = invoke(http, cover_ids.RESULTS, {f"{cover_ids.SEARCH}.value": "Dav\ud800e"})
     assert response.status_code == 200
     with db.read() as s:
         assert s.scalar(select(Client.given_name).where(

@@ -6,10 +6,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, clientside_callback, html
 
 from dashboard.auth.access import CurrentUser
+from dashboard.components import ids
 from dashboard.components.attributes import aria
-
-TOGGLER = "navbar-toggler"
-MENU = "navbar-menu"
 
 
 def navbar(user: CurrentUser | None) -> dbc.Navbar:
@@ -34,19 +32,19 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
         role = "Admin" if user.is_admin else "Practitioner"
         right = [
             html.Span(f"{user.name} · {role}", className="navbar-text text-white me-1",
-                      id="navbar-user"),
+                      id=ids.NAVBAR_USER),
             # The account pages in one menu, so an admin's bar fits a laptop's width. Full
             # page loads: they (and logout) are plain Flask routes.
             dbc.DropdownMenu([
-                dbc.DropdownMenuItem("Profile", href="/profile", id="navbar-profile"),
+                dbc.DropdownMenuItem("Profile", href="/profile", id=ids.NAVBAR_PROFILE),
                 dbc.DropdownMenuItem("Password", href="/account/password", external_link=True),
                 dbc.DropdownMenuItem("Two-step sign-in", href="/account/security",
-                                     external_link=True, id="navbar-security"),
+                                     external_link=True, id=ids.NAVBAR_SECURITY),
             ], label="Account", color="dark", size="sm", align_end=True,
                 toggle_class_name="btn-outline-light border-light",
-                id="navbar-account"),
+                id=ids.NAVBAR_ACCOUNT),
             # Signing out is a POST from this page: a GET from another site cannot do it.
-            html.Form(html.Button("Sign out", type="submit", id="navbar-logout",
+            html.Form(html.Button("Sign out", type="submit", id=ids.NAVBAR_LOGOUT,
                                   className="btn btn-outline-light btn-sm text-nowrap"),
                       action="/logout", method="POST", className="m-0"),
         ]
@@ -55,13 +53,13 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand("Back Pain Care", href="/"),
-            html.Button(html.Span(className="navbar-toggler-icon"), id=TOGGLER, type="button",
-                        className="navbar-toggler", **aria(label="Menu", controls=MENU,
-                                                         expanded="false")),
+            html.Button(html.Span(className="navbar-toggler-icon"), id=ids.NAVBAR_TOGGLER,
+                        type="button", className="navbar-toggler",
+                        **aria(label="Menu", controls=ids.NAVBAR_MENU, expanded="false")),
             dbc.Collapse([
                 dbc.Nav(links, navbar=True, className="me-auto"),
                 html.Div(right, className="d-flex flex-wrap align-items-center gap-2 py-1"),
-            ], id=MENU, navbar=True, is_open=False),
+            ], id=ids.NAVBAR_MENU, navbar=True, is_open=False),
         ], fluid=True),
         color="dark", dark=True, className="mb-2 app-navbar", tag="nav",
         expand="xl" if user is not None and user.is_admin else "lg",
@@ -71,9 +69,9 @@ def navbar(user: CurrentUser | None) -> dbc.Navbar:
 # Opening and closing the menu happens in the browser: nothing to ask the server.
 clientside_callback(
     """function (n, open) { const now = n ? !open : open; return [now, String(now)]; }""",
-    Output(MENU, "is_open"),
-    Output(TOGGLER, "aria-expanded"),
-    Input(TOGGLER, "n_clicks"),
-    State(MENU, "is_open"),
+    Output(ids.NAVBAR_MENU, "is_open"),
+    Output(ids.NAVBAR_TOGGLER, "aria-expanded"),
+    Input(ids.NAVBAR_TOGGLER, "n_clicks"),
+    State(ids.NAVBAR_MENU, "is_open"),
     prevent_initial_call=True,
 )

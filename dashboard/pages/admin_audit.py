@@ -30,16 +30,16 @@ from dashboard.domain.csvsafe import spreadsheet_safe
 from dashboard.domain.dates import DAY_HINT, format_day_time, parse_optional_day
 from dashboard.domain.ids import ID_MAX, parse_id, parse_int, parse_page
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
+from dashboard.pages.ids import admin_audit as ids
 
 dash.register_page(__name__, path="/admin/audit", title="Audit log · Back Pain Care",
                    name="Audit log")
 
-P = "audit"
 MAX_CLIENT_TEXT = 100
 PAGE_SIZE = 50
-FILTERS = [State(f"{P}-user", "value"), State(f"{P}-client", "value"),
-           State(f"{P}-action", "value"), State(f"{P}-start", "value"),
-           State(f"{P}-end", "value")]
+FILTERS = [State(ids.USER, "value"), State(ids.CLIENT, "value"),
+           State(ids.ACTION, "value"), State(ids.START, "value"),
+           State(ids.END, "value")]
 
 
 def layout(**_query: str) -> html.Div:
@@ -57,22 +57,22 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1("Audit log", className="h3"),
         dbc.Row([
-            col("User", dbc.Select(id=f"{P}-user", value="any", options=[
+            col("User", dbc.Select(id=ids.USER, value="any", options=[
                 {"label": "Anyone", "value": "any"}, *users]), 3),
-            col("Client (name or id)", dbc.Input(id=f"{P}-client", type="search",
+            col("Client (name or id)", dbc.Input(id=ids.CLIENT, type="search",
                                                  debounce=True, maxLength=MAX_CLIENT_TEXT)),
-            col("Action", dbc.Select(id=f"{P}-action", value="any", options=[
+            col("Action", dbc.Select(id=ids.ACTION, value="any", options=[
                 {"label": "Any action", "value": "any"}, *actions])),
-            col("From", day_input(f"{P}-start")),
-            col("To", day_input(f"{P}-end")),
-            dbc.Col([dbc.Button("Export CSV", id=f"{P}-export", color="secondary",
-                                outline=True), dcc.Download(id=f"{P}-file")], md="auto",
+            col("From", day_input(ids.START)),
+            col("To", day_input(ids.END)),
+            dbc.Col([dbc.Button("Export CSV", id=ids.EXPORT, color="secondary",
+                                outline=True), dcc.Download(id=ids.FILE)], md="auto",
                     className="d-flex align-items-end"),
         ], className="g-2 mb-2"),
-        html.Div(id=f"{P}-error", className="field-error", role="status"),
-        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
-        html.Div(id=f"{P}-table"),
-        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, first_last=True,
+        html.Div(id=ids.ERROR, className="field-error", role="status"),
+        html.P(id=ids.COUNT, className="text-body-secondary", role="status"),
+        html.Div(id=ids.TABLE),
+        dbc.Pagination(id=ids.PAGES, max_value=1, active_page=1, first_last=True,
                        previous_next=True, fully_expanded=False),
     ])
 
@@ -100,21 +100,21 @@ def _filters(user_id, client_id, action, start, end) -> AuditFilters | str:
 
 
 @callback(
-    Output(f"{P}-table", "children"),
-    Output(f"{P}-count", "children"),
-    Output(f"{P}-pages", "max_value"),
-    Output(f"{P}-pages", "active_page"),
-    Output(f"{P}-error", "children"),
-    Input(f"{P}-user", "value"), Input(f"{P}-client", "value"), Input(f"{P}-action", "value"),
-    Input(f"{P}-start", "value"), Input(f"{P}-end", "value"),
-    Input(f"{P}-pages", "active_page"),
+    Output(ids.TABLE, "children"),
+    Output(ids.COUNT, "children"),
+    Output(ids.PAGES, "max_value"),
+    Output(ids.PAGES, "active_page"),
+    Output(ids.ERROR, "children"),
+    Input(ids.USER, "value"), Input(ids.CLIENT, "value"), Input(ids.ACTION, "value"),
+    Input(ids.START, "value"), Input(ids.END, "value"),
+    Input(ids.PAGES, "active_page"),
 )
 def show_log(user_id, client_id, action, start, end, page):
     require_admin()
     filters = _filters(user_id, client_id, action, start, end)
     if isinstance(filters, str):
         return dash.no_update, "", dash.no_update, dash.no_update, filters
-    page = parse_page(page) if ctx.triggered_id == f"{P}-pages" else 1
+    page = parse_page(page) if ctx.triggered_id == ids.PAGES else 1
     tz = current_settings().tz
     with current_db().read() as db:
         rows, total = list_audit(db, filters, page=page, page_size=PAGE_SIZE)
@@ -129,14 +129,14 @@ def show_log(user_id, client_id, action, start, end, page):
         html.Td(r.ip), html.Td(detail_words(r.detail), className="small text-break"),
     ]) for r in rows]
     table = stacked_table(["When", "Who", "Action", "Record", "Client", "From", "Detail"],
-                          body, size="sm", striped=True, id=f"{P}-list")
+                          body, size="sm", striped=True, id=ids.LIST)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     return table, f"{total} entries", pages, page, ""
 
 
 @callback(
-    Output(f"{P}-file", "data"),
-    Input(f"{P}-export", "n_clicks"),
+    Output(ids.FILE, "data"),
+    Input(ids.EXPORT, "n_clicks"),
     *FILTERS,
     prevent_initial_call=True,
 )

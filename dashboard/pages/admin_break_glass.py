@@ -16,11 +16,11 @@ from dashboard.context import current_db, current_settings
 from dashboard.db.break_glass import list_break_glass
 from dashboard.domain.dates import format_day, format_day_time
 from dashboard.domain.ids import parse_page
+from dashboard.pages.ids import admin_break_glass as ids
 
 dash.register_page(__name__, path="/admin/break-glass", title="Break glass · Back Pain Care",
                    name="Break-glass openings")
 
-P = "bg-admin"
 PAGE_SIZE = 50
 
 
@@ -33,18 +33,18 @@ def layout(**_query: str) -> html.Div:
         html.P(["Practitioners who opened a client not in their care, with their reason. "
                 "What they did in the record is flagged in the ",
                 dcc.Link("audit log", href="/admin/audit"), "."]),
-        html.P(id=f"{P}-count", className="text-body-secondary", role="status"),
-        html.Div(id=f"{P}-table"),
-        dbc.Pagination(id=f"{P}-pages", max_value=1, active_page=1, first_last=True,
+        html.P(id=ids.COUNT, className="text-body-secondary", role="status"),
+        html.Div(id=ids.TABLE),
+        dbc.Pagination(id=ids.PAGES, max_value=1, active_page=1, first_last=True,
                        previous_next=True, fully_expanded=False),
     ])
 
 
 @callback(
-    Output(f"{P}-table", "children"),
-    Output(f"{P}-count", "children"),
-    Output(f"{P}-pages", "max_value"),
-    Input(f"{P}-pages", "active_page"),
+    Output(ids.TABLE, "children"),
+    Output(ids.COUNT, "children"),
+    Output(ids.PAGES, "max_value"),
+    Input(ids.PAGES, "active_page"),
 )
 def show_openings(page):
     require_admin()
@@ -61,5 +61,5 @@ def show_openings(page):
         html.Td(format_day(r.valid_on)),
     ]) for r in rows]
     table = stacked_table(["When", "Who", "Client", "Their practitioner", "Reason",
-                           "Valid on"], body, size="sm", striped=True, id=f"{P}-list")
+                           "Valid on"], body, size="sm", striped=True, id=ids.LIST)
     return table, f"{total} openings", max(1, math.ceil(total / PAGE_SIZE))

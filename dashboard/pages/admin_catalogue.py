@@ -17,11 +17,11 @@ from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
 from dashboard.domain.ids import parse_id
 from dashboard.pages.catalogue_picture import picture_section
+from dashboard.pages.ids import admin_catalogue as ids
 
 dash.register_page(__name__, path="/admin/catalogue", title="Catalogue · Back Pain Care",
                    name="Catalogue")
 
-P = "cat"
 NUMBERS = tuple(LIMITS)
 TEXTS = ("name", "instructions", "cautions")
 CEILING = "max_minutes"  # the part's safe ceiling of minutes at a time (issue 17, item 9)
@@ -45,37 +45,37 @@ def layout(**_query: str) -> html.Div:
         options = _options(list_strategies(db))
 
     def number(name: str) -> dbc.Col:
-        return dbc.Col([dbc.Label(LABELS[name], html_for=f"{P}-{name}", className="small"),
-                        dbc.Input(id=f"{P}-{name}", type="text", inputMode="numeric",
+        return dbc.Col([dbc.Label(LABELS[name], html_for=ids.FIELDS[name], className="small"),
+                        dbc.Input(id=ids.FIELDS[name], type="text", inputMode="numeric",
                                   size="sm"),
-                        html.Div(id=f"{P}-{name}-error", className="field-error")], md=3)
+                        html.Div(id=ids.FIELD_ERRORS[name], className="field-error")], md=3)
 
     return html.Div([
         html.H1("Strategy catalogue", className="h3"),
         html.P("Changes apply to plans made from now on. Plans already given keep their "
                "wording and their handouts do not change.", className="text-body-secondary"),
-        dbc.Label("Part", html_for=f"{P}-part"),
-        dbc.Select(id=f"{P}-part", options=options, placeholder="Choose a part…",
+        dbc.Label("Part", html_for=ids.PART),
+        dbc.Select(id=ids.PART, options=options, placeholder="Choose a part…",
                    className="mb-3"),
-        dbc.Form(id=f"{P}-form", children=[
+        dbc.Form(id=ids.FORM, children=[
             dbc.Row([
-                dbc.Col([dbc.Label("Name", html_for=f"{P}-name"),
-                         dbc.Input(id=f"{P}-name", type="text", maxLength=100),
-                         html.Div(id=f"{P}-name-error", className="field-error")], md=6),
-                dbc.Col([dbc.Label("Dose kind", html_for=f"{P}-kind"),
-                         dbc.Select(id=f"{P}-kind", value="advice", options=[
+                dbc.Col([dbc.Label("Name", html_for=ids.NAME),
+                         dbc.Input(id=ids.NAME, type="text", maxLength=100),
+                         html.Div(id=ids.NAME_ERROR, className="field-error")], md=6),
+                dbc.Col([dbc.Label("Dose kind", html_for=ids.KIND),
+                         dbc.Select(id=ids.KIND, value="advice", options=[
                              {"label": k, "value": k} for k in DOSE_KINDS])], md=3),
-                dbc.Col(dbc.Checkbox(id=f"{P}-retired", label="Retired (not offered in new "
+                dbc.Col(dbc.Checkbox(id=ids.RETIRED, label="Retired (not offered in new "
                                      "plans)", value=False), md=3,
                         className="d-flex align-items-end"),
             ], className="mb-2"),
-            dbc.Label("Instructions for the client", html_for=f"{P}-instructions"),
-            dbc.Textarea(id=f"{P}-instructions", rows=4, maxLength=2000),
-            html.Div(id=f"{P}-instructions-error", className="field-error"),
-            dbc.Label("Safety cautions (optional)", html_for=f"{P}-cautions",
+            dbc.Label("Instructions for the client", html_for=ids.INSTRUCTIONS),
+            dbc.Textarea(id=ids.INSTRUCTIONS, rows=4, maxLength=2000),
+            html.Div(id=ids.INSTRUCTIONS_ERROR, className="field-error"),
+            dbc.Label("Safety cautions (optional)", html_for=ids.CAUTIONS,
                       className="mt-2"),
-            dbc.Textarea(id=f"{P}-cautions", rows=3, maxLength=2000),
-            html.Div(id=f"{P}-cautions-error", className="field-error"),
+            dbc.Textarea(id=ids.CAUTIONS, rows=3, maxLength=2000),
+            html.Div(id=ids.CAUTIONS_ERROR, className="field-error"),
             html.Fieldset([html.Legend("Default dose", className="h6 mt-3"),
                            dbc.Row([number(n) for n in NUMBERS])]),
             html.Fieldset([
@@ -85,24 +85,24 @@ def layout(**_query: str) -> html.Div:
                        "practitioner's reason, printed on the handout; defaults and "
                        "templates keep within it.", className="small text-body-secondary"),
                 dbc.Row(dbc.Col([
-                    dbc.Label("At most (minutes at a time)", html_for=f"{P}-{CEILING}",
+                    dbc.Label("At most (minutes at a time)", html_for=ids.FIELDS[CEILING],
                               className="small"),
-                    dbc.Input(id=f"{P}-{CEILING}", type="text", inputMode="numeric",
+                    dbc.Input(id=ids.FIELDS[CEILING], type="text", inputMode="numeric",
                               size="sm"),
-                    html.Div(id=f"{P}-{CEILING}-error", className="field-error")], md=3)),
+                    html.Div(id=ids.FIELD_ERRORS[CEILING], className="field-error")], md=3)),
             ]),
             dbc.Button("Save", type="submit", color="primary", className="mt-2"),
         ]),
-        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        html.Div(id=ids.RESULT, role="status", className="mt-2"),
         picture_section(),
     ], style={"maxWidth": "60rem"})
 
 
 @callback(
-    [Output(f"{P}-{n}", "value") for n in FIELDS],
-    Output(f"{P}-kind", "value"),
-    Output(f"{P}-retired", "value"),
-    Input(f"{P}-part", "value"),
+    [Output(ids.FIELDS[n], "value") for n in FIELDS],
+    Output(ids.KIND, "value"),
+    Output(ids.RETIRED, "value"),
+    Input(ids.PART, "value"),
     prevent_initial_call=True,
 )
 def load_part(choice):
@@ -118,14 +118,14 @@ def load_part(choice):
 
 
 @callback(
-    output={"errors": {n: Output(f"{P}-{n}-error", "children") for n in FIELDS},
-            "result": Output(f"{P}-result", "children"),
-            "options": Output(f"{P}-part", "options"),
-            "choice": Output(f"{P}-part", "value")},
-    inputs={"_submit": Input(f"{P}-form", "n_submit")},
-    state={"choice": State(f"{P}-part", "value"), "kind": State(f"{P}-kind", "value"),
-           "retired": State(f"{P}-retired", "value"),
-           "fields": {n: State(f"{P}-{n}", "value") for n in FIELDS}},
+    output={"errors": {n: Output(ids.FIELD_ERRORS[n], "children") for n in FIELDS},
+            "result": Output(ids.RESULT, "children"),
+            "options": Output(ids.PART, "options"),
+            "choice": Output(ids.PART, "value")},
+    inputs={"_submit": Input(ids.FORM, "n_submit")},
+    state={"choice": State(ids.PART, "value"), "kind": State(ids.KIND, "value"),
+           "retired": State(ids.RETIRED, "value"),
+           "fields": {n: State(ids.FIELDS[n], "value") for n in FIELDS}},
     prevent_initial_call=True,
 )
 def save_part(_submit, choice, kind, retired, fields):

@@ -22,11 +22,11 @@ from dashboard.db.retention import retention_years
 from dashboard.domain.clinic import CLINIC_FIELDS, clinic_problems
 from dashboard.domain.home_log import LINK_DAYS_MAX, LINK_DAYS_MIN, clean_link_days
 from dashboard.domain.privacy import clean_retention_years
+from dashboard.pages.ids import admin_clinic as ids
 
 dash.register_page(__name__, path="/admin/clinic", title="Clinic details · Back Pain Care",
                    name="Clinic details")
 
-P = "clinic"
 LABELS = {"name": "Clinic name", "address": "Address", "phone": "Phone",
           "crisis_line_text": "Crisis-line text (shown with every safety alert and handout)"}
 
@@ -43,17 +43,17 @@ def layout(**_query: str) -> html.Div:
         link_days = clinic_link_days(db)
     fields = []
     for name in CLINIC_FIELDS:
-        control = (dbc.Textarea(id=f"{P}-{name}", value=values[name], rows=3, maxLength=1000)
+        control = (dbc.Textarea(id=ids.FIELDS[name], value=values[name], rows=3, maxLength=1000)
                    if name == "crisis_line_text" else
-                   dbc.Input(id=f"{P}-{name}", value=values[name], type="text", maxLength=500))
-        fields.append(html.Div([dbc.Label(LABELS[name], html_for=f"{P}-{name}"), control,
-                                html.Div(id=f"{P}-{name}-error", className="field-error",
+                   dbc.Input(id=ids.FIELDS[name], value=values[name], type="text", maxLength=500))
+        fields.append(html.Div([dbc.Label(LABELS[name], html_for=ids.FIELDS[name]), control,
+                                html.Div(id=ids.FIELD_ERRORS[name], className="field-error",
                                          role="status")], className="mb-3"))
     return html.Div([
         html.H1("Clinic details", className="h3"),
-        dbc.Form(id=f"{P}-form", children=[
+        dbc.Form(id=ids.FORM, children=[
             *fields, dbc.Button("Save", type="submit", color="primary")]),
-        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        html.Div(id=ids.RESULT, role="status", className="mt-2"),
         _retention_form(years),
         _reminders_form(reminders_on, email_set_up=current_settings().smtp is not None),
         _link_days_form(link_days),
@@ -62,25 +62,25 @@ def layout(**_query: str) -> html.Div:
 
 def _reminders_form(on: bool, *, email_set_up: bool) -> dbc.Form:
     """Email reminders for the whole clinic: a form of its own, saved and audited apart."""
-    return dbc.Form(id=f"{P}-reminders-form", className="mt-4", children=[
+    return dbc.Form(id=ids.REMINDERS_FORM, className="mt-4", children=[
         html.H2("Email reminders", className="h5"),
         html.P("Clients who agreed to email get at most one short reminder a day when a "
                "questionnaire is due or they have not logged a day for 3 days: the clinic's "
                "name and their link, no health data." + (
                    "" if email_set_up else " Email is not set up on this server "
                    "(SMTP_URL), so none are sent whatever this says."),
-               className="small", id=f"{P}-reminders-note"),
-        dbc.Checkbox(id=f"{P}-reminders", value=on,
+               className="small", id=ids.REMINDERS_NOTE),
+        dbc.Checkbox(id=ids.REMINDERS, value=on,
                      label="Send email reminders to clients who agreed"),
         dbc.Button("Save reminders", type="submit", color="primary", className="mt-2"),
-        html.Div(id=f"{P}-reminders-result", role="status", className="mt-2"),
+        html.Div(id=ids.REMINDERS_RESULT, role="status", className="mt-2"),
     ])
 
 
 @callback(
-    output={"result": Output(f"{P}-reminders-result", "children")},
-    inputs={"_submit": Input(f"{P}-reminders-form", "n_submit")},
-    state={"on": State(f"{P}-reminders", "value")},
+    output={"result": Output(ids.REMINDERS_RESULT, "children")},
+    inputs={"_submit": Input(ids.REMINDERS_FORM, "n_submit")},
+    state={"on": State(ids.REMINDERS, "value")},
     prevent_initial_call=True,
 )
 def save_reminders(_submit, on):
@@ -99,43 +99,43 @@ def save_reminders(_submit, on):
 
 def _retention_form(years: int) -> dbc.Form:
     """A form of its own: the retention period is a privacy decision, saved and audited apart."""
-    return dbc.Form(id=f"{P}-retention-form", className="mt-4", children=[
+    return dbc.Form(id=ids.RETENTION_FORM, className="mt-4", children=[
         html.H2("Records retention", className="h5"),
         html.P(["Records of discharged or archived clients are kept this long after their "
                 "last session, discharge or archiving; then they are listed on ",
                 dcc.Link("Records past retention", href="/admin/retention"),
                 " for an admin to erase."], className="small"),
-        dbc.Label("Keep records for (years)", html_for=f"{P}-retention_years"),
-        dbc.Input(id=f"{P}-retention_years", type="text", inputMode="numeric", value=str(years),
+        dbc.Label("Keep records for (years)", html_for=ids.RETENTION_YEARS),
+        dbc.Input(id=ids.RETENTION_YEARS, type="text", inputMode="numeric", value=str(years),
                   style={"maxWidth": "8rem"}),
-        html.Div(id=f"{P}-retention_years-error", className="field-error", role="status"),
+        html.Div(id=ids.RETENTION_YEARS_ERROR, className="field-error", role="status"),
         dbc.Button("Save retention", type="submit", color="primary", className="mt-2"),
-        html.Div(id=f"{P}-retention-result", role="status", className="mt-2"),
+        html.Div(id=ids.RETENTION_RESULT, role="status", className="mt-2"),
     ])
 
 
 def _link_days_form(days: int) -> dbc.Form:
     """How long a client's own link lasts unless the practitioner sets it (issue 21)."""
-    return dbc.Form(id=f"{P}-link-form", className="mt-4", children=[
+    return dbc.Form(id=ids.LINK_FORM, className="mt-4", children=[
         html.H2("Clients' own links", className="h5"),
         html.P("A link to a client's own page ends when the episode is discharged, when it "
                "is revoked, or after this many days, whichever comes first. A practitioner "
                "can choose fewer days for one link.", className="small"),
         dbc.Label(f"Links last (days, {LINK_DAYS_MIN} to {LINK_DAYS_MAX})",
-                  html_for=f"{P}-link_days"),
-        dbc.Input(id=f"{P}-link_days", type="text", inputMode="numeric", value=str(days),
+                  html_for=ids.LINK_DAYS),
+        dbc.Input(id=ids.LINK_DAYS, type="text", inputMode="numeric", value=str(days),
                   style={"maxWidth": "8rem"}),
-        html.Div(id=f"{P}-link_days-error", className="field-error", role="status"),
+        html.Div(id=ids.LINK_DAYS_ERROR, className="field-error", role="status"),
         dbc.Button("Save link length", type="submit", color="primary", className="mt-2"),
-        html.Div(id=f"{P}-link-result", role="status", className="mt-2"),
+        html.Div(id=ids.LINK_RESULT, role="status", className="mt-2"),
     ])
 
 
 @callback(
-    Output(f"{P}-link_days-error", "children"),
-    Output(f"{P}-link-result", "children"),
-    Input(f"{P}-link-form", "n_submit"),
-    State(f"{P}-link_days", "value"),
+    Output(ids.LINK_DAYS_ERROR, "children"),
+    Output(ids.LINK_RESULT, "children"),
+    Input(ids.LINK_FORM, "n_submit"),
+    State(ids.LINK_DAYS, "value"),
     prevent_initial_call=True,
 )
 def save_link_days(_n, raw):
@@ -156,10 +156,10 @@ def save_link_days(_n, raw):
 
 
 @callback(
-    Output(f"{P}-retention_years-error", "children"),
-    Output(f"{P}-retention-result", "children"),
-    Input(f"{P}-retention-form", "n_submit"),
-    State(f"{P}-retention_years", "value"),
+    Output(ids.RETENTION_YEARS_ERROR, "children"),
+    Output(ids.RETENTION_RESULT, "children"),
+    Input(ids.RETENTION_FORM, "n_submit"),
+    State(ids.RETENTION_YEARS, "value"),
     prevent_initial_call=True,
 )
 def save_retention(_n, raw):
@@ -179,10 +179,10 @@ def save_retention(_n, raw):
 
 
 @callback(
-    [Output(f"{P}-{name}-error", "children") for name in CLINIC_FIELDS],
-    Output(f"{P}-result", "children"),
-    Input(f"{P}-form", "n_submit"),
-    [State(f"{P}-{name}", "value") for name in CLINIC_FIELDS],
+    [Output(ids.FIELD_ERRORS[name], "children") for name in CLINIC_FIELDS],
+    Output(ids.RESULT, "children"),
+    Input(ids.FORM, "n_submit"),
+    [State(ids.FIELDS[name], "value") for name in CLINIC_FIELDS],
     prevent_initial_call=True,
 )
 def save_clinic(_n, *values):

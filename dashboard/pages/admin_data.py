@@ -30,6 +30,7 @@ from dashboard.domain.csv_import import (
     likely_duplicates,
     missing_columns,
 )
+from dashboard.pages.ids import admin_data as ids
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 dash.register_page(__name__, path="/admin/data", title="Data in and out · Back Pain Care",
                    name="Data")
 
-P = "data"
 SHOWN_PROBLEMS = 50
 
 
@@ -48,43 +48,43 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1("Data in and out", className="h3"),
         html.H2("Export (CSV)", className="h5"),
-        html.Div([dbc.Button(f"Export {kind}", id={"type": f"{P}-export", "kind": kind},
+        html.Div([dbc.Button(f"Export {kind}", id={"type": ids.EXPORT, "kind": kind},
                              color="secondary", outline=True, className="me-2")
                   for kind in ("clients", "sessions", "plans")]),
-        dcc.Download(id=f"{P}-file"),
+        dcc.Download(id=ids.FILE),
         html.H2("Import (CSV)", className="h5 mt-4"),
         html.P(["Clients need the columns ", html.Code(", ".join(CLIENT_COLUMNS)),
                 "; sessions ", html.Code(", ".join(SESSION_COLUMNS)), "."], className="small"),
         dbc.Row([
-            dbc.Col([dbc.Label("What the file holds", html_for=f"{P}-kind"),
-                     dbc.Select(id=f"{P}-kind", value="clients", options=[
+            dbc.Col([dbc.Label("What the file holds", html_for=ids.KIND),
+                     dbc.Select(id=ids.KIND, value="clients", options=[
                          {"label": "Clients", "value": "clients"},
                          {"label": "Sessions", "value": "sessions"}])], md=3),
             # The label wraps the upload so its hidden file input has a name for screen readers.
             dbc.Col(html.Label([html.Span("CSV file", className="d-block mb-2"), dcc.Upload(
-                id=f"{P}-upload", children=html.Div(["Drop a CSV here or choose a file"]),
+                id=ids.UPLOAD, children=html.Div(["Drop a CSV here or choose a file"]),
                 className="border border-2 border-secondary-subtle rounded p-3 text-center",
                 accept=".csv,text/csv", max_size=50 * 1024 * 1024)], className="w-100"), md=6),
         ]),
-        dbc.Progress(id=f"{P}-progress", value=0, max=1, className="mt-2", label="",
+        dbc.Progress(id=ids.PROGRESS, value=0, max=1, className="mt-2", label="",
                      style={"display": "none"}),
-        html.Div(id=f"{P}-report", role="status", className="mt-2"),
-        html.Section(id=f"{P}-preview", hidden=True, className="border rounded p-3 mt-2",
-                     **aria(labelledby=f"{P}-preview-title"), children=[
-            html.H3("Check before importing", id=f"{P}-preview-title", className="h6"),
-            html.Div(id=f"{P}-preview-body"),
-            html.Div(id=f"{P}-skip-wrap", hidden=True, children=dbc.Checkbox(
-                id=f"{P}-skip", value=True, label="Leave out the likely duplicates")),
-            dbc.Button("Import", id=f"{P}-confirm", color="primary", className="mt-2"),
+        html.Div(id=ids.REPORT, role="status", className="mt-2"),
+        html.Section(id=ids.PREVIEW, hidden=True, className="border rounded p-3 mt-2",
+                     **aria(labelledby=ids.PREVIEW_TITLE), children=[
+            html.H3("Check before importing", id=ids.PREVIEW_TITLE, className="h6"),
+            html.Div(id=ids.PREVIEW_BODY),
+            html.Div(id=ids.SKIP_WRAP, hidden=True, children=dbc.Checkbox(
+                id=ids.SKIP, value=True, label="Leave out the likely duplicates")),
+            dbc.Button("Import", id=ids.CONFIRM, color="primary", className="mt-2"),
         ]),
-        dcc.Store(id=f"{P}-checked"),
-        dcc.Store(id=f"{P}-token", data=secrets.token_hex(8)),
+        dcc.Store(id=ids.CHECKED),
+        dcc.Store(id=ids.PAGE_LOAD, data=secrets.token_hex(8)),
     ], style={"maxWidth": "60rem"})
 
 
 @callback(
-    Output(f"{P}-file", "data"),
-    Input({"type": f"{P}-export", "kind": dash.ALL}, "n_clicks"),
+    Output(ids.FILE, "data"),
+    Input({"type": ids.EXPORT, "kind": dash.ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 def export(clicks):
@@ -108,7 +108,7 @@ def _report(problems, total: int) -> dbc.Alert:
         html.Strong(f"Nothing was imported: {len(problems)} of {total} rows need fixing."),
         html.Ul([html.Li(f"Row {p.row}: {p.reason}") for p in shown], className="mb-0"),
         html.P(f"…and {more} more.") if more else None,
-    ], color="danger", id=f"{P}-problems")
+    ], color="danger", id=ids.PROBLEMS)
 
 
 def _describe_duplicate(d: LikelyDuplicate, kind: str) -> html.Li:
@@ -134,7 +134,7 @@ def _preview(kind: str, filename: str, count: int, duplicates: list[LikelyDuplic
     if duplicates:
         body += [html.P(f"{len(duplicates)} of them look like duplicates ({rule}):",
                         className="mb-1 fw-semibold"),
-                 html.Ul([_describe_duplicate(d, kind) for d in shown], id=f"{P}-duplicates"),
+                 html.Ul([_describe_duplicate(d, kind) for d in shown], id=ids.DUPLICATES),
                  html.P(f"…and {len(duplicates) - len(shown)} more.") if len(shown) <
                  len(duplicates) else None]
     return body
@@ -167,22 +167,22 @@ def _import_report(report: Component | None = None) -> dict[str, object]:
 
 
 @callback(
-    output={"report": Output(f"{P}-report", "children"),
-            "preview_hidden": Output(f"{P}-preview", "hidden"),
-            "preview": Output(f"{P}-preview-body", "children"),
-            "skip_hidden": Output(f"{P}-skip-wrap", "hidden"),
-            "checked": Output(f"{P}-checked", "data")},
-    inputs={"contents": Input(f"{P}-upload", "contents"), "kind": Input(f"{P}-kind", "value"),
-            "confirm": Input(f"{P}-confirm", "n_clicks")},
+    output={"report": Output(ids.REPORT, "children"),
+            "preview_hidden": Output(ids.PREVIEW, "hidden"),
+            "preview": Output(ids.PREVIEW_BODY, "children"),
+            "skip_hidden": Output(ids.SKIP_WRAP, "hidden"),
+            "checked": Output(ids.CHECKED, "data")},
+    inputs={"contents": Input(ids.UPLOAD, "contents"), "kind": Input(ids.KIND, "value"),
+            "confirm": Input(ids.CONFIRM, "n_clicks")},
     # A token per page load keeps each request's job and result apart in the cache.
-    state={"filename": State(f"{P}-upload", "filename"),
-           "checked": State(f"{P}-checked", "data"), "skip": State(f"{P}-skip", "value"),
-           "_token": State(f"{P}-token", "data")},
+    state={"filename": State(ids.UPLOAD, "filename"),
+           "checked": State(ids.CHECKED, "data"), "skip": State(ids.SKIP, "value"),
+           "_token": State(ids.PAGE_LOAD, "data")},
     background=True,
-    progress=[Output(f"{P}-progress", "value"), Output(f"{P}-progress", "max"),
-              Output(f"{P}-progress", "label")],
-    running=[(Output(f"{P}-progress", "style"), {"display": "flex"}, {"display": "none"}),
-             (Output(f"{P}-confirm", "disabled"), True, False)],
+    progress=[Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
+              Output(ids.PROGRESS, "label")],
+    running=[(Output(ids.PROGRESS, "style"), {"display": "flex"}, {"display": "none"}),
+             (Output(ids.CONFIRM, "disabled"), True, False)],
     prevent_initial_call=True,
 )
 @admin_only
@@ -195,7 +195,7 @@ def import_file(set_progress, contents, kind, confirm, filename, checked, skip, 
         raise NotAuthenticated()
     if contents is None:
         return _import_report()
-    confirming = ctx.triggered_id == f"{P}-confirm" and bool(confirm)
+    confirming = ctx.triggered_id == ids.CONFIRM and bool(confirm)
     kind = kind if kind in ("clients", "sessions") else "clients"
     fingerprint = _fingerprint(str(contents), kind)
     if confirming and fingerprint != (checked or {}).get("fingerprint"):

@@ -12,6 +12,7 @@ from dashboard.components.status import admins_only
 from dashboard.components.tables import day_text, stacked_table
 from dashboard.context import clinic_today, current_db
 from dashboard.db.retention import records_past_retention, retention_years
+from dashboard.pages.ids import admin_retention as ids
 
 dash.register_page(__name__, path="/admin/retention", title="Retention · Back Pain Care",
                    name="Records past retention")
@@ -32,7 +33,7 @@ def layout(**_query: str) -> html.Div:
         dcc.Link("Break-glass openings", href="/admin/break-glass"), " are listed apart."])
     if not rows:
         return html.Div([html.H1("Records past retention", className="h3"), intro,
-                         html.P("No record is past retention.", id="retention-empty")])
+                         html.P("No record is past retention.", id=ids.EMPTY)])
     body = [html.Tr([
         html.Td(dcc.Link(r.full_name, href=f"/clients/{r.id}")),
         html.Td(r.practitioner),
@@ -46,5 +47,5 @@ def layout(**_query: str) -> html.Div:
         html.H1("Records past retention", className="h3"), intro,
         html.P(f"{len(rows)} record{'s' if len(rows) != 1 else ''}", role="status"),
         stacked_table(["Client", "Practitioner", "State", "Last activity", "Kept until", ""],
-                      body, size="sm", striped=True, id="retention-list"),
+                      body, size="sm", striped=True, id=ids.LIST),
     ])

@@ -28,13 +28,13 @@ from dashboard.db.users import (
 )
 from dashboard.domain.ids import parse_id
 from dashboard.domain.users import account_problem, new_user_problems, temporary_password
+from dashboard.pages.ids import admin_users as ids
 
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
     from dashboard.db.models import User
 
 dash.register_page(__name__, path="/admin/users", title="Users · Back Pain Care", name="Users")
 
-P = "users"
 
 
 HEADER = ["Name", "Email", "Role", "State", "Actions", ""]
@@ -49,25 +49,25 @@ def _row(user: User, me: int) -> html.Tr:
                           href=f"/profile?user={uid}", className="small")]),
         html.Td(user.email),
         html.Td(html.Label([html.Span(f"Role of {user.name}", className="visually-hidden"),
-                            dbc.Select(id={"type": f"{P}-role", "user": uid}, value=user.role,
+                            dbc.Select(id={"type": ids.ROLE, "user": uid}, value=user.role,
                                        size="sm", options=[
                                            {"label": "Practitioner", "value": "practitioner"},
                                            {"label": "Admin", "value": "admin"}])])),
-        html.Td("Active" if user.active else "Deactivated", id={"type": f"{P}-state",
-                                                                 "user": uid}),
+        html.Td("Active" if user.active else "Deactivated", id={"type": ids.STATE,
+                                                                "user": uid}),
         html.Td([
             dbc.Button("Deactivate" if user.active else "Activate",
-                       id={"type": f"{P}-toggle", "user": uid}, size="sm", color="secondary",
+                       id={"type": ids.TOGGLE, "user": uid}, size="sm", color="secondary",
                        outline=True, className="me-2"),
-            dbc.Button("Reset password", id={"type": f"{P}-reset", "user": uid}, size="sm",
+            dbc.Button("Reset password", id={"type": ids.RESET, "user": uid}, size="sm",
                        color="secondary", outline=True, className="me-2"),
-            dbc.Button("Reset two-step sign-in", id={"type": f"{P}-totp", "user": uid},
+            dbc.Button("Reset two-step sign-in", id={"type": ids.TOTP, "user": uid},
                        size="sm", color="secondary", outline=True,
                        disabled=user.totp_secret is None),
         ], className="text-nowrap"),
-        html.Td([html.Div(id={"type": f"{P}-result", "user": uid}, role="status",
+        html.Td([html.Div(id={"type": ids.RESULT, "user": uid}, role="status",
                           className="small"),
-                 html.Div(id={"type": f"{P}-totp-result", "user": uid}, role="status",
+                 html.Div(id={"type": ids.TOTP_RESULT, "user": uid}, role="status",
                           className="small")]),
     ]))
 
@@ -82,38 +82,38 @@ def layout(**_query: str) -> html.Div:
         html.H1("Users", className="h3"),
         dbc.Card(dbc.CardBody([
             html.H2("Add a user", className="h5"),
-            dbc.Form(id=f"{P}-form", children=[dbc.Row([
-                dbc.Col([dbc.Label("Email", html_for=f"{P}-email"),
-                         dbc.Input(id=f"{P}-email", type="text", inputMode="email",
+            dbc.Form(id=ids.FORM, children=[dbc.Row([
+                dbc.Col([dbc.Label("Email", html_for=ids.EMAIL),
+                         dbc.Input(id=ids.EMAIL, type="text", inputMode="email",
                                    maxLength=254),
-                         html.Div(id=f"{P}-email-error", className="field-error")], md=4),
-                dbc.Col([dbc.Label("Name", html_for=f"{P}-name"),
-                         dbc.Input(id=f"{P}-name", type="text", maxLength=200),
-                         html.Div(id=f"{P}-name-error", className="field-error")], md=4),
-                dbc.Col([dbc.Label("Role", html_for=f"{P}-new-role"),
-                         dbc.Select(id=f"{P}-new-role", value="practitioner", options=[
+                         html.Div(id=ids.EMAIL_ERROR, className="field-error")], md=4),
+                dbc.Col([dbc.Label("Name", html_for=ids.NAME),
+                         dbc.Input(id=ids.NAME, type="text", maxLength=200),
+                         html.Div(id=ids.NAME_ERROR, className="field-error")], md=4),
+                dbc.Col([dbc.Label("Role", html_for=ids.NEW_ROLE),
+                         dbc.Select(id=ids.NEW_ROLE, value="practitioner", options=[
                              {"label": "Practitioner", "value": "practitioner"},
                              {"label": "Admin", "value": "admin"}])], md=2),
                 dbc.Col(dbc.Button("Add user", type="submit", color="primary"), md=2,
                         className="d-flex align-items-end"),
             ])]),
-            html.Div(id=f"{P}-created", role="status", className="mt-2"),
+            html.Div(id=ids.CREATED, role="status", className="mt-2"),
         ]), className="mb-3"),
         dbc.Table([header_row(HEADER, "Result"),
-                   html.Tbody([_row(u, user.id) for u in users], id=f"{P}-rows")],
-                  size="sm", responsive=True, id=f"{P}-table", className=STACKED),
+                   html.Tbody([_row(u, user.id) for u in users], id=ids.ROWS)],
+                  size="sm", responsive=True, id=ids.TABLE, className=STACKED),
     ])
 
 
 @callback(
-    Output(f"{P}-email-error", "children"),
-    Output(f"{P}-name-error", "children"),
-    Output(f"{P}-created", "children"),
-    Output(f"{P}-rows", "children"),
-    Input(f"{P}-form", "n_submit"),
-    State(f"{P}-email", "value"),
-    State(f"{P}-name", "value"),
-    State(f"{P}-new-role", "value"),
+    Output(ids.EMAIL_ERROR, "children"),
+    Output(ids.NAME_ERROR, "children"),
+    Output(ids.CREATED, "children"),
+    Output(ids.ROWS, "children"),
+    Input(ids.FORM, "n_submit"),
+    State(ids.EMAIL, "value"),
+    State(ids.NAME, "value"),
+    State(ids.NEW_ROLE, "value"),
     prevent_initial_call=True,
 )
 def add_user(_n, email, name, role):
@@ -134,7 +134,7 @@ def add_user(_n, email, name, role):
         who = f"{user.name} ({user.email})"
     message = dbc.Alert([
         html.Span(f"{who} can now sign in with this one-time password: "),
-        html.Code(password, id=f"{P}-temporary"),
+        html.Code(password, id=ids.TEMPORARY),
         html.Span(". Give it to them privately; they must change it at first sign-in. It is "
                   "not shown again."),
     ], color="success")
@@ -149,13 +149,13 @@ def _target(db, user_id: object) -> User:
 
 
 @callback(
-    Output({"type": f"{P}-result", "user": MATCH}, "children"),
-    Output({"type": f"{P}-state", "user": MATCH}, "children"),
-    Output({"type": f"{P}-toggle", "user": MATCH}, "children"),
-    Output({"type": f"{P}-role", "user": MATCH}, "value"),
-    Input({"type": f"{P}-role", "user": MATCH}, "value"),
-    Input({"type": f"{P}-toggle", "user": MATCH}, "n_clicks"),
-    Input({"type": f"{P}-reset", "user": MATCH}, "n_clicks"),
+    Output({"type": ids.RESULT, "user": MATCH}, "children"),
+    Output({"type": ids.STATE, "user": MATCH}, "children"),
+    Output({"type": ids.TOGGLE, "user": MATCH}, "children"),
+    Output({"type": ids.ROLE, "user": MATCH}, "value"),
+    Input({"type": ids.ROLE, "user": MATCH}, "value"),
+    Input({"type": ids.TOGGLE, "user": MATCH}, "n_clicks"),
+    Input({"type": ids.RESET, "user": MATCH}, "n_clicks"),
     prevent_initial_call=True,
 )
 def change_account(role, _toggle, _reset):
@@ -168,7 +168,7 @@ def change_account(role, _toggle, _reset):
         admins = active_admin_count(db)
         state = "Active" if user.active else "Deactivated"
         button = "Deactivate" if user.active else "Activate"
-        if kind == f"{P}-reset":
+        if kind == ids.RESET:
             password = temporary_password()
             set_password_hash(db, user.id, hash_password(password), must_change=True)
             end_all_login_sessions(db, user.id)
@@ -177,8 +177,8 @@ def change_account(role, _toggle, _reset):
             return (html.Span(["One-time password: ", html.Code(password),
                                " (signed out everywhere; must be changed at sign-in)."]),
                     state, button, user.role)
-        new_role = role if kind == f"{P}-role" else user.role
-        new_active = (not user.active) if kind == f"{P}-toggle" else user.active
+        new_role = role if kind == ids.ROLE else user.role
+        new_active = (not user.active) if kind == ids.TOGGLE else user.active
         problem = account_problem(is_active_admin=was_active_admin, new_role=new_role,
                                   new_active=new_active, active_admins=admins)
         if problem:
@@ -197,8 +197,8 @@ def change_account(role, _toggle, _reset):
 
 
 @callback(
-    Output({"type": f"{P}-totp-result", "user": MATCH}, "children"),
-    Input({"type": f"{P}-totp", "user": MATCH}, "n_clicks"),
+    Output({"type": ids.TOTP_RESULT, "user": MATCH}, "children"),
+    Input({"type": ids.TOTP, "user": MATCH}, "n_clicks"),
     prevent_initial_call=True,
 )
 def reset_second_factor(_n):

@@ -26,9 +26,8 @@ from dashboard.domain.pictures import (
     clean_upload,
     picture_ref,
 )
+from dashboard.pages.ids import admin_catalogue as ids
 
-P = "cat-picture"
-PART = "cat-part"  # the catalogue page's part chooser
 # The browser refuses files this large before sending them (no message, no request); the
 # server says plainly why anything between this and 2 MB is refused.
 BROWSER_LIMIT = 4 * MAX_UPLOAD_BYTES
@@ -42,22 +41,22 @@ def picture_section() -> html.Section:
                "its metadata (camera, place, time) and scaled to fit 1200 pixels. Plans "
                "already given keep the picture they were given with.",
                className="small text-body-secondary"),
-        html.Div(id=f"{P}-current", className="mb-2"),
+        html.Div(id=ids.PICTURE_CURRENT, className="mb-2"),
         html.Label([html.Span("New picture (PNG or JPEG, up to 2 MB)",
                               className="d-block mb-1"),
-                    dcc.Upload(id=f"{P}-upload", accept="image/png,image/jpeg",
+                    dcc.Upload(id=ids.PICTURE_UPLOAD, accept="image/png,image/jpeg",
                                max_size=BROWSER_LIMIT,
                                children=html.Div("Drop a picture here or choose a file"),
                                className="border border-2 border-secondary-subtle rounded "
                                          "p-3 text-center")], className="w-100"),
-        html.Div(id=f"{P}-file", className="small mt-1"),
-        html.Div(id=f"{P}-upload-error", className="field-error", role="status"),
-        dbc.Label("Describe the picture in words", html_for=f"{P}-alt", className="mt-2"),
-        dbc.Textarea(id=f"{P}-alt", rows=3, maxLength=1000),
-        html.Div(id=f"{P}-alt-error", className="field-error", role="status"),
-        dbc.Button("Use this picture", id=f"{P}-save", color="primary", className="mt-2"),
-        html.Div(id=f"{P}-result", role="status", className="mt-2"),
-    ], id=f"{P}-section", style={"maxWidth": "60rem"})
+        html.Div(id=ids.PICTURE_FILE, className="small mt-1"),
+        html.Div(id=ids.PICTURE_UPLOAD_ERROR, className="field-error", role="status"),
+        dbc.Label("Describe the picture in words", html_for=ids.PICTURE_ALT, className="mt-2"),
+        dbc.Textarea(id=ids.PICTURE_ALT, rows=3, maxLength=1000),
+        html.Div(id=ids.PICTURE_ALT_ERROR, className="field-error", role="status"),
+        dbc.Button("Use this picture", id=ids.PICTURE_SAVE, color="primary", className="mt-2"),
+        html.Div(id=ids.PICTURE_RESULT, role="status", className="mt-2"),
+    ], id=ids.PICTURE_SECTION, style={"maxWidth": "60rem"})
 
 
 def _current(sha256: str | None, alt: str) -> Component:
@@ -68,12 +67,12 @@ def _current(sha256: str | None, alt: str) -> Component:
 
 
 @callback(
-    Output(f"{P}-current", "children"),
-    Output(f"{P}-alt", "value"),
-    Output(f"{P}-upload-error", "children", allow_duplicate=True),
-    Output(f"{P}-alt-error", "children", allow_duplicate=True),
-    Output(f"{P}-result", "children", allow_duplicate=True),
-    Input(PART, "value"),
+    Output(ids.PICTURE_CURRENT, "children"),
+    Output(ids.PICTURE_ALT, "value"),
+    Output(ids.PICTURE_UPLOAD_ERROR, "children", allow_duplicate=True),
+    Output(ids.PICTURE_ALT_ERROR, "children", allow_duplicate=True),
+    Output(ids.PICTURE_RESULT, "children", allow_duplicate=True),
+    Input(ids.PART, "value"),
     prevent_initial_call=True,
 )
 def show_picture(choice):
@@ -89,8 +88,8 @@ def show_picture(choice):
 
 
 @callback(
-    Output(f"{P}-file", "children"),
-    Input(f"{P}-upload", "filename"),
+    Output(ids.PICTURE_FILE, "children"),
+    Input(ids.PICTURE_UPLOAD, "filename"),
     prevent_initial_call=True,
 )
 def show_file_name(filename):
@@ -109,14 +108,14 @@ def _decode(contents: object) -> bytes | None:
 
 
 @callback(
-    Output(f"{P}-upload-error", "children"),
-    Output(f"{P}-alt-error", "children"),
-    Output(f"{P}-result", "children"),
-    Output(f"{P}-current", "children", allow_duplicate=True),
-    Input(f"{P}-save", "n_clicks"),
-    State(PART, "value"),
-    State(f"{P}-upload", "contents"),
-    State(f"{P}-alt", "value"),
+    Output(ids.PICTURE_UPLOAD_ERROR, "children"),
+    Output(ids.PICTURE_ALT_ERROR, "children"),
+    Output(ids.PICTURE_RESULT, "children"),
+    Output(ids.PICTURE_CURRENT, "children", allow_duplicate=True),
+    Input(ids.PICTURE_SAVE, "n_clicks"),
+    State(ids.PART, "value"),
+    State(ids.PICTURE_UPLOAD, "contents"),
+    State(ids.PICTURE_ALT, "value"),
     prevent_initial_call=True,
 )
 def save_picture(_clicks, choice, contents, alt):

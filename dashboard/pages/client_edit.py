@@ -7,19 +7,19 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
-from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
+from dashboard.components.client_form import CLIENT_FIELDS, client_form
 from dashboard.components.status import client_not_found as not_found
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.clients import find_duplicates, practitioner_name, update_client
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint
+from dashboard.pages.ids import client_edit as ids
 
 # An explicit order puts this page before /clients/<client_id>, whose template would
 # otherwise match this path too (Dash's templates match across slashes; first match wins).
 dash.register_page(__name__, path_template="/clients/<client_id>/edit", order=1,
                    title="Edit client · Back Pain Care")
 
-P = "edit-client"
 FIELDS = (*CLIENT_FIELDS, "practitioner_id")
 
 
@@ -36,26 +36,28 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         values = {name: getattr(client, name) for name in FIELDS}
         cid, name = client.id, f"{client.given_name} {client.family_name}"
     return html.Div([
-        dcc.Store(id=f"{P}-client-id", data=cid),
-        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Store(id=ids.CLIENT_ID, data=cid),
+        dcc.Location(id=ids.GO, refresh="callback-nav"),
         dcc.Link(f"← {name}", href=f"/clients/{cid}"),
         html.H1("Edit client details", className="h3 mt-2"),
-        client_form(P, values=values, today=clinic_today(), submit_label="Save details",
-                    practitioners=practitioners, can_assign=user.is_admin),
+        client_form(ids.CLIENT_FORM, values=values, today=clinic_today(),
+                    submit_label="Save details", practitioners=practitioners,
+                    can_assign=user.is_admin),
     ], style={"maxWidth": "60rem"})
 
 
 @callback(
-    [Output(error_id(P, f), "children") for f in FIELDS],
-    Output(f"{P}-duplicate", "children"),
-    Output(f"{P}-confirmed-duplicate", "data"),
-    Output(f"{P}-go", "href"),
-    Input(f"{P}-form", "n_submit"),
-    State(f"{P}-client-id", "data"),
-    [State(field_id(P, f), "value") for f in ("given_name", "family_name")],
-    State(field_id(P, "date_of_birth"), "value"),
-    [State(field_id(P, f), "value") for f in ("email", "phone", "practitioner_id")],
-    State(f"{P}-confirmed-duplicate", "data"),
+    [Output(ids.CLIENT_FORM.errors[f], "children") for f in FIELDS],
+    Output(ids.DUPLICATE, "children"),
+    Output(ids.CONFIRMED_DUPLICATE, "data"),
+    Output(ids.GO, "href"),
+    Input(ids.FORM, "n_submit"),
+    State(ids.CLIENT_ID, "data"),
+    [State(ids.CLIENT_FORM.fields[f], "value") for f in ("given_name", "family_name")],
+    State(ids.DATE_OF_BIRTH, "value"),
+    [State(ids.CLIENT_FORM.fields[f], "value")
+     for f in ("email", "phone", "practitioner_id")],
+    State(ids.CONFIRMED_DUPLICATE, "data"),
     prevent_initial_call=True,
 )
 def save(_n, client_id, given, family, dob, email, phone, practitioner_id, confirmed):

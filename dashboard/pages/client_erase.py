@@ -24,12 +24,12 @@ from dashboard.db.erasure import (
 from dashboard.domain.dates import format_day
 from dashboard.domain.privacy import confirmation_matches
 from dashboard.pages.client.privacy_views import erased_view
+from dashboard.pages.ids import client_erase as ids
 
 # order: matched before "/clients/<client_id>", whose template would also match this path.
 dash.register_page(__name__, path_template="/clients/<client_id>/erase", order=3,
                    title="Erase a record · Back Pain Care")
 
-P = "erase"
 KEEP_CHOICES = {"keep": "Keep the anonymised scores for clinic statistics (notes removed)",
                 "delete": "Delete the sessions and scores as well"}
 
@@ -48,7 +48,7 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         sessions, handouts = stored_counts(db, client_id=client.id)
         who = practitioner_name(db, client.practitioner_id)
         name = f"{client.given_name} {client.family_name}"
-    body = html.Div(id=f"{P}-body", children=[
+    body = html.Div(id=ids.BODY, children=[
         dcc.Link("← Back to the client", href=f"/clients/{client.id}"),
         html.H1(f"Erase {name}'s record", className="h3 mt-2"),
         html.P(f"Born {format_day(client.date_of_birth)} · practitioner {who} · {sessions} "
@@ -63,37 +63,37 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                    "the record: backups must be kept no longer than the retention period.",
                    className="mb-0"),
         ], color="danger"),
-        dbc.Form(id=f"{P}-form", children=[
-            dcc.Store(id=f"{P}-client-id", data=client.id),
-            dbc.Label("Scores", html_for=f"{P}-keep"),
-            dbc.RadioItems(id=f"{P}-keep", value="keep", options=[
+        dbc.Form(id=ids.FORM, children=[
+            dcc.Store(id=ids.CLIENT_ID, data=client.id),
+            dbc.Label("Scores", html_for=ids.KEEP),
+            dbc.RadioItems(id=ids.KEEP, value="keep", options=[
                 {"label": label, "value": key} for key, label in KEEP_CHOICES.items()]),
-            html.Div(id=f"{P}-keep-error", className="field-error", role="status"),
+            html.Div(id=ids.KEEP_ERROR, className="field-error", role="status"),
             dbc.Label(["Type the client's full name to confirm: ", html.Strong(name)],
-                      html_for=f"{P}-confirm", className="mt-3"),
-            dbc.Input(id=f"{P}-confirm", type="text", autoComplete="off", maxLength=250,
+                      html_for=ids.CONFIRM, className="mt-3"),
+            dbc.Input(id=ids.CONFIRM, type="text", autoComplete="off", maxLength=250,
                       style={"maxWidth": "24rem"}),
-            html.Div(id=f"{P}-confirm-error", className="field-error", role="status"),
-            dbc.Button("Erase permanently", id=f"{P}-submit", color="danger",
+            html.Div(id=ids.CONFIRM_ERROR, className="field-error", role="status"),
+            dbc.Button("Erase permanently", id=ids.SUBMIT, color="danger",
                        className="mt-3"),
         ]),
     ])
     return html.Div([
         body,
-        dcc.Loading(html.Div(id=f"{P}-result", role="status", className="mt-3"),
+        dcc.Loading(html.Div(id=ids.RESULT, role="status", className="mt-3"),
                     delay_show=200),
     ], style={"maxWidth": "48rem"})
 
 
 @callback(
-    Output(f"{P}-confirm-error", "children"),
-    Output(f"{P}-keep-error", "children"),
-    Output(f"{P}-result", "children"),
-    Output(f"{P}-body", "style"),  # hidden once erased: it shows the name
-    Input(f"{P}-submit", "n_clicks"),
-    State(f"{P}-client-id", "data"),
-    State(f"{P}-keep", "value"),
-    State(f"{P}-confirm", "value"),
+    Output(ids.CONFIRM_ERROR, "children"),
+    Output(ids.KEEP_ERROR, "children"),
+    Output(ids.RESULT, "children"),
+    Output(ids.BODY, "style"),  # hidden once erased: it shows the name
+    Input(ids.SUBMIT, "n_clicks"),
+    State(ids.CLIENT_ID, "data"),
+    State(ids.KEEP, "value"),
+    State(ids.CONFIRM, "value"),
     prevent_initial_call=True,
 )
 def erase(_n, client_id, keep, typed):

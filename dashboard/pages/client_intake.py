@@ -25,21 +25,19 @@ from dashboard.domain.episodes import (
     age_flag_answer,
     parse_intake,
 )
-from dashboard.pages.client import episode_views, ids
+from dashboard.pages.client import episode_views
+from dashboard.pages.client import ids as client_ids
+from dashboard.pages.ids import client_intake as ids
 
 # An explicit order puts this page before /clients/<client_id>, whose template would
 # otherwise match this path too (Dash's templates match across slashes; first match wins).
 dash.register_page(__name__, path_template="/clients/<client_id>/intake", order=2,
                    title="Intake · Back Pain Care")
 
-P = "intake"
-FLAG = f"{P}-flag"  # pattern: {"type": FLAG, "item": key}
-ERRORS = {key: f"{P}-{key}-error" for key in (
-    "referral_source", "referrer_name", "reason", "consent_treatment")}
 
 
 def _error(key: str) -> html.Div:
-    return html.Div(id=ERRORS[key], className="field-error", role="status")
+    return html.Div(id=ids.ERRORS[key], className="field-error", role="status")
 
 
 def _screen(age_answer: str) -> html.Fieldset:
@@ -54,13 +52,13 @@ def _screen(age_answer: str) -> html.Fieldset:
                 continue
             rows.append(html.Tr([
                 html.Th(item.question, scope="row", className="fw-normal",
-                        id=f"{P}-q-{item.key}"),
+                        id=f"{ids.QUESTION}-{item.key}"),
                 html.Td([html.Div(dbc.RadioItems(
-                    id={"type": FLAG, "item": item.key},
+                    id={"type": ids.FLAG, "item": item.key},
                     value=age_answer if item.key == "age" else "not_asked", inline=True,
                     options=episode_views.answers_labels()),
-                    role="radiogroup", **aria(labelledby=f"{P}-q-{item.key}")),
-                    html.Div(id={"type": f"{FLAG}-error", "item": item.key},
+                    role="radiogroup", **aria(labelledby=f"{ids.QUESTION}-{item.key}")),
+                    html.Div(id={"type": ids.FLAG_ERROR, "item": item.key},
                              className="field-error", role="status")]),
             ]))
     return html.Fieldset([
@@ -89,8 +87,8 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         age_answer = age_flag_answer(client.date_of_birth, clinic_today())
     title = f"New episode of care: {name}" if returning else f"Intake: {name}"
     return html.Div([
-        dcc.Store(id=ids.CLIENT_ID, data=client.id),
-        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Store(id=client_ids.CLIENT_ID, data=client.id),
+        dcc.Location(id=ids.GO, refresh="callback-nav"),
         dcc.Link("← Back to the client", href=f"/clients/{client.id}"),
         html.H1(title, className="h3 mt-2"),
         html.P("A returning client starts again from a new baseline: the first session of "
@@ -99,35 +97,35 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
                "the first session.", className="text-body-secondary"),
         dbc.Form([
             dbc.Row([
-                dbc.Col([dbc.Label("Referred by", html_for=f"{P}-source"),
-                         dbc.Select(id=f"{P}-source", value="self", options=[
+                dbc.Col([dbc.Label("Referred by", html_for=ids.SOURCE),
+                         dbc.Select(id=ids.SOURCE, value="self", options=[
                              {"label": label, "value": key}
                              for key, label in REFERRAL_SOURCES.items()]),
                          _error("referral_source")], md=4, className="mb-3"),
                 dbc.Col([dbc.Label("Referrer's name (doctor, practitioner, service)",
-                                   html_for=f"{P}-referrer"),
-                         dbc.Input(id=f"{P}-referrer", maxLength=200),
+                                   html_for=ids.REFERRER),
+                         dbc.Input(id=ids.REFERRER, maxLength=200),
                          _error("referrer_name")], md=8, className="mb-3"),
             ]),
-            dbc.Label("Reason for referral", html_for=f"{P}-reason"),
-            dbc.Textarea(id=f"{P}-reason", rows=2, maxLength=2000),
+            dbc.Label("Reason for referral", html_for=ids.REASON),
+            dbc.Textarea(id=ids.REASON, rows=2, maxLength=2000),
             _error("reason"),
             html.Fieldset([
                 html.Legend("Consent (ask the client; recorded with your name and the time)",
                             className="form-label fs-6 mt-3"),
-                dbc.Checkbox(id=f"{P}-consent-treatment", value=False,
+                dbc.Checkbox(id=ids.CONSENT_TREATMENT, value=False,
                              label="The client consents to assessment and treatment"),
                 _error("consent_treatment"),
-                dbc.Checkbox(id=f"{P}-consent-data", value=False,
+                dbc.Checkbox(id=ids.CONSENT_DATA, value=False,
                              label="The client consents to their scores being used, "
                                    "anonymised, in clinic statistics"),
                 _email_consent(address),
             ], className="mb-3"),
             _screen(age_answer),
-            dbc.Button("Record intake", id=f"{P}-save", color="primary", n_clicks=0),
-        ], id=f"{P}-form"),
-        html.Div(id=f"{P}-result", className="mt-3", role="status"),
-        html.Div(id=ids.FLAG_AREA),
+            dbc.Button("Record intake", id=ids.SAVE, color="primary", n_clicks=0),
+        ], id=ids.FORM),
+        html.Div(id=ids.RESULT, className="mt-3", role="status"),
+        html.Div(id=client_ids.FLAG_AREA),
         episode_views.flag_feedback(),
     ], style={"maxWidth": "60rem"})
 
@@ -135,10 +133,10 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
 def _email_consent(address: str) -> dbc.Checkbox:
     """Optional: short reminders by email (no health data in them), only with an address."""
     if not address:
-        return dbc.Checkbox(id=f"{P}-consent-email", value=False, disabled=True,
+        return dbc.Checkbox(id=ids.CONSENT_EMAIL, value=False, disabled=True,
                             label="Email reminders: no email address on the client's record "
                                   "(add one with Edit client to offer them)")
-    return dbc.Checkbox(id=f"{P}-consent-email", value=False,
+    return dbc.Checkbox(id=ids.CONSENT_EMAIL, value=False,
                         label=f"The client agrees to short email reminders to {address} "
                               "(a questionnaire due, or no day logged; no health data)")
 
@@ -146,25 +144,25 @@ def _email_consent(address: str) -> dbc.Checkbox:
 def _answer(errors: dict[str, str], flag_targets: list[dict], result, *, panel=no_update,
             form_style=no_update, go=no_update) -> dict:
     """The save callback's whole answer by output name; ``errors`` by field ("" clears)."""
-    return {"errors": {key: errors.get(key, "") for key in ERRORS},
+    return {"errors": {key: errors.get(key, "") for key in ids.ERRORS},
             "flag_errors": [errors.get(f"flag-{o['id']['item']}", "") for o in flag_targets],
             "result": result, "panel": panel, "form_style": form_style, "go": go}
 
 
 @callback(
-    output={"errors": {key: Output(error_id, "children") for key, error_id in ERRORS.items()},
-            "flag_errors": Output({"type": f"{FLAG}-error", "item": ALL}, "children"),
-            "result": Output(f"{P}-result", "children"),
-            "panel": Output(ids.FLAG_AREA, "children", allow_duplicate=True),
-            "form_style": Output(f"{P}-form", "style"),
-            "go": Output(f"{P}-go", "href")},
-    inputs={"_save": Input(f"{P}-save", "n_clicks")},
-    state={"client_id": State(ids.CLIENT_ID, "data"), "source": State(f"{P}-source", "value"),
-           "referrer": State(f"{P}-referrer", "value"), "reason": State(f"{P}-reason", "value"),
-           "consent_treatment": State(f"{P}-consent-treatment", "value"),
-           "consent_data": State(f"{P}-consent-data", "value"),
-           "consent_email": State(f"{P}-consent-email", "value"),
-           "flags": State({"type": FLAG, "item": ALL}, "value")},
+    output={"errors": {key: Output(error_id, "children") for key, error_id in ids.ERRORS.items()},
+            "flag_errors": Output({"type": ids.FLAG_ERROR, "item": ALL}, "children"),
+            "result": Output(ids.RESULT, "children"),
+            "panel": Output(client_ids.FLAG_AREA, "children", allow_duplicate=True),
+            "form_style": Output(ids.FORM, "style"),
+            "go": Output(ids.GO, "href")},
+    inputs={"_save": Input(ids.SAVE, "n_clicks")},
+    state={"client_id": State(client_ids.CLIENT_ID, "data"), "source": State(ids.SOURCE, "value"),
+           "referrer": State(ids.REFERRER, "value"), "reason": State(ids.REASON, "value"),
+           "consent_treatment": State(ids.CONSENT_TREATMENT, "value"),
+           "consent_data": State(ids.CONSENT_DATA, "value"),
+           "consent_email": State(ids.CONSENT_EMAIL, "value"),
+           "flags": State({"type": ids.FLAG, "item": ALL}, "value")},
     prevent_initial_call=True,
 )
 def save_intake(_save, client_id, source, referrer, reason, consent_treatment, consent_data,

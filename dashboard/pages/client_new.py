@@ -7,15 +7,15 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard.auth.access import require_user
 from dashboard.auth.audit import record_audit
-from dashboard.components.client_form import CLIENT_FIELDS, client_form, error_id, field_id
+from dashboard.components.client_form import CLIENT_FIELDS, client_form
 from dashboard.context import client_ip, clinic_today, current_db
 from dashboard.db.clients import create_client, find_duplicates
 from dashboard.db.users import list_practitioners
 from dashboard.pages.client_services import check_client_form, fingerprint
+from dashboard.pages.ids import client_new as ids
 
 dash.register_page(__name__, path="/new-client", title="New client · Back Pain Care")
 
-P = "new-client"
 FIELDS = (*CLIENT_FIELDS, "practitioner_id")
 
 
@@ -26,30 +26,30 @@ def layout(**_query: str) -> html.Div:
         with current_db().read() as db:
             practitioners = [(u.id, u.name) for u in list_practitioners(db)]
     return html.Div([
-        dcc.Location(id=f"{P}-go", refresh="callback-nav"),
+        dcc.Location(id=ids.GO, refresh="callback-nav"),
         dcc.Link("← Clients", href="/clients"),
         html.H1("New client", className="h3 mt-2"),
-        client_form(P, today=clinic_today(), submit_label="Create client",
+        client_form(ids.CLIENT_FORM, today=clinic_today(), submit_label="Create client",
                     practitioners=practitioners, can_assign=user.is_admin,
                     values={"practitioner_id": None if user.is_admin else user.id}),
     ], style={"maxWidth": "60rem"})
 
 
 def _date_state() -> State:
-    return State(field_id(P, "date_of_birth"), "value")
+    return State(ids.DATE_OF_BIRTH, "value")
 
 
 @callback(
-    [Output(error_id(P, f), "children") for f in FIELDS],
-    Output(f"{P}-duplicate", "children"),
-    Output(f"{P}-confirmed-duplicate", "data"),
-    Output(f"{P}-go", "href"),
-    Input(f"{P}-form", "n_submit"),
-    [State(field_id(P, f), "value") for f in ("given_name", "family_name")],
+    [Output(ids.CLIENT_FORM.errors[f], "children") for f in FIELDS],
+    Output(ids.DUPLICATE, "children"),
+    Output(ids.CONFIRMED_DUPLICATE, "data"),
+    Output(ids.GO, "href"),
+    Input(ids.FORM, "n_submit"),
+    [State(ids.CLIENT_FORM.fields[f], "value") for f in ("given_name", "family_name")],
     _date_state(),
-    [State(field_id(P, f), "value") for f in ("email", "phone")],
-    State(field_id(P, "practitioner_id"), "value"),
-    State(f"{P}-confirmed-duplicate", "data"),
+    [State(ids.CLIENT_FORM.fields[f], "value") for f in ("email", "phone")],
+    State(ids.PRACTITIONER, "value"),
+    State(ids.CONFIRMED_DUPLICATE, "data"),
     prevent_initial_call=True,
 )
 def create(_n, given, family, dob, email, phone, practitioner_id, confirmed):

@@ -13,12 +13,12 @@ from dashboard.context import client_ip, current_db
 from dashboard.db.sessions import session_history
 from dashboard.domain.dates import format_day
 from dashboard.pages.client import privacy_views
+from dashboard.pages.ids import client_notes as ids
 
 # order: matched before "/clients/<client_id>", whose template would also match this path.
 dash.register_page(__name__, path_template="/clients/<client_id>/notes", order=3,
                    title="Session notes · Back Pain Care")
 
-P = "notes"
 
 
 def layout(client_id: str = "", **_query: str) -> html.Div:
@@ -50,4 +50,4 @@ def layout(client_id: str = "", **_query: str) -> html.Div:
         html.P(f"{len(rows)} sessions, newest first, each note in full.",
                className="text-body-secondary"),
         *(entries or [html.P("No sessions recorded yet.")]),
-    ], id=f"{P}-page", style={"maxWidth": "48rem"})
+    ], id=ids.PAGE, style={"maxWidth": "48rem"})

@@ -30,16 +30,16 @@ from dashboard.domain.status import STATUS_LABELS
 from dashboard.domain.text import search_text
 from dashboard.handout.documents import prepare_batch, record_given, render_batch
 from dashboard.handout.render import PAGE_SIZES
+from dashboard.pages.ids import clients as ids
 
 dash.register_page(__name__, path="/clients", title="Clients · Back Pain Care", name="Clients")
 
-P = "clients"
 PAGE_SIZE = 25
 SORT_LABELS = {"name": "Name", "last_session": "Last session (newest first)",
                "pain": "Latest pain (highest first)", "due": "Next due (soonest first)"}
-FILTER_INPUTS = [Input(f"{P}-search", "value"), Input(f"{P}-archived", "value"),
-                 Input(f"{P}-status", "value"), Input(f"{P}-due", "value"),
-                 Input(f"{P}-sort", "value"), Input(f"{P}-practitioner", "value")]
+FILTER_INPUTS = [Input(ids.SEARCH, "value"), Input(ids.ARCHIVED, "value"),
+                 Input(ids.STATUS, "value"), Input(ids.DUE, "value"),
+                 Input(ids.SORT, "value"), Input(ids.PRACTITIONER, "value")]
 
 
 def _episode_filter(choice: object) -> str | None:
@@ -83,12 +83,12 @@ def _results(user, filters: ClientFilters) -> tuple:
         rows, total = list_clients(db, user, filters, today)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if not rows:
-        return (html.P("No clients match.", id=f"{P}-empty"), "0 clients", pages,
+        return (html.P("No clients match.", id=ids.EMPTY), "0 clients", pages,
                 filters.page)
     start = (filters.page - 1) * PAGE_SIZE + 1
     count = f"{total} client{'s' if total != 1 else ''} · showing {start}-{start + len(rows) - 1}"
     table = client_table(rows, today=today, show_practitioner=user.is_admin,
-                         table_id=f"{P}-list")
+                         table_id=ids.LIST)
     return table, count, pages, filters.page
 
 
@@ -118,51 +118,51 @@ def layout(q: str = "", show: str = "active", status: str = "any", sort: str = "
         html.Div([
             html.H1("Clients", className="h3 me-auto"),
             dcc.Link("New client", href="/new-client", className="btn btn-primary",
-                     id=f"{P}-new"),
+                     id=ids.NEW),
         ], className="d-flex align-items-center mb-3"),
         dbc.Row([
-            dbc.Col([dbc.Label("Search by name", html_for=f"{P}-search"),
-                     dbc.Input(id=f"{P}-search", type="search", placeholder="Type a name…",
+            dbc.Col([dbc.Label("Search by name", html_for=ids.SEARCH),
+                     dbc.Input(id=ids.SEARCH, type="search", placeholder="Type a name…",
                                debounce=0.25, autoComplete="off", maxLength=100,
                                value=filters.search)], md=4, xl=3),
-            _select(f"{P}-archived", "Show", [{"label": "Active clients", "value": "active"},
-                                              {"label": "Archived clients", "value": "archived"}],
+            _select(ids.ARCHIVED, "Show", [{"label": "Active clients", "value": "active"},
+                                           {"label": "Archived clients", "value": "archived"}],
                     "archived" if filters.archived else "active", 2),
-            _select(f"{P}-status", "Status", status_options,
+            _select(ids.STATUS, "Status", status_options,
                     status if any(o["value"] == status for o in status_options) else "any", 2),
-            _select(f"{P}-sort", "Sort by", [{"label": SORT_LABELS[k], "value": k}
-                                             for k in SORTS], filters.sort, 2),
+            _select(ids.SORT, "Sort by", [{"label": SORT_LABELS[k], "value": k}
+                                          for k in SORTS], filters.sort, 2),
             # Practitioners see only their own clients: the control is there but hidden.
-            _select(f"{P}-practitioner", "Practitioner", practitioners, chosen_practitioner, 2)
+            _select(ids.PRACTITIONER, "Practitioner", practitioners, chosen_practitioner, 2)
             if user.is_admin else html.Div(
-                dbc.Select(id=f"{P}-practitioner", options=practitioners, value="all"),
+                dbc.Select(id=ids.PRACTITIONER, options=practitioners, value="all"),
                 hidden=True),
-            dbc.Col(dbc.Checkbox(id=f"{P}-due", label="Due or overdue only",
+            dbc.Col(dbc.Checkbox(id=ids.DUE, label="Due or overdue only",
                                  value=filters.due_only),
                     md=4, xl=1, className="d-flex align-items-end pb-2"),
         ], className="g-2 mb-3"),
         _batch_controls(),
-        html.P(count, id=f"{P}-count", className="text-body-secondary", role="status"),
-        dcc.Loading(html.Div(table, id=f"{P}-table"), delay_show=300),
-        dbc.Pagination(id=f"{P}-pages", max_value=pages, active_page=page_number,
+        html.P(count, id=ids.COUNT, className="text-body-secondary", role="status"),
+        dcc.Loading(html.Div(table, id=ids.TABLE), delay_show=300),
+        dbc.Pagination(id=ids.PAGES, max_value=pages, active_page=page_number,
                        fully_expanded=False, first_last=True, previous_next=True),
-        dcc.Store(id=f"{P}-url"),
+        dcc.Store(id=ids.URL),
     ])
 
 
 @callback(
-    Output(f"{P}-table", "children"),
-    Output(f"{P}-count", "children"),
-    Output(f"{P}-pages", "max_value"),
-    Output(f"{P}-pages", "active_page"),
+    Output(ids.TABLE, "children"),
+    Output(ids.COUNT, "children"),
+    Output(ids.PAGES, "max_value"),
+    Output(ids.PAGES, "active_page"),
     *FILTER_INPUTS,
-    Input(f"{P}-pages", "active_page"),
+    Input(ids.PAGES, "active_page"),
     prevent_initial_call=True,  # the layout drew the first page
 )
 def show_clients(search, archived, status, due, sort, practitioner, page):
     user = require_user()
     # A change of filter starts again at page 1; only the pager itself moves pages.
-    page = page if ctx.triggered_id == f"{P}-pages" else 1
+    page = page if ctx.triggered_id == ids.PAGES else 1
     return _results(user, _filters(user, search=search, archived=archived, status=status,
                                    due=bool(due), sort=sort, practitioner=practitioner,
                                    page=str(page or 1)))
@@ -188,9 +188,9 @@ clientside_callback(
         }
         return search;
     }""",
-    Output(f"{P}-url", "data"),
+    Output(ids.URL, "data"),
     *FILTER_INPUTS,
-    Input(f"{P}-pages", "active_page"),
+    Input(ids.PAGES, "active_page"),
     prevent_initial_call=True,
 )
 
@@ -203,34 +203,34 @@ def _batch_controls() -> html.Details:
                className="small mt-2 mb-1"),
         html.Div([
             html.Label(["Paper ", dbc.Select(
-                id=f"{P}-batch-size", value="a4", size="sm", style={"width": "8rem"},
+                id=ids.BATCH_SIZE, value="a4", size="sm", style={"width": "8rem"},
                 options=[{"label": "A4", "value": "a4"},
                          {"label": "US Letter", "value": "letter"}])],
                 className="d-flex align-items-center gap-2 mb-0"),
-            dbc.Button("Make the PDF", id=f"{P}-batch", size="sm", color="secondary",
+            dbc.Button("Make the PDF", id=ids.BATCH, size="sm", color="secondary",
                        className="ms-2"),
         ], className="d-flex align-items-center"),
-        dbc.Progress(id=f"{P}-batch-progress", value=0, max=1, className="mt-2",
+        dbc.Progress(id=ids.BATCH_PROGRESS, value=0, max=1, className="mt-2",
                      style={"display": "none"}, label=""),
-        html.Div(id=f"{P}-batch-status", role="status", className="small mt-1"),
-        dcc.Download(id=f"{P}-batch-file"),
-        dcc.Store(id=f"{P}-batch-token", data=secrets.token_hex(8)),
+        html.Div(id=ids.BATCH_STATUS, role="status", className="small mt-1"),
+        dcc.Download(id=ids.BATCH_FILE),
+        dcc.Store(id=ids.BATCH_PAGE_LOAD, data=secrets.token_hex(8)),
     ], className="mb-3 no-print")
 
 
 @callback(
-    Output(f"{P}-batch-file", "data"),
-    Output(f"{P}-batch-status", "children"),
-    Input(f"{P}-batch", "n_clicks"),
-    State(f"{P}-practitioner", "value"),
-    State(f"{P}-batch-size", "value"),
+    Output(ids.BATCH_FILE, "data"),
+    Output(ids.BATCH_STATUS, "children"),
+    Input(ids.BATCH, "n_clicks"),
+    State(ids.PRACTITIONER, "value"),
+    State(ids.BATCH_SIZE, "value"),
     # A token per page load keeps each request's job and result apart in the cache.
-    State(f"{P}-batch-token", "data"),
+    State(ids.BATCH_PAGE_LOAD, "data"),
     background=True,
-    progress=[Output(f"{P}-batch-progress", "value"), Output(f"{P}-batch-progress", "max"),
-              Output(f"{P}-batch-progress", "label")],
-    running=[(Output(f"{P}-batch", "disabled"), True, False),
-             (Output(f"{P}-batch-progress", "style"), {"display": "flex"}, {"display": "none"})],
+    progress=[Output(ids.BATCH_PROGRESS, "value"), Output(ids.BATCH_PROGRESS, "max"),
+              Output(ids.BATCH_PROGRESS, "label")],
+    running=[(Output(ids.BATCH, "disabled"), True, False),
+             (Output(ids.BATCH_PROGRESS, "style"), {"display": "flex"}, {"display": "none"})],
     prevent_initial_call=True,
 )
 def print_all(set_progress, _n, practitioner, size, _token):

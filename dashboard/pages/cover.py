@@ -17,11 +17,11 @@ from dashboard.components.tables import stacked_table
 from dashboard.context import client_ip, current_db
 from dashboard.db.break_glass import find_clinic_clients
 from dashboard.domain.privacy import SEARCH_LIMIT, search_problem
+from dashboard.pages.ids import cover as ids
 
 dash.register_page(__name__, path="/cover", title="Cover a colleague · Back Pain Care",
                    name="Cover a colleague")
 
-P = "cover"
 
 
 def layout(**_query: str) -> html.Div:
@@ -33,18 +33,18 @@ def layout(**_query: str) -> html.Div:
         html.H1("Cover a colleague", className="h3"),
         html.P("Find a client of another practitioner by name. Opening their record asks "
                "for your reason; it is flagged in the audit log and lasts for today."),
-        dbc.Label("Client's name", html_for=f"{P}-search"),
-        dbc.Input(id=f"{P}-search", type="search", debounce=True, autoComplete="off",
+        dbc.Label("Client's name", html_for=ids.SEARCH),
+        dbc.Input(id=ids.SEARCH, type="search", debounce=True, autoComplete="off",
                   maxLength=100, style={"maxWidth": "24rem"}),
-        html.Div(id=f"{P}-error", className="field-error", role="status"),
-        html.Div(id=f"{P}-results", className="mt-3"),
+        html.Div(id=ids.ERROR, className="field-error", role="status"),
+        html.Div(id=ids.RESULTS, className="mt-3"),
     ])
 
 
 @callback(
-    Output(f"{P}-results", "children"),
-    Output(f"{P}-error", "children"),
-    Input(f"{P}-search", "value"),
+    Output(ids.RESULTS, "children"),
+    Output(ids.ERROR, "children"),
+    Input(ids.SEARCH, "value"),
     prevent_initial_call=True,
 )
 def search(text):
@@ -68,4 +68,4 @@ def search(text):
     more = html.P(f"Showing the first {SEARCH_LIMIT}: type more of the name.",
                   className="small") if len(rows) >= SEARCH_LIMIT else None
     return html.Div([stacked_table(["Name", "Year of birth", "Practitioner"], body, size="sm",
-                                   id=f"{P}-table"), more]), ""
+                                   id=ids.TABLE), more]), ""

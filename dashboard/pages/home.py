@@ -16,6 +16,7 @@ from dashboard.db.home_log import HomeLogRow, home_log_overview
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
 from dashboard.domain.dates import format_day
+from dashboard.pages.ids import home as ids
 
 dash.register_page(__name__, path="/", title="Home · Back Pain Care", name="Home")
 
@@ -52,26 +53,26 @@ def layout(**_query: str) -> html.Div:
         alert_list(alerts),
         red_flag_list(flagged),
         dbc.Row([
-            dbc.Col(_section(f"Due or overdue ({due_total})", "home-due",
+            dbc.Col(_section(f"Due or overdue ({due_total})", ids.DUE,
                              client_table(due, today=today, show_practitioner=admin,
-                                          table_id="home-due-table", columns=DUE_COLUMNS)
+                                          table_id=ids.DUE_TABLE, columns=DUE_COLUMNS)
                              if due else
                              html.P("Nobody is due for a session."), more=due_total > len(due)),
                     lg=6),
-            dbc.Col(_section(f"Getting worse ({worse_total})", "home-worse",
+            dbc.Col(_section(f"Getting worse ({worse_total})", ids.WORSE,
                              client_table(worse, today=today, show_practitioner=admin,
-                                          table_id="home-worse-table", columns=WORSE_COLUMNS)
+                                          table_id=ids.WORSE_TABLE, columns=WORSE_COLUMNS)
                              if worse else
                              html.P("No client is meaningfully worse."),
                              more=worse_total > len(worse)), lg=6),
         ]),
-        _section("Logged at home (last 7 days)", "home-logged", _home_log_list(home_logs)),
-        _section("Recent sessions", "home-recent", _recent_list(recent)),
-        _section(f"{heading} ({total})", "home-caseload",
+        _section("Logged at home (last 7 days)", ids.LOGGED, _home_log_list(home_logs)),
+        _section("Recent sessions", ids.RECENT, _recent_list(recent)),
+        _section(f"{heading} ({total})", ids.CASELOAD,
                  client_table(others, today=today, show_practitioner=admin,
-                              table_id="home-clients") if others else
+                              table_id=ids.CLIENTS) if others else
                  html.P("No other clients." if due or worse else "No clients yet.",
-                        id="home-empty"), more=total > len(others)),
+                        id=ids.EMPTY), more=total > len(others)),
     ])
 
 
@@ -94,7 +95,7 @@ def _home_log_list(rows: list[HomeLogRow]) -> html.Ul | html.P:
         html.Span(f" · home pain {r.latest_home_pain}, up from {r.last_session_pain} at the "
                   "last session", className="text-danger fw-semibold home-pain-rose")
         if r.pain_rose else None,
-    ]) for r in rows], className="list-unstyled", id="home-logged-list")
+    ]) for r in rows], className="list-unstyled", id=ids.LOGGED_LIST)
 
 
 def _recent_list(rows: list[RecentSession]) -> html.Ul | html.P:
@@ -117,7 +118,7 @@ def red_flag_list(clients: list[ClientRow]) -> html.Div | None:
             dcc.Link(c.full_name, href=f"/clients/{c.id}?view=episode", className="alert-link"),
             ": refer for urgent care, record the referral, clear the flag once seen.",
         ]) for c in clients], className="mb-0"),
-    ], color="danger", id="home-red-flags")
+    ], color="danger", id=ids.RED_FLAGS)
 
 
 def alert_list(alerts: list[AlertRow]) -> html.Div | None:

@@ -25,11 +25,11 @@ from dashboard.domain.dates import format_day, parse_day, parse_period
 from dashboard.domain.ids import parse_id
 from dashboard.domain.outcomes import GroupOutcomes, Proportion
 from dashboard.domain.status import STATUS_LABELS
+from dashboard.pages.ids import overview as ids
 
 dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pain Care",
                    name="Clinic overview")
 
-P = "overview"
 CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True}
 
 
@@ -43,22 +43,22 @@ def layout(**_query: str) -> html.Div:
     return html.Div([
         html.H1("Clinic overview" if user.is_admin else "Your caseload", className="h3"),
         dbc.Row([
-            dbc.Col([dbc.Label("From", html_for=f"{P}-start"),
-                     day_input(f"{P}-start", today - dt.timedelta(days=182))], md=3),
-            dbc.Col([dbc.Label("To", html_for=f"{P}-end"),
-                     day_input(f"{P}-end", today)], md=3),
-            dbc.Col([dbc.Label("Practitioner", html_for=f"{P}-practitioner"),
-                     dbc.Select(id=f"{P}-practitioner", options=options, value="all",
+            dbc.Col([dbc.Label("From", html_for=ids.START),
+                     day_input(ids.START, today - dt.timedelta(days=182))], md=3),
+            dbc.Col([dbc.Label("To", html_for=ids.END),
+                     day_input(ids.END, today)], md=3),
+            dbc.Col([dbc.Label("Practitioner", html_for=ids.PRACTITIONER),
+                     dbc.Select(id=ids.PRACTITIONER, options=options, value="all",
                                 disabled=not user.is_admin)], md=3),
             # The outcomes report is the whole clinic's: admins only (checked by its route).
-            dbc.Col(html.A("Outcomes report (PDF)", id=f"{P}-report", className=(
+            dbc.Col(html.A("Outcomes report (PDF)", id=ids.REPORT, className=(
                 "btn btn-outline-primary"), href=_report_href(
                     (today - dt.timedelta(days=182)).isoformat(), today.isoformat())),
                     md=3, className="d-flex align-items-end",
                     style=None if user.is_admin else {"display": "none"}),
         ], className="mb-3 no-print"),
-        html.Div(id=f"{P}-error", className="field-error", role="status"),
-        dcc.Loading(html.Div(id=f"{P}-body"), delay_show=200),
+        html.Div(id=ids.ERROR, className="field-error", role="status"),
+        dcc.Loading(html.Div(id=ids.BODY), delay_show=200),
     ])
 
 
@@ -73,8 +73,8 @@ def _report_href(start: object, end: object) -> str:
     return "/overview/outcomes-report.pdf?" + urlencode({"from": iso(start), "to": iso(end)})
 
 
-@callback(Output(f"{P}-report", "href"), Input(f"{P}-start", "value"),
-          Input(f"{P}-end", "value"), prevent_initial_call=True)
+@callback(Output(ids.REPORT, "href"), Input(ids.START, "value"),
+          Input(ids.END, "value"), prevent_initial_call=True)
 def report_link(start, end):
     """The report's link follows the chosen period (its route checks it and the caller)."""
     require_user()
@@ -90,11 +90,11 @@ def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:
 
 
 @callback(
-    Output(f"{P}-body", "children"),
-    Output(f"{P}-error", "children"),
-    Input(f"{P}-start", "value"),
-    Input(f"{P}-end", "value"),
-    Input(f"{P}-practitioner", "value"),
+    Output(ids.BODY, "children"),
+    Output(ids.ERROR, "children"),
+    Input(ids.START, "value"),
+    Input(ids.END, "value"),
+    Input(ids.PRACTITIONER, "value"),
 )
 def show_overview(start, end, practitioner):
     user = require_user()
@@ -115,23 +115,23 @@ def show_overview(start, end, practitioner):
     return dbc.Row([
         _figure("Caseload per practitioner", figures.caseload_figure(summary),
                 "Active clients: " + ", ".join(f"{n} {c}" for n, c in summary.caseload) + ".",
-                f"{P}-caseload"),
+                ids.CASELOAD),
         _figure("Outcomes of clients seen in the range", figures.status_share_figure(summary),
                 f"{seen} clients whose latest session is in the range: {shares}.",
-                f"{P}-status"),
+                ids.STATUS),
         _figure("Pain change since baseline, by strategy in the current plan",
                 figures.pain_by_strategy_figure(summary),
                 "Mean change in pain (negative is better): " + "; ".join(
                     f"{s} {c:+.1f} (n={n})" for s, c, n in best) + ". Clients with several "
                 "strategies count under each; this shows association, not cause.",
-                f"{P}-strategy"),
+                ids.STRATEGY),
         _figure("Sessions per week", figures.sessions_per_week_figure(summary),
                 f"{sessions} sessions from {format_day(first)} to {format_day(last)}.",
-                f"{P}-sessions"),
+                ids.SESSIONS),
         _outcome_table("Outcomes at discharge, by practitioner", "Practitioner",
-                       by_practitioner, f"{P}-discharge-practitioner"),
+                       by_practitioner, ids.DISCHARGE_PRACTITIONER),
         _outcome_table("Outcomes at discharge, by strategy in the final plan", "Strategy",
-                       by_strategy, f"{P}-discharge-strategy"),
+                       by_strategy, ids.DISCHARGE_STRATEGY),
     ]), ""
 
 

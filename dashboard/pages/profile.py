@@ -15,6 +15,7 @@ from dashboard.context import client_ip, current_db
 from dashboard.db.users import PROFILE_FIELDS, get_user, update_profile
 from dashboard.domain.ids import parse_id
 from dashboard.domain.users import PROFESSIONS, profile_problems
+from dashboard.pages.ids import profile as ids
 
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
     from dashboard.db.models import User
@@ -22,7 +23,6 @@ if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes the
 dash.register_page(__name__, path="/profile", title="Profile · Back Pain Care",
                    name="Profile")
 
-P = "profile"
 LABELS = {"handout_name": "Name printed on handouts and summaries",
           "phone": "Phone printed on handouts", "profession": "Profession"}
 HELP = {"handout_name": "Leave empty to print your account's name.",
@@ -43,18 +43,18 @@ def _editable(db, caller: CurrentUser, raw_id: object) -> User:
 
 
 def _field(name: str, value: str) -> html.Div:
-    control = (dbc.Select(id=f"{P}-{name}", value=value, options=[
+    control = (dbc.Select(id=ids.FIELDS[name], value=value, options=[
                    {"label": "Not set", "value": ""},
                    *({"label": label.capitalize(), "value": key}
                      for key, label in PROFESSIONS.items())])
                if name == "profession" else
-               dbc.Input(id=f"{P}-{name}", value=value, type="tel" if name == "phone"
+               dbc.Input(id=ids.FIELDS[name], value=value, type="tel" if name == "phone"
                          else "text", maxLength=200 if name == "handout_name" else 30,
                          autoComplete="off"))
     return html.Div([
-        dbc.Label(LABELS[name], html_for=f"{P}-{name}"), control,
+        dbc.Label(LABELS[name], html_for=ids.FIELDS[name]), control,
         dbc.FormText(HELP[name]) if HELP[name] else None,
-        html.Div(id=f"{P}-{name}-error", className="field-error", role="status"),
+        html.Div(id=ids.FIELD_ERRORS[name], className="field-error", role="status"),
     ], className="mb-3")
 
 
@@ -73,22 +73,22 @@ def layout(user: str | None = None, **_query: str) -> html.Div:
         html.H1(whose, className="h3"),
         html.P("What clients see of you on their handout, discharge summary and own page.",
                className="text-body-secondary"),
-        dcc.Store(id=f"{P}-user", data=target_id),
-        dbc.Form(id=f"{P}-form", children=[
+        dcc.Store(id=ids.USER, data=target_id),
+        dbc.Form(id=ids.FORM, children=[
             *(_field(name, values[name]) for name in PROFILE_FIELDS),
             dbc.Button("Save profile", type="submit", color="primary"),
         ]),
-        html.Div(id=f"{P}-result", role="status", className="mt-2"),
+        html.Div(id=ids.RESULT, role="status", className="mt-2"),
     ], style={"maxWidth": "40rem"})
 
 
 @callback(
-    output={"errors": {name: Output(f"{P}-{name}-error", "children")
+    output={"errors": {name: Output(ids.FIELD_ERRORS[name], "children")
                        for name in PROFILE_FIELDS},
-            "result": Output(f"{P}-result", "children")},
-    inputs={"_submit": Input(f"{P}-form", "n_submit")},
-    state={"user_id": State(f"{P}-user", "data"),
-           "form": {name: State(f"{P}-{name}", "value") for name in PROFILE_FIELDS}},
+            "result": Output(ids.RESULT, "children")},
+    inputs={"_submit": Input(ids.FORM, "n_submit")},
+    state={"user_id": State(ids.USER, "data"),
+           "form": {name: State(ids.FIELDS[name], "value") for name in PROFILE_FIELDS}},
     prevent_initial_call=True,
 )
 def save_profile(_submit, user_id, form):

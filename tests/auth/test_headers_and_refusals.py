@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from dashboard.db.engine import Database
 from dashboard.db.models import AuditEntry, CareSession
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ALICE
@@ -68,7 +69,7 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
     login(http, ALICE)
     with db.read() as s:
         before = s.scalar(select(func.count()).select_from(CareSession))
-    response = invoke(http, "sess-date-error", {
+    response = invoke(http, ids.SESSION_ERRORS["date"], {
         f"{ids.CLIENT_ID}.data": sqlite_people.bob_client_id, f"{ids.SESSION_SAVE}.n_clicks": 1,
         f"{ids.SESSION_PAIN}.value": 5, f"{ids.SESSION_STRESS}.value": 5,
         f"{ids.SESSION_DATE}.value": "2026-03-01"})
@@ -79,8 +80,8 @@ def test_a_forged_callback_is_refused_changes_nothing_and_is_audited(http, db, s
     detail = json.loads(entry.detail)
     assert entry.user_id == sqlite_people.alice_id and entry.ip == "127.0.0.1"
     assert entry.at is not None and detail["status"] == 403
-    assert "sess-date-error" in detail["callback"]
-    assert f"'client-id': '{sqlite_people.bob_client_id}'" in detail["ids"]
+    assert ids.SESSION_ERRORS["date"] in detail["callback"]
+    assert f"'{ids.CLIENT_ID}': '{sqlite_people.bob_client_id}'" in detail["ids"]
 
 
 def test_opening_another_practitioner_s_client_is_audited(http, db, sqlite_people):
@@ -94,7 +95,7 @@ def test_opening_another_practitioner_s_client_is_audited(http, db, sqlite_peopl
 
 def test_an_admin_only_callback_refused_to_a_practitioner_is_audited(http, db, sqlite_people):
     login(http, ALICE)
-    response = invoke(http, "audit-table", {})
+    response = invoke(http, audit_ids.TABLE, {})
     assert response.status_code == 403
     (entry,) = _refusals(db)
     assert "admins only" in entry.detail

@@ -6,6 +6,7 @@ import json
 from sqlalchemy import select, update
 
 from dashboard.db.models import AuditEntry, LoginAttempt, LoginSession, User
+from dashboard.pages.ids import home as home_ids
 from tests.conftest import PASSWORD, login
 from tests.dash_client import find_component, open_page, page_layout, text_of
 from tests.factories import ALICE, BOB
@@ -28,7 +29,7 @@ def test_login_shows_own_clients_only(http, sqlite_people):
     assert "Alice Practitioner" in layout.get_data(as_text=True)  # the navbar knows her
     home = open_page(http, "/")
     assert home.status_code == 200
-    clients = text_of(find_component(page_layout(home), "home-clients"))
+    clients = text_of(find_component(page_layout(home), home_ids.CLIENTS))
     assert "Carol Alison" in clients  # her own client
     assert "Dave Bobson" not in text_of(page_layout(home))  # Bob's, nowhere on the page
 

@@ -11,6 +11,7 @@ from dashboard.auth import totp
 from dashboard.auth.passwords import hash_password
 from dashboard.db.models import AuditEntry, LoginAttempt, LoginSession, PendingLogin, User
 from dashboard.db.users import create_user
+from dashboard.pages.ids import admin_users as users_ids
 from tests.conftest import PASSWORD, login, next_totp_code
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE
 
@@ -179,10 +180,10 @@ def test_an_admin_resets_a_lost_second_factor(http, db, sqlite_people):
         user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), dt.datetime.now(dt.UTC)
         uid = user.id
     login(http, ADMIN)
-    values = {"users-totp": [({"type": "users-totp", "user": uid}, 1)],
-              "users-totp-result": [({"type": "users-totp-result", "user": uid}, None)]}
-    clicked = json.dumps({"type": "users-totp", "user": uid}, separators=(",", ":"))
-    response = invoke(http, "users-totp-result", values, triggered=f"{clicked}.n_clicks")
+    values = {users_ids.TOTP: [({"type": users_ids.TOTP, "user": uid}, 1)],
+              users_ids.TOTP_RESULT: [({"type": users_ids.TOTP_RESULT, "user": uid}, None)]}
+    clicked = json.dumps({"type": users_ids.TOTP, "user": uid}, separators=(",", ":"))
+    response = invoke(http, users_ids.TOTP_RESULT, values, triggered=f"{clicked}.n_clicks")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "reset" in response.get_data(as_text=True)
     with db.read() as s:
@@ -196,5 +197,5 @@ def test_an_admin_resets_a_lost_second_factor(http, db, sqlite_people):
     # A practitioner cannot reset anyone's.
     alice = http.application.test_client()
     login(alice, ALICE)
-    assert invoke(alice, "users-totp-result", values,
+    assert invoke(alice, users_ids.TOTP_RESULT, values,
                   triggered=f"{clicked}.n_clicks").status_code == 403

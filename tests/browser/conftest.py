@@ -14,6 +14,7 @@ from dash import Dash
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
+from dashboard.components import ids as component_ids
 from tests.conftest import PASSWORD, next_totp_code
 
 CHROMIUM = "/usr/bin/chromium"
@@ -78,7 +79,7 @@ def sign_in(page: Page, server_url: str, email: str, password: str = PASSWORD) -
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.locator("#navbar-user, #code, #totp-secret").first.wait_for()
+    page.locator(f"#{component_ids.NAVBAR_USER}, #code, #totp-secret").first.wait_for()
     if page.locator("#code").count():
         page.get_by_label("Code from your authenticator app").fill(
             next_totp_code(dash.get_app().server, email))
@@ -86,4 +87,4 @@ def sign_in(page: Page, server_url: str, email: str, password: str = PASSWORD) -
     elif page.locator("#totp-secret").count():
         enrol_from_page(page)
         page.get_by_role("link", name="Go to the dashboard").click()
-    expect(page.locator("#navbar-user")).to_be_visible()
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_be_visible()

@@ -4,6 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from dashboard.components import ids as component_ids
+from dashboard.pages.ids import admin_catalogue as cat_ids
+from dashboard.pages.ids import admin_users as users_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ADMIN
 
@@ -15,10 +18,10 @@ def test_admin_adds_a_practitioner_who_must_change_the_password(page: Page, serv
     page.get_by_label("Email").fill("nia@test.clinic")
     page.get_by_label("Name", exact=True).fill("Nia New")
     page.get_by_role("button", name="Add user").click()
-    temporary = page.locator("#users-temporary")
+    temporary = page.locator(f"#{users_ids.TEMPORARY}")
     expect(temporary).to_be_visible()
     password = temporary.inner_text()
-    expect(page.locator("#users-table")).to_contain_text("nia@test.clinic")
+    expect(page.locator(f"#{users_ids.TABLE}")).to_contain_text("nia@test.clinic")
     assert_accessible(axe, page)
     page.get_by_role("button", name="Sign out").click()
 
@@ -33,7 +36,7 @@ def test_admin_adds_a_practitioner_who_must_change_the_password(page: Page, serv
     expect(page.get_by_role("status")).to_contain_text("Your password has been changed")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Go to the dashboard").click()
-    expect(page.locator("#navbar-user")).to_contain_text("Nia New")
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_contain_text("Nia New")
 
 
 def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, planned, axe,
@@ -48,15 +51,14 @@ def test_catalogue_edit_leaves_given_plans_alone(page: Page, server_url, db, pla
     instructions.fill("NEW WORDING for heat.")
     page.get_by_label("Minutes (to)").fill("500")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-maximum_minutes-error, #cat-minutes_max-error")).to_contain_text(
-        "between 1 and 240")
+    expect(page.locator(f"#{cat_ids.MINUTES_MAX_ERROR}")).to_contain_text("between 1 and 240")
     # Heat's default keeps within its safe ceiling of 20 minutes (issue 17, item 9).
     page.get_by_label("Minutes (to)").fill("25")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-minutes_max-error")).to_contain_text("At most 20 minutes")
+    expect(page.locator(f"#{cat_ids.MINUTES_MAX_ERROR}")).to_contain_text("At most 20 minutes")
     page.get_by_label("Minutes (to)").fill("18")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-result")).to_contain_text("Saved")
+    expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Saved")
     assert_accessible(axe, page)
 
     response = page.request.post(f"{server_url}/clients/{planned}/handout.pdf?version=1",
@@ -83,13 +85,13 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
     page.get_by_label("Name", exact=True).fill("Warm bath")
     page.get_by_label("Instructions for the client").fill("Soak for a while.")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-result")).to_contain_text("Saved “Warm bath” (revision 1)")
+    expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Saved “Warm bath” (revision 1)")
     # The editor now shows the saved part, so a second Save edits it instead of adding it again.
     expect(part.locator("option:checked")).to_have_text("Heat or cold therapy: Warm bath")
     page.wait_for_load_state("networkidle")  # the saved part has been loaded into the form
     page.get_by_label("Instructions for the client").fill("Soak for ten minutes.")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-result")).to_contain_text("Saved “Warm bath” (revision 2)")
+    expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Saved “Warm bath” (revision 2)")
     with db.read() as session:
         rows = session.execute(select(StrategyPart.instructions, StrategyPart.revision)
                                .where(StrategyPart.name == "Warm bath")).all()
@@ -102,8 +104,9 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
     page.get_by_label("Name", exact=True).fill("warm  BATH")
     page.get_by_label("Instructions for the client").fill("Again.")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#cat-name-error")).to_contain_text("already has a part of this name")
-    expect(page.locator("#cat-result")).to_contain_text("Not saved")
+    expect(page.locator(f"#{cat_ids.NAME_ERROR}")).to_contain_text(
+        "already has a part of this name")
+    expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Not saved")
     assert_accessible(axe, page)
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(StrategyPart)

@@ -4,6 +4,9 @@ a changed dose, version 2 in the history; bad input shows messages and saves not
 from playwright.sync_api import Page, expect
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_intake as intake_ids
+from dashboard.pages.ids import client_new as new_client_ids
+from dashboard.pages.ids import clients as clients_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -12,7 +15,7 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
                                                              sqlite_people, axe):
     sign_in(page, server_url, ALICE)
     page.get_by_role("link", name="Clients", exact=True).click()
-    expect(page.locator("#clients-list")).to_contain_text("Carol Alison")
+    expect(page.locator(f"#{clients_ids.LIST}")).to_contain_text("Carol Alison")
     assert_accessible(axe, page)
 
     page.get_by_role("link", name="New client").click()
@@ -21,7 +24,7 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     page.get_by_label("Date of birth").fill("1985-03-14")
     page.get_by_label("Email (optional)").fill("not an email")
     page.get_by_role("button", name="Create client").click()
-    expect(page.locator("#new-client-email-error")).to_contain_text("valid email")
+    expect(page.locator(f"#{new_client_ids.EMAIL_ERROR}")).to_contain_text("valid email")
     assert_accessible(axe, page)
     page.get_by_label("Email (optional)").fill("maya@example.com")
     page.get_by_label("Email (optional)").press("Enter")  # Enter submits the form
@@ -31,7 +34,11 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
     expect(heading).to_have_text("Intake: Maya <b>Stone</b>")  # HTML in names shown as text
     page.get_by_label("Reason for referral").fill("Low back pain with work stress")
     page.get_by_role("button", name="Record intake").click()
-    expect(page.locator("#intake-consent_treatment-error")).to_contain_text("consent")
+    expect(page.locator(f"#{intake_ids.CONSENT_TREATMENT_ERROR}")).to_contain_text("consent")
+    # The checkbox itself says it is in error, and which message explains it.
+    consent = page.locator(f"#{intake_ids.CONSENT_TREATMENT}")
+    expect(consent).to_have_attribute("aria-invalid", "true")
+    expect(consent).to_have_attribute("aria-describedby", intake_ids.CONSENT_TREATMENT_ERROR)
     page.get_by_label("The client consents to assessment and treatment").check()
     # Every urgent-care red-flag question must be answered (issue 17, item 8).
     for question in ("New difficulty passing urine", "Numbness around the genitals",
@@ -40,7 +47,7 @@ def test_create_client_plan_from_template_and_change_a_dose(page: Page, server_u
         page.locator("tr").filter(has_text=question).get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Record intake").click()
     expect(heading).to_have_text("Maya <b>Stone</b>")
-    expect(page.locator("#client-tabs-episode")).to_contain_text("Low back pain with work")
+    expect(page.locator(f"#{ids.TABS}-episode")).to_contain_text("Low back pain with work")
     page.get_by_text("Plan", exact=True).click()
     expect(page.locator(f"#{ids.HEADING}")).to_contain_text("none yet")
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.pages.ids import clients as clients_ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 # Sums every layout shift not caused by input, as Lighthouse's CLS does (one page, no
@@ -34,7 +35,7 @@ def test_the_list_arrives_with_the_page_and_nothing_shifts(page: Page, server_ur
     for width, height in ((1366, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{server_url}/clients")
-        expect(page.locator("#clients-list tbody tr").first).to_be_visible()
+        expect(page.locator(f"#{clients_ids.LIST} tbody tr").first).to_be_visible()
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
         cls = page.evaluate("window.__cls")
@@ -45,13 +46,13 @@ def test_the_list_arrives_with_the_page_and_nothing_shifts(page: Page, server_ur
 def test_filters_sort_and_page_survive_reload_and_back(page: Page, server_url, demo):
     sign_in(page, server_url, "priya.patel@demo.clinic", "backcare-demo-2026")
     page.goto(f"{server_url}/clients")
-    rows = page.locator("#clients-list tbody tr")
+    rows = page.locator(f"#{clients_ids.LIST} tbody tr")
     expect(rows.first).to_be_visible()
     all_rows = rows.count()
     page.get_by_label("Search by name").fill("ad")
     page.get_by_label("Sort by").select_option("pain")
     expect(page).to_have_url(re.compile(r"/clients\?q=ad&sort=pain$"))
-    expect(page.locator("#clients-count")).not_to_contain_text(f"{all_rows} clients")
+    expect(page.locator(f"#{clients_ids.COUNT}")).not_to_contain_text(f"{all_rows} clients")
     found = rows.count()
     first = rows.first.locator("td").first.inner_text()
 

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from dashboard.demo import create_demo
 from dashboard.domain.dates import format_day
 from dashboard.pages.client import ids
+from dashboard.pages.ids import home as home_ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -85,8 +86,8 @@ def test_a_client_opens_their_link_on_a_phone_and_logs_three_days(
     expect(prefilled).to_have_value("3")
     # ... as the client's own lighter series on progress, and in its table...
     page.get_by_text("Progress", exact=True).click()
-    expect(page.locator("#progress-timeline .main-svg").first).to_be_visible(timeout=20_000)
-    expect(page.locator("#progress-timeline")).to_contain_text("Pain at home (client)")
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .main-svg").first).to_be_visible(timeout=20_000)
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE}")).to_contain_text("Pain at home (client)")
     page.get_by_text(re.compile(r"Reported at home by the client \(3 days\)")).click()
     for back, pain in ((2, 6), (1, 5), (0, 7)):
         day = today - dt.timedelta(days=back)
@@ -95,5 +96,5 @@ def test_a_client_opens_their_link_on_a_phone_and_logs_three_days(
     _shot(page, "client-page-progress")
     # ... and on home: logged on 3 of the last 7 days.
     page.goto(f"{server_url}/")
-    expect(page.locator("#home-logged-list")).to_contain_text(
+    expect(page.locator(f"#{home_ids.LOGGED_LIST}")).to_contain_text(
         "logged at home on 3 of the last 7 days")

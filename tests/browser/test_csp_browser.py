@@ -7,6 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
+from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_users as users_ids
+from dashboard.pages.ids import home as home_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.browser.conftest import sign_in
 
 # Recorded in the page before any of its scripts run (Playwright's init scripts are not
@@ -51,14 +55,14 @@ def test_main_pages_render_with_no_policy_violation(page: Page, server_url, demo
     page.goto(f"{server_url}/login")
     check("login")
     sign_in(page, server_url, "priya.patel@demo.clinic", "backcare-demo-2026")
-    expect(page.locator("#home-clients")).to_be_visible()
+    expect(page.locator(f"#{home_ids.CLIENTS}")).to_be_visible()
     check("home")
     page.goto(f"{server_url}/clients/1")
     expect(page.locator(".safety-alert")).to_be_visible()  # the page's callbacks have run
     page.get_by_text("Progress", exact=True).click()
     # Plotly is loaded on demand: allow for a machine busy with other tests.
-    expect(page.locator("#progress-timeline .main-svg").first).to_be_visible(timeout=20_000)
-    expect(page.locator("#progress-timeline .scatterlayer .trace").first).to_be_attached()
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .main-svg").first).to_be_visible(timeout=20_000)
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .scatterlayer .trace").first).to_be_attached()
     check("client progress graph")
     page.goto(f"{server_url}/clients/1/handout.html")
     expect(page.get_by_role("heading", name="What to do")).to_be_visible()
@@ -73,13 +77,13 @@ def test_main_pages_render_with_no_policy_violation(page: Page, server_url, demo
     sign_in(page, server_url, "admin@demo.clinic", "backcare-demo-2026")
     check("admin enrolment and home")
     page.goto(f"{server_url}/admin/users")
-    expect(page.locator("#users-table")).to_contain_text("priya.patel@demo.clinic")
+    expect(page.locator(f"#{users_ids.TABLE}")).to_contain_text("priya.patel@demo.clinic")
     check("admin users")
     page.goto(f"{server_url}/admin/audit")
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     check("admin audit")
     page.goto(f"{server_url}/overview")
-    expect(page.locator("#overview-status .main-svg").first).to_be_visible()
+    expect(page.locator(f"#{overview_ids.STATUS} .main-svg").first).to_be_visible()
     check("overview graphs")
     assert not seen, "\n".join(seen)
 

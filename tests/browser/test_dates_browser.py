@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dashboard.db.models import Client
 from dashboard.domain.dates import DAY_HINT, format_day
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_new as new_client_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
 
@@ -30,7 +31,7 @@ def test_a_date_of_birth_is_read_day_first_and_shown_one_way(page: Page, server_
     expect(born).to_have_attribute("placeholder", "e.g. 30 Nov 2026")
     born.fill("03/14/1985")  # month first: there is no 14th month
     page.get_by_role("button", name="Create client").click()
-    error = page.locator("#new-client-date_of_birth-error")
+    error = page.locator(f"#{new_client_ids.DATE_OF_BIRTH_ERROR}")
     expect(error).to_have_text(DAY_HINT)
     expect(born).to_have_attribute("aria-invalid", "true")
     assert_accessible(axe, page)

@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from dashboard.db.summary import current_episode
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_intake as intake_ids
+from dashboard.pages.ids import home as home_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, add_sessions
 
@@ -31,7 +33,7 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
     page.get_by_label("The client consents to assessment and treatment").check()
     # Every urgent-care question must be answered (issue 17, item 8): unasked is refused.
     page.get_by_role("button", name="Record intake").click()
-    expect(page.locator("#intake-result")).to_contain_text("not recorded")
+    expect(page.locator(f"#{intake_ids.RESULT}")).to_contain_text("not recorded")
     for question in ("New difficulty passing urine", "Loss of bowel control",
                      "New sexual dysfunction", "Severe or worsening weakness"):
         page.locator("tr").filter(has_text=question).get_by_label("No", exact=True).check()
@@ -52,16 +54,16 @@ def test_red_flag_stops_intake_then_a_discharge_summary(page: Page, server_url, 
 
     # The home page lists the open red flag first.
     page.get_by_role("link", name="Home").click()
-    expect(page.locator("#home-red-flags")).to_contain_text("Nadia Rahman")
+    expect(page.locator(f"#{home_ids.RED_FLAGS}")).to_contain_text("Nadia Rahman")
 
     # Discharge Carol Alison and download both summaries.
     page.goto(f"{server_url}/clients/{carol}?view=episode")
     page.get_by_role("button", name="Discharge and make the summary").click()
-    expect(page.locator("#discharge-reason-error")).to_contain_text("Choose why")
+    expect(page.locator(f"#{ids.DISCHARGE_ERRORS['reason']}")).to_contain_text("Choose why")
     page.get_by_label("Reason", exact=True).select_option(label="Goals met")
     page.get_by_label("Recommendations").fill("Keep the stretches going twice a week.")
     page.get_by_role("button", name="Discharge and make the summary").click()
-    link = page.locator(f"#summary-client-{episode_id}")
+    link = page.locator(f"#{ids.SUMMARY_CLIENT}-{episode_id}")
     expect(link).to_be_visible()
     expect(page.locator(".episode-badge")).to_have_text("Discharged")
     assert_accessible(axe, page)

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from dashboard.db.client_links import create_link
 from dashboard.db.models import utcnow
 from dashboard.pages.client import ids
+from dashboard.pages.ids import clients as clients_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
 
@@ -26,7 +27,7 @@ def test_download_handout_from_the_client_page(page: Page, server_url, db, sqlit
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
     expect(page.locator(f"#{ids.HANDOUT_STATUS}")).to_contain_text("Handout ready: version 1")
-    expect(page.locator("#handout-history li")).to_have_count(1)
+    expect(page.locator(f"#{ids.HANDOUT_HISTORY} li")).to_have_count(1)
     assert_accessible(axe, page)
 
 
@@ -45,7 +46,7 @@ def test_batch_of_all_active_clients_in_one_file(page: Page, server_url, db, sql
     path = tmp_path / "batch.pdf"
     download_info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF")
-    expect(page.locator("#clients-batch-status")).to_contain_text("1 handouts ready")
+    expect(page.locator(f"#{clients_ids.BATCH_STATUS}")).to_contain_text("1 handouts ready")
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     host = server_url.split("://", 1)[1]

@@ -2,16 +2,18 @@
 
 from playwright.sync_api import Page, expect
 
+from dashboard.components import ids as component_ids
+from dashboard.pages.ids import home as home_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
 
 def test_practitioner_sees_own_clients_only(page: Page, server_url, sqlite_people, axe):
     sign_in(page, server_url, ALICE)
-    table = page.locator("#home-clients")
+    table = page.locator(f"#{home_ids.CLIENTS}")
     expect(table).to_contain_text("Carol Alison")
     expect(table).not_to_contain_text("Dave Bobson")
-    expect(page.locator("#navbar-user")).to_contain_text("Alice Practitioner")
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_contain_text("Alice Practitioner")
     assert_accessible(axe, page)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.ids import admin_catalogue as cat_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -75,29 +76,29 @@ def test_admin_replaces_a_picture_and_a_fake_one_is_refused_beside_the_field(
     page.get_by_role("link", name="Catalogue").click()
     page.get_by_label("Part", exact=True).select_option(
         label="Stretch and strengthen: Cat-cow stretch")
-    current = page.locator("#cat-picture-current img")
+    current = page.locator(f"#{cat_ids.PICTURE_CURRENT} img")
     expect(current).to_have_attribute("alt", re.compile("hands and knees"))
     words = page.get_by_label("Describe the picture in words")
     expect(words).to_have_value(re.compile("hands and knees"))
 
-    upload = page.locator("#cat-picture-upload input[type=file]")
+    upload = page.locator(f"#{cat_ids.PICTURE_UPLOAD} input[type=file]")
     upload.set_input_files(str(fake))
     page.get_by_role("button", name="Use this picture").click()
-    expect(page.locator("#cat-picture-upload-error")).to_contain_text(
+    expect(page.locator(f"#{cat_ids.PICTURE_UPLOAD_ERROR}")).to_contain_text(
         "not a PNG or JPEG picture")
-    expect(page.locator("#cat-picture-result")).to_contain_text("Not saved")
+    expect(page.locator(f"#{cat_ids.PICTURE_RESULT}")).to_contain_text("Not saved")
     assert_accessible(axe, page)
     SHOTS.mkdir(exist_ok=True)
     for width in (390, 820, 1366):
         page.set_viewport_size({"width": width, "height": 900})
-        page.locator("#cat-picture-section").scroll_into_view_if_needed()
+        page.locator(f"#{cat_ids.PICTURE_SECTION}").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"catalogue-picture-refused-{width}.png"))
 
     upload.set_input_files(str(real))
     words.fill("Our own photo: a person on hands and knees rounds the back.")
     page.get_by_role("button", name="Use this picture").click()
-    expect(page.locator("#cat-picture-result")).to_contain_text("Picture saved (900 × 700")
-    expect(page.locator("#cat-picture-upload-error")).to_have_text("")
+    expect(page.locator(f"#{cat_ids.PICTURE_RESULT}")).to_contain_text("Picture saved (900 × 700")
+    expect(page.locator(f"#{cat_ids.PICTURE_UPLOAD_ERROR}")).to_have_text("")
     expect(current).to_have_attribute("alt", re.compile("Our own photo"))
     page.wait_for_function(
-        "() => document.querySelector('#cat-picture-current img').naturalWidth === 900")
+        f"() => document.querySelector('#{cat_ids.PICTURE_CURRENT} img').naturalWidth === 900")

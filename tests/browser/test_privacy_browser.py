@@ -7,6 +7,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_erase as erase_ids
+from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import cover as cover_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ADMIN, ALICE
 
@@ -18,7 +21,7 @@ def test_practitioner_breaks_glass_with_a_reason(page: Page, server_url, sqlite_
     page.get_by_role("link", name="Cover a colleague").click()
     page.get_by_label("Client's name").fill("bobs")
     page.get_by_label("Client's name").press("Enter")
-    expect(page.locator("#cover-table")).to_contain_text("Bob Practitioner")
+    expect(page.locator(f"#{cover_ids.TABLE}")).to_contain_text("Bob Practitioner")
     assert_accessible(axe, page)
     page.get_by_role("link", name="Dave Bobson").click()
 
@@ -56,16 +59,16 @@ def test_admin_takes_a_copy_then_erases_a_client_typing_the_name(page: Page, ser
     confirm = page.get_by_label("Type the client's full name to confirm")
     confirm.fill("carol alison")
     page.get_by_role("button", name="Erase permanently").click()
-    expect(page.locator("#erase-confirm-error")).to_contain_text("nothing was erased")
+    expect(page.locator(f"#{erase_ids.CONFIRM_ERROR}")).to_contain_text("nothing was erased")
     confirm.fill("Carol Alison")
     page.get_by_role("button", name="Erase permanently").click()
-    expect(page.locator("#erase-result")).to_contain_text("was erased")
+    expect(page.locator(f"#{erase_ids.RESULT}")).to_contain_text("was erased")
     assert_accessible(axe, page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "erased.png"), full_page=True)
 
     page.get_by_role("link", name="Clients", exact=True).click()
-    expect(page.locator("#clients-list")).to_contain_text("Dave Bobson")
-    expect(page.locator("#clients-list")).not_to_contain_text("Carol")
+    expect(page.locator(f"#{clients_ids.LIST}")).to_contain_text("Dave Bobson")
+    expect(page.locator(f"#{clients_ids.LIST}")).not_to_contain_text("Carol")
     page.goto(f"{server_url}/clients/{planned}")
     expect(page.get_by_role("heading", level=1)).to_have_text("This record was erased")

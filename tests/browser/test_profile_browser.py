@@ -5,6 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from dashboard.pages.ids import profile as profile_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE
 
@@ -22,11 +23,11 @@ def test_a_practitioner_sets_the_name_printed_on_handouts(page: Page, server_url
     phone = page.get_by_label("Phone printed on handouts")
     phone.fill("not a phone")
     phone.press("Enter")
-    expect(page.locator("#profile-phone-error")).to_contain_text("phone number")
+    expect(page.locator(f"#{profile_ids.PHONE_ERROR}")).to_contain_text("phone number")
     phone.fill("01632 960 100")
     phone.press("Enter")
-    expect(page.locator("#profile-result")).to_contain_text("Saved")
-    expect(page.locator("#profile-phone-error")).to_be_empty()
+    expect(page.locator(f"#{profile_ids.RESULT}")).to_contain_text("Saved")
+    expect(page.locator(f"#{profile_ids.PHONE_ERROR}")).to_be_empty()
     assert_accessible(axe, page)
     SHOTS.mkdir(exist_ok=True)
     for width, height in ((390, 844), (820, 1180), (1366, 768)):

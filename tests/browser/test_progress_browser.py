@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
 from dashboard.pages.client import ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -31,11 +32,11 @@ def test_progress_page_draws_the_timeline(page: Page, server_url, demo, axe):
     page.get_by_text("Progress", exact=True).click()
     sentence = page.locator(f"#{ids.PROGRESS_SENTENCE}")
     expect(sentence).to_contain_text("Pain")
-    expect(page.locator("#progress-timeline .main-svg").first).to_be_visible()
-    expect(page.locator("#progress-timeline .scatterlayer .trace").first).to_be_attached()
-    expect(page.locator("#progress-adherence .heatmaplayer, #progress-adherence image")
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .main-svg").first).to_be_visible()
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .scatterlayer .trace").first).to_be_attached()
+    expect(page.locator(f"#{ids.PROGRESS_ADHERENCE} .heatmaplayer, #{ids.PROGRESS_ADHERENCE} image")
            .first).to_be_attached()
-    expect(page.locator("#progress-timeline")).to_contain_text("plan v1")
+    expect(page.locator(f"#{ids.PROGRESS_TIMELINE}")).to_contain_text("plan v1")
     shot(page, "progress")
     assert_accessible(axe, page)
     page.get_by_label("Show", exact=True).select_option("30")
@@ -47,6 +48,6 @@ def test_overview_draws_four_figures(page: Page, server_url, demo, axe):
     page.get_by_role("link", name="Overview").click()
     for graph in ("caseload", "status", "strategy", "sessions"):
         expect(page.locator(f"#overview-{graph} .main-svg").first).to_be_visible()
-    expect(page.locator("#overview-status")).to_contain_text("Improving")
+    expect(page.locator(f"#{overview_ids.STATUS}")).to_contain_text("Improving")
     shot(page, "overview")
     assert_accessible(axe, page)

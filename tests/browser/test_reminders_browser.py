@@ -20,6 +20,8 @@ from dashboard.config import parse_smtp_url
 from dashboard.context import SETTINGS_KEY
 from dashboard.db.models import Client, Episode, User
 from dashboard.demo import DEMO_PASSWORD, create_demo
+from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.reminders import send_reminders
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import clinic_today
@@ -139,7 +141,7 @@ def test_home_questionnaire_on_progress_and_the_consent_and_switch_pages(
                                       storage_state=storage)
         look = context.new_page()
         look.goto(f"{server_url}/clients/{cid}?view=progress")
-        table = look.locator("#progress-questionnaire-table")
+        table = look.locator(f"#{ids.PROGRESS_QUESTIONNAIRE_TABLE}")
         look.get_by_text(re.compile(r"Questionnaires \(\d+, 1 completed at home")).click()
         expect(table).to_contain_text("At home (client)")
         assert look.evaluate("document.documentElement.scrollWidth") <= width
@@ -168,6 +170,6 @@ def test_consent_at_intake_and_the_clinic_switch_look_right(
     admin.goto(f"{server_url}/admin/clinic")
     admin.get_by_label("Send email reminders to clients who agreed").uncheck()
     admin.get_by_role("button", name="Save reminders").click()
-    expect(admin.locator("#clinic-reminders-result")).to_contain_text("reminders are off")
-    _at_widths(browser, axe, f"{server_url}/admin/clinic", "clinic-reminders",
+    expect(admin.locator(f"#{clinic_ids.REMINDERS_RESULT}")).to_contain_text("reminders are off")
+    _at_widths(browser, axe, f"{server_url}/admin/clinic", clinic_ids.REMINDERS,
                admin.context.storage_state())

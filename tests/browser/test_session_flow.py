@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from dashboard.pages.client import ids
+from dashboard.pages.ids import home as home_ids
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import ALICE, heat_plan_client
 
@@ -46,7 +47,7 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
     page.keyboard.press("Space")
     expect(page.get_by_text("Thoughts that you would be better off dead")).to_be_visible()
     page.keyboard.press("Tab")  # GAD-7
-    checked = page.locator("#sess-form input[type=radio]:checked")
+    checked = page.locator(f"#{ids.SESSION_FORM} input[type=radio]:checked")
     for item in range(1, 10):
         page.keyboard.press("Tab")  # into item's radio group, on "0"
         page.keyboard.press("ArrowRight" if item == 9 else "Space")
@@ -78,7 +79,7 @@ def test_keyboard_only_session_then_item_9_alert(page: Page, server_url, db, sql
     page.reload()
     expect(page.locator(".safety-alert")).to_have_count(0)
     page.goto(f"{server_url}/")
-    expect(page.locator("#home-clients")).to_be_visible()
+    expect(page.locator(f"#{home_ids.CLIENTS}")).to_be_visible()
     expect(page.locator(".safety-alert")).to_have_count(0)
 
 
@@ -94,7 +95,7 @@ def test_a_long_history_takes_the_new_session_on_top(page: Page, server_url, db,
         add_sessions(s, cid, [(7, 6, None)] * HISTORY_LIMIT, start=dt.date(2026, 1, 10))
     sign_in(page, server_url, ALICE)
     page.goto(f"{server_url}/clients/{cid}")
-    rows = page.locator("#sess-history-table tbody tr")
+    rows = page.locator(f"#{ids.SESSION_HISTORY_TABLE} tbody tr")
     expect(rows).to_have_count(HISTORY_LIMIT)
     expect(rows.last).to_contain_text("10 Jan 2026")
     page.get_by_label("Pain (0-10)").focus()

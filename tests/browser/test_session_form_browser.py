@@ -52,7 +52,7 @@ def test_saving_activities_leaves_the_session_form_alone(page: Page, server_url,
     page.wait_for_load_state("networkidle")
     # The session form neither complained nor lost what was typed.
     expect(page.locator(f"#{ids.SESSION_RESULT}")).to_be_empty()
-    expect(page.locator("#sess-pain-error")).to_be_empty()
+    expect(page.locator(f"#{ids.SESSION_ERRORS['pain']}")).to_be_empty()
     expect(pain).to_have_value("5")
     assert_accessible(axe, page)
 
@@ -70,17 +70,18 @@ def test_focus_starts_at_pain_the_date_comes_after_and_errors_are_announced(
     page.keyboard.press("Tab")
     assert focused_id(page) == ids.SESSION_STRESS
     page.keyboard.type("4")
-    order = page.evaluate("""() => [...document.querySelectorAll(
-        '#sess-form input, #sess-form textarea')].filter(e => e.offsetParent).map(e => e.id)""")
+    order = page.evaluate(f"""() => [...document.querySelectorAll(
+        '#{ids.SESSION_FORM} input, #{ids.SESSION_FORM} textarea')]
+        .filter(e => e.offsetParent).map(e => e.id)""")
     assert (order.index(ids.SESSION_DATE) > order.index(ids.SESSION_STRESS)
             > order.index(ids.SESSION_PAIN))
     expect(page.get_by_label("Session date")).to_have_value(format_day(dt.date.today()))
 
     page.keyboard.press("Enter")
-    error = page.locator("#sess-pain-error")
+    error = page.locator(f"#{ids.SESSION_ERRORS['pain']}")
     expect(error).not_to_be_empty()
     expect(pain).to_have_attribute("aria-invalid", "true")
-    expect(pain).to_have_attribute("aria-describedby", "sess-pain-error")
+    expect(pain).to_have_attribute("aria-describedby", ids.SESSION_ERRORS["pain"])
     expect(pain).to_be_focused()  # the first field in error
     stress = page.get_by_label("Stress (0-10)")
     expect(stress).not_to_have_attribute("aria-invalid", "true")

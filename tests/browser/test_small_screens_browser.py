@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.demo import create_demo
 from dashboard.pages.client import ids
+from dashboard.pages.ids import clients as clients_ids
 from tests.browser.conftest import assert_accessible, sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -48,7 +49,7 @@ def test_a_phone_never_scrolls_sideways_and_the_navbar_folds_into_a_menu(
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     clients_link.click()
-    table = page.locator("#clients-table")
+    table = page.locator(f"#{clients_ids.TABLE}")
     expect(table).to_be_visible()
     scroll, inner = page_width(page)
     assert scroll <= inner, f"/clients scrolls sideways: {scroll} > {inner}"
@@ -65,7 +66,7 @@ def test_a_phone_never_scrolls_sideways_and_the_navbar_folds_into_a_menu(
         page.goto(f"{server_url}{path}")
         page.wait_for_load_state("networkidle")
         if "progress" in path:
-            expect(page.locator("#progress-timeline .main-svg").first).to_be_visible(
+            expect(page.locator(f"#{ids.PROGRESS_TIMELINE} .main-svg").first).to_be_visible(
                 timeout=60_000)
         scroll, inner = page_width(page)
         assert scroll <= inner, f"{path} scrolls sideways at 390 px: {scroll} > {inner}"
@@ -82,7 +83,7 @@ def test_graph_legends_sit_below_the_plot_clear_of_the_toolbar(page: Page, serve
     sign_in(page, server_url, "priya.patel@demo.clinic", "backcare-demo-2026")
     page.set_viewport_size(viewport)
     page.goto(f"{server_url}/clients/1?view=progress")
-    graph = "#progress-timeline"
+    graph = f"#{ids.PROGRESS_TIMELINE}"
     # Plotly's 3.5 MB bundle can take long on two loaded cores.
     expect(page.locator(f"{graph} .legend").first).to_be_visible(timeout=60_000)
     page.locator(f"{graph} .nsewdrag").first.hover()  # the toolbar shows on hover or tap
@@ -104,9 +105,9 @@ def test_the_admins_client_filters_fit_a_tablet(page: Page, server_url, demo):
     for viewport in (TABLET, {"width": 1366, "height": 768}):
         page.set_viewport_size(viewport)
         page.goto(f"{server_url}/clients")
-        expect(page.locator("#clients-table")).to_be_visible()
+        expect(page.locator(f"#{clients_ids.TABLE}")).to_be_visible()
         scroll, inner = page_width(page)
         assert scroll <= inner, f"/clients scrolls sideways at {inner} px: {scroll}"
-        due = box(page, "label[for='clients-due']")
+        due = box(page, f"label[for='{clients_ids.DUE}']")
         assert due["x"] + due["width"] <= inner
         page.screenshot(path=f"test-results/clients-admin-{inner}.png")

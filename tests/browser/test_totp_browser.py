@@ -6,6 +6,7 @@ import time
 import pyotp
 from playwright.sync_api import Page, expect
 
+from dashboard.components import ids as component_ids
 from dashboard.db.users import create_user
 from tests.browser.conftest import assert_accessible, enrol_from_page, sign_in
 from tests.conftest import PASSWORD
@@ -36,7 +37,7 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, server_url, db, sqli
     expect(page).to_have_url(f"{server_url}/account/security")
     secret = enrol_from_page(page)
     page.get_by_role("link", name="Go to the dashboard").click()
-    expect(page.locator("#navbar-user")).to_contain_text("Sia Second")
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_contain_text("Sia Second")
     page.get_by_role("button", name="Sign out").click()
 
     _password_step(page, server_url, NEW_ADMIN)
@@ -51,14 +52,14 @@ def test_admin_enrols_then_signs_in_with_a_code(page: Page, server_url, db, sqli
     page.get_by_label("Code from your authenticator app").fill(
         totp.at(time.time(), counter_offset=1))
     page.get_by_role("button", name="Verify").click()
-    expect(page.locator("#navbar-user")).to_contain_text("Sia Second")
+    expect(page.locator(f"#{component_ids.NAVBAR_USER}")).to_contain_text("Sia Second")
 
 
 def test_practitioner_finds_two_step_sign_in_in_the_account_menu(page: Page, server_url,
                                                                   sqlite_people, axe):
     sign_in(page, server_url, ALICE)
     page.get_by_role("button", name="Account").click()
-    page.locator("#navbar-security").click()
+    page.locator(f"#{component_ids.NAVBAR_SECURITY}").click()
     expect(page.locator("#totp-secret")).to_be_visible()
     expect(page.locator("#security-required")).to_have_count(0)
     enrol_from_page(page)

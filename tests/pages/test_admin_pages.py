@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from dashboard.db.models import AuditEntry, Clinic
 from dashboard.pages.client import ids
+from dashboard.pages.ids import admin_audit as audit_ids
+from dashboard.pages.ids import admin_clinic as clinic_ids
 from dashboard.pages.ids import admin_templates as tpl_ids
 from tests.conftest import login
 from tests.dash_client import invoke
@@ -15,29 +17,29 @@ from tests.factories import ADMIN, ALICE
 
 
 def clinic_form(**changes):
-    values = {"clinic-form.n_submit": 1, "clinic-name.value": "Harbour Clinic",
-              "clinic-address.value": "1 Quay", "clinic-phone.value": "01632 960 111",
-              "clinic-crisis_line_text.value": "Call 116 123 at any time."}
+    values = {f"{clinic_ids.FORM}.n_submit": 1, f"{clinic_ids.NAME}.value": "Harbour Clinic",
+              f"{clinic_ids.ADDRESS}.value": "1 Quay", f"{clinic_ids.PHONE}.value": "01632 960 111",
+              f"{clinic_ids.CRISIS_LINE_TEXT}.value": "Call 116 123 at any time."}
     values.update(changes)
     return values
 
 
 def test_clinic_details_are_validated_saved_and_audited(http, db, sqlite_people):
     login(http, ADMIN)
-    body = invoke(http, "clinic-result", clinic_form(**{"clinic-name.value": "  ",
-                                                        "clinic-crisis_line_text.value": ""})
+    body = invoke(http, clinic_ids.RESULT, clinic_form(**{
+        f"{clinic_ids.NAME}.value": "  ", f"{clinic_ids.CRISIS_LINE_TEXT}.value": ""})
                   ).get_data(as_text=True)
     assert "needs a name" in body and "crisis line" in body and "Not saved" in body
     with db.read() as s:
         assert s.scalar(select(Clinic.name)) == "Test Clinic"
-    assert "Saved" in invoke(http, "clinic-result", clinic_form()).get_data(as_text=True)
+    assert "Saved" in invoke(http, clinic_ids.RESULT, clinic_form()).get_data(as_text=True)
     with db.read() as s:
         clinic = s.scalar(select(Clinic))
         assert (clinic.name, clinic.crisis_line_text) == ("Harbour Clinic",
                                                           "Call 116 123 at any time.")
     http.post("/logout")
     login(http, ALICE)
-    assert invoke(http, "clinic-result", clinic_form()).status_code == 403
+    assert invoke(http, clinic_ids.RESULT, clinic_form()).status_code == 403
 
 
 def test_audit_log_filters_pages_and_exports_safely(http, db, sqlite_people):
@@ -46,25 +48,26 @@ def test_audit_log_filters_pages_and_exports_safely(http, db, sqlite_people):
     login(http, ALICE)
     http.post("/logout")
     login(http, ADMIN)
-    values = {"audit-user.value": "any", "audit-client.value": "", "audit-action.value":
-              "login", "audit-start.value": None, "audit-end.value": None,
-              "audit-pages.active_page": 1}
-    body = invoke(http, "audit-table", values).get_data(as_text=True)
+    values = {f"{audit_ids.USER}.value": "any", f"{audit_ids.CLIENT}.value": "",
+              f"{audit_ids.ACTION}.value":
+              "login", f"{audit_ids.START}.value": None, f"{audit_ids.END}.value": None,
+              f"{audit_ids.PAGES}.active_page": 1}
+    body = invoke(http, audit_ids.TABLE, values).get_data(as_text=True)
     assert "2 entries" in body and "alice@test.clinic" in body
-    values["audit-client.value"] = "a" * 101
-    assert "at most 100 characters" in invoke(http, "audit-table", values).get_data(
+    values[f"{audit_ids.CLIENT}.value"] = "a" * 101
+    assert "at most 100 characters" in invoke(http, audit_ids.TABLE, values).get_data(
         as_text=True)
-    values.update({"audit-client.value": "", "audit-action.value": "any",
-                   "audit-export.n_clicks": 1})
-    data = json.loads(invoke(http, "audit-file", values).get_data(as_text=True))
-    content = data["response"]["audit-file"]["data"]["content"]
+    values.update({f"{audit_ids.CLIENT}.value": "", f"{audit_ids.ACTION}.value": "any",
+                   f"{audit_ids.EXPORT}.n_clicks": 1})
+    data = json.loads(invoke(http, audit_ids.FILE, values).get_data(as_text=True))
+    content = data["response"][audit_ids.FILE]["data"]["content"]
     rows = list(csv.DictReader(io.StringIO(content)))
     assert {r["action"] for r in rows} >= {"login", "logout", "login_failed"}
     failed = next(r for r in rows if r["action"] == "login_failed")
     assert "=HYPERLINK(1)" in failed["detail"]
     http.post("/logout")
     login(http, ALICE)
-    assert invoke(http, "audit-table", values).status_code == 403
+    assert invoke(http, audit_ids.TABLE, values).status_code == 403
 
 
 def test_formula_like_cells_stay_text():
@@ -96,7 +99,7 @@ def test_reassign_and_share_change_who_sees_the_client(http, db, sqlite_people):
         as_text=True)
     assert "Shared" in body and "Alice Practitioner" in body
     assert "Carol Alison" in open_page(alice, f"/clients/{carol}").get_data(as_text=True)
-    trigger = f'{{"type":"team-unshare","user":{sqlite_people.alice_id}}}.n_clicks'
+    trigger = f'{{"type":"{ids.TEAM_UNSHARE}","user":{sqlite_people.alice_id}}}.n_clicks'
     base[ids.TEAM_UNSHARE] = [({"type": ids.TEAM_UNSHARE, "user": sqlite_people.alice_id}, 1)]
     assert "No longer shared" in invoke(http, ids.TEAM_RESULT, base,
                                         triggered=trigger).get_data(as_text=True)
@@ -151,15 +154,16 @@ def test_audit_log_finds_a_client_by_any_part_of_the_name_and_reads_in_words(
     open_page(http, f"/clients/{sqlite_people.alice_client_id}")
     http.get("/logout")
     login(http, ADMIN)
-    values = {"audit-user.value": "any", "audit-client.value": "aLIs",
-              "audit-action.value": "any", "audit-start.value": None, "audit-end.value": None,
-              "audit-pages.active_page": 1}
-    body = invoke(http, "audit-table", values).get_data(as_text=True)
+    values = {f"{audit_ids.USER}.value": "any", f"{audit_ids.CLIENT}.value": "aLIs",
+              f"{audit_ids.ACTION}.value": "any", f"{audit_ids.START}.value": None,
+              f"{audit_ids.END}.value": None,
+              f"{audit_ids.PAGES}.active_page": 1}
+    body = invoke(http, audit_ids.TABLE, values).get_data(as_text=True)
     assert "1 entries" in body and "Client viewed" in body and "Carol Alison" in body
-    values["audit-client.value"] = str(sqlite_people.alice_client_id)
-    assert "1 entries" in invoke(http, "audit-table", values).get_data(as_text=True)
-    values["audit-client.value"] = "Bobson"
-    assert "0 entries" in invoke(http, "audit-table", values).get_data(as_text=True)
+    values[f"{audit_ids.CLIENT}.value"] = str(sqlite_people.alice_client_id)
+    assert "1 entries" in invoke(http, audit_ids.TABLE, values).get_data(as_text=True)
+    values[f"{audit_ids.CLIENT}.value"] = "Bobson"
+    assert "0 entries" in invoke(http, audit_ids.TABLE, values).get_data(as_text=True)
 
 
 def test_the_clinics_link_length_is_validated_saved_and_used_for_new_links(
@@ -167,14 +171,14 @@ def test_the_clinics_link_length_is_validated_saved_and_used_for_new_links(
     from dashboard.db.client_links import clinic_link_days
     login(http, ADMIN)
     for bad in ("0", "366", "ninety", "", "12.5"):
-        body = invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
-                                                   "clinic-link_days.value": bad}
+        body = invoke(http, clinic_ids.LINK_RESULT, {f"{clinic_ids.LINK_FORM}.n_submit": 1,
+                                                     f"{clinic_ids.LINK_DAYS}.value": bad}
                       ).get_data(as_text=True)
         assert "Not saved" in body, bad
     with db.read() as s:
         assert clinic_link_days(s) == 90
-    body = invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
-                                               "clinic-link_days.value": " 30 "}
+    body = invoke(http, clinic_ids.LINK_RESULT, {f"{clinic_ids.LINK_FORM}.n_submit": 1,
+                                                 f"{clinic_ids.LINK_DAYS}.value": " 30 "}
                   ).get_data(as_text=True)
     assert "new links last 30 days" in body
     with db.read() as s:
@@ -184,5 +188,6 @@ def test_the_clinics_link_length_is_validated_saved_and_used_for_new_links(
         assert json.loads(entry.detail) == {"from": 90, "to": 30}
     http.post("/logout")
     login(http, ALICE)
-    assert invoke(http, "clinic-link-result", {"clinic-link-form.n_submit": 1,
-                                               "clinic-link_days.value": "10"}).status_code == 403
+    assert invoke(http, clinic_ids.LINK_RESULT, {
+        f"{clinic_ids.LINK_FORM}.n_submit": 1,
+        f"{clinic_ids.LINK_DAYS}.value": "10"}).status_code == 403

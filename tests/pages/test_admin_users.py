@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from dashboard.db.models import AuditEntry, User
 from dashboard.domain.users import LAST_ADMIN, account_problem
+from dashboard.pages.ids import admin_users as users_ids
 from tests.conftest import login
 from tests.dash_client import invoke
 from tests.factories import ADMIN, ALICE
@@ -24,12 +25,12 @@ def test_last_admin_rule():
 
 def test_new_user_must_change_the_one_time_password(http, db, sqlite_people):
     login(http, ADMIN)
-    form = {"users-form.n_submit": 1, "users-email.value": "new@test.clinic",
-            "users-name.value": "Nia New", "users-new-role.value": "practitioner"}
-    body = invoke(http, "users-created", form).get_data(as_text=True)
+    form = {f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "new@test.clinic",
+            f"{users_ids.NAME}.value": "Nia New", f"{users_ids.NEW_ROLE}.value": "practitioner"}
+    body = invoke(http, users_ids.CREATED, form).get_data(as_text=True)
     temporary = re.search(r'"children":"([A-Za-z0-9_-]{16})"', body).group(1)
     assert "must change it at first sign-in" in body
-    assert "already exists" in invoke(http, "users-created", form).get_data(as_text=True)
+    assert "already exists" in invoke(http, users_ids.CREATED, form).get_data(as_text=True)
     http.post("/logout")
     login(http, "new@test.clinic", temporary)
     assert http.get("/").headers["Location"] == "/account/password"
@@ -57,13 +58,13 @@ def test_roles_deactivation_and_the_last_admin(http, db, sqlite_people):
     def change(user_id, **values):
         key = next(iter(values))
         data = {f"users-{key}": [({"type": f"users-{key}", "user": user_id}, values[key])],
-                "users-result": [({"type": "users-result", "user": user_id}, None)],
-                "users-state": [({"type": "users-state", "user": user_id}, None)]}
+                users_ids.RESULT: [({"type": users_ids.RESULT, "user": user_id}, None)],
+                users_ids.STATE: [({"type": users_ids.STATE, "user": user_id}, None)]}
         for other in ("role", "toggle", "reset"):
             data.setdefault(f"users-{other}", [({"type": f"users-{other}", "user": user_id},
                                                  None)])
         trigger = f'{{"type":"users-{key}","user":{user_id}}}'
-        return invoke(http, "users-result", data, triggered=trigger + (
+        return invoke(http, users_ids.RESULT, data, triggered=trigger + (
             ".value" if key == "role" else ".n_clicks")).get_data(as_text=True)
 
     assert LAST_ADMIN in change(sqlite_people.admin_id, role="practitioner")
@@ -78,6 +79,6 @@ def test_roles_deactivation_and_the_last_admin(http, db, sqlite_people):
 
 def test_practitioners_get_nothing_from_admin_callbacks(http, sqlite_people):
     login(http, ALICE)
-    form = {"users-form.n_submit": 1, "users-email.value": "x@test.clinic",
-            "users-name.value": "X", "users-new-role.value": "admin"}
-    assert invoke(http, "users-created", form).status_code == 403
+    form = {f"{users_ids.FORM}.n_submit": 1, f"{users_ids.EMAIL}.value": "x@test.clinic",
+            f"{users_ids.NAME}.value": "X", f"{users_ids.NEW_ROLE}.value": "admin"}
+    assert invoke(http, users_ids.CREATED, form).status_code == 403

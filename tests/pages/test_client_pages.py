@@ -7,6 +7,9 @@ from sqlalchemy import func, select
 
 from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart
 from dashboard.pages.client import ids
+from dashboard.pages.ids import client_edit as edit_client_ids
+from dashboard.pages.ids import client_new as new_client_ids
+from dashboard.pages.ids import clients as clients_ids
 from tests.conftest import login
 from tests.dash_client import invoke, open_page
 from tests.factories import ADMIN, ALICE
@@ -65,7 +68,7 @@ def test_forged_client_id_gets_403_and_no_data(http, db, sqlite_people, parts, o
         f"{ids.TEMPLATE}.value": "1",
         ids.VIEW: [({"type": ids.VIEW, "version": 1}, 1)],
     })
-    triggered = '{"type":"plan-view","version":1}.n_clicks' if output == ids.VERSION_BODY \
+    triggered = f'{{"type":"{ids.VIEW}","version":1}}.n_clicks' if output == ids.VERSION_BODY \
         else None
     response = invoke(http, output, values, triggered=triggered)
     assert response.status_code == 403
@@ -103,11 +106,11 @@ def test_archive_hides_from_list_and_restore_brings_back(http, db, sqlite_people
     cid = sqlite_people.alice_client_id
     values = {f"{ids.CLIENT_ID}.data": cid, f"{ids.ARCHIVE}.n_clicks": 1}
     assert "Archived" in invoke(http, ids.ARCHIVE_RESULT, values).get_data(as_text=True)
-    list_values = {"clients-archived.value": "active", "clients-pages.active_page": 1,
-                   "clients-sort.value": "name"}
-    assert "Carol" not in invoke(http, "clients-table", list_values).get_data(as_text=True)
-    assert "Carol" in invoke(http, "clients-table", {**list_values,
-                                                    "clients-archived.value": "archived"}
+    list_values = {f"{clients_ids.ARCHIVED}.value": "active", f"{clients_ids.PAGES}.active_page": 1,
+                   f"{clients_ids.SORT}.value": "name"}
+    assert "Carol" not in invoke(http, clients_ids.TABLE, list_values).get_data(as_text=True)
+    assert "Carol" in invoke(http, clients_ids.TABLE, {**list_values,
+                                                       f"{clients_ids.ARCHIVED}.value": "archived"}
                              ).get_data(as_text=True)
     invoke(http, ids.ARCHIVE_RESULT, values)
     with db.read() as s:
@@ -118,21 +121,23 @@ def test_archive_hides_from_list_and_restore_brings_back(http, db, sqlite_people
 
 def test_new_client_validates_warns_on_duplicates_and_creates(http, db, sqlite_people):
     login(http, ALICE)
-    form = {"new-client-form.n_submit": 1, "new-client-given_name.value": "",
-            "new-client-family_name.value": "Alison",
-            "new-client-date_of_birth.value": "2099-01-01", "new-client-email.value": "bad"}
-    body = invoke(http, "new-client-go", form).get_data(as_text=True)
+    form = {f"{new_client_ids.FORM}.n_submit": 1, f"{new_client_ids.GIVEN_NAME}.value": "",
+            f"{new_client_ids.FAMILY_NAME}.value": "Alison",
+            f"{new_client_ids.DATE_OF_BIRTH}.value": "2099-01-01",
+            f"{new_client_ids.EMAIL}.value": "bad"}
+    body = invoke(http, new_client_ids.GO, form).get_data(as_text=True)
     assert "Given name is required" in body and "must be in the past" in body
     assert "valid email" in body
-    form.update({"new-client-given_name.value": "Carol",
-                 "new-client-date_of_birth.value": "1980-05-17", "new-client-email.value": "",
-                 "new-client-practitioner_id.value": sqlite_people.bob_id})  # forged: ignored
-    body = invoke(http, "new-client-go", form).get_json()
+    form.update({f"{new_client_ids.GIVEN_NAME}.value": "Carol",
+                 f"{new_client_ids.DATE_OF_BIRTH}.value": "1980-05-17",
+                 f"{new_client_ids.EMAIL}.value": "",
+                 f"{new_client_ids.PRACTITIONER}.value": sqlite_people.bob_id})  # forged: ignored
+    body = invoke(http, new_client_ids.GO, form).get_json()
     assert "already on record" in str(body)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Client)) == 2
-    form["new-client-confirmed-duplicate.data"] = "carol|alison|1980-05-17"
-    body = invoke(http, "new-client-go", form).get_json()
+    form[f"{new_client_ids.CONFIRMED_DUPLICATE}.data"] = "carol|alison|1980-05-17"
+    body = invoke(http, new_client_ids.GO, form).get_json()
     assert "/clients/" in str(body)
     with db.read() as s:
         created = s.scalar(select(Client).order_by(Client.id.desc()))
@@ -142,12 +147,13 @@ def test_new_client_validates_warns_on_duplicates_and_creates(http, db, sqlite_p
 
 def test_admin_must_choose_a_real_practitioner(http, db, sqlite_people):
     login(http, ADMIN)
-    form = {"new-client-form.n_submit": 1, "new-client-given_name.value": "Eve",
-            "new-client-family_name.value": "New", "new-client-date_of_birth.value": "1990-01-01",
-            "new-client-practitioner_id.value": sqlite_people.admin_id}
-    assert "Choose the practitioner" in invoke(http, "new-client-go", form).get_data(as_text=True)
-    form["new-client-practitioner_id.value"] = sqlite_people.bob_id
-    invoke(http, "new-client-go", form)
+    form = {f"{new_client_ids.FORM}.n_submit": 1, f"{new_client_ids.GIVEN_NAME}.value": "Eve",
+            f"{new_client_ids.FAMILY_NAME}.value": "New",
+            f"{new_client_ids.DATE_OF_BIRTH}.value": "1990-01-01",
+            f"{new_client_ids.PRACTITIONER}.value": sqlite_people.admin_id}
+    assert "Choose the practitioner" in invoke(http, new_client_ids.GO, form).get_data(as_text=True)
+    form[f"{new_client_ids.PRACTITIONER}.value"] = sqlite_people.bob_id
+    invoke(http, new_client_ids.GO, form)
     with db.read() as s:
         eve = s.scalar(select(Client).where(Client.given_name == "Eve"))
     assert eve.practitioner_id == sqlite_people.bob_id
@@ -156,16 +162,16 @@ def test_admin_must_choose_a_real_practitioner(http, db, sqlite_people):
 
 def test_edit_audits_field_names_not_values(http, db, sqlite_people):
     login(http, ALICE)
-    form = {"edit-client-form.n_submit": 1, "edit-client-client-id.data":
-            sqlite_people.alice_client_id, "edit-client-given_name.value": "Caroline",
-            "edit-client-family_name.value": "Alison",
-            "edit-client-date_of_birth.value": "1980-05-17"}
-    assert invoke(http, "edit-client-go", form).status_code == 200
+    form = {f"{edit_client_ids.FORM}.n_submit": 1, f"{edit_client_ids.CLIENT_ID}.data":
+            sqlite_people.alice_client_id, f"{edit_client_ids.GIVEN_NAME}.value": "Caroline",
+            f"{edit_client_ids.FAMILY_NAME}.value": "Alison",
+            f"{edit_client_ids.DATE_OF_BIRTH}.value": "1980-05-17"}
+    assert invoke(http, edit_client_ids.GO, form).status_code == 200
     with db.read() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "client_updated"))
         assert entry.detail == '{"fields": ["given_name"]}'
-    form["edit-client-client-id.data"] = sqlite_people.bob_client_id
-    assert invoke(http, "edit-client-go", form).status_code == 403
+    form[f"{edit_client_ids.CLIENT_ID}.data"] = sqlite_people.bob_client_id
+    assert invoke(http, edit_client_ids.GO, form).status_code == 403
 
 
 def _flag(db, client_id):

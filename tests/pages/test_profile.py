@@ -8,23 +8,24 @@ from sqlalchemy import select
 from dashboard.db.models import AuditEntry, Client, User
 from dashboard.domain.users import profile_problems
 from dashboard.handout.documents import make_handout
+from dashboard.pages.ids import profile as profile_ids
 from tests.conftest import login
 from tests.dash_client import call_callback, invoke
 from tests.factories import ADMIN, ALICE
 
 
 def form(user_id, **changes):
-    values = {"profile-form.n_submit": 1, "profile-user.data": user_id,
-              "profile-handout_name.value": "Dr Alice P. Smith",
-              "profile-phone.value": " 01632  960 100 ",
-              "profile-profession.value": "physical_therapist"}
+    values = {f"{profile_ids.FORM}.n_submit": 1, f"{profile_ids.USER}.data": user_id,
+              f"{profile_ids.HANDOUT_NAME}.value": "Dr Alice P. Smith",
+              f"{profile_ids.PHONE}.value": " 01632  960 100 ",
+              f"{profile_ids.PROFESSION}.value": "physical_therapist"}
     values.update(changes)
     return values
 
 
 def test_a_practitioner_edits_their_own_profile_and_it_is_audited(http, db, sqlite_people):
     login(http, ALICE)
-    body = invoke(http, "profile-result", form(sqlite_people.alice_id)).get_data(as_text=True)
+    body = invoke(http, profile_ids.RESULT, form(sqlite_people.alice_id)).get_data(as_text=True)
     assert "Saved" in body
     with db.read() as s:
         alice = s.get(User, sqlite_people.alice_id)
@@ -32,16 +33,16 @@ def test_a_practitioner_edits_their_own_profile_and_it_is_audited(http, db, sqli
             "Dr Alice P. Smith", "01632 960 100", "physical_therapist")
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "profile_updated"))
         assert entry.user_id == sqlite_people.alice_id and "Dr Alice P. Smith" in entry.detail
-    again = invoke(http, "profile-result", form(sqlite_people.alice_id)).get_data(as_text=True)
+    again = invoke(http, profile_ids.RESULT, form(sqlite_people.alice_id)).get_data(as_text=True)
     assert "Nothing has changed" in again
 
 
 def test_bad_input_is_named_beside_its_field_and_changes_nothing(http, db, sqlite_people):
     login(http, ALICE)
-    bad = form(sqlite_people.alice_id, **{"profile-phone.value": "call me; DROP",
-                                          "profile-profession.value": "surgeon",
-                                          "profile-handout_name.value": "A\u202eB"})
-    body = invoke(http, "profile-result", bad).get_data(as_text=True)
+    bad = form(sqlite_people.alice_id, **{f"{profile_ids.PHONE}.value": "call me; DROP",
+                                          f"{profile_ids.PROFESSION}.value": "surgeon",
+                                          f"{profile_ids.HANDOUT_NAME}.value": "A\u202eB"})
+    body = invoke(http, profile_ids.RESULT, bad).get_data(as_text=True)
     assert "Not saved" in body and "phone number" in body and "profession" in body
     assert "control characters" in body
     with db.read() as s:
@@ -51,7 +52,7 @@ def test_bad_input_is_named_beside_its_field_and_changes_nothing(http, db, sqlit
 
 def test_only_an_admin_edits_someone_elses_profile(http, db, sqlite_people):
     login(http, ALICE)
-    forged = invoke(http, "profile-result", form(sqlite_people.bob_id))
+    forged = invoke(http, profile_ids.RESULT, form(sqlite_people.bob_id))
     assert forged.status_code == 403
     page = call_callback(http, ".._pages_content.children..._pages_store.data..", [
         {"id": "_pages_location", "property": "pathname", "value": "/profile"},
@@ -61,7 +62,7 @@ def test_only_an_admin_edits_someone_elses_profile(http, db, sqlite_people):
         assert s.get(User, sqlite_people.bob_id).handout_name == ""
     http.post("/logout")
     login(http, ADMIN)
-    assert "Saved" in invoke(http, "profile-result", form(sqlite_people.bob_id)).get_data(
+    assert "Saved" in invoke(http, profile_ids.RESULT, form(sqlite_people.bob_id)).get_data(
         as_text=True)
     with db.read() as s:
         assert s.get(User, sqlite_people.bob_id).handout_name == "Dr Alice P. Smith"

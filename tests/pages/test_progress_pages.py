@@ -4,6 +4,8 @@ import datetime as dt
 
 from dashboard.demo import create_demo
 from dashboard.pages.client import ids
+from dashboard.pages.ids import home as home_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import (
     components_of_type,
@@ -32,24 +34,26 @@ def test_progress_callback_draws_for_own_client_and_refuses_others(http, db, sql
 
 def test_overview_practitioner_sees_only_own_caseload(http, db, sqlite_people):
     login(http, ALICE)
-    values = {"overview-start.value": "2026-01-01", "overview-end.value": TODAY.isoformat(),
-              "overview-practitioner.value": str(sqlite_people.bob_id)}  # forged: ignored
-    body = invoke(http, "overview-body", values).get_data(as_text=True)
+    values = {f"{overview_ids.START}.value": "2026-01-01",
+              f"{overview_ids.END}.value": TODAY.isoformat(),
+              f"{overview_ids.PRACTITIONER}.value": str(sqlite_people.bob_id)}  # forged: ignored
+    body = invoke(http, overview_ids.BODY, values).get_data(as_text=True)
     assert "Alice Practitioner 1" in body and "Bob Practitioner" not in body
     http.post("/logout")
     login(http, ADMIN)
-    body = invoke(http, "overview-body", values).get_data(as_text=True)
+    body = invoke(http, overview_ids.BODY, values).get_data(as_text=True)
     assert "Bob Practitioner 1" in body and "Alice Practitioner" not in body
-    values["overview-practitioner.value"] = "all"
-    body = invoke(http, "overview-body", values).get_data(as_text=True)
+    values[f"{overview_ids.PRACTITIONER}.value"] = "all"
+    body = invoke(http, overview_ids.BODY, values).get_data(as_text=True)
     assert "Alice Practitioner 1" in body and "Bob Practitioner 1" in body
 
 
 def test_overview_refuses_a_backwards_range(http, sqlite_people):
     login(http, ADMIN)
-    values = {"overview-start.value": "2026-06-01", "overview-end.value": "2026-01-01",
-              "overview-practitioner.value": "all"}
-    assert "before the end date" in invoke(http, "overview-body", values).get_data(
+    values = {f"{overview_ids.START}.value": "2026-06-01",
+              f"{overview_ids.END}.value": "2026-01-01",
+              f"{overview_ids.PRACTITIONER}.value": "all"}
+    assert "before the end date" in invoke(http, overview_ids.BODY, values).get_data(
         as_text=True)
 
 
@@ -60,9 +64,9 @@ def test_home_lists_due_worse_recent_and_alerts_on_the_demo(http, db):
     layout = page_layout(open_page(http, "/"))
     # Every section has someone in it, not just its heading: the demo is made so.
     # (A table's first row is its header.)
-    for section, row, least in (("home-due-table", "Tr", 2), ("home-worse-table", "Tr", 2),
-                                ("home-recent", "Li", 1), ("home-red-flags", "Li", 1),
-                                ("home-clients", "Tr", 2)):
+    for section, row, least in ((home_ids.DUE_TABLE, "Tr", 2), (home_ids.WORSE_TABLE, "Tr", 2),
+                                (home_ids.RECENT, "Li", 1), (home_ids.RED_FLAGS, "Li", 1),
+                                (home_ids.CLIENTS, "Tr", 2)):
         component = find_component(layout, section)
         assert component is not None, section
         assert len(components_of_type(component, row)) >= least, section
@@ -72,12 +76,12 @@ def test_home_lists_due_worse_recent_and_alerts_on_the_demo(http, db):
     def names(table_id):
         return {text_of(components_of_type(row, "Td")[0]) for row in components_of_type(
             find_component(layout, table_id), "Tr")[1:]}
-    others = names("home-clients")
-    assert others and not others & (names("home-due-table") | names("home-worse-table"))
+    others = names(home_ids.CLIENTS)
+    assert others and not others & (names(home_ids.DUE_TABLE) | names(home_ids.WORSE_TABLE))
     assert f"Your other clients ({len(others)})" in text_of(
-        find_component(layout, "home-caseload"))
+        find_component(layout, home_ids.CASELOAD))
     # Half-width tables keep the columns their list is about (readable at 1366 px).
-    due_header = text_of(components_of_type(find_component(layout, "home-due-table"),
+    due_header = text_of(components_of_type(find_component(layout, home_ids.DUE_TABLE),
                                             "Thead")[0])
     assert "Next due" in due_header and "Age" not in due_header
     assert "Sam Okafor" not in text_of(layout)  # another practitioner's sessions stay out

@@ -201,6 +201,7 @@ PROGRESS_SENTENCE = "progress-sentence"
 PROGRESS_FUNCTION_SENTENCE = "progress-function-sentence"
 PROGRESS_ADHERENCE = "progress-adherence"
 PROGRESS_SCATTER = "progress-scatter"
+PROGRESS_TIMELINE = "progress-timeline"
 SESSION_SAVE = "sess-save"
 SESSION_HISTORY_TABLE = "sess-history-table"
 SESSION_NOTES_LINK = "sess-notes-link"  # every session's note in full (pages/client_notes.py)

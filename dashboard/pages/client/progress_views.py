@@ -143,7 +143,7 @@ def progress_view(progress: Progress, range_choice: str) -> html.Div:
         # and the sentence says why): issue 17, item 5.
         html.P(progress.function_sentence, id=ids.PROGRESS_FUNCTION_SENTENCE,
                className="mb-3") if progress.function_sentence else None,
-        _graph(figures.timeline_figure(progress), "progress-timeline",
+        _graph(figures.timeline_figure(progress), ids.PROGRESS_TIMELINE,
                "Pain, function (PSFS) and stress (0-10) at each session, each on its own panel: "
                "pain and function with their baseline (the episode's first session, whatever "
                "the range shown) and their own bands of meaningful improvement and worsening "

@@ -1,0 +1,21 @@
+"""Every component id of the users page (pages/admin_users.py)."""
+
+# Each user's row: pattern ids {"type": ..., "user": id}.
+ROLE = "users-role"
+STATE = "users-state"
+TOGGLE = "users-toggle"
+RESET = "users-reset"
+TOTP = "users-totp"
+RESULT = "users-result"
+TOTP_RESULT = "users-totp-result"
+# Adding a user.
+FORM = "users-form"
+EMAIL = "users-email"
+EMAIL_ERROR = "users-email-error"
+NAME = "users-name"
+NAME_ERROR = "users-name-error"
+NEW_ROLE = "users-new-role"
+CREATED = "users-created"
+ROWS = "users-rows"
+TABLE = "users-table"
+TEMPORARY = "users-temporary"

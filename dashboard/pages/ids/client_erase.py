@@ -1,0 +1,11 @@
+"""Every component id of the erase-a-client page (pages/client_erase.py)."""
+
+BODY = "erase-body"
+FORM = "erase-form"
+CLIENT_ID = "erase-client-id"
+KEEP = "erase-keep"
+KEEP_ERROR = "erase-keep-error"
+CONFIRM = "erase-confirm"
+CONFIRM_ERROR = "erase-confirm-error"
+SUBMIT = "erase-submit"
+RESULT = "erase-result"

@@ -1,0 +1,3 @@
+"""Every component id of the session notes page (pages/client_notes.py)."""
+
+PAGE = "notes-page"
