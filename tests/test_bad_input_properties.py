@@ -368,7 +368,7 @@ CLIENT_BAD = {
     f"{new_client_ids.FAMILY_NAME}.value": st.sampled_from(["", "\t", "y" * 500, "\x1b",
                                                             ["Alison"]]),
     f"{new_client_ids.DATE_OF_BIRTH}.value": st.one_of(future_dates, st.sampled_from(
-        ["1850-01-01", "2026-02-30", "", None, 19800517, "17/05/1980"])),
+        ["1850-01-01", "2026-02-30", "", None, 19800517, "05/17/1980", "17/05/80"])),
     f"{new_client_ids.EMAIL}.value": st.sampled_from(["bad", "a@b", "<a@b.c>", "a\x00@b.co", 7]),
     f"{new_client_ids.PHONE}.value": st.sampled_from(["12", "call me", "1" * 40, "<script>"]),
 }

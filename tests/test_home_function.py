@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from dashboard.config import Settings
 from dashboard.db.episodes import discharge, discharge_summary_data
 from dashboard.db.erasure import erase_client
 from dashboard.db.measures import due_measures
@@ -28,6 +29,7 @@ from dashboard.db.models import (
     utcnow,
 )
 from dashboard.db.progress import load_progress
+from dashboard.db.reminders import reminders_due, set_email_consent
 from dashboard.db.sessions import set_activities
 from dashboard.db.summary import current_episode
 from dashboard.domain.episodes import DischargeDraft
@@ -296,3 +298,27 @@ def test_without_the_clients_cookie_the_psfs_pages_give_nothing_and_save_nothing
     # The practitioner's own login is no key to the client's page either.
     assert linked["practitioner"].get("/my/measures/PSFS").status_code == 404
     assert _snapshot(db) == before
+
+
+def test_with_every_activity_retired_psfs_is_not_due_nor_reminded(linked, db):
+    """Nothing to rate: not on the client's page, not due, not a reason to email."""
+    _with_activities(db, linked["client_id"])
+    assign_home_measures(linked["practitioner"], linked["client_id"], PSFS="1w")
+    with db.begin() as s:
+        client = s.get(Client, linked["client_id"])
+        client.email = "carol@example.org"
+        set_email_consent(s, episode=current_episode(s, client.id), given=True,
+                          user_id=client.practitioner_id, now=utcnow())
+    tz = Settings(database_url=db.url, secret_key="test-secret").tz
+
+    def due_now() -> tuple[list[str], list[str]]:
+        with db.read() as s:
+            episode_id = current_episode(s, linked["client_id"]).id
+            return (due_measures(s, episode_id=episode_id, today=clinic_today()),
+                    [d.reason for d in reminders_due(s, today=clinic_today(), now=utcnow(),
+                                                     tz=tz)])
+    assert due_now() == (["PSFS"], ["measure_due"])
+    _with_activities(db, linked["client_id"], [])  # all retired
+    assert due_now() == ([], [])
+    open_own_page(linked["browser"], linked["token"])
+    assert "/my/measures/PSFS" not in linked["browser"].get("/my/").get_data(as_text=True)

@@ -41,3 +41,10 @@ def day_input(id_: str | dict[str, Any], day: dt.date | None = None, **attrs: An
     return dbc.Input(id=id_, type="text", value=format_day(day) if day else "",
                      placeholder=f"e.g. {DAY_EXAMPLE}", maxLength=MAX_TYPED_DAY,
                      autoComplete="off", **attrs)
+
+
+def number_input(id_: str | dict[str, Any], value: int | None, **kwargs: Any) -> dbc.Input:
+    """A text box for a whole number. Not type="number": the browser would turn an
+    out-of-range entry into an empty value, and the user would never learn why."""
+    return dbc.Input(id=id_, type="text", inputMode="numeric", value=value, maxLength=6,
+                     autoComplete="off", **kwargs)

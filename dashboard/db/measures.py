@@ -29,6 +29,7 @@ from dashboard.domain.measures import (
     SOURCE_HOME,
     HomeAnswers,
     QuestionnaireScore,
+    can_be_done,
     is_due,
 )
 from dashboard.domain.psfs import HomeRatings, RatedSet
@@ -110,7 +111,10 @@ def due_measures(session: Session, *, episode_id: int, today: dt.date) -> list[s
             select(func.max(HomeFunctionResponse.completed_on))
             .where(HomeFunctionResponse.episode_id == episode_id))
     last_session_on = _last_session_on(session, episode_id)
-    return [key for key in ASSIGNABLE if key in live and is_due(
+    activities = len(own_activities(session, client_id=live[HOME_FUNCTION].client_id)) \
+        if HOME_FUNCTION in live else 0
+    return [key for key in ASSIGNABLE if key in live
+            and can_be_done(key, activities=activities) and is_due(
         live[key].every, assigned_on=live[key].assigned_on,
         last_completed_on=last_done.get(key), last_session_on=last_session_on, today=today)]
 

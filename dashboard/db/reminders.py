@@ -23,6 +23,7 @@ from dashboard.db.models import (
     ClientShare,
     EmailMessage,
     Episode,
+    FunctionalActivity,
     HomeFunctionResponse,
     HomeLogEntry,
     HomeMeasureResponse,
@@ -32,7 +33,7 @@ from dashboard.db.models import (
 )
 from dashboard.db.summary import current_episode
 from dashboard.domain.home_log import new_token_seed, token_hash
-from dashboard.domain.measures import HOME_FUNCTION, is_due
+from dashboard.domain.measures import HOME_FUNCTION, can_be_done, is_due
 from dashboard.domain.reminders import (
     MAX_ATTEMPTS,
     STALE_CLAIM,
@@ -109,7 +110,7 @@ def _live_linked_episodes(
 
 def reminders_due(session: Session, *, today: dt.date, now: dt.datetime,
                   tz: dt.tzinfo) -> list[ReminderDue]:
-    """Everyone to remind today and why (domain.reminders.reminder_reason), in six queries
+    """Everyone to remind today and why (domain.reminders.reminder_reason), in seven queries
     whatever the size of the clinic. Those already reminded today are left to the claim."""
     rows = session.execute(_live_linked_episodes(now)).all()
     if not rows:
@@ -138,12 +139,19 @@ def reminders_due(session: Session, *, today: dt.date, now: dt.datetime,
         select(HomeLogEntry.episode_id, func.max(HomeLogEntry.log_on))
         .where(HomeLogEntry.episode_id.in_(episodes))
         .group_by(HomeLogEntry.episode_id)).all())
+    activities = dict(session.execute(
+        select(FunctionalActivity.client_id, func.count())
+        .where(FunctionalActivity.active.is_(True), FunctionalActivity.client_id.in_(
+            select(Episode.client_id).where(Episode.id.in_(episodes))))
+        .group_by(FunctionalActivity.client_id)).all())
     due: list[ReminderDue] = []
     for client_id, email, episode_id, seed, link_hash, link_made_at in rows:
-        measure_due = any(is_due(a.every, assigned_on=a.assigned_on,
-                                 last_completed_on=last_done.get((episode_id, a.instrument)),
-                                 last_session_on=last_session.get(episode_id), today=today)
-                          for a in assigned.get(episode_id, []))
+        measure_due = any(
+            can_be_done(a.instrument, activities=activities.get(client_id, 0))
+            and is_due(a.every, assigned_on=a.assigned_on,
+                       last_completed_on=last_done.get((episode_id, a.instrument)),
+                       last_session_on=last_session.get(episode_id), today=today)
+            for a in assigned.get(episode_id, []))
         reason = reminder_reason(measure_due=measure_due,
                                  last_logged_on=last_logged.get(episode_id),
                                  link_made_on=link_made_at.astimezone(tz).date(), today=today)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dashboard.domain.dose import LIMITS as DOSE_LIMITS
 from dashboard.domain.dose import Dose, over_ceiling
 from dashboard.domain.ids import parse_id
-from dashboard.domain.plans import NumberError, parse_dose, parse_whole_number
+from dashboard.domain.plans import NumberError, PartInfo, parse_dose, parse_whole_number
 from dashboard.domain.text import CONTROL_MESSAGE, has_control
 
 LIMITS = {"name": 100, "instructions": 2000, "cautions": 2000}
@@ -111,6 +111,12 @@ class TemplateEdit:
     part_ids: tuple[int, ...]  # in the order chosen
 
 
+def chosen_parts(part_ids: object) -> tuple[int, ...]:
+    """The part ids a template's checklist sent, in order; anything not an id is dropped."""
+    return tuple(p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
+                 if p is not None)
+
+
 def check_template(name: object, description: object, review: object, retired: object,
                    part_ids: object) -> tuple[TemplateEdit | None, dict[str, str]]:
     """A plan template as an admin typed it, or its problems keyed by field ("name",
@@ -130,10 +136,34 @@ def check_template(name: object, description: object, review: object, retired: o
         days, errors["review"] = None, str(exc)
     if "review" not in errors and (days is None or not 1 <= days <= 365):
         errors["review"] = "The review interval is between 1 and 365 days."
-    chosen = tuple(p for p in map(parse_id, part_ids if isinstance(part_ids, list) else [])
-                   if p is not None)
+    chosen = chosen_parts(part_ids)
     if not chosen:
         errors["parts"] = "Choose at least one part."
     if errors or days is None:
         return None, errors
     return TemplateEdit(name, text, days, bool(retired), chosen), {}
+
+
+def check_template_doses(parts: dict[int, PartInfo], chosen: tuple[int, ...],
+                         typed: dict[int, dict[str, object]]
+                         ) -> tuple[dict[int, Dose], dict[str, str]]:
+    """Each chosen part's dose as typed in the template editor, or the problems keyed
+    "dose-<part id>-<field>" (as the plan builder keys them).
+
+    The plan builder's rule (``parse_dose``), ceiling included, with no way past it: a
+    template is given to many clients, and a dose past a part's safe ceiling is for a
+    practitioner to give one client with a reason (``validate_dose``); ``ceiling_conflicts``
+    keeps a ceiling from being set below a template's dose. A part whose fields were not
+    sent at all keeps the dose it has (``typed`` has no entry for it)."""
+    doses: dict[int, Dose] = {}
+    errors: dict[str, str] = {}
+    for part_id in chosen:
+        part = parts.get(part_id)
+        if part is None or part_id not in typed:
+            continue
+        dose, problems = parse_dose(part.dose_kind, typed[part_id],
+                                    max_minutes=part.max_minutes)
+        errors.update({f"dose-{part_id}-{k}": v for k, v in problems.items()})
+        if dose is not None:
+            doses[part_id] = dose
+    return doses, errors

@@ -42,6 +42,12 @@ ASSIGNABLE_NAMES: dict[str, str] = {
     HOME_FUNCTION: "Patient-Specific Functional Scale (PSFS): the client's own activities"}
 
 
+def can_be_done(key: str, *, activities: int) -> bool:
+    """Whether the client can do this measure now: the PSFS needs activities of their own
+    to rate (named at a session; all retired since, there is nothing to ask)."""
+    return key != HOME_FUNCTION or activities > 0
+
+
 def frequencies_for(key: str) -> dict[str, str]:
     """The frequencies a practitioner may choose for this home measure."""
     return FUNCTION_FREQUENCIES if key == HOME_FUNCTION else FREQUENCIES

@@ -57,7 +57,7 @@ from dashboard.pages.client import (
     session_views,
 )
 from dashboard.pages.client import episodes as _episode_callbacks  # noqa: F401 (registers them)
-from dashboard.pages.client import plans as _plan_callbacks  # noqa: F401 (registers them)
+from dashboard.pages.client import plans as plan_callbacks  # the builder, and its callbacks
 from dashboard.pages.client import sessions as _session_callbacks  # noqa: F401 (registers them)
 from dashboard.pages.client import team as team_views
 
@@ -175,6 +175,10 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         intake_missing = episode is not None and episode.ended_on is None and \
             episode.intake_recorded_at is None
         plan_warning = episode_views.plan_warning(episode)
+        # Only the view the page opens on is drawn with it (the others when first opened):
+        # the Plan builder and the graphs are most of a client page's weight.
+        plan_area = plan_callbacks.plan_area(db, client) if view == "plan" else None
+        progress = _progress(db, episode, None, today) if view == "progress" else None
     with current_db().begin() as db:
         # One audit entry per record opened (the page's callbacks do not add more); a short
         # write of its own, so no lock is held while the page is built.
@@ -199,9 +203,10 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
     plan_tab = dbc.Row([
         dbc.Col([html.H2(plan_views.heading(current), id=ids.HEADING, className="h5"),
                  plan_warning,
-                 # The builder (a third of the page) is drawn when the Plan view first opens.
-                 dcc.Store(id=ids.PLAN_DRAWN, data=False),
-                 dcc.Loading(html.Div(id=ids.PLAN_AREA), delay_show=200)], lg=8),
+                 # The builder (a third of the page) is drawn when the Plan view first opens
+                 # (with the page when it opens on Plan).
+                 dcc.Store(id=ids.PLAN_DRAWN, data=view == "plan"),
+                 dcc.Loading(html.Div(plan_area, id=ids.PLAN_AREA), delay_show=200)], lg=8),
         dbc.Col([html.H2("Plan history", className="h5"),
                  html.Div(plan_views.history(versions), id=ids.HISTORY),
                  handout_views.handout_card(client.id, handouts,
@@ -232,7 +237,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         html.Section(plan_tab, id=f"{ids.TABS}-plan", hidden=view != "plan",
                      **aria(label="Plan")),
         html.Section([progress_views.range_control(episodes=episode_choices),
-                      dcc.Loading(html.Div(id=ids.PROGRESS), delay_show=200)],
+                      dcc.Loading(html.Div(progress, id=ids.PROGRESS), delay_show=200)],
                      id=f"{ids.TABS}-progress", hidden=view != "progress", className="pt-3",
                      **aria(label="Progress")),
         html.Section(episode_tab, id=f"{ids.TABS}-episode", hidden=view != "episode",
@@ -312,7 +317,16 @@ clientside_callback(
     Output(f"{ids.TABS}-progress", "hidden"),
     Output(f"{ids.TABS}-episode", "hidden"),
     Input(ids.TABS, "value"),
+    prevent_initial_call=True,  # the page is drawn with its view shown
 )
+
+
+def _progress(db, episode, range_choice: object, today) -> html.Div | html.P:
+    """The progress view of an episode (the current one unless another was chosen)."""
+    if episode is None:
+        return html.P("No episode of care yet.")
+    progress = load_progress(db, episode.id, progress_views.since_for(range_choice, today))
+    return progress_views.progress_view(progress, str(range_choice or "all"))
 
 
 @callback(
@@ -321,6 +335,7 @@ clientside_callback(
     Input(ids.PROGRESS_RANGE, "value"),
     Input(ids.PROGRESS_EPISODE, "value"),
     State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,  # a page opened on Progress draws it itself
 )
 def show_progress(view, range_choice, episode_choice, client_id):
     """Drawn only when the progress view is open, and again when its range changes."""
@@ -336,7 +351,4 @@ def show_progress(view, range_choice, episode_choice, client_id):
                 episode = client_episode(db, client, episode_choice)  # id from the browser
             except EpisodeError:
                 raise AccessDenied("no such episode") from None
-        if episode is None:
-            return html.P("No episode of care yet.")
-        progress = load_progress(db, episode.id, progress_views.since_for(range_choice, today))
-    return progress_views.progress_view(progress, str(range_choice))
+        return _progress(db, episode, range_choice, today)

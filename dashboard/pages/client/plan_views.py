@@ -10,10 +10,11 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.components.attributes import data
-from dashboard.components.forms import day_input
+from dashboard.components.dose_fields import dose_inputs
+from dashboard.components.forms import day_input, number_input
 from dashboard.db.plans import VersionInfo
 from dashboard.domain.dates import format_day, format_day_time
-from dashboard.domain.dose import LABELS, LIMITS, Dose, describe_dose
+from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.pictures import picture_ref
 from dashboard.domain.plans import PlanSnapshot, diff_plans
 from dashboard.pages.client import ids
@@ -21,24 +22,9 @@ from dashboard.pages.client import ids
 if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
     from dashboard.db.models import Strategy, StrategyPart
 
-FIELDS_BY_KIND = {
-    "timed": ("minutes_min", "minutes_max", "times_per_day", "days_per_week"),
-    "exercise": ("sets", "reps", "hold_seconds", "times_per_day", "days_per_week"),
-    "advice": ("days_per_week",),
-}
-
-
 def _dose_inputs(part: StrategyPart, dose: Dose) -> list:
-    inputs = []
-    for name in FIELDS_BY_KIND[part.dose_kind]:
-        low, high = LIMITS[name]
-        inputs.append(html.Label([
-            html.Span(LABELS[name], className="small d-block"),
-            number_input({"type": ids.DOSE, "part": part.id, "field": name},
-                         getattr(dose, name), size="sm", className="dose-input",
-                         placeholder=f"{low}-{high}"),
-        ], className="me-2 mb-1"))
-    return inputs
+    return dose_inputs(part.dose_kind, dose,
+                       lambda name: {"type": ids.DOSE, "part": part.id, "field": name})
 
 
 def thumbnail(sha256: str | None, alt: str) -> html.Img | None:
@@ -171,13 +157,6 @@ def unsaved_watch(result_id: str, marker_id: str) -> dict[str, Any]:
 def unsaved_marker(marker_id: str) -> html.Span:
     return html.Span("Unsaved changes", id=marker_id, hidden=True,
                      className="badge text-bg-warning align-middle")
-
-
-def number_input(id_: str | dict, value: int | None, **kwargs: object) -> dbc.Input:
-    """A text box for a whole number. Not type="number": the browser would turn an
-    out-of-range entry into an empty value, and the user would never learn why."""
-    return dbc.Input(id=id_, type="text", inputMode="numeric", value=value, maxLength=6,
-                     autoComplete="off", **kwargs)
 
 
 def _date_input(id_: str, goal) -> dbc.Input:

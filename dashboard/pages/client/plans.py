@@ -7,12 +7,15 @@ ids from the browser are only used to look up what belongs to that client.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
+from dashboard.components.dose_fields import doses_typed
 from dashboard.context import (
     client_ip,
     clinic_today,
@@ -37,6 +40,9 @@ from dashboard.domain.dose import Dose, describe_dose
 from dashboard.domain.ids import parse_id
 from dashboard.domain.plans import build_draft, diff_plans, parse_goals
 from dashboard.pages.client import ids, plan_views
+
+if TYPE_CHECKING:  # annotations only: pages read rows, dashboard/db/ writes them
+    from dashboard.db.models import Client
 
 TEMPLATE_FIELDS = ("include", "doses", "review")  # what applying a template fills in
 
@@ -67,14 +73,6 @@ def apply_template(_apply, template_id, client_id):
         "review": template.review_interval_days,
         "result": plan_views.template_status(template.name),
     }
-
-
-def _raw_doses(components: list[dict]) -> dict[int, dict[str, object]]:
-    """Each part's dose fields as typed, by part id (``ctx.args_grouping`` entries)."""
-    raw: dict[int, dict[str, object]] = {}
-    for s in components:
-        raw.setdefault(s["id"]["part"], {})[s["id"]["field"]] = s.get("value")
-    return raw
 
 
 def _by_part(components: list[dict]) -> dict[int, object]:
@@ -162,7 +160,7 @@ def save_plan(clicks, client_id, form):
         episode = _open_episode(db, client)
         previous = current_version(db, episode.id)
         draft, errors = build_draft(
-            active_parts(db), included, _raw_doses(components["doses"]), review=form["review"],
+            active_parts(db), included, doses_typed(components["doses"]), review=form["review"],
             notes=form["notes"], goals=goals, today=today,
             carried_goals=snapshot_of(previous).goals if previous else (),
             raw_reasons=_by_part(components["reasons"]))
@@ -224,12 +222,28 @@ def view_version(clicks, client_id):
             html.Div([plan_views.read_only(info, wording), handout]))
 
 
+def plan_area(db, client: Client) -> html.Div | html.P:
+    """The builder, or why the plan cannot change: drawn by the page itself when it opens on
+    the Plan view, else by ``show_plan_builder`` when the view first opens."""
+    episode = current_episode(db, client.id)
+    if episode is None or episode.ended_on is not None:
+        return html.P("This client has no open episode of care, so the plan cannot "
+                      "change.", className="alert alert-secondary")
+    current = current_version(db, episode.id)
+    return plan_views.builder(list_strategies(db), template_choices(db),
+                              snapshot_of(current) if current else None, clinic_today(),
+                              flag_open=client.episode_state == "flagged")
+
+
+# Not called as the page loads (the page draws what its first view needs): a request and a
+# second render of the page at load were most of the client page's blocking time (issue 19).
 @callback(
     Output(ids.PLAN_AREA, "children"),
     Output(ids.PLAN_DRAWN, "data"),
     Input(ids.TABS, "value"),
     State(ids.PLAN_DRAWN, "data"),
     State(ids.CLIENT_ID, "data"),
+    prevent_initial_call=True,
 )
 def show_plan_builder(view, drawn, client_id):
     """Drawn once, when the Plan view first opens: switching views keeps what was typed."""
@@ -238,12 +252,4 @@ def show_plan_builder(view, drawn, client_id):
         client = authorize_client(db, user, client_id)  # before anything, whatever the view
         if view != "plan" or drawn is True:
             return no_update, no_update
-        episode = current_episode(db, client.id)
-        if episode is None or episode.ended_on is not None:
-            return html.P("This client has no open episode of care, so the plan cannot "
-                          "change.", className="alert alert-secondary"), True
-        current = current_version(db, episode.id)
-        builder = plan_views.builder(list_strategies(db), template_choices(db),
-                                     snapshot_of(current) if current else None, clinic_today(),
-                                     flag_open=client.episode_state == "flagged")
-    return builder, True
+        return plan_area(db, client), True

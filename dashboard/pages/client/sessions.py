@@ -227,6 +227,7 @@ def _alerts_after_save(db, user, client_id: int, care, data, message: str, edite
 @callback(
     Output({"type": ids.SESSION_Q_COLLAPSE, "instrument": ALL}, "is_open"),
     Input(ids.SESSION_Q_INCLUDE, "value"),
+    prevent_initial_call=True,  # the form is drawn with none chosen and all closed
 )
 def show_questionnaires(chosen):
     chosen = chosen or []
