@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.auth.passwords import hash_password
 from dashboard.db.clinic import ensure_clinic
+from dashboard.db.clinic_figures import rebuild_clinic_figures
 from dashboard.db.episodes import outcome_columns, record_intake
 from dashboard.db.models import (
     Adherence,
@@ -230,6 +231,8 @@ def create_demo(
     for client in session.scalars(select(Client).where(Client.id.in_(home))):
         refresh_client_summary(session, client)
     session.flush()
+    # Loaded in bulk: the clinic figures are made from scratch (clinic_figures.py).
+    rebuild_clinic_figures(session)
     return {"users": len(build.user_ids), "clients": len(build.client_ids),
             "sessions": len(build.session_ids), "admin_id": build.user_ids[0]}
 

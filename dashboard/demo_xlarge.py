@@ -15,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Table, text
 from sqlalchemy.orm import Session
 
+from dashboard.db.clinic_figures import rebuild_clinic_figures
 from dashboard.db.models import Base
 
 # The clinic's people and their records; everything else is shared by the copies (the
@@ -80,5 +81,7 @@ def grow_clinic(session: Session, *, times: int = 10) -> dict[str, int]:
     for name in tables:
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                              f'(SELECT max(id) FROM "{name}"))'))
+    # The clinic figures are not copied: made again from the copies' rows.
+    rebuild_clinic_figures(session)
     return {name: session.scalar(text(f'SELECT count(*) FROM "{name}"')) or 0
             for name in tables}

@@ -3,7 +3,8 @@
 Foreign keys hold (SQLite checks them only when asked; PostgreSQL always), every session
 lies within its episode's dates, every plan version has its items, and every client's
 summary columns (baseline, latest pain, status, due date) say what their sessions say,
-judged by the same ``refresh_client_summary`` the app writes them with.
+judged by the same ``refresh_client_summary`` the app writes them with, and the clinic
+figures kept per day (clinic_figures.py) equal the same figures computed from scratch.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
+from dashboard.db.clinic_figures import compute_figures, stored_figures
 from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVersion
 from dashboard.db.summary import refresh_client_summary
 
@@ -41,5 +43,19 @@ def consistency_problems(session: Session) -> list[str]:
         if stored != expected:
             differing = sorted(c for c in SUMMARY_COLUMNS if stored[c] != expected[c])
             problems.append(f"client {client.id}: summary differs from sessions ({differing})")
+    problems += clinic_figure_problems(session)
     session.rollback()
+    return problems
+
+
+def clinic_figure_problems(session: Session) -> list[str]:
+    """Each stored row of the clinic figures that differs from the sources, or is missing."""
+    stored, expected = stored_figures(session), compute_figures(session)
+    problems = []
+    for table in ("days", "strategies", "practitioners", "caseloads"):
+        have, want = getattr(stored, table), getattr(expected, table)
+        problems += [f"clinic figures ({table}) {key}: stored {have.get(key)}, "
+                     f"from the sources {want.get(key)}"
+                     for key in sorted(have.keys() | want.keys(), key=str)
+                     if have.get(key) != want.get(key)]
     return problems

@@ -13,6 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clients import create_client
+from dashboard.db.clinic_figures import note_days
 from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVersion, User
 from dashboard.db.sessions import check_within_episode, dates_of
 from dashboard.db.summary import current_episode, refresh_client_summary
@@ -125,6 +126,8 @@ def import_sessions(session: Session, rows: list[tuple[int, SessionInput]],
                            practitioner_id=clients[client_id].practitioner_id,
                            session_on=data.session_on, pain=data.pain, stress=data.stress,
                            function_score=None, notes=data.notes))
+    # Inserted in bulk (past the ORM): their days' clinic figures are noted by hand.
+    note_days(session, {data.session_on for _client_id, data in rows})
     for start in range(0, len(values), 5000):
         session.execute(insert(cast(Table, CareSession.__table__)), values[start:start + 5000])
         progress(start + len(values[start:start + 5000]), len(values))

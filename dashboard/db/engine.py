@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from dashboard.db.clinic_figures import keep_clinic_figures
+
 
 def _sqlite_setup(foreign_keys: bool) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -64,6 +66,8 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
+        for sessions in (self.sessions, self.write_sessions):
+            keep_clinic_figures(sessions)
 
     @contextmanager
     def begin(self) -> Iterator[Session]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.db.clinic_figures import note_client_rows
 from dashboard.db.engine import Database
 from dashboard.db.models import (
     Adherence,
@@ -94,6 +95,9 @@ def erase_client(session: Session, client: Client, *, by_user_id: int, keep_scor
     """
     now = now or utcnow()
     cid = client.id
+    # The statements below bypass the ORM: the clinic figures the client's rows count in
+    # are noted first, to be recomputed at commit.
+    note_client_rows(session, cid)
     session_ids = select(CareSession.id).where(CareSession.client_id == cid)
     episode_ids = select(Episode.id).where(Episode.client_id == cid)
 

@@ -290,7 +290,8 @@ class Client(Base):
     baseline_pain: Mapped[int | None] = mapped_column(Integer)
     latest_pain: Mapped[int | None] = mapped_column(Integer)
     baseline_on: Mapped[dt.date | None] = mapped_column(Date)
-    last_session_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Indexed: the clinic figures of a day (clinic_figures.py) read the clients last seen then.
+    last_session_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="not_enough_data")
     # The current episode's questionnaires (as on Episode), for the client list's filter.
@@ -347,7 +348,8 @@ class Episode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     started_on: Mapped[dt.date] = mapped_column(Date)
-    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Indexed: the clinic figures of a day read the episodes discharged that day.
+    ended_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     # Why the client came (the referral's reason, in the practitioner's words).
     reason: Mapped[str] = mapped_column(Text, default="")
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -1024,6 +1026,80 @@ class EmailMessage(Base):
     unsubscribed_at: Mapped[dt.datetime | None] = mapped_column(TZDateTime())
 
 
+class DischargeFigures:
+    """Sums over discharged episodes, each a count or a plain sum (never a mean), so that
+    any range of days adds up: the columns of dashboard.db.clinic_figures.DISCHARGE_SUMS,
+    in that order, which GroupOutcomes is made from."""
+
+    discharged: Mapped[int] = mapped_column(Integer, default=0)
+    pain_improved: Mapped[int] = mapped_column(Integer, default=0)
+    pain_change_sum: Mapped[int] = mapped_column(Integer, default=0)
+    pain_changes: Mapped[int] = mapped_column(Integer, default=0)
+    sessions_sum: Mapped[int] = mapped_column(Integer, default=0)
+    with_sessions: Mapped[int] = mapped_column(Integer, default=0)
+    pain_judged: Mapped[int] = mapped_column(Integer, default=0)
+    questionnaires_judged: Mapped[int] = mapped_column(Integer, default=0)
+    reliable_improvement: Mapped[int] = mapped_column(Integer, default=0)
+    reliable_deterioration: Mapped[int] = mapped_column(Integer, default=0)
+    at_caseness: Mapped[int] = mapped_column(Integer, default=0)
+    recovered: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_pain_sum: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_pains: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_phq9_sum: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_phq9s: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The clinic overview's figures kept up to date in the same transaction as every write
+# that changes them (dashboard/db/clinic_figures.py), so the whole clinic's overview reads
+# a row per day instead of every session and client. Each row is recomputed from its
+# source rows, never incremented, and dashboard.db.consistency checks them.
+class ClinicDay(Base):
+    """One clinic day: sessions held (not deleted), and the active clients whose latest
+    session it was, by their status."""
+
+    __tablename__ = "clinic_days"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    seen_improving: Mapped[int] = mapped_column(Integer, default=0)
+    seen_stable: Mapped[int] = mapped_column(Integer, default=0)
+    seen_worsening: Mapped[int] = mapped_column(Integer, default=0)
+    seen_not_enough_data: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClinicDayStrategy(DischargeFigures, Base):
+    """Per day and strategy: the active clients last seen that day whose current plan uses
+    it (with their pain change since baseline), and the episodes discharged that day on a
+    final plan that used it."""
+
+    __tablename__ = "clinic_day_strategies"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    strategy_key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    seen_clients: Mapped[int] = mapped_column(Integer, default=0)
+    seen_pain_change_sum: Mapped[int] = mapped_column(Integer, default=0)
+    seen_pain_changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClinicDayPractitioner(DischargeFigures, Base):
+    """Per day and practitioner: the episodes discharged that day among the clients the
+    practitioner is responsible for now (a reassigned client's episodes move with them)."""
+
+    __tablename__ = "clinic_day_practitioners"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class PractitionerCaseload(Base):
+    """Active clients (not archived, episode open or flagged) per practitioner."""
+
+    __tablename__ = "practitioner_caseloads"
+
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    active_clients: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class AuditEntry(Base):
     """Who did what to which record, when and from where. Written in the same transaction."""
 
@@ -1057,6 +1133,9 @@ __all__ = [
     "ClientLinkFailure",
     "ClientShare",
     "Clinic",
+    "ClinicDay",
+    "ClinicDayPractitioner",
+    "ClinicDayStrategy",
     "EmailMessage",
     "Episode",
     "FunctionalActivity",
@@ -1077,6 +1156,7 @@ __all__ = [
     "PlanTemplate",
     "PlanTemplateItem",
     "PlanVersion",
+    "PractitionerCaseload",
     "QuestionnaireAnswer",
     "RedFlagAnswer",
     "SafetyAlert",

@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Table, bindparam, select
 from sqlalchemy.orm import Session
 
+from dashboard.db import clinic_figures
 from dashboard.db.access import visible_clients
+from dashboard.db.clinic_figures import add_sums, discharge_sums
 from dashboard.db.models import (
     CareSession,
     Client,
@@ -35,15 +37,12 @@ from dashboard.domain.measures import (
     totals_by_instrument,
 )
 from dashboard.domain.outcomes import (
-    DETERIORATION,
-    IMPROVEMENT,
     EpisodeOutcome,
     GroupOutcomes,
     episode_outcome,
 )
 from dashboard.domain.plans import strategy_keys_of
 from dashboard.domain.questionnaires import INSTRUMENTS, answer_problems, score
-from dashboard.domain.status import IMPROVING, NOT_ENOUGH_DATA
 
 # Instrument key -> the episode's column suffix.
 COLUMN_KEYS = {"PHQ9": "phq9", "GAD7": "gad7", "PSS10": "pss10"}
@@ -158,31 +157,6 @@ def frozen_questionnaires(episode: Episode) -> EpisodeOutcome:
     return episode_outcome(totals)
 
 
-def _sums() -> list[Any]:
-    """Additive columns (counts and sums, no averages) of one GroupOutcomes, so that groups
-    can be added up: the strategies are summed from the strategy mixes."""
-    e = Episode
-    change = e.discharge_pain - e.baseline_pain
-
-    def count(condition: ColumnElement[bool] | None = None) -> Any:
-        return func.count() if condition is None else func.count(case((condition, 1)))
-
-    return [count(), count(e.outcome == IMPROVING),
-            func.coalesce(func.sum(change), 0), func.count(change),
-            func.coalesce(func.sum(e.sessions_attended), 0), func.count(e.sessions_attended),
-            count(and_(e.outcome.is_not(None), e.outcome != NOT_ENOUGH_DATA)),
-            count(e.reliable_change.is_not(None)), count(e.reliable_change == IMPROVEMENT),
-            count(e.reliable_change == DETERIORATION), count(e.recovered.is_not(None)),
-            count(e.recovered.is_(True)),
-            func.coalesce(func.sum(e.baseline_pain), 0), func.count(e.baseline_pain),
-            func.coalesce(func.sum(e.baseline_phq9), 0), func.count(e.baseline_phq9)]
-
-
-def _add(totals: list[float] | None, row: Any) -> list[float]:
-    return [float(v) for v in row] if totals is None else \
-        [t + float(v) for t, v in zip(totals, row, strict=True)]
-
-
 def _group(name: str, totals: Any) -> GroupOutcomes:
     (n, improved, change, changes, sessions, with_sessions, pain_judged, judged, better,
      worse, cases, recovered, pain, pains, phq9, phq9s) = totals
@@ -209,7 +183,7 @@ def clinic_outcomes(session: Session, user: CurrentUser, *, start: dt.date, end:
                     ) -> GroupOutcomes:
     """Every episode discharged in the range that this user may see, as one group."""
     row = session.execute(
-        select(*_sums()).select_from(Episode)
+        select(*discharge_sums()).select_from(Episode)
         .join(Client, Client.id == Episode.client_id)
         .where(*_discharged(user, start, end, practitioner_id))).one()
     return _group(label, row)
@@ -221,27 +195,51 @@ def discharge_outcomes(
 ) -> tuple[list[GroupOutcomes], list[GroupOutcomes]]:
     """Episodes discharged in the range among the clients this user may see, by practitioner
     and by each strategy of the plan they ended on (an episode with three strategies counts
-    under each). Aggregated in SQL from the figures frozen at discharge: one GROUP BY for the
-    practitioners, one row of conditional aggregates for the strategies."""
+    under each), from the figures frozen at discharge. The whole clinic (an admin, nobody
+    chosen) adds up the sums kept per day (clinic_figures.py); one caseload is aggregated
+    from its episodes."""
+    if not user.is_admin or practitioner_id:
+        return discharge_outcomes_from_rows(session, user, start=start, end=end,
+                                            practitioner_id=practitioner_id)
+    names = dict(session.execute(select(Strategy.key, Strategy.name)).all())
+    return _ordered(
+        [_group(name, sums) for name, sums in
+         clinic_figures.discharged_by_practitioner(session, start, end)],
+        [_group(names[key], sums) for key, sums in
+         clinic_figures.discharged_by_strategy(session, start, end).items() if key in names])
+
+
+def _ordered(by_practitioner: list[GroupOutcomes], by_strategy: list[GroupOutcomes]
+             ) -> tuple[list[GroupOutcomes], list[GroupOutcomes]]:
+    order = lambda g: (-g.discharged, g.group)  # noqa: E731 - most discharges first
+    return sorted(by_practitioner, key=order), sorted(by_strategy, key=order)
+
+
+def discharge_outcomes_from_rows(
+    session: Session, user: CurrentUser, *, start: dt.date, end: dt.date,
+    practitioner_id: int | None = None,
+) -> tuple[list[GroupOutcomes], list[GroupOutcomes]]:
+    """``discharge_outcomes`` aggregated in SQL from the episodes themselves: for one
+    caseload, and what the whole clinic's figures must equal (tests/db/
+    test_clinic_figures.py). One GROUP BY for the practitioners, one per strategy mix."""
     discharged = _discharged(user, start, end, practitioner_id)
     by_practitioner = [
         _group(row[0], row[1:]) for row in session.execute(
-            select(User.name, *_sums())
+            select(User.name, *discharge_sums())
             .join(Client, Client.id == Episode.client_id)
             .join(User, User.id == Client.practitioner_id)
             .where(*discharged).group_by(User.id, User.name))]
     # One GROUP BY per strategy mix (",heat,stretch,": a few dozen), added up per strategy
     # here: each LIKE '%,key,%' per episode and figure cost ten times as much in SQLite.
     by_mix = session.execute(
-        select(PlanVersion.strategy_keys, *_sums()).select_from(Episode)
+        select(PlanVersion.strategy_keys, *discharge_sums()).select_from(Episode)
         .join(Client, Client.id == Episode.client_id)
         .join(PlanVersion, PlanVersion.id == Episode.final_plan_version_id)
         .where(*discharged).group_by(PlanVersion.strategy_keys)).all()
-    totals: dict[str, list[float]] = {}
+    totals: dict[str, list[int]] = {}
     for row in by_mix:
         for key in strategy_keys_of(row[0]):
-            totals[key] = _add(totals.get(key), row[1:])
+            totals[key] = add_sums(totals.get(key), row[1:])
     names = dict(session.execute(select(Strategy.key, Strategy.name)).all())
-    by_strategy = [_group(names[key], sums) for key, sums in totals.items() if key in names]
-    order = lambda g: (-g.discharged, g.group)  # noqa: E731 - most discharges first
-    return sorted(by_practitioner, key=order), sorted(by_strategy, key=order)
+    return _ordered(by_practitioner, [_group(names[key], sums) for key, sums in totals.items()
+                                      if key in names])

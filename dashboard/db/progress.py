@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.db import clinic_figures
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import home_points, provisional_adherence
 from dashboard.db.measures import home_function_ratings, home_scores
@@ -137,11 +138,33 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
                    practitioner_id: int | None = None) -> ClinicSummary:
     """The clinic (or, for a practitioner, their own caseload) over a date range.
 
-    Outcomes count active clients whose latest session falls in the range, read from the
-    per-client summary so no session is scanned; sessions per week count the range itself.
+    Outcomes count active clients whose latest session falls in the range; sessions per
+    week count the range itself. The whole clinic (an admin, nobody chosen) is read from
+    the figures kept per day (clinic_figures.py); one caseload from the per-client summary
+    (a hundred clients or so: the shares a practitioner sees are not in the day figures).
     """
-    # The filters as plain conditions on clients (no IN subquery: for an admin the access
-    # rule is TRUE and SQLite then reads the clients table once).
+    if not user.is_admin or practitioner_id:
+        return clinic_summary_from_rows(session, user, start=start, end=end,
+                                        practitioner_id=practitioner_id)
+    by_key = clinic_figures.seen_by_strategy(session, start, end)
+    by_strategy = [(name, round(total / changes, 2), n) for key, name in session.execute(
+                       select(Strategy.key, Strategy.name).order_by(Strategy.position))
+                   for n, total, changes in [by_key.get(key, (0, 0, 0))] if n and changes]
+    return ClinicSummary(clinic_figures.caseloads(session),
+                         clinic_figures.seen_statuses(session, start, end), by_strategy,
+                         sessions_per_week(clinic_figures.sessions_per_day(
+                             session, start, end), start, end))
+
+
+def clinic_summary_from_rows(session: Session, user: CurrentUser, *, start: dt.date,
+                             end: dt.date, practitioner_id: int | None = None
+                             ) -> ClinicSummary:
+    """``clinic_summary`` read from the clients and sessions themselves: for one caseload,
+    and what the whole clinic's figures must equal (tests/db/test_clinic_figures.py)."""
+    strategies = session.execute(select(Strategy.key, Strategy.name)
+                                 .order_by(Strategy.position)).all()
+    # The filters as plain conditions on clients (no IN subquery: SQLite then reads the
+    # clients table once).
     scope = [visible_clients(user), Client.archived.is_(False),
              Client.episode_state.in_(ACTIVE_CARE_STATES)]
     if practitioner_id:
@@ -151,7 +174,7 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
     caseload_query = (select(User.name, func.count(Client.id))
                       .join(Client, Client.practitioner_id == User.id)
                       .where(*scope).group_by(User.id, User.name)
-                      .order_by(func.count(Client.id).desc()))
+                      .order_by(func.count(Client.id).desc(), User.name))
     caseload = [(name, n) for name, n in session.execute(caseload_query)]
     statuses = dict(session.execute(
         select(Client.status, func.count()).where(*seen)
@@ -159,8 +182,6 @@ def clinic_summary(session: Session, user: CurrentUser, *, start: dt.date, end: 
 
     # One pass over the clients seen, one conditional average per strategy, from the
     # strategies stored on their current plan version (",key,key,").
-    strategies = session.execute(select(Strategy.key, Strategy.name)
-                                 .order_by(Strategy.position)).all()
     change = Client.latest_pain - Client.baseline_pain
     columns = []
     for key, _name in strategies:

@@ -45,7 +45,15 @@ def red_flag_override(session: Session, episode: Episode | None, raw_reason: obj
 def refresh_client_summary(session: Session, client: Client, *,
                            questionnaires: bool = True) -> None:
     """``questionnaires=False`` when the change cannot have moved the current episode's
-    questionnaire totals (a new session without any): their outcome is kept."""
+    questionnaire totals (a new session without any): their outcome is kept.
+
+    The client's row is locked first (PostgreSQL; the lock its UPDATE takes anyway), so
+    that two transactions saving sessions for one client at once read each other's: the
+    later one waits, then reads the sessions the earlier one committed. Read before the
+    lock, it would write a summary without them (a backup taken under four writers found
+    one). SQLite runs one writer at a time."""
+    session.execute(select(Client.id).where(Client.id == client.id)
+                    .with_for_update(key_share=True))
     episode = current_episode(session, client.id)
     pains: list[tuple[dt.date, int]] = []
     review_days = 14

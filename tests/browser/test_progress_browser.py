@@ -49,5 +49,13 @@ def test_overview_draws_four_figures(page: Page, server_url, demo, axe):
     for graph in ("caseload", "status", "strategy", "sessions"):
         expect(page.locator(f"#overview-{graph} .main-svg").first).to_be_visible()
     expect(page.locator(f"#{overview_ids.STATUS}")).to_contain_text("Improving")
+    # The outcomes at discharge: one row a practitioner, each share with its interval (the
+    # rows travel as Dash's JSON, not as component objects: pages/overview._cell).
+    practitioners = page.locator(f"#{overview_ids.DISCHARGE_PRACTITIONER} tbody tr")
+    expect(practitioners.first.locator("th[scope=row]")).to_be_visible()
+    expect(practitioners.first).to_contain_text(" of ")
     shot(page, "overview")
+    for width in (390, 820, 1366):  # looked at by eye (docs/PERFORMANCE.md, issue 23/24)
+        page.set_viewport_size({"width": width, "height": 900})
+        shot(page, f"overview-{width}")
     assert_accessible(axe, page)

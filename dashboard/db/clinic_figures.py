@@ -1,0 +1,452 @@
+"""The clinic overview's figures kept up to date on write (issues 23 and 24).
+
+The whole clinic's overview used to count every session and read every client and
+discharged episode of the range on each request: 40 ms of SQL on the large clinic, ten
+times that at ten times the clinic. It now reads one row per day (and per strategy or
+practitioner) from four small tables (models ``ClinicDay``, ``ClinicDayStrategy``,
+``ClinicDayPractitioner``, ``PractitionerCaseload``).
+
+One mechanism keeps them true: a write transaction notes the keys (days, practitioners)
+whose source rows it changes, and just before it commits, the rows of those keys are
+recomputed from the sources by the same queries that fill the tables from scratch
+(``compute_figures``), never incremented. The keys are found without the writer's help:
+on every flush, the clients, sessions and episodes changed through the ORM give their keys
+as stored before the change and, at commit, as stored after it. Only bulk SQL statements
+on those tables have to say what they touch (``note_client_rows``, ``note_days``); the
+demo, the ten-times clinic and the migration that added the tables rebuild everything.
+
+On PostgreSQL the keys are locked (transaction-scoped advisory locks, in order) before
+being recomputed, so that two transactions changing the same day count each other's rows:
+the later one waits, then reads what the earlier one committed. SQLite runs one writer at
+a time. ``dashboard.db.consistency`` compares the tables with a recomputation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, delete, event, func, insert, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from dashboard.db.models import (
+    CareSession,
+    Client,
+    ClinicDay,
+    ClinicDayPractitioner,
+    ClinicDayStrategy,
+    Episode,
+    PlanVersion,
+    PractitionerCaseload,
+    User,
+)
+from dashboard.domain.episodes import ACTIVE_CARE_STATES
+from dashboard.domain.outcomes import DETERIORATION, IMPROVEMENT
+from dashboard.domain.plans import strategy_keys_of
+from dashboard.domain.status import IMPROVING, NOT_ENOUGH_DATA, STATUS_LABELS
+
+PENDING_KEY = "clinic_figures_pending"  # in Session.info: what this transaction changed
+# Advisory lock namespaces (PostgreSQL's two-int form): a day (its ordinal), a practitioner.
+DAY_LOCK, PRACTITIONER_LOCK = 0x62706364, 0x62706370
+CHUNK = 500  # ids or days per IN (...)
+
+# The columns of DischargeFigures, in the order of ``discharge_sums()``.
+DISCHARGE_SUMS = ("discharged", "pain_improved", "pain_change_sum", "pain_changes",
+                  "sessions_sum", "with_sessions", "pain_judged", "questionnaires_judged",
+                  "reliable_improvement", "reliable_deterioration", "at_caseness", "recovered",
+                  "baseline_pain_sum", "baseline_pains", "baseline_phq9_sum", "baseline_phq9s")
+SEEN_COLUMNS = {status: f"seen_{status}" for status in STATUS_LABELS}
+
+
+def discharge_sums() -> list[Any]:
+    """The additive figures of a group of discharged episodes (counts and sums, no means,
+    so groups and days add up), in the order of DISCHARGE_SUMS; GroupOutcomes is made
+    from them (dashboard/db/outcomes.py)."""
+    e = Episode
+    change = e.discharge_pain - e.baseline_pain
+
+    def count(condition: ColumnElement[bool] | None = None) -> Any:
+        return func.count() if condition is None else func.count(case((condition, 1)))
+
+    return [count(), count(e.outcome == IMPROVING),
+            func.coalesce(func.sum(change), 0), func.count(change),
+            func.coalesce(func.sum(e.sessions_attended), 0), func.count(e.sessions_attended),
+            count(and_(e.outcome.is_not(None), e.outcome != NOT_ENOUGH_DATA)),
+            count(e.reliable_change.is_not(None)), count(e.reliable_change == IMPROVEMENT),
+            count(e.reliable_change == DETERIORATION), count(e.recovered.is_not(None)),
+            count(e.recovered.is_(True)),
+            func.coalesce(func.sum(e.baseline_pain), 0), func.count(e.baseline_pain),
+            func.coalesce(func.sum(e.baseline_phq9), 0), func.count(e.baseline_phq9)]
+
+
+def add_sums(totals: list[int] | None, row: Iterable[Any]) -> list[int]:
+    values = [int(v) for v in row]
+    return values if totals is None else [t + v for t, v in zip(totals, values, strict=True)]
+
+
+# --- What the figures are: computed from the source rows -----------------------------------
+
+@dataclass
+class Figures:
+    """The tables' rows as dictionaries: what is stored, or what the sources say."""
+
+    days: dict[dt.date, dict[str, int]] = field(default_factory=dict)
+    strategies: dict[tuple[dt.date, str], dict[str, int]] = field(default_factory=dict)
+    practitioners: dict[tuple[dt.date, int], dict[str, int]] = field(default_factory=dict)
+    caseloads: dict[int, int] = field(default_factory=dict)
+
+
+def _chunks(values: Iterable[Any] | None) -> Iterator[list[Any] | None]:
+    """None (everything) once, else the values in chunks."""
+    if values is None:
+        yield None
+        return
+    ordered = sorted(values)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start:start + CHUNK]
+
+
+def _day(value: dt.date | None) -> dt.date:
+    assert value is not None  # the queries leave out rows without a day
+    return value
+
+
+def _blank_day() -> dict[str, int]:
+    return {"sessions": 0, **{column: 0 for column in SEEN_COLUMNS.values()}}
+
+
+def _blank_strategy() -> dict[str, int]:
+    return {"seen_clients": 0, "seen_pain_change_sum": 0, "seen_pain_changes": 0,
+            **{column: 0 for column in DISCHARGE_SUMS}}
+
+
+def compute_figures(session: Session, *, days: Iterable[dt.date] | None = None,
+                    practitioners: Iterable[int] | None = None) -> Figures:
+    """The figures of these days and practitioners (None: all of them) from the sessions,
+    clients and episodes, by the rules the overview used to apply to them on every request
+    (dashboard/db/progress.clinic_summary, dashboard/db/outcomes.discharge_outcomes)."""
+    figures = Figures()
+    for chunk in _chunks(days):
+        _compute_days(session, figures, chunk)
+    for chunk in _chunks(practitioners):
+        _compute_caseloads(session, figures, chunk)
+    return figures
+
+
+def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
+    c, e = Client, Episode
+
+    def only(column: Any) -> list[ColumnElement[bool]]:
+        return [] if days is None else [column.in_(days)]
+
+    for day, n in session.execute(
+            select(CareSession.session_on, func.count())
+            .where(CareSession.deleted_at.is_(None), *only(CareSession.session_on))
+            .group_by(CareSession.session_on)):
+        figures.days.setdefault(day, _blank_day())["sessions"] = n
+    # Clients in active care, by the day of their latest session (the overview's "seen").
+    seen = [c.archived.is_(False), c.episode_state.in_(ACTIVE_CARE_STATES),
+            c.last_session_on.is_not(None), *only(c.last_session_on)]
+    for seen_on, status, n in session.execute(
+            select(c.last_session_on, c.status, func.count()).where(*seen)
+            .group_by(c.last_session_on, c.status)):
+        figures.days.setdefault(_day(seen_on), _blank_day())[SEEN_COLUMNS[status]] = n
+    change = c.latest_pain - c.baseline_pain
+    for seen_on, keys, n, change_sum, changes in session.execute(
+            select(c.last_session_on, PlanVersion.strategy_keys, func.count(),
+                   func.coalesce(func.sum(change), 0), func.count(change))
+            .join(PlanVersion, PlanVersion.id == c.current_plan_version_id)
+            .where(*seen, c.baseline_pain.is_not(None))
+            .group_by(c.last_session_on, PlanVersion.strategy_keys)):
+        for key in strategy_keys_of(keys):
+            row = figures.strategies.setdefault((_day(seen_on), key), _blank_strategy())
+            row["seen_clients"] += n
+            row["seen_pain_change_sum"] += int(change_sum or 0)
+            row["seen_pain_changes"] += changes
+    # Episodes discharged, by the client's practitioner now and by the final plan's
+    # strategies (an episode with three strategies counts under each).
+    ended = [e.ended_on.is_not(None), *only(e.ended_on)]
+    for day, practitioner_id, *sums in session.execute(
+            select(e.ended_on, c.practitioner_id, *discharge_sums())
+            .join(c, c.id == e.client_id).where(*ended)
+            .group_by(e.ended_on, c.practitioner_id)):
+        figures.practitioners[(day, practitioner_id)] = dict(zip(
+            DISCHARGE_SUMS, add_sums(None, sums), strict=True))
+    for day, keys, *sums in session.execute(
+            select(e.ended_on, PlanVersion.strategy_keys, *discharge_sums())
+            .join(c, c.id == e.client_id)
+            .join(PlanVersion, PlanVersion.id == e.final_plan_version_id).where(*ended)
+            .group_by(e.ended_on, PlanVersion.strategy_keys)):
+        for key in strategy_keys_of(keys):
+            row = figures.strategies.setdefault((day, key), _blank_strategy())
+            for column, value in zip(DISCHARGE_SUMS, sums, strict=True):
+                row[column] += int(value)
+
+
+def _compute_caseloads(session: Session, figures: Figures, practitioners: list[int] | None
+                       ) -> None:
+    where = [Client.archived.is_(False), Client.episode_state.in_(ACTIVE_CARE_STATES)]
+    if practitioners is not None:
+        where.append(Client.practitioner_id.in_(practitioners))
+    figures.caseloads.update((p, n) for p, n in session.execute(
+        select(Client.practitioner_id, func.count()).where(*where)
+        .group_by(Client.practitioner_id)))
+
+
+def stored_figures(session: Session) -> Figures:
+    """Every row of the four tables."""
+    figures = Figures()
+    day_columns = ["sessions", *SEEN_COLUMNS.values()]
+    for row in session.execute(select(ClinicDay.day, *(getattr(ClinicDay, c)
+                                                        for c in day_columns))):
+        figures.days[row[0]] = dict(zip(day_columns, row[1:], strict=True))
+    strategy_columns = list(_blank_strategy())
+    for row in session.execute(select(ClinicDayStrategy.day, ClinicDayStrategy.strategy_key,
+                                      *(getattr(ClinicDayStrategy, c)
+                                        for c in strategy_columns))):
+        figures.strategies[(row[0], row[1])] = dict(zip(strategy_columns, row[2:],
+                                                        strict=True))
+    for row in session.execute(select(ClinicDayPractitioner.day,
+                                      ClinicDayPractitioner.practitioner_id,
+                                      *(getattr(ClinicDayPractitioner, c)
+                                        for c in DISCHARGE_SUMS))):
+        figures.practitioners[(row[0], row[1])] = dict(zip(DISCHARGE_SUMS, row[2:],
+                                                           strict=True))
+    figures.caseloads.update((p, n) for p, n in session.execute(select(
+        PractitionerCaseload.practitioner_id, PractitionerCaseload.active_clients)))
+    return figures
+
+
+def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
+           practitioners: list[int] | None) -> None:
+    """Replace the rows of these days and practitioners (None: all) with ``figures``."""
+    for model in (ClinicDay, ClinicDayStrategy, ClinicDayPractitioner):
+        for chunk in _chunks(days):
+            session.execute(delete(model).where(*([] if chunk is None else
+                                                  [model.day.in_(chunk)])))
+    for chunk in _chunks(practitioners):
+        session.execute(delete(PractitionerCaseload).where(*(
+            [] if chunk is None else [PractitionerCaseload.practitioner_id.in_(chunk)])))
+    rows: list[tuple[Any, list[dict[str, Any]]]] = [
+        (ClinicDay, [{"day": d, **v} for d, v in figures.days.items()]),
+        (ClinicDayStrategy, [{"day": d, "strategy_key": k, **v}
+                             for (d, k), v in figures.strategies.items()]),
+        (ClinicDayPractitioner, [{"day": d, "practitioner_id": p, **v}
+                                 for (d, p), v in figures.practitioners.items()]),
+        (PractitionerCaseload, [{"practitioner_id": p, "active_clients": n}
+                                for p, n in figures.caseloads.items()])]
+    for model, values in rows:
+        for start in range(0, len(values), 5000):
+            session.execute(insert(model), values[start:start + 5000])
+
+
+def rebuild_clinic_figures(session: Session) -> None:
+    """Every figure from scratch: after a bulk load (the demo, the ten-times clinic) and in
+    the migration that added the tables."""
+    _store(session, compute_figures(session), days=None, practitioners=None)
+    session.info.pop(PENDING_KEY, None)
+
+
+def refresh_clinic_figures(session: Session, *, days: Iterable[dt.date],
+                           practitioners: Iterable[int]) -> None:
+    """Recompute the rows of these days and practitioners from their sources, locked
+    first on PostgreSQL (see the module's note)."""
+    day_list, practitioner_list = sorted(set(days)), sorted(set(practitioners))
+    if not day_list and not practitioner_list:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        for namespace, key in ([(DAY_LOCK, d.toordinal()) for d in day_list]
+                               + [(PRACTITIONER_LOCK, p) for p in practitioner_list]):
+            session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
+                            {"ns": namespace, "key": key})
+    figures = compute_figures(session, days=day_list, practitioners=practitioner_list)
+    _store(session, figures, days=day_list, practitioners=practitioner_list)
+
+
+# --- Which keys a transaction changed ---------------------------------------------------------
+
+@dataclass
+class Pending:
+    """Keys to recompute at commit, and the rows changed through the ORM, whose keys as
+    stored at commit are added then."""
+
+    days: set[dt.date] = field(default_factory=set)
+    practitioners: set[int] = field(default_factory=set)
+    clients: set[int] = field(default_factory=set)
+    sessions: set[int] = field(default_factory=set)
+    episodes: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.days or self.practitioners or self.clients or self.sessions
+                    or self.episodes)
+
+
+def _pending(session: Session) -> Pending:
+    pending = session.info.get(PENDING_KEY)
+    if pending is None:
+        pending = session.info[PENDING_KEY] = Pending()
+    return pending
+
+
+def note_days(session: Session, days: Iterable[dt.date | None]) -> None:
+    """Days whose sessions a bulk statement adds, changes or removes (the CSV import)."""
+    _pending(session).days.update(d for d in days if d is not None)
+
+
+def note_client_rows(session: Session, client_id: int) -> None:
+    """Before a bulk statement changes a client's sessions or episodes (erasure): every key
+    their rows count under now."""
+    pending = _pending(session)
+    pending.days.update(session.scalars(select(CareSession.session_on).distinct().where(
+        CareSession.client_id == client_id)))
+    _add_keys(session, pending, clients=[client_id], sessions=[], episodes=[], lock=True)
+
+
+def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
+              sessions: Iterable[int], episodes: Iterable[int], lock: bool = False) -> None:
+    """The keys these rows count under, as stored now. ``lock``: before the rows are changed,
+    read them under the row lock their UPDATE is about to take (PostgreSQL; in the order the
+    flush takes them: clients, episodes, sessions), so that a change another transaction
+    committed meanwhile is the one replaced: read without it, a client moved from day A to
+    B by another writer would be recounted on A and never on B."""
+
+    def locked(query: Any) -> Any:
+        # FOR NO KEY UPDATE: the lock an UPDATE takes, no stronger (FOR UPDATE would wait
+        # for every transaction holding a key-share lock on the row: one adding a session).
+        return query.with_for_update(key_share=True) if lock else query
+
+    for chunk in _chunks(set(clients)):
+        for practitioner_id, last_on in session.execute(locked(select(
+                Client.practitioner_id, Client.last_session_on).where(
+                Client.id.in_(chunk or [])).order_by(Client.id))):
+            pending.practitioners.add(practitioner_id)
+            if last_on is not None:
+                pending.days.add(last_on)
+        # A discharged episode counts under its client's practitioner (read after the
+        # client's lock: a discharge of the same client committed meanwhile is seen).
+        pending.days.update(session.scalars(select(Episode.ended_on).where(
+            Episode.client_id.in_(chunk or []), Episode.ended_on.is_not(None))))
+    for chunk in _chunks(set(episodes)):
+        pending.days.update(day for day in session.scalars(locked(select(Episode.ended_on)
+                            .where(Episode.id.in_(chunk or [])).order_by(Episode.id)))
+                            if day is not None)
+    for chunk in _chunks(set(sessions)):
+        pending.days.update(session.scalars(locked(select(CareSession.session_on).where(
+            CareSession.id.in_(chunk or [])).order_by(CareSession.id))))
+
+
+def _changed_ids(objects: Iterable[object]) -> tuple[set[int], set[int], set[int]]:
+    clients: set[int] = set()
+    sessions: set[int] = set()
+    episodes: set[int] = set()
+    for obj in objects:
+        if isinstance(obj, Client | CareSession | Episode) and obj.id is not None:
+            (clients if isinstance(obj, Client) else sessions
+             if isinstance(obj, CareSession) else episodes).add(obj.id)
+    return clients, sessions, episodes
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    # The rows about to change, as the database holds them still: their keys before.
+    clients, sessions, episodes = _changed_ids(
+        [*session.dirty, *session.deleted])
+    if clients or sessions or episodes:
+        with session.no_autoflush:
+            _add_keys(session, _pending(session), clients=clients, sessions=sessions,
+                      episodes=episodes, lock=True)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    clients, sessions, episodes = _changed_ids(
+        [*session.new, *session.dirty, *session.deleted])
+    if clients or sessions or episodes:
+        pending = _pending(session)
+        pending.clients |= clients
+        pending.sessions |= sessions
+        pending.episodes |= episodes
+
+
+def _before_commit(session: Session) -> None:
+    # Called before the commit's own flush: what is still unflushed is flushed here, so
+    # that its keys are noted too.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    pending = session.info.pop(PENDING_KEY, None)
+    if not pending:
+        return
+    # The same rows as stored now: their keys after.
+    _add_keys(session, pending, clients=pending.clients, sessions=pending.sessions,
+              episodes=pending.episodes)
+    refresh_clinic_figures(session, days=pending.days, practitioners=pending.practitioners)
+
+
+def _forget(session: Session, *_args: object) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def keep_clinic_figures(sessions: sessionmaker[Session]) -> None:
+    """Keep the figures up to date in every transaction of these sessions (engine.py)."""
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)
+    event.listen(sessions, "before_commit", _before_commit)
+    event.listen(sessions, "after_rollback", _forget)
+
+
+# --- What the overview reads ------------------------------------------------------------------
+
+def caseloads(session: Session) -> list[tuple[str, int]]:
+    """Active clients per practitioner, most first."""
+    return [(name, n) for name, n in session.execute(
+        select(User.name, PractitionerCaseload.active_clients)
+        .join(User, User.id == PractitionerCaseload.practitioner_id)
+        .where(PractitionerCaseload.active_clients > 0)
+        .order_by(PractitionerCaseload.active_clients.desc(), User.name))]
+
+
+def seen_statuses(session: Session, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Active clients whose latest session falls in the range, by status (those present)."""
+    row = session.execute(select(*(func.coalesce(func.sum(getattr(ClinicDay, c)), 0)
+                                   for c in SEEN_COLUMNS.values()))
+                          .where(ClinicDay.day.between(start, end))).one()
+    return {status: int(n) for status, n in zip(SEEN_COLUMNS, row, strict=True) if n}
+
+
+def sessions_per_day(session: Session, start: dt.date, end: dt.date
+                     ) -> list[tuple[dt.date, int]]:
+    return [(day, n) for day, n in session.execute(
+        select(ClinicDay.day, ClinicDay.sessions)
+        .where(ClinicDay.day.between(start, end), ClinicDay.sessions > 0))]
+
+
+def seen_by_strategy(session: Session, start: dt.date, end: dt.date
+                     ) -> dict[str, tuple[int, int, int]]:
+    """Strategy key -> (clients seen in the range whose current plan uses it, their summed
+    pain change, how many changes)."""
+    s = ClinicDayStrategy
+    return {key: (int(n), int(total), int(changes)) for key, n, total, changes in
+            session.execute(select(s.strategy_key, func.sum(s.seen_clients),
+                                   func.sum(s.seen_pain_change_sum),
+                                   func.sum(s.seen_pain_changes))
+                            .where(s.day.between(start, end))
+                            .group_by(s.strategy_key).having(func.sum(s.seen_clients) > 0))}
+
+
+def discharged_by_practitioner(session: Session, start: dt.date, end: dt.date
+                               ) -> list[tuple[str, list[int]]]:
+    """(practitioner, DISCHARGE_SUMS) of the episodes discharged in the range."""
+    p = ClinicDayPractitioner
+    return [(row[0], add_sums(None, row[1:])) for row in session.execute(
+        select(User.name, *(func.sum(getattr(p, c)) for c in DISCHARGE_SUMS))
+        .join(User, User.id == p.practitioner_id).where(p.day.between(start, end))
+        .group_by(User.id, User.name))]
+
+
+def discharged_by_strategy(session: Session, start: dt.date, end: dt.date
+                           ) -> dict[str, list[int]]:
+    s = ClinicDayStrategy
+    return {row[0]: add_sums(None, row[1:]) for row in session.execute(
+        select(s.strategy_key, *(func.sum(getattr(s, c)) for c in DISCHARGE_SUMS))
+        .where(s.day.between(start, end)).group_by(s.strategy_key)
+        .having(func.sum(s.discharged) > 0))}
