@@ -62,6 +62,21 @@ def assert_accessible(axe: Axe, page: Page) -> None:
         for v in bad)
 
 
+def dash_settled(page: Page, timeout: float = 20_000) -> None:
+    """Wait until Dash has no callback requested, queued or running (what dash.testing's
+    own wait-for-callbacks checks, through the renderer's store). After a click or a choice
+    on the page, ``wait_for_load_state("networkidle")`` returns at once (the page's load
+    finished long ago), so a test typing next could be overwritten by a callback still
+    on its way: the catalogue's saved part loaded into the form after the test typed."""
+    page.wait_for_function(
+        """() => {
+            const state = window.store && window.store.getState().callbacks;
+            if (!state) return false;
+            return Object.entries(state).every(([key, value]) =>
+                key === "stored" || key === "completed" || !value || !value.length);
+        }""", timeout=timeout)
+
+
 def enrol_from_page(page: Page) -> str:
     """Set up two-step sign-in as a person would: the key shown on the page typed into an
     authenticator (pyotp here), its current code entered. Returns the secret."""

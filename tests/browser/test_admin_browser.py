@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from dashboard.components import ids as component_ids
 from dashboard.pages.ids import admin_catalogue as cat_ids
 from dashboard.pages.ids import admin_users as users_ids
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, dash_settled, sign_in
 from tests.factories import ADMIN
 
 
@@ -81,14 +81,14 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
     page.get_by_role("link", name="Catalogue").click()
     part = page.get_by_label("Part", exact=True)
     part.select_option(label="Heat or cold therapy: + a new part")
-    page.wait_for_load_state("networkidle")
+    dash_settled(page)  # the form emptied for the new part before anything is typed
     page.get_by_label("Name", exact=True).fill("Warm bath")
     page.get_by_label("Instructions for the client").fill("Soak for a while.")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Saved “Warm bath” (revision 1)")
     # The editor now shows the saved part, so a second Save edits it instead of adding it again.
     expect(part.locator("option:checked")).to_have_text("Heat or cold therapy: Warm bath")
-    page.wait_for_load_state("networkidle")  # the saved part has been loaded into the form
+    dash_settled(page)  # the saved part has been loaded into the form
     page.get_by_label("Instructions for the client").fill("Soak for ten minutes.")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(f"#{cat_ids.RESULT}")).to_contain_text("Saved “Warm bath” (revision 2)")
@@ -100,7 +100,7 @@ def test_catalogue_new_part_saved_twice_is_one_part_and_names_stay_unique(
     # A name already used in the same strategy is refused beside the field, nothing written.
     part.select_option(label="Heat or cold therapy: + a new part")
     expect(page.get_by_label("Name", exact=True)).to_have_value("")  # the form was emptied
-    page.wait_for_load_state("networkidle")
+    dash_settled(page)
     page.get_by_label("Name", exact=True).fill("warm  BATH")
     page.get_by_label("Instructions for the client").fill("Again.")
     page.get_by_role("button", name="Save").click()

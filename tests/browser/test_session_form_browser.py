@@ -13,7 +13,7 @@ from dashboard.domain.dates import format_day
 from dashboard.domain.dose import Dose
 from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.pages.client import ids
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, dash_settled, sign_in
 from tests.factories import ALICE
 
 
@@ -49,7 +49,7 @@ def test_saving_activities_leaves_the_session_form_alone(page: Page, server_url,
     expect(page.locator(f"#{ids.ACTIVITIES_RESULT}")).to_have_text("Activities saved.")
     expect(page.get_by_label("Walking the dog")).to_be_visible()
     expect(page.get_by_label("Lifting")).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    dash_settled(page)
     # The session form neither complained nor lost what was typed.
     expect(page.locator(f"#{ids.SESSION_RESULT}")).to_be_empty()
     expect(page.locator(f"#{ids.SESSION_ERRORS['pain']}")).to_be_empty()
@@ -110,7 +110,7 @@ def test_a_session_is_deleted_only_once_confirmed(page: Page, server_url, db, sq
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     delete.click()
-    page.wait_for_load_state("networkidle")
+    dash_settled(page)
     assert asked and asked[0].startswith("Delete the session of")
     expect(page.locator(f"#{ids.SESSION_RESULT}")).to_be_empty()
     with db.read() as s:
