@@ -212,6 +212,16 @@ def test_the_catalogue_editor_sets_a_ceiling_within_the_templates_doses(http, db
         detail = json.loads(s.scalars(select(AuditEntry.detail).where(
             AuditEntry.action == "catalogue_part_updated")).all()[-1])
     assert detail["max_minutes"] == {"before": 20, "after": 25}
+    # Saved again as it is: no new revision and nothing audited (seen in the catalogue's
+    # browser test: a second Save of the part just loaded made revision 2 of the same part).
+    with db.read() as s:
+        revision = s.get(StrategyPart, heat_id).revision
+        entries = s.scalar(select(func.count()).select_from(AuditEntry))
+    again = json.dumps(save("25")[cat_ids.RESULT])
+    assert f"Nothing has changed since revision {revision}" in again
+    with db.read() as s:
+        assert s.get(StrategyPart, heat_id).revision == revision
+        assert s.scalar(select(func.count()).select_from(AuditEntry)) == entries
 
 
 def test_the_clients_address_prints_whole_on_one_line_whatever_its_length(db, planned, tmp_path):

@@ -141,10 +141,23 @@ class CeilingConflict(str):
     """Why a ceiling was refused: a template gives the part a longer dose (the message)."""
 
 
+class Unchanged(str):
+    """Nothing to save: the form holds the part exactly as it is (no new revision, no
+    audit entry: a revision is a change the plans made from it can point to)."""
+
+
+def _unchanged(part: StrategyPart, edit: PartEdit) -> bool:
+    columns = edit.dose.as_columns()
+    return (part.name, part.instructions, part.cautions, part.retired, part.max_minutes) == (
+        edit.name, edit.instructions, edit.cautions, edit.retired, edit.max_minutes) and all(
+        getattr(part, key) == value for key, value in columns.items())
+
+
 def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
               edit: PartEdit, user_id: int, ip: str) -> StrategyPart | str:
     """Update part ``part_id``, or add a part to ``strategy_id``; audited. Returns the part,
-    or a message naming why nothing was written (no such part or strategy, a name taken)."""
+    or a message naming why nothing was written (no such part or strategy, a name taken,
+    a ceiling below a template's dose, or ``Unchanged``: the part is already so)."""
     part = session.get(StrategyPart, part_id) if part_id is not None else None
     strategy = part.strategy if part is not None else \
         session.get(Strategy, strategy_id) if strategy_id is not None else None
@@ -161,6 +174,8 @@ def save_part(session: Session, *, part_id: int | None, strategy_id: int | None,
                 .where(PlanTemplateItem.part_id == part.id,
                        PlanTemplate.retired.is_(False)))])):
         return CeilingConflict(conflict)
+    if part is not None and _unchanged(part, edit):
+        return Unchanged(f"Nothing has changed since revision {part.revision}.")
     before_ceiling = part.max_minutes if part is not None else None
     if part is None:
         taken = set(session.scalars(select(StrategyPart.key)))

@@ -11,7 +11,13 @@ from dash import Input, Output, State, callback, html, no_update
 from dashboard.auth.access import require_admin, require_user
 from dashboard.components.status import admins_only
 from dashboard.context import client_ip, current_db
-from dashboard.db.catalogue import NAME_TAKEN, CeilingConflict, get_part, list_strategies
+from dashboard.db.catalogue import (
+    NAME_TAKEN,
+    CeilingConflict,
+    Unchanged,
+    get_part,
+    list_strategies,
+)
 from dashboard.db.catalogue import save_part as save_catalogue_part
 from dashboard.domain.catalogue_edit import check_part
 from dashboard.domain.dose import DOSE_KINDS, LABELS, LIMITS
@@ -148,6 +154,9 @@ def save_part(_submit, choice, kind, retired, fields):
     with current_db().begin() as db:
         saved = save_catalogue_part(db, part_id=part_id, strategy_id=new_in, edit=edit,
                                     user_id=admin.id, ip=client_ip())
+        if isinstance(saved, Unchanged):
+            return {"errors": slots, "result": dbc.Alert(saved, color="info"),
+                    "options": no_update, "choice": no_update}
         if isinstance(saved, str):
             if saved == NAME_TAKEN:
                 slots["name"] = saved
