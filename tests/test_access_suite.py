@@ -57,6 +57,8 @@ NOT_CLIENT_SCOPED = {
     new_client_ids.GIVEN_NAME_ERROR: "creates a client for the caller; no existing record",
     overview_ids.BODY: "aggregates over visible_clients(user); a practitioner's own caseload",
     overview_ids.REPORT: "builds a link from the two dates; the PDF route checks the caller",
+    overview_ids.DISCHARGE_PRACTITIONER_ROWS: "the practitioners' outcome table a page at a "
+    "time: aggregates over visible_clients(user), as BODY",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",
     ids.ALERT_RESULT: "takes an alert id, checked below on its own",
     users_ids.EMAIL_ERROR: "admin only (require_admin); no client data",

@@ -18,7 +18,7 @@ from dashboard.pages.ids import clients as clients_ids
 from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import invoke
-from tests.factories import ALICE
+from tests.factories import ADMIN, ALICE
 
 START = dt.date(2026, 2, 2)
 
@@ -232,3 +232,63 @@ def test_overview_shows_clinic_outcomes_with_intervals_and_case_mix(http, db, sq
     values[f"{overview_ids.START}.value"] = "2026-04-01"  # discharged before the range
     body = invoke(http, overview_ids.BODY, values).get_data(as_text=True)
     assert "No episode was discharged in this range." in body
+
+
+def _page_of_practitioners(http, page, practitioner: str = "all") -> str:
+    """The practitioners' outcome table's page callback, as the pager in the browser calls
+    it (the page number as the browser sends it)."""
+    from tests.dash_client import call_callback
+
+    response = call_callback(
+        http, f"{overview_ids.DISCHARGE_PRACTITIONER_ROWS}.children",
+        [{"id": overview_ids.DISCHARGE_PRACTITIONER_PAGE, "property": "active_page",
+          "value": page}],
+        [{"id": overview_ids.START, "property": "value", "value": "2026-01-01"},
+         {"id": overview_ids.END, "property": "value", "value": "2026-06-30"},
+         {"id": overview_ids.PRACTITIONER, "property": "value", "value": practitioner}])
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return unescaped(response)
+
+
+def test_the_practitioners_outcome_table_comes_a_page_at_a_time(
+        http, db, sqlite_people, monkeypatch):
+    """At the ten-times clinic the table had 500 rows in one response; it now comes a page
+    at a time, most discharges first, with where the page is in the whole list. Alice has
+    two discharges and Bob one; a page of one row shows it. A practitioner's pager gives
+    only their own row, whatever page they ask for."""
+    from dashboard.pages import overview
+    from tests.factories import BOB, make_client
+
+    monkeypatch.setattr(overview, "PRACTITIONERS_PER_PAGE", 1)
+    with db.begin() as s:
+        second = make_client(s, practitioner_id=sqlite_people.alice_id, given="Erin",
+                             family="Ames").id
+    for cid in (sqlite_people.alice_client_id, second, sqlite_people.bob_client_id):
+        with db.begin() as s:
+            record(s, cid, 0, 8, PHQ9=16)
+            record(s, cid, 1, 4, PHQ9=8)
+            client = s.get(Client, cid)
+            discharge(s, client=client, episode_id=current_episode(s, cid).id,
+                      user_id=client.practitioner_id,
+                      draft=DischargeDraft("goals_met", dt.date(2026, 3, 1), "x", {}))
+    login(http, ADMIN)
+    values = {f"{overview_ids.START}.value": "2026-01-01",
+              f"{overview_ids.END}.value": "2026-06-30",
+              f"{overview_ids.PRACTITIONER}.value": "all"}
+    body = unescaped(invoke(http, overview_ids.BODY, values))
+    assert "Practitioners 1–1 of 2, most discharges first." in body
+    assert "Alice Practitioner" in body and "Bob Practitioner" not in body
+    assert overview_ids.DISCHARGE_PRACTITIONER_PAGE in body
+    second_page = _page_of_practitioners(http, 2)
+    assert "Practitioners 2–2 of 2" in second_page
+    assert "Bob Practitioner" in second_page and "Alice Practitioner" not in second_page
+    # What the browser may send instead of a page number: kept within the pages there are.
+    assert "Bob Practitioner" in _page_of_practitioners(http, 99)
+    for forged in ("2", None, True, -3):
+        assert "Alice Practitioner" in _page_of_practitioners(http, forged), forged
+
+    bob = http.application.test_client()
+    login(bob, BOB)
+    own = _page_of_practitioners(bob, 2, practitioner=str(sqlite_people.alice_id))
+    assert "Bob Practitioner" in own and "Alice Practitioner" not in own
+    assert "of 2" not in own

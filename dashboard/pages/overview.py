@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures
 from dashboard.auth.access import require_user
@@ -129,10 +129,9 @@ def show_overview(start, end, practitioner):
         _figure("Sessions per week", figures.sessions_per_week_figure(summary),
                 f"{sessions} sessions from {format_day(first)} to {format_day(last)}.",
                 ids.SESSIONS),
-        _outcome_table("Outcomes at discharge, by practitioner", "Practitioner",
-                       by_practitioner, ids.DISCHARGE_PRACTITIONER),
-        _outcome_table("Outcomes at discharge, by strategy in the final plan", "Strategy",
-                       by_strategy, ids.DISCHARGE_STRATEGY),
+        _practitioner_outcomes(by_practitioner),
+        _section("Outcomes at discharge, by strategy in the final plan",
+                 _outcome_rows("Strategy", by_strategy, ids.DISCHARGE_STRATEGY)),
     ]), ""
 
 
@@ -157,12 +156,16 @@ def _mean(value: float | None, signed: bool = False) -> str:
     return "—" if value is None else f"{value:+.1f}" if signed else f"{value:.1f}"
 
 
-def _outcome_table(title: str, group: str, rows: list[GroupOutcomes], table_id: str
-                   ) -> dbc.Col:
-    """Episodes discharged in the range, each outcome among those it can be judged on with
-    its Wilson 95% interval, beside the group's case mix (docs/OUTCOMES.md). Association,
-    not cause."""
-    body = html.P("No episode was discharged in this range.") if not rows else dbc.Table([
+# The practitioners' table a page at a time: at the ten-times clinic (500 practitioners)
+# the whole table was 495 KB of JSON and most of the overview's time, and a list of 500
+# rows is read a screen at a time anyway. The outcomes report (PDF) has every row.
+PRACTITIONERS_PER_PAGE = 25
+
+
+def _outcome_rows(group: str, rows: list[GroupOutcomes], table_id: str) -> Any:
+    if not rows:
+        return html.P("No episode was discharged in this range.")
+    return dbc.Table([
         html.Thead([
             html.Tr([html.Th(group, scope="col", rowSpan=2),
                      html.Th("Discharged", scope="col", rowSpan=2),
@@ -178,6 +181,31 @@ def _outcome_table(title: str, group: str, rows: list[GroupOutcomes], table_id: 
             _share(r.deterioration), _cell("Td", _mean(r.baseline_pain)),
             _cell("Td", _mean(r.baseline_phq9)), _share(r.caseness)])) for r in rows]),
     ], size="sm", responsive=True, id=table_id, className="outcome-table")
+
+
+def page_count(rows: int) -> int:
+    return max(1, -(-rows // PRACTITIONERS_PER_PAGE))
+
+
+def _practitioner_page(rows: list[GroupOutcomes], page: object) -> Any:
+    """One page of the practitioners' table (the page number as the browser sent it, kept
+    within the pages there are), with where it is in the whole list."""
+    pages = page_count(len(rows))
+    number = min(max(1, page if isinstance(page, int) and not isinstance(page, bool)
+                     else 1), pages)
+    shown = rows[(number - 1) * PRACTITIONERS_PER_PAGE:number * PRACTITIONERS_PER_PAGE]
+    table = _outcome_rows("Practitioner", shown, ids.DISCHARGE_PRACTITIONER)
+    if pages == 1:
+        return table
+    first = (number - 1) * PRACTITIONERS_PER_PAGE + 1
+    return [html.P(f"Practitioners {first}–{first + len(shown) - 1} of {len(rows)}, most "
+                   "discharges first.", className="small", role="status"), table]
+
+
+def _section(title: str, body: Any) -> dbc.Col:
+    """Episodes discharged in the range, each outcome among those it can be judged on with
+    its Wilson 95% interval, beside the group's case mix (docs/OUTCOMES.md). Association,
+    not cause."""
     return dbc.Col(html.Section([
         html.H2(title, className="h6"), body,
         html.P("Pain: 2 points and 30% below baseline, among episodes with two sessions or "
@@ -188,3 +216,35 @@ def _outcome_table(title: str, group: str, rows: list[GroupOutcomes], table_id: 
                "intervals: a small group has a wide one. Association, not cause.",
                className="small text-body-secondary"),
     ], **aria(label=title)), lg=12, className="mb-3")
+
+
+def _practitioner_outcomes(rows: list[GroupOutcomes]) -> dbc.Col:
+    pages = page_count(len(rows))
+    pager = [] if pages == 1 else [dbc.Pagination(
+        id=ids.DISCHARGE_PRACTITIONER_PAGE, max_value=pages, active_page=1,
+        fully_expanded=False, previous_next=True, first_last=True, size="sm",
+        className="no-print")]
+    return _section("Outcomes at discharge, by practitioner", [
+        html.Div(_practitioner_page(rows, 1), id=ids.DISCHARGE_PRACTITIONER_ROWS), *pager])
+
+
+@callback(
+    Output(ids.DISCHARGE_PRACTITIONER_ROWS, "children"),
+    Input(ids.DISCHARGE_PRACTITIONER_PAGE, "active_page"),
+    State(ids.START, "value"),
+    State(ids.END, "value"),
+    State(ids.PRACTITIONER, "value"),
+    prevent_initial_call=True,
+)
+def practitioner_outcomes_page(page, start, end, practitioner):
+    """Another page of the practitioners' table, read again for this user and period."""
+    user = require_user()
+    parsed = parse_period(start, end, clinic_today())
+    if isinstance(parsed, str):
+        return dash.no_update
+    first, last = parsed
+    chosen = parse_id(practitioner) if user.is_admin else None
+    with current_db().read() as db:
+        by_practitioner, _ = discharge_outcomes(db, user, start=first, end=last,
+                                                practitioner_id=chosen)
+    return _practitioner_page(by_practitioner, page)

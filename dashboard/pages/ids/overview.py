@@ -13,3 +13,6 @@ STRATEGY = "overview-strategy"
 SESSIONS = "overview-sessions"
 DISCHARGE_PRACTITIONER = "overview-discharge-practitioner"
 DISCHARGE_STRATEGY = "overview-discharge-strategy"
+# The practitioners' outcome table a page at a time, and its pager.
+DISCHARGE_PRACTITIONER_ROWS = "overview-discharge-practitioner-rows"
+DISCHARGE_PRACTITIONER_PAGE = "overview-discharge-practitioner-page"
