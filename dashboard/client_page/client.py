@@ -223,6 +223,8 @@ def save() -> Response:
                          detail={"day": day.log_on.isoformat(), "corrected": not created,
                                  "link": access.link_id})
     if day is None:
+        if data is None:
+            return _ended()
         error_day = _saved_day(form.get("day", ""), today)
         return _render(access, data, errors=errors, error_day=error_day, form=form,
                        status=400)

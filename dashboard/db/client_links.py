@@ -119,19 +119,21 @@ class LinkAccess:
 def link_for_token(session: Session, token: str, *, now: dt.datetime) -> LinkAccess | None:
     """The live link with this token, or None (unknown, revoked, expired, discharged,
     client archived or erased): the caller cannot tell which, nor can the client."""
+    # Columns, not the ORM entity: every request of the client's page starts here.
     row = session.execute(
-        select(ClientLink, Episode.ended_on, Client.archived, Client.erased_at)
+        select(ClientLink.id, ClientLink.client_id, ClientLink.episode_id,
+               ClientLink.expires_at, ClientLink.revoked_at, Episode.ended_on,
+               Client.archived, Client.erased_at)
         .join(Episode, Episode.id == ClientLink.episode_id)
         .join(Client, Client.id == ClientLink.client_id)
         .where(ClientLink.token_hash == token_hash(token))).first()
     if row is None:
         return None
-    link, ended_on, archived, erased_at = row
-    if archived or erased_at is not None or not link_is_live(
-            now=now, expires_at=link.expires_at, revoked=link.revoked_at is not None,
-            episode_ended=ended_on is not None):
+    if row.archived or row.erased_at is not None or not link_is_live(
+            now=now, expires_at=row.expires_at, revoked=row.revoked_at is not None,
+            episode_ended=row.ended_on is not None):
         return None
-    return LinkAccess(link.id, link.client_id, link.episode_id, link.expires_at)
+    return LinkAccess(row.id, row.client_id, row.episode_id, row.expires_at)
 
 
 def mark_used(session: Session, link_id: int, now: dt.datetime) -> None:

@@ -7,16 +7,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ScalarSelect, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
-from dashboard.db.clinic import get_clinic
-from dashboard.db.models import Client, HomeLogEntry, HomeLogTick, PlanItem, User
-from dashboard.db.plans import current_version
+from dashboard.db.models import (
+    Client,
+    Clinic,
+    Goal,
+    HomeLogEntry,
+    HomeLogTick,
+    PlanItem,
+    PlanVersion,
+    User,
+)
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.dates import format_day_long
-from dashboard.domain.dose import Dose, ceiling_note, describe_dose
+from dashboard.domain.dose import LIMITS, Dose, ceiling_note, describe_dose
 from dashboard.domain.home_log import (
     LOG_DAYS,
     DayLog,
@@ -75,57 +82,82 @@ class ClientPageData:
         return frozenset(p.id for s in self.strategies for p in s.parts if p.tickable)
 
 
-def current_plan_items(session: Session, episode_id: int) -> list[PlanItem]:
-    plan = current_version(session, episode_id)
-    return list(plan.items) if plan is not None else []
+# The page and its saves read the plan as plain rows, not ORM objects: a client's page is
+# the busiest request in the product (every client, every day), and loading the plan version
+# with its items and goals as entities cost more CPU than everything else on the page.
+_DOSE_COLUMNS = (PlanItem.dose_kind, *(getattr(PlanItem, name) for name in LIMITS))
+_PAGE_ITEM_COLUMNS = (PlanItem.id, PlanItem.strategy_name, PlanItem.part_name,
+                      PlanItem.instructions, PlanItem.cautions, PlanItem.picture_sha256,
+                      PlanItem.picture_alt, PlanItem.max_minutes, PlanItem.over_ceiling_reason,
+                      *_DOSE_COLUMNS)
+
+
+def _current_plan_id(episode_id: int) -> ScalarSelect[int]:
+    """The episode's current plan version (its newest), as ``plans.current_version``."""
+    return (select(PlanVersion.id).where(PlanVersion.episode_id == episode_id)
+            .order_by(PlanVersion.version.desc()).limit(1).scalar_subquery())
 
 
 def tickable_item_ids(session: Session, episode_id: int) -> frozenset[int]:
     """The parts of the episode's current plan that the client may tick."""
-    return frozenset(i.id for i in current_plan_items(session, episode_id)
-                     if is_tickable(Dose.from_columns(i)))
+    return frozenset(row.id for row in session.execute(
+        select(PlanItem.id, *_DOSE_COLUMNS)
+        .where(PlanItem.plan_version_id == _current_plan_id(episode_id)))
+        if is_tickable(Dose.from_columns(row)))
 
 
 def logged_days(session: Session, *, episode_id: int, start: dt.date,
                 end: dt.date) -> dict[dt.date, LoggedDay]:
-    entries = session.execute(
-        select(HomeLogEntry.id, HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
-        .where(HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on >= start,
-               HomeLogEntry.log_on <= end)).all()
-    ticks: dict[int, set[int]] = defaultdict(set)
-    if entries:
-        for entry_id, item_id in session.execute(
-                select(HomeLogTick.entry_id, HomeLogTick.plan_item_id)
-                .where(HomeLogTick.entry_id.in_([e.id for e in entries]))):
-            ticks[entry_id].add(item_id)
-    return {e.log_on: LoggedDay(e.log_on, e.pain, e.stress, frozenset(ticks[e.id]))
-            for e in entries}
+    """The days logged between ``start`` and ``end``, with their ticks (one query)."""
+    found: dict[dt.date, tuple[int | None, int | None, set[int]]] = {}
+    for log_on, pain, stress, item_id in session.execute(
+            select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress,
+                   HomeLogTick.plan_item_id)
+            .outerjoin(HomeLogTick, HomeLogTick.entry_id == HomeLogEntry.id)
+            .where(HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on >= start,
+                   HomeLogEntry.log_on <= end)):
+        day = found.setdefault(log_on, (pain, stress, set()))
+        if item_id is not None:
+            day[2].add(item_id)
+    return {log_on: LoggedDay(log_on, pain, stress, frozenset(done))
+            for log_on, (pain, stress, done) in found.items()}
 
 
 def client_page_data(session: Session, *, client_id: int, episode_id: int,
-                     today: dt.date) -> ClientPageData:
-    client = session.get(Client, client_id)
-    assert client is not None  # the link was found live a moment ago, in this transaction
-    practitioner = session.get(User, client.practitioner_id)
-    clinic = get_clinic(session)
-    plan = current_version(session, episode_id)
+                     today: dt.date) -> ClientPageData | None:
+    """What the page shows, in five small queries; None if the client is gone (the link was
+    found live a moment ago, in the same transaction, so only a race could get here)."""
+    person = session.execute(
+        select(Client.given_name, User.handout_name, User.name)
+        .outerjoin(User, User.id == Client.practitioner_id)
+        .where(Client.id == client_id)).first()
+    if person is None:
+        return None
+    clinic = session.execute(select(Clinic.name, Clinic.phone, Clinic.crisis_line_text)
+                             .order_by(Clinic.id).limit(1)).first()
+    plan_id = _current_plan_id(episode_id)
     strategies: dict[str, list[PagePart]] = {}
-    goals: tuple[str, ...] = ()
-    if plan is not None:
-        for item in plan.items:
-            dose = Dose.from_columns(item)
-            strategies.setdefault(item.strategy_name, []).append(PagePart(
-                item.id, item.part_name, describe_dose(dose), item.instructions,
-                item.cautions, is_tickable(dose),
-                picture_ref(item.picture_sha256, item.picture_alt),
-                ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
-        goals = tuple(g.description + (f" by {format_day_long(g.target_on)}" if g.target_on else "")
-                      for g in plan.goals)
+    for item in session.execute(select(*_PAGE_ITEM_COLUMNS)
+                                .where(PlanItem.plan_version_id == plan_id)
+                                .order_by(PlanItem.position)):
+        dose = Dose.from_columns(item)
+        strategies.setdefault(item.strategy_name, []).append(PagePart(
+            item.id, item.part_name, describe_dose(dose), item.instructions,
+            item.cautions, is_tickable(dose),
+            picture_ref(item.picture_sha256, item.picture_alt),
+            ceiling_note(dose, item.max_minutes, item.over_ceiling_reason)))
+    goals = tuple(description + (f" by {format_day_long(target_on)}" if target_on else "")
+                  for description, target_on in session.execute(
+                      select(Goal.description, Goal.target_on)
+                      .where(Goal.plan_version_id == plan_id).order_by(Goal.id)))
     days = loggable_days(today)
     logged = logged_days(session, episode_id=episode_id, start=days[-1], end=days[0])
+    given_name, handout_name, account_name = person
     return ClientPageData(
-        first_name=client.given_name,
-        practitioner_name=practitioner.printed_name if practitioner else "",
+        first_name=given_name,
+        # The practitioner's printed name (``User.printed_name``): the profile's, else the
+        # account's.
+        practitioner_name=handout_name or account_name or "",
         clinic_name=clinic.name if clinic else "",
         clinic_phone=clinic.phone if clinic else "",
         crisis_line_text=clinic.crisis_line_text if clinic else "",
@@ -151,9 +183,10 @@ def save_day(session: Session, *, client_id: int, episode_id: int, link_id: int 
     entry.pain, entry.stress, entry.link_id = day.pain, day.stress, link_id
     session.flush()
     session.execute(delete(HomeLogTick).where(HomeLogTick.entry_id == entry.id))
-    session.add_all(HomeLogTick(entry_id=entry.id, plan_item_id=item_id)
-                    for item_id in sorted(day.done_item_ids))
-    session.flush()
+    if day.done_item_ids:  # one executemany, not an INSERT ... RETURNING per tick
+        session.execute(insert(HomeLogTick), [
+            {"entry_id": entry.id, "plan_item_id": item_id}
+            for item_id in sorted(day.done_item_ids)])
     return entry, created
 
 
@@ -291,5 +324,8 @@ def provisional_adherence(session: Session, *, episode_id: int,
         return []
     return [AdherenceRecord(end, item.strategy_name, done.get(item.id, 0),
                             min(LOG_DAYS, item.days_per_week or LOG_DAYS))
-            for item in current_plan_items(session, episode_id)
+            for item in session.execute(
+                select(PlanItem.id, PlanItem.strategy_name, *_DOSE_COLUMNS)
+                .where(PlanItem.plan_version_id == _current_plan_id(episode_id))
+                .order_by(PlanItem.position))
             if is_tickable(Dose.from_columns(item))]
