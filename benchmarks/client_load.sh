@@ -41,13 +41,16 @@ with db.begin() as s:
 db.dispose()
 PY
 
-DATABASE_URL="$RUN_DB" SECRET_KEY="$SECRET" DASHBOARD_DATA_DIR="$ROOT/var" \
+READY_DIR=$(mktemp -d)
+DATABASE_URL="$RUN_DB" SECRET_KEY="$SECRET" DASHBOARD_DATA_DIR="$ROOT/var" READY_DIR="$READY_DIR" \
   .venv/bin/gunicorn dashboard.wsgi:server --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --threads "$THREADS" --timeout 60 --log-level warning &
+  --threads "$THREADS" --timeout 60 --log-level warning -c benchmarks/gunicorn_ready.py &
 GUNICORN=$!
-trap 'kill $GUNICORN 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
+trap 'kill $GUNICORN 2>/dev/null || true; rm -rf "$READY_DIR"' EXIT
+# Every worker up (each leaves a file once it has loaded the app), then one answer.
+for _ in $(seq 1 120); do
+  [ "$(ls "$READY_DIR" | wc -l)" -ge "$WORKERS" ] && \
+    curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 0.5
 done
 

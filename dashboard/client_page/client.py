@@ -215,11 +215,11 @@ def save() -> Response:
             data = client_page_data(db, client_id=access.client_id,
                                     episode_id=access.episode_id, today=today)
         else:
-            entry, created = save_day(db, client_id=access.client_id,
-                                      episode_id=access.episode_id, link_id=access.link_id,
-                                      day=day, now=now)
+            entry_id, created = save_day(db, client_id=access.client_id,
+                                         episode_id=access.episode_id,
+                                         link_id=access.link_id, day=day, now=now)
             record_audit(db, user_id=None, action="home_log_saved", entity="home_log_entry",
-                         entity_id=entry.id, client_id=access.client_id, ip=client_ip(),
+                         entity_id=entry_id, client_id=access.client_id, ip=client_ip(),
                          detail={"day": day.log_on.isoformat(), "corrected": not created,
                                  "link": access.link_id})
     if day is None:

@@ -3,8 +3,11 @@ a query function; ``Database.begin()`` commits on success and rolls back on erro
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +60,62 @@ def make_engine(database_url: str, *, migrating: bool = False) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+class SqliteWriteGate:
+    """One write transaction at a time on a SQLite file, queued in the kernel.
+
+    SQLite lets one writer in and makes the others wait in its busy handler, which sleeps
+    and retries on a growing schedule (1, 2, 5, 10 ... 100 ms) instead of waking when the
+    lock is free. Under the client page's load (80 short writes a second from four
+    processes) writers held the lock about a millisecond each, yet BEGIN IMMEDIATE waited
+    21 ms at the 95th percentile and 111 ms at the 99th: sleeping, not queueing. Here each
+    write transaction first takes an exclusive ``flock`` on a file beside the database; a
+    waiter is woken the moment the holder ends. Every process on the machine that opens the
+    database through ``Database`` takes the gate; anything else (a migration, a backup)
+    still meets SQLite's own lock and busy timeout. Re-entrant within a thread, so a write
+    transaction opened inside another fails on SQLite's lock as before instead of waiting
+    on itself.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self.path = database.with_name(database.name + ".write-lock")
+        self._depth = threading.local()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        depth = getattr(self._depth, "value", 0)
+        if depth:
+            self._depth.value = depth + 1
+            try:
+                yield
+            finally:
+                self._depth.value = depth
+            return
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # released by the close below
+            self._depth.value = 1
+            try:
+                yield
+            finally:
+                self._depth.value = 0
+        finally:
+            os.close(descriptor)
+
+
+def write_gate(database_url: str) -> SqliteWriteGate | None:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return SqliteWriteGate(Path(url.database).resolve())
+
+
 class Database:
     """One engine and its session factory; the app keeps one per process."""
 
     def __init__(self, database_url: str) -> None:
         self.url = database_url
         self.engine = make_engine(database_url)
+        self.gate = write_gate(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
@@ -71,8 +124,10 @@ class Database:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A session in a write transaction: committed on success, rolled back on any error."""
-        with self.write_sessions.begin() as session:
+        """A session in a write transaction: committed on success, rolled back on any error.
+        On SQLite, writers take turns at the write gate first (``SqliteWriteGate``)."""
+        with self.gate.held() if self.gate else nullcontext(), \
+                self.write_sessions.begin() as session:
             yield session
 
     @contextmanager

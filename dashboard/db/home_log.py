@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, delete, func, insert, select
+from sqlalchemy import ScalarSelect, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -167,27 +167,30 @@ def client_page_data(session: Session, *, client_id: int, episode_id: int,
 
 
 def save_day(session: Session, *, client_id: int, episode_id: int, link_id: int | None,
-             day: DayLog, now: dt.datetime) -> tuple[HomeLogEntry, bool]:
+             day: DayLog, now: dt.datetime) -> tuple[int, bool]:
     """Write the day's entry (a second save of the same day replaces the first) and its
     ticks. The caller has checked every part id against ``tickable_item_ids``. Returns the
-    entry and whether it was new."""
-    entry = session.scalar(select(HomeLogEntry).where(
+    entry's id and whether it was new. Plain statements, not the unit of work: this runs
+    inside the write lock, once for every client's every save."""
+    entry_id = session.scalar(select(HomeLogEntry.id).where(
         HomeLogEntry.episode_id == episode_id, HomeLogEntry.log_on == day.log_on))
-    created = entry is None
-    if entry is None:
-        entry = HomeLogEntry(episode_id=episode_id, client_id=client_id, log_on=day.log_on,
-                             source="client", created_at=now)
-        session.add(entry)
+    values = {"pain": day.pain, "stress": day.stress, "link_id": link_id}
+    created = entry_id is None
+    if entry_id is None:
+        entry_id = session.execute(
+            insert(HomeLogEntry).values(episode_id=episode_id, client_id=client_id,
+                                        log_on=day.log_on, source="client", created_at=now,
+                                        **values)
+            .returning(HomeLogEntry.id)).scalar_one()
     else:
-        entry.updated_at = now
-    entry.pain, entry.stress, entry.link_id = day.pain, day.stress, link_id
-    session.flush()
-    session.execute(delete(HomeLogTick).where(HomeLogTick.entry_id == entry.id))
+        session.execute(update(HomeLogEntry).where(HomeLogEntry.id == entry_id)
+                        .values(updated_at=now, **values))
+        session.execute(delete(HomeLogTick).where(HomeLogTick.entry_id == entry_id))
     if day.done_item_ids:  # one executemany, not an INSERT ... RETURNING per tick
         session.execute(insert(HomeLogTick), [
-            {"entry_id": entry.id, "plan_item_id": item_id}
+            {"entry_id": entry_id, "plan_item_id": item_id}
             for item_id in sorted(day.done_item_ids)])
-    return entry, created
+    return entry_id, created
 
 
 # --- What practitioners read -------------------------------------------------------------
