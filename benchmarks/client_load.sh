@@ -4,6 +4,8 @@
 # on 127.0.0.1 only. Usage: bash benchmarks/client_load.sh [CLIENTS] [SECONDS]
 # SPAWN_RATE (clients started a second; default all at once) and THINK_JITTER (seconds either
 # side of the 5 s think time; default 1, 0 for exactly 5 s) shape the arrivals.
+# AFTER_RAMP=1 measures the SECONDS once every client has started (locust's --reset-stats
+# when spawning ends; the run is longer by the ramp), not the ramp itself.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,6 +57,13 @@ for _ in $(seq 1 120); do
 done
 
 mkdir -p test-results
+RATE="${SPAWN_RATE:-$USERS}"
+RUN_FOR="$SECONDS_TO_RUN"
+AFTER=()
+if [ "${AFTER_RAMP:-0}" = 1 ]; then
+  RUN_FOR=$((SECONDS_TO_RUN + (USERS + RATE - 1) / RATE))
+  AFTER=(--reset-stats)
+fi
 CLIENT_TOKENS=var/client-tokens.txt .venv-load/bin/locust -f benchmarks/client_locustfile.py \
-  --headless -u "$USERS" -r "${SPAWN_RATE:-$USERS}" -t "${SECONDS_TO_RUN}s" --host "http://127.0.0.1:$PORT" \
-  --only-summary --csv test-results/client-load 2>&1 | tail -15
+  --headless -u "$USERS" -r "$RATE" -t "${RUN_FOR}s" --host "http://127.0.0.1:$PORT" \
+  "${AFTER[@]}" --only-summary --csv test-results/client-load 2>&1 | tail -15

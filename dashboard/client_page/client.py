@@ -44,11 +44,13 @@ from dashboard.handout.render import TEMPLATES as PAPER_TEMPLATES
 
 blueprint = Blueprint("client_page", __name__)
 # The client's pages, and the safety section every paper for a client ends with (one
-# template, so the page and the handout say the same). Autoescaped like Flask's own.
+# template, so the page and the handout say the same). Autoescaped like Flask's own. The
+# templates ship with the code: not looked at again on the disk for every page
+# (auto_reload: a stat of each file, every render, on the busiest page there is).
 PAGES = Environment(loader=ChoiceLoader([FileSystemLoader(Path(__file__).parent / "templates"),
                                          FileSystemLoader(PAPER_TEMPLATES)]),
                     autoescape=select_autoescape(["html"]), trim_blocks=True,
-                    lstrip_blocks=True)
+                    lstrip_blocks=True, auto_reload=False)
 PAGES.filters.update(template_filters())
 
 
