@@ -4,8 +4,9 @@ the request path), the large clinic, and locust's simulated practitioners spread
 hosts (benchmarks/locustfile.py, LOAD_HOSTS). Everything listens on 127.0.0.1 only and
 stops when the run ends.
 
-Usage: .venv/bin/python -m benchmarks.cluster_load [USERS] [SECONDS]
-(benchmarks/load.sh installs locust in .venv-load; run it once first.)
+Usage: .venv/bin/python -m benchmarks.cluster_load [USERS] [SECONDS] [DATABASE_URL]
+(benchmarks/load.sh installs locust in .venv-load; run it once first.) DATABASE_URL: a
+PostgreSQL database with the large clinic in it already (else one is made, a few minutes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -65,16 +67,23 @@ def main(users: int = 50, seconds: int = 60, database_url: str = "") -> int:
             [sys.executable, "-m", "dashboard.cli", "worker", "--concurrency", "1",
              "--loglevel", "WARNING"], env=env, cwd=ROOT, start_new_session=True))
         hosts = []
+        # Each worker of both hosts leaves a file once it has loaded the app
+        # (benchmarks/gunicorn_ready.py): the load starts when all can serve.
+        ready = Path(tempfile.mkdtemp(prefix="cluster-ready-"))
         for _ in range(2):
             port = _port()
             processes.append(subprocess.Popen(  # noqa: S603 - fixed commands, loopback
                 [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind",
                  f"127.0.0.1:{port}", "--workers", WORKERS, "--threads", THREADS,
-                 "--timeout", "60", "--log-level", "warning"], env=env, cwd=ROOT,
-                start_new_session=True))
+                 "--timeout", "60", "--log-level", "warning",
+                 "-c", "benchmarks/gunicorn_ready.py"], env={**env, "READY_DIR": str(ready)},
+                cwd=ROOT, start_new_session=True))
             hosts.append(f"http://127.0.0.1:{port}")
         for host in hosts:
             _wait(f"{host}/healthz")
+        deadline = time.monotonic() + 120
+        while len(list(ready.iterdir())) < 2 * int(WORKERS) and time.monotonic() < deadline:
+            time.sleep(0.5)
         (ROOT / "test-results").mkdir(exist_ok=True)
         return subprocess.run(  # noqa: S603 - fixed command, loopback
             [str(locust), "-f", "benchmarks/locustfile.py", "--headless", "-u", str(users),
@@ -97,4 +106,6 @@ def main(users: int = 50, seconds: int = 60, database_url: str = "") -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(*(int(a) for a in sys.argv[1:3])))
+    args = sys.argv[1:]
+    raise SystemExit(main(int(args[0]) if args else 50, int(args[1]) if len(args) > 1 else 60,
+                          args[2] if len(args) > 2 else ""))

@@ -7,7 +7,7 @@ only their own caseload, whatever the request asks for.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -18,6 +18,7 @@ from dashboard import figures
 from dashboard.auth.access import require_user
 from dashboard.components.attributes import aria
 from dashboard.components.forms import day_input
+from dashboard.components.tables import json_body, json_cell
 from dashboard.context import clinic_today, current_db
 from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
@@ -135,21 +136,12 @@ def show_overview(start, end, practitioner):
     ]), ""
 
 
-def _cell(tag: str, text: object, **props: object) -> dict[str, object]:
-    """A row or cell as the JSON Dash sends for ``html.Tr``/``Td``/``Th`` (what to_plotly_json
-    makes). The practitioners' table has nine cells a practitioner: at the ten-times clinic
-    (500) its 5,000 components took 90 ms of the overview's CPU to build and serialise as
-    objects, against a few ms as dicts, the browser drawing the same table."""
-    return {"type": tag, "namespace": "dash_html_components",
-            "props": {"children": text, **props}}
-
-
 def _share(p: Proportion) -> dict[str, object]:
     """A share with its Wilson 95% interval and the count it comes from, as one string."""
     if not p.n:
-        return _cell("Td", "—", title="Nobody in this group could be counted")
+        return json_cell("Td", "—", title="Nobody in this group could be counted")
     low, high = p.interval or (0.0, 0.0)
-    return _cell("Td", f"{p.share:.0%} ({low * 100:.0f}–{high:.0%}) · {p.k} of {p.n}")
+    return json_cell("Td", f"{p.share:.0%} ({low * 100:.0f}–{high:.0%}) · {p.k} of {p.n}")
 
 
 def _mean(value: float | None, signed: bool = False) -> str:
@@ -175,11 +167,11 @@ def _outcome_rows(group: str, rows: list[GroupOutcomes], table_id: str) -> Any:
                 "Pain improved meaningfully", "Reliable improvement", "Recovery",
                 "Reliable deterioration", "Mean pain", "Mean PHQ-9", "At caseness")]),
         ]),
-        html.Tbody([cast(Any, _cell("Tr", [
-            _cell("Th", r.group, scope="row"), _cell("Td", r.discharged),
+        json_body([json_cell("Tr", [
+            json_cell("Th", r.group, scope="row"), json_cell("Td", r.discharged),
             _share(r.pain_improvement), _share(r.reliable_improvement), _share(r.recovery),
-            _share(r.deterioration), _cell("Td", _mean(r.baseline_pain)),
-            _cell("Td", _mean(r.baseline_phq9)), _share(r.caseness)])) for r in rows]),
+            _share(r.deterioration), json_cell("Td", _mean(r.baseline_pain)),
+            json_cell("Td", _mean(r.baseline_phq9)), _share(r.caseness)]) for r in rows]),
     ], size="sm", responsive=True, id=table_id, className="outcome-table")
 
 
@@ -206,8 +198,10 @@ def _section(title: str, body: Any) -> dbc.Col:
     """Episodes discharged in the range, each outcome among those it can be judged on with
     its Wilson 95% interval, beside the group's case mix (docs/OUTCOMES.md). Association,
     not cause."""
+    # A list is spread, not nested: Dash draws a list inside a list as nothing (React
+    # refuses it, and the overview redrew itself without end).
     return dbc.Col(html.Section([
-        html.H2(title, className="h6"), body,
+        html.H2(title, className="h6"), *(body if isinstance(body, list) else [body]),
         html.P("Pain: 2 points and 30% below baseline, among episodes with two sessions or "
                "more. Reliable improvement and deterioration: beyond measurement noise on "
                "PHQ-9 (6 points), GAD-7 (4) or PSS-10 (9), among episodes with a "

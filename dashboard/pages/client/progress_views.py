@@ -10,7 +10,7 @@ from dash import dcc, html
 from dashboard import figures
 from dashboard.components.attributes import data
 from dashboard.components.status import status_badge
-from dashboard.components.tables import stacked_table
+from dashboard.components.tables import json_body, json_cell, stacked_table, text_row
 from dashboard.domain.dates import format_day
 from dashboard.domain.measures import SOURCE_LABELS
 from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
@@ -52,10 +52,9 @@ def _data_table(progress: Progress) -> html.Details:
     instruments = [k for k in INSTRUMENTS if any(k in p.totals for p in progress.points)]
     header = ["Date", "Pain", "Stress", "Function"] + [
         INSTRUMENTS[k].name.split(" ")[0] for k in instruments]
-    rows = [html.Tr([html.Td(format_day(p.session_on)), html.Td(p.pain),
-                     html.Td(p.stress),
-                     html.Td("—" if p.function is None else f"{p.function:.1f}"),
-                     *[html.Td(p.totals.get(k, "—")) for k in instruments]])
+    rows = [text_row(header, [format_day(p.session_on), p.pain, p.stress,
+                              "—" if p.function is None else f"{p.function:.1f}",
+                              *[p.totals.get(k, "—") for k in instruments]])
             for p in progress.points]
     return html.Details([
         html.Summary("Scores as a table"),
@@ -68,16 +67,17 @@ def _home_table(progress: Progress) -> html.Details | None:
     """The days the client logged at home, reported by the client (their own page)."""
     if not progress.home:
         return None
-    rows = [html.Tr([html.Td(format_day(h.log_on)),
-                     html.Td("—" if h.pain is None else h.pain),
-                     html.Td("—" if h.stress is None else h.stress)]) for h in progress.home]
+    rows = [json_cell("Tr", [json_cell("Td", format_day(h.log_on)),
+                             json_cell("Td", "—" if h.pain is None else h.pain),
+                             json_cell("Td", "—" if h.stress is None else h.stress)])
+            for h in progress.home]
     return html.Details([
         html.Summary(f"Reported at home by the client ({len(progress.home)} days)"),
         dbc.Table([html.Caption("Pain and stress the client gave on their own page, "
                                 "between sessions"),
                    html.Thead(html.Tr([html.Th(h, scope="col")
                                        for h in ("Date", "Pain at home", "Stress at home")])),
-                   html.Tbody(rows)], size="sm", striped=True, id=ids.PROGRESS_HOME_TABLE),
+                   json_body(rows)], size="sm", striped=True, id=ids.PROGRESS_HOME_TABLE),
     ], className="mb-3")
 
 
@@ -87,10 +87,10 @@ def _questionnaire_table(progress: Progress) -> html.Details | None:
     if not progress.scores:
         return None
     at_home = sum(1 for s in progress.scores if s.by_client)
-    rows = [html.Tr([html.Td(format_day(s.on)),
-                     html.Td(INSTRUMENTS[s.instrument].name.split(" ")[0]),
-                     html.Td(f"{s.total}" + (f" ({s.band})" if s.band else "")),
-                     html.Td(SOURCE_LABELS[s.source].capitalize())])
+    rows = [json_cell("Tr", [json_cell("Td", format_day(s.on)),
+                             json_cell("Td", INSTRUMENTS[s.instrument].name.split(" ")[0]),
+                             json_cell("Td", f"{s.total}" + (f" ({s.band})" if s.band else "")),
+                             json_cell("Td", SOURCE_LABELS[s.source].capitalize())])
             for s in reversed(progress.scores)]
     return html.Details([
         html.Summary(f"Questionnaires ({len(progress.scores)}, {at_home} completed at home "
@@ -100,7 +100,7 @@ def _questionnaire_table(progress: Progress) -> html.Details | None:
                                 "same wording and scoring, one series)"),
                    html.Thead(html.Tr([html.Th(h, scope="col") for h in
                                        ("Date", "Questionnaire", "Total", "Where")])),
-                   html.Tbody(rows)], size="sm", striped=True,
+                   json_body(rows)], size="sm", striped=True,
                   id=ids.PROGRESS_QUESTIONNAIRE_TABLE),
     ], className="mb-3")
 
