@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -79,38 +79,46 @@ def name_matches(text: str, *, word_starts: bool = False) -> list[ColumnElement[
     return conditions
 
 
-def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date) -> Select:
-    query = (select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
-                    User.name, Client.last_session_on, Client.baseline_pain,
-                    Client.latest_pain, Client.status, Client.next_due_on, Client.archived,
-                    Client.episode_state)
-             .join(User, User.id == Client.practitioner_id)
-             .where(visible_clients(user), Client.archived.is_(filters.archived),
-                    # Erased clients are tombstones: never listed, whatever the filter.
-                    Client.erased_at.is_(None)))
+def _filter_conditions(filters: ClientFilters, today: dt.date) -> list[ColumnElement[bool]]:
+    """What ``filters`` asks of a client beyond the rows every list starts from."""
     # Each word anywhere in the name, accents and case aside ("an" finds Daniel, "Zoë"
     # finds Zoe and "zoe" Zoë, "Taylor, Zoe" works).
-    query = query.where(*name_matches(filters.search))
+    conditions = name_matches(filters.search)
     if filters.status or filters.due_only:
-        query = query.where(Client.episode_state.in_(ACTIVE_CARE_STATES))
+        conditions.append(Client.episode_state.in_(ACTIVE_CARE_STATES))
     if filters.status:
-        query = query.where(Client.status == filters.status)
+        conditions.append(Client.status == filters.status)
     if filters.episode_state:
-        query = query.where(Client.episode_state == filters.episode_state)
+        conditions.append(Client.episode_state == filters.episode_state)
     if filters.questionnaires == RECOVERED:
-        query = query.where(Client.recovered.is_(True))
+        conditions.append(Client.recovered.is_(True))
     elif filters.questionnaires in FILTER_LABELS:
-        query = query.where(Client.reliable_change == filters.questionnaires)
+        conditions.append(Client.reliable_change == filters.questionnaires)
     if filters.due_only:
-        query = query.where(Client.next_due_on <= today)
+        conditions.append(Client.next_due_on <= today)
     if filters.not_due_or_worse:
-        query = query.where(or_(
+        conditions.append(or_(
             Client.episode_state.not_in(ACTIVE_CARE_STATES),
             and_(or_(Client.next_due_on.is_(None), Client.next_due_on > today),
                  Client.status != "worsening")))
     if filters.practitioner_id:
-        query = query.where(Client.practitioner_id == filters.practitioner_id)
-    return query
+        conditions.append(Client.practitioner_id == filters.practitioner_id)
+    return conditions
+
+
+def _listed(user: CurrentUser, archived: bool) -> list[ColumnElement[bool]]:
+    """The rows every list starts from: clients this user may see, archived or not."""
+    # Erased clients are tombstones: never listed, whatever the filter.
+    return [visible_clients(user), Client.archived.is_(archived), Client.erased_at.is_(None)]
+
+
+def client_list_query(user: CurrentUser, filters: ClientFilters, today: dt.date) -> Select:
+    return (select(Client.id, Client.given_name, Client.family_name, Client.date_of_birth,
+                   User.name, Client.last_session_on, Client.baseline_pain,
+                   Client.latest_pain, Client.status, Client.next_due_on, Client.archived,
+                   Client.episode_state)
+            .join(User, User.id == Client.practitioner_id)
+            .where(*_listed(user, filters.archived), *_filter_conditions(filters, today)))
 
 
 def list_clients(
@@ -119,11 +127,31 @@ def list_clients(
     """One page of the clients this user may see, and how many match in all."""
     query = client_list_query(user, filters, today)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return client_page(session, user, filters, today), total
+
+
+def client_page(session: Session, user: CurrentUser, filters: ClientFilters,
+                today: dt.date) -> list[ClientRow]:
+    """One page of the clients this user may see, without the count."""
     page = max(1, filters.page)
     rows = session.execute(
-        query.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+        client_list_query(user, filters, today)
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
         .limit(filters.page_size).offset((page - 1) * filters.page_size)).all()
-    return [ClientRow(*row) for row in rows], total
+    return [ClientRow(*row) for row in rows]
+
+
+def count_clients(session: Session, user: CurrentUser, filters: dict[str, ClientFilters],
+                  today: dt.date) -> dict[str, int]:
+    """How many clients each of several lists holds (not archived), in one pass over the
+    clients this user may see: the home page's sections counted in one query, not one
+    query each (on PostgreSQL each is a round trip)."""
+    assert not any(f.archived for f in filters.values())  # one starting set for all
+    counts = session.execute(select(*[
+        func.count().filter(and_(true(), *_filter_conditions(f, today))).label(key)
+        for key, f in filters.items()]).select_from(Client)
+        .where(*_listed(user, False))).one()
+    return {key: counts[i] or 0 for i, key in enumerate(filters)}
 
 
 def find_duplicates(

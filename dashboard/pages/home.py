@@ -11,7 +11,7 @@ from dashboard.auth.access import require_user
 from dashboard.components.attributes import aria
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
-from dashboard.db.clients import ClientFilters, ClientRow, list_clients
+from dashboard.db.clients import ClientFilters, ClientRow, client_page, count_clients
 from dashboard.db.home_log import HomeLogRow, home_log_overview
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
@@ -34,19 +34,21 @@ def layout(**_query: str) -> html.Div:
     user = require_user()
     today = clinic_today()
     admin = user.is_admin
+    sections = {
+        "due": ClientFilters(due_only=True, sort="due", page_size=SECTION_LIMIT),
+        "worse": ClientFilters(status="worsening", sort="pain", page_size=SECTION_LIMIT),
+        "others": ClientFilters(not_due_or_worse=True, page_size=CASELOAD_LIMIT),
+    }
     with current_db().read() as db:
         alerts = alerts_for(db, user)
-        flagged, _ = list_clients(
+        flagged = client_page(
             db, user, ClientFilters(episode_state="flagged", page_size=SECTION_LIMIT), today)
-        due, due_total = list_clients(
-            db, user, ClientFilters(due_only=True, sort="due", page_size=SECTION_LIMIT), today)
-        worse, worse_total = list_clients(
-            db, user, ClientFilters(status="worsening", sort="pain", page_size=SECTION_LIMIT),
-            today)
+        due, worse, others = (client_page(db, user, sections[key], today)
+                              for key in ("due", "worse", "others"))
+        totals = count_clients(db, user, sections, today)
         recent = recent_sessions(db, user, SECTION_LIMIT)
         home_logs = home_log_overview(db, user, today=today)
-        others, total = list_clients(db, user, ClientFilters(
-            not_due_or_worse=True, page_size=CASELOAD_LIMIT), today)
+    due_total, worse_total, total = totals["due"], totals["worse"], totals["others"]
     heading = "Other clients" if admin else "Your other clients"
     return html.Div([
         html.H1(f"Welcome, {user.name}", className="h3"),

@@ -110,3 +110,34 @@ def test_due_worsening_and_caseloads_are_about_active_care_only(any_db, people):
         summary = clinic_summary(s, admin, start=TODAY - dt.timedelta(days=30), end=TODAY)
         assert summary.caseload == [("Bob Practitioner", 1)]
         assert summary.statuses == {"worsening": 1}
+
+
+def test_the_home_sections_counted_in_one_query_equal_each_list_counted(any_db, people):
+    """The home page counts its sections (due, getting worse, the others) in one query;
+    each count must be what that list, counted alone, holds: for an admin, a practitioner,
+    a shared client, an archived one and every status and episode state."""
+    from dashboard.db.clients import count_clients
+
+    states = [("worsening", "open", TODAY - dt.timedelta(days=3)),
+              ("worsening", "discharged", TODAY - dt.timedelta(days=1)),
+              ("improving", "open", TODAY + dt.timedelta(days=4)),
+              ("stable", "open", None),
+              ("worsening", "flagged", TODAY),
+              ("not_enough_data", "discharged", TODAY - dt.timedelta(days=9))]
+    with any_db.begin() as s:
+        for n, (status, state, due) in enumerate(states * 2):
+            client = make_client(s, practitioner_id=people.alice_id if n % 3 else people.bob_id,
+                                 given=f"Count{n}", family="Sections")
+            client.status, client.episode_state, client.next_due_on = status, state, due
+            client.archived = n == 7
+        s.add(ClientShare(client_id=people.bob_client_id, practitioner_id=people.alice_id))
+    sections = {"due": ClientFilters(due_only=True), "worse": ClientFilters(status="worsening"),
+                "others": ClientFilters(not_due_or_worse=True),
+                "flagged": ClientFilters(episode_state="flagged")}
+    for user in (as_user(people.admin_id, "admin"), as_user(people.alice_id, "practitioner"),
+                 as_user(people.bob_id, "practitioner")):
+        with any_db.read() as s:
+            counted = count_clients(s, user, sections, TODAY)
+            alone = {key: list_clients(s, user, f, TODAY)[1] for key, f in sections.items()}
+        assert counted == alone, user.role
+        assert counted["due"] and counted["worse"] and counted["others"]
