@@ -301,22 +301,26 @@ def home_log_overview(session: Session, user: CurrentUser, *, today: dt.date,
     return sorted(result, key=lambda r: (not r.pain_rose, -r.days_logged, r.client_name))
 
 
-def home_points(session: Session, *, episode_id: int) -> list[HomePoint]:
-    """The days the client gave a pain or stress score at home, oldest first."""
-    return [HomePoint(on, pain, stress) for on, pain, stress in session.execute(
-        select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
-        .where(HomeLogEntry.episode_id == episode_id,
-               (HomeLogEntry.pain.is_not(None)) | (HomeLogEntry.stress.is_not(None)))
-        .order_by(HomeLogEntry.log_on))]
+def home_points(session: Session, *, episode_id: int) -> tuple[list[HomePoint], dt.date | None]:
+    """The days the client gave a pain or stress score at home, oldest first, and the latest
+    day they logged anything (ticks alone too): one read of the episode's days."""
+    points, latest = [], None
+    for on, pain, stress in session.execute(
+            select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
+            .where(HomeLogEntry.episode_id == episode_id).order_by(HomeLogEntry.log_on)):
+        latest = on
+        if pain is not None or stress is not None:
+            points.append(HomePoint(on, pain, stress))
+    return points, latest
 
 
 def provisional_adherence(session: Session, *, episode_id: int,
-                          last_session_on: dt.date | None) -> list[AdherenceRecord]:
+                          last_session_on: dt.date | None,
+                          latest: dt.date | None) -> list[AdherenceRecord]:
     """Adherence from the client's ticks for the days after the last session (the rule in
     ``domain.home_log.adherence_since_last_session``): one record per tickable part of the
-    current plan, dated the latest day logged; none if nothing was logged since."""
-    latest = session.scalar(select(func.max(HomeLogEntry.log_on))
-                            .where(HomeLogEntry.episode_id == episode_id))
+    current plan, dated ``latest``, the latest day logged (``home_points``); none if
+    nothing was logged since."""
     if latest is None or (last_session_on is not None and latest <= last_session_on):
         return []
     ticks = tick_days_by_item(session, episode_id=episode_id,

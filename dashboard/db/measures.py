@@ -184,21 +184,25 @@ def home_function_ratings(session: Session, *, episode_id: int) -> list[RatedSet
 
 def home_function_responses(session: Session, *,
                             episode_id: int) -> list[tuple[int, RatedSet]]:
-    """As ``home_function_ratings``, each with its response's id (the record export)."""
-    by_response: dict[int, list[tuple[str, int]]] = {}
-    for rid, name, value in session.execute(
-            select(HomeFunctionRating.response_id, FunctionalActivity.name,
+    """As ``home_function_ratings``, each with its response's id (the record export). One
+    query: each response with its ratings (a response without any still comes back)."""
+    responses: dict[int, tuple[dt.date, float | None, list[tuple[str, int]]]] = {}
+    for rid, completed_on, total, name, value in session.execute(
+            select(HomeFunctionResponse.id, HomeFunctionResponse.completed_on,
+                   HomeFunctionResponse.score, FunctionalActivity.name,
                    HomeFunctionRating.score)
-            .join(FunctionalActivity, FunctionalActivity.id == HomeFunctionRating.activity_id)
-            .join(HomeFunctionResponse, HomeFunctionResponse.id == HomeFunctionRating.response_id)
+            .outerjoin(HomeFunctionRating,
+                       HomeFunctionRating.response_id == HomeFunctionResponse.id)
+            .outerjoin(FunctionalActivity,
+                       FunctionalActivity.id == HomeFunctionRating.activity_id)
             .where(HomeFunctionResponse.episode_id == episode_id)
-            .order_by(HomeFunctionRating.response_id, FunctionalActivity.position,
-                      FunctionalActivity.id)):
-        by_response.setdefault(rid, []).append((name, value))
-    return [(r.id, RatedSet(r.completed_on, tuple(by_response.get(r.id, ())), True, r.score))
-            for r in session.scalars(
-                select(HomeFunctionResponse).where(HomeFunctionResponse.episode_id == episode_id)
-                .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id))]
+            .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id,
+                      FunctionalActivity.position, FunctionalActivity.id)):
+        ratings = responses.setdefault(rid, (completed_on, total, []))[2]
+        if name is not None:
+            ratings.append((name, value))
+    return [(rid, RatedSet(on, tuple(ratings), True, total))
+            for rid, (on, total, ratings) in responses.items()]
 
 
 def latest_home_ratings(session: Session, *, episode_id: int) -> HomeFunctionResponse | None:

@@ -80,9 +80,20 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
                            {k: score(k, v).total for k, v in answers.get(r.id, {}).items()},
                            ratings.get(r.id, ()))
               for r in rows]
-    markers = [PlanMarker(v, on) for v, on in session.execute(
-        select(PlanVersion.version, PlanVersion.effective_on)
-        .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version))]
+    # Each plan version with its pain goal, if any: the markers, and the goal of the latest
+    # version that has one.
+    markers: list[PlanMarker] = []
+    goal = None
+    for version, effective_on, target in session.execute(
+            select(PlanVersion.version, PlanVersion.effective_on, Goal.pain_target)
+            .outerjoin(Goal, (Goal.plan_version_id == PlanVersion.id)
+                       & Goal.pain_target.is_not(None))
+            .where(PlanVersion.episode_id == episode_id)
+            .order_by(PlanVersion.version, Goal.id)):
+        if not markers or markers[-1].version != version:  # a version's first row
+            markers.append(PlanMarker(version, effective_on))
+            if target is not None:
+                goal = target
     # Every counted part of the plan version each session was recorded under, answered or
     # left blank (blank is not done: it must not make the answered parts look like all).
     adherence = []
@@ -96,16 +107,13 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
         prescribed = prescribed_days(kind, per_week)
         if prescribed is not None:
             adherence.append(AdherenceRecord(on, strategy, done, prescribed))
-    goal = session.scalar(
-        select(Goal.pain_target).join(PlanVersion, PlanVersion.id == Goal.plan_version_id)
-        .where(PlanVersion.episode_id == episode_id, Goal.pain_target.is_not(None))
-        .order_by(PlanVersion.version.desc()).limit(1))
     # The client's ticks count only after the last session (the rule is documented in
     # domain/home_log.py); their pain and stress at home are a series of their own.
+    home, latest_logged = home_points(session, episode_id=episode_id)
     adherence += provisional_adherence(session, episode_id=episode_id,
-                                       last_session_on=rows[-1].session_on if rows else None)
-    return build_progress(points, markers, adherence, goal, since,
-                          home=home_points(session, episode_id=episode_id),
+                                       last_session_on=rows[-1].session_on if rows else None,
+                                       latest=latest_logged)
+    return build_progress(points, markers, adherence, goal, since, home=home,
                           home_scores=home_scores(session, episode_id=episode_id),
                           home_function=home_function_ratings(session, episode_id=episode_id))
 

@@ -342,3 +342,32 @@ def test_a_dose_past_its_ceiling_needs_a_reason_printed_on_the_handout(any_db, p
         html = render_html(handout_data(s, client, version), "a4")
     assert ("the usual safe limit is 15 minutes at a time; your practitioner advised longer "
             "because: Post-operative swelling, as the surgeon advised") in html
+
+
+def test_progress_marks_each_plan_version_and_draws_the_latest_pain_goal(db, planned,
+                                                                        sqlite_people):
+    """Progress reads the plan versions and their pain goals in one query: a marker per
+    version, and the pain goal of the latest version that has one (version 2 has none, so
+    version 1's 3 stands until version 3 sets 2)."""
+    import dashboard.db.progress as progress_db
+    from dashboard.db.plans import save_plan_version
+    from dashboard.domain.plans import GoalDraft, PlanDraft
+
+    with db.read() as s:
+        episode_id = current_episode(s, planned).id
+        first = progress_db.load_progress(s, episode_id)
+    assert [m.version for m in first.markers] == [1, 2]
+    assert first.pain_goal == 3
+    with db.begin() as s:
+        save_plan_version(s, episode_id=episode_id, draft=PlanDraft(
+            (), 14, "", (GoalDraft("Walk to the shop", None, None),
+                         GoalDraft("Pain at or below 2", 2, None))),
+            user_id=sqlite_people.alice_id, today=dt.date(2026, 4, 1))
+        save_plan_version(s, episode_id=episode_id, draft=PlanDraft((), 14, "", ()),
+                          user_id=sqlite_people.alice_id, today=dt.date(2026, 5, 1))
+    with db.read() as s:
+        later = progress_db.load_progress(s, episode_id)
+    assert [m.version for m in later.markers] == [1, 2, 3, 4]
+    assert [m.effective_on for m in later.markers][2:] == [dt.date(2026, 4, 1),
+                                                           dt.date(2026, 5, 1)]
+    assert later.pain_goal == 2
