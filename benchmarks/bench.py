@@ -103,8 +103,22 @@ def ensure_large_clinic(url: str) -> None:
 
 
 def working_copy(url: str) -> str:
-    """For SQLite, a fresh copy of the large clinic for this run (the benchmark writes
-    sessions and plans), so every run starts from the same data."""
+    """A fresh copy of the clinic for this run (the benchmark writes sessions and plans, to
+    the very client whose progress it times), so every run starts from the same data: a
+    file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL."""
+    if make_url(url).get_backend_name() == "postgresql":
+        source = make_url(url)
+        target = source.set(database=f"{source.database}_run")
+        server = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            # FILE_COPY: the files copied as they are, not written again through the WAL
+            # (PostgreSQL 15's default), which left the benchmark running behind gigabytes
+            # of WAL being written out.
+            conn.execute(text(f'CREATE DATABASE "{target.database}" '
+                              f'TEMPLATE "{source.database}" STRATEGY = FILE_COPY'))
+        server.dispose()
+        return target.render_as_string(hide_password=False)
     if not url.startswith("sqlite:///"):
         return url
     source = Path(url.removeprefix("sqlite:///"))
@@ -496,7 +510,8 @@ def write_growth(path: Path, large: list[Result], xlarge: list[Result],
     lines = [
         f"## {GROWTH_TITLE} · postgresql · {dt.date.today().isoformat()}",
         "",
-        f"Machine: {machine()}, shared with other work while measured. The large clinic "
+        f"Machine: {machine()}, load average {os.getloadavg()[0]:.1f} as the run ended "
+        f"(over 2 cores: above 2, shared with other work). The large clinic "
         f"({counts[0]['practitioners']} practitioners, {counts[0]['clients']} clients, "
         f"{counts[0]['sessions']} sessions) and the ten-times clinic "
         f"({counts[1]['practitioners']}, {counts[1]['clients']}, {counts[1]['sessions']}) in "
@@ -534,8 +549,9 @@ def main() -> None:
     ensure_large_clinic(args.database_url)
     if args.ten_times_url:
         ensure_xlarge_clinic(args.ten_times_url, args.database_url)
-        large, large_counts = run(args.database_url, args.runs)
-        ten, ten_counts = run(args.ten_times_url, args.runs, app=dash.get_app())
+        large_copy, ten_copy = working_copy(args.database_url), working_copy(args.ten_times_url)
+        large, large_counts = run(large_copy, args.runs)
+        ten, ten_counts = run(ten_copy, args.runs, app=dash.get_app())
         write_growth(Path(args.out), large, ten, (large_counts, ten_counts), args.runs)
         return
     results, counts = run(working_copy(args.database_url), args.runs)
