@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures
-from dashboard.auth.access import require_user
+from dashboard.auth.access import CurrentUser, require_user
 from dashboard.components.attributes import aria
 from dashboard.components.forms import day_input
 from dashboard.components.tables import json_body, json_cell
@@ -91,6 +91,17 @@ def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:
     ]), lg=6, className="mb-3")
 
 
+def _asked(start: object, end: object, practitioner: object
+           ) -> tuple[CurrentUser, dt.date, dt.date, int | None] | str:
+    """Who asks, for which days and which practitioner (an admin's choice; a practitioner
+    gets their own caseload whatever the browser sends), or why the days do not read."""
+    user = require_user()
+    parsed = parse_period(start, end, clinic_today())
+    if isinstance(parsed, str):
+        return parsed
+    return user, *parsed, parse_id(practitioner) if user.is_admin else None
+
+
 @callback(
     Output(ids.BODY, "children"),
     Output(ids.ERROR, "children"),
@@ -99,12 +110,10 @@ def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:
     Input(ids.PRACTITIONER, "value"),
 )
 def show_overview(start, end, practitioner):
-    user = require_user()
-    parsed = parse_period(start, end, clinic_today())
-    if isinstance(parsed, str):
-        return dash.no_update, parsed
-    first, last = parsed
-    chosen = parse_id(practitioner) if user.is_admin else None
+    asked = _asked(start, end, practitioner)
+    if isinstance(asked, str):
+        return dash.no_update, asked
+    user, first, last, chosen = asked
     with current_db().read() as db:
         summary = clinic_summary(db, user, start=first, end=last, practitioner_id=chosen)
         by_practitioner, by_strategy = discharge_outcomes(db, user, start=first, end=last,
@@ -232,12 +241,10 @@ def _practitioner_outcomes(rows: list[GroupOutcomes]) -> dbc.Col:
 )
 def practitioner_outcomes_page(page, start, end, practitioner):
     """Another page of the practitioners' table, read again for this user and period."""
-    user = require_user()
-    parsed = parse_period(start, end, clinic_today())
-    if isinstance(parsed, str):
+    asked = _asked(start, end, practitioner)
+    if isinstance(asked, str):
         return dash.no_update
-    first, last = parsed
-    chosen = parse_id(practitioner) if user.is_admin else None
+    user, first, last, chosen = asked
     with current_db().read() as db:
         by_practitioner, _ = discharge_outcomes(db, user, start=first, end=last,
                                                 practitioner_id=chosen)
