@@ -13,6 +13,8 @@ anything else is not read, and a missing or wrong one is refused with the activi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Response, request
 
 from dashboard.auth.audit import record_audit
@@ -101,6 +103,22 @@ def _access() -> tuple[LinkAccess | None, Response | None]:
 FUNCTION_PATH = f"{MEASURES_PATH}{HOME_FUNCTION}"
 
 
+def _audit_saved(db, access: LinkAccess, instrument: str, entity: str, entity_id: int) -> None:
+    """A measure completed at home: on record with the response it made."""
+    record_audit(db, user_id=None, action="home_measure_saved", entity=entity,
+                 entity_id=entity_id, client_id=access.client_id, ip=client_ip(),
+                 detail={"instrument": instrument, "link": access.link_id})
+
+
+def _audit_refused(db, access: LinkAccess, instrument: str, missing: Iterable[object],
+                   invalid: Iterable[object]) -> None:
+    """A measure sent incomplete or wrong: on record against the link, nothing saved."""
+    record_audit(db, user_id=None, action="home_measure_refused", entity="client_link",
+                 entity_id=access.link_id, client_id=access.client_id, ip=client_ip(),
+                 detail={"instrument": instrument, "missing": list(missing),
+                         "invalid": list(invalid)})
+
+
 def _function_form(activities: list[tuple[int, str]], *, ratings: HomeRatings | None = None,
                    status: int = 200) -> Response:
     html = render_template(
@@ -146,17 +164,9 @@ def function_save() -> Response:
             response = save_home_ratings(db, client_id=access.client_id,
                                          episode_id=access.episode_id, link_id=access.link_id,
                                          ratings=ratings, today=today, now=now)
-            record_audit(db, user_id=None, action="home_measure_saved",
-                         entity="home_function_response", entity_id=response.id,
-                         client_id=access.client_id, ip=client_ip(),
-                         detail={"instrument": HOME_FUNCTION, "link": access.link_id})
+            _audit_saved(db, access, HOME_FUNCTION, "home_function_response", response.id)
         else:
-            record_audit(db, user_id=None, action="home_measure_refused",
-                         entity="client_link", entity_id=access.link_id,
-                         client_id=access.client_id, ip=client_ip(),
-                         detail={"instrument": HOME_FUNCTION,
-                                 "missing": list(ratings.missing),
-                                 "invalid": list(ratings.invalid)})
+            _audit_refused(db, access, HOME_FUNCTION, ratings.missing, ratings.invalid)
     if not ratings.complete:
         return _function_form(activities, ratings=ratings, status=400)
     return _headers(Response(status=303, headers={"Location": f"{FUNCTION_PATH}/done"}))
@@ -219,16 +229,9 @@ def measure_save(key: str) -> Response:
                                           link_id=access.link_id, answers=answers,
                                           today=today, now=now)
             response_id = response.id
-            record_audit(db, user_id=None, action="home_measure_saved",
-                         entity="home_measure_response", entity_id=response.id,
-                         client_id=access.client_id, ip=client_ip(),
-                         detail={"instrument": key, "link": access.link_id})
+            _audit_saved(db, access, key, "home_measure_response", response.id)
         else:
-            record_audit(db, user_id=None, action="home_measure_refused",
-                         entity="client_link", entity_id=access.link_id,
-                         client_id=access.client_id, ip=client_ip(),
-                         detail={"instrument": key, "missing": list(answers.missing),
-                                 "invalid": list(answers.invalid)})
+            _audit_refused(db, access, key, answers.missing, answers.invalid)
         if self_harm:
             # At once, whatever else is missing: the answer itself is the risk signal.
             alert = raise_home_alert(db, client_id=access.client_id,

@@ -184,14 +184,14 @@ def _outcome_rows(group: str, rows: list[GroupOutcomes], table_id: str) -> Any:
     ], size="sm", responsive=True, id=table_id, className="outcome-table")
 
 
-def page_count(rows: int) -> int:
+def _page_count(rows: int) -> int:
     return max(1, -(-rows // PRACTITIONERS_PER_PAGE))
 
 
 def _practitioner_page(rows: list[GroupOutcomes], page: object) -> Any:
     """One page of the practitioners' table (the page number as the browser sent it, kept
     within the pages there are), with where it is in the whole list."""
-    pages = page_count(len(rows))
+    pages = _page_count(len(rows))
     number = min(max(1, page if isinstance(page, int) and not isinstance(page, bool)
                      else 1), pages)
     shown = rows[(number - 1) * PRACTITIONERS_PER_PAGE:number * PRACTITIONERS_PER_PAGE]
@@ -222,7 +222,7 @@ def _section(title: str, body: Any) -> dbc.Col:
 
 
 def _practitioner_outcomes(rows: list[GroupOutcomes]) -> dbc.Col:
-    pages = page_count(len(rows))
+    pages = _page_count(len(rows))
     pager = [] if pages == 1 else [dbc.Pagination(
         id=ids.DISCHARGE_PRACTITIONER_PAGE, max_value=pages, active_page=1,
         fully_expanded=False, previous_next=True, first_last=True, size="sm",
