@@ -26,6 +26,7 @@ PASSWORD = "backcare-demo-2026"  # noqa: S105 - the demo clinic's documented pas
 EMAILS = ["priya.patel@demo.clinic", "sam.okafor@demo.clinic", "jordan.lee@demo.clinic"] + [
     f"practitioner{i}@demo.clinic" for i in range(4, 51)]
 THINK_SECONDS = 5
+FLAG_REASON = "Load test: red flag reviewed with the client today"
 _next_email = itertools.count()
 _signed_in = {"count": 0}  # the load tool's own bookkeeping, not the app's
 
@@ -54,6 +55,27 @@ def _pattern_ids(page: str, kind: str, key: str) -> list[int]:
 
     walk(json.loads(page))
     return sorted(found)
+
+
+def _component_values(page: str, prefix: str) -> list[tuple[str | dict, object]]:
+    """Each component of the page whose id (or pattern id's type) starts with ``prefix``,
+    with its value: a form as the browser holds it."""
+    found: list[tuple[str | dict, object]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            ident = node.get("id")
+            kind = ident.get("type") if isinstance(ident, dict) else ident
+            if isinstance(kind, str) and kind.startswith(prefix) and "value" in node:
+                found.append((ident, node["value"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(page))
+    return found
 
 
 class Practitioner(HttpUser):
@@ -143,9 +165,36 @@ class Practitioner(HttpUser):
                 response.failure(f"HTTP {response.status_code}: session not saved")
 
     @task(1)
-    def download_handout(self) -> None:
+    def change_plan_and_give_handout(self) -> None:
+        """A practitioner's usual way to a handout: open the client's plan, change it, save
+        it, read the saved plan a moment, then give the handout. The save has the handout
+        laid out ahead (by the worker on several hosts, jobs.py), so the download finds it."""
         client_id = self.rng.choice(self.client_ids)
+        page = self._callback("_pages_content", {"_pages_location.pathname":
+                                                 f"/clients/{client_id}",
+                                                 "_pages_location.search": "?view=plan"},
+                              "client page (plan)")
+        builder = _component_values(page, "plan-")
+        plain = {f"{key}.value": value for key, value in builder if isinstance(key, str)}
+        patterns: dict[str, list] = {}
+        for key, value in builder:
+            if isinstance(key, dict):
+                patterns.setdefault(key["type"], []).append((key, value))
+        if "plan-include" not in patterns:
+            return  # no open episode: no plan to change
+        flagged = "plan-red-flag-reason.value" in plain
+        values = {**plain, **patterns, "client-id.data": client_id, "plan-save.n_clicks": 1,
+                  "plan-notes.value": f"load test {self.rng.randint(0, 10**9)}",
+                  "plan-red-flag-reason.value": FLAG_REASON if flagged else None}
+        payload = build_payload(self.deps, "plan-save-result", values)
+        with self.client.post("/_dash-update-component", json=payload, name="save plan",
+                              catch_response=True) as response:
+            if response.status_code != 200 or "Saved as version" not in response.text:
+                response.failure(f"HTTP {response.status_code}: plan not saved")
+                return
+        gevent.sleep(THINK_SECONDS)
         with self.client.post(f"/clients/{client_id}/handout.pdf", name="handout PDF",
-                             catch_response=True) as response:
-            if response.status_code not in (200, 404):  # 404: the client has no plan
+                              data={"red_flag_override": FLAG_REASON} if flagged else {},
+                              catch_response=True) as response:
+            if response.status_code != 200 or not response.content.startswith(b"%PDF"):
                 response.failure(f"HTTP {response.status_code}")

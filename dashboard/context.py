@@ -81,6 +81,15 @@ def lay_out_handout_ahead(client_id: int) -> None:
         current_jobs().lay_out_handout_ahead(current_db(), client_id, public_base_url(settings))
 
 
+def lay_out_handout_elsewhere(client_id: int, version: int, page_size: str) -> str | None:
+    """A download that found no handout laid out: have a worker lay it out (several hosts:
+    jobs.py) with the client's live link at this request's address. The SHA-256 of the
+    HTML it laid out, or None where no worker does it (one machine, or none answered)."""
+    return current_jobs().lay_out_for_download(
+        client_id, version=version, page_size=page_size,
+        base_url=public_base_url(current_settings()))
+
+
 def background_base_url() -> str | None:
     """In a background callback: the app's address as the request that started it saw it
     (the custom_data hook in app.py)."""

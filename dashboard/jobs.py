@@ -24,10 +24,12 @@ mid-job) would stay, so an erasure clears them (``clear_results``) in either bac
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -41,11 +43,12 @@ from flask import Flask
 from dashboard.config import Settings
 from dashboard.context import JOBS_KEY
 from dashboard.db.engine import Database
-from dashboard.handout.documents import prerender_current
+from dashboard.handout.documents import lay_out_ahead
 from dashboard.reminders import EmailOff, deliver_notices, send_todays_reminders
 
 JOBS_DIR = "jobs"
 HANDOUT_AHEAD_TASK = "dashboard.lay_out_handout_ahead"
+HANDOUT_NOW_TASK = "dashboard.lay_out_handout_for_download"
 ALERT_NOTICES_TASK = "dashboard.send_alert_notices"
 REMINDERS_TASK = "dashboard.send_reminders"
 # Celery beat (``dashboard worker --beat``): a reminder run at 15 past every hour from 8 to
@@ -56,6 +59,10 @@ REMINDER_MINUTE = 15
 REMINDER_EXPIRES_SECONDS = 3000
 # A result nobody fetched is dropped by Redis after this long (a closed browser's batch).
 RESULT_SECONDS = 3600
+# How long a download waits for a worker to lay its handout out before doing it itself (a
+# worker busy with a batch, or down); a task not started by then is dropped unrun.
+HANDOUT_WAIT_SECONDS = 15.0
+HANDOUT_POLL_SECONDS = 0.05
 # What Dash and Celery write in the result store: Dash's job results are SHA-256 keys
 # (with "-progress" and "-set_props" beside them), Celery's own task states
 # "celery-task-meta-<id>". Anything else there (the broker's queues) is not a result.
@@ -120,8 +127,15 @@ class LocalJobs:
         """Queue the client's current handout to be laid out, with their live link at
         ``base_url`` (the app's address, as the download will see it); False if the pool
         is full."""
-        return self._executor.submit(partial(prerender_current, database, client_id,
+        return self._executor.submit(partial(lay_out_ahead, database, client_id,
                                              secret_key=self._secret_key, base_url=base_url))
+
+    def lay_out_for_download(self, client_id: int, *, version: int, page_size: str,
+                             base_url: str) -> str | None:
+        """None: on one machine the download lays its handout out itself. The app's pool
+        runs on the same cores, so handing the work to it and waiting would only add a
+        hop (and the pool may be busy with a handout laid out ahead)."""
+        return None
 
     def send_alert_notices(self, database: Database, settings: Settings, *, base_url: str,
                            message_ids: Sequence[int]) -> bool:
@@ -217,11 +231,21 @@ class CeleryJobs:
         secret_key = settings.secret_key
 
         def lay_out_in_worker(client_id: int, base_url: str) -> None:
-            prerender_current(self._database_in_worker(), client_id, secret_key=secret_key,
-                              base_url=base_url)
+            lay_out_ahead(self._database_in_worker(), client_id, secret_key=secret_key,
+                          base_url=base_url)
 
         self._handout_ahead = self.celery.task(name=HANDOUT_AHEAD_TASK, ignore_result=True)(
             lay_out_in_worker)
+
+        def lay_out_for_download_in_worker(client_id: int, version: int, page_size: str,
+                                           base_url: str) -> str | None:
+            """The result is only the HTML's SHA-256: the PDF goes through the database,
+            never through Redis."""
+            return lay_out_ahead(self._database_in_worker(), client_id, secret_key=secret_key,
+                                 base_url=base_url, version=version, page_size=page_size)
+
+        self._handout_now = self.celery.task(name=HANDOUT_NOW_TASK)(
+            lay_out_for_download_in_worker)
 
         def send_notices_in_worker(base_url: str, message_ids: list[int]) -> None:
             deliver_notices(self._database_in_worker(), self._settings, base_url=base_url,
@@ -257,6 +281,42 @@ class CeleryJobs:
             log.exception("could not queue the handout laid out ahead")
             return False
         return True
+
+    def lay_out_for_download(self, client_id: int, *, version: int, page_size: str,
+                             base_url: str, wait_seconds: float = HANDOUT_WAIT_SECONDS
+                             ) -> str | None:
+        """A download found no handout laid out: a worker lays it out while the request
+        waits (its thread idle, the web host's CPU free for other requests). Returns the
+        SHA-256 of the HTML the worker laid out (the PDF is then in the database), or None
+        when no worker answered in ``wait_seconds``, Redis cannot be reached, or the task
+        failed: the download then lays the handout out itself.
+
+        It polls the task's state (a Redis GET each time) rather than waiting on Celery's
+        result subscription, which a gunicorn worker's threads would share."""
+        try:
+            task = self._handout_now.apply_async((client_id, version, page_size, base_url),
+                                                 expires=wait_seconds)
+        except Exception:  # kombu's and redis-py's connection errors have no common base
+            log.exception("could not queue the handout for a download")
+            return None
+        deadline = time.monotonic() + wait_seconds
+        try:
+            while not task.ready():
+                if time.monotonic() > deadline:
+                    log.warning("no worker laid out handout task %s in %.0f s", task.id,
+                                wait_seconds)
+                    return None
+                time.sleep(HANDOUT_POLL_SECONDS)
+            if not task.successful():
+                log.error("the worker could not lay out a handout: %r", task.result)
+                return None
+            return task.result
+        except Exception:
+            log.exception("lost the handout task %s", task.id)
+            return None
+        finally:
+            with contextlib.suppress(Exception):
+                task.forget()  # its state (a hash) goes now, not in an hour
 
     def send_alert_notices(self, _database: Database, _settings: Settings, *, base_url: str,
                            message_ids: Sequence[int]) -> bool:

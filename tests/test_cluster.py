@@ -295,6 +295,39 @@ def test_a_batch_started_on_one_host_is_collected_through_the_other_with_no_204(
         assert "1 handouts ready" in json.dumps(answer[clients_ids.BATCH_STATUS])
 
 
+def test_a_download_that_finds_no_handout_laid_out_waits_on_the_worker(cluster):
+    """A plan never saved through the app (an import, an upgrade) has no handout laid out
+    ahead: the download has the worker lay it out, off the web host, and gives that very
+    PDF. Only the worker records a copy not given; the web host records the one given."""
+    a, b = cluster.hosts
+    client_id = cluster.people.bob_client_id
+    with cluster.database.begin() as s:
+        heat = s.scalar(select(StrategyPart).where(StrategyPart.key == "heat"))
+        version = save_plan_version(
+            s, episode_id=current_episode(s, client_id).id, draft=PlanDraft((PlanItemDraft(
+                heat.id, heat.name, heat.strategy.name, Dose.from_columns(heat)),), 21,
+                "Written straight to the database", ()),
+            user_id=cluster.people.bob_id, today=dt.date(2026, 3, 1)).version
+    browser = _sign_in(a, BOB)
+    redis_client = cluster.redis.client(0)
+    states_before = set(redis_client.scan_iter(match="celery-task-meta-*"))
+    response = browser.post(f"{b}/clients/{client_id}/handout.pdf", timeout=60)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    with cluster.database.read() as s:
+        copies = s.execute(select(HandoutRecord.given, HandoutRecord.created_by_id,
+                                  HandoutRecord.pdf, HandoutRecord.html_sha256)
+                           .join(PlanVersion, PlanVersion.id == HandoutRecord.plan_version_id)
+                           .where(HandoutRecord.client_id == client_id,
+                                  PlanVersion.version == version)
+                           .order_by(HandoutRecord.id)).all()
+    assert [(given, by) for given, by, _, _ in copies] == [
+        (False, None), (True, cluster.people.bob_id)]  # the worker's, then the one given
+    assert copies[0].pdf == copies[1].pdf == response.content
+    assert copies[0].html_sha256 == copies[1].html_sha256
+    # The task's state (a hash) is not left in Redis.
+    assert set(redis_client.scan_iter(match="celery-task-meta-*")) == states_before
+
+
 def _redis_holds(redis_client, needle: bytes) -> list[bytes]:
     found = []
     for key in redis_client.scan_iter(count=500):

@@ -142,11 +142,11 @@ def test_cli_writes_the_same_pdf(db, planned, monkeypatch, tmp_path, capsys):
 
 def test_handouts_laid_out_ahead_are_reused_but_not_listed_as_given(http, db, planned):
     from dashboard.db.handouts import handout_history
-    from dashboard.handout.documents import prerender_current
+    from dashboard.handout.documents import lay_out_ahead
 
     ahead = {"secret_key": "k", "base_url": "http://localhost"}
-    prerender_current(db, planned, **ahead)  # what the job does after a plan is saved
-    prerender_current(db, planned, **ahead)  # and never twice for the same content
+    lay_out_ahead(db, planned, **ahead)  # what the job does after a plan is saved
+    lay_out_ahead(db, planned, **ahead)  # and never twice for the same content
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(HandoutRecord)) == 1
         assert handout_history(s, planned) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -108,6 +109,29 @@ def test_clearing_results_empties_redis_of_job_results_but_not_of_queued_work(
     redis.lpush("celery", "a queued task")  # the broker's queue: not a result
     assert celery_jobs.clear_results() == 4
     assert sorted(redis.keys()) == [b"celery"]
+
+
+def test_a_download_with_no_worker_answering_is_told_so_in_time(celery_jobs, redis_server):
+    """No worker runs here: the download's request is not held past its wait, and lays the
+    handout out itself (None). The task expires unrun, and leaves no state in Redis."""
+    started = time.monotonic()
+    assert celery_jobs.lay_out_for_download(7, version=1, page_size="a4",
+                                            base_url="http://127.0.0.1", wait_seconds=0.3) is None
+    assert 0.3 <= time.monotonic() - started < 2
+    assert not list(redis_server.client(5).scan_iter(match="celery-task-meta-*"))
+
+
+def test_a_download_with_redis_unreachable_lays_out_itself(tmp_path):
+    jobs = CeleryJobs(Settings(database_url=f"sqlite:///{tmp_path}/x.sqlite3", secret_key="k",
+                               data_dir=tmp_path, redis_url="redis://127.0.0.1:9/0"),
+                      Flask("t"))
+    jobs.celery.conf.broker_connection_timeout = 1
+    jobs.celery.conf.broker_transport_options = {"max_retries": 0}
+    try:
+        assert jobs.lay_out_for_download(7, version=1, page_size="a4",
+                                         base_url="http://127.0.0.1", wait_seconds=1) is None
+    finally:
+        jobs.close()
 
 
 # --- The handout laid out ahead prints what the download prints (issue 21) ------------------

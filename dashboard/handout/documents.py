@@ -83,32 +83,37 @@ def render_prepared(prepared: PreparedHandout) -> bytes:
     return prepared.earlier_pdf or html_to_pdf(prepared.html, prepared.pictures)
 
 
-def prerender_current(database: Any, client_id: int, *, secret_key: str, base_url: str,
-                      page_size: str = "a4") -> None:
-    """Lay out the client's current handout ahead of time (a background job after a plan is
-    saved or the client's link changes), so the download that usually follows finds it
-    ready. A cache, keyed by the exact HTML: if anything changes, the download lays out
-    afresh. So it prints what the download would: the client's live link, at ``base_url``
-    (the address the app was asked at, as the download sees it), derived with
-    ``secret_key``."""
+def lay_out_ahead(database: Any, client_id: int, *, secret_key: str, base_url: str,
+                  version: int | None = None, page_size: str = "a4") -> str | None:
+    """Lay out the client's handout (``version``: a plan version's number, the current one
+    when None) away from the download: ahead of time, after a plan is saved or the client's
+    link changes, so the download that usually follows finds it ready; or on a Celery
+    worker while a download on a web host waits for it (jobs.py). A cache, keyed by the
+    exact HTML: if anything changes, the download lays out afresh. So it prints what the
+    download would: the client's live link, at ``base_url`` (the address the app was asked
+    at, as the download sees it), derived with ``secret_key``.
+
+    Returns the SHA-256 of the HTML now laid out (whether by this call or already), which
+    is all a waiting download needs to find the PDF; None when there is no such plan."""
     with database.read() as db:
         client = client_by_id(db, client_id=client_id)
         if client is None:
-            return
+            return None
         own_link = live_link_url(db, client_id=client_id, secret_key=secret_key,
                                  base_url=base_url, now=utcnow())
         try:
-            prepared = prepare_handout(db, client=client, version=None, page_size=page_size,
-                                       own_link=own_link, to_give=False)
+            prepared = prepare_handout(db, client=client, version=version,
+                                       page_size=page_size, own_link=own_link, to_give=False)
         except NoPlan:
-            return
-    if prepared.earlier_pdf is not None:
-        return
-    pdf = html_to_pdf(prepared.html, prepared.pictures)
-    with database.begin() as db:
-        record_handout(db, client_id=prepared.client_id, plan_version_id=prepared.plan_version_id,
-                       page_size=page_size, html_sha256=prepared.html_sha256, pdf=pdf,
-                       user_id=None, given=False)
+            return None
+    if prepared.earlier_pdf is None:
+        pdf = html_to_pdf(prepared.html, prepared.pictures)
+        with database.begin() as db:
+            record_handout(db, client_id=prepared.client_id,
+                           plan_version_id=prepared.plan_version_id, page_size=page_size,
+                           html_sha256=prepared.html_sha256, pdf=pdf, user_id=None,
+                           given=False)
+    return prepared.html_sha256
 
 
 def record_given(session: Session, prepared: PreparedHandout, pdf: bytes,

@@ -7,9 +7,16 @@ from flask import Blueprint, Response, abort, request
 
 from dashboard.auth.access import AccessDenied, authorize_client, require_user
 from dashboard.auth.audit import record_audit
-from dashboard.context import attachment, client_ip, current_db, own_link_url
+from dashboard.context import (
+    attachment,
+    client_ip,
+    current_db,
+    lay_out_handout_elsewhere,
+    own_link_url,
+)
 from dashboard.db.handouts import (
     NoPlan,
+    earlier_pdf,
     get_handout_pdf,
     handout_data,
     handout_filename,
@@ -17,7 +24,12 @@ from dashboard.db.handouts import (
 )
 from dashboard.db.summary import RedFlagOpen
 from dashboard.domain.ids import parse_id
-from dashboard.handout.documents import prepare_handout, record_given, render_prepared
+from dashboard.handout.documents import (
+    PreparedHandout,
+    prepare_handout,
+    record_given,
+    render_prepared,
+)
 from dashboard.handout.render import PAGE_SIZES, render_html
 
 blueprint = Blueprint("handout", __name__)
@@ -70,7 +82,9 @@ def download(client_id: int) -> Response:
         except RedFlagOpen as exc:
             return Response(str(exc), status=409, mimetype="text/plain")
         filename = handout_filename(client, prepared.version)
-    pdf = render_prepared(prepared)  # laid out with no transaction open
+    # Laid out with no transaction open: by a worker if there is one (this host's CPU
+    # stays with its requests), else here.
+    pdf = prepared.earlier_pdf or _laid_out_by_a_worker(prepared) or render_prepared(prepared)
     # The response first: a handout is recorded as given only once it can be sent.
     response = attachment(pdf, "application/pdf", filename)
     with current_db().begin() as db:
@@ -84,6 +98,17 @@ def download(client_id: int) -> Response:
                          detail={"for": "handout_given",
                                  "reason": given_handout.red_flag_override})
     return response
+
+
+def _laid_out_by_a_worker(prepared: PreparedHandout) -> bytes | None:
+    """The PDF a worker laid out for this download, from the database; None if no worker
+    did, or it laid out other HTML (the plan or the link changed meanwhile)."""
+    laid_out = lay_out_handout_elsewhere(prepared.client_id, prepared.version,
+                                         prepared.page_size)
+    if laid_out is None or laid_out != prepared.html_sha256:
+        return None
+    with current_db().read() as db:
+        return earlier_pdf(db, client_id=prepared.client_id, html_sha256=laid_out)
 
 
 @blueprint.get("/clients/<id:client_id>/handouts/<id:handout_id>.pdf")
