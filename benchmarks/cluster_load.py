@@ -64,8 +64,9 @@ def main(users: int = 50, seconds: int = 60, database_url: str = "") -> int:
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis.url(0),
                "SECRET_KEY": "cluster-load-test-only", "DASHBOARD_DATA_DIR": str(ROOT / "var")}
         processes.append(subprocess.Popen(
-            [sys.executable, "-m", "dashboard.cli", "worker", "--concurrency", "1",
-             "--loglevel", "WARNING"], env=env, cwd=ROOT, start_new_session=True))
+            # Two processes, as `dashboard worker` starts by default (deploy/compose.yaml).
+            [sys.executable, "-m", "dashboard.cli", "worker", "--loglevel", "WARNING"],
+            env=env, cwd=ROOT, start_new_session=True))
         hosts = []
         # Each worker of both hosts leaves a file once it has loaded the app
         # (benchmarks/gunicorn_ready.py): the load starts when all can serve.

@@ -14,8 +14,10 @@ of a safety alert raised on the client's own page; besides these, today's email 
   run, so a burst of requests never piles up threads or work. Reminders: cron.
 - **Set (several hosts).** All are Celery tasks through Redis, run by ``dashboard worker``
   on any host; results live in Redis (Dash's ``CeleryManager``), so a job started through
-  one app host is collected through another. Reminders: the same task, from cron
-  (``send-reminders``) or Celery beat (``dashboard worker --beat``) every hour.
+  one app host is collected through another. A download that finds no handout laid out
+  has a worker lay it out while the request waits (``lay_out_for_download``): web hosts
+  keep their CPU for requests. Reminders: the same task, from cron (``send-reminders``) or
+  Celery beat (``dashboard worker --beat``) every hour.
 
 Dash keeps a job's result until the browser fetches it, then deletes it: a batch of
 handouts (names and plans) passes through it. Results never fetched (a browser closed
