@@ -170,13 +170,23 @@ def measurable_goals(session: Session, episode: Episode) -> list[MeasurableGoal]
             if g.pain_target is not None]
 
 
-def discharge_goals(session: Session, episode: Episode) -> list[tuple[Goal, bool | None]]:
-    """The final plan's goals with whether each looks met (pain goals from the scores)."""
-    plan = current_version(session, episode.id)
+def _pains(session: Session, episode_id: int) -> list[int]:
+    """The pain of each of the episode's sessions, oldest first."""
+    return list(session.scalars(
+        select(CareSession.pain)
+        .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
+        .order_by(CareSession.session_on, CareSession.id)))
+
+
+def discharge_goals(session: Session, episode: Episode, plan: PlanVersion | None = None
+                    ) -> list[tuple[Goal, bool | None]]:
+    """The final plan's goals with whether each looks met (pain goals from the scores).
+    ``plan``: the episode's current plan version, if the caller has it already."""
+    plan = plan or current_version(session, episode.id)
     if plan is None:
         return []
-    points = episode_points(session, episode.id)
-    final_pain = points[-1].pain if points else None
+    pains = _pains(session, episode.id)
+    final_pain = pains[-1] if pains else None
     return [(g, g.met if g.met is not None else pain_goal_met(g.pain_target, final_pain))
             for g in plan.goals]
 
@@ -267,9 +277,9 @@ def list_episodes(session: Session, client_id: int) -> list[EpisodeInfo]:
         state = episode_state(ended_on=e.ended_on, urgent_flag=e.urgent_flag,
                               flag_cleared=e.flag_cleared_at is not None)
         if e.ended_on is None:
-            points = episode_points(session, e.id)
-            first = points[0].pain if points else None
-            last = points[-1].pain if points else None
+            pains = _pains(session, e.id)
+            first = pains[0] if pains else None
+            last = pains[-1] if pains else None
         else:
             first, last = e.baseline_pain, e.discharge_pain
         result.append(EpisodeInfo(e.id, number, e.started_on, e.ended_on, state,

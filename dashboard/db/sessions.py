@@ -59,16 +59,24 @@ class SessionContext:
     adherence: list[AdherenceSlot]
 
 
-def session_context(session: Session, client: Client,
-                    today: dt.date | None = None) -> SessionContext:
+NOT_READ: Any = object()  # an argument the caller did not read already
+
+
+def session_context(session: Session, client: Client, today: dt.date | None = None, *,
+                    episode: Episode | None = NOT_READ,
+                    plan: PlanVersion | None = NOT_READ) -> SessionContext:
     """``today`` given: each plan part's days done in the past week, from the client's
-    ticks, to pre-fill the form with."""
-    episode = current_episode(session, client.id)
+    ticks, to pre-fill the form with. ``episode`` and ``plan``: the client's current
+    episode and its current plan version, when the caller has read them already (the
+    record's page), else read here."""
+    if episode is NOT_READ:
+        episode = current_episode(session, client.id)
     activities = [(a.id, a.name) for a in session.scalars(
         select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
                                          FunctionalActivity.active.is_(True))
         .order_by(FunctionalActivity.position))]
-    plan = current_version(session, episode.id) if episode else None
+    if plan is NOT_READ:
+        plan = current_version(session, episode.id) if episode else None
     ticks = tick_days_by_item(session, episode_id=episode.id,
                               start=today - dt.timedelta(days=6), end=today) \
         if episode and plan and today else {}

@@ -40,6 +40,7 @@ from dashboard.db.episodes import (
 )
 from dashboard.db.handouts import handout_history
 from dashboard.db.plans import (
+    current_version,
     plan_history,
 )
 from dashboard.db.progress import load_progress
@@ -108,7 +109,7 @@ def _details(client: Client, practitioner: str, today, record_tools: list) -> ht
 VIEWS = ("sessions", "plan", "progress", "episode")
 
 
-def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
+def _episode_tab(db, client: Client, episode, episodes, today, plan) -> html.Div:
     """The current episode (intake, red flag, discharge) and every earlier one."""
     if episode is None:
         return html.Div(episode_views.episode_list(client.id, episodes), className="pt-3")
@@ -131,7 +132,7 @@ def _episode_tab(db, client: Client, episode, episodes, today) -> html.Div:
                                 "Record intake", href=f"/clients/{client.id}/intake",
                                 className="btn btn-primary btn-sm mt-2", id=ids.INTAKE_LINK))
     if not discharged:
-        current.append(episode_views.discharge_form(episode, discharge_goals(db, episode),
+        current.append(episode_views.discharge_form(episode, discharge_goals(db, episode, plan),
                                                     today))
     return html.Div([
         html.Div(current, className="mb-4"),
@@ -155,7 +156,8 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         details = _details(client, practitioner_name(db, client.practitioner_id), today,
                            privacy_views.record_tools(client, user))
         current = versions[0] if versions else None
-        context = session_context(db, client, today)
+        plan = current_version(db, episode.id) if episode else None
+        context = session_context(db, client, today, episode=episode, plan=plan)
         history = session_views.history_table(
             session_history(db, client.id, include_deleted=user.is_admin),
             can_restore=user.is_admin)
@@ -167,7 +169,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         alerts = session_views.alerts_area(alerts_for(db, user, client_id=client.id),
                                            clinic.crisis_line_text if clinic else "")
         episodes = list_episodes(db, client.id)
-        episode_tab = _episode_tab(db, client, episode, episodes, today)
+        episode_tab = _episode_tab(db, client, episode, episodes, today, plan)
         episode_choices = [
             (e.id, f"#{e.number}: {format_day(e.started_on)} – "
                    + (f"{format_day(e.ended_on)}" if e.ended_on else "now"))

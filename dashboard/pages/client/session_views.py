@@ -10,7 +10,7 @@ from dash.development.base_component import Component
 
 from dashboard.components.attributes import data
 from dashboard.components.forms import day_input
-from dashboard.components.tables import labelled, stacked_table
+from dashboard.components.tables import json_cell, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
 from dashboard.domain.dates import format_day
 from dashboard.domain.questionnaires import INSTRUMENTS
@@ -160,7 +160,9 @@ HISTORY_HEADER = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionna
                   "By", ""]
 
 
-def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
+def history_row(row: SessionRow, *, can_restore: bool) -> dict[str, object]:
+    """A session as a row of the history table, in Dash's JSON (``tables.json_cell``): a
+    record's page holds up to 50 of them, a third of its components."""
     actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
                            size="sm", color="link")] if row.deleted and can_restore else
                [] if row.deleted else
@@ -173,17 +175,22 @@ def history_row(row: SessionRow, *, can_restore: bool) -> html.Tr:
                                      size="sm", color="link", className="p-0 text-danger"),
                           **data(confirm=f"Delete the session of {format_day(row.session_on)}? "
                                          "An admin can restore it."))])
-    return labelled(HISTORY_HEADER, html.Tr([
-        html.Td([format_day(row.session_on),
-                 html.Span(" (deleted)", className="text-danger") if row.deleted else None]),
-        html.Td(row.pain), html.Td(row.stress),
-        html.Td("—" if row.function_score is None else f"{row.function_score:.1f}"),
-        html.Td(row.adherence),
-        html.Td(", ".join(s.describe() for s in row.scores) or "—"),
-        html.Td(row.notes[:120] + ("…" if len(row.notes) > 120 else ""), className="small"),
-        html.Td(row.practitioner, className="small"),
-        html.Td(actions, className="text-nowrap"),
-    ], className="text-body-secondary" if row.deleted else None))
+    day = format_day(row.session_on)
+    values: list[tuple[object, dict[str, object]]] = [
+        ([day, json_cell("Span", " (deleted)", className="text-danger")] if row.deleted
+         else day, {}),
+        (row.pain, {}), (row.stress, {}),
+        ("—" if row.function_score is None else f"{row.function_score:.1f}", {}),
+        (row.adherence, {}),
+        (", ".join(s.describe() for s in row.scores) or "—", {}),
+        (row.notes[:120] + ("…" if len(row.notes) > 120 else ""), {"className": "small"}),
+        (row.practitioner, {"className": "small"}),
+        (actions, {"className": "text-nowrap"}),
+    ]
+    cells = [json_cell("Td", value, **props, **(data(label=name) if name else {}))
+             for (value, props), name in zip(values, HISTORY_HEADER, strict=True)]
+    return json_cell("Tr", cells, **({"className": "text-body-secondary"} if row.deleted
+                                     else {}))
 
 
 def history_insert(row: SessionRow, position: int, *, rows_before: int, can_restore: bool
