@@ -24,11 +24,23 @@ a time. ``dashboard.db.consistency`` compares the tables with a recomputation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, event, func, insert, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.db.models import (
@@ -135,50 +147,71 @@ def compute_figures(session: Session, *, days: Iterable[dt.date] | None = None,
     return figures
 
 
-def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
+@dataclass(frozen=True)
+class _DayQueries:
+    sessions: Any
+    seen: Any
+    seen_strategies: Any
+    discharges: Any
+    discharge_strategies: Any
+
+
+@functools.cache
+def _day_queries(filtered: bool) -> _DayQueries:
+    """The queries of ``_compute_days``, built once per process and reused (immutable SQL
+    constructs, no data): built afresh, a save's recomputation of one day spent more time
+    making its statements than running them. ``filtered``: they take the days as the
+    expanding parameter ``days``; else every day."""
     c, e = Client, Episode
 
     def only(column: Any) -> list[ColumnElement[bool]]:
-        return [] if days is None else [column.in_(days)]
+        return [column.in_(bindparam("days", expanding=True))] if filtered else []
 
-    for day, n in session.execute(
-            select(CareSession.session_on, func.count())
-            .where(CareSession.deleted_at.is_(None), *only(CareSession.session_on))
-            .group_by(CareSession.session_on)):
-        figures.days.setdefault(day, _blank_day())["sessions"] = n
     # Clients in active care, by the day of their latest session (the overview's "seen").
     seen = [c.archived.is_(False), c.episode_state.in_(ACTIVE_CARE_STATES),
             c.last_session_on.is_not(None), *only(c.last_session_on)]
-    for seen_on, status, n in session.execute(
-            select(c.last_session_on, c.status, func.count()).where(*seen)
-            .group_by(c.last_session_on, c.status)):
-        figures.days.setdefault(_day(seen_on), _blank_day())[SEEN_COLUMNS[status]] = n
     change = c.latest_pain - c.baseline_pain
-    for seen_on, keys, n, change_sum, changes in session.execute(
-            select(c.last_session_on, PlanVersion.strategy_keys, func.count(),
-                   func.coalesce(func.sum(change), 0), func.count(change))
-            .join(PlanVersion, PlanVersion.id == c.current_plan_version_id)
-            .where(*seen, c.baseline_pain.is_not(None))
-            .group_by(c.last_session_on, PlanVersion.strategy_keys)):
+    # Episodes discharged, by the client's practitioner now and by the final plan's
+    # strategies (an episode with three strategies counts under each).
+    ended = [e.ended_on.is_not(None), *only(e.ended_on)]
+    return _DayQueries(
+        sessions=select(CareSession.session_on, func.count())
+        .where(CareSession.deleted_at.is_(None), *only(CareSession.session_on))
+        .group_by(CareSession.session_on),
+        seen=select(c.last_session_on, c.status, func.count()).where(*seen)
+        .group_by(c.last_session_on, c.status),
+        seen_strategies=select(c.last_session_on, PlanVersion.strategy_keys, func.count(),
+                               func.coalesce(func.sum(change), 0), func.count(change))
+        .join(PlanVersion, PlanVersion.id == c.current_plan_version_id)
+        .where(*seen, c.baseline_pain.is_not(None))
+        .group_by(c.last_session_on, PlanVersion.strategy_keys),
+        discharges=select(e.ended_on, c.practitioner_id, *discharge_sums())
+        .join(c, c.id == e.client_id).where(*ended)
+        .group_by(e.ended_on, c.practitioner_id),
+        discharge_strategies=select(e.ended_on, PlanVersion.strategy_keys, *discharge_sums())
+        .join(c, c.id == e.client_id)
+        .join(PlanVersion, PlanVersion.id == e.final_plan_version_id).where(*ended)
+        .group_by(e.ended_on, PlanVersion.strategy_keys))
+
+
+def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
+    queries = _day_queries(days is not None)
+    params = {} if days is None else {"days": days}
+    for day, n in session.execute(queries.sessions, params):
+        figures.days.setdefault(day, _blank_day())["sessions"] = n
+    for seen_on, status, n in session.execute(queries.seen, params):
+        figures.days.setdefault(_day(seen_on), _blank_day())[SEEN_COLUMNS[status]] = n
+    for seen_on, keys, n, change_sum, changes in session.execute(queries.seen_strategies,
+                                                                 params):
         for key in strategy_keys_of(keys):
             row = figures.strategies.setdefault((_day(seen_on), key), _blank_strategy())
             row["seen_clients"] += n
             row["seen_pain_change_sum"] += int(change_sum or 0)
             row["seen_pain_changes"] += changes
-    # Episodes discharged, by the client's practitioner now and by the final plan's
-    # strategies (an episode with three strategies counts under each).
-    ended = [e.ended_on.is_not(None), *only(e.ended_on)]
-    for day, practitioner_id, *sums in session.execute(
-            select(e.ended_on, c.practitioner_id, *discharge_sums())
-            .join(c, c.id == e.client_id).where(*ended)
-            .group_by(e.ended_on, c.practitioner_id)):
+    for day, practitioner_id, *sums in session.execute(queries.discharges, params):
         figures.practitioners[(day, practitioner_id)] = dict(zip(
             DISCHARGE_SUMS, add_sums(None, sums), strict=True))
-    for day, keys, *sums in session.execute(
-            select(e.ended_on, PlanVersion.strategy_keys, *discharge_sums())
-            .join(c, c.id == e.client_id)
-            .join(PlanVersion, PlanVersion.id == e.final_plan_version_id).where(*ended)
-            .group_by(e.ended_on, PlanVersion.strategy_keys)):
+    for day, keys, *sums in session.execute(queries.discharge_strategies, params):
         for key in strategy_keys_of(keys):
             row = figures.strategies.setdefault((day, key), _blank_strategy())
             for column, value in zip(DISCHARGE_SUMS, sums, strict=True):

@@ -93,7 +93,7 @@ def _record_version(db, user, client, episode, draft, changes, today, override) 
     reasons (issue 17, items 8 and 9)."""
     version = save_plan_version(db, episode_id=episode.id, draft=draft, user_id=user.id,
                                 today=today, red_flag_reason=override)
-    refresh_client_summary(db, client)
+    refresh_client_summary(db, client, questionnaires=False)  # a plan scores nothing
     past = [{"part": i.part_name, "dose": describe_dose(Dose.from_columns(i)),
              "max_minutes": i.max_minutes, "reason": i.over_ceiling_reason}
             for i in version.items if i.over_ceiling_reason]
