@@ -78,7 +78,7 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     ratings = session_ratings(session, episode_id)
     points = [SessionPoint(r.session_on, r.pain, r.stress, r.function_score,
                            {k: score(k, v).total for k, v in answers.get(r.id, {}).items()},
-                           ratings.get(r.id, ()))
+                           ratings.get(r.id, ()), r.id)
               for r in rows]
     # Each plan version with its pain goal, if any: the markers, and the goal of the latest
     # version that has one.
@@ -97,16 +97,16 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     # Every counted part of the plan version each session was recorded under, answered or
     # left blank (blank is not done: it must not make the answered parts look like all).
     adherence = []
-    for on, strategy, done, kind, per_week in session.execute(
-            select(CareSession.session_on, PlanItem.strategy_name, Adherence.days_done,
-                   PlanItem.dose_kind, PlanItem.days_per_week)
+    for sid, on, strategy, done, kind, per_week in session.execute(
+            select(CareSession.id, CareSession.session_on, PlanItem.strategy_name,
+                   Adherence.days_done, PlanItem.dose_kind, PlanItem.days_per_week)
             .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
             .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
                        & (Adherence.plan_item_id == PlanItem.id))
             .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))):
         prescribed = prescribed_days(kind, per_week)
         if prescribed is not None:
-            adherence.append(AdherenceRecord(on, strategy, done, prescribed))
+            adherence.append(AdherenceRecord(on, strategy, done, prescribed, sid))
     # The client's ticks count only after the last session (the rule is documented in
     # domain/home_log.py); their pain and stress at home are a series of their own.
     home, latest_logged = home_points(session, episode_id=episode_id)

@@ -42,6 +42,7 @@ class SessionPoint:
     totals: dict[str, int] = field(default_factory=dict)  # questionnaire -> total
     # PSFS ratings, (activity name, 0-10) in the client's order (domain/psfs.py).
     ratings: tuple[tuple[str, int], ...] = ()
+    session_id: int | None = None  # the session's row (None: a point made up in a test)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class AdherenceRecord:
     strategy: str
     days_done: int | None  # None: left blank
     days_prescribed: int  # adherence.prescribed_days: 7 where a timed part gives no days
+    # The session it was answered at (None: the client's ticks since the last session).
+    session_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,11 @@ def adherence_by_week(records: list[AdherenceRecord]) -> tuple[list[dt.date], li
     return weeks, strategies, matrix
 
 
+def _session_key(session_id: int | None, session_on: dt.date) -> int | dt.date:
+    """A session by its row, or by its day where no row is known (points built by hand)."""
+    return session_id if session_id is not None else session_on
+
+
 def adherence_against_change(points: list[SessionPoint], records: list[AdherenceRecord],
                              baseline: SessionPoint | None
                              ) -> list[tuple[dt.date, float, int]]:
@@ -175,15 +183,18 @@ def adherence_against_change(points: list[SessionPoint], records: list[Adherence
     left blank is left out: 2 of 5 parts done in full is not 100% of the plan."""
     if baseline is None:
         return []
-    by_day: dict[dt.date, list[AdherenceRecord]] = defaultdict(list)
+    # Each session's own answers: two sessions on one day (a second visit) are two
+    # readings, never one made of both.
+    by_session: dict[int | dt.date, list[AdherenceRecord]] = defaultdict(list)
     for r in records:
-        by_day[r.session_on].append(r)
+        by_session[_session_key(r.session_id, r.session_on)].append(r)
     result = []
     for point in points:
         if point.session_on <= baseline.session_on:
             continue
-        reading = read_adherence(PartAnswer(r.days_done, r.days_prescribed)
-                                 for r in by_day.get(point.session_on, []))
+        reading = read_adherence(
+            PartAnswer(r.days_done, r.days_prescribed)
+            for r in by_session.get(_session_key(point.session_id, point.session_on), []))
         if reading.complete and reading.share is not None:
             result.append((point.session_on, round(reading.share, 2),
                            point.pain - baseline.pain))

@@ -131,6 +131,18 @@ def test_adherence_by_week_and_against_change():
         (points[1].session_on, 0.87, -2)]
 
 
+def test_two_sessions_on_one_day_are_each_read_against_their_own_adherence():
+    """A second visit the same day is its own reading: before, each of the two read the
+    answers of both (a plan done in full and one not done at all showed as two 50% points)."""
+    base = SessionPoint(START, 8, 5, None, session_id=1)
+    day = START + dt.timedelta(days=7)
+    morning = SessionPoint(day, 6, 5, None, session_id=2)
+    evening = SessionPoint(day, 5, 5, None, session_id=3)
+    records = [AdherenceRecord(day, "Heat", 7, 7, 2), AdherenceRecord(day, "Heat", 0, 7, 3)]
+    assert adherence_against_change([base, morning, evening], records, base) == [
+        (day, 1.0, -2), (day, 0.0, -3)]
+
+
 def test_sessions_per_week_fills_empty_weeks():
     weeks = sessions_per_week([(D(2026, 11, 2), 3), (D(2026, 11, 4), 2)], D(2026, 11, 1),
                               D(2026, 11, 20))
