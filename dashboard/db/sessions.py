@@ -112,7 +112,10 @@ def check_within_episode(session_on: dt.date, dates: EpisodeDates) -> None:
         raise ValueError(problem)
 
 
-def _write_children(session: Session, care: CareSession, data: SessionInput) -> None:
+def _write_children(session: Session, care: CareSession, data: SessionInput, *,
+                    new: bool = False) -> None:
+    """``new``: the session was inserted in this transaction, so no alert is raised for it
+    yet (nothing to read)."""
     session.add_all([Adherence(session_id=care.id, plan_item_id=item, days_done=days)
                      for item, days in data.adherence.items()])
     session.add_all([FunctionalRating(session_id=care.id, activity_id=a, score=s)
@@ -123,7 +126,7 @@ def _write_children(session: Session, care: CareSession, data: SessionInput) -> 
     # One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
     # the answer raises nothing new); the answer is kept on the alert, so an incomplete
     # PHQ-9 that was not stored still says what the client answered.
-    raised_for = list(session.scalars(select(SafetyAlert.answer).where(
+    raised_for = [] if new else list(session.scalars(select(SafetyAlert.answer).where(
         SafetyAlert.session_id == care.id)))
     answer = data.self_harm_signal
     if needs_new_alert(answer, [a for a in raised_for if a is not None]):
@@ -146,7 +149,7 @@ def save_session(
                        function_score=data.function_score, notes=data.notes)
     session.add(care)
     session.flush()
-    _write_children(session, care, data)
+    _write_children(session, care, data, new=True)
     session.flush()
     # A new session without questionnaires leaves the episode's first and latest totals
     # as they were: their reliable change is not read again (most saves).
@@ -229,16 +232,17 @@ HISTORY_LIMIT = 20
 def history_position(session: Session, care: CareSession, *, include_deleted: bool
                      ) -> tuple[int, int]:
     """Where ``care`` stands in the client's history table (0 = top), and how many rows
-    the table shows: a new session can then be drawn as one row instead of the table."""
-    shown = CareSession.client_id == care.client_id
+    the table shows (up to one past its limit): a new session can then be drawn as one row
+    instead of the table. Read from the table's own top rows in one query: a session
+    below them stands at the limit or further, where it is not drawn at all."""
+    query = select(CareSession.id).where(CareSession.client_id == care.client_id)
     if not include_deleted:
-        shown = shown & CareSession.deleted_at.is_(None)
-    newer = (CareSession.session_on > care.session_on) | (
-        (CareSession.session_on == care.session_on) & (CareSession.id > care.id))
-    position = session.scalar(select(func.count()).where(shown, newer)) or 0
-    rows = session.scalar(select(func.count()).select_from(
-        select(CareSession.id).where(shown).limit(HISTORY_LIMIT + 1).subquery())) or 0
-    return position, min(rows, HISTORY_LIMIT + 1)
+        query = query.where(CareSession.deleted_at.is_(None))
+    top = list(session.scalars(query.order_by(CareSession.session_on.desc(),
+                                              CareSession.id.desc())
+                               .limit(HISTORY_LIMIT + 1)))
+    position = top.index(care.id) if care.id in top else HISTORY_LIMIT + 1
+    return position, len(top)
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
