@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -139,6 +150,28 @@ def client_page(session: Session, user: CurrentUser, filters: ClientFilters,
         .order_by(*SORTS.get(filters.sort, SORTS["name"]))
         .limit(filters.page_size).offset((page - 1) * filters.page_size)).all()
     return [ClientRow(*row) for row in rows]
+
+
+def first_pages(session: Session, user: CurrentUser, filters: dict[str, ClientFilters],
+                today: dt.date) -> dict[str, list[ClientRow]]:
+    """The first page of each of several lists, in one query (UNION ALL, each list ranked by
+    its own sort): the home page's four sections in one round trip instead of four. The
+    same rows, in the same order, as ``client_page`` gives each."""
+    parts = []
+    for number, f in enumerate(filters.values()):
+        rank = func.row_number().over(order_by=SORTS.get(f.sort, SORTS["name"]))
+        ranked = client_list_query(user, f, today).add_columns(
+            literal(number).label("list_number"), rank.label("list_rank")).subquery()
+        parts.append(select(ranked).where(ranked.c.list_rank <= f.page_size))
+    lists = union_all(*parts).subquery()
+    rows = session.execute(select(lists).order_by(lists.c.list_number,
+                                                  lists.c.list_rank)).all()
+    pages: dict[str, list[ClientRow]] = {key: [] for key in filters}
+    keys = list(filters)
+    for row in rows:
+        *values, number, _rank = row
+        pages[keys[number]].append(ClientRow(*values))
+    return pages
 
 
 def count_clients(session: Session, user: CurrentUser, filters: dict[str, ClientFilters],

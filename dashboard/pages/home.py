@@ -11,7 +11,7 @@ from dashboard.auth.access import require_user
 from dashboard.components.attributes import aria
 from dashboard.components.tables import client_table
 from dashboard.context import clinic_today, current_db
-from dashboard.db.clients import ClientFilters, ClientRow, client_page, count_clients
+from dashboard.db.clients import ClientFilters, ClientRow, count_clients, first_pages
 from dashboard.db.home_log import HomeLogRow, home_log_overview
 from dashboard.db.progress import RecentSession, recent_sessions
 from dashboard.db.sessions import AlertRow, alerts_for
@@ -39,12 +39,12 @@ def layout(**_query: str) -> html.Div:
         "worse": ClientFilters(status="worsening", sort="pain", page_size=SECTION_LIMIT),
         "others": ClientFilters(not_due_or_worse=True, page_size=CASELOAD_LIMIT),
     }
+    flagged_only = ClientFilters(episode_state="flagged", page_size=SECTION_LIMIT)
     with current_db().read() as db:
         alerts = alerts_for(db, user)
-        flagged = client_page(
-            db, user, ClientFilters(episode_state="flagged", page_size=SECTION_LIMIT), today)
-        due, worse, others = (client_page(db, user, sections[key], today)
-                              for key in ("due", "worse", "others"))
+        pages = first_pages(db, user, {"flagged": flagged_only, **sections}, today)
+        flagged, due, worse, others = (pages[key] for key in ("flagged", "due", "worse",
+                                                              "others"))
         totals = count_clients(db, user, sections, today)
         recent = recent_sessions(db, user, SECTION_LIMIT)
         home_logs = home_log_overview(db, user, today=today)

@@ -1,6 +1,7 @@
 """Client lists: who sees which client, search and pagination in SQL."""
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -116,7 +117,7 @@ def test_the_home_sections_counted_in_one_query_equal_each_list_counted(any_db, 
     """The home page counts its sections (due, getting worse, the others) in one query;
     each count must be what that list, counted alone, holds: for an admin, a practitioner,
     a shared client, an archived one and every status and episode state."""
-    from dashboard.db.clients import count_clients
+    from dashboard.db.clients import client_page, count_clients, first_pages
 
     states = [("worsening", "open", TODAY - dt.timedelta(days=3)),
               ("worsening", "discharged", TODAY - dt.timedelta(days=1)),
@@ -129,6 +130,7 @@ def test_the_home_sections_counted_in_one_query_equal_each_list_counted(any_db, 
             client = make_client(s, practitioner_id=people.alice_id if n % 3 else people.bob_id,
                                  given=f"Count{n}", family="Sections")
             client.status, client.episode_state, client.next_due_on = status, state, due
+            client.latest_pain = n % 4  # ties, broken by id
             client.archived = n == 7
         s.add(ClientShare(client_id=people.bob_client_id, practitioner_id=people.alice_id))
     sections = {"due": ClientFilters(due_only=True), "worse": ClientFilters(status="worsening"),
@@ -141,3 +143,14 @@ def test_the_home_sections_counted_in_one_query_equal_each_list_counted(any_db, 
             alone = {key: list_clients(s, user, f, TODAY)[1] for key, f in sections.items()}
         assert counted == alone, user.role
         assert counted["due"] and counted["worse"] and counted["others"]
+        # Their first pages, read in one query: the rows and the order of each list alone
+        # (pages shorter than the lists, each by its own sort, ties broken by id).
+        pages = {"due": replace(sections["due"], sort="due", page_size=2),
+                 "worse": replace(sections["worse"], sort="pain", page_size=3),
+                 "others": replace(sections["others"], page_size=4),
+                 "flagged": replace(sections["flagged"], page_size=1)}
+        with any_db.read() as s:
+            together = first_pages(s, user, pages, TODAY)
+            apart = {key: client_page(s, user, f, TODAY) for key, f in pages.items()}
+        assert together == apart, user.role
+        assert any(len(rows) == pages[key].page_size for key, rows in together.items())
