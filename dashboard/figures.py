@@ -21,8 +21,6 @@ from dashboard.domain.outcomes import (
 from dashboard.domain.progress import (
     ClinicSummary,
     Progress,
-    adherence_against_change,
-    adherence_by_week,
 )
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.domain.status import IMPROVEMENT, SCALE_MAX, STATUS_LABELS, Band
@@ -288,7 +286,7 @@ def _label(yref: str, y: float, text: str, colour: str, left: bool = False) -> d
 
 def adherence_heatmap(progress: Progress) -> Figure:
     """Weeks by strategies: the share of prescribed days done (cividis: colour-blind safe)."""
-    weeks, strategies, matrix = adherence_by_week(progress.adherence)
+    weeks, strategies, matrix = progress.adherence_weeks
     text = [["—" if v is None else f"{v:.0%}" for v in row] for row in matrix]
     layout = _base_layout(120 + 40 * max(1, len(strategies)))
     layout.update({"hovermode": "closest", "xaxis": {**DATE_AXIS, "title": {"text": "Week"}},
@@ -305,7 +303,7 @@ def adherence_heatmap(progress: Progress) -> Figure:
 
 def adherence_scatter(progress: Progress) -> Figure:
     """Each session: share of prescribed days done against the change in pain."""
-    pairs = adherence_against_change(progress.points, progress.adherence, progress.baseline)
+    pairs = progress.adherence_pairs
     layout = _base_layout(300)
     layout.update({"hovermode": "closest",
                    "xaxis": {"title": {"text": "Prescribed days done"}, "tickformat": ".0%",

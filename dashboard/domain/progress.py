@@ -4,6 +4,7 @@ adherence by strategy and week, and clinic-wide summaries. Plain data only."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -92,6 +93,18 @@ class Progress:
     # The client's ratings of their own activities at home, in the range drawn: their means
     # beside the sessions' (open markers); they count in ``function_reading``.
     home_function: list[RatedSet] = field(default_factory=list)
+
+    # Read by the view and by two figures: worked out once per Progress, not per reader
+    # (a frozen dataclass keeps cached_property's value in its own __dict__).
+    @functools.cached_property
+    def adherence_weeks(self) -> tuple[list[dt.date], list[str], list[list[float | None]]]:
+        """``adherence_by_week`` of the adherence drawn."""
+        return adherence_by_week(self.adherence)
+
+    @functools.cached_property
+    def adherence_pairs(self) -> list[tuple[dt.date, float, int]]:
+        """``adherence_against_change`` of the sessions drawn, against the baseline."""
+        return adherence_against_change(self.points, self.adherence, self.baseline)
 
     @property
     def function_sentence(self) -> str | None:

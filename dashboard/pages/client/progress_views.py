@@ -13,7 +13,7 @@ from dashboard.components.status import status_badge
 from dashboard.components.tables import json_body, json_cell, stacked_table, text_row
 from dashboard.domain.dates import format_day
 from dashboard.domain.measures import SOURCE_LABELS
-from dashboard.domain.progress import Progress, adherence_against_change, adherence_by_week
+from dashboard.domain.progress import Progress
 from dashboard.domain.questionnaires import INSTRUMENTS
 from dashboard.pages.client import ids
 
@@ -106,7 +106,7 @@ def _questionnaire_table(progress: Progress) -> html.Details | None:
 
 
 def _adherence_text(progress: Progress) -> str:
-    weeks, strategies, matrix = adherence_by_week(progress.adherence)
+    weeks, strategies, matrix = progress.adherence_weeks
     if not strategies:
         return "No adherence recorded in this range."
     parts = []
@@ -117,7 +117,7 @@ def _adherence_text(progress: Progress) -> str:
 
 
 def _scatter_text(progress: Progress) -> str:
-    pairs = adherence_against_change(progress.points, progress.adherence, progress.baseline)
+    pairs = progress.adherence_pairs
     if len(pairs) < 2:
         return "Too few sessions with adherence to compare with pain."
     high = [c for _, share, c in pairs if share >= 0.7]
@@ -132,8 +132,7 @@ def _scatter_text(progress: Progress) -> str:
 
 def progress_view(progress: Progress, range_choice: str) -> html.Div:
     status = progress.status.status
-    comparable = len(adherence_against_change(progress.points, progress.adherence,
-                                              progress.baseline)) >= 2
+    comparable = len(progress.adherence_pairs) >= 2
     return html.Div([
         html.Div([
             status_badge(status),
