@@ -101,3 +101,28 @@ def test_the_overview_button_gives_admins_the_pdf_and_nobody_else(http, db, sqli
             AuditEntry.action == "outcomes_report_downloaded")).all()
     assert [(e.user_id, e.detail) for e in entries] == [
         (sqlite_people.admin_id, '{"from": "2026-01-01", "to": "2026-06-30"}')]
+
+
+def test_every_practitioner_is_drawn_when_the_chart_is_longer_than_a_page(tmp_path):
+    """An SVG cannot break across pages: 120 practitioners in one chart ran off the page
+    after about 70 rows, and the rest were never drawn. They are now charts of 50 rows, each
+    on a page of its own, and every practitioner is in one."""
+    from dashboard.domain.outcomes import GroupOutcomes
+    from dashboard.handout.outcomes_report import OutcomesReport, report_pdf
+
+    people = [GroupOutcomes(f"Practitioner P{n:03d}", 10, 5, -2.0, 6.0, pain_judged=10)
+              for n in range(1, 121)]
+    report = OutcomesReport("Big Clinic", TODAY - dt.timedelta(days=365), TODAY, TODAY,
+                            GroupOutcomes("Whole clinic", 1200, 600, -2.0, 6.0,
+                                          pain_judged=1200), people, [])
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report_pdf(report))
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout)[1])
+    drawn = []
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        if "100%" in text:  # a chart's axis: the table has no share of 100% here
+            drawn += re.findall(r"Practitioner (P\d{3})", text)
+    assert sorted(set(drawn)) == [f"P{n:03d}" for n in range(1, 121)]

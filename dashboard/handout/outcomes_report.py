@@ -128,15 +128,32 @@ def forest_svg(rows: list[tuple[str, list[tuple[str, Proportion]]]], title: str,
     return Markup("".join(parts))  # noqa: S704 - built from escaped labels and numbers
 
 
-def render_report_html(report: OutcomesReport) -> str:
-    def chart(groups: list[GroupOutcomes], title: str) -> Markup:
-        return forest_svg([(g.group, outcomes_of(g)) for g in groups], title)
+# Rows of one chart: an SVG cannot break across pages, so a longer list is drawn as several
+# charts, each on its own page (500 practitioners in one chart ran off the page after about
+# 70 rows, and the rest were lost).
+CHART_ROWS = 50
 
+
+def charts(groups: list[GroupOutcomes], title: str) -> list[tuple[str, Markup]]:
+    """The groups' forest plot, in charts of at most CHART_ROWS rows each; each with its
+    caption ("By practitioner, 51-100 of 500") when there is more than one, else ''."""
+    rows = [(g.group, outcomes_of(g)) for g in groups]
+    if len(rows) <= CHART_ROWS:
+        return [("", forest_svg(rows, title))]
+    parts = []
+    for start in range(0, len(rows), CHART_ROWS):
+        caption = (f"{title}, {start + 1}-{min(start + CHART_ROWS, len(rows))} "
+                   f"of {len(rows)}")
+        parts.append((caption, forest_svg(rows[start:start + CHART_ROWS], caption)))
+    return parts
+
+
+def render_report_html(report: OutcomesReport) -> str:
     return TEMPLATE_ENV.get_template("outcomes_report.html").render(
         r=report, thresholds=[(NAMES[k], t) for k, t in THRESHOLDS.items()],
-        clinic_chart=chart([report.clinic], "Whole clinic"),
-        practitioner_chart=chart(report.by_practitioner, "By practitioner"),
-        strategy_chart=chart(report.by_strategy, "By strategy in the final plan"),
+        clinic_chart=charts([report.clinic], "Whole clinic"),
+        practitioner_chart=charts(report.by_practitioner, "By practitioner"),
+        strategy_chart=charts(report.by_strategy, "By strategy in the final plan"),
         outcomes_of=outcomes_of)
 
 
