@@ -21,6 +21,7 @@ from dashboard.context import (
     DB_KEY,
     SETTINGS_KEY,
     IdConverter,
+    client_ip,
     current_settings,
     public_base_url,
 )
@@ -82,6 +83,13 @@ def _base_url_for_background_jobs(_context: object) -> str | None:
     """The address the app was asked at, for links a background job prints (a batch of
     handouts with each client's own link); a job has no request to read it from."""
     return public_base_url(current_settings()) if has_request_context() else None
+
+
+@hooks.custom_data("ip")
+def _address_for_background_jobs(_context: object) -> str | None:
+    """The caller's address (behind a trusted proxy, the client's), for the audit entry a
+    background job writes; a job has no request to read it from."""
+    return client_ip() if has_request_context() else None
 
 
 @hooks.custom_data("auth")

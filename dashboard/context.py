@@ -96,6 +96,12 @@ def background_base_url() -> str | None:
     return callback_context.custom_data.get("base_url")
 
 
+def background_ip() -> str:
+    """In a background callback: the caller's address as the request that started it saw
+    it (the custom_data hook in app.py), for the audit log."""
+    return callback_context.custom_data.get("ip") or ""
+
+
 def clinic_today() -> dt.date:
     """Today in the clinic's time zone: "today" and "in the future" are judged there."""
     return dt.datetime.now(current_settings().tz).date()

@@ -56,7 +56,8 @@ NOT_CLIENT_SCOPED = {
     ids.SESSION_Q_COLLAPSE: "shows or hides questionnaire items; reads and returns no data",
     new_client_ids.GIVEN_NAME_ERROR: "creates a client for the caller; no existing record",
     overview_ids.BODY: "aggregates over visible_clients(user); a practitioner's own caseload",
-    overview_ids.REPORT: "builds a link from the two dates; the PDF route checks the caller",
+    overview_ids.REPORT_FILE: "admin only (checked from the server-side caller in the "
+    "background job); aggregates, no client",
     overview_ids.DISCHARGE_PRACTITIONER_ROWS: "the practitioners' outcome table a page at a "
     "time: aggregates over visible_clients(user), as BODY",
     "_pages_content": "Dash's page router: each page's layout checks the caller itself",

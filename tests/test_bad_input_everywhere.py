@@ -28,6 +28,7 @@ from sqlalchemy import select
 from dashboard.db.models import Base
 from dashboard.pages.ids import admin_data as data_ids
 from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import login
 from tests.dash_client import dependencies
 from tests.factories import ADMIN, ALICE
@@ -37,7 +38,7 @@ ROUTE_ROUNDS = 12
 CALLBACK_ROUNDS = 10
 # Background callbacks start a process per call; they are covered by the access suite and
 # tests/test_audit_and_shape.py (refused before any job starts).
-SKIPPED_CALLBACKS = (data_ids.REPORT, clients_ids.BATCH_FILE)
+SKIPPED_CALLBACKS = (data_ids.REPORT, clients_ids.BATCH_FILE, overview_ids.REPORT_FILE)
 # Tables a refused request may write to: the audit log (refusals), logins and the throttles.
 MAY_CHANGE = {"audit_log", "login_sessions", "login_attempts", "login_throttle",
               "pending_logins", "client_link_failures"}

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from dashboard.auth.access import CurrentUser
+from dashboard.auth.audit import record_audit
 from dashboard.db.clinic import get_clinic
 from dashboard.db.outcomes import clinic_outcomes, discharge_outcomes
 from dashboard.domain.outcomes import THRESHOLDS, GroupOutcomes, Proportion
@@ -159,3 +161,18 @@ def render_report_html(report: OutcomesReport) -> str:
 
 def report_filename(start: dt.date, end: dt.date) -> str:
     return f"clinic-outcomes-{start.isoformat()}-to-{end.isoformat()}.pdf"
+
+
+def make_report_file(database: Any, user: CurrentUser, *, start: dt.date, end: dt.date,
+                     today: dt.date, ip: str) -> tuple[bytes, str]:
+    """The report as a PDF and its file name, its download audited with the period: read,
+    then laid out with no transaction open (seconds at a large clinic), then the audit
+    entry. For the overview's button (a background job) and the report's route."""
+    with database.read() as db:
+        report = build_report(db, user, start=start, end=end, made_on=today)
+    pdf = report_pdf(report)
+    with database.begin() as db:
+        record_audit(db, user_id=user.id, action="outcomes_report_downloaded",
+                     entity="clinic", ip=ip,
+                     detail={"from": start.isoformat(), "to": end.isoformat()})
+    return pdf, report_filename(start, end)

@@ -20,7 +20,14 @@ from dashboard.auth.access import NotAuthenticated, admin_only, require_admin, r
 from dashboard.auth.audit import record_audit
 from dashboard.components.attributes import aria
 from dashboard.components.status import admins_only
-from dashboard.context import background_caller, client_ip, clinic_today, current_db, job_database
+from dashboard.context import (
+    background_caller,
+    background_ip,
+    client_ip,
+    clinic_today,
+    current_db,
+    job_database,
+)
 from dashboard.db.csv_data import check_file, export_csv, import_clients, import_sessions, read_rows
 from dashboard.domain.csv_import import (
     CLIENT_COLUMNS,
@@ -220,12 +227,19 @@ def import_file(set_progress, contents, kind, confirm, filename, checked, skip, 
         good = [row for index, row in enumerate(found.good) if index not in skipped]
         with database.begin() as db:
             count = _write_rows(db, kind, good, today, set_progress)
-            record_audit(db, user_id=admin.id, action="data_imported", entity=kind, detail={
-                "rows": count, "file": str(filename)[:200],
-                "likely_duplicates": len(duplicates), "duplicates_skipped": bool(skipped)})
+            _audit_import(db, admin.id, kind, count, str(filename), len(duplicates),
+                          bool(skipped))
     skipped_words = f" ({len(duplicates)} likely duplicates skipped)" if skipped else ""
     return _import_report(dbc.Alert(f"Imported {count} {kind} from {filename}{skipped_words}.",
                                      color="success"))
+
+
+def _audit_import(db: Session, admin_id: int, kind: str, count: int, filename: str,
+                  duplicates: int, skipped: bool) -> None:
+    record_audit(db, user_id=admin_id, action="data_imported", entity=kind,
+                 ip=background_ip(), detail={
+                     "rows": count, "file": filename[:200], "likely_duplicates": duplicates,
+                     "duplicates_skipped": skipped})
 
 
 def _write_rows(db: Session, kind: str, good: list, today, set_progress) -> int:

@@ -15,6 +15,7 @@ from dashboard.components.tables import client_table
 from dashboard.context import (
     background_base_url,
     background_caller,
+    background_ip,
     clinic_today,
     current_db,
     job_database,
@@ -262,6 +263,7 @@ def print_all(set_progress, _n, practitioner, size, _token):
             for item, single in zip(prepared, singles, strict=True):
                 record_given(db, item, single, user.id)
             record_audit(db, user_id=user.id, action="handouts_batch", entity="user",
-                         entity_id=target, detail={"clients": len(prepared)})
+                         entity_id=target, ip=background_ip(),
+                         detail={"clients": len(prepared)})
     return (dcc.send_bytes(pdf, f"handouts-{clinic_today().isoformat()}.pdf"),
             f"{len(prepared)} handouts ready ({len(pdf) // 1024} KB).{skipped}")

@@ -7,26 +7,33 @@ only their own caseload, whatever the request asks for.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import figures
-from dashboard.auth.access import CurrentUser, require_user
+from dashboard.auth.access import CurrentUser, admin_only, require_user
 from dashboard.components.attributes import aria
 from dashboard.components.forms import day_input
 from dashboard.components.tables import json_body, json_cell
-from dashboard.context import clinic_today, current_db
+from dashboard.context import (
+    background_caller,
+    background_ip,
+    clinic_today,
+    current_db,
+    job_database,
+)
 from dashboard.db.outcomes import discharge_outcomes
 from dashboard.db.progress import clinic_summary
 from dashboard.db.users import list_practitioners
-from dashboard.domain.dates import format_day, parse_day, parse_period
+from dashboard.domain.dates import format_day, parse_period
 from dashboard.domain.ids import parse_id
 from dashboard.domain.outcomes import GroupOutcomes, Proportion
 from dashboard.domain.status import STATUS_LABELS
+from dashboard.handout.outcomes_report import make_report_file
 from dashboard.pages.ids import overview as ids
 
 dash.register_page(__name__, path="/overview", title="Clinic overview · Back Pain Care",
@@ -52,35 +59,57 @@ def layout(**_query: str) -> html.Div:
             dbc.Col([dbc.Label("Practitioner", html_for=ids.PRACTITIONER),
                      dbc.Select(id=ids.PRACTITIONER, options=options, value="all",
                                 disabled=not user.is_admin)], md=3),
-            # The outcomes report is the whole clinic's: admins only (checked by its route).
-            dbc.Col(html.A("Outcomes report (PDF)", id=ids.REPORT, className=(
-                "btn btn-outline-primary"), href=_report_href(
-                    (today - dt.timedelta(days=182)).isoformat(), today.isoformat())),
+            # The outcomes report is the whole clinic's: admins only (checked by its job).
+            dbc.Col(dbc.Button("Outcomes report (PDF)", id=ids.REPORT, color="primary",
+                               outline=True),
                     md=3, className="d-flex align-items-end",
                     style=None if user.is_admin else {"display": "none"}),
-        ], className="mb-3 no-print"),
+        ], className="mb-1 no-print"),
+        # Laid out as a background job (seconds at a large clinic: off the web host when
+        # there is a worker), with word of it while it runs.
+        html.Div([
+            html.Span([dbc.Spinner(size="sm", spinner_class_name="me-2"),
+                       "Laying out the outcomes report for the period above…"],
+                      id=ids.REPORT_RUNNING, hidden=True),
+            html.Span(id=ids.REPORT_STATUS),
+        ], role="status", className="small mb-3 no-print"),
+        dcc.Download(id=ids.REPORT_FILE),
+        dcc.Store(id=ids.REPORT_PAGE_LOAD, data=secrets.token_hex(8)),
         html.Div(id=ids.ERROR, className="field-error", role="status"),
         dcc.Loading(html.Div(id=ids.BODY), delay_show=200),
     ])
 
 
-def _report_href(start: object, end: object) -> str:
-    """The report's link, its days in ISO (a link is for machines); a day that does not
-    read as one goes as typed, for the route to refuse with its message."""
-    def iso(raw: object) -> str:
-        try:
-            return parse_day(raw).isoformat()
-        except ValueError:
-            return str(raw or "")
-    return "/overview/outcomes-report.pdf?" + urlencode({"from": iso(start), "to": iso(end)})
-
-
-@callback(Output(ids.REPORT, "href"), Input(ids.START, "value"),
-          Input(ids.END, "value"), prevent_initial_call=True)
-def report_link(start, end):
-    """The report's link follows the chosen period (its route checks it and the caller)."""
-    require_user()
-    return _report_href(start, end)
+@callback(
+    Output(ids.REPORT_FILE, "data"),
+    Output(ids.REPORT_STATUS, "children"),
+    Input(ids.REPORT, "n_clicks"),
+    State(ids.START, "value"),
+    State(ids.END, "value"),
+    State(ids.REPORT_PAGE_LOAD, "data"),
+    background=True,
+    running=[(Output(ids.REPORT, "disabled"), True, False),
+             (Output(ids.REPORT_RUNNING, "hidden"), False, True)],
+    prevent_initial_call=True,
+)
+@admin_only
+def make_report(_n, start, end, _token):
+    """Runs in a background process (a worker, with several hosts): the caller was
+    identified on the server when the request came in, and anyone but an admin refused
+    there before a job starts (the custom_data hook in app.py)."""
+    user = background_caller()
+    if not user.is_admin:  # refused before the job already; kept as the last line
+        return dash.no_update, "Only an admin can make the clinic's outcomes report."
+    today = clinic_today()
+    period = parse_period(start, end, today)
+    if isinstance(period, str):
+        return dash.no_update, period
+    with job_database() as database:
+        pdf, filename = make_report_file(database, user, start=period[0], end=period[1],
+                                         today=today, ip=background_ip())
+    return (dcc.send_bytes(pdf, filename),
+            f"The outcomes report for {format_day(period[0])} to {format_day(period[1])} "
+            f"is ready ({len(pdf) // 1024} KB).")
 
 
 def _figure(title: str, figure: dict, caption: str, graph_id: str) -> dbc.Col:

@@ -3,7 +3,11 @@
 START = "overview-start"
 END = "overview-end"
 PRACTITIONER = "overview-practitioner"
-REPORT = "overview-report"
+REPORT = "overview-report"  # the button that makes the outcomes report (a background job)
+REPORT_RUNNING = "overview-report-running"
+REPORT_STATUS = "overview-report-status"
+REPORT_FILE = "overview-report-file"
+REPORT_PAGE_LOAD = "overview-report-token"  # a token per page load: keeps each job apart
 ERROR = "overview-error"
 BODY = "overview-body"
 # The figures and tables drawn into BODY.
