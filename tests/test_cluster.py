@@ -46,6 +46,7 @@ from dashboard.pages.client import ids
 from dashboard.pages.ids import admin_data as data_ids
 from dashboard.pages.ids import client_erase as erase_ids
 from dashboard.pages.ids import clients as clients_ids
+from dashboard.pages.ids import overview as overview_ids
 from tests.conftest import DATA_DIR, PASSWORD
 from tests.dash_client import build_payload
 from tests.factories import ADMIN, ADMIN_TOTP_SECRET, ALICE, BOB, make_people, plan_form
@@ -328,6 +329,32 @@ def test_a_download_that_finds_no_handout_laid_out_waits_on_the_worker(cluster):
     assert set(redis_client.scan_iter(match="celery-task-meta-*")) == states_before
 
 
+@pytest.fixture(scope="module")
+def admin(cluster) -> requests.Session:
+    """The admin signed in once through host A: a second sign-in within the same 30 s would
+    reuse the TOTP code, which is refused (as it should be)."""
+    return _sign_in(cluster.hosts[0], ADMIN)
+
+
+def test_the_outcomes_report_is_made_on_the_worker_and_collected_through_either_host(
+        cluster, admin):
+    a, b = cluster.hosts
+    values = {f"{overview_ids.REPORT}.n_clicks": 1,
+              f"{overview_ids.START}.value": "2026-01-01",
+              f"{overview_ids.END}.value": "2026-06-30",
+              f"{overview_ids.REPORT_PAGE_LOAD}.data": "t3"}
+    answer, statuses = _background(admin, a, (b, a), overview_ids.REPORT_FILE, values)
+    assert set(statuses) == {200}, statuses
+    pdf = base64.b64decode(answer[overview_ids.REPORT_FILE]["data"]["content"])
+    assert pdf.startswith(b"%PDF")
+    assert "is ready" in json.dumps(answer[overview_ids.REPORT_STATUS])
+    # A practitioner is refused in the request, before any job starts.
+    practitioner = _sign_in(b, ALICE)
+    refused = _call(practitioner, b, overview_ids.REPORT_FILE, values,
+                    endId=_end_id(practitioner, b))
+    assert refused.status_code == 403
+
+
 def _redis_holds(redis_client, needle: bytes) -> list[bytes]:
     found = []
     for key in redis_client.scan_iter(count=500):
@@ -345,11 +372,10 @@ def _redis_holds(redis_client, needle: bytes) -> list[bytes]:
     return found
 
 
-def test_an_erasure_leaves_nothing_of_the_client_in_redis(cluster):
+def test_an_erasure_leaves_nothing_of_the_client_in_redis(cluster, admin):
     a, b = cluster.hosts
     client_id = cluster.people.alice_client_id
     redis_client = cluster.redis.client(0)
-    admin = _sign_in(a, ADMIN)
     # An import preview names the client as a likely duplicate; nobody collects it.
     csv = ("given_name,family_name,date_of_birth,email,phone,practitioner_email\n"
            f"Carol,Alison,1980-05-17,,,{ALICE}\n")
