@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.components.attributes import as_json
 from dashboard.domain.episodes import EPISODE_STATE_LABELS
 from dashboard.domain.status import STATUS_LABELS
 
@@ -17,11 +20,12 @@ STATUS_COLOURS = {
 }
 
 
-def status_badge(status: str) -> dbc.Badge:
+def status_badge(status: str) -> Any:
+    """A pain status as a badge (as Dash's JSON: one on every row of the client lists)."""
     colour = STATUS_COLOURS.get(status, "light")
-    return dbc.Badge(STATUS_LABELS.get(status, status), color=colour,
-                     text_color="dark" if colour == "light" else None,
-                     className="status-badge")
+    return as_json(dbc.Badge, children=STATUS_LABELS.get(status, status), color=colour,
+                   text_color="dark" if colour == "light" else None,
+                   className="status-badge")
 
 
 def pain_with_change(latest: int | None, baseline: int | None) -> str:
@@ -50,9 +54,9 @@ def admins_only() -> html.Div:
 EPISODE_COLOURS = {"open": "info", "flagged": "danger", "discharged": "dark"}
 
 
-def episode_badge(state: str) -> dbc.Badge | None:
+def episode_badge(state: str) -> Any:
     """Only the states worth a glance: a red flag, or a discharged client."""
     if state not in ("flagged", "discharged"):
         return None
-    return dbc.Badge(EPISODE_STATE_LABELS[state], color=EPISODE_COLOURS[state],
-                     className="episode-badge ms-1")
+    return as_json(dbc.Badge, children=EPISODE_STATE_LABELS[state],
+                   color=EPISODE_COLOURS[state], className="episode-badge ms-1")

@@ -7,9 +7,8 @@ from typing import Any, cast
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from dash.development.base_component import Component
 
-from dashboard.components.attributes import data
+from dashboard.components.attributes import as_json, data
 from dashboard.components.status import episode_badge, pain_with_change, status_badge
 from dashboard.db.clients import ClientRow
 from dashboard.domain.dates import format_day
@@ -80,11 +79,11 @@ CLIENT_COLUMNS = ("Name", "Age", "Practitioner", "Last session", "Pain (change)"
                   "Next due")
 
 
-def _client_cell(column: str, row: ClientRow, today: dt.date) -> Component | str | int | list:
+def _client_cell(column: str, row: ClientRow, today: dt.date) -> object:
     due = row.next_due_on
     match column:
         case "Name":
-            return dcc.Link(row.full_name, href=f"/clients/{row.id}")
+            return as_json(dcc.Link, children=row.full_name, href=f"/clients/{row.id}")
         case "Age":
             return age_on(row.date_of_birth, today)
         case "Practitioner":
