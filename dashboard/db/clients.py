@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Integer,
     Select,
     and_,
+    bindparam,
     delete,
     func,
     literal,
@@ -152,20 +157,46 @@ def client_page(session: Session, user: CurrentUser, filters: ClientFilters,
     return [ClientRow(*row) for row in rows]
 
 
+# The home page's two statements are built once per process for each role and set of lists,
+# with the caller and the day as parameters (immutable SQL, no data): made afresh on every
+# request, the four lists' union and its subqueries took longer to build than to run.
+_VIEWER = cast(int, bindparam("viewer_id", type_=Integer))
+_TODAY = cast(dt.date, bindparam("today", type_=Date))
+
+
+def _viewer(role: str) -> CurrentUser:
+    """A caller of this role whose id is the parameter ``viewer_id``."""
+    return CurrentUser(id=_VIEWER, email="", name="", role=role, login_session_id=0,
+                       token="")
+
+
+@functools.lru_cache(maxsize=16)
+def _first_pages_query(role: str, filters: tuple[ClientFilters, ...]) -> Select:
+    parts = []
+    for number, f in enumerate(filters):
+        rank = func.row_number().over(order_by=SORTS.get(f.sort, SORTS["name"]))
+        ranked = client_list_query(_viewer(role), f, _TODAY).add_columns(
+            literal(number).label("list_number"), rank.label("list_rank")).subquery()
+        parts.append(select(ranked).where(ranked.c.list_rank <= f.page_size))
+    lists = union_all(*parts).subquery()
+    return select(lists).order_by(lists.c.list_number, lists.c.list_rank)
+
+
+@functools.lru_cache(maxsize=16)
+def _count_query(role: str, filters: tuple[ClientFilters, ...]) -> Select:
+    return select(*[func.count().filter(and_(true(), *_filter_conditions(f, _TODAY)))
+                    for f in filters]).select_from(Client).where(
+                        *_listed(_viewer(role), False))
+
+
 def first_pages(session: Session, user: CurrentUser, filters: dict[str, ClientFilters],
                 today: dt.date) -> dict[str, list[ClientRow]]:
     """The first page of each of several lists, in one query (UNION ALL, each list ranked by
     its own sort): the home page's four sections in one round trip instead of four. The
     same rows, in the same order, as ``client_page`` gives each."""
-    parts = []
-    for number, f in enumerate(filters.values()):
-        rank = func.row_number().over(order_by=SORTS.get(f.sort, SORTS["name"]))
-        ranked = client_list_query(user, f, today).add_columns(
-            literal(number).label("list_number"), rank.label("list_rank")).subquery()
-        parts.append(select(ranked).where(ranked.c.list_rank <= f.page_size))
-    lists = union_all(*parts).subquery()
-    rows = session.execute(select(lists).order_by(lists.c.list_number,
-                                                  lists.c.list_rank)).all()
+    assert not any(f.search for f in filters.values())  # a fixed set of lists: cached
+    rows = session.execute(_first_pages_query(user.role, tuple(filters.values())),
+                           {"viewer_id": user.id, "today": today}).all()
     pages: dict[str, list[ClientRow]] = {key: [] for key in filters}
     keys = list(filters)
     for row in rows:
@@ -179,11 +210,9 @@ def count_clients(session: Session, user: CurrentUser, filters: dict[str, Client
     """How many clients each of several lists holds (not archived), in one pass over the
     clients this user may see: the home page's sections counted in one query, not one
     query each (on PostgreSQL each is a round trip)."""
-    assert not any(f.archived for f in filters.values())  # one starting set for all
-    counts = session.execute(select(*[
-        func.count().filter(and_(true(), *_filter_conditions(f, today))).label(key)
-        for key, f in filters.items()]).select_from(Client)
-        .where(*_listed(user, False))).one()
+    assert not any(f.archived or f.search for f in filters.values())  # one starting set
+    counts = session.execute(_count_query(user.role, tuple(filters.values())),
+                             {"viewer_id": user.id, "today": today}).one()
     return {key: counts[i] or 0 for i, key in enumerate(filters)}
 
 
