@@ -7,9 +7,11 @@ progress page; counts and averages over the summary columns for the overview.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db import clinic_figures
@@ -45,65 +47,85 @@ from dashboard.domain.progress import (
 from dashboard.domain.questionnaires import score
 
 
+@dataclass(frozen=True)
+class _EpisodeQueries:
+    sessions: Any
+    answers: Any
+    ratings: Any
+    markers: Any
+    adherence: Any
+
+
+@functools.cache
+def _episode_queries() -> _EpisodeQueries:
+    """The progress view's queries of one episode, built once per process with the episode
+    as the parameter ``episode_id`` (immutable SQL, no data): built on every call, they
+    took a good part of the view's CPU."""
+    episode = bindparam("episode_id", type_=Integer)
+    kept = (CareSession.episode_id == episode, CareSession.deleted_at.is_(None))
+    return _EpisodeQueries(
+        sessions=select(CareSession.id, CareSession.session_on, CareSession.pain,
+                        CareSession.stress, CareSession.function_score)
+        .where(*kept).order_by(CareSession.session_on, CareSession.id),
+        answers=select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                       QuestionnaireAnswer.value)
+        .join(CareSession, CareSession.id == QuestionnaireAnswer.session_id).where(*kept)
+        .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
+                  QuestionnaireAnswer.item),
+        ratings=select(FunctionalRating.session_id, FunctionalActivity.name,
+                       FunctionalRating.score)
+        .join(FunctionalActivity, FunctionalActivity.id == FunctionalRating.activity_id)
+        .join(CareSession, CareSession.id == FunctionalRating.session_id).where(*kept)
+        .order_by(FunctionalRating.session_id, FunctionalActivity.position,
+                  FunctionalActivity.id),
+        # Each plan version with its pain goal, if any.
+        markers=select(PlanVersion.version, PlanVersion.effective_on, Goal.pain_target)
+        .outerjoin(Goal, (Goal.plan_version_id == PlanVersion.id)
+                   & Goal.pain_target.is_not(None))
+        .where(PlanVersion.episode_id == episode).order_by(PlanVersion.version, Goal.id),
+        # Every counted part of the plan version each session was recorded under, answered
+        # or left blank (blank is not done: it must not make the answered parts look like
+        # all).
+        adherence=select(CareSession.id, CareSession.session_on, PlanItem.strategy_name,
+                         Adherence.days_done, PlanItem.dose_kind, PlanItem.days_per_week)
+        .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
+        .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
+                   & (Adherence.plan_item_id == PlanItem.id))
+        .where(*kept))
+
+
 def session_ratings(session: Session, episode_id: int
                     ) -> dict[int, tuple[tuple[str, int], ...]]:
     """Each kept session's PSFS ratings, (activity name, score) in the client's order."""
     ratings: dict[int, list[tuple[str, int]]] = {}
-    for sid, name, rating in session.execute(
-            select(FunctionalRating.session_id, FunctionalActivity.name, FunctionalRating.score)
-            .join(FunctionalActivity, FunctionalActivity.id == FunctionalRating.activity_id)
-            .join(CareSession, CareSession.id == FunctionalRating.session_id)
-            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
-            .order_by(FunctionalRating.session_id, FunctionalActivity.position,
-                      FunctionalActivity.id)):
+    for sid, name, rating in session.execute(_episode_queries().ratings,
+                                             {"episode_id": episode_id}):
         ratings.setdefault(sid, []).append((name, rating))
     return {sid: tuple(rows) for sid, rows in ratings.items()}
 
 
 def load_progress(session: Session, episode_id: int, since: dt.date | None = None) -> Progress:
-    rows = session.execute(
-        select(CareSession.id, CareSession.session_on, CareSession.pain, CareSession.stress,
-               CareSession.function_score)
-        .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
-        .order_by(CareSession.session_on, CareSession.id)).all()
+    queries, episode = _episode_queries(), {"episode_id": episode_id}
+    rows = session.execute(queries.sessions, episode).all()
     answers: dict[int, dict[str, list[int]]] = {}
-    for sid, instrument, value in session.execute(
-            select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
-                   QuestionnaireAnswer.value)
-            .join(CareSession, CareSession.id == QuestionnaireAnswer.session_id)
-            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))
-            .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
-                      QuestionnaireAnswer.item)):
+    for sid, instrument, value in session.execute(queries.answers, episode):
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
     ratings = session_ratings(session, episode_id)
     points = [SessionPoint(r.session_on, r.pain, r.stress, r.function_score,
                            {k: score(k, v).total for k, v in answers.get(r.id, {}).items()},
                            ratings.get(r.id, ()), r.id)
               for r in rows]
-    # Each plan version with its pain goal, if any: the markers, and the goal of the latest
-    # version that has one.
+    # The markers, and the goal of the latest version that has one.
     markers: list[PlanMarker] = []
     goal = None
-    for version, effective_on, target in session.execute(
-            select(PlanVersion.version, PlanVersion.effective_on, Goal.pain_target)
-            .outerjoin(Goal, (Goal.plan_version_id == PlanVersion.id)
-                       & Goal.pain_target.is_not(None))
-            .where(PlanVersion.episode_id == episode_id)
-            .order_by(PlanVersion.version, Goal.id)):
+    for version, effective_on, target in session.execute(queries.markers, episode):
         if not markers or markers[-1].version != version:  # a version's first row
             markers.append(PlanMarker(version, effective_on))
             if target is not None:
                 goal = target
-    # Every counted part of the plan version each session was recorded under, answered or
-    # left blank (blank is not done: it must not make the answered parts look like all).
     adherence = []
-    for sid, on, strategy, done, kind, per_week in session.execute(
-            select(CareSession.id, CareSession.session_on, PlanItem.strategy_name,
-                   Adherence.days_done, PlanItem.dose_kind, PlanItem.days_per_week)
-            .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
-            .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
-                       & (Adherence.plan_item_id == PlanItem.id))
-            .where(CareSession.episode_id == episode_id, CareSession.deleted_at.is_(None))):
+    for sid, on, strategy, done, kind, per_week in session.execute(queries.adherence,
+                                                                   episode):
         prescribed = prescribed_days(kind, per_week)
         if prescribed is not None:
             adherence.append(AdherenceRecord(on, strategy, done, prescribed, sid))
