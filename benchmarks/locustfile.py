@@ -14,6 +14,7 @@ import os
 import random
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import gevent
@@ -39,42 +40,35 @@ def _json_text(text: str) -> str:
         return text
 
 
+def _props(page: str) -> Iterator[dict]:
+    """Every component's props in a page's JSON (any dict with an id), depth first."""
+    stack: list[object] = [json.loads(page)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "id" in node:
+                yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def _pattern_ids(page: str, kind: str, key: str) -> list[int]:
     """The ids of the page's pattern-matching components of one type, e.g. rating inputs."""
-    found: set[int] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == kind and isinstance(node.get(key), int):
-                found.add(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(page))
-    return sorted(found)
+    return sorted({props["id"][key] for props in _props(page)
+                   if isinstance(props["id"], dict) and props["id"].get("type") == kind
+                   and isinstance(props["id"].get(key), int)})
 
 
 def _component_values(page: str, prefix: str) -> list[tuple[str | dict, object]]:
     """Each component of the page whose id (or pattern id's type) starts with ``prefix``,
     with its value: a form as the browser holds it."""
-    found: list[tuple[str | dict, object]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            ident = node.get("id")
-            kind = ident.get("type") if isinstance(ident, dict) else ident
-            if isinstance(kind, str) and kind.startswith(prefix) and "value" in node:
-                found.append((ident, node["value"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(page))
+    found = []
+    for props in _props(page):
+        ident = props["id"]
+        kind = ident.get("type") if isinstance(ident, dict) else ident
+        if isinstance(kind, str) and kind.startswith(prefix) and "value" in props:
+            found.append((ident, props["value"]))
     return found
 
 
