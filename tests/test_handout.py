@@ -56,7 +56,7 @@ def test_pdf_has_strategies_doses_goals_and_safety_in_order(db, planned, tmp_pat
 
 
 def test_html_escapes_user_text(db, planned):
-    with db.read() as s:
+    with db.read() as s, s.no_autoflush:  # changed in memory only, never written
         client = s.get(Client, planned)
         client.given_name = "<img src=x onerror=alert(1)>"
         html = render_html(handout_data(s, client, plan_version_for(s, client, 1)))

@@ -109,6 +109,15 @@ def write_gate(database_url: str) -> SqliteWriteGate | None:
     return SqliteWriteGate(Path(url.database).resolve())
 
 
+class ReadOnlySession(RuntimeError):
+    """Something tried to write through ``Database.read()``."""
+
+
+def _refuse_writes(session: Session, _context: object, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlySession("a read session may not write: use Database.begin()")
+
+
 class Database:
     """One engine and its session factory; the app keeps one per process."""
 
@@ -116,7 +125,14 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.gate = write_gate(database_url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # On PostgreSQL reads run outside a transaction (autocommit): at READ COMMITTED each
+        # statement sees its own snapshot in a transaction or out of one, so the BEGIN and
+        # the ROLLBACK around a read bought nothing but two round trips (of a progress
+        # view's 25). A read session may not write: a flush with changes is refused.
+        reads = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+            if self.engine.dialect.name == "postgresql" else self.engine
+        self.sessions = sessionmaker(reads, expire_on_commit=False)
+        event.listen(self.sessions, "before_flush", _refuse_writes)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
         for sessions in (self.sessions, self.write_sessions):

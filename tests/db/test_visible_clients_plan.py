@@ -21,7 +21,8 @@ def test_a_practitioners_list_reads_clients_by_index_on_postgresql(any_db, peopl
                         login_session_id=0, token="")
     with any_db.begin() as s:
         s.add(ClientShare(client_id=people.bob_client_id, practitioner_id=people.alice_id))
-    with any_db.read() as s:
+    # A transaction: SET LOCAL below holds only inside one (reads run outside one).
+    with any_db.begin() as s:
         rows, total = list_clients(s, alice, ClientFilters(), dt.date(2026, 6, 1))
         assert {r.id for r in rows} == {people.alice_client_id, people.bob_client_id} and total == 2
         if any_db.engine.dialect.name != "postgresql":
