@@ -9,6 +9,7 @@ from typing import Any
 
 from dash import html
 
+from dashboard.components.attributes import as_json
 from dashboard.components.forms import number_input
 from dashboard.domain.dose import LABELS, LIMITS, Dose
 
@@ -25,11 +26,12 @@ def dose_inputs(kind: str, dose: Dose, field_id: Callable[[str], dict[str, Any]]
     inputs = []
     for name in FIELDS_BY_KIND[kind]:
         low, high = LIMITS[name]
-        inputs.append(html.Label([
-            html.Span(LABELS[name], className="small d-block"),
+        # The label and its text as Dash's JSON (as_json): a plan builder draws some 130.
+        inputs.append(as_json(html.Label, className="me-2 mb-1", children=[
+            as_json(html.Span, children=LABELS[name], className="small d-block"),
             number_input(field_id(name), getattr(dose, name), size="sm",
                          className="dose-input", placeholder=f"{low}-{high}"),
-        ], className="me-2 mb-1"))
+        ]))
     return inputs
 
 

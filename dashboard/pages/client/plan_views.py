@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from dash.development.base_component import Component
 
-from dashboard.components.attributes import data
+from dashboard.components.attributes import as_json, data
 from dashboard.components.dose_fields import dose_inputs
 from dashboard.components.forms import day_input, number_input
 from dashboard.db.plans import VersionInfo
@@ -27,11 +27,12 @@ def _dose_inputs(part: StrategyPart, dose: Dose) -> list:
                        lambda name: {"type": ids.DOSE, "part": part.id, "field": name})
 
 
-def thumbnail(sha256: str | None, alt: str) -> html.Img | None:
-    """A part's picture, small, beside its name: the practitioner sees what the client will."""
+def thumbnail(sha256: str | None, alt: str) -> Any:
+    """A part's picture, small, beside its name: the practitioner sees what the client will
+    (as Dash's JSON, like the rest of a part's row that holds no input)."""
     ref = picture_ref(sha256, alt)
-    return html.Img(src=ref.url, alt=ref.alt, className="part-thumbnail",
-                    width=96, height=120) if ref else None
+    return as_json(html.Img, src=ref.url, alt=ref.alt, className="part-thumbnail",
+                   width=96, height=120) if ref else None
 
 
 def _ceiling(part: StrategyPart, reason: str) -> html.Div | None:
@@ -51,24 +52,29 @@ def _ceiling(part: StrategyPart, reason: str) -> html.Div | None:
     ], className="small mt-1")
 
 
-def part_row(part: StrategyPart, chosen: Dose | None, reason: str = "") -> html.Div:
+def part_row(part: StrategyPart, chosen: Dose | None, reason: str = "") -> Any:
+    """One part of the catalogue in the builder. A builder draws every part (about 30),
+    so the elements that hold no input travel as Dash's JSON (as_json): made as component
+    objects, they were most of the plan view's time."""
     dose = chosen or Dose.from_columns(part)
-    return html.Div([
+    return as_json(html.Div, className="border-bottom py-2 plan-part", children=[
         dbc.Row([
-            dbc.Col(html.Div([
+            dbc.Col(as_json(html.Div, className="d-flex gap-2 align-items-start", children=[
                 thumbnail(part.picture_sha256, part.picture_alt),
-                html.Div([
+                as_json(html.Div, children=[
                     dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
                                  value=chosen is not None, label_class_name="fw-semibold"),
-                    html.Small(part.instructions, className="text-body-secondary d-block"),
+                    as_json(html.Small, children=part.instructions,
+                            className="text-body-secondary d-block"),
                 ]),
-            ], className="d-flex gap-2 align-items-start"), lg=5),
-            dbc.Col([html.Div(_dose_inputs(part, dose), className="d-flex flex-wrap"),
+            ]), lg=5),
+            dbc.Col([as_json(html.Div, children=_dose_inputs(part, dose),
+                             className="d-flex flex-wrap"),
                      _ceiling(part, reason)], lg=7),
         ]),
         html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
                  role="status"),
-    ], className="border-bottom py-2 plan-part")
+    ])
 
 
 def red_flag_field(flag_open: bool) -> html.Div:

@@ -30,6 +30,7 @@ from dashboard.db.plans import (
     save_plan_version,
     snapshot_of,
 )
+from dashboard.db.sessions import NOT_READ
 from dashboard.db.summary import (
     RedFlagOpen,
     current_episode,
@@ -222,14 +223,18 @@ def view_version(clicks, client_id):
             html.Div([plan_views.read_only(info, wording), handout]))
 
 
-def plan_area(db, client: Client) -> html.Div | html.P:
+def plan_area(db, client: Client, *, episode=NOT_READ, current=NOT_READ
+              ) -> html.Div | html.P:
     """The builder, or why the plan cannot change: drawn by the page itself when it opens on
-    the Plan view, else by ``show_plan_builder`` when the view first opens."""
-    episode = current_episode(db, client.id)
+    the Plan view, else by ``show_plan_builder`` when the view first opens. ``episode`` and
+    ``current`` (its latest plan version): when the caller has read them already."""
+    if episode is NOT_READ:
+        episode = current_episode(db, client.id)
     if episode is None or episode.ended_on is not None:
         return html.P("This client has no open episode of care, so the plan cannot "
                       "change.", className="alert alert-secondary")
-    current = current_version(db, episode.id)
+    if current is NOT_READ:
+        current = current_version(db, episode.id)
     return plan_views.builder(list_strategies(db), template_choices(db),
                               snapshot_of(current) if current else None, clinic_today(),
                               flag_open=client.episode_state == "flagged")
