@@ -493,7 +493,7 @@ def _add_session_details(
         session_extras[alert_row][2]["PHQ9"][8] = 1
         alert_rows.append(dict(client_id=client_ids[0], session_id=session_ids[alert_row],
                                kind="phq9_item9", raised_at=session_rows[alert_row]["created_at"],
-                               action="", note=""))
+                               answer=1, action="", note=""))
     for sid, (scored, done, answered) in zip(session_ids, session_extras, strict=True):
         rating_rows += [dict(session_id=sid, activity_id=a, score=s) for a, s in scored]
         adherence_rows += [dict(session_id=sid, plan_item_id=i, days_done=d) for i, d in done]

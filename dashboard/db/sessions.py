@@ -312,7 +312,7 @@ class AlertRow:
     client_name: str
     session_on: dt.date
     raised_at: dt.datetime
-    answer: int
+    answer: int | None  # PHQ-9 item 9, 1-3; None: not kept (an alert from before 0010)
     acknowledged_at: dt.datetime | None
     acknowledged_by: str
     action: str
@@ -352,7 +352,7 @@ def alerts_for(session: Session, user: CurrentUser, *, client_id: int | None = N
         query = query.where(visible_clients(user))
     if open_only:
         query = query.where(SafetyAlert.acknowledged_at.is_(None))
-    return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value or 0,
+    return [AlertRow(a.id, a.client_id, f"{given} {family}", on, a.raised_at, value,
                      a.acknowledged_at, by or "", a.action, a.note, a.source)
             for a, given, family, on, by, value in session.execute(query.limit(100))]
 

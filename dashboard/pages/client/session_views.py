@@ -235,6 +235,16 @@ def crisis_line(crisis_text: str) -> html.P:
                   **data(missing="crisis-line"))
 
 
+def alert_answer(answer: int | None) -> str:
+    """An alert's item 9 answer in words. An alert is only ever raised for an answer above
+    0, so one whose answer was not kept says so: never "not at all" (the demo's alert,
+    stored without its answer, read "answered ... not at all. Check on their safety")."""
+    labels = INSTRUMENTS["PHQ9"].answer_labels
+    if answer is None or not 0 < answer < len(labels):
+        return "an answer above 0 (which one was not kept)"
+    return labels[answer].lower()
+
+
 def alerts_area(alerts: list[AlertRow], crisis_text: str,
                 focus_alert: int | None = None) -> html.Div:
     """Open alerts stay prominent until acknowledged, with the clinic's crisis-line text.
@@ -242,8 +252,7 @@ def alerts_area(alerts: list[AlertRow], crisis_text: str,
     keyboard focus and scrolls into view (assets/alert_focus.js), where their eyes are."""
     blocks = []
     for alert in alerts:
-        answer = INSTRUMENTS["PHQ9"].answer_labels[alert.answer].lower() \
-            if 0 <= alert.answer < 4 else str(alert.answer)
+        answer = alert_answer(alert.answer)
         block = dbc.Alert([
             html.H2("Safety alert: thoughts of self-harm", className="h5 alert-heading"),
             html.P(f"On {format_day(alert.session_on)}{alert.at_home} the client answered "
