@@ -207,6 +207,10 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     beat = (["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
             if args.beat else [])
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Below the web processes' CPU priority: on a host shared with app processes, a
+    # handout being laid out gives the cores to requests first (its processes inherit it).
+    if args.nice:
+        os.nice(args.nice)
     jobs.celery.worker_main(["worker", "--loglevel", args.loglevel, "--concurrency",
                              str(args.concurrency), "--hostname", args.hostname, *beat])
     return 0
@@ -550,6 +554,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--concurrency", type=int, default=2,
                         help="processes running tasks at once (default 2)")
     worker.add_argument("--loglevel", default="INFO")
+    worker.add_argument("--nice", type=int, default=10, choices=range(0, 20),
+                        metavar="0-19", help="how far below the app's CPU priority the "
+                        "work runs (default 10: requests first on a shared host; 0: equal)")
     worker.add_argument("--hostname", default="dashboard@%h",
                         help="the worker's name (one per host)")
     worker.add_argument("--beat", action="store_true",

@@ -69,6 +69,7 @@ class Cluster:
     redis: object
     migrations: list[tuple[int, str]]
     people: object
+    worker_pid: int
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -144,7 +145,7 @@ def cluster(pg_cluster, redis_server, password_hash, tmp_path_factory) -> Iterat
                     pytest.fail(f"{host} did not start: "
                                 + "".join(p.read_text()[-2000:] for p in root.glob("*.log")))
                 time.sleep(0.3)
-        yield Cluster(hosts, database, redis_server, migrations, people)
+        yield Cluster(hosts, database, redis_server, migrations, people, processes[0].pid)
     finally:
         for process in processes:
             _stop(process)
@@ -353,6 +354,20 @@ def test_the_outcomes_report_is_made_on_the_worker_and_collected_through_either_
     refused = _call(practitioner, b, overview_ids.REPORT_FILE, values,
                     endId=_end_id(practitioner, b))
     assert refused.status_code == 403
+
+
+def test_the_worker_runs_below_the_web_hosts_cpu_priority(cluster):
+    """A handout being laid out on a host shared with app processes gives the cores to
+    requests first: the worker (and the processes it forks) runs 10 below the hosts."""
+    ours = os.getpriority(os.PRIO_PROCESS, os.getpid())  # what the hosts started with
+    assert os.getpriority(os.PRIO_PROCESS, cluster.worker_pid) == min(19, ours + 10)
+    children = Path(f"/proc/{cluster.worker_pid}/task/{cluster.worker_pid}/children")
+    deadline, forked = time.monotonic() + 60, []
+    while not forked and time.monotonic() < deadline:  # its pool starts after the app
+        forked = [int(pid) for pid in children.read_text().split()]
+        time.sleep(0.2)
+    assert forked and all(os.getpriority(os.PRIO_PROCESS, pid) == min(19, ours + 10)
+                          for pid in forked)
 
 
 def _redis_holds(redis_client, needle: bytes) -> list[bytes]:
