@@ -24,6 +24,7 @@ from dashboard.db import throttle as throttle_queries
 from dashboard.db import users as user_queries
 from dashboard.db.clinic import get_clinic
 from dashboard.db.models import User, utcnow
+from dashboard.db.users import LiveLogin
 
 blueprint = Blueprint("auth", __name__, template_folder="templates")
 
@@ -132,7 +133,10 @@ def _start_login(db: Session, user: User, ip: str, **detail: object) -> CurrentU
         user_agent=request.headers.get("User-Agent", ""))
     record_audit(db, user_id=user.id, action="login", entity="user",
                  entity_id=user.id, ip=ip, detail=detail or None)
-    return current_user_of(user, login, token)
+    return current_user_of(LiveLogin(
+        login.id, login.created_at, login.last_seen_at, user.id, user.email, user.name,
+        user.role, user.active, user.must_change_password, user.totp_enabled_at is not None),
+        token)
 
 
 def _signed_in(current: CurrentUser, next_url: str) -> Response:

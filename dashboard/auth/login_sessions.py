@@ -10,7 +10,8 @@ import hashlib
 from dashboard.auth.access import CurrentUser
 from dashboard.context import current_db, current_settings
 from dashboard.db import users as user_queries
-from dashboard.db.models import LoginSession, User, utcnow
+from dashboard.db.models import utcnow
+from dashboard.db.users import LiveLogin
 
 # Refreshing last-seen on every request would make every read a write.
 TOUCH_EVERY = dt.timedelta(seconds=60)
@@ -20,11 +21,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def current_user_of(user: User, login: LoginSession, token: str) -> CurrentUser:
-    return CurrentUser(id=user.id, email=user.email, name=user.name, role=user.role,
-                       login_session_id=login.id, token=token,
-                       must_change_password=user.must_change_password,
-                       needs_totp=user.role == "admin" and user.totp_enabled_at is None)
+def current_user_of(login: LiveLogin, token: str) -> CurrentUser:
+    return CurrentUser(id=login.user_id, email=login.email, name=login.name, role=login.role,
+                       login_session_id=login.login_id, token=token,
+                       must_change_password=login.must_change_password,
+                       needs_totp=login.role == "admin" and not login.totp_enabled)
 
 
 def load_user(token: str) -> CurrentUser | None:
@@ -36,15 +37,14 @@ def load_user(token: str) -> CurrentUser | None:
     settings = current_settings()
     now = utcnow()
     with current_db().read() as db:
-        found = user_queries.find_live_login(db, token_hash(token))
-        if found is None:
+        login = user_queries.find_live_login(db, token_hash(token))
+        if login is None:
             return None
-        login, user = found
         idle = now - login.last_seen_at > dt.timedelta(minutes=settings.idle_timeout_minutes)
         too_old = now - login.created_at > dt.timedelta(hours=settings.absolute_timeout_hours)
-        expired = idle or too_old or not user.active
+        expired = idle or too_old or not login.active
         stale = now - login.last_seen_at > TOUCH_EVERY
-        current = current_user_of(user, login, token)
+        current = current_user_of(login, token)
     if expired or stale:
         with current_db().begin() as db:
             if expired:

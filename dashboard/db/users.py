@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import LoginAttempt, LoginSession, PendingLogin, User, utcnow
@@ -51,13 +53,38 @@ def start_login_session(
     return row
 
 
-def find_live_login(session: Session, token_hash: str) -> tuple[LoginSession, User] | None:
-    row = session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash, LoginSession.ended_at.is_(None))
-    ).first()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True)
+class LiveLogin:
+    """A login session not ended, with what a request needs of its user."""
+
+    login_id: int
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    user_id: int
+    email: str
+    name: str
+    role: str
+    active: bool
+    must_change_password: bool
+    totp_enabled: bool
+
+
+@functools.cache
+def _live_login_query() -> Select:
+    """Read on every request: its columns only (not the user's whole row, with its password
+    hash and second-factor secret), built once per process with the token's hash as the
+    parameter ``token_hash``."""
+    return (select(LoginSession.id, LoginSession.created_at, LoginSession.last_seen_at,
+                   User.id, User.email, User.name, User.role, User.active,
+                   User.must_change_password, User.totp_enabled_at.is_not(None))
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == bindparam("token_hash"),
+                   LoginSession.ended_at.is_(None)).limit(1))
+
+
+def find_live_login(session: Session, token_hash: str) -> LiveLogin | None:
+    row = session.execute(_live_login_query(), {"token_hash": token_hash}).first()
+    return LiveLogin(*row) if row else None
 
 
 def touch_login_session(session: Session, login_id: int, at: dt.datetime) -> None:
