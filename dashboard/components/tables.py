@@ -29,8 +29,7 @@ def json_cell(tag: str, children: object, **props: object) -> dict[str, object]:
     the ten-times clinic (5,000 cells) took 90 ms to build and serialise as component
     objects, a few ms as dicts, the browser drawing the same table; a client's progress
     tables (about 400 cells) were a third of its time."""
-    return {"type": tag, "namespace": "dash_html_components",
-            "props": {"children": children, **props}}
+    return as_json(getattr(html, tag), children=children, **props)
 
 
 def json_body(rows: list[dict[str, object]]) -> html.Tbody:

@@ -135,8 +135,8 @@ class Database:
         event.listen(self.sessions, "before_flush", _refuse_writes)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)
-        for sessions in (self.sessions, self.write_sessions):
-            keep_clinic_figures(sessions)
+        # Only writes change what the figures count (a read session refuses to write).
+        keep_clinic_figures(self.write_sessions)
 
     @contextmanager
     def begin(self) -> Iterator[Session]:

@@ -179,7 +179,7 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
         plan_warning = episode_views.plan_warning(episode)
         # Only the view the page opens on is drawn with it (the others when first opened):
         # the Plan builder and the graphs are most of a client page's weight.
-        plan_area = plan_callbacks.plan_area(db, client, episode=episode, current=plan) \
+        plan_area = plan_callbacks.plan_area(db, client, episode, plan) \
             if view == "plan" else None
         progress = _progress(db, episode, None, today) if view == "progress" else None
     with current_db().begin() as db:

@@ -30,7 +30,6 @@ from dashboard.db.plans import (
     save_plan_version,
     snapshot_of,
 )
-from dashboard.db.sessions import NOT_READ
 from dashboard.db.summary import (
     RedFlagOpen,
     current_episode,
@@ -223,18 +222,14 @@ def view_version(clicks, client_id):
             html.Div([plan_views.read_only(info, wording), handout]))
 
 
-def plan_area(db, client: Client, *, episode=NOT_READ, current=NOT_READ
-              ) -> html.Div | html.P:
+def plan_area(db, client: Client, episode, current) -> html.Div | html.P:
     """The builder, or why the plan cannot change: drawn by the page itself when it opens on
-    the Plan view, else by ``show_plan_builder`` when the view first opens. ``episode`` and
-    ``current`` (its latest plan version): when the caller has read them already."""
-    if episode is NOT_READ:
-        episode = current_episode(db, client.id)
+    the Plan view, else by ``show_plan_builder`` when the view first opens. ``episode``: the
+    client's current one; ``current``: its latest plan version (both None when there is
+    none), as each caller has read them."""
     if episode is None or episode.ended_on is not None:
         return html.P("This client has no open episode of care, so the plan cannot "
                       "change.", className="alert alert-secondary")
-    if current is NOT_READ:
-        current = current_version(db, episode.id)
     return plan_views.builder(list_strategies(db), template_choices(db),
                               snapshot_of(current) if current else None, clinic_today(),
                               flag_open=client.episode_state == "flagged")
@@ -257,4 +252,6 @@ def show_plan_builder(view, drawn, client_id):
         client = authorize_client(db, user, client_id)  # before anything, whatever the view
         if view != "plan" or drawn is True:
             return no_update, no_update
-        return plan_area(db, client), True
+        episode = current_episode(db, client.id)
+        current = current_version(db, episode.id) if episode else None
+        return plan_area(db, client, episode, current), True
