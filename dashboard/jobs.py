@@ -88,7 +88,8 @@ class BoundedExecutor:
 
     def __init__(self, *, workers: int, waiting: int, name: str) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._slots = threading.BoundedSemaphore(workers + waiting)
+        self._size = workers + waiting
+        self._slots = threading.BoundedSemaphore(self._size)
 
     def submit(self, fn: Callable[..., object], *args: object) -> bool:
         if not self._slots.acquire(blocking=False):
@@ -108,6 +109,21 @@ class BoundedExecutor:
 
     def shutdown(self, *, wait: bool) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing runs or waits here (True), or ``timeout`` seconds (False):
+        every slot taken back means every task submitted has finished."""
+        deadline = time.monotonic() + timeout
+        taken = 0
+        try:
+            while taken < self._size:
+                if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                    return False
+                taken += 1
+            return True
+        finally:
+            for _ in range(taken):
+                self._slots.release()
 
 
 class LocalJobs:
@@ -154,6 +170,12 @@ class LocalJobs:
             return cache.clear()
         finally:
             cache.close()
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until the handouts laid out ahead and the notices queued have all been
+        dealt with: the benchmark, so that one measurement's background work does not run
+        on the CPU during the next."""
+        return self._executor.wait_idle(timeout) and self._mail.wait_idle(timeout)
 
     def close(self, *, wait: bool = False) -> None:
         self._executor.shutdown(wait=wait)

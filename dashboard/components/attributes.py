@@ -3,6 +3,8 @@ components written as the JSON Dash sends for them."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 from dash.development.base_component import Component
@@ -26,5 +28,29 @@ def as_json(component: type[Component], **props: object) -> Any:
     made up most of a list's components. Props given as None are left out, as Dash does.
     Typed Any: Dash's type hints take components as children, not the JSON standing for
     them, which Dash takes all the same."""
+    allowed = _accepted(component)
+    for name in props:
+        # What the component's own constructor refuses: a misspelt prop would otherwise
+        # reach the browser, which ignores it without a word. (Dash takes data-* and aria-*
+        # attributes on html's elements.)
+        if name not in allowed and not name.startswith(("data-", "aria-")):
+            raise TypeError(f"{component.__name__} takes no prop {name!r}")
     return {"type": component._type, "namespace": component._namespace,
             "props": {name: value for name, value in props.items() if value is not None}}
+
+
+@functools.cache
+def _accepted(component: type[Component]) -> frozenset[str]:
+    """The props a class takes: its constructor's named parameters."""
+    return frozenset(name for name, parameter in
+                     inspect.signature(component.__init__).parameters.items()
+                     if name != "self" and parameter.kind in (
+                         inspect.Parameter.KEYWORD_ONLY,
+                         inspect.Parameter.POSITIONAL_OR_KEYWORD))
+
+
+def prop_of(component: Any, name: str) -> Any:
+    """A prop of a component made either way: an object, or its JSON from ``as_json``."""
+    if isinstance(component, dict):
+        return component.get("props", {}).get(name)
+    return getattr(component, name, None)

@@ -8,6 +8,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard.components.attributes import as_json, prop_of
 from dashboard.domain.dates import DAY_EXAMPLE, MAX_TYPED_DAY, format_day
 
 
@@ -17,7 +18,7 @@ def field(label: str, control: Any, *, error_id: str | dict[str, Any], help_text
 
     The error element is a live region, so a screen reader announces a new message.
     """
-    control_id = getattr(control, "id", None)
+    control_id = prop_of(control, "id")
     return dbc.Col([
         dbc.Label(label, html_for=control_id if isinstance(control_id, str) else None),
         control,
@@ -43,8 +44,9 @@ def day_input(id_: str | dict[str, Any], day: dt.date | None = None, **attrs: An
                      autoComplete="off", **attrs)
 
 
-def number_input(id_: str | dict[str, Any], value: int | None, **kwargs: Any) -> dbc.Input:
+def number_input(id_: str | dict[str, Any], value: int | None, **kwargs: Any) -> Any:
     """A text box for a whole number. Not type="number": the browser would turn an
-    out-of-range entry into an empty value, and the user would never learn why."""
-    return dbc.Input(id=id_, type="text", inputMode="numeric", value=value, maxLength=6,
-                     autoComplete="off", **kwargs)
+    out-of-range entry into an empty value, and the user would never learn why.
+    As Dash's JSON (``as_json``): a record's page draws some sixty of them."""
+    return as_json(dbc.Input, id=id_, type="text", inputMode="numeric", value=value,
+                   maxLength=6, autoComplete="off", **kwargs)

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from dash.development.base_component import Component
 
-from dashboard.components.attributes import as_json, data
+from dashboard.components.attributes import as_json, data, prop_of
 from dashboard.components.dose_fields import dose_inputs
 from dashboard.components.forms import day_input, number_input
 from dashboard.db.plans import VersionInfo
@@ -35,45 +35,49 @@ def thumbnail(sha256: str | None, alt: str) -> Any:
                    width=96, height=120) if ref else None
 
 
-def _ceiling(part: StrategyPart, reason: str) -> html.Div | None:
+def _ceiling(part: StrategyPart, reason: str) -> Any:
     """A part with a safe ceiling says it, with a box for the reason to go past it (printed
     on the handout beside the dose, and audited): issue 17, item 9."""
     if part.max_minutes is None:
         return None
-    return html.Div([
-        html.Small(f"Safe ceiling: at most {part.max_minutes} minutes at a time.",
-                   className="d-block fw-semibold"),
+    return as_json(html.Div, className="small mt-1", children=[
+        as_json(html.Small, children=f"Safe ceiling: at most {part.max_minutes} minutes at "
+                "a time.", className="d-block fw-semibold"),
         # A label wrapping its box: a pattern-matching id cannot be named in ``for``.
-        html.Label([html.Span("Only to go past it: your reason (printed on the handout)",
-                              className="d-block"),
-                    dbc.Input(id={"type": ids.CEILING_REASON, "part": part.id}, type="text",
-                              value=reason, maxLength=500, size="sm", autoComplete="off")],
-                   className="form-label w-100 mb-0"),
-    ], className="small mt-1")
+        as_json(html.Label, className="form-label w-100 mb-0", children=[
+            as_json(html.Span, children="Only to go past it: your reason (printed on the "
+                    "handout)", className="d-block"),
+            as_json(dbc.Input, id={"type": ids.CEILING_REASON, "part": part.id},
+                    type="text", value=reason, maxLength=500, size="sm",
+                    autoComplete="off")]),
+    ])
 
 
 def part_row(part: StrategyPart, chosen: Dose | None, reason: str = "") -> Any:
-    """One part of the catalogue in the builder. A builder draws every part (about 30),
-    so the elements that hold no input travel as Dash's JSON (as_json): made as component
+    """One part of the catalogue in the builder. A builder draws every part (about 30), so
+    its row travels as Dash's JSON (as_json), its boxes and checkbox too: made as component
     objects, they were most of the plan view's time."""
     dose = chosen or Dose.from_columns(part)
     return as_json(html.Div, className="border-bottom py-2 plan-part", children=[
-        dbc.Row([
-            dbc.Col(as_json(html.Div, className="d-flex gap-2 align-items-start", children=[
-                thumbnail(part.picture_sha256, part.picture_alt),
-                as_json(html.Div, children=[
-                    dbc.Checkbox(id={"type": ids.INCLUDE, "part": part.id}, label=part.name,
-                                 value=chosen is not None, label_class_name="fw-semibold"),
-                    as_json(html.Small, children=part.instructions,
-                            className="text-body-secondary d-block"),
-                ]),
-            ]), lg=5),
-            dbc.Col([as_json(html.Div, children=_dose_inputs(part, dose),
-                             className="d-flex flex-wrap"),
-                     _ceiling(part, reason)], lg=7),
+        as_json(dbc.Row, children=[
+            as_json(dbc.Col, lg=5, children=as_json(
+                html.Div, className="d-flex gap-2 align-items-start", children=[
+                    thumbnail(part.picture_sha256, part.picture_alt),
+                    as_json(html.Div, children=[
+                        as_json(dbc.Checkbox, id={"type": ids.INCLUDE, "part": part.id},
+                                label=part.name, value=chosen is not None,
+                                label_class_name="fw-semibold"),
+                        as_json(html.Small, children=part.instructions,
+                                className="text-body-secondary d-block"),
+                    ]),
+                ])),
+            as_json(dbc.Col, lg=7, children=[
+                as_json(html.Div, children=_dose_inputs(part, dose),
+                        className="d-flex flex-wrap"),
+                _ceiling(part, reason)]),
         ]),
-        html.Div(id={"type": ids.PART_ERROR, "part": part.id}, className="field-error",
-                 role="status"),
+        as_json(html.Div, id={"type": ids.PART_ERROR, "part": part.id},
+                className="field-error", role="status"),
     ])
 
 
@@ -170,7 +174,7 @@ def _date_input(id_: str, goal) -> dbc.Input:
 
 
 def _goal_field(label: str, control, error_key: str, width: int) -> dbc.Col:
-    return dbc.Col([dbc.Label(label, html_for=control.id), control,
+    return dbc.Col([dbc.Label(label, html_for=prop_of(control, "id")), control,
                     html.Div(id=ids.GOAL_ERRORS[error_key], className="field-error",
                              role="status")], md=width)
 

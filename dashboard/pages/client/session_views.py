@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Patch, html
 from dash.development.base_component import Component
 
-from dashboard.components.attributes import data
+from dashboard.components.attributes import as_json, data, prop_of
 from dashboard.components.forms import day_input
 from dashboard.components.tables import json_cell, stacked_table
 from dashboard.db.sessions import HISTORY_LIMIT, AlertRow, SessionContext, SessionRow
@@ -23,36 +24,45 @@ NO_CRISIS_LINE_STAFF = ("An admin must add it under Clinic details. Until then, 
                         "emergency department if they may act on these thoughts.")
 
 
-def _error(id_: str | dict) -> html.Div:
-    return html.Div(id=id_, className="field-error", role="status")
+# The form's fields, their labels and their error slots travel as Dash's JSON (as_json):
+# a record's page draws some forty of them, with the questionnaires' sixty-odd items.
+def _error(id_: str | dict) -> Any:
+    return as_json(html.Div, id=id_, className="field-error", role="status")
 
 
-def label_around(label: str, control) -> html.Label:
+def label_around(label: str, control) -> Any:
     """A label wrapping its control: pattern-matching ids cannot be named in ``for``."""
-    return html.Label([html.Span(label, className="d-block mb-1"), control],
-                      className="form-label w-100")
+    return as_json(html.Label, children=[as_json(html.Span, children=label,
+                                                 className="d-block mb-1"), control],
+                   className="form-label w-100")
 
 
-def _labelled(label: str, control, error_id: str | dict, width: int = 3) -> dbc.Col:
-    if isinstance(control.id, str):
-        return dbc.Col([dbc.Label(label, html_for=control.id), control, _error(error_id)],
-                       md=width)
-    return dbc.Col([label_around(label, control), _error(error_id)], md=width)
+def _labelled(label: str, control, error_id: str | dict, width: int = 3) -> Any:
+    control_id = prop_of(control, "id")
+    if isinstance(control_id, str):
+        return as_json(dbc.Col, children=[as_json(dbc.Label, children=label,
+                                                  html_for=control_id),
+                                          control, _error(error_id)], md=width)
+    return as_json(dbc.Col, children=[label_around(label, control), _error(error_id)],
+                   md=width)
 
 
 def _questionnaire(key: str) -> dbc.Collapse:
     instrument = INSTRUMENTS[key]
+    options = [{"label": f"{v} {label}", "value": v}
+               for v, label in enumerate(instrument.answer_labels)]
     items = []
     for number, text in enumerate(instrument.items, start=1):
-        items.append(html.Fieldset([
-            html.Legend(f"{number}. {text}", className="small fw-semibold mb-1"),
-            dbc.RadioItems(
+        items.append(as_json(html.Fieldset, className="mb-2", children=[
+            as_json(html.Legend, children=f"{number}. {text}",
+                    className="small fw-semibold mb-1"),
+            as_json(
+                dbc.RadioItems,
                 id={"type": ids.SESSION_Q_ITEM, "instrument": key, "item": number},
-                options=[{"label": f"{v} {label}", "value": v}
-                         for v, label in enumerate(instrument.answer_labels)],
+                options=options,
                 # A shared name makes one keyboard group: arrows choose, Tab moves on.
                 name=f"{key}-item-{number}", inline=True, className="small"),
-        ], className="mb-2"))
+        ]))
     scale = "over the last two weeks" if key != "PSS10" else "in the last month"
     return dbc.Collapse(dbc.Card(dbc.CardBody([
         html.H4(instrument.name, className="h6"),
@@ -163,18 +173,21 @@ HISTORY_HEADER = ["Date", "Pain", "Stress", "Function", "Adherence", "Questionna
 def history_row(row: SessionRow, *, can_restore: bool) -> dict[str, object]:
     """A session as a row of the history table, in Dash's JSON (``tables.json_cell``): a
     record's page holds up to 50 of them, a third of its components."""
-    actions = ([dbc.Button("Restore", id={"type": ids.SESSION_RESTORE, "session": row.id},
-                           size="sm", color="link")] if row.deleted and can_restore else
+    actions = ([as_json(dbc.Button, children="Restore",
+                        id={"type": ids.SESSION_RESTORE, "session": row.id},
+                        size="sm", color="link")] if row.deleted and can_restore else
                [] if row.deleted else
-               [dbc.Button("Edit", id={"type": ids.SESSION_EDIT, "session": row.id},
-                           size="sm", color="link", className="p-0 me-2"),
+               [as_json(dbc.Button, children="Edit",
+                        id={"type": ids.SESSION_EDIT, "session": row.id},
+                        size="sm", color="link", className="p-0 me-2"),
                 # Asked first, in the browser (assets/confirm.js): one slip of a finger
                 # on a tablet should not take a session out of the record.
-                html.Span(dbc.Button("Delete", id={"type": ids.SESSION_DELETE,
-                                                   "session": row.id},
-                                     size="sm", color="link", className="p-0 text-danger"),
-                          **data(confirm=f"Delete the session of {format_day(row.session_on)}? "
-                                         "An admin can restore it."))])
+                as_json(html.Span, children=as_json(
+                    dbc.Button, children="Delete",
+                    id={"type": ids.SESSION_DELETE, "session": row.id},
+                    size="sm", color="link", className="p-0 text-danger"),
+                    **data(confirm=f"Delete the session of {format_day(row.session_on)}? "
+                                   "An admin can restore it."))])
     day = format_day(row.session_on)
     values: list[tuple[object, dict[str, object]]] = [
         ([day, json_cell("Span", " (deleted)", className="text-danger")] if row.deleted
