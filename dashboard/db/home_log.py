@@ -4,10 +4,21 @@ practitioners (progress, the session form, home, the client's copy, FHIR) read o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    ScalarSelect,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -21,6 +32,7 @@ from dashboard.db.models import (
     PlanVersion,
     User,
 )
+from dashboard.db.rows import column_rows
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.dates import format_day_long
 from dashboard.domain.dose import LIMITS, Dose, ceiling_note, describe_dose
@@ -301,13 +313,19 @@ def home_log_overview(session: Session, user: CurrentUser, *, today: dt.date,
     return sorted(result, key=lambda r: (not r.pain_rose, -r.days_logged, r.client_name))
 
 
+@functools.cache
+def _home_days() -> Select:
+    """Built once per process (dashboard/db/rows.py): the progress view reads it each time."""
+    return (select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
+            .where(HomeLogEntry.episode_id == bindparam("episode_id", type_=Integer))
+            .order_by(HomeLogEntry.log_on))
+
+
 def home_points(session: Session, *, episode_id: int) -> tuple[list[HomePoint], dt.date | None]:
     """The days the client gave a pain or stress score at home, oldest first, and the latest
     day they logged anything (ticks alone too): one read of the episode's days."""
     points, latest = [], None
-    for on, pain, stress in session.execute(
-            select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
-            .where(HomeLogEntry.episode_id == episode_id).order_by(HomeLogEntry.log_on)):
+    for on, pain, stress in column_rows(session, _home_days(), {"episode_id": episode_id}):
         latest = on
         if pain is not None or stress is not None:
             points.append(HomePoint(on, pain, stress))

@@ -31,6 +31,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
+from dashboard.db.rows import column_rows
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
@@ -98,17 +99,17 @@ def session_ratings(session: Session, episode_id: int
                     ) -> dict[int, tuple[tuple[str, int], ...]]:
     """Each kept session's PSFS ratings, (activity name, score) in the client's order."""
     ratings: dict[int, list[tuple[str, int]]] = {}
-    for sid, name, rating in session.execute(_episode_queries().ratings,
-                                             {"episode_id": episode_id}):
+    for sid, name, rating in column_rows(session, _episode_queries().ratings,
+                                         {"episode_id": episode_id}):
         ratings.setdefault(sid, []).append((name, rating))
     return {sid: tuple(rows) for sid, rows in ratings.items()}
 
 
 def load_progress(session: Session, episode_id: int, since: dt.date | None = None) -> Progress:
     queries, episode = _episode_queries(), {"episode_id": episode_id}
-    rows = session.execute(queries.sessions, episode).all()
+    rows = column_rows(session, queries.sessions, episode)
     answers: dict[int, dict[str, list[int]]] = {}
-    for sid, instrument, value in session.execute(queries.answers, episode):
+    for sid, instrument, value in column_rows(session, queries.answers, episode):
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
     ratings = session_ratings(session, episode_id)
     points = [SessionPoint(r.session_on, r.pain, r.stress, r.function_score,
@@ -118,14 +119,14 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
     # The markers, and the goal of the latest version that has one.
     markers: list[PlanMarker] = []
     goal = None
-    for version, effective_on, target in session.execute(queries.markers, episode):
+    for version, effective_on, target in column_rows(session, queries.markers, episode):
         if not markers or markers[-1].version != version:  # a version's first row
             markers.append(PlanMarker(version, effective_on))
             if target is not None:
                 goal = target
     adherence = []
-    for sid, on, strategy, done, kind, per_week in session.execute(queries.adherence,
-                                                                   episode):
+    for sid, on, strategy, done, kind, per_week in column_rows(session, queries.adherence,
+                                                               episode):
         prescribed = prescribed_days(kind, per_week)
         if prescribed is not None:
             adherence.append(AdherenceRecord(on, strategy, done, prescribed, sid))
