@@ -176,6 +176,10 @@ class Practitioner(HttpUser):
                 patterns.setdefault(key["type"], []).append((key, value))
         if "plan-include" not in patterns:
             return  # no open episode: no plan to change
+        if not any(value for _, value in patterns["plan-include"]):
+            # No plan yet (a client added since the demo): the practitioner picks a part.
+            first, _ = patterns["plan-include"][0]
+            patterns["plan-include"][0] = (first, True)
         flagged = "plan-red-flag-reason.value" in plain
         values = {**plain, **patterns, "client-id.data": client_id, "plan-save.n_clicks": 1,
                   "plan-notes.value": f"load test {self.rng.randint(0, 10**9)}",
