@@ -55,9 +55,9 @@ from dashboard.db.pictures import pictures_by_hash
 from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
 from dashboard.demo_xlarge import grow_clinic
+from dashboard.domain.adherence import prescribed_days
 from dashboard.handout.documents import prepare_handout
 from dashboard.handout.render import html_to_pdf
-from dashboard.domain.adherence import prescribed_days
 from dashboard.jobs import LocalJobs
 from tests.dash_client import dependencies, invoke, open_page
 
