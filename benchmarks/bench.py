@@ -56,6 +56,7 @@ from dashboard.db.users import start_totp_enrolment, use_totp_step
 from dashboard.demo import DEMO_PASSWORD
 from dashboard.demo_xlarge import grow_clinic
 from dashboard.domain.adherence import prescribed_days
+from dashboard.domain.dates import format_day
 from dashboard.handout.documents import prepare_handout
 from dashboard.handout.render import html_to_pdf
 from dashboard.jobs import LocalJobs
@@ -311,7 +312,8 @@ def run(url: str, runs: int, app: Dash | None = None) -> tuple[list[Result], dic
                               session_on=today, pain=4, stress=4, notes="bare"))
 
     measure("Saving a session", lambda: check(invoke(
-        practitioner, "sess-result", session_values, deps=deps), "session", "saved."),
+        practitioner, "sess-result", session_values, deps=deps), "session",
+        f"Session of {format_day(today)} saved."),
         "INSERT one session", bare_session)
 
     toggle = {"n": 0}

@@ -88,22 +88,30 @@ class BoundedExecutor:
 
     def __init__(self, *, workers: int, waiting: int, name: str) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._size = workers + waiting
-        self._slots = threading.BoundedSemaphore(self._size)
+        self._limit = workers + waiting
+        self._in_hand = 0  # submitted and not finished
+        self._changed = threading.Condition()
 
     def submit(self, fn: Callable[..., object], *args: object) -> bool:
-        if not self._slots.acquire(blocking=False):
-            return False
+        with self._changed:
+            if self._in_hand >= self._limit:
+                return False
+            self._in_hand += 1
         try:
             future = self._pool.submit(fn, *args)
         except RuntimeError:  # shut down
-            self._slots.release()
+            self._finished_one()
             return False
         future.add_done_callback(self._finished)
         return True
 
+    def _finished_one(self) -> None:
+        with self._changed:
+            self._in_hand -= 1
+            self._changed.notify_all()
+
     def _finished(self, future: Future) -> None:
-        self._slots.release()
+        self._finished_one()
         if future.exception() is not None:
             log.error("background task failed", exc_info=future.exception())
 
@@ -111,19 +119,10 @@ class BoundedExecutor:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until nothing runs or waits here (True), or ``timeout`` seconds (False):
-        every slot taken back means every task submitted has finished."""
-        deadline = time.monotonic() + timeout
-        taken = 0
-        try:
-            while taken < self._size:
-                if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
-                    return False
-                taken += 1
-            return True
-        finally:
-            for _ in range(taken):
-                self._slots.release()
+        """Wait until every task submitted has finished (True), or ``timeout`` seconds
+        (False). New tasks are taken meanwhile, and waited for too."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._in_hand == 0, timeout)
 
 
 class LocalJobs:
@@ -172,10 +171,12 @@ class LocalJobs:
             cache.close()
 
     def wait_idle(self, timeout: float = 60.0) -> bool:
-        """Wait until the handouts laid out ahead and the notices queued have all been
-        dealt with: the benchmark, so that one measurement's background work does not run
-        on the CPU during the next."""
-        return self._executor.wait_idle(timeout) and self._mail.wait_idle(timeout)
+        """Wait, ``timeout`` seconds at most in all, until the handouts laid out ahead and
+        the notices queued have all been dealt with: the benchmark, so that one
+        measurement's background work does not run on the CPU during the next."""
+        deadline = time.monotonic() + timeout
+        return all(pool.wait_idle(max(0.0, deadline - time.monotonic()))
+                   for pool in (self._executor, self._mail))
 
     def close(self, *, wait: bool = False) -> None:
         self._executor.shutdown(wait=wait)

@@ -10,6 +10,7 @@ from dash import html
 from plotly.io.json import to_json_plotly
 
 from dashboard.components.attributes import as_json, data, prop_of
+from dashboard.components.forms import number_input
 from dashboard.pages.client import ids
 
 # Every class and shape of props the pages write as JSON (forms, the plan builder's rows,
@@ -50,11 +51,33 @@ def test_the_json_is_what_dash_sends_for_the_component(component, props):
 
 
 def test_a_prop_the_component_does_not_take_is_refused_as_dash_refuses_it():
+    for made in (lambda: dbc.Input(**{"data-x": "1"}),
+                 lambda: dbc.Input(id={"type": ids.DOSE, "part": [1]})):
+        with pytest.raises(TypeError):
+            made()
+    with pytest.raises(TypeError):
+        as_json(dbc.Input, **{"data-x": "1"})  # data-* only on html's elements
+    assert as_json(html.Span, **{"data-label": "Pain"})["props"] == {"data-label": "Pain"}
+    with pytest.raises(TypeError):
+        as_json(dbc.Input, id={"type": ids.DOSE, "part": [1]})
     with pytest.raises(TypeError):
         dbc.Input(id=ids.SESSION_PAIN, maxLenght=6)
     with pytest.raises(TypeError, match="maxLenght"):
         # Misspelt, it would reach the browser, which ignores it.
         as_json(dbc.Input, id=ids.SESSION_PAIN, maxLenght=6)
+
+
+def test_an_empty_box_is_sent_without_a_value_which_a_callback_reads_as_none():
+    """A number box with nothing in it (number_input) is sent with no value at all, where
+    the component would send null: the browser draws both as an empty box, and a callback
+    reading the box's value gets None either way (dash._utils.inputs_to_vals)."""
+    empty = number_input({"type": ids.DOSE, "part": 7, "field": "sets"}, None)
+    assert "value" not in empty["props"]
+    made = dbc.Input(id={"type": ids.DOSE, "part": 7, "field": "sets"}, type="text",
+                     inputMode="numeric", value=None, maxLength=6, autoComplete="off")
+    sent = json.loads(to_json_plotly(made))
+    assert sent["props"].pop("value") is None
+    assert sent["props"] == empty["props"]
 
 
 def test_a_prop_is_read_the_same_from_either_form():

@@ -35,6 +35,27 @@ def test_the_pool_takes_a_few_tasks_and_declines_the_rest():
     assert pool.submit(print) is False  # a closed pool takes nothing
 
 
+def test_waiting_for_the_pool_to_be_idle_still_lets_work_in():
+    """The benchmark waits for the handouts its saves queued; meanwhile a request's save
+    must still be able to queue its own (it is waited for too)."""
+    pool = BoundedExecutor(workers=1, waiting=2, name="test-idle")
+    gate = threading.Event()
+    try:
+        assert pool.submit(gate.wait, 10)
+        results: list[bool] = []
+        waiter = threading.Thread(target=lambda: results.append(pool.wait_idle(10)))
+        waiter.start()
+        assert pool.submit(gate.wait, 10)  # taken while the waiter waits
+        assert pool.wait_idle(0.05) is False  # both still running: it times out
+        gate.set()
+        waiter.join(10)
+        assert results == [True]
+        assert pool.wait_idle(0) is True
+    finally:
+        gate.set()
+        pool.shutdown(wait=True)
+
+
 def test_saving_plans_lays_out_the_handout_on_the_apps_pool_not_a_thread_per_save(
         app, http, db, sqlite_people, tmp_path, monkeypatch):
     """Before: each save started its own thread. Now the app's one pool thread lays out the

@@ -29,12 +29,18 @@ def as_json(component: type[Component], **props: object) -> Any:
     Typed Any: Dash's type hints take components as children, not the JSON standing for
     them, which Dash takes all the same."""
     allowed = _accepted(component)
+    # Dash takes data-* and aria-* attributes on html's elements, and on no other library's.
+    wildcards = ("data-", "aria-") if component._namespace == "dash_html_components" else ()
     for name in props:
         # What the component's own constructor refuses: a misspelt prop would otherwise
-        # reach the browser, which ignores it without a word. (Dash takes data-* and aria-*
-        # attributes on html's elements.)
-        if name not in allowed and not name.startswith(("data-", "aria-")):
+        # reach the browser, which ignores it without a word.
+        if name not in allowed and not (wildcards and name.startswith(wildcards)):
             raise TypeError(f"{component.__name__} takes no prop {name!r}")
+    ident = props.get("id")
+    if isinstance(ident, dict) and not all(
+            isinstance(k, str) and isinstance(v, str | int | float | bool)
+            for k, v in ident.items()):
+        raise TypeError(f"a pattern id's keys are strings, its values plain: {ident!r}")
     return {"type": component._type, "namespace": component._namespace,
             "props": {name: value for name, value in props.items() if value is not None}}
 
