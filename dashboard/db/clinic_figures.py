@@ -54,6 +54,7 @@ from dashboard.db.models import (
     PractitionerCaseload,
     User,
 )
+from dashboard.db.rows import column_rows
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.outcomes import DETERIORATION, IMPROVEMENT
 from dashboard.domain.plans import strategy_keys_of
@@ -197,21 +198,24 @@ def _day_queries(filtered: bool) -> _DayQueries:
 def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
     queries = _day_queries(days is not None)
     params = {} if days is None else {"days": days}
-    for day, n in session.execute(queries.sessions, params):
+    # Column rows through the connection (db/rows.py): this runs in every write that
+    # touches a session, a client or an episode.
+    for day, n in column_rows(session, queries.sessions, params):
         figures.days.setdefault(day, _blank_day())["sessions"] = n
-    for seen_on, status, n in session.execute(queries.seen, params):
+    for seen_on, status, n in column_rows(session, queries.seen, params):
         figures.days.setdefault(_day(seen_on), _blank_day())[SEEN_COLUMNS[status]] = n
-    for seen_on, keys, n, change_sum, changes in session.execute(queries.seen_strategies,
-                                                                 params):
+    for seen_on, keys, n, change_sum, changes in column_rows(session,
+                                                             queries.seen_strategies,
+                                                             params):
         for key in strategy_keys_of(keys):
             row = figures.strategies.setdefault((_day(seen_on), key), _blank_strategy())
             row["seen_clients"] += n
             row["seen_pain_change_sum"] += int(change_sum or 0)
             row["seen_pain_changes"] += changes
-    for day, practitioner_id, *sums in session.execute(queries.discharges, params):
+    for day, practitioner_id, *sums in column_rows(session, queries.discharges, params):
         figures.practitioners[(day, practitioner_id)] = dict(zip(
             DISCHARGE_SUMS, add_sums(None, sums), strict=True))
-    for day, keys, *sums in session.execute(queries.discharge_strategies, params):
+    for day, keys, *sums in column_rows(session, queries.discharge_strategies, params):
         for key in strategy_keys_of(keys):
             row = figures.strategies.setdefault((day, key), _blank_strategy())
             for column, value in zip(DISCHARGE_SUMS, sums, strict=True):
@@ -223,9 +227,9 @@ def _compute_caseloads(session: Session, figures: Figures, practitioners: list[i
     where = [Client.archived.is_(False), Client.episode_state.in_(ACTIVE_CARE_STATES)]
     if practitioners is not None:
         where.append(Client.practitioner_id.in_(practitioners))
-    figures.caseloads.update((p, n) for p, n in session.execute(
-        select(Client.practitioner_id, func.count()).where(*where)
-        .group_by(Client.practitioner_id)))
+    figures.caseloads.update((p, n) for p, n in column_rows(
+        session, select(Client.practitioner_id, func.count()).where(*where)
+        .group_by(Client.practitioner_id), {}))
 
 
 def stored_figures(session: Session) -> Figures:
@@ -254,13 +258,17 @@ def stored_figures(session: Session) -> Figures:
 
 def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
            practitioners: list[int] | None) -> None:
-    """Replace the rows of these days and practitioners (None: all) with ``figures``."""
+    """Replace the rows of these days and practitioners (None: all) with ``figures``.
+    Written through the session's connection: plain SQL on tables the ORM never loads
+    objects of, without the ORM's bookkeeping for bulk statements (its search of the
+    session for objects to update, its bulk insert)."""
+    connection = session.connection()
     for model in (ClinicDay, ClinicDayStrategy, ClinicDayPractitioner):
         for chunk in _chunks(days):
-            session.execute(delete(model).where(*([] if chunk is None else
-                                                  [model.day.in_(chunk)])))
+            connection.execute(delete(model).where(*([] if chunk is None else
+                                                     [model.day.in_(chunk)])))
     for chunk in _chunks(practitioners):
-        session.execute(delete(PractitionerCaseload).where(*(
+        connection.execute(delete(PractitionerCaseload).where(*(
             [] if chunk is None else [PractitionerCaseload.practitioner_id.in_(chunk)])))
     rows: list[tuple[Any, list[dict[str, Any]]]] = [
         (ClinicDay, [{"day": d, **v} for d, v in figures.days.items()]),
@@ -272,7 +280,7 @@ def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
                                 for p, n in figures.caseloads.items()])]
     for model, values in rows:
         for start in range(0, len(values), 5000):
-            session.execute(insert(model), values[start:start + 5000])
+            connection.execute(insert(model), values[start:start + 5000])
 
 
 def rebuild_clinic_figures(session: Session) -> None:
