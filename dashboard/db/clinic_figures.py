@@ -358,8 +358,11 @@ def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
         # for every transaction holding a key-share lock on the row: one adding a session).
         return query.with_for_update(key_share=True) if lock else query
 
+    # Through the connection (db/rows.py): this runs twice in every write of a session, a
+    # client or an episode, before and after, on rows the ORM need not load.
+    connection = session.connection()
     for chunk in _chunks(set(clients)):
-        for practitioner_id, last_on in session.execute(locked(select(
+        for practitioner_id, last_on in connection.execute(locked(select(
                 Client.practitioner_id, Client.last_session_on).where(
                 Client.id.in_(chunk or [])).order_by(Client.id))):
             pending.practitioners.add(practitioner_id)
@@ -367,15 +370,16 @@ def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
                 pending.days.add(last_on)
         # A discharged episode counts under its client's practitioner (read after the
         # client's lock: a discharge of the same client committed meanwhile is seen).
-        pending.days.update(session.scalars(select(Episode.ended_on).where(
-            Episode.client_id.in_(chunk or []), Episode.ended_on.is_not(None))))
+        pending.days.update(day for day in connection.execute(select(Episode.ended_on).where(
+            Episode.client_id.in_(chunk or []), Episode.ended_on.is_not(None))).scalars()
+            if day is not None)
     for chunk in _chunks(set(episodes)):
-        pending.days.update(day for day in session.scalars(locked(select(Episode.ended_on)
-                            .where(Episode.id.in_(chunk or [])).order_by(Episode.id)))
-                            if day is not None)
+        pending.days.update(day for day in connection.execute(locked(select(
+                            Episode.ended_on).where(Episode.id.in_(chunk or []))
+                            .order_by(Episode.id))).scalars() if day is not None)
     for chunk in _chunks(set(sessions)):
-        pending.days.update(session.scalars(locked(select(CareSession.session_on).where(
-            CareSession.id.in_(chunk or [])).order_by(CareSession.id))))
+        pending.days.update(connection.execute(locked(select(CareSession.session_on).where(
+            CareSession.id.in_(chunk or [])).order_by(CareSession.id))).scalars())
 
 
 def _changed_ids(objects: Iterable[object]) -> tuple[set[int], set[int], set[int]]:

@@ -4,12 +4,15 @@ same transaction as every session or plan save."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
 from dashboard.db.outcomes import client_columns, episode_questionnaires
+from dashboard.db.rows import column_rows
 from dashboard.domain.episodes import episode_state, parse_override, urgent_flag_open
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
@@ -42,6 +45,26 @@ def red_flag_override(session: Session, episode: Episode | None, raw_reason: obj
     return reason
 
 
+@dataclass(frozen=True)
+class _SummaryReads:
+    pains: Select
+    latest_plan: Select
+
+
+@functools.cache
+def _summary_reads() -> _SummaryReads:
+    """Built once per process with the episode as a parameter (db/rows.py): every session
+    and plan save reads them."""
+    episode = bindparam("episode_id", type_=Integer)
+    return _SummaryReads(
+        pains=select(CareSession.session_on, CareSession.pain)
+        .where(CareSession.episode_id == episode, CareSession.deleted_at.is_(None))
+        .order_by(CareSession.session_on, CareSession.id),
+        latest_plan=select(PlanVersion.id, PlanVersion.review_interval_days)
+        .where(PlanVersion.episode_id == episode)
+        .order_by(PlanVersion.version.desc()).limit(1))
+
+
 def refresh_client_summary(session: Session, client: Client, *,
                            questionnaires: bool = True) -> None:
     """``questionnaires=False`` when the change cannot have moved the current episode's
@@ -59,14 +82,10 @@ def refresh_client_summary(session: Session, client: Client, *,
     review_days = 14
     latest_plan = None
     if episode is not None:
-        pains = [(row.session_on, row.pain) for row in session.execute(
-            select(CareSession.session_on, CareSession.pain)
-            .where(CareSession.episode_id == episode.id, CareSession.deleted_at.is_(None))
-            .order_by(CareSession.session_on, CareSession.id))]
-        latest_plan = session.execute(
-            select(PlanVersion.id, PlanVersion.review_interval_days)
-            .where(PlanVersion.episode_id == episode.id)
-            .order_by(PlanVersion.version.desc()).limit(1)).first()
+        reads, params = _summary_reads(), {"episode_id": episode.id}
+        pains = [(row.session_on, row.pain)
+                 for row in column_rows(session, reads.pains, params)]
+        latest_plan = next(iter(column_rows(session, reads.latest_plan, params)), None)
         if latest_plan is not None:
             review_days = latest_plan.review_interval_days
     open_episode = episode is not None and episode.ended_on is None
