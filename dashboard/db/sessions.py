@@ -26,6 +26,7 @@ from dashboard.db.models import (
     utcnow,
 )
 from dashboard.db.plans import current_version
+from dashboard.db.rows import column_rows
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
@@ -250,39 +251,43 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
                     ) -> list[SessionRow]:
     """The client's sessions, newest first, with adherence and questionnaire totals
     (``only``: just that session's row)."""
-    query = (select(CareSession, User.name).join(User, User.id == CareSession.practitioner_id)
+    # The columns a row shows, not the sessions as objects: a record's page reads up to 50.
+    query = (select(CareSession.id, CareSession.session_on, CareSession.pain,
+                    CareSession.stress, CareSession.function_score, CareSession.notes,
+                    CareSession.deleted_at, CareSession.plan_version_id, User.name)
+             .join(User, User.id == CareSession.practitioner_id)
              .where(CareSession.client_id == client_id)
              .order_by(CareSession.session_on.desc(), CareSession.id.desc()).limit(limit))
     if only is not None:
         query = query.where(CareSession.id == only)
     if not include_deleted:
         query = query.where(CareSession.deleted_at.is_(None))
-    rows = session.execute(query).all()
-    ids = [care.id for care, _ in rows]
+    rows = column_rows(session, query, {})
+    ids = [care.id for care in rows]
     # Every part of the plan version each session was recorded under, answered or blank.
     adherence: dict[int, list[PartAnswer]] = {}
-    for sid, done, kind, per_week in session.execute(
+    for sid, done, kind, per_week in column_rows(session, (
             select(CareSession.id, Adherence.days_done, PlanItem.dose_kind,
                    PlanItem.days_per_week)
             .join(PlanItem, PlanItem.plan_version_id == CareSession.plan_version_id)
             .outerjoin(Adherence, (Adherence.session_id == CareSession.id)
                        & (Adherence.plan_item_id == PlanItem.id))
-            .where(CareSession.id.in_(ids))):
+            .where(CareSession.id.in_(ids))), {}):
         adherence.setdefault(sid, []).append(PartAnswer(done, prescribed_days(kind, per_week)))
     answers: dict[int, dict[str, list[int]]] = {}
-    for sid, instrument, value in session.execute(
+    for sid, instrument, value in column_rows(session, (
             select(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
                    QuestionnaireAnswer.value).where(QuestionnaireAnswer.session_id.in_(ids))
             .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
-                      QuestionnaireAnswer.item)):
+                      QuestionnaireAnswer.item)), {}):
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
     result = []
-    for care, name in rows:
+    for care in rows:
         summary = read_adherence(adherence.get(care.id, [])).describe()
         scores = tuple(score(k, v) for k, v in sorted(answers.get(care.id, {}).items()))
         result.append(SessionRow(care.id, care.session_on, care.pain, care.stress,
-                                 care.function_score, care.notes, name, summary, scores,
-                                 care.deleted_at is not None, care.plan_version_id))
+                                 care.function_score, care.notes, care.name, summary,
+                                 scores, care.deleted_at is not None, care.plan_version_id))
     return result
 
 
