@@ -1,6 +1,7 @@
 """Client pages through their callbacks, as the browser calls them, including forged ids."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -37,6 +38,40 @@ def test_saving_a_plan_makes_a_version_and_audits_it(http, db, sqlite_people, pa
     # Same plan again: nothing to save.
     response = invoke(http, ids.SAVE_RESULT, plan_values(sqlite_people.alice_client_id, parts))
     assert "Nothing has changed" in response.get_data(as_text=True)
+
+
+def test_a_saved_version_travels_as_one_history_row_on_top(http, db, sqlite_people, parts):
+    """The first version draws the history; each next one sends its row alone (a patch), and
+    at the limit the oldest row shown drops off. A save that saves nothing leaves it."""
+    from dashboard.pages.client.plan_views import HISTORY_SHOWN
+
+    login(http, ALICE)
+    client_id = sqlite_people.alice_client_id
+
+    def save(review: int) -> dict:
+        response = invoke(http, ids.SAVE_RESULT, plan_values(
+            client_id, parts, **{f"{ids.REVIEW}.value": review})).get_json()["response"]
+        return response
+
+    first = save(7)
+    assert first[ids.HISTORY]["children"]["type"] == "Ol"  # drawn whole
+    second = save(8)[ids.HISTORY]["children"]
+    (insert,) = second["operations"]
+    assert (insert["operation"], insert["location"], insert["params"]["index"]) == (
+        "Insert", ["props", "children"], 0)
+    row = json.dumps(insert["params"]["value"], ensure_ascii=False)
+    assert "Version 2" in row and "Review every 7 → 8 days" in row
+    assert "Version 1" not in json.dumps(second)  # the rows already there stay
+    for review in range(9, 7 + HISTORY_SHOWN):  # versions 3 to 20
+        save(review)
+    at_limit = save(7 + HISTORY_SHOWN)[ids.HISTORY]["children"]  # version 21
+    insert, delete = at_limit["operations"]
+    assert (insert["operation"], insert["params"]["index"]) == ("Insert", 0)
+    assert f"Version {HISTORY_SHOWN + 1}" in json.dumps(insert["params"]["value"])
+    assert (delete["operation"], delete["location"]) == (
+        "Delete", ["props", "children", HISTORY_SHOWN])
+    unchanged = save(7 + HISTORY_SHOWN)
+    assert ids.HISTORY not in unchanged and ids.HEADING not in unchanged
 
 
 def test_bad_plan_input_is_refused_and_saves_nothing(http, db, sqlite_people, parts):

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Patch, html
 from dash.development.base_component import Component
 
 from dashboard.components.attributes import as_json, data, prop_of
@@ -189,6 +189,24 @@ def heading(current: VersionInfo | None) -> str:
 HISTORY_SHOWN = 20
 
 
+def history_row(info: VersionInfo, previous: PlanSnapshot | None) -> html.Li:
+    """A version with who, when, and what changed from ``previous`` (None: the first)."""
+    changes = diff_plans(previous, info.snapshot) or ["No change to the parts or doses"]
+    return html.Li([
+        html.Div([
+            html.Strong(f"Version {info.version}"),
+            html.Span(f" · {format_day_time(info.created_at)} · {info.created_by}",
+                      className="text-body-secondary"),
+            dbc.Button("View", id={"type": ids.VIEW, "version": info.version}, size="sm",
+                       color="link", className="ms-2 p-0 align-baseline",
+                       title=f"View version {info.version} as it was given"),
+        ]),
+        html.Ul([html.Li(line) for line in changes], className="small mb-2"),
+        html.P(f"Saved while an urgent red flag was open: {info.red_flag_override}",
+               className="small text-danger mb-2") if info.red_flag_override else None,
+    ], className="plan-version")
+
+
 def history(versions: list[VersionInfo]) -> Component:
     """Newest first; each with who, when, and what changed from the one before.
 
@@ -196,24 +214,24 @@ def history(versions: list[VersionInfo]) -> Component:
     """
     if not versions:
         return html.P("No plan has been saved yet.", className="text-body-secondary")
-    rows = []
-    for i, info in enumerate(versions[:HISTORY_SHOWN]):
-        previous = versions[i + 1].snapshot if i + 1 < len(versions) else None
-        changes = diff_plans(previous, info.snapshot) or ["No change to the parts or doses"]
-        rows.append(html.Li([
-            html.Div([
-                html.Strong(f"Version {info.version}"),
-                html.Span(f" · {format_day_time(info.created_at)} · {info.created_by}",
-                          className="text-body-secondary"),
-                dbc.Button("View", id={"type": ids.VIEW, "version": info.version}, size="sm",
-                           color="link", className="ms-2 p-0 align-baseline",
-                           title=f"View version {info.version} as it was given"),
-            ]),
-            html.Ul([html.Li(line) for line in changes], className="small mb-2"),
-            html.P(f"Saved while an urgent red flag was open: {info.red_flag_override}",
-                   className="small text-danger mb-2") if info.red_flag_override else None,
-        ], className="plan-version"))
+    rows = [history_row(info, versions[i + 1].snapshot if i + 1 < len(versions) else None)
+            for i, info in enumerate(versions[:HISTORY_SHOWN])]
     return html.Ol(rows, className="list-unstyled", reversed=True)
+
+
+def history_insert(newest: VersionInfo, previous: VersionInfo | None) -> Component | Patch:
+    """``history``'s output once ``newest`` is saved: a patch with its one row on top, the
+    oldest row shown dropping off at the limit (a client's history holds up to 20 versions,
+    each with its parts and their changes). Drawn whole when it is the first. A version a
+    colleague saved meanwhile shows at the next redraw; the new one is never missing."""
+    if previous is None:
+        return history([newest])
+    patch = Patch()
+    rows = patch["props"]["children"]
+    rows.insert(0, history_row(newest, previous.snapshot))
+    if previous.version >= HISTORY_SHOWN:  # the versions before were 1 to previous.version
+        del rows[HISTORY_SHOWN]
+    return patch
 
 
 def read_only(version: VersionInfo, instructions: dict[int, tuple[str, str]]) -> html.Div:

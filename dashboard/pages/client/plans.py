@@ -170,7 +170,12 @@ def save_plan(clicks, client_id, form):
                                                draft)
         number = (_record_version(db, user, client, episode, draft, changes, today, override)
                   if not errors and (previous is None or changes) else None)
-        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1)
+        # Nothing saved: the history and heading stay. Saved: one row goes on top of it.
+        history, heading = no_update, no_update
+        if number is not None:
+            newest, *before = plan_history(db, episode.id, 2)
+            history = plan_views.history_insert(newest, before[0] if before else None)
+            heading = plan_views.heading(newest)
     if number is not None:
         lay_out_handout_ahead(client.id)
     return {
@@ -178,8 +183,7 @@ def save_plan(clicks, client_id, form):
         "part_errors": [" ".join(v for k, v in sorted(errors.items())
                                  if k.startswith(f"dose-{o['id']['part']}-"))
                         for o in ctx.outputs_grouping["part_errors"]],
-        "result": _result(errors, number), "history": plan_views.history(versions),
-        "heading": plan_views.heading(versions[0] if versions else None),
+        "result": _result(errors, number), "history": history, "heading": heading,
     }
 
 
