@@ -121,6 +121,16 @@ def _override(db, episode, raw: object, errors: dict[str, str]) -> str:
         return ""
 
 
+def _history_after(db, episode_id: int, number: int | None) -> tuple[object, object]:
+    """The plan history and heading after a save: as they are when nothing was saved; with
+    the new version's one row on top when one was."""
+    if number is None:
+        return no_update, no_update
+    newest, *before = plan_history(db, episode_id, 2)
+    return (plan_views.history_insert(newest, before[0] if before else None),
+            plan_views.heading(newest))
+
+
 def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
     if errors:
         return dbc.Alert("The plan was not saved: see the messages above.", color="danger",
@@ -170,12 +180,7 @@ def save_plan(clicks, client_id, form):
                                                draft)
         number = (_record_version(db, user, client, episode, draft, changes, today, override)
                   if not errors and (previous is None or changes) else None)
-        # Nothing saved: the history and heading stay. Saved: one row goes on top of it.
-        history, heading = no_update, no_update
-        if number is not None:
-            newest, *before = plan_history(db, episode.id, 2)
-            history = plan_views.history_insert(newest, before[0] if before else None)
-            heading = plan_views.heading(newest)
+        history, heading = _history_after(db, episode.id, number)
     if number is not None:
         lay_out_handout_ahead(client.id)
     return {
