@@ -8,17 +8,7 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    Integer,
-    ScalarSelect,
-    Select,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import ScalarSelect, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -32,7 +22,7 @@ from dashboard.db.models import (
     PlanVersion,
     User,
 )
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, episode_param
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.dates import format_day_long
 from dashboard.domain.dose import LIMITS, Dose, ceiling_note, describe_dose
@@ -317,7 +307,7 @@ def home_log_overview(session: Session, user: CurrentUser, *, today: dt.date,
 def _home_days() -> Select:
     """Built once per process (dashboard/db/rows.py): the progress view reads it each time."""
     return (select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
-            .where(HomeLogEntry.episode_id == bindparam("episode_id", type_=Integer))
+            .where(HomeLogEntry.episode_id == episode_param())
             .order_by(HomeLogEntry.log_on))
 
 

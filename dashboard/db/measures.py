@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import (
@@ -22,7 +22,7 @@ from dashboard.db.models import (
     MeasureAssignment,
     SafetyAlert,
 )
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, episode_param
 from dashboard.db.summary import refresh_client_summary
 from dashboard.domain.measures import (
     ASSIGNABLE,
@@ -121,40 +121,36 @@ def due_measures(session: Session, *, episode_id: int, today: dt.date) -> list[s
         last_completed_on=last_done.get(key), last_session_on=last_session_on, today=today)]
 
 
-@dataclass(frozen=True)
-class _EpisodeReads:
-    home_scores: Select
-    home_ratings: Select
+# What the progress view reads of the client's home measures, built once per process with
+# the episode as a parameter (dashboard/db/rows.py).
+@functools.cache
+def _home_scores_query() -> Select:
+    return (select(HomeMeasureResponse.completed_on, HomeMeasureResponse.instrument,
+                   HomeMeasureResponse.total, HomeMeasureResponse.band)
+            .where(HomeMeasureResponse.episode_id == episode_param())
+            .order_by(HomeMeasureResponse.completed_at, HomeMeasureResponse.id))
 
 
 @functools.cache
-def _episode_reads() -> _EpisodeReads:
-    """What the progress view reads of the client's home measures, built once per process
-    with the episode as a parameter (dashboard/db/rows.py)."""
-    episode = bindparam("episode_id", type_=Integer)
-    return _EpisodeReads(
-        home_scores=select(HomeMeasureResponse.completed_on, HomeMeasureResponse.instrument,
-                           HomeMeasureResponse.total, HomeMeasureResponse.band)
-        .where(HomeMeasureResponse.episode_id == episode)
-        .order_by(HomeMeasureResponse.completed_at, HomeMeasureResponse.id),
-        # Each response with its ratings (a response without any still comes back).
-        home_ratings=select(HomeFunctionResponse.id, HomeFunctionResponse.completed_on,
-                            HomeFunctionResponse.score, FunctionalActivity.name,
-                            HomeFunctionRating.score)
-        .outerjoin(HomeFunctionRating,
-                   HomeFunctionRating.response_id == HomeFunctionResponse.id)
-        .outerjoin(FunctionalActivity,
-                   FunctionalActivity.id == HomeFunctionRating.activity_id)
-        .where(HomeFunctionResponse.episode_id == episode)
-        .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id,
-                  FunctionalActivity.position, FunctionalActivity.id))
+def _home_ratings_query() -> Select:
+    """Each response with its ratings (a response without any still comes back)."""
+    return (select(HomeFunctionResponse.id, HomeFunctionResponse.completed_on,
+                   HomeFunctionResponse.score, FunctionalActivity.name,
+                   HomeFunctionRating.score)
+            .outerjoin(HomeFunctionRating,
+                       HomeFunctionRating.response_id == HomeFunctionResponse.id)
+            .outerjoin(FunctionalActivity,
+                       FunctionalActivity.id == HomeFunctionRating.activity_id)
+            .where(HomeFunctionResponse.episode_id == episode_param())
+            .order_by(HomeFunctionResponse.completed_at, HomeFunctionResponse.id,
+                      FunctionalActivity.position, FunctionalActivity.id))
 
 
 def home_scores(session: Session, *, episode_id: int) -> list[QuestionnaireScore]:
     """The episode's questionnaires completed at home, oldest first, as scores marked by
     their source (progress draws them in the sessions' series)."""
     return [QuestionnaireScore(on, key, total, SOURCE_HOME, band)
-            for on, key, total, band in column_rows(session, _episode_reads().home_scores,
+            for on, key, total, band in column_rows(session, _home_scores_query(),
                                                     {"episode_id": episode_id})]
 
 
@@ -216,7 +212,7 @@ def home_function_responses(session: Session, *,
     query: each response with its ratings (a response without any still comes back)."""
     responses: dict[int, tuple[dt.date, float | None, list[tuple[str, int]]]] = {}
     for rid, completed_on, total, name, value in column_rows(
-            session, _episode_reads().home_ratings, {"episode_id": episode_id}):
+            session, _home_ratings_query(), {"episode_id": episode_id}):
         ratings = responses.setdefault(rid, (completed_on, total, []))[2]
         if name is not None:
             ratings.append((name, value))

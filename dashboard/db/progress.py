@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db import clinic_figures
@@ -31,7 +31,7 @@ from dashboard.db.models import (
     Strategy,
     User,
 )
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, episode_param
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import prescribed_days
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
@@ -62,7 +62,7 @@ def _episode_queries() -> _EpisodeQueries:
     """The progress view's queries of one episode, built once per process with the episode
     as the parameter ``episode_id`` (immutable SQL, no data): built on every call, they
     took a good part of the view's CPU."""
-    episode = bindparam("episode_id", type_=Integer)
+    episode = episode_param()
     kept = (CareSession.episode_id == episode, CareSession.deleted_at.is_(None))
     return _EpisodeQueries(
         sessions=select(CareSession.id, CareSession.session_on, CareSession.pain,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import BindParameter, Integer, Row, bindparam
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
@@ -25,3 +25,8 @@ def column_rows(session: Session, statement: Executable,
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return session.connection().execute(statement, params).all()
+
+
+def episode_param() -> BindParameter[int]:
+    """The episode as the parameter ``episode_id`` of a statement built once per process."""
+    return bindparam("episode_id", type_=Integer)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
 from dashboard.db.outcomes import client_columns, episode_questionnaires
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, episode_param
 from dashboard.domain.episodes import episode_state, parse_override, urgent_flag_open
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
@@ -45,24 +44,20 @@ def red_flag_override(session: Session, episode: Episode | None, raw_reason: obj
     return reason
 
 
-@dataclass(frozen=True)
-class _SummaryReads:
-    pains: Select
-    latest_plan: Select
+# Every session and plan save reads these: built once per process with the episode as a
+# parameter (dashboard/db/rows.py).
+@functools.cache
+def _pains_query() -> Select:
+    return (select(CareSession.session_on, CareSession.pain)
+            .where(CareSession.episode_id == episode_param(), CareSession.deleted_at.is_(None))
+            .order_by(CareSession.session_on, CareSession.id))
 
 
 @functools.cache
-def _summary_reads() -> _SummaryReads:
-    """Built once per process with the episode as a parameter (db/rows.py): every session
-    and plan save reads them."""
-    episode = bindparam("episode_id", type_=Integer)
-    return _SummaryReads(
-        pains=select(CareSession.session_on, CareSession.pain)
-        .where(CareSession.episode_id == episode, CareSession.deleted_at.is_(None))
-        .order_by(CareSession.session_on, CareSession.id),
-        latest_plan=select(PlanVersion.id, PlanVersion.review_interval_days)
-        .where(PlanVersion.episode_id == episode)
-        .order_by(PlanVersion.version.desc()).limit(1))
+def _latest_plan_query() -> Select:
+    return (select(PlanVersion.id, PlanVersion.review_interval_days)
+            .where(PlanVersion.episode_id == episode_param())
+            .order_by(PlanVersion.version.desc()).limit(1))
 
 
 def refresh_client_summary(session: Session, client: Client, *,
@@ -82,10 +77,10 @@ def refresh_client_summary(session: Session, client: Client, *,
     review_days = 14
     latest_plan = None
     if episode is not None:
-        reads, params = _summary_reads(), {"episode_id": episode.id}
+        params = {"episode_id": episode.id}
         pains = [(row.session_on, row.pain)
-                 for row in column_rows(session, reads.pains, params)]
-        latest_plan = next(iter(column_rows(session, reads.latest_plan, params)), None)
+                 for row in column_rows(session, _pains_query(), params)]
+        latest_plan = next(iter(column_rows(session, _latest_plan_query(), params)), None)
         if latest_plan is not None:
             review_days = latest_plan.review_interval_days
     open_episode = episode is not None and episode.ended_on is None
