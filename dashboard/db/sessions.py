@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -44,6 +44,7 @@ class AdherenceSlot:
     part_name: str
     prescribed: str
     days_per_week: int | None
+    days_prescribed: int  # domain/adherence.prescribed_days: what "days done" is read against
     # Days ticked done on the client's own page in the week up to today (None: no tick):
     # the form starts from it, and the practitioner corrects it with the client.
     from_home: int | None = None
@@ -72,22 +73,23 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
     record's page), else read here."""
     if episode is NOT_READ:
         episode = current_episode(session, client.id)
-    activities = [(a.id, a.name) for a in session.scalars(
-        select(FunctionalActivity).where(FunctionalActivity.client_id == client.id,
-                                         FunctionalActivity.active.is_(True))
-        .order_by(FunctionalActivity.position))]
+    activities = [(a.id, a.name) for a in column_rows(session, select(
+        FunctionalActivity.id, FunctionalActivity.name).where(
+        FunctionalActivity.client_id == client.id, FunctionalActivity.active.is_(True))
+        .order_by(FunctionalActivity.position), {})]
     if plan is NOT_READ:
-        plan = current_version(session, episode.id) if episode else None
+        plan = current_version(session, episode.id, goals=False) if episode else None
     ticks = tick_days_by_item(session, episode_id=episode.id,
                               start=today - dt.timedelta(days=6), end=today) \
         if episode and plan and today else {}
     # An advice part with no days (a referral, CBT) is not asked as "days done".
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
-                           i.days_per_week,
+                           i.days_per_week, days,
                            days_done_from_ticks(ticks[i.id], session_on=today)
                            if today and i.id in ticks else None)
              for i in plan.items
-             if prescribed_days(i.dose_kind, i.days_per_week) is not None] if plan else []
+             if (days := prescribed_days(i.dose_kind, i.days_per_week)) is not None] \
+        if plan else []
     # A discharged episode takes no new sessions: the client starts a new episode.
     return SessionContext(episode.id if episode and episode.ended_on is None else None,
                           dates_of(episode) if episode else
@@ -230,20 +232,36 @@ class SessionRow:
 HISTORY_LIMIT = 20
 
 
+@dataclass(frozen=True)
+class HistoryPlace:
+    """Where a session stands in its client's history table."""
+
+    position: int  # 0 = top; past HISTORY_LIMIT when below the rows shown
+    shown: int  # rows the table shows, up to one past its limit
+    # The client's other live sessions on its day (two in a day is usually one visit typed
+    # twice); None when the session is below the rows shown, where it was not counted.
+    others_on_day: int | None
+
+
 def history_position(session: Session, care: CareSession, *, include_deleted: bool
-                     ) -> tuple[int, int]:
+                     ) -> HistoryPlace:
     """Where ``care`` stands in the client's history table (0 = top), and how many rows
     the table shows (up to one past its limit): a new session can then be drawn as one row
     instead of the table. Read from the table's own top rows in one query: a session
     below them stands at the limit or further, where it is not drawn at all."""
-    query = select(CareSession.id).where(CareSession.client_id == care.client_id)
+    live = CareSession.deleted_at.is_(None)
+    query = select(CareSession.id, func.count(case((live, 1))).over(
+        partition_by=CareSession.session_on)).where(CareSession.client_id == care.client_id)
     if not include_deleted:
-        query = query.where(CareSession.deleted_at.is_(None))
-    top = list(session.scalars(query.order_by(CareSession.session_on.desc(),
+        query = query.where(live)
+    top = column_rows(session, query.order_by(CareSession.session_on.desc(),
                                               CareSession.id.desc())
-                               .limit(HISTORY_LIMIT + 1)))
-    position = top.index(care.id) if care.id in top else HISTORY_LIMIT + 1
-    return position, len(top)
+                      .limit(HISTORY_LIMIT + 1), {})
+    for position, (session_id, live_that_day) in enumerate(top):
+        if session_id == care.id:
+            return HistoryPlace(position, len(top),
+                                live_that_day - (1 if care.deleted_at is None else 0))
+    return HistoryPlace(HISTORY_LIMIT + 1, len(top), None)
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,
@@ -281,14 +299,35 @@ def session_history(session: Session, client_id: int, *, include_deleted: bool,
             .order_by(QuestionnaireAnswer.session_id, QuestionnaireAnswer.instrument,
                       QuestionnaireAnswer.item)), {}):
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
-    result = []
-    for care in rows:
-        summary = read_adherence(adherence.get(care.id, [])).describe()
-        scores = tuple(score(k, v) for k, v in sorted(answers.get(care.id, {}).items()))
-        result.append(SessionRow(care.id, care.session_on, care.pain, care.stress,
-                                 care.function_score, care.notes, care.name, summary,
-                                 scores, care.deleted_at is not None, care.plan_version_id))
-    return result
+    return [_history_row(care.id, care.session_on, care.pain, care.stress,
+                         care.function_score, care.notes, care.name,
+                         adherence.get(care.id, []), answers.get(care.id, {}),
+                         deleted=care.deleted_at is not None,
+                         plan_version_id=care.plan_version_id) for care in rows]
+
+
+def saved_session_row(care: CareSession, context: SessionContext, data: SessionInput,
+                      practitioner: str) -> SessionRow:
+    """The history row of a session just saved by ``save_session``, drawn from what was
+    written rather than read back: every part it could answer is in ``context.adherence``
+    (an advice part without days counts nowhere), its answers are ``data``'s."""
+    parts = [PartAnswer(data.adherence.get(slot.plan_item_id), slot.days_prescribed)
+             for slot in context.adherence]
+    return _history_row(care.id, care.session_on, care.pain, care.stress,
+                        care.function_score, care.notes, practitioner, parts,
+                        data.questionnaires, deleted=False,
+                        plan_version_id=care.plan_version_id)
+
+
+def _history_row(session_id: int, session_on: dt.date, pain: int, stress: int,
+                 function_score: float | None, notes: str, practitioner: str,
+                 parts: list[PartAnswer], answers: dict[str, list[int]], *, deleted: bool,
+                 plan_version_id: int | None) -> SessionRow:
+    """One row of the history, however its parts were found (the one rule of both)."""
+    return SessionRow(session_id, session_on, pain, stress, function_score, notes,
+                      practitioner, read_adherence(parts).describe(),
+                      tuple(score(k, v) for k, v in sorted(answers.items())), deleted,
+                      plan_version_id)
 
 
 def get_session(session: Session, session_id: object) -> CareSession | None:

@@ -2,6 +2,7 @@
 within their episode of care, whatever path writes them."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -18,13 +19,18 @@ from dashboard.db.models import (
     QuestionnaireAnswer,
     SafetyAlert,
     StrategyPart,
+    User,
 )
 from dashboard.db.plans import save_plan_version
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import (
+    HISTORY_LIMIT,
     acknowledge_alert,
     alerts_for,
+    history_position,
+    other_sessions_on,
     save_session,
+    saved_session_row,
     session_context,
     session_history,
     set_activities,
@@ -137,6 +143,62 @@ def test_one_reading_of_adherence_in_the_history_the_form_progress_and_handout(a
         tracker = handout[handout.index('class="tracker"'):]
         assert "Bridge" in tracker and "therapy (CBT)" not in tracker
         assert "therapy (CBT)" in handout  # the part is on the handout, with no tick row
+
+
+def test_the_history_row_drawn_after_a_save_is_the_row_read_back(any_db, people):
+    """A new session's history row is drawn from what was written, not read back (issue
+    24): it must be the very row the history reads, whatever the session holds."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        version = save_plan_version(s, episode_id=current_episode(s, client.id).id,
+                                    draft=PlanDraft(tuple(
+                                        PlanItemDraft(parts[k].id, k, k,
+                                                      Dose.from_columns(parts[k]))
+                                        for k in ("heat", "bridge", "cbt"))),
+                                    user_id=people.alice_id, today=FIRST_START)
+        heat, bridge, _cbt = (i.id for i in version.items)
+        set_activities(s, client.id, ["Sitting", "Lifting"])
+        name = s.get(User, people.alice_id).name
+        sessions = [
+            SessionInput(dt.date(2026, 1, 12), 5, 4, {}, {bridge: 7}),
+            phq9_session(dt.date(2026, 1, 13), 2, blank=(3,)),  # unscored, item 9 kept
+            SessionInput(dt.date(2026, 1, 14), 3, 2, {}, {heat: 0, bridge: 2}, "a note",
+                         {"PHQ9": [1] * 9, "GAD7": [2] * 7, "PSS10": [0] * 10}),
+        ]
+        for data in sessions:
+            context = session_context(s, client)
+            activity_ids = [a for a, _ in context.activities]
+            data = replace(data, ratings=dict(zip(activity_ids, (7, 2), strict=True)))
+            care = save_session(s, client=client, context=context, data=data,
+                                user_id=people.alice_id)
+            drawn = saved_session_row(care, context, data, name)
+            assert [drawn] == session_history(s, client.id, include_deleted=False,
+                                              only=care.id)
+        assert drawn.adherence == "2/10 prescribed days (2 parts)"
+        assert [sc.instrument for sc in drawn.scores] == ["GAD7", "PHQ9", "PSS10"]
+
+
+def test_the_history_place_counts_the_other_live_sessions_of_the_day(any_db, people):
+    """The warning "this client has 2 sessions on ..." reads its count from the history's
+    own query; a deleted session does not count, one below the rows shown is counted apart."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        day = dt.date(2026, 2, 2)
+        saved = [save_session(s, client=client, context=session_context(s, client),
+                              data=session_on(d), user_id=people.alice_id)
+                 for d in (day, day, day)]
+        place = history_position(s, saved[2], include_deleted=False)
+        assert (place.position, place.shown, place.others_on_day) == (0, 3, 2)
+        set_deleted(s, client=client, care=saved[0], user_id=people.alice_id)
+        assert history_position(s, saved[2], include_deleted=True).others_on_day == 1
+        assert history_position(s, saved[0], include_deleted=True).others_on_day == 2
+        older = [save_session(s, client=client, context=session_context(s, client),
+                              data=session_on(FIRST_START + dt.timedelta(days=n)),
+                              user_id=people.alice_id) for n in range(HISTORY_LIMIT + 1)]
+        place = history_position(s, older[0], include_deleted=False)
+        assert place.position > HISTORY_LIMIT and place.others_on_day is None
+        assert other_sessions_on(s, older[0]) == 0
 
 
 def phq9_session(day: dt.date, item9: int, blank: tuple[int, ...] = ()) -> SessionInput:

@@ -29,6 +29,7 @@ from dashboard.db.sessions import (
     open_alert_for_session,
     other_sessions_on,
     save_session,
+    saved_session_row,
     session_context,
     session_episode_dates,
     session_history,
@@ -184,23 +185,25 @@ def _missing_items(items: list[str] | None) -> str:
     return f"Answer every item (missing or invalid: {', '.join(items)})." if items else ""
 
 
-def _history_with(db, care, include_deleted: bool):
-    """The history after adding ``care``: its one row inserted where it belongs (nothing
-    when it is older than every row shown), or the table drawn whole when it is new or just
-    reaches its limit. A session a colleague added meanwhile shows at the next redraw; the
-    new one is never missing."""
-    position, shown = history_position(db, care, include_deleted=include_deleted)
-    rows_before = shown - 1
-    if position >= HISTORY_LIMIT:
-        return no_update
+def _history_with(db, care, row, include_deleted: bool):
+    """The history after adding ``care`` (its ``row`` drawn from what was written), and how
+    many other sessions the client has that day: the one row inserted where it belongs
+    (nothing when it is older than every row shown), or the table drawn whole when it is
+    new or just reaches its limit. A session a colleague added meanwhile shows at the next
+    redraw; the new one is never missing."""
+    place = history_position(db, care, include_deleted=include_deleted)
+    others = place.others_on_day
+    if others is None:  # below the rows shown
+        others = other_sessions_on(db, care)
+    rows_before = place.shown - 1
+    if place.position >= HISTORY_LIMIT:
+        return no_update, others
     if rows_before >= 1 and rows_before != HISTORY_LIMIT - 1:
-        (row,) = session_history(db, care.client_id, include_deleted=include_deleted,
-                                 only=care.id)
-        return session_views.history_insert(row, position, rows_before=rows_before,
-                                            can_restore=include_deleted)
+        return session_views.history_insert(row, place.position, rows_before=rows_before,
+                                            can_restore=include_deleted), others
     return session_views.history_table(
         session_history(db, care.client_id, include_deleted=include_deleted),
-        can_restore=include_deleted)
+        can_restore=include_deleted), others
 
 
 def _alerts(db, user, client_id: int, focus_alert: int | None = None):
@@ -244,16 +247,18 @@ def _editable_session(db, client: Client, editing: object) -> CareSession | None
     return care
 
 
-def _record_new(db, user, client: Client, context, data) -> tuple[CareSession, str, object]:
+def _record_new(db, user, client: Client, context, data
+                ) -> tuple[CareSession, str, object, int]:
     care = save_session(db, client=client, context=context, data=data, user_id=user.id)
     record_audit(db, user_id=user.id, action="session_created", entity="session",
                  entity_id=care.id, client_id=client.id, ip=client_ip())
-    return (care, f"Session of {format_day(data.session_on)} saved.",
-            _history_with(db, care, user.is_admin))
+    history, others = _history_with(db, care, saved_session_row(care, context, data,
+                                                                user.name), user.is_admin)
+    return care, f"Session of {format_day(data.session_on)} saved.", history, others
 
 
 def _record_edit(db, user, client: Client, care: CareSession, data,
-                 keep_adherence: bool) -> tuple[str, object]:
+                 keep_adherence: bool) -> tuple[str, object, int]:
     before = session_values(db, care)
     update_session(db, client=client, care=care, data=data, keep_adherence=keep_adherence)
     record_audit(db, user_id=user.id, action="session_updated", entity="session",
@@ -262,7 +267,7 @@ def _record_edit(db, user, client: Client, care: CareSession, data,
     return (f"Session of {format_day(data.session_on)} updated.",
             session_views.history_table(
                 session_history(db, client.id, include_deleted=user.is_admin),
-                can_restore=user.is_admin))
+                can_restore=user.is_admin), other_sessions_on(db, care))
 
 
 def _cleared_form(targets: dict, today, context) -> dict:
@@ -343,12 +348,12 @@ def save(_submit, client_id, editing, form):
                 targets, errors, form=_unchanged(targets["form"]),
                 result=dbc.Alert(DISCHARGED if discharged else NOT_SAVED, color="danger"))
         if care is None:
-            care, message, history = _record_new(db, user, client, context, data)
+            care, message, history, twice = _record_new(db, user, client, context, data)
         else:
-            message, history = _record_edit(db, user, client, care, data, keep_adherence)
+            message, history, twice = _record_edit(db, user, client, care, data,
+                                                   keep_adherence)
         alerts, message = _alerts_after_save(db, user, client.id, care, data, message,
                                              editing is not None)
-        twice = other_sessions_on(db, care)
     return _save_answer(targets, {}, result=_saved_alert(message, data.session_on, twice),
                         history=history, alerts=alerts, form=cleared_form)
 
