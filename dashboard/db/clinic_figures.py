@@ -31,17 +31,23 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Integer,
     and_,
+    any_,
     bindparam,
     case,
     delete,
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.util import identity_key
 
 from dashboard.db.models import (
     CareSession,
@@ -152,9 +158,7 @@ def compute_figures(session: Session, *, days: Iterable[dt.date] | None = None,
 class _DayQueries:
     sessions: Any
     seen: Any
-    seen_strategies: Any
     discharges: Any
-    discharge_strategies: Any
 
 
 @functools.cache
@@ -162,7 +166,11 @@ def _day_queries(filtered: bool) -> _DayQueries:
     """The queries of ``_compute_days``, built once per process and reused (immutable SQL
     constructs, no data): built afresh, a save's recomputation of one day spent more time
     making its statements than running them. ``filtered``: they take the days as the
-    expanding parameter ``days``; else every day."""
+    expanding parameter ``days``; else every day.
+
+    Each reads its groups by strategy combination as well, so that one query gives both the
+    figures by status (or practitioner) and those by strategy: the counts and sums add up
+    across the groups (a write runs these three instead of five)."""
     c, e = Client, Episode
 
     def only(column: Any) -> list[ColumnElement[bool]]:
@@ -179,20 +187,17 @@ def _day_queries(filtered: bool) -> _DayQueries:
         sessions=select(CareSession.session_on, func.count())
         .where(CareSession.deleted_at.is_(None), *only(CareSession.session_on))
         .group_by(CareSession.session_on),
-        seen=select(c.last_session_on, c.status, func.count()).where(*seen)
-        .group_by(c.last_session_on, c.status),
-        seen_strategies=select(c.last_session_on, PlanVersion.strategy_keys, func.count(),
-                               func.coalesce(func.sum(change), 0), func.count(change))
-        .join(PlanVersion, PlanVersion.id == c.current_plan_version_id)
-        .where(*seen, c.baseline_pain.is_not(None))
-        .group_by(c.last_session_on, PlanVersion.strategy_keys),
-        discharges=select(e.ended_on, c.practitioner_id, *discharge_sums())
-        .join(c, c.id == e.client_id).where(*ended)
-        .group_by(e.ended_on, c.practitioner_id),
-        discharge_strategies=select(e.ended_on, PlanVersion.strategy_keys, *discharge_sums())
+        # By strategy, a client counts only with a plan and a baseline pain.
+        seen=select(c.last_session_on, c.status, PlanVersion.strategy_keys, func.count(),
+                    func.count(c.baseline_pain), func.coalesce(func.sum(change), 0),
+                    func.count(change))
+        .outerjoin(PlanVersion, PlanVersion.id == c.current_plan_version_id).where(*seen)
+        .group_by(c.last_session_on, c.status, PlanVersion.strategy_keys),
+        discharges=select(e.ended_on, c.practitioner_id, PlanVersion.strategy_keys,
+                          *discharge_sums())
         .join(c, c.id == e.client_id)
-        .join(PlanVersion, PlanVersion.id == e.final_plan_version_id).where(*ended)
-        .group_by(e.ended_on, PlanVersion.strategy_keys))
+        .outerjoin(PlanVersion, PlanVersion.id == e.final_plan_version_id).where(*ended)
+        .group_by(e.ended_on, c.practitioner_id, PlanVersion.strategy_keys))
 
 
 def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
@@ -202,24 +207,32 @@ def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None
     # touches a session, a client or an episode.
     for day, n in column_rows(session, queries.sessions, params):
         figures.days.setdefault(day, _blank_day())["sessions"] = n
-    for seen_on, status, n in column_rows(session, queries.seen, params):
-        figures.days.setdefault(_day(seen_on), _blank_day())[SEEN_COLUMNS[status]] = n
-    for seen_on, keys, n, change_sum, changes in column_rows(session,
-                                                             queries.seen_strategies,
-                                                             params):
+    for seen_on, status, keys, n, with_baseline, change_sum, changes in column_rows(
+            session, queries.seen, params):
+        day_row = figures.days.setdefault(_day(seen_on), _blank_day())
+        day_row[SEEN_COLUMNS[status]] += n
+        if keys is None or not with_baseline:
+            continue
         for key in strategy_keys_of(keys):
             row = figures.strategies.setdefault((_day(seen_on), key), _blank_strategy())
-            row["seen_clients"] += n
+            row["seen_clients"] += with_baseline
             row["seen_pain_change_sum"] += int(change_sum or 0)
             row["seen_pain_changes"] += changes
-    for day, practitioner_id, *sums in column_rows(session, queries.discharges, params):
-        figures.practitioners[(day, practitioner_id)] = dict(zip(
-            DISCHARGE_SUMS, add_sums(None, sums), strict=True))
-    for day, keys, *sums in column_rows(session, queries.discharge_strategies, params):
-        for key in strategy_keys_of(keys):
-            row = figures.strategies.setdefault((day, key), _blank_strategy())
-            for column, value in zip(DISCHARGE_SUMS, sums, strict=True):
-                row[column] += int(value)
+    for day, practitioner_id, keys, *sums in column_rows(session, queries.discharges,
+                                                          params):
+        values = add_sums(None, sums)
+        rows = [figures.practitioners.setdefault((day, practitioner_id),
+                                                 dict.fromkeys(DISCHARGE_SUMS, 0))]
+        rows += [figures.strategies.setdefault((day, key), _blank_strategy())
+                 for key in (strategy_keys_of(keys) if keys is not None else ())]
+        for row in rows:
+            for column, value in zip(DISCHARGE_SUMS, values, strict=True):
+                row[column] += value
+
+
+# The client columns a caseload counts by, beside the practitioner: a client's change of
+# any of them (or of practitioner) is a change of its practitioner's caseload.
+CASELOAD_COLUMNS = ("archived", "episode_state")
 
 
 def _compute_caseloads(session: Session, figures: Figures, practitioners: list[int] | None
@@ -256,6 +269,23 @@ def stored_figures(session: Session) -> Figures:
     return figures
 
 
+_LOCKS = text("SELECT pg_advisory_xact_lock(ns, key) FROM unnest(CAST(:namespaces AS "
+             "INTEGER[]), CAST(:keys AS INTEGER[])) AS keys(ns, key)")
+TABLES = (ClinicDay, ClinicDayStrategy, ClinicDayPractitioner, PractitionerCaseload)
+
+
+def _rows(figures: Figures) -> dict[Any, list[dict[str, Any]]]:
+    """The rows to insert into each of TABLES."""
+    return {
+        ClinicDay: [{"day": d, **v} for d, v in figures.days.items()],
+        ClinicDayStrategy: [{"day": d, "strategy_key": k, **v}
+                            for (d, k), v in figures.strategies.items()],
+        ClinicDayPractitioner: [{"day": d, "practitioner_id": p, **v}
+                                for (d, p), v in figures.practitioners.items()],
+        PractitionerCaseload: [{"practitioner_id": p, "active_clients": n}
+                               for p, n in figures.caseloads.items()]}
+
+
 def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
            practitioners: list[int] | None) -> None:
     """Replace the rows of these days and practitioners (None: all) with ``figures``.
@@ -270,17 +300,52 @@ def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
     for chunk in _chunks(practitioners):
         connection.execute(delete(PractitionerCaseload).where(*(
             [] if chunk is None else [PractitionerCaseload.practitioner_id.in_(chunk)])))
-    rows: list[tuple[Any, list[dict[str, Any]]]] = [
-        (ClinicDay, [{"day": d, **v} for d, v in figures.days.items()]),
-        (ClinicDayStrategy, [{"day": d, "strategy_key": k, **v}
-                             for (d, k), v in figures.strategies.items()]),
-        (ClinicDayPractitioner, [{"day": d, "practitioner_id": p, **v}
-                                 for (d, p), v in figures.practitioners.items()]),
-        (PractitionerCaseload, [{"practitioner_id": p, "active_clients": n}
-                                for p, n in figures.caseloads.items()])]
-    for model, values in rows:
+    for model, values in _rows(figures).items():
         for start in range(0, len(values), 5000):
             connection.execute(insert(model), values[start:start + 5000])
+
+
+def _param(model: Any, column: str) -> str:
+    return f"{model.__table__.name}__{column}"
+
+
+@functools.cache
+def _postgresql_statements() -> tuple[Any, Any]:
+    """The rows of some days and practitioners deleted from the four tables in one
+    statement, and their new rows inserted in another (each table's rows as one array per
+    column, unnested): two round trips for what took eight on every write."""
+    days = bindparam("days", type_=ARRAY(Date))
+    deletes = [delete(m).where(m.day == any_(days)) for m in TABLES[:3]]
+    deletes.append(delete(PractitionerCaseload).where(
+        PractitionerCaseload.practitioner_id == any_(bindparam("practitioners",
+                                                                 type_=ARRAY(Integer)))))
+    inserts = []
+    for model in TABLES:
+        columns = list(model.__table__.columns)
+        inserts.append(insert(model).from_select(
+            [c.name for c in columns], select(text("*")).select_from(func.unnest(*(
+                bindparam(_param(model, c.name), type_=ARRAY(c.type)) for c in columns)))))
+
+    def one(statements: list[Any]) -> Any:
+        *first, last = statements
+        return last.add_cte(*(s.cte(f"t{n}") for n, s in enumerate(first)))
+
+    return one(deletes), one(inserts)
+
+
+def _replace_rows_on_postgresql(session: Session, figures: Figures, *, days: list[dt.date],
+                                practitioners: list[int]) -> None:
+    """``_store`` for given keys in two statements (data-modifying WITH: each runs to the
+    end whether read or not). The deletes come first, in their own statement: one
+    statement's parts see the same snapshot, so an insert beside them would meet the rows
+    they delete."""
+    connection = session.connection()
+    deletes, inserts = _postgresql_statements()
+    connection.execute(deletes, {"days": days, "practitioners": practitioners})
+    params = {_param(model, column.name): [row[column.name] for row in rows]
+              for model, rows in _rows(figures).items()
+              for column in model.__table__.columns}
+    connection.execute(inserts, params)
 
 
 def rebuild_clinic_figures(session: Session) -> None:
@@ -297,13 +362,20 @@ def refresh_clinic_figures(session: Session, *, days: Iterable[dt.date],
     day_list, practitioner_list = sorted(set(days)), sorted(set(practitioners))
     if not day_list and not practitioner_list:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        for namespace, key in ([(DAY_LOCK, d.toordinal()) for d in day_list]
-                               + [(PRACTITIONER_LOCK, p) for p in practitioner_list]):
-            session.execute(text("SELECT pg_advisory_xact_lock(:ns, :key)"),
-                            {"ns": namespace, "key": key})
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
+        # Every key in one statement, in order: unnest gives the pairs in array order and
+        # each lock is taken as its row is produced.
+        keys = ([(DAY_LOCK, d.toordinal()) for d in day_list]
+                + [(PRACTITIONER_LOCK, p) for p in practitioner_list])
+        session.connection().execute(_LOCKS, {"namespaces": [n for n, _ in keys],
+                                              "keys": [k for _, k in keys]})
     figures = compute_figures(session, days=day_list, practitioners=practitioner_list)
-    _store(session, figures, days=day_list, practitioners=practitioner_list)
+    if postgresql:
+        _replace_rows_on_postgresql(session, figures, days=day_list,
+                                    practitioners=practitioner_list)
+    else:
+        _store(session, figures, days=day_list, practitioners=practitioner_list)
 
 
 # --- Which keys a transaction changed ---------------------------------------------------------
@@ -316,6 +388,8 @@ class Pending:
     days: set[dt.date] = field(default_factory=set)
     practitioners: set[int] = field(default_factory=set)
     clients: set[int] = field(default_factory=set)
+    # Of ``clients``: those whose practitioner's caseload may change (see _client_changes).
+    caseload_clients: set[int] = field(default_factory=set)
     sessions: set[int] = field(default_factory=set)
     episodes: set[int] = field(default_factory=set)
 
@@ -342,34 +416,44 @@ def note_client_rows(session: Session, client_id: int) -> None:
     pending = _pending(session)
     pending.days.update(session.scalars(select(CareSession.session_on).distinct().where(
         CareSession.client_id == client_id)))
-    _add_keys(session, pending, clients=[client_id], sessions=[], episodes=[], lock=True)
+    _add_keys(session, pending, clients=[client_id], sessions=[], episodes=[],
+              caseloads=[client_id], with_episodes=[client_id], lock=True)
 
 
 def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
-              sessions: Iterable[int], episodes: Iterable[int], lock: bool = False) -> None:
-    """The keys these rows count under, as stored now. ``lock``: before the rows are changed,
-    read them under the row lock their UPDATE is about to take (PostgreSQL; in the order the
-    flush takes them: clients, episodes, sessions), so that a change another transaction
-    committed meanwhile is the one replaced: read without it, a client moved from day A to
-    B by another writer would be recounted on A and never on B."""
+              sessions: Iterable[int], episodes: Iterable[int], caseloads: Iterable[int] = (),
+              with_episodes: Iterable[int] = (), lock: bool = False) -> None:
+    """The keys these rows count under, as stored now. Of the clients, ``caseloads``: those
+    whose practitioner counts as a key (their caseload may change); ``with_episodes``:
+    those whose discharged episodes' days count too (their practitioner changes). ``lock``:
+    before
+    the rows are changed, read them under the row lock their UPDATE is about to take
+    (PostgreSQL; in the order the flush takes them: clients, episodes, sessions), so that a
+    change another transaction committed meanwhile is the one replaced: read without it, a
+    client moved from day A to B by another writer would be recounted on A and never on B."""
 
     def locked(query: Any) -> Any:
         # FOR NO KEY UPDATE: the lock an UPDATE takes, no stronger (FOR UPDATE would wait
         # for every transaction holding a key-share lock on the row: one adding a session).
         return query.with_for_update(key_share=True) if lock else query
 
-    # Through the connection (db/rows.py): this runs twice in every write of a session, a
-    # client or an episode, before and after, on rows the ORM need not load.
+    # Through the connection (db/rows.py): this runs in every write of a session, a client
+    # or an episode, on rows the ORM need not load.
     connection = session.connection()
+    caseloads = set(caseloads)
     for chunk in _chunks(set(clients)):
-        for practitioner_id, last_on in connection.execute(locked(select(
-                Client.practitioner_id, Client.last_session_on).where(
+        for client_id, practitioner_id, last_on in connection.execute(locked(select(
+                Client.id, Client.practitioner_id, Client.last_session_on).where(
                 Client.id.in_(chunk or [])).order_by(Client.id))):
-            pending.practitioners.add(practitioner_id)
+            if client_id in caseloads:
+                pending.practitioners.add(practitioner_id)
             if last_on is not None:
                 pending.days.add(last_on)
-        # A discharged episode counts under its client's practitioner (read after the
-        # client's lock: a discharge of the same client committed meanwhile is seen).
+    # A discharged episode counts under its client's practitioner (read after the
+    # client's lock: a discharge of the same client committed meanwhile is seen). Its day
+    # is a key of a client's change only when the practitioner changes: no other column
+    # of the client is in the discharge figures.
+    for chunk in _chunks(set(with_episodes)):
         pending.days.update(day for day in connection.execute(select(Episode.ended_on).where(
             Episode.client_id.in_(chunk or []), Episode.ended_on.is_not(None))).scalars()
             if day is not None)
@@ -380,6 +464,31 @@ def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
     for chunk in _chunks(set(sessions)):
         pending.days.update(connection.execute(locked(select(CareSession.session_on).where(
             CareSession.id.in_(chunk or [])).order_by(CareSession.id))).scalars())
+
+
+# The columns each kind of row counts under: its keys.
+KEY_COLUMNS: dict[type, tuple[str, ...]] = {Client: ("practitioner_id", "last_session_on"),
+                                            CareSession: ("session_on",),
+                                            Episode: ("ended_on",)}
+
+
+def _keys_written(session: Session, model: type, ids: set[int]
+                  ) -> tuple[dict[int, tuple[Any, ...]], set[int]]:
+    """The key columns of these rows as this transaction wrote them, read from the objects
+    in the session after its flush (loaded, not expired: exactly what the flush stored);
+    and the ids of the rows not found so (deleted, expired): read from the database."""
+    found: dict[int, tuple[Any, ...]] = {}
+    missing: set[int] = set()
+    columns = KEY_COLUMNS[model]
+    for row_id in ids:
+        obj = session.identity_map.get(identity_key(model, row_id))
+        state = None if obj is None else inspect(obj)
+        if state is None or state.deleted or state.detached or state.modified \
+                or any(c not in state.dict for c in columns):
+            missing.add(row_id)
+        else:
+            found[row_id] = tuple(state.dict[c] for c in columns)
+    return found, missing
 
 
 def _changed_ids(objects: Iterable[object]) -> tuple[set[int], set[int], set[int]]:
@@ -393,22 +502,45 @@ def _changed_ids(objects: Iterable[object]) -> tuple[set[int], set[int], set[int
     return clients, sessions, episodes
 
 
+def _client_changes(session: Session) -> tuple[set[int], set[int]]:
+    """Of the clients this flush writes: those whose practitioner's caseload may change
+    (added, deleted, or a column of CASELOAD_COLUMNS changed), and those whose discharged
+    episodes move to another practitioner (deleted, or the practitioner changed). A session
+    save changes neither: its client's caseload and discharges are not recounted."""
+    caseloads: set[int] = set()
+    practitioner: set[int] = set()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if not isinstance(obj, Client) or obj.id is None:
+            continue
+        attrs = inspect(obj).attrs
+        if obj in session.deleted or attrs.practitioner_id.history.has_changes():
+            practitioner.add(obj.id)
+        if obj in session.new or obj.id in practitioner or any(
+                getattr(attrs, c).history.has_changes() for c in CASELOAD_COLUMNS):
+            caseloads.add(obj.id)
+    return caseloads, practitioner
+
+
 def _before_flush(session: Session, _context: object, _instances: object) -> None:
     # The rows about to change, as the database holds them still: their keys before.
     clients, sessions, episodes = _changed_ids(
         [*session.dirty, *session.deleted])
     if clients or sessions or episodes:
+        caseloads, practitioner = _client_changes(session)
         with session.no_autoflush:
             _add_keys(session, _pending(session), clients=clients, sessions=sessions,
-                      episodes=episodes, lock=True)
+                      episodes=episodes, caseloads=caseloads, with_episodes=practitioner,
+                      lock=True)
 
 
 def _after_flush(session: Session, _context: object) -> None:
+    # The session's lists and the attributes' history still show what was flushed.
     clients, sessions, episodes = _changed_ids(
         [*session.new, *session.dirty, *session.deleted])
     if clients or sessions or episodes:
         pending = _pending(session)
         pending.clients |= clients
+        pending.caseload_clients |= _client_changes(session)[0]
         pending.sessions |= sessions
         pending.episodes |= episodes
 
@@ -421,9 +553,18 @@ def _before_commit(session: Session) -> None:
     pending = session.info.pop(PENDING_KEY, None)
     if not pending:
         return
-    # The same rows as stored now: their keys after.
-    _add_keys(session, pending, clients=pending.clients, sessions=pending.sessions,
-              episodes=pending.episodes)
+    # The same rows as stored now: their keys after, from the objects the flush wrote
+    # where it can (no statement), else read.
+    unread: dict[type, set[int]] = {}
+    for model, ids in ((Client, pending.clients), (CareSession, pending.sessions),
+                       (Episode, pending.episodes)):
+        written, unread[model] = _keys_written(session, model, ids)
+        for row_id, values in written.items():
+            if model is Client and row_id in pending.caseload_clients:
+                pending.practitioners.add(values[0])
+            pending.days.update(v for v in values if isinstance(v, dt.date))
+    _add_keys(session, pending, clients=unread[Client], sessions=unread[CareSession],
+              episodes=unread[Episode], caseloads=pending.caseload_clients)
     refresh_clinic_figures(session, days=pending.days, practitioners=pending.practitioners)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from dashboard.db.models import Episode, Goal, PlanItem, PlanVersion, StrategyPart, User
 from dashboard.db.summary import red_flag_override
@@ -63,14 +63,9 @@ def get_version(session: Session, episode_id: int, version: int) -> PlanVersion 
         PlanVersion.episode_id == episode_id, PlanVersion.version == version))
 
 
-def current_version(session: Session, episode_id: int, *, goals: bool = True
-                    ) -> PlanVersion | None:
-    """``goals=False``: the goals are read only if asked for (the session form needs the
-    parts alone, and a session save reads this)."""
-    query = select(PlanVersion).where(PlanVersion.episode_id == episode_id)
-    if not goals:
-        query = query.options(lazyload(PlanVersion.goals))
-    return session.scalar(query.order_by(PlanVersion.version.desc()).limit(1))
+def current_version(session: Session, episode_id: int) -> PlanVersion | None:
+    return session.scalar(select(PlanVersion).where(PlanVersion.episode_id == episode_id)
+                          .order_by(PlanVersion.version.desc()).limit(1))
 
 
 def save_plan_version(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -25,12 +26,11 @@ from dashboard.db.models import (
     User,
     utcnow,
 )
-from dashboard.db.plans import current_version
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, episode_param
 from dashboard.db.summary import current_episode, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
-from dashboard.domain.dose import Dose, describe_dose
+from dashboard.domain.dose import LIMITS, Dose, describe_dose
 from dashboard.domain.episodes import EpisodeDates, session_date_problem
 from dashboard.domain.home_log import days_done_from_ticks
 from dashboard.domain.ids import parse_id
@@ -78,23 +78,43 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
         FunctionalActivity.client_id == client.id, FunctionalActivity.active.is_(True))
         .order_by(FunctionalActivity.position), {})]
     if plan is NOT_READ:
-        plan = current_version(session, episode.id, goals=False) if episode else None
+        plan_id, parts = _current_parts(session, episode.id) if episode else (None, [])
+    else:
+        plan_id, parts = (plan.id, plan.items) if plan else (None, [])
     ticks = tick_days_by_item(session, episode_id=episode.id,
                               start=today - dt.timedelta(days=6), end=today) \
-        if episode and plan and today else {}
+        if episode and plan_id and today else {}
     # An advice part with no days (a referral, CBT) is not asked as "days done".
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
                            i.days_per_week, days,
                            days_done_from_ticks(ticks[i.id], session_on=today)
                            if today and i.id in ticks else None)
-             for i in plan.items
-             if (days := prescribed_days(i.dose_kind, i.days_per_week)) is not None] \
-        if plan else []
+             for i in parts
+             if (days := prescribed_days(i.dose_kind, i.days_per_week)) is not None]
     # A discharged episode takes no new sessions: the client starts a new episode.
     return SessionContext(episode.id if episode and episode.ended_on is None else None,
                           dates_of(episode) if episode else
-                          EpisodeDates(client.created_at.date()), plan.id if plan else None,
-                          activities, slots)
+                          EpisodeDates(client.created_at.date()), plan_id, activities, slots)
+
+
+@functools.cache
+def _current_parts_query() -> Select:
+    latest = (select(PlanVersion.id).where(PlanVersion.episode_id == episode_param())
+              .order_by(PlanVersion.version.desc()).limit(1).scalar_subquery())
+    return (select(PlanVersion.id.label("plan_version_id"), PlanItem.id, PlanItem.part_name,
+                   PlanItem.dose_kind, *(getattr(PlanItem, name) for name in LIMITS))
+            .outerjoin(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
+            .where(PlanVersion.id == latest).order_by(PlanItem.position))
+
+
+def _current_parts(session: Session, episode_id: int) -> tuple[int | None, list[Any]]:
+    """The episode's current plan version and the columns of its parts the session form
+    asks about, in one statement (a session save reads them; as objects with the plan's
+    goals, they took three)."""
+    rows = column_rows(session, _current_parts_query(), {"episode_id": episode_id})
+    if not rows:
+        return None, []
+    return rows[0].plan_version_id, [row for row in rows if row.id is not None]
 
 
 def dates_of(episode: Episode) -> EpisodeDates:
