@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, case, delete, func, select
+from sqlalchemy import Row, Select, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.access import visible_clients
@@ -27,7 +27,7 @@ from dashboard.db.models import (
     utcnow,
 )
 from dashboard.db.rows import column_rows, episode_param
-from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.db.summary import current_episode_row, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
 from dashboard.domain.dose import LIMITS, Dose, describe_dose
@@ -65,14 +65,14 @@ NOT_READ: Any = object()  # an argument the caller did not read already
 
 
 def session_context(session: Session, client: Client, today: dt.date | None = None, *,
-                    episode: Episode | None = NOT_READ,
+                    episode: Episode | Row | None = NOT_READ,
                     plan: PlanVersion | None = NOT_READ) -> SessionContext:
     """``today`` given: each plan part's days done in the past week, from the client's
     ticks, to pre-fill the form with. ``episode`` and ``plan``: the client's current
     episode and its current plan version, when the caller has read them already (the
-    record's page), else read here."""
+    record's page), else read here (the episode as columns: a session save reads this)."""
     if episode is NOT_READ:
-        episode = current_episode(session, client.id)
+        episode = current_episode_row(session, client.id)
     activities = [(a.id, a.name) for a in column_rows(session, select(
         FunctionalActivity.id, FunctionalActivity.name).where(
         FunctionalActivity.client_id == client.id, FunctionalActivity.active.is_(True))
@@ -117,7 +117,7 @@ def _current_parts(session: Session, episode_id: int) -> tuple[int | None, list[
     return rows[0].plan_version_id, [row for row in rows if row.id is not None]
 
 
-def dates_of(episode: Episode) -> EpisodeDates:
+def dates_of(episode: Episode | Row) -> EpisodeDates:
     return EpisodeDates(episode.started_on, episode.ended_on)
 
 
@@ -139,13 +139,19 @@ def _write_children(session: Session, care: CareSession, data: SessionInput, *,
                     new: bool = False) -> None:
     """``new``: the session was inserted in this transaction, so no alert is raised for it
     yet (nothing to read)."""
-    session.add_all([Adherence(session_id=care.id, plan_item_id=item, days_done=days)
-                     for item, days in data.adherence.items()])
-    session.add_all([FunctionalRating(session_id=care.id, activity_id=a, score=s)
-                     for a, s in data.ratings.items()])
-    for key, answers in data.questionnaires.items():
-        session.add_all([QuestionnaireAnswer(session_id=care.id, instrument=key, item=n,
-                                             value=v) for n, v in enumerate(answers, start=1)])
+    # Plain inserts through the connection: rows no one loads as objects in this
+    # transaction, without the unit of work's bookkeeping (every session save runs this).
+    connection = session.connection()
+    for model, rows in (
+            (Adherence, [{"session_id": care.id, "plan_item_id": item, "days_done": days}
+                         for item, days in data.adherence.items()]),
+            (FunctionalRating, [{"session_id": care.id, "activity_id": a, "score": s}
+                                for a, s in data.ratings.items()]),
+            (QuestionnaireAnswer, [{"session_id": care.id, "instrument": key, "item": n,
+                                    "value": v} for key, answers in data.questionnaires.items()
+                                   for n, v in enumerate(answers, start=1)])):
+        if rows:
+            connection.execute(insert(model), rows)
     # One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
     # the answer raises nothing new); the answer is kept on the alert, so an incomplete
     # PHQ-9 that was not stored still says what the client answered.
@@ -173,7 +179,6 @@ def save_session(
     session.add(care)
     session.flush()
     _write_children(session, care, data, new=True)
-    session.flush()
     # A new session without questionnaires leaves the episode's first and latest totals
     # as they were: their reliable change is not read again (most saves).
     refresh_client_summary(session, client, questionnaires=bool(data.questionnaires))
@@ -222,7 +227,7 @@ def update_session(
         data = replace(data, adherence={})
     session.flush()
     _write_children(session, care, data)
-    session.flush()
+    session.flush()  # an alert raised
     refresh_client_summary(session, client)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
@@ -16,13 +16,14 @@ from dashboard.domain.episodes import episode_state, parse_override, urgent_flag
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
 
+# Which of a client's episodes is current: the open one, else the most recent.
+CURRENT_FIRST = (Episode.ended_on.is_not(None), Episode.started_on.desc(), Episode.id.desc())
+
 
 def current_episode(session: Session, client_id: int) -> Episode | None:
     """The open episode, else the most recent one."""
-    return session.scalar(
-        select(Episode).where(Episode.client_id == client_id)
-        .order_by(Episode.ended_on.is_not(None), Episode.started_on.desc(), Episode.id.desc())
-        .limit(1))
+    return session.scalar(select(Episode).where(Episode.client_id == client_id)
+                          .order_by(*CURRENT_FIRST).limit(1))
 
 
 class RedFlagOpen(ValueError):
@@ -54,10 +55,33 @@ def _pains_query() -> Select:
 
 
 @functools.cache
+def _lock_client_query() -> Select:
+    # FOR NO KEY UPDATE: the lock the client's UPDATE takes anyway.
+    return (select(Client.id).where(Client.id == bindparam("client_id", type_=Integer))
+            .with_for_update(key_share=True))
+
+
+@functools.cache
+def _current_episode_query() -> Select:
+    """``current_episode``'s rule, for the columns the summary reads."""
+    e = Episode
+    return (select(e.id, e.started_on, e.ended_on, e.urgent_flag, e.flag_cleared_at)
+            .where(e.client_id == bindparam("client_id", type_=Integer))
+            .order_by(*CURRENT_FIRST).limit(1))
+
+
+@functools.cache
 def _latest_plan_query() -> Select:
     return (select(PlanVersion.id, PlanVersion.review_interval_days)
             .where(PlanVersion.episode_id == episode_param())
             .order_by(PlanVersion.version.desc()).limit(1))
+
+
+def current_episode_row(session: Session, client_id: int) -> Row | None:
+    """``current_episode``'s columns the summary and the session form read (id, started_on,
+    ended_on, urgent_flag, flag_cleared_at), without loading the episode as an object."""
+    return next(iter(column_rows(session, _current_episode_query(),
+                                 {"client_id": client_id})), None)
 
 
 def refresh_client_summary(session: Session, client: Client, *,
@@ -70,9 +94,8 @@ def refresh_client_summary(session: Session, client: Client, *,
     later one waits, then reads the sessions the earlier one committed. Read before the
     lock, it would write a summary without them (a backup taken under four writers found
     one). SQLite runs one writer at a time."""
-    session.execute(select(Client.id).where(Client.id == client.id)
-                    .with_for_update(key_share=True))
-    episode = current_episode(session, client.id)
+    column_rows(session, _lock_client_query(), {"client_id": client.id})
+    episode = current_episode_row(session, client.id)
     pains: list[tuple[dt.date, int]] = []
     review_days = 14
     latest_plan = None
