@@ -178,15 +178,21 @@ def _pains(session: Session, episode_id: int) -> list[int]:
         .order_by(CareSession.session_on, CareSession.id)))
 
 
-def discharge_goals(session: Session, episode: Episode, plan: PlanVersion | None = None
+def discharge_goals(session: Session, episode: Episode, plan: PlanVersion | None = None,
+                    *, episodes: list[EpisodeInfo] | None = None
                     ) -> list[tuple[Goal, bool | None]]:
     """The final plan's goals with whether each looks met (pain goals from the scores).
-    ``plan``: the episode's current plan version, if the caller has it already."""
+    ``plan``: the episode's current plan version, and ``episodes``: ``list_episodes``, if
+    the caller has them already (the latest pain is then read from them)."""
     plan = plan or current_version(session, episode.id)
     if plan is None:
         return []
-    pains = _pains(session, episode.id)
-    final_pain = pains[-1] if pains else None
+    listed = next((e for e in episodes or [] if e.id == episode.id), None)
+    if listed is not None:
+        final_pain = listed.latest_pain
+    else:
+        pains = _pains(session, episode.id)
+        final_pain = pains[-1] if pains else None
     return [(g, g.met if g.met is not None else pain_goal_met(g.pain_target, final_pain))
             for g in plan.goals]
 

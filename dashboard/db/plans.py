@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from dashboard.db.models import Episode, Goal, PlanItem, PlanVersion, StrategyPart, User
 from dashboard.db.summary import red_flag_override
@@ -49,13 +50,31 @@ def snapshot_of(version: PlanVersion) -> PlanSnapshot:
 def plan_history(session: Session, episode_id: int, limit: int | None = None,
                  version: int | None = None) -> list[VersionInfo]:
     """The episode's plan versions, newest first (the latest ``limit``, or one ``version``)."""
+    return [_version_info(v, name)
+            for v, name in _versions(session, episode_id, limit, version)]
+
+
+def plan_history_and_current(session: Session, episode_id: int, limit: int
+                             ) -> tuple[list[VersionInfo], PlanVersion | None]:
+    """``plan_history`` and the current version (``current_version``) from the same read:
+    the record's page needs both, and read apart the current version took three more
+    statements (its object is gone once the history is made of it)."""
+    rows = _versions(session, episode_id, limit, None)
+    return [_version_info(v, name) for v, name in rows], rows[0][0] if rows else None
+
+
+def _versions(session: Session, episode_id: int, limit: int | None, version: int | None
+              ) -> list[Any]:
     query = (select(PlanVersion, User.name).join(User, User.id == PlanVersion.created_by_id)
              .where(PlanVersion.episode_id == episode_id).order_by(PlanVersion.version.desc()))
     if version is not None:
         query = query.where(PlanVersion.version == version)
-    rows = session.execute(query.limit(limit)).all()
-    return [VersionInfo(v.id, v.version, v.effective_on, v.created_at, name, snapshot_of(v),
-                        v.red_flag_override) for v, name in rows]
+    return list(session.execute(query.limit(limit)).all())
+
+
+def _version_info(v: PlanVersion, created_by: str) -> VersionInfo:
+    return VersionInfo(v.id, v.version, v.effective_on, v.created_at, created_by,
+                       snapshot_of(v), v.red_flag_override)
 
 
 def get_version(session: Session, episode_id: int, version: int) -> PlanVersion | None:
@@ -85,8 +104,11 @@ def save_plan_version(
                                  "plan_saved")
     number = (session.scalar(select(func.max(PlanVersion.version))
                              .where(PlanVersion.episode_id == episode_id)) or 0) + 1
+    # With their strategies in the same statement: read one by one, they took a statement
+    # per strategy of the plan.
     parts = {p.id: p for p in session.scalars(
-        select(StrategyPart).where(StrategyPart.id.in_([i.part_id for i in draft.items])))}
+        select(StrategyPart).options(joinedload(StrategyPart.strategy))
+        .where(StrategyPart.id.in_([i.part_id for i in draft.items])))}
     version = PlanVersion(episode_id=episode_id, version=number, effective_on=today,
                           review_interval_days=draft.review_interval_days or 14,
                           notes=draft.notes.strip(), created_by_id=user_id,

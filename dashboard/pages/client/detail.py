@@ -40,8 +40,7 @@ from dashboard.db.episodes import (
 )
 from dashboard.db.handouts import handout_history
 from dashboard.db.plans import (
-    current_version,
-    plan_history,
+    plan_history_and_current,
 )
 from dashboard.db.progress import load_progress
 from dashboard.db.sessions import alerts_for, session_context, session_history
@@ -132,8 +131,8 @@ def _episode_tab(db, client: Client, episode, episodes, today, plan) -> html.Div
                                 "Record intake", href=f"/clients/{client.id}/intake",
                                 className="btn btn-primary btn-sm mt-2", id=ids.INTAKE_LINK))
     if not discharged:
-        current.append(episode_views.discharge_form(episode, discharge_goals(db, episode, plan),
-                                                    today))
+        goals = discharge_goals(db, episode, plan, episodes=episodes)
+        current.append(episode_views.discharge_form(episode, goals, today))
     return html.Div([
         html.Div(current, className="mb-4"),
         html.H2("All episodes", className="h5"),
@@ -152,11 +151,11 @@ def layout(client_id: str = "", view: str = "sessions", **_query: str) -> html.D
             return privacy_views.refused_view(db, user, client_id)
         covering = client.id in break_glass_marks(db)
         episode = current_episode(db, client.id)
-        versions = plan_history(db, episode.id, plan_views.HISTORY_SHOWN + 1) if episode else []
+        versions, plan = plan_history_and_current(db, episode.id, plan_views.HISTORY_SHOWN + 1) \
+            if episode else ([], None)
         details = _details(client, practitioner_name(db, client.practitioner_id), today,
                            privacy_views.record_tools(client, user))
         current = versions[0] if versions else None
-        plan = current_version(db, episode.id) if episode else None
         context = session_context(db, client, today, episode=episode, plan=plan)
         history = session_views.history_table(
             session_history(db, client.id, include_deleted=user.is_admin),
