@@ -50,7 +50,7 @@ def snapshot_of(version: PlanVersion) -> PlanSnapshot:
 def plan_history(session: Session, episode_id: int, limit: int | None = None,
                  version: int | None = None) -> list[VersionInfo]:
     """The episode's plan versions, newest first (the latest ``limit``, or one ``version``)."""
-    return [_version_info(v, name)
+    return [version_info(v, name)
             for v, name in _versions(session, episode_id, limit, version)]
 
 
@@ -60,7 +60,7 @@ def plan_history_and_current(session: Session, episode_id: int, limit: int
     the record's page needs both, and read apart the current version took three more
     statements (its object is gone once the history is made of it)."""
     rows = _versions(session, episode_id, limit, None)
-    return [_version_info(v, name) for v, name in rows], rows[0][0] if rows else None
+    return [version_info(v, name) for v, name in rows], rows[0][0] if rows else None
 
 
 def _versions(session: Session, episode_id: int, limit: int | None, version: int | None
@@ -72,7 +72,7 @@ def _versions(session: Session, episode_id: int, limit: int | None, version: int
     return list(session.execute(query.limit(limit)).all())
 
 
-def _version_info(v: PlanVersion, created_by: str) -> VersionInfo:
+def version_info(v: PlanVersion, created_by: str) -> VersionInfo:
     return VersionInfo(v.id, v.version, v.effective_on, v.created_at, created_by,
                        snapshot_of(v), v.red_flag_override)
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart
+from dashboard.db.models import AuditEntry, Client, PlanVersion, StrategyPart, User
 from dashboard.pages.client import ids
 from dashboard.pages.ids import client_edit as edit_client_ids
 from dashboard.pages.ids import client_new as new_client_ids
@@ -301,3 +301,36 @@ def test_an_open_urgent_flag_needs_a_reason_to_give_a_handout(http, db, sqlite_p
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert [a["reason"] for a in _actions(db, "red_flag_overridden")] == [
         "Seen in A&E; GP agrees to go on", "Same: seen in A&E"]
+
+
+def test_the_new_plan_row_drawn_from_the_versions_in_hand_is_the_row_read_back(
+        db, sqlite_people, planned):
+    """A plan save draws its history row from the version it saved and the one it was made
+    from (issue 24); when a colleague's version came between them, it reads the two newest,
+    so the row's changes are from the version really before it. Both give the same row."""
+    import plotly.utils
+
+    from dashboard.db.plans import current_version, get_version, save_plan_version
+    from dashboard.db.summary import current_episode
+    from dashboard.domain.access import CurrentUser
+    from dashboard.domain.dose import Dose
+    from dashboard.domain.plans import PlanDraft, PlanItemDraft
+    from dashboard.pages.client.plans import _history_after
+
+    def drawn(answer) -> str:
+        return json.dumps(answer, cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
+
+    with db.begin() as s:
+        episode_id = current_episode(s, planned).id
+        alice = CurrentUser(sqlite_people.alice_id, "", s.scalar(select(User.name).where(
+            User.id == sqlite_people.alice_id)), "practitioner", 0, "")
+        heat = s.scalar(select(StrategyPart).where(StrategyPart.key == "heat"))
+        made_from = current_version(s, episode_id)  # version 2 (cold)
+        saved = save_plan_version(s, episode_id=episode_id, draft=PlanDraft((PlanItemDraft(
+            heat.id, heat.name, heat.strategy.name, Dose.from_columns(heat)),), 10, "", ()),
+            user_id=sqlite_people.alice_id, today=dt.date(2026, 4, 1))
+        in_hand = _history_after(s, alice, episode_id, saved, made_from)
+        # As if the form had been made from version 1 and version 2 came between.
+        read_back = _history_after(s, alice, episode_id, saved, get_version(s, episode_id, 1))
+    assert drawn(in_hand) == drawn(read_back)
+    assert "Version 3" in drawn(in_hand[0]) and "Cold" in drawn(in_hand[0])  # cold removed

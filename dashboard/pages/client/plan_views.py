@@ -219,16 +219,16 @@ def history(versions: list[VersionInfo]) -> Component:
     return html.Ol(rows, className="list-unstyled", reversed=True)
 
 
-def history_insert(newest: VersionInfo, previous: VersionInfo | None) -> Component | Patch:
-    """``history``'s output once ``newest`` is saved: a patch with its one row on top, the
-    oldest row shown dropping off at the limit (a client's history holds up to 20 versions,
-    each with its parts and their changes). Drawn whole when it is the first. A version a
-    colleague saved meanwhile shows at the next redraw; the new one is never missing."""
+def history_insert(newest: VersionInfo, previous: PlanSnapshot | None) -> Component | Patch:
+    """``history``'s output once ``newest`` is saved: a patch with its one row on top (its
+    changes from ``previous``, the version before it), the oldest row shown dropping off at
+    the limit (a client's history holds up to 20 versions, each with its parts and their
+    changes). Drawn whole when it is the first."""
     if previous is None:
         return history([newest])
     patch = Patch()
     rows = patch["props"]["children"]
-    rows.insert(0, history_row(newest, previous.snapshot))
+    rows.insert(0, history_row(newest, previous))
     if previous.version >= HISTORY_SHOWN:  # the versions before were 1 to previous.version
         del rows[HISTORY_SHOWN]
     return patch

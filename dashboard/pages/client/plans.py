@@ -29,6 +29,7 @@ from dashboard.db.plans import (
     plan_history,
     save_plan_version,
     snapshot_of,
+    version_info,
 )
 from dashboard.db.summary import (
     RedFlagOpen,
@@ -87,8 +88,8 @@ def _open_episode(db, client):
     return episode
 
 
-def _record_version(db, user, client, episode, draft, changes, today, override) -> int:
-    """Save the draft as the next version, audited; its number. A save while an urgent red
+def _record_version(db, user, client, episode, draft, changes, today, override):
+    """Save the draft as the next version, audited; the version. A save while an urgent red
     flag is open, and each dose past its part's ceiling, are audited apart with their
     reasons (issue 17, items 8 and 9)."""
     version = save_plan_version(db, episode_id=episode.id, draft=draft, user_id=user.id,
@@ -108,7 +109,7 @@ def _record_version(db, user, client, episode, draft, changes, today, override) 
     if past:
         record_audit(db, action="dose_over_ceiling", **audit,
                      detail={"version": version.version, "parts": past})
-    return version.version
+    return version
 
 
 def _override(db, episode, raw: object, errors: dict[str, str]) -> str:
@@ -121,14 +122,19 @@ def _override(db, episode, raw: object, errors: dict[str, str]) -> str:
         return ""
 
 
-def _history_after(db, episode_id: int, number: int | None) -> tuple[object, object]:
+def _history_after(db, user, episode_id: int, version, previous) -> tuple[object, object]:
     """The plan history and heading after a save: as they are when nothing was saved; with
-    the new version's one row on top when one was."""
-    if number is None:
+    the new ``version``'s one row on top when one was, drawn from the versions in hand (it,
+    and ``previous``, the one it was made from) unless a colleague's version came between
+    them: then the two newest are read."""
+    if version is None:
         return no_update, no_update
-    newest, *before = plan_history(db, episode_id, 2)
-    return (plan_views.history_insert(newest, before[0] if before else None),
-            plan_views.heading(newest))
+    if version.version == (previous.version if previous else 0) + 1:
+        newest, before = version_info(version, user.name), previous and snapshot_of(previous)
+    else:
+        newest, *rest = plan_history(db, episode_id, 2)
+        before = rest[0].snapshot if rest else None
+    return plan_views.history_insert(newest, before), plan_views.heading(newest)
 
 
 def _result(errors: dict[str, str], number: int | None) -> dbc.Alert:
@@ -178,9 +184,10 @@ def save_plan(clicks, client_id, form):
         override = _override(db, episode, form["red_flag_reason"], errors)
         changes = [] if errors else diff_plans(snapshot_of(previous) if previous else None,
                                                draft)
-        number = (_record_version(db, user, client, episode, draft, changes, today, override)
-                  if not errors and (previous is None or changes) else None)
-        history, heading = _history_after(db, episode.id, number)
+        saved = (_record_version(db, user, client, episode, draft, changes, today, override)
+                 if not errors and (previous is None or changes) else None)
+        history, heading = _history_after(db, user, episode.id, saved, previous)
+        number = saved.version if saved else None
     if number is not None:
         lay_out_handout_ahead(client.id)
     return {
