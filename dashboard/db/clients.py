@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import UnaryExpression
 
 from dashboard.db.access import visible_clients
 from dashboard.db.models import Client, ClientShare, Episode, User
@@ -172,14 +173,26 @@ def _viewer(role: str) -> CurrentUser:
 
 @functools.lru_cache(maxsize=16)
 def _first_pages_query(role: str, filters: tuple[ClientFilters, ...]) -> Select:
+    """Each list's first page is its top rows (ORDER BY ... LIMIT: the database keeps only
+    those while it reads), ranked afterwards by the same sort. Ranked before the limit, an
+    admin's lists numbered every client of the clinic: 160 ms at ten times its size."""
     parts = []
     for number, f in enumerate(filters):
-        rank = func.row_number().over(order_by=SORTS.get(f.sort, SORTS["name"]))
-        ranked = client_list_query(_viewer(role), f, _TODAY).add_columns(
-            literal(number).label("list_number"), rank.label("list_rank")).subquery()
-        parts.append(select(ranked).where(ranked.c.list_rank <= f.page_size))
+        sort = SORTS.get(f.sort, SORTS["name"])
+        top = (client_list_query(_viewer(role), f, _TODAY)
+               .add_columns(literal(number).label("list_number"))
+               .order_by(*sort).limit(f.page_size).subquery())
+        rank = func.row_number().over(order_by=[_sorted_by(top, key) for key in sort])
+        parts.append(select(top, rank.label("list_rank")))
     lists = union_all(*parts).subquery()
     return select(lists).order_by(lists.c.list_number, lists.c.list_rank)
+
+
+def _sorted_by(rows: Any, key: Any) -> Any:
+    """A sort key of SORTS (a client's column, or its .desc()) on that column of ``rows``."""
+    if isinstance(key, UnaryExpression):
+        return rows.c[key.element.key].desc()
+    return rows.c[key.key]
 
 
 @functools.lru_cache(maxsize=16)

@@ -270,6 +270,11 @@ class Client(Base):
         CheckConstraint("latest_pain IS NULL OR latest_pain BETWEEN 0 AND 10", name="lp_rng"),
         CheckConstraint(_in("episode_state", EPISODE_STATES), name="episode_state"),
         Index("ix_clients_practitioner_family", "practitioner_id", "family_name"),
+        # An admin's lists over the whole clinic, each in its own order, read up to their
+        # first page and no further (the home page's sections, the client list by name).
+        Index("ix_clients_family_given", "family_name", "given_name", "id"),
+        Index("ix_clients_next_due_on", "next_due_on", "id"),
+        Index("ix_clients_status_latest_pain", "status", "latest_pain"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
