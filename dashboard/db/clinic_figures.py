@@ -513,7 +513,10 @@ def _client_changes(session: Session) -> tuple[set[int], set[int]]:
         if not isinstance(obj, Client) or obj.id is None:
             continue
         attrs = inspect(obj).attrs
-        if obj in session.deleted or attrs.practitioner_id.history.has_changes():
+        # The column, or the relationship (whose column the flush sets only later: before
+        # it, a client given another practitioner object shows no change of the column).
+        if obj in session.deleted or attrs.practitioner_id.history.has_changes() \
+                or attrs.practitioner.history.has_changes():
             practitioner.add(obj.id)
         if obj in session.new or obj.id in practitioner or any(
                 getattr(attrs, c).history.has_changes() for c in CASELOAD_COLUMNS):

@@ -26,6 +26,7 @@ from dashboard.db.models import (
     ClinicDayStrategy,
     PractitionerCaseload,
     StrategyPart,
+    User,
 )
 from dashboard.db.outcomes import discharge_outcomes, discharge_outcomes_from_rows
 from dashboard.db.plans import save_plan_version
@@ -183,6 +184,29 @@ def test_every_kind_of_write_keeps_the_figures_equal_to_a_recount(any_db, people
     with any_db.read() as s:
         assert s.get(ClinicDay, START).sessions == 3  # Alice's client's first session went
         assert consistency_problems(s) == []
+
+
+def test_a_practitioner_given_through_the_relationship_moves_the_figures(any_db, people):
+    """A client handed to another practitioner by object (``client.practitioner = user``),
+    not by id: the flush sets the id only later, yet the old practitioner's caseload and
+    the discharged episode's figures must move too (found by review, issue 24)."""
+    with any_db.begin() as s:
+        plan(s, people.alice_client_id, people.alice_id, "heat")
+        visit(s, people.alice_client_id, 0, 6)
+        client = s.get(Client, people.alice_client_id)
+        discharge(s, client=client, episode_id=current_episode(s, client.id).id,
+                  draft=DischargeDraft("goals_met", START + dt.timedelta(days=3), "", {}),
+                  user_id=people.alice_id)
+    with any_db.begin() as s:  # Bob's client in active care, to Alice
+        s.get(Client, people.bob_client_id).practitioner = s.get(User, people.alice_id)
+    assert_figures_true(any_db, people)
+    with any_db.begin() as s:  # the discharged episode's client, to Bob
+        s.get(Client, people.alice_client_id).practitioner = s.get(User, people.bob_id)
+    assert_figures_true(any_db, people)
+    with any_db.read() as s:
+        ended = START + dt.timedelta(days=3)
+        assert s.get(ClinicDayPractitioner, (ended, people.bob_id)).discharged == 1
+        assert s.get(ClinicDayPractitioner, (ended, people.alice_id)) is None
 
 
 def test_the_consistency_check_finds_a_figure_that_drifted(any_db, people):
