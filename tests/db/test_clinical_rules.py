@@ -117,17 +117,21 @@ def test_the_import_refuses_rows_for_a_discharged_client_and_outside_the_episode
         assert s.scalar(select(CareSession.id)) is None
 
 
+def heat_bridge_cbt_plan(s, client: Client, people):
+    """A plan of heat (days), a bridge (3 days a week) and CBT (advice without days)."""
+    parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+    return save_plan_version(s, episode_id=current_episode(s, client.id).id,
+                             draft=PlanDraft(tuple(
+                                 PlanItemDraft(parts[k].id, k, k, Dose.from_columns(parts[k]))
+                                 for k in ("heat", "bridge", "cbt"))),
+                             user_id=people.alice_id, today=FIRST_START)
+
+
 def test_one_reading_of_adherence_in_the_history_the_form_progress_and_handout(any_db, people):
     """Issue 17, item 6: the history showed "7/3 days" and counted advice and blank parts."""
     with any_db.begin() as s:
         client = s.get(Client, people.alice_client_id)
-        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
-        version = save_plan_version(s, episode_id=current_episode(s, client.id).id,
-                                    draft=PlanDraft(tuple(
-                                        PlanItemDraft(parts[k].id, k, k,
-                                                      Dose.from_columns(parts[k]))
-                                        for k in ("heat", "bridge", "cbt"))),
-                                    user_id=people.alice_id, today=FIRST_START)
+        version = heat_bridge_cbt_plan(s, client, people)
         heat, bridge, _cbt = (i.id for i in version.items)
         context = session_context(s, client)
         assert [slot.plan_item_id for slot in context.adherence] == [heat, bridge]
@@ -150,13 +154,7 @@ def test_the_history_row_drawn_after_a_save_is_the_row_read_back(any_db, people)
     24): it must be the very row the history reads, whatever the session holds."""
     with any_db.begin() as s:
         client = s.get(Client, people.alice_client_id)
-        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
-        version = save_plan_version(s, episode_id=current_episode(s, client.id).id,
-                                    draft=PlanDraft(tuple(
-                                        PlanItemDraft(parts[k].id, k, k,
-                                                      Dose.from_columns(parts[k]))
-                                        for k in ("heat", "bridge", "cbt"))),
-                                    user_id=people.alice_id, today=FIRST_START)
+        version = heat_bridge_cbt_plan(s, client, people)
         heat, bridge, _cbt = (i.id for i in version.items)
         set_activities(s, client.id, ["Sitting", "Lifting"])
         name = s.get(User, people.alice_id).name
