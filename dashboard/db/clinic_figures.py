@@ -11,9 +11,14 @@ whose source rows it changes, and just before it commits, the rows of those keys
 recomputed from the sources by the same queries that fill the tables from scratch
 (``compute_figures``), never incremented. The keys are found without the writer's help:
 on every flush, the clients, sessions and episodes changed through the ORM give their keys
-as stored before the change and, at commit, as stored after it. Only bulk SQL statements
-on those tables have to say what they touch (``note_client_rows``, ``note_days``); the
-demo, the ten-times clinic and the migration that added the tables rebuild everything.
+as stored before the change (read under the row lock the change takes) and, at commit, as
+stored after it (from the objects the flush wrote, else read). A client's practitioner is
+a key only when its caseload may change, and its discharged episodes' days only when its
+practitioner does (``_client_changes``): a session save recounts its days alone. Only bulk
+SQL statements on those tables have to say what they touch (``note_client_rows``,
+``note_days``); the demo, the ten-times clinic and the migration that added the tables
+rebuild everything. ``tests/db/test_clinic_figures_random.py`` checks the figures against a
+recount after each of hundreds of random transactions.
 
 On PostgreSQL the keys are locked (transaction-scoped advisory locks, in order) before
 being recomputed, so that two transactions changing the same day count each other's rows:
