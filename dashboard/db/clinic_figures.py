@@ -397,6 +397,9 @@ class Pending:
     caseload_clients: set[int] = field(default_factory=set)
     sessions: set[int] = field(default_factory=set)
     episodes: set[int] = field(default_factory=set)
+    # Clients' keys (practitioner, last session's day) as read under their row lock by
+    # this transaction before it changed them (``note_locked_client``): not read again.
+    locked_clients: dict[int, tuple[int, dt.date | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.days or self.practitioners or self.clients or self.sessions
@@ -425,6 +428,15 @@ def note_client_rows(session: Session, client_id: int) -> None:
               caseloads=[client_id], with_episodes=[client_id], lock=True)
 
 
+def note_locked_client(session: Session, client_id: int, practitioner_id: int,
+                       last_session_on: dt.date | None) -> None:
+    """A client's keys as stored, read under the row lock its UPDATE takes (the summary
+    locks the client before every session or plan save): its keys before the change, which
+    the flush then need not read again (a statement on every save). Only the first read
+    counts: a later one may see this transaction's own change."""
+    _pending(session).locked_clients.setdefault(client_id, (practitioner_id, last_session_on))
+
+
 def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
               sessions: Iterable[int], episodes: Iterable[int], caseloads: Iterable[int] = (),
               with_episodes: Iterable[int] = (), lock: bool = False) -> None:
@@ -445,15 +457,20 @@ def _add_keys(session: Session, pending: Pending, *, clients: Iterable[int],
     # Through the connection (db/rows.py): this runs in every write of a session, a client
     # or an episode, on rows the ORM need not load.
     connection = session.connection()
-    caseloads = set(caseloads)
-    for chunk in _chunks(set(clients)):
-        for client_id, practitioner_id, last_on in connection.execute(locked(select(
-                Client.id, Client.practitioner_id, Client.last_session_on).where(
-                Client.id.in_(chunk or [])).order_by(Client.id))):
-            if client_id in caseloads:
-                pending.practitioners.add(practitioner_id)
-            if last_on is not None:
-                pending.days.add(last_on)
+    caseloads, clients = set(caseloads), set(clients)
+    known = {c: pending.locked_clients[c] for c in clients
+             if c in pending.locked_clients} if lock else {}
+    for chunk in _chunks(clients - set(known)):
+        known.update((client_id, (practitioner_id, last_on))
+                     for client_id, practitioner_id, last_on in connection.execute(
+                         locked(select(Client.id, Client.practitioner_id,
+                                       Client.last_session_on)
+                                .where(Client.id.in_(chunk or [])).order_by(Client.id))))
+    for client_id, (practitioner_id, last_on) in known.items():
+        if client_id in caseloads:
+            pending.practitioners.add(practitioner_id)
+        if last_on is not None:
+            pending.days.add(last_on)
     # A discharged episode counts under its client's practitioner (read after the
     # client's lock: a discharge of the same client committed meanwhile is seen). Its day
     # is a key of a client's change only when the practitioner changes: no other column

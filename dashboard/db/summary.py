@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import Any
 
 from sqlalchemy import Integer, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
+from dashboard.db.clinic_figures import note_locked_client
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
 from dashboard.db.outcomes import client_columns, episode_questionnaires
-from dashboard.db.rows import column_rows, episode_param
+from dashboard.db.rows import column_rows
 from dashboard.domain.episodes import episode_state, parse_override, urgent_flag_open
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
@@ -45,19 +47,14 @@ def red_flag_override(session: Session, episode: Episode | None, raw_reason: obj
     return reason
 
 
-# Every session and plan save reads these: built once per process with the episode as a
-# parameter (dashboard/db/rows.py).
-@functools.cache
-def _pains_query() -> Select:
-    return (select(CareSession.session_on, CareSession.pain)
-            .where(CareSession.episode_id == episode_param(), CareSession.deleted_at.is_(None))
-            .order_by(CareSession.session_on, CareSession.id))
-
-
+# Every session and plan save reads these: built once per process with the client or the
+# episode as a parameter (dashboard/db/rows.py).
 @functools.cache
 def _lock_client_query() -> Select:
-    # FOR NO KEY UPDATE: the lock the client's UPDATE takes anyway.
-    return (select(Client.id).where(Client.id == bindparam("client_id", type_=Integer))
+    # FOR NO KEY UPDATE: the lock the client's UPDATE takes anyway. With the client's keys
+    # in the clinic figures, read under it (``note_locked_client``).
+    return (select(Client.id, Client.practitioner_id, Client.last_session_on)
+            .where(Client.id == bindparam("client_id", type_=Integer))
             .with_for_update(key_share=True))
 
 
@@ -71,10 +68,22 @@ def _current_episode_query() -> Select:
 
 
 @functools.cache
-def _latest_plan_query() -> Select:
-    return (select(PlanVersion.id, PlanVersion.review_interval_days)
-            .where(PlanVersion.episode_id == episode_param())
-            .order_by(PlanVersion.version.desc()).limit(1))
+def _summary_sources_query() -> Select:
+    """What the summary is made from, in one statement (three before, each a round trip on
+    every save): the current episode, its latest plan version, and its live sessions'
+    pains in date order, one row per session (one row with no pain when it has none)."""
+    episode = _current_episode_query().subquery("episode")
+
+    def latest_plan(column: Any) -> Any:
+        return (select(column).where(PlanVersion.episode_id == episode.c.id)
+                .order_by(PlanVersion.version.desc()).limit(1).scalar_subquery())
+
+    return (select(episode, latest_plan(PlanVersion.id).label("plan_id"),
+                   latest_plan(PlanVersion.review_interval_days).label("review_days"),
+                   CareSession.session_on, CareSession.pain)
+            .outerjoin(CareSession, (CareSession.episode_id == episode.c.id)
+                       & CareSession.deleted_at.is_(None))
+            .order_by(CareSession.session_on, CareSession.id))
 
 
 def current_episode_row(session: Session, client_id: int) -> Row | None:
@@ -94,23 +103,18 @@ def refresh_client_summary(session: Session, client: Client, *,
     later one waits, then reads the sessions the earlier one committed. Read before the
     lock, it would write a summary without them (a backup taken under four writers found
     one). SQLite runs one writer at a time."""
-    column_rows(session, _lock_client_query(), {"client_id": client.id})
-    episode = current_episode_row(session, client.id)
-    pains: list[tuple[dt.date, int]] = []
-    review_days = 14
-    latest_plan = None
-    if episode is not None:
-        params = {"episode_id": episode.id}
-        pains = [(row.session_on, row.pain)
-                 for row in column_rows(session, _pains_query(), params)]
-        latest_plan = next(iter(column_rows(session, _latest_plan_query(), params)), None)
-        if latest_plan is not None:
-            review_days = latest_plan.review_interval_days
+    for locked in column_rows(session, _lock_client_query(), {"client_id": client.id}):
+        note_locked_client(session, *locked)
+    rows = column_rows(session, _summary_sources_query(), {"client_id": client.id})
+    episode = rows[0] if rows else None
+    pains = [(row.session_on, row.pain) for row in rows if row.session_on is not None]
+    latest_plan = episode.plan_id if episode is not None else None
+    review_days = episode.review_days if latest_plan is not None else 14
     open_episode = episode is not None and episode.ended_on is None
     client.episode_state = "open" if episode is None else episode_state(
         ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
         flag_cleared=episode.flag_cleared_at is not None)
-    client.current_plan_version_id = latest_plan.id if open_episode and latest_plan else None
+    client.current_plan_version_id = latest_plan if open_episode else None
     if questionnaires:
         outcome = episode_questionnaires(session, episode.id) if episode is not None \
             else episode_outcome({})
