@@ -108,8 +108,8 @@ def refresh_client_summary(session: Session, client: Client, *,
     rows = column_rows(session, _summary_sources_query(), {"client_id": client.id})
     episode = rows[0] if rows else None
     pains = [(row.session_on, row.pain) for row in rows if row.session_on is not None]
-    latest_plan = episode.plan_id if episode is not None else None
-    review_days = episode.review_days if latest_plan is not None else 14
+    latest_plan, review_days = (episode.plan_id, episode.review_days) \
+        if episode is not None and episode.plan_id is not None else (None, 14)
     open_episode = episode is not None and episode.ended_on is None
     client.episode_state = "open" if episode is None else episode_state(
         ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
