@@ -7,8 +7,8 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Row, Select, case, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, Row, Select, bindparam, case, delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from dashboard.db.access import visible_clients
 from dashboard.db.home_log import tick_days_by_item
@@ -26,8 +26,8 @@ from dashboard.db.models import (
     User,
     utcnow,
 )
-from dashboard.db.rows import column_rows, episode_param
-from dashboard.db.summary import current_episode_row, refresh_client_summary
+from dashboard.db.rows import column_rows
+from dashboard.db.summary import CURRENT_FIRST, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
 from dashboard.domain.dose import LIMITS, Dose, describe_dose
@@ -61,6 +61,15 @@ class SessionContext:
     adherence: list[AdherenceSlot]
 
 
+@dataclass(frozen=True)
+class EpisodeColumns:
+    """The columns of an episode the session form reads."""
+
+    id: int
+    started_on: dt.date
+    ended_on: dt.date | None
+
+
 NOT_READ: Any = object()  # an argument the caller did not read already
 
 
@@ -70,20 +79,21 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
     """``today`` given: each plan part's days done in the past week, from the client's
     ticks, to pre-fill the form with. ``episode`` and ``plan``: the client's current
     episode and its current plan version, when the caller has read them already (the
-    record's page), else read here (the episode as columns: a session save reads this)."""
+    record's page), else read here with the plan's parts, in one statement (a session save
+    reads this)."""
+    current: Episode | Row | EpisodeColumns | None
     if episode is NOT_READ:
-        episode = current_episode_row(session, client.id)
+        current, plan_id, parts = _current_episode_and_parts(session, client.id)
+    else:
+        current = episode
+        plan_id, parts = (plan.id, plan.items) if plan else (None, [])
     activities = [(a.id, a.name) for a in column_rows(session, select(
         FunctionalActivity.id, FunctionalActivity.name).where(
         FunctionalActivity.client_id == client.id, FunctionalActivity.active.is_(True))
         .order_by(FunctionalActivity.position), {})]
-    if plan is NOT_READ:
-        plan_id, parts = _current_parts(session, episode.id) if episode else (None, [])
-    else:
-        plan_id, parts = (plan.id, plan.items) if plan else (None, [])
-    ticks = tick_days_by_item(session, episode_id=episode.id,
+    ticks = tick_days_by_item(session, episode_id=current.id,
                               start=today - dt.timedelta(days=6), end=today) \
-        if episode and plan_id and today else {}
+        if current and plan_id and today else {}
     # An advice part with no days (a referral, CBT) is not asked as "days done".
     slots = [AdherenceSlot(i.id, i.part_name, describe_dose(Dose.from_columns(i)),
                            i.days_per_week, days,
@@ -92,32 +102,47 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
              for i in parts
              if (days := prescribed_days(i.dose_kind, i.days_per_week)) is not None]
     # A discharged episode takes no new sessions: the client starts a new episode.
-    return SessionContext(episode.id if episode and episode.ended_on is None else None,
-                          dates_of(episode) if episode else
+    return SessionContext(current.id if current and current.ended_on is None else None,
+                          dates_of(current) if current else
                           EpisodeDates(client.created_at.date()), plan_id, activities, slots)
 
 
 @functools.cache
-def _current_parts_query() -> Select:
-    latest = (select(PlanVersion.id).where(PlanVersion.episode_id == episode_param())
-              .order_by(PlanVersion.version.desc()).limit(1).scalar_subquery())
-    return (select(PlanVersion.id.label("plan_version_id"), PlanItem.id, PlanItem.part_name,
-                   PlanItem.dose_kind, *(getattr(PlanItem, name) for name in LIMITS))
+def _current_episode_and_parts_query() -> Select:
+    """The client's current episode (``CURRENT_FIRST``), its latest plan version and the
+    columns of that version's parts the session form asks about: one row per part, or one
+    row without a part."""
+    episode = (select(Episode.id, Episode.started_on, Episode.ended_on)
+               .where(Episode.client_id == bindparam("client_id", type_=Integer))
+               .order_by(*CURRENT_FIRST).limit(1).subquery("episode"))
+    version = aliased(PlanVersion)  # the outer query joins plan_versions too
+    latest = (select(version.id).where(version.episode_id == episode.c.id)
+              .order_by(version.version.desc()).limit(1).correlate(episode)
+              .scalar_subquery())
+    return (select(episode.c.id.label("episode_id"), episode.c.started_on,
+                   episode.c.ended_on, PlanVersion.id.label("plan_version_id"), PlanItem.id,
+                   PlanItem.part_name, PlanItem.dose_kind,
+                   *(getattr(PlanItem, name) for name in LIMITS))
+            .select_from(episode)
+            .outerjoin(PlanVersion, PlanVersion.id == latest)
             .outerjoin(PlanItem, PlanItem.plan_version_id == PlanVersion.id)
-            .where(PlanVersion.id == latest).order_by(PlanItem.position))
+            .order_by(PlanItem.position))
 
 
-def _current_parts(session: Session, episode_id: int) -> tuple[int | None, list[Any]]:
-    """The episode's current plan version and the columns of its parts the session form
-    asks about, in one statement (a session save reads them; as objects with the plan's
-    goals, they took three)."""
-    rows = column_rows(session, _current_parts_query(), {"episode_id": episode_id})
+def _current_episode_and_parts(session: Session, client_id: int
+                               ) -> tuple[EpisodeColumns | None, int | None, list[Any]]:
+    """The client's current episode, its current plan version and the parts the session
+    form asks about, in one statement (a session save reads them; one after the other, and
+    the parts as objects with the plan's goals, they took five)."""
+    rows = column_rows(session, _current_episode_and_parts_query(), {"client_id": client_id})
     if not rows:
-        return None, []
-    return rows[0].plan_version_id, [row for row in rows if row.id is not None]
+        return None, None, []
+    first = rows[0]
+    return (EpisodeColumns(first.episode_id, first.started_on, first.ended_on),
+            first.plan_version_id, [row for row in rows if row.id is not None])
 
 
-def dates_of(episode: Episode | Row) -> EpisodeDates:
+def dates_of(episode: Episode | Row | EpisodeColumns) -> EpisodeDates:
     return EpisodeDates(episode.started_on, episode.ended_on)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from dashboard.db.clinic_figures import note_locked_client
@@ -84,13 +84,6 @@ def _summary_sources_query() -> Select:
             .outerjoin(CareSession, (CareSession.episode_id == episode.c.id)
                        & CareSession.deleted_at.is_(None))
             .order_by(CareSession.session_on, CareSession.id))
-
-
-def current_episode_row(session: Session, client_id: int) -> Row | None:
-    """``current_episode``'s columns the summary and the session form read (id, started_on,
-    ended_on, urgent_flag, flag_cleared_at), without loading the episode as an object."""
-    return next(iter(column_rows(session, _current_episode_query(),
-                                 {"client_id": client_id})), None)
 
 
 def refresh_client_summary(session: Session, client: Client, *,
