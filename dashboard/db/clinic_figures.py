@@ -65,7 +65,7 @@ from dashboard.db.models import (
     PractitionerCaseload,
     User,
 )
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, insert_rows
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.outcomes import DETERIORATION, IMPROVEMENT
 from dashboard.domain.plans import strategy_keys_of
@@ -310,47 +310,28 @@ def _store(session: Session, figures: Figures, *, days: list[dt.date] | None,
             connection.execute(insert(model), values[start:start + 5000])
 
 
-def _param(model: Any, column: str) -> str:
-    return f"{model.__table__.name}__{column}"
-
-
 @functools.cache
-def _postgresql_statements() -> tuple[Any, Any]:
+def _postgresql_deletes() -> Any:
     """The rows of some days and practitioners deleted from the four tables in one
-    statement, and their new rows inserted in another (each table's rows as one array per
-    column, unnested): two round trips for what took eight on every write."""
+    statement (data-modifying WITH: each part runs to its end, read or not)."""
     days = bindparam("days", type_=ARRAY(Date))
     deletes = [delete(m).where(m.day == any_(days)) for m in TABLES[:3]]
     deletes.append(delete(PractitionerCaseload).where(
         PractitionerCaseload.practitioner_id == any_(bindparam("practitioners",
                                                                  type_=ARRAY(Integer)))))
-    inserts = []
-    for model in TABLES:
-        columns = list(model.__table__.columns)
-        inserts.append(insert(model).from_select(
-            [c.name for c in columns], select(text("*")).select_from(func.unnest(*(
-                bindparam(_param(model, c.name), type_=ARRAY(c.type)) for c in columns)))))
-
-    def one(statements: list[Any]) -> Any:
-        *first, last = statements
-        return last.add_cte(*(s.cte(f"t{n}") for n, s in enumerate(first)))
-
-    return one(deletes), one(inserts)
+    *first, last = deletes
+    return last.add_cte(*(s.cte(f"t{n}") for n, s in enumerate(first)))
 
 
 def _replace_rows_on_postgresql(session: Session, figures: Figures, *, days: list[dt.date],
                                 practitioners: list[int]) -> None:
-    """``_store`` for given keys in two statements (data-modifying WITH: each runs to the
-    end whether read or not). The deletes come first, in their own statement: one
-    statement's parts see the same snapshot, so an insert beside them would meet the rows
-    they delete."""
-    connection = session.connection()
-    deletes, inserts = _postgresql_statements()
-    connection.execute(deletes, {"days": days, "practitioners": practitioners})
-    params = {_param(model, column.name): [row[column.name] for row in rows]
-              for model, rows in _rows(figures).items()
-              for column in model.__table__.columns}
-    connection.execute(inserts, params)
+    """``_store`` for given keys in two statements, where it took eight: the deletes, then
+    every table's new rows (``insert_rows``). The deletes come first, in their own
+    statement: one statement's parts see the same snapshot, so an insert beside them would
+    meet the rows they delete."""
+    session.connection().execute(_postgresql_deletes(),
+                                 {"days": days, "practitioners": practitioners})
+    insert_rows(session, _rows(figures))
 
 
 def rebuild_clinic_figures(session: Session) -> None:

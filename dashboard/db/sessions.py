@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, case, delete, func, insert, select
+from sqlalchemy import Integer, Row, Select, bindparam, case, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dashboard.db.access import visible_clients
@@ -26,7 +26,7 @@ from dashboard.db.models import (
     User,
     utcnow,
 )
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows, insert_rows
 from dashboard.db.summary import CURRENT_FIRST, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
@@ -164,19 +164,15 @@ def _write_children(session: Session, care: CareSession, data: SessionInput, *,
                     new: bool = False) -> None:
     """``new``: the session was inserted in this transaction, so no alert is raised for it
     yet (nothing to read)."""
-    # Plain inserts through the connection: rows no one loads as objects in this
-    # transaction, without the unit of work's bookkeeping (every session save runs this).
-    connection = session.connection()
-    for model, rows in (
-            (Adherence, [{"session_id": care.id, "plan_item_id": item, "days_done": days}
-                         for item, days in data.adherence.items()]),
-            (FunctionalRating, [{"session_id": care.id, "activity_id": a, "score": s}
-                                for a, s in data.ratings.items()]),
-            (QuestionnaireAnswer, [{"session_id": care.id, "instrument": key, "item": n,
-                                    "value": v} for key, answers in data.questionnaires.items()
-                                   for n, v in enumerate(answers, start=1)])):
-        if rows:
-            connection.execute(insert(model), rows)
+    # Plain rows (db/rows.insert_rows): every session save runs this.
+    insert_rows(session, {
+        Adherence: [{"session_id": care.id, "plan_item_id": item, "days_done": days}
+                    for item, days in data.adherence.items()],
+        FunctionalRating: [{"session_id": care.id, "activity_id": a, "score": s}
+                           for a, s in data.ratings.items()],
+        QuestionnaireAnswer: [{"session_id": care.id, "instrument": key, "item": n, "value": v}
+                              for key, answers in data.questionnaires.items()
+                              for n, v in enumerate(answers, start=1)]})
     # One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
     # the answer raises nothing new); the answer is kept on the alert, so an incomplete
     # PHQ-9 that was not stored still says what the client answered.

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.db.models import CareSession, Client
+from sqlalchemy import func, select
+
+from dashboard.db.models import (
+    AuditEntry,
+    CareSession,
+    Client,
+    FunctionalRating,
+    QuestionnaireAnswer,
+)
+from dashboard.db.rows import insert_rows
 from dashboard.db.sessions import session_history
 from dashboard.db.summary import current_episode
 
@@ -21,3 +30,34 @@ def test_a_session_added_and_not_yet_flushed_is_in_the_history_read_in_the_same_
         assert s.new  # not flushed: the read must flush it first
         rows = session_history(s, client.id, include_deleted=False)
         assert [(r.session_on, r.pain) for r in rows] == [(dt.date(2026, 3, 2), 6)]
+
+
+AT = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+
+def test_rows_inserted_into_several_tables_at_once_are_all_there_and_nothing_else(
+        any_db, people):
+    """``insert_rows``: one statement on PostgreSQL, one per table elsewhere; the same rows."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        episode = current_episode(s, client.id)
+        care = CareSession(client_id=client.id, episode_id=episode.id,
+                           practitioner_id=client.practitioner_id,
+                           session_on=dt.date(2026, 3, 2), pain=6, stress=4)
+        s.add(care)
+        s.flush()
+        insert_rows(s, {
+            QuestionnaireAnswer: [{"session_id": care.id, "instrument": "PSS10", "item": n,
+                                   "value": n % 5} for n in range(1, 11)],
+            FunctionalRating: [],  # a table without rows is left alone
+            AuditEntry: [{"at": AT, "user_id": people.alice_id, "action": "probe",
+                          "entity": "session", "entity_id": care.id,
+                          "client_id": client.id, "ip": "", "detail": "{}",
+                          "flagged": False}]})
+    with any_db.read() as s:
+        assert [(a.item, a.value) for a in s.scalars(select(QuestionnaireAnswer)
+                                                      .order_by(QuestionnaireAnswer.item))] \
+            == [(n, n % 5) for n in range(1, 11)]
+        assert s.scalar(select(func.count()).select_from(FunctionalRating)) == 0
+        (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "probe"))
+        assert (entry.at, entry.entity_id, entry.flagged) == (AT, care.id, False)
