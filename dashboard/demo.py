@@ -642,24 +642,26 @@ def _fill_summaries(
     by_episode: dict[int, list[tuple[dt.date, int]]] = {}
     for row in session_rows:
         by_episode.setdefault(row["episode_id"], []).append((row["session_on"], row["pain"]))
-    review = {row["episode_id"]: row["review_interval_days"] for row in version_rows}
-    latest: dict[int, tuple[int, int]] = {}  # episode -> (version, id)
+    latest: dict[int, tuple[int, int, dict]] = {}  # episode -> (version, id, row)
     for row, vid in zip(version_rows, version_ids, strict=True):
-        latest[row["episode_id"]] = max(latest.get(row["episode_id"], (0, 0)),
-                                        (row["version"], vid))
+        if row["version"] > latest.get(row["episode_id"], (0, 0, {}))[0]:
+            latest[row["episode_id"]] = (row["version"], vid, row)
     updates = []
     for cid, eid in zip(client_ids, episode_ids, strict=True):
         pains = sorted(by_episode.get(eid, []))
         if not pains:
             continue
         closed = eid in discharged
+        plan = latest.get(eid)
+        current = plan if plan is not None and not closed else None
         updates.append(dict(
             id=cid, baseline_on=pains[0][0], baseline_pain=pains[0][1],
             last_session_on=pains[-1][0], latest_pain=pains[-1][1],
             status=status_from(pains[0][1], pains[-1][1], len(pains)).status,
             next_due_on=None if closed else
-            pains[-1][0] + dt.timedelta(days=review.get(eid, 14)),
-            current_plan_version_id=latest[eid][1] if eid in latest and not closed else None,
+            pains[-1][0] + dt.timedelta(days=plan[2]["review_interval_days"] if plan else 14),
+            current_plan_version_id=current[1] if current else None,
+            current_strategy_keys=current[2]["strategy_keys"] if current else None,
             episode_state="discharged" if closed else "open"))
     table = cast(Table, Client.__table__)
     session.execute(table.update().where(table.c.id == bindparam("client_id")),

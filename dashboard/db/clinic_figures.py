@@ -193,11 +193,10 @@ def _day_queries(filtered: bool) -> _DayQueries:
         .where(CareSession.deleted_at.is_(None), *only(CareSession.session_on))
         .group_by(CareSession.session_on),
         # By strategy, a client counts only with a plan and a baseline pain.
-        seen=select(c.last_session_on, c.status, PlanVersion.strategy_keys, func.count(),
+        seen=select(c.last_session_on, c.status, c.current_strategy_keys, func.count(),
                     func.count(c.baseline_pain), func.coalesce(func.sum(change), 0),
                     func.count(change))
-        .outerjoin(PlanVersion, PlanVersion.id == c.current_plan_version_id).where(*seen)
-        .group_by(c.last_session_on, c.status, PlanVersion.strategy_keys),
+        .where(*seen).group_by(c.last_session_on, c.status, c.current_strategy_keys),
         discharges=select(e.ended_on, c.practitioner_id, PlanVersion.strategy_keys,
                           *discharge_sums())
         .join(c, c.id == e.client_id)

@@ -17,7 +17,8 @@ from dashboard.db.models import CareSession, Client, Episode, PlanItem, PlanVers
 from dashboard.db.summary import refresh_client_summary
 
 SUMMARY_COLUMNS = ("baseline_on", "baseline_pain", "last_session_on", "latest_pain", "status",
-                   "next_due_on", "episode_state", "current_plan_version_id")
+                   "next_due_on", "episode_state", "current_plan_version_id",
+                   "current_strategy_keys")
 
 
 def consistency_problems(session: Session) -> list[str]:

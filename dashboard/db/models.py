@@ -306,6 +306,11 @@ class Client(Base):
     # searching every version for the latest.
     current_plan_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("plan_versions.id", use_alter=True))
+    # That version's strategy keys (PlanVersion.strategy_keys; None without a current plan),
+    # kept beside it by the summary: the clinic figures of a day group the clients seen by
+    # strategy on every save, and joining each one's plan version took 2.7 ms of a save's
+    # SQL at ten times the large clinic (270 clients seen a day), 0.9 without.
+    current_strategy_keys: Mapped[str | None] = mapped_column(String(300))
     # The current episode's state (open, flagged by the red-flag screen, discharged).
     episode_state: Mapped[str] = mapped_column(String(20), default="open",
                                                server_default="open")

@@ -70,8 +70,9 @@ def _current_episode_query() -> Select:
 @functools.cache
 def _summary_sources_query() -> Select:
     """What the summary is made from, in one statement (three before, each a round trip on
-    every save): the current episode, its latest plan version, and its live sessions'
-    pains in date order, one row per session (one row with no pain when it has none)."""
+    every save): the current episode, its latest plan version (id, review interval,
+    strategies), and its live sessions' pains in date order, one row per session (one row
+    with no pain when it has none)."""
     episode = _current_episode_query().subquery("episode")
 
     def latest_plan(column: Any) -> Any:
@@ -80,6 +81,7 @@ def _summary_sources_query() -> Select:
 
     return (select(episode, latest_plan(PlanVersion.id).label("plan_id"),
                    latest_plan(PlanVersion.review_interval_days).label("review_days"),
+                   latest_plan(PlanVersion.strategy_keys).label("strategy_keys"),
                    CareSession.session_on, CareSession.pain)
             .outerjoin(CareSession, (CareSession.episode_id == episode.c.id)
                        & CareSession.deleted_at.is_(None))
@@ -101,13 +103,15 @@ def refresh_client_summary(session: Session, client: Client, *,
     rows = column_rows(session, _summary_sources_query(), {"client_id": client.id})
     episode = rows[0] if rows else None
     pains = [(row.session_on, row.pain) for row in rows if row.session_on is not None]
-    latest_plan, review_days = (episode.plan_id, episode.review_days) \
-        if episode is not None and episode.plan_id is not None else (None, 14)
+    latest_plan, review_days, strategy_keys = (
+        (episode.plan_id, episode.review_days, episode.strategy_keys)
+        if episode is not None and episode.plan_id is not None else (None, 14, None))
     open_episode = episode is not None and episode.ended_on is None
     client.episode_state = "open" if episode is None else episode_state(
         ended_on=episode.ended_on, urgent_flag=episode.urgent_flag,
         flag_cleared=episode.flag_cleared_at is not None)
     client.current_plan_version_id = latest_plan if open_episode else None
+    client.current_strategy_keys = strategy_keys if open_episode else None
     if questionnaires:
         outcome = episode_questionnaires(session, episode.id) if episode is not None \
             else episode_outcome({})

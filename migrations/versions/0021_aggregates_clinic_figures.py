@@ -1,7 +1,7 @@
 """aggregates: the clinic overview's figures kept up to date on write (issues 23, 24)
 
 Four tables of figures per day, strategy and practitioner (dashboard/db/clinic_figures.py),
-filled here from the rows already there; the indexes let a day's figures be recomputed
+filled from the rows already there (by 0023); the indexes let a day's figures be recomputed
 from the clients last seen and the episodes discharged that day.
 
 Revision ID: 0021
@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 
 revision: str = '0021'
@@ -91,11 +90,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_episodes_ended_on'), ['ended_on'], unique=False)
 
     # ### end Alembic commands ###
-    # Filled with the same code that keeps them up to date (core SQL on named columns).
-    from dashboard.db.clinic_figures import rebuild_clinic_figures
-    session = Session(bind=op.get_bind())
-    rebuild_clinic_figures(session)
-    session.flush()
+    # Filled by migration 0023, with the code that keeps them up to date: that code reads
+    # the schema of today (0023 added a column it reads), so it runs after the last
+    # migration that changes what it reads.
 
 
 def downgrade() -> None:

@@ -229,7 +229,7 @@ def test_the_consistency_check_finds_a_figure_that_drifted(any_db, people):
         assert clinic_figure_problems(s) == []
 
 
-def test_the_migration_fills_the_figures_of_the_rows_already_there(tmp_path):
+def test_the_migrations_fill_the_figures_of_the_rows_already_there(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     upgrade(url, "0020")
     from dashboard.db.engine import Database
@@ -247,6 +247,11 @@ def test_the_migration_fills_the_figures_of_the_rows_already_there(tmp_path):
                        "'improving', 8, 4, '2026-01-20', 'open', 'c d')"))
         s.execute(text("INSERT INTO episodes (client_id, started_on, reason) "
                        "VALUES (1, '2026-01-01', '')"))
+        s.execute(text("INSERT INTO plan_versions (episode_id, version, effective_on, "
+                       "created_by_id, created_at, review_interval_days, notes, "
+                       "strategy_keys) VALUES "
+                       "(1, 1, '2026-01-02', 1, '2026-01-02 10:00:00', 14, '', ',heat,movement,')"))
+        s.execute(text("UPDATE clients SET current_plan_version_id = 1"))
         for day, pain in (("2026-01-02", 8), ("2026-01-20", 4)):
             s.execute(text("INSERT INTO care_sessions (client_id, episode_id, practitioner_id, "
                            "session_on, pain, stress, notes, created_at) VALUES "
@@ -258,6 +263,9 @@ def test_the_migration_fills_the_figures_of_the_rows_already_there(tmp_path):
         assert s.scalar(select(func.sum(ClinicDay.sessions))) == 2
         assert s.get(ClinicDay, dt.date(2026, 1, 20)).seen_improving == 1
         assert s.get(PractitionerCaseload, 1).active_clients == 1
+        # 0023: the client's current plan's strategies, and the day's figures by strategy.
+        assert s.get(Client, 1).current_strategy_keys == ",heat,movement,"
+        assert s.get(ClinicDayStrategy, (dt.date(2026, 1, 20), "heat")).seen_clients == 1
     db.dispose()
 
 

@@ -71,3 +71,21 @@ def test_a_discharged_episode_is_due_never_and_has_no_current_plan(any_db, peopl
         assert (client.episode_state, client.next_due_on, client.baseline_pain) == (
             "open", dt.date(2026, 3, 1), None)
         assert s.scalar(select(CareSession.pain)) == 6  # the old episode's session is kept
+
+
+def test_the_current_plans_strategies_are_kept_on_the_client_while_its_episode_is_open(
+        any_db, people):
+    """The clinic figures group the clients seen by these (clients.current_strategy_keys)."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        saved(s, client, people, dt.date(2026, 1, 12), 6)
+        assert client.current_strategy_keys is None  # no plan yet
+        version = heat_bridge_cbt_plan(s, client, people)
+        refresh_client_summary(s, client)
+        assert client.current_strategy_keys == version.strategy_keys
+        assert version.strategy_keys.count(",") >= 3  # heat, bridge and CBT's strategies
+        episode = current_episode(s, client.id)
+        episode.ended_on, episode.discharge_reason = dt.date(2026, 2, 1), "plateau"
+        s.flush()
+        refresh_client_summary(s, client)
+        assert (client.current_plan_version_id, client.current_strategy_keys) == (None, None)
