@@ -65,7 +65,7 @@ from dashboard.db.models import (
     PractitionerCaseload,
     User,
 )
-from dashboard.db.rows import column_rows, insert_rows
+from dashboard.db.rows import column_rows_together, insert_rows
 from dashboard.domain.episodes import ACTIVE_CARE_STATES
 from dashboard.domain.outcomes import DETERIORATION, IMPROVEMENT
 from dashboard.domain.plans import strategy_keys_of
@@ -151,12 +151,28 @@ def compute_figures(session: Session, *, days: Iterable[dt.date] | None = None,
     """The figures of these days and practitioners (None: all of them) from the sessions,
     clients and episodes, by the rules the overview used to apply to them on every request
     (dashboard/db/progress.clinic_summary, dashboard/db/outcomes.discharge_outcomes)."""
-    figures = Figures()
+    statements = _figure_statements(days, practitioners)
+    return _folded(statements, column_rows_together(session, [(s, p) for _, s, p in statements]))
+
+
+# What each statement of ``_figure_statements`` reads: the kinds of ``_folded``.
+SESSIONS, SEEN, DISCHARGES, CASELOADS = "sessions", "seen", "discharges", "caseloads"
+
+
+def _figure_statements(days: Iterable[dt.date] | None, practitioners: Iterable[int] | None
+                       ) -> list[tuple[str, Any, dict[str, Any]]]:
+    """The statements that read the figures of these days and practitioners (None: all),
+    each with what it reads and its parameters, in chunks of keys."""
+    statements: list[tuple[str, Any, dict[str, Any]]] = []
     for chunk in _chunks(days):
-        _compute_days(session, figures, chunk)
+        queries = _day_queries(chunk is not None)
+        params = {} if chunk is None else {"days": chunk}
+        statements += [(SESSIONS, queries.sessions, params), (SEEN, queries.seen, params),
+                       (DISCHARGES, queries.discharges, params)]
     for chunk in _chunks(practitioners):
-        _compute_caseloads(session, figures, chunk)
-    return figures
+        statements.append((CASELOADS, _caseload_query(chunk is not None),
+                           {} if chunk is None else {"practitioners": chunk}))
+    return statements
 
 
 @dataclass(frozen=True)
@@ -204,15 +220,24 @@ def _day_queries(filtered: bool) -> _DayQueries:
         .group_by(e.ended_on, c.practitioner_id, PlanVersion.strategy_keys))
 
 
-def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None) -> None:
-    queries = _day_queries(days is not None)
-    params = {} if days is None else {"days": days}
-    # Column rows through the connection (db/rows.py): this runs in every write that
-    # touches a session, a client or an episode.
-    for day, n in column_rows(session, queries.sessions, params):
-        figures.days.setdefault(day, _blank_day())["sessions"] = n
-    for seen_on, status, keys, n, with_baseline, change_sum, changes in column_rows(
-            session, queries.seen, params):
+def _folded(statements: list[tuple[str, Any, dict[str, Any]]], results: list[Any]) -> Figures:
+    """The figures from the rows of ``_figure_statements`` (``results``, in their order)."""
+    figures = Figures()
+    for (kind, _, _), rows in zip(statements, results, strict=True):
+        if kind == SESSIONS:
+            for day, n in rows:
+                figures.days.setdefault(day, _blank_day())["sessions"] = n
+        elif kind == SEEN:
+            _fold_seen(figures, rows)
+        elif kind == DISCHARGES:
+            _fold_discharges(figures, rows)
+        else:
+            figures.caseloads.update((p, n) for p, n in rows)
+    return figures
+
+
+def _fold_seen(figures: Figures, rows: Iterable[Any]) -> None:
+    for seen_on, status, keys, n, with_baseline, change_sum, changes in rows:
         day_row = figures.days.setdefault(_day(seen_on), _blank_day())
         day_row[SEEN_COLUMNS[status]] += n
         if keys is None or not with_baseline:
@@ -222,14 +247,16 @@ def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None
             row["seen_clients"] += with_baseline
             row["seen_pain_change_sum"] += int(change_sum or 0)
             row["seen_pain_changes"] += changes
-    for day, practitioner_id, keys, *sums in column_rows(session, queries.discharges,
-                                                          params):
+
+
+def _fold_discharges(figures: Figures, rows: Iterable[Any]) -> None:
+    for day, practitioner_id, keys, *sums in rows:
         values = add_sums(None, sums)
-        rows = [figures.practitioners.setdefault((day, practitioner_id),
-                                                 dict.fromkeys(DISCHARGE_SUMS, 0))]
-        rows += [figures.strategies.setdefault((day, key), _blank_strategy())
-                 for key in (strategy_keys_of(keys) if keys is not None else ())]
-        for row in rows:
+        targets = [figures.practitioners.setdefault((day, practitioner_id),
+                                                    dict.fromkeys(DISCHARGE_SUMS, 0))]
+        targets += [figures.strategies.setdefault((day, key), _blank_strategy())
+                    for key in (strategy_keys_of(keys) if keys is not None else ())]
+        for row in targets:
             for column, value in zip(DISCHARGE_SUMS, values, strict=True):
                 row[column] += value
 
@@ -239,14 +266,15 @@ def _compute_days(session: Session, figures: Figures, days: list[dt.date] | None
 CASELOAD_COLUMNS = ("archived", "episode_state")
 
 
-def _compute_caseloads(session: Session, figures: Figures, practitioners: list[int] | None
-                       ) -> None:
+@functools.cache
+def _caseload_query(filtered: bool) -> Any:
+    """Active clients per practitioner; ``filtered``: of the practitioners given as the
+    expanding parameter ``practitioners``."""
     where = [Client.archived.is_(False), Client.episode_state.in_(ACTIVE_CARE_STATES)]
-    if practitioners is not None:
-        where.append(Client.practitioner_id.in_(practitioners))
-    figures.caseloads.update((p, n) for p, n in column_rows(
-        session, select(Client.practitioner_id, func.count()).where(*where)
-        .group_by(Client.practitioner_id), {}))
+    if filtered:
+        where.append(Client.practitioner_id.in_(bindparam("practitioners", expanding=True)))
+    return select(Client.practitioner_id, func.count()).where(*where).group_by(
+        Client.practitioner_id)
 
 
 def stored_figures(session: Session) -> Figures:
@@ -322,17 +350,6 @@ def _postgresql_deletes() -> Any:
     return last.add_cte(*(s.cte(f"t{n}") for n, s in enumerate(first)))
 
 
-def _replace_rows_on_postgresql(session: Session, figures: Figures, *, days: list[dt.date],
-                                practitioners: list[int]) -> None:
-    """``_store`` for given keys in two statements, where it took eight: the deletes, then
-    every table's new rows (``insert_rows``). The deletes come first, in their own
-    statement: one statement's parts see the same snapshot, so an insert beside them would
-    meet the rows they delete."""
-    session.connection().execute(_postgresql_deletes(),
-                                 {"days": days, "practitioners": practitioners})
-    insert_rows(session, _rows(figures))
-
-
 def rebuild_clinic_figures(session: Session) -> None:
     """Every figure from scratch: after a bulk load (the demo, the ten-times clinic) and in
     the migration that added the tables."""
@@ -347,20 +364,23 @@ def refresh_clinic_figures(session: Session, *, days: Iterable[dt.date],
     day_list, practitioner_list = sorted(set(days)), sorted(set(practitioners))
     if not day_list and not practitioner_list:
         return
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        # Every key in one statement, in order: unnest gives the pairs in array order and
-        # each lock is taken as its row is produced.
-        keys = ([(DAY_LOCK, d.toordinal()) for d in day_list]
-                + [(PRACTITIONER_LOCK, p) for p in practitioner_list])
-        session.connection().execute(_LOCKS, {"namespaces": [n for n, _ in keys],
-                                              "keys": [k for _, k in keys]})
-    figures = compute_figures(session, days=day_list, practitioners=practitioner_list)
-    if postgresql:
-        _replace_rows_on_postgresql(session, figures, days=day_list,
-                                    practitioners=practitioner_list)
-    else:
-        _store(session, figures, days=day_list, practitioners=practitioner_list)
+    statements = _figure_statements(day_list, practitioner_list)
+    reads = [(statement, params) for _, statement, params in statements]
+    if session.get_bind().dialect.name != "postgresql":
+        _store(session, _folded(statements, column_rows_together(session, reads)),
+               days=day_list, practitioners=practitioner_list)
+        return
+    # Every key locked in one statement, in order (unnest gives the pairs in array order
+    # and each lock is taken as its row is produced); then the reads, then the old rows
+    # deleted: sent together, one round trip (db/rows.column_rows_together), run in this
+    # order. The new rows are inserted after (``insert_rows``): a statement beside the
+    # delete would see the same snapshot and meet the rows it deletes.
+    keys = ([(DAY_LOCK, d.toordinal()) for d in day_list]
+            + [(PRACTITIONER_LOCK, p) for p in practitioner_list])
+    lock = (_LOCKS, {"namespaces": [n for n, _ in keys], "keys": [k for _, k in keys]})
+    deletes = (_postgresql_deletes(), {"days": day_list, "practitioners": practitioner_list})
+    results = column_rows_together(session, [lock, *reads, deletes])
+    insert_rows(session, _rows(_folded(statements, results[1:-1])))
 
 
 # --- Which keys a transaction changed ---------------------------------------------------------

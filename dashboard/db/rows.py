@@ -14,6 +14,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import BindParameter, Integer, Row, Table, bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -27,6 +28,51 @@ def column_rows(session: Session, statement: Executable,
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return session.connection().execute(statement, params).all()
+
+
+def column_rows_together(session: Session,
+                         statements: Sequence[tuple[Executable, Mapping[str, Any]]]
+                         ) -> list[Sequence[Any]]:
+    """Statements run one after the other in this transaction, each as ``column_rows``
+    runs one, and the rows of each (none for a statement that returns none). On PostgreSQL
+    they are sent together (psycopg's pipeline mode): one round trip where each took one.
+    The server still runs them in the order given, each seeing what those before it did:
+    at READ COMMITTED each statement takes its snapshot as it starts, so a lock taken by
+    one is held when the next reads.
+
+    The rows are named tuples of the values as the driver reads them, for columns of types
+    it reads as they are (dates, numbers, text); not for a TypeDecorator's column, whose
+    result processing this leaves out. An error comes as the driver's exception, and the
+    transaction is rolled back as on any other."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        results = [connection.execute(statement, params) for statement, params in statements]
+        return [result.all() if result.returns_rows else [] for result in results]
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursors = []
+    with driver.pipeline():
+        for statement, params in statements:
+            state = _compiled(statement, connection.dialect).construct_expanded_state(params)
+            # Rows with the columns' names, as SQLAlchemy's rows have them.
+            cursor = driver.cursor(row_factory=namedtuple_row)
+            cursor.execute(state.statement, state.parameters)
+            cursors.append(cursor)
+    try:
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(statement: Executable, dialect: Any) -> Any:
+    """A statement's SQL for a dialect, compiled once per process: the statements passed to
+    ``column_rows_together`` are built once per process (``functools.cache``) and reused;
+    bounded, so that one built afresh on every call cannot fill the memory."""
+    return statement.compile(dialect=dialect)  # type: ignore[attr-defined]
 
 
 def episode_param() -> BindParameter[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,7 +27,7 @@ from dashboard.db.models import (
     User,
     utcnow,
 )
-from dashboard.db.rows import column_rows, insert_rows
+from dashboard.db.rows import column_rows, column_rows_together, insert_rows
 from dashboard.db.summary import CURRENT_FIRST, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
@@ -82,15 +83,17 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
     record's page), else read here with the plan's parts, in one statement (a session save
     reads this)."""
     current: Episode | Row | EpisodeColumns | None
+    by_client = {"client_id": client.id}
     if episode is NOT_READ:
-        current, plan_id, parts = _current_episode_and_parts(session, client.id)
+        # Both reads sent together (one round trip on PostgreSQL).
+        episode_rows, activity_rows = column_rows_together(session, [
+            (_current_episode_and_parts_query(), by_client), (_activities_query(), by_client)])
+        current, plan_id, parts = _current_episode_and_parts(episode_rows)
     else:
         current = episode
         plan_id, parts = (plan.id, plan.items) if plan else (None, [])
-    activities = [(a.id, a.name) for a in column_rows(session, select(
-        FunctionalActivity.id, FunctionalActivity.name).where(
-        FunctionalActivity.client_id == client.id, FunctionalActivity.active.is_(True))
-        .order_by(FunctionalActivity.position), {})]
+        activity_rows = column_rows(session, _activities_query(), by_client)
+    activities = [(activity_id, name) for activity_id, name in activity_rows]
     ticks = tick_days_by_item(session, episode_id=current.id,
                               start=today - dt.timedelta(days=6), end=today) \
         if current and plan_id and today else {}
@@ -129,12 +132,20 @@ def _current_episode_and_parts_query() -> Select:
             .order_by(PlanItem.position))
 
 
-def _current_episode_and_parts(session: Session, client_id: int
+@functools.cache
+def _activities_query() -> Select:
+    """The client's active activities, in order (the PSFS rating boxes)."""
+    return (select(FunctionalActivity.id, FunctionalActivity.name)
+            .where(FunctionalActivity.client_id == bindparam("client_id", type_=Integer),
+                   FunctionalActivity.active.is_(True))
+            .order_by(FunctionalActivity.position))
+
+
+def _current_episode_and_parts(rows: Sequence[Any]
                                ) -> tuple[EpisodeColumns | None, int | None, list[Any]]:
     """The client's current episode, its current plan version and the parts the session
-    form asks about, in one statement (a session save reads them; one after the other, and
-    the parts as objects with the plan's goals, they took five)."""
-    rows = column_rows(session, _current_episode_and_parts_query(), {"client_id": client_id})
+    form asks about, from the rows of ``_current_episode_and_parts_query``: one statement
+    (one after the other, and the parts as objects with the plan's goals, they took five)."""
     if not rows:
         return None, None, []
     first = rows[0]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard.db.clinic_figures import note_locked_client
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
 from dashboard.db.outcomes import client_columns, episode_questionnaires
-from dashboard.db.rows import column_rows
+from dashboard.db.rows import column_rows_together
 from dashboard.domain.episodes import episode_state, parse_override, urgent_flag_open
 from dashboard.domain.outcomes import episode_outcome
 from dashboard.domain.status import status_from
@@ -98,9 +98,13 @@ def refresh_client_summary(session: Session, client: Client, *,
     later one waits, then reads the sessions the earlier one committed. Read before the
     lock, it would write a summary without them (a backup taken under four writers found
     one). SQLite runs one writer at a time."""
-    for locked in column_rows(session, _lock_client_query(), {"client_id": client.id}):
-        note_locked_client(session, *locked)
-    rows = column_rows(session, _summary_sources_query(), {"client_id": client.id})
+    # Sent together (one round trip on PostgreSQL), run in this order: the sources are
+    # read after the lock is granted.
+    locked, rows = column_rows_together(session, [
+        (_lock_client_query(), {"client_id": client.id}),
+        (_summary_sources_query(), {"client_id": client.id})])
+    for client_id, practitioner_id, last_session_on in locked:
+        note_locked_client(session, client_id, practitioner_id, last_session_on)
     episode = rows[0] if rows else None
     pains = [(row.session_on, row.pain) for row in rows if row.session_on is not None]
     latest_plan, review_days, strategy_keys = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from dashboard.db.models import (
     AuditEntry,
@@ -14,7 +14,7 @@ from dashboard.db.models import (
     FunctionalRating,
     QuestionnaireAnswer,
 )
-from dashboard.db.rows import insert_rows
+from dashboard.db.rows import column_rows_together, insert_rows
 from dashboard.db.sessions import session_history
 from dashboard.db.summary import current_episode
 
@@ -61,3 +61,19 @@ def test_rows_inserted_into_several_tables_at_once_are_all_there_and_nothing_els
         assert s.scalar(select(func.count()).select_from(FunctionalRating)) == 0
         (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.action == "probe"))
         assert (entry.at, entry.entity_id, entry.flagged) == (AT, care.id, False)
+
+
+def test_statements_run_together_run_in_order_each_seeing_the_ones_before(any_db, people):
+    """``column_rows_together``: sent at once on PostgreSQL (pipeline mode), one after the
+    other elsewhere; the same rows either way, a write seen by the read after it."""
+    probes = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "probe")
+    with any_db.begin() as s:
+        s.add(AuditEntry(at=AT, user_id=people.alice_id, action="probe"))  # flushed first
+        results = column_rows_together(s, [
+            (probes, {}),
+            (delete(AuditEntry).where(AuditEntry.action == "probe"), {}),
+            (probes, {}),
+            (select(Client.id).where(Client.id.in_(bindparam("ids", expanding=True)))
+             .order_by(Client.id), {"ids": [people.bob_client_id, people.alice_client_id]})])
+        assert [list(map(tuple, rows)) for rows in results] == [
+            [(1,)], [], [(0,)], sorted([(people.alice_client_id,), (people.bob_client_id,)])]
