@@ -184,7 +184,7 @@ class _DayQueries:
 
 @functools.cache
 def _day_queries(filtered: bool) -> _DayQueries:
-    """The queries of ``_compute_days``, built once per process and reused (immutable SQL
+    """The queries of a day's figures, built once per process and reused (immutable SQL
     constructs, no data): built afresh, a save's recomputation of one day spent more time
     making its statements than running them. ``filtered``: they take the days as the
     expanding parameter ``days``; else every day.
