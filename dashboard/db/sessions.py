@@ -306,19 +306,27 @@ def history_position(session: Session, care: CareSession, *, include_deleted: bo
     the table shows (up to one past its limit): a new session can then be drawn as one row
     instead of the table. Read from the table's own top rows in one query: a session
     below them stands at the limit or further, where it is not drawn at all."""
-    live = CareSession.deleted_at.is_(None)
-    query = select(CareSession.id, func.count(case((live, 1))).over(
-        partition_by=CareSession.session_on)).where(CareSession.client_id == care.client_id)
-    if not include_deleted:
-        query = query.where(live)
-    top = column_rows(session, query.order_by(CareSession.session_on.desc(),
-                                              CareSession.id.desc())
-                      .limit(HISTORY_LIMIT + 1), {})
+    top = column_rows(session, _history_top_query(include_deleted),
+                      {"client_id": care.client_id})
     for position, (session_id, live_that_day) in enumerate(top):
         if session_id == care.id:
             return HistoryPlace(position, len(top),
                                 live_that_day - (1 if care.deleted_at is None else 0))
     return HistoryPlace(HISTORY_LIMIT + 1, len(top), None)
+
+
+@functools.cache
+def _history_top_query(include_deleted: bool) -> Select:
+    """The history table's top rows (one past its limit), each with the count of live
+    sessions on its day; built once per process (every session save reads it)."""
+    live = CareSession.deleted_at.is_(None)
+    query = select(CareSession.id, func.count(case((live, 1))).over(
+        partition_by=CareSession.session_on)).where(
+        CareSession.client_id == bindparam("client_id", type_=Integer))
+    if not include_deleted:
+        query = query.where(live)
+    return query.order_by(CareSession.session_on.desc(), CareSession.id.desc()).limit(
+        HISTORY_LIMIT + 1)
 
 
 def session_history(session: Session, client_id: int, *, include_deleted: bool,

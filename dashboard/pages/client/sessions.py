@@ -250,10 +250,12 @@ def _editable_session(db, client: Client, editing: object) -> CareSession | None
 def _record_new(db, user, client: Client, context, data
                 ) -> tuple[CareSession, str, object, int]:
     care = save_session(db, client=client, context=context, data=data, user_id=user.id)
-    record_audit(db, user_id=user.id, action="session_created", entity="session",
-                 entity_id=care.id, client_id=client.id, ip=client_ip())
     history, others = _history_with(db, care, saved_session_row(care, context, data,
                                                                 user.name), user.is_admin)
+    # Added after the history's read, so that it is written by the commit's flush with the
+    # client's summary (one flush, not two), in the same transaction as the session.
+    record_audit(db, user_id=user.id, action="session_created", entity="session",
+                 entity_id=care.id, client_id=client.id, ip=client_ip())
     return care, f"Session of {format_day(data.session_on)} saved.", history, others
 
 
