@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Integer, Row, Select, bindparam, case, delete, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, make_transient_to_detached
 
 from dashboard.db.access import visible_clients
+from dashboard.db.clinic_figures import note_days
 from dashboard.db.home_log import tick_days_by_item
 from dashboard.db.models import (
     Adherence,
@@ -27,7 +28,7 @@ from dashboard.db.models import (
     User,
     utcnow,
 )
-from dashboard.db.rows import column_rows, column_rows_together, insert_rows
+from dashboard.db.rows import column_rows, column_rows_together, insert_rows, insert_with_children
 from dashboard.db.summary import CURRENT_FIRST, refresh_client_summary
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.adherence import PartAnswer, prescribed_days, read_adherence
@@ -171,26 +172,27 @@ def check_within_episode(session_on: dt.date, dates: EpisodeDates) -> None:
         raise ValueError(problem)
 
 
-def _write_children(session: Session, care: CareSession, data: SessionInput, *,
-                    new: bool = False) -> None:
-    """``new``: the session was inserted in this transaction, so no alert is raised for it
-    yet (nothing to read)."""
-    # Plain rows (db/rows.insert_rows): every session save runs this.
-    insert_rows(session, {
-        Adherence: [{"session_id": care.id, "plan_item_id": item, "days_done": days}
+def _children(session_id: int | None, data: SessionInput) -> dict[type, list[dict[str, Any]]]:
+    """The rows of a session's adherence, ratings and answers (``session_id`` None: left
+    out, for ``insert_with_children`` to fill)."""
+    owner = {} if session_id is None else {"session_id": session_id}
+    return {
+        Adherence: [{**owner, "plan_item_id": item, "days_done": days}
                     for item, days in data.adherence.items()],
-        FunctionalRating: [{"session_id": care.id, "activity_id": a, "score": s}
+        FunctionalRating: [{**owner, "activity_id": a, "score": s}
                            for a, s in data.ratings.items()],
-        QuestionnaireAnswer: [{"session_id": care.id, "instrument": key, "item": n, "value": v}
+        QuestionnaireAnswer: [{**owner, "instrument": key, "item": n, "value": v}
                               for key, answers in data.questionnaires.items()
-                              for n, v in enumerate(answers, start=1)]})
-    # One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
-    # the answer raises nothing new); the answer is kept on the alert, so an incomplete
-    # PHQ-9 that was not stored still says what the client answered.
-    raised_for = [] if new else list(session.scalars(select(SafetyAlert.answer).where(
-        SafetyAlert.session_id == care.id)))
+                              for n, v in enumerate(answers, start=1)]}
+
+
+def _raise_alert(session: Session, care: CareSession, data: SessionInput,
+                 raised_for: list[int]) -> None:
+    """One alert per item 9 answer of this session, acknowledged or not (an edit that keeps
+    the answer raises nothing new); the answer is kept on the alert, so an incomplete
+    PHQ-9 that was not stored still says what the client answered."""
     answer = data.self_harm_signal
-    if needs_new_alert(answer, [a for a in raised_for if a is not None]):
+    if needs_new_alert(answer, raised_for):
         session.add(SafetyAlert(client_id=care.client_id, session_id=care.id,
                                 kind="phq9_item9", answer=answer))
 
@@ -204,13 +206,23 @@ def save_session(
     if context.episode_id is None:
         raise ValueError("the client has no open episode of care")
     check_within_episode(data.session_on, context.episode_dates)
-    care = CareSession(client_id=client.id, episode_id=context.episode_id,
-                       practitioner_id=user_id, plan_version_id=context.plan_version_id,
-                       session_on=data.session_on, pain=data.pain, stress=data.stress,
-                       function_score=data.function_score, notes=data.notes)
+    values = {"client_id": client.id, "episode_id": context.episode_id,
+              "practitioner_id": user_id, "plan_version_id": context.plan_version_id,
+              "session_on": data.session_on, "pain": data.pain, "stress": data.stress,
+              "function_score": data.function_score, "notes": data.notes,
+              "created_at": utcnow()}
+    # Written as plain rows, the session with its adherence, ratings and answers in one
+    # statement on PostgreSQL (every save runs this); the object then joins the session as
+    # stored, every column set, and the day is noted for the clinic figures as a bulk
+    # statement must (clinic_figures.note_days).
+    session_id = insert_with_children(session, CareSession, values,
+                                      _children(None, data), foreign_key="session_id")
+    care = CareSession(id=session_id, **values, updated_at=None, deleted_at=None,
+                       deleted_by_id=None)
+    make_transient_to_detached(care)
     session.add(care)
-    session.flush()
-    _write_children(session, care, data, new=True)
+    note_days(session, [data.session_on])
+    _raise_alert(session, care, data, [])
     # A new session without questionnaires leaves the episode's first and latest totals
     # as they were: their reliable change is not read again (most saves).
     refresh_client_summary(session, client, questionnaires=bool(data.questionnaires))
@@ -258,7 +270,9 @@ def update_session(
     else:
         data = replace(data, adherence={})
     session.flush()
-    _write_children(session, care, data)
+    insert_rows(session, _children(care.id, data))
+    _raise_alert(session, care, data, [a for a in session.scalars(select(
+        SafetyAlert.answer).where(SafetyAlert.session_id == care.id)) if a is not None])
     session.flush()  # an alert raised
     refresh_client_summary(session, client)
 

@@ -14,7 +14,7 @@ from dashboard.db.models import (
     FunctionalRating,
     QuestionnaireAnswer,
 )
-from dashboard.db.rows import column_rows_together, insert_rows
+from dashboard.db.rows import column_rows_together, insert_rows, insert_with_children
 from dashboard.db.sessions import session_history
 from dashboard.db.summary import current_episode
 
@@ -77,3 +77,24 @@ def test_statements_run_together_run_in_order_each_seeing_the_ones_before(any_db
              .order_by(Client.id), {"ids": [people.bob_client_id, people.alice_client_id]})])
         assert [list(map(tuple, rows)) for rows in results] == [
             [(1,)], [], [(0,)], sorted([(people.alice_client_id,), (people.bob_client_id,)])]
+
+
+def test_a_row_and_the_rows_pointing_at_it_are_inserted_together(any_db, people):
+    """``insert_with_children``: one statement on PostgreSQL, two elsewhere; the same rows."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        episode = current_episode(s, client.id)
+        new_id = insert_with_children(
+            s, CareSession, {"client_id": client.id, "episode_id": episode.id,
+                             "practitioner_id": client.practitioner_id,
+                             "session_on": dt.date(2026, 3, 2), "pain": 6, "stress": 4,
+                             "notes": "", "created_at": AT},
+            {QuestionnaireAnswer: [{"instrument": "PSS10", "item": n, "value": n % 5}
+                                   for n in range(1, 11)],
+             FunctionalRating: []}, foreign_key="session_id")
+    with any_db.read() as s:
+        care = s.get(CareSession, new_id)
+        assert (care.session_on, care.pain, care.created_at) == (dt.date(2026, 3, 2), 6, AT)
+        assert [(a.session_id, a.item) for a in s.scalars(
+            select(QuestionnaireAnswer).order_by(QuestionnaireAnswer.item))] == [
+            (new_id, n) for n in range(1, 11)]
