@@ -19,6 +19,7 @@ from sqlalchemy import (
     BindParameter,
     Integer,
     Row,
+    String,
     Table,
     bindparam,
     func,
@@ -51,27 +52,31 @@ def column_rows_together(session: Session,
     at READ COMMITTED each statement takes its snapshot as it starts, so a lock taken by
     one is held when the next reads.
 
-    The rows are named tuples of the values as the driver reads them, for columns of types
-    it reads as they are (dates, numbers, text); not for a TypeDecorator's column, whose
-    result processing this leaves out. An error comes as the driver's exception, and the
-    transaction is rolled back as on any other."""
+    The rows are named tuples of the values as the driver reads them, for columns and
+    parameters of types it reads and writes as they are (dates, numbers, text, arrays of
+    them); not for a TypeDecorator's, whose processing this leaves out. An error comes as
+    the driver's exception, and the transaction is rolled back as on any other."""
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        results = [connection.execute(statement, params) for statement, params in statements]
-        return [result.all() if result.returns_rows else [] for result in results]
+        # Each one's rows read before the next runs (SQLite steps a SELECT lazily: read
+        # later, its rows could show a later statement's write).
+        return [result.all() if result.returns_rows else []
+                for result in (connection.execute(statement, params)
+                               for statement, params in statements)]
     driver = connection.connection.driver_connection
     assert driver is not None
     cursors = []
-    with driver.pipeline():
-        for statement, params in statements:
-            state = _compiled(statement, connection.dialect).construct_expanded_state(params)
-            # Rows with the columns' names, as SQLAlchemy's rows have them.
-            cursor = driver.cursor(row_factory=namedtuple_row)
-            cursor.execute(state.statement, state.parameters)
-            cursors.append(cursor)
     try:
+        with driver.pipeline():
+            for statement, params in statements:
+                state = _compiled(statement, connection.dialect).construct_expanded_state(
+                    params)
+                # Rows with the columns' names, as SQLAlchemy's rows have them.
+                cursor = driver.cursor(row_factory=namedtuple_row)
+                cursors.append(cursor)
+                cursor.execute(state.statement, state.parameters)
         return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
     finally:
         for cursor in cursors:
@@ -149,7 +154,7 @@ def _insert_with_children(table: Table, columns: tuple[str, ...],
                .returning(table.c.id).cte("new_row"))
     inserts = []
     for n, (child, child_columns) in enumerate(shape):
-        arrays = [bindparam(_column_param(child, c), type_=ARRAY(child.c[c].type))
+        arrays = [bindparam(_column_param(child, c), type_=_array_of(child.c[c]))
                   for c in child_columns]
         rows = func.unnest(*arrays).table_valued(*child_columns).render_derived("child_rows")
         inserts.append(insert(child).from_select(
@@ -157,6 +162,14 @@ def _insert_with_children(table: Table, columns: tuple[str, ...],
             select(new_row.c.id, *(rows.c[c] for c in child_columns))
             .select_from(new_row).join(rows, true())).cte(f"insert_{n}"))
     return select(new_row.c.id).add_cte(*inserts)
+
+
+def _array_of(column: Any) -> ARRAY[Any]:
+    """An array of a column's type for a parameter, without a string's length: PostgreSQL
+    cuts a string cast to VARCHAR(n) to n characters without a word, where the column
+    itself refuses it."""
+    item = column.type
+    return ARRAY(String() if isinstance(item, String) and item.length else item)
 
 
 def _column_param(table: Table, column: str) -> str:
@@ -167,7 +180,7 @@ def _column_param(table: Table, column: str) -> str:
 def _unnest_insert(shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> Executable:
     """``insert_rows``'s statement for these tables and columns, built once per process."""
     inserts = [insert(table).from_select(list(columns), select(text("*")).select_from(
-        func.unnest(*(bindparam(_column_param(table, c), type_=ARRAY(table.c[c].type))
+        func.unnest(*(bindparam(_column_param(table, c), type_=_array_of(table.c[c]))
                       for c in columns))))
                for table, columns in shape]
     *first, last = inserts

@@ -81,8 +81,10 @@ def session_context(session: Session, client: Client, today: dt.date | None = No
     """``today`` given: each plan part's days done in the past week, from the client's
     ticks, to pre-fill the form with. ``episode`` and ``plan``: the client's current
     episode and its current plan version, when the caller has read them already (the
-    record's page), else read here with the plan's parts, in one statement (a session save
-    reads this)."""
+    record's page: both), else read here with the plan's parts, in one statement (a session
+    save reads this)."""
+    if (episode is NOT_READ) != (plan is NOT_READ):
+        raise TypeError("session_context takes the episode and its plan both, or neither")
     current: Episode | Row | EpisodeColumns | None
     by_client = {"client_id": client.id}
     if episode is NOT_READ:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from dashboard.db.clinic_figures import note_locked_client
 from dashboard.db.models import CareSession, Client, Episode, PlanVersion
@@ -74,15 +73,15 @@ def _summary_sources_query() -> Select:
     strategies), and its live sessions' pains in date order, one row per session (one row
     with no pain when it has none)."""
     episode = _current_episode_query().subquery("episode")
-
-    def latest_plan(column: Any) -> Any:
-        return (select(column).where(PlanVersion.episode_id == episode.c.id)
-                .order_by(PlanVersion.version.desc()).limit(1).scalar_subquery())
-
-    return (select(episode, latest_plan(PlanVersion.id).label("plan_id"),
-                   latest_plan(PlanVersion.review_interval_days).label("review_days"),
-                   latest_plan(PlanVersion.strategy_keys).label("strategy_keys"),
-                   CareSession.session_on, CareSession.pain)
+    version = aliased(PlanVersion)  # the outer query joins plan_versions too
+    latest = (select(version.id).where(version.episode_id == episode.c.id)
+              .order_by(version.version.desc()).limit(1).correlate(episode)
+              .scalar_subquery())
+    return (select(episode, PlanVersion.id.label("plan_id"),
+                   PlanVersion.review_interval_days.label("review_days"),
+                   PlanVersion.strategy_keys, CareSession.session_on, CareSession.pain)
+            .select_from(episode)
+            .outerjoin(PlanVersion, PlanVersion.id == latest)
             .outerjoin(CareSession, (CareSession.episode_id == episode.c.id)
                        & CareSession.deleted_at.is_(None))
             .order_by(CareSession.session_on, CareSession.id))

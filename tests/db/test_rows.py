@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.exc import DBAPIError
 
 from dashboard.db.models import (
     AuditEntry,
@@ -66,17 +67,39 @@ def test_rows_inserted_into_several_tables_at_once_are_all_there_and_nothing_els
 def test_statements_run_together_run_in_order_each_seeing_the_ones_before(any_db, people):
     """``column_rows_together``: sent at once on PostgreSQL (pipeline mode), one after the
     other elsewhere; the same rows either way, a write seen by the read after it."""
-    probes = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "probe")
+    probes = select(AuditEntry.entity_id).where(AuditEntry.action == "probe").order_by(
+        AuditEntry.entity_id)
     with any_db.begin() as s:
-        s.add(AuditEntry(at=AT, user_id=people.alice_id, action="probe"))  # flushed first
+        s.add_all(AuditEntry(at=AT, user_id=people.alice_id, action="probe", entity_id=n)
+                  for n in range(3))  # flushed first
         results = column_rows_together(s, [
-            (probes, {}),
+            (probes, {}),  # every row, though the next statement deletes them
             (delete(AuditEntry).where(AuditEntry.action == "probe"), {}),
             (probes, {}),
             (select(Client.id).where(Client.id.in_(bindparam("ids", expanding=True)))
              .order_by(Client.id), {"ids": [people.bob_client_id, people.alice_client_id]})])
         assert [list(map(tuple, rows)) for rows in results] == [
-            [(1,)], [], [(0,)], sorted([(people.alice_client_id,), (people.bob_client_id,)])]
+            [(0,), (1,), (2,)], [], [],
+            sorted([(people.alice_client_id,), (people.bob_client_id,)])]
+
+
+def test_a_string_too_long_for_its_column_is_never_cut_short(any_db, people):
+    """PostgreSQL cuts a string cast to VARCHAR(n) without a word: the arrays of
+    ``insert_rows`` are cast to unbounded text, so the column itself refuses it."""
+    action = "a" * 60  # audit_log.action is VARCHAR(50)
+    try:
+        with any_db.begin() as s:
+            insert_rows(s, {AuditEntry: [{"at": AT, "user_id": people.alice_id,
+                                          "action": action, "entity": "", "ip": "",
+                                          "detail": "", "flagged": False}]})
+    except DBAPIError:
+        assert any_db.engine.dialect.name == "postgresql"  # refused, nothing written
+        stored = []
+    else:
+        assert any_db.engine.dialect.name == "sqlite"  # SQLite keeps no length
+        with any_db.read() as s:
+            stored = list(s.scalars(select(AuditEntry.action)))
+    assert stored in ([], [action])
 
 
 def test_a_row_and_the_rows_pointing_at_it_are_inserted_together(any_db, people):

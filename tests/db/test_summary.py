@@ -5,9 +5,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from dashboard.db.models import CareSession, Client, Episode
+from dashboard.db.models import CareSession, Client, Episode, StrategyPart
+from dashboard.db.plans import save_plan_version
 from dashboard.db.sessions import save_session, session_context, set_deleted
 from dashboard.db.summary import current_episode, refresh_client_summary
+from dashboard.domain.dose import Dose
+from dashboard.domain.plans import PlanDraft, PlanItemDraft
 from dashboard.domain.sessions import SessionInput
 from tests.db.test_clinical_rules import heat_bridge_cbt_plan
 
@@ -89,3 +92,25 @@ def test_the_current_plans_strategies_are_kept_on_the_client_while_its_episode_i
         s.flush()
         refresh_client_summary(s, client)
         assert (client.current_plan_version_id, client.current_strategy_keys) == (None, None)
+
+
+def test_the_latest_plan_version_sets_the_due_date_and_the_strategies(any_db, people):
+    """Two versions with different review intervals and strategies: the newer one counts."""
+    with any_db.begin() as s:
+        client = s.get(Client, people.alice_client_id)
+        saved(s, client, people, dt.date(2026, 1, 12), 6)
+        first = heat_bridge_cbt_plan(s, client, people)
+        first.review_interval_days = 28
+        parts = {p.key: p for p in s.scalars(select(StrategyPart))}
+        second = save_plan_version(
+            s, episode_id=current_episode(s, client.id).id, user_id=people.alice_id,
+            today=dt.date(2026, 1, 13),
+            draft=PlanDraft((PlanItemDraft(parts["heat"].id, "heat", "heat",
+                                           Dose.from_columns(parts["heat"])),),
+                            review_interval_days=7))
+        s.flush()
+        refresh_client_summary(s, client)
+        assert second.version > first.version
+        assert client.current_plan_version_id == second.id
+        assert client.next_due_on == dt.date(2026, 1, 19)  # 7 days, not 28
+        assert client.current_strategy_keys == second.strategy_keys != first.strategy_keys
