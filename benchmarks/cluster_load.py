@@ -76,7 +76,7 @@ def main(users: int = 50, seconds: int = 60, database_url: str = "") -> int:
             processes.append(subprocess.Popen(  # noqa: S603 - fixed commands, loopback
                 [sys.executable, "-m", "gunicorn", "dashboard.wsgi:server", "--bind",
                  f"127.0.0.1:{port}", "--workers", WORKERS, "--threads", THREADS,
-                 "--timeout", "60", "--log-level", "warning",
+                 "--timeout", "60", "--keep-alive", "75", "--log-level", "warning",
                  "-c", "benchmarks/gunicorn_ready.py"], env={**env, "READY_DIR": str(ready)},
                 cwd=ROOT, start_new_session=True))
             hosts.append(f"http://127.0.0.1:{port}")

@@ -8,6 +8,10 @@
 # advisory lock, so one migrates and the others wait and find nothing to do.
 # Threads in each worker: a quick request is not queued behind a handout being laid out
 # (under 50 simulated users, p95 of the quick interactions 560-1100 ms -> 75-140 ms).
+# Keep-alive longer than the proxy's (deploy/Caddyfile): the proxy closes an idle
+# connection first. With gunicorn's 2 s, a request the proxy sends on a connection just
+# as gunicorn closes it gets no answer: a saved form lost with a 502 (a POST is not
+# retried). Idle connections wait in the worker's poller, not on a thread.
 set -eu
 role="${1:-web}"
 case "$role" in
@@ -31,6 +35,7 @@ case "$role" in
       --workers "${WEB_CONCURRENCY:-4}" \
       --threads "${GUNICORN_THREADS:-4}" \
       --timeout 60 \
+      --keep-alive "${GUNICORN_KEEPALIVE:-75}" \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
       --access-logfile -
     ;;

@@ -74,3 +74,14 @@ def test_the_dockerfile_copies_files_that_exist_and_runs_the_entrypoint():
             assert (ROOT / source).exists(), source
     assert 'ENTRYPOINT ["sh", "scripts/docker-entrypoint.sh"]' in dockerfile
     assert (ROOT / "deploy" / "Caddyfile").exists()
+
+
+def test_the_proxy_closes_an_idle_connection_before_the_app_does():
+    """A request the proxy sends on a connection just as the app host closes it gets no
+    answer (a saved form lost with a 502: a POST is not retried): the proxy must close idle
+    connections first."""
+    caddy = (ROOT / "deploy" / "Caddyfile").read_text()
+    proxy_seconds = int(re.search(r"transport http \{\s*keepalive (\d+)s", caddy).group(1))
+    app_seconds = int(re.search(r'--keep-alive "\$\{GUNICORN_KEEPALIVE:-(\d+)\}"',
+                                ENTRYPOINT).group(1))
+    assert proxy_seconds < app_seconds
