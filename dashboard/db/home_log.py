@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +24,7 @@ from dashboard.db.models import (
     PlanVersion,
     User,
 )
-from dashboard.db.rows import column_rows, episode_param
+from dashboard.db.rows import episode_param
 from dashboard.domain.access import CurrentUser
 from dashboard.domain.dates import format_day_long
 from dashboard.domain.dose import LIMITS, Dose, ceiling_note, describe_dose
@@ -304,18 +306,19 @@ def home_log_overview(session: Session, user: CurrentUser, *, today: dt.date,
 
 
 @functools.cache
-def _home_days() -> Select:
+def home_days_query() -> Select:
     """Built once per process (dashboard/db/rows.py): the progress view reads it each time."""
     return (select(HomeLogEntry.log_on, HomeLogEntry.pain, HomeLogEntry.stress)
             .where(HomeLogEntry.episode_id == episode_param())
             .order_by(HomeLogEntry.log_on))
 
 
-def home_points(session: Session, *, episode_id: int) -> tuple[list[HomePoint], dt.date | None]:
+def home_points_from(rows: Iterable[Any]) -> tuple[list[HomePoint], dt.date | None]:
     """The days the client gave a pain or stress score at home, oldest first, and the latest
-    day they logged anything (ticks alone too): one read of the episode's days."""
+    day they logged anything (ticks alone too), from the rows of ``home_days_query`` (read
+    with the rest of progress at once)."""
     points, latest = [], None
-    for on, pain, stress in column_rows(session, _home_days(), {"episode_id": episode_id}):
+    for on, pain, stress in rows:
         latest = on
         if pain is not None or stress is not None:
             points.append(HomePoint(on, pain, stress))
@@ -327,7 +330,7 @@ def provisional_adherence(session: Session, *, episode_id: int,
                           latest: dt.date | None) -> list[AdherenceRecord]:
     """Adherence from the client's ticks for the days after the last session (the rule in
     ``domain.home_log.adherence_since_last_session``): one record per tickable part of the
-    current plan, dated ``latest``, the latest day logged (``home_points``); none if
+    current plan, dated ``latest``, the latest day logged (``home_points_from``); none if
     nothing was logged since."""
     if latest is None or (last_session_on is not None and latest <= last_session_on):
         return []

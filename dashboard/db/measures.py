@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -124,7 +126,7 @@ def due_measures(session: Session, *, episode_id: int, today: dt.date) -> list[s
 # What the progress view reads of the client's home measures, built once per process with
 # the episode as a parameter (dashboard/db/rows.py).
 @functools.cache
-def _home_scores_query() -> Select:
+def home_scores_query() -> Select:
     return (select(HomeMeasureResponse.completed_on, HomeMeasureResponse.instrument,
                    HomeMeasureResponse.total, HomeMeasureResponse.band)
             .where(HomeMeasureResponse.episode_id == episode_param())
@@ -132,7 +134,7 @@ def _home_scores_query() -> Select:
 
 
 @functools.cache
-def _home_ratings_query() -> Select:
+def home_ratings_query() -> Select:
     """Each response with its ratings (a response without any still comes back)."""
     return (select(HomeFunctionResponse.id, HomeFunctionResponse.completed_on,
                    HomeFunctionResponse.score, FunctionalActivity.name,
@@ -146,12 +148,12 @@ def _home_ratings_query() -> Select:
                       FunctionalActivity.position, FunctionalActivity.id))
 
 
-def home_scores(session: Session, *, episode_id: int) -> list[QuestionnaireScore]:
+def home_scores_from(rows: Iterable[Any]) -> list[QuestionnaireScore]:
     """The episode's questionnaires completed at home, oldest first, as scores marked by
-    their source (progress draws them in the sessions' series)."""
+    their source (progress draws them in the sessions' series), from the rows of
+    ``home_scores_query`` (read with the rest of progress at once)."""
     return [QuestionnaireScore(on, key, total, SOURCE_HOME, band)
-            for on, key, total, band in column_rows(session, _home_scores_query(),
-                                                    {"episode_id": episode_id})]
+            for on, key, total, band in rows]
 
 
 def home_results(session: Session, *, episode_id: int, limit: int = 20) -> list[HomeResult]:
@@ -206,13 +208,23 @@ def home_function_ratings(session: Session, *, episode_id: int) -> list[RatedSet
     return [rated for _id, rated in home_function_responses(session, episode_id=episode_id)]
 
 
+def home_function_ratings_from(rows: Iterable[Any]) -> list[RatedSet]:
+    """``home_function_ratings`` from the rows of ``home_ratings_query`` (read with others
+    at once)."""
+    return [rated for _id, rated in _responses_from(rows)]
+
+
 def home_function_responses(session: Session, *,
                             episode_id: int) -> list[tuple[int, RatedSet]]:
     """As ``home_function_ratings``, each with its response's id (the record export). One
     query: each response with its ratings (a response without any still comes back)."""
+    return _responses_from(column_rows(session, home_ratings_query(),
+                                       {"episode_id": episode_id}))
+
+
+def _responses_from(rows: Iterable[Any]) -> list[tuple[int, RatedSet]]:
     responses: dict[int, tuple[dt.date, float | None, list[tuple[str, int]]]] = {}
-    for rid, completed_on, total, name, value in column_rows(
-            session, _home_ratings_query(), {"episode_id": episode_id}):
+    for rid, completed_on, total, name, value in rows:
         ratings = responses.setdefault(rid, (completed_on, total, []))[2]
         if name is not None:
             ratings.append((name, value))

@@ -17,8 +17,13 @@ from sqlalchemy.orm import Session
 
 from dashboard.db import clinic_figures
 from dashboard.db.access import visible_clients
-from dashboard.db.home_log import home_points, provisional_adherence
-from dashboard.db.measures import home_function_ratings, home_scores
+from dashboard.db.home_log import home_days_query, home_points_from, provisional_adherence
+from dashboard.db.measures import (
+    home_function_ratings_from,
+    home_ratings_query,
+    home_scores_from,
+    home_scores_query,
+)
 from dashboard.db.models import (
     Adherence,
     CareSession,
@@ -112,11 +117,13 @@ def _ratings(rows: Iterable[Any]) -> dict[int, tuple[tuple[str, int], ...]]:
 
 def load_progress(session: Session, episode_id: int, since: dt.date | None = None) -> Progress:
     queries, episode = _episode_queries(), {"episode_id": episode_id}
-    # The episode's reads sent together (one round trip on PostgreSQL, five before).
-    rows, answer_rows, rating_rows, marker_rows, adherence_rows = column_rows_together(
-        session, [(query, episode) for query in (queries.sessions, queries.answers,
-                                                 queries.ratings, queries.markers,
-                                                 queries.adherence)])
+    # The episode's reads sent together (one round trip on PostgreSQL, eight before).
+    (rows, answer_rows, rating_rows, marker_rows, adherence_rows, home_day_rows,
+     home_score_rows, home_rating_rows) = column_rows_together(
+        session, [(query, episode) for query in (
+            queries.sessions, queries.answers, queries.ratings, queries.markers,
+            queries.adherence, home_days_query(), home_scores_query(),
+            home_ratings_query())])
     answers: dict[int, dict[str, list[int]]] = {}
     for sid, instrument, value in answer_rows:
         answers.setdefault(sid, {}).setdefault(instrument, []).append(value)
@@ -140,13 +147,13 @@ def load_progress(session: Session, episode_id: int, since: dt.date | None = Non
             adherence.append(AdherenceRecord(on, strategy, done, prescribed, sid))
     # The client's ticks count only after the last session (the rule is documented in
     # domain/home_log.py); their pain and stress at home are a series of their own.
-    home, latest_logged = home_points(session, episode_id=episode_id)
+    home, latest_logged = home_points_from(home_day_rows)
     adherence += provisional_adherence(session, episode_id=episode_id,
                                        last_session_on=rows[-1].session_on if rows else None,
                                        latest=latest_logged)
     return build_progress(points, markers, adherence, goal, since, home=home,
-                          home_scores=home_scores(session, episode_id=episode_id),
-                          home_function=home_function_ratings(session, episode_id=episode_id))
+                          home_scores=home_scores_from(home_score_rows),
+                          home_function=home_function_ratings_from(home_rating_rows))
 
 
 @dataclass(frozen=True)
