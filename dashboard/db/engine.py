@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.db.clinic_figures import keep_clinic_figures
+from dashboard.db.rows import READ_ONLY, ReadOnlySession
 
 
 def _sqlite_setup(foreign_keys: bool) -> Any:
@@ -109,10 +110,6 @@ def write_gate(database_url: str) -> SqliteWriteGate | None:
     return SqliteWriteGate(Path(url.database).resolve())
 
 
-class ReadOnlySession(RuntimeError):
-    """Something tried to write through ``Database.read()``."""
-
-
 def _refuse_writes(session: Session, _context: object, _instances: object) -> None:
     if session.new or session.dirty or session.deleted:
         raise ReadOnlySession("a read session may not write: use Database.begin()")
@@ -131,7 +128,8 @@ class Database:
         # view's 25). A read session may not write: a flush with changes is refused.
         reads = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
             if self.engine.dialect.name == "postgresql" else self.engine
-        self.sessions = sessionmaker(reads, expire_on_commit=False)
+        # Marked read-only for the plain inserts of db/rows.py too, which no flush sees.
+        self.sessions = sessionmaker(reads, expire_on_commit=False, info={READ_ONLY: True})
         event.listen(self.sessions, "before_flush", _refuse_writes)
         self.write_sessions = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False)

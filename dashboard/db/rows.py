@@ -32,6 +32,21 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+READ_ONLY = "read_only"  # in Session.info: a session of Database.read()
+
+
+class ReadOnlySession(RuntimeError):
+    """Something tried to write through ``Database.read()``."""
+
+
+def _writable_connection(session: Session) -> Any:
+    """The session's connection for a plain write. A read session refuses it here: on
+    PostgreSQL it runs in autocommit, so the row would be stored at once, where the ORM's
+    writes are refused at their flush (engine.py)."""
+    if session.info.get(READ_ONLY):
+        raise ReadOnlySession("a read session may not write: use Database.begin()")
+    return session.connection()
+
 
 def column_rows(session: Session, statement: Executable,
                 params: Mapping[str, Any]) -> Sequence[Row[*tuple[Any, ...]]]:
@@ -106,7 +121,7 @@ def insert_rows(session: Session, rows: Mapping[Any, Sequence[Mapping[str, Any]]
     present = {model.__table__: list(values) for model, values in rows.items() if values}
     if not present:
         return
-    connection = session.connection()
+    connection = _writable_connection(session)
     if connection.dialect.name != "postgresql":
         for table, values in present.items():
             connection.execute(insert(table), values)
@@ -129,7 +144,7 @@ def insert_with_children(session: Session, parent: Any, values: Mapping[str, Any
     caller's to do."""
     present = {model.__table__: list(rows) for model, rows in children.items() if rows}
     table: Table = parent.__table__
-    connection = session.connection()
+    connection = _writable_connection(session)
     if connection.dialect.name != "postgresql":
         new_id = connection.execute(insert(table).values(dict(values))
                                     .returning(table.c.id)).scalar_one()
